@@ -1,0 +1,29 @@
+# Build as an ns-3 contrib module (contrib/ipsec inside an ns-3 source tree).
+find_package(OpenSSL 3 REQUIRED)
+find_package(ZLIB REQUIRED)
+file(GLOB _ipsec_sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/model/*.cc
+     ${CMAKE_CURRENT_SOURCE_DIR}/helper/*.cc)
+file(GLOB _ipsec_headers CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/model/*.h
+     ${CMAKE_CURRENT_SOURCE_DIR}/helper/*.h)
+file(GLOB _ipsec_tests CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/test/*-test-suite.cc)
+build_lib(
+  LIBNAME ipsec
+  SOURCE_FILES ${_ipsec_sources}
+  HEADER_FILES ${_ipsec_headers}
+  LIBRARIES_TO_LINK ${libinternet} ${libapplications} ${libinternet-apps}
+                    ${libpoint-to-point} ${libcsma} ${libflow-monitor}
+                    OpenSSL::Crypto ZLIB::ZLIB
+  TEST_SOURCES ${_ipsec_tests}
+)
+if(ENABLE_EXAMPLES)
+  file(GLOB _ipsec_examples ${CMAKE_CURRENT_SOURCE_DIR}/examples/*.cc)
+  foreach(ex ${_ipsec_examples})
+    get_filename_component(name ${ex} NAME_WE)
+    build_lib_example(
+      NAME ${name}
+      SOURCE_FILES ${ex}
+      LIBRARIES_TO_LINK ${libipsec} ${libpoint-to-point} ${libapplications}
+                        ${libinternet-apps} ${libflow-monitor}
+    )
+  endforeach()
+endif()

@@ -1,0 +1,167 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "ipsec-ah.h"
+
+#include "ipsec-history-tag.h"
+#include "ipsec-packet-util.h"
+
+#include "ns3/log.h"
+
+#include <openssl/crypto.h>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("IpsecAh");
+
+namespace
+{
+constexpr uint32_t AH_FIXED = 12; // next header, length, reserved, SPI, sequence number
+} // namespace
+
+std::vector<uint8_t>
+IpsecAhIcvHeaderV4(uint8_t tos,
+                   uint16_t totalLength,
+                   uint16_t identification,
+                   uint16_t flagsOffset,
+                   const IpsecAddress& src,
+                   const IpsecAddress& dst,
+                   bool clearTos,
+                   uint16_t offsetMask)
+{
+    std::vector<uint8_t> h(20, 0);
+    h[0] = 0x45;
+    h[1] = clearTos ? 0 : tos;
+    h[2] = totalLength >> 8;
+    h[3] = totalLength & 0xff;
+    h[4] = identification >> 8;
+    h[5] = identification & 0xff;
+    uint16_t fo = flagsOffset & offsetMask;
+    h[6] = fo >> 8;
+    h[7] = fo & 0xff;
+    h[8] = 0;  // TTL
+    h[9] = 51; // AH
+    // h[10..11] checksum zero
+    std::copy(src.Bytes(), src.Bytes() + 4, &h[12]);
+    std::copy(dst.Bytes(), dst.Bytes() + 4, &h[16]);
+    return h;
+}
+
+std::vector<uint8_t>
+IpsecAhIcvHeaderV6(uint16_t payloadLength, const IpsecAddress& src, const IpsecAddress& dst)
+{
+    std::vector<uint8_t> h(40, 0);
+    h[0] = 0x60;
+    h[4] = payloadLength >> 8;
+    h[5] = payloadLength & 0xff;
+    h[6] = 51; // next header: AH
+    h[7] = 0;  // hop limit
+    std::copy(src.Bytes(), src.Bytes() + 16, &h[8]);
+    std::copy(dst.Bytes(), dst.Bytes() + 16, &h[24]);
+    return h;
+}
+
+uint32_t
+IpsecAh::HeaderLength(const IpsecSa& sa, bool ipv6)
+{
+    uint32_t align = ipv6 ? 8 : 4;
+    uint32_t len = AH_FIXED + sa.icvLen;
+    return (len + align - 1) / align * align;
+}
+
+uint32_t
+IpsecAh::PeekSpi(Ptr<const Packet> packet)
+{
+    uint8_t b[8];
+    packet->CopyData(b, 8);
+    return IpsecRead32(&b[4]);
+}
+
+IpsecVerdict
+IpsecAh::Output(IpsecSa& sa,
+                Ptr<Packet>& packet,
+                uint8_t nextHeader,
+                bool ipv6,
+                const IpsecIcvHeaderBuilder& ipHeader,
+                IpsecStats& stats)
+{
+    uint32_t seq;
+    if (!sa.NextSequence(&seq))
+    {
+        return IPSEC_FAIL(stats, out_inval, "sequence number overflow on a non-cyclic SA");
+    }
+    uint32_t ahLen = HeaderLength(sa, ipv6);
+    uint32_t plen = packet->GetSize();
+    if (ahLen + plen > 65535 - 40)
+    {
+        return IPSEC_FAIL(stats, out_inval, "AH packet larger than the maximum IP datagram");
+    }
+    std::vector<uint8_t> buf(ahLen + plen, 0);
+    buf[0] = nextHeader;
+    buf[1] = static_cast<uint8_t>(ahLen / 4 - 2);
+    IpsecWrite32(&buf[4], sa.params.spi);
+    IpsecWrite32(&buf[8], seq);
+    packet->CopyData(&buf[ahLen], plen);
+    std::vector<uint8_t> hdr = ipHeader(ahLen + plen);
+    sa.mac->Begin();
+    sa.mac->Update(hdr.data(), hdr.size());
+    sa.mac->Update(buf.data(), buf.size());
+    sa.mac->Finish(&buf[AH_FIXED]);
+    packet = IpsecMakePacket(buf.data(), buf.size(), packet);
+    stats.out_ahhist[sa.params.auth->sadbId]++;
+    stats.out_success++;
+    return {};
+}
+
+IpsecVerdict
+IpsecAh::Input(IpsecSa& sa,
+               Ptr<Packet>& packet,
+               bool ipv6,
+               const IpsecIcvHeaderBuilder& ipHeader,
+               uint8_t* nextHeader,
+               uint8_t* marks,
+               IpsecStats& stats)
+{
+    std::vector<uint8_t> buf = IpsecPacketBytes(packet);
+    uint32_t expected = HeaderLength(sa, ipv6);
+    uint32_t ahLen = (uint32_t(buf[1]) + 2) * 4;
+    if (ahLen != expected)
+    {
+        return IPSEC_FAIL(stats, in_inval, "AH length " + std::to_string(ahLen) + " does not match the SA's " +
+               std::to_string(expected) + " (sum length mismatch)");
+    }
+    if (buf.size() < ahLen)
+    {
+        return IPSEC_FAIL(stats, in_inval, "packet shorter than its AH header");
+    }
+    uint32_t seq = IpsecRead32(&buf[8]);
+    if (!sa.replay.Check(seq))
+    {
+        return IPSEC_FAIL(stats, in_ahreplay, "replayed or too old sequence number " + std::to_string(seq));
+    }
+    std::vector<uint8_t> received(&buf[AH_FIXED], &buf[AH_FIXED] + sa.icvLen);
+    std::fill(&buf[AH_FIXED], &buf[ahLen], 0);
+    std::vector<uint8_t> hdr = ipHeader(buf.size());
+    std::vector<uint8_t> computed(sa.icvLen);
+    sa.mac->Begin();
+    sa.mac->Update(hdr.data(), hdr.size());
+    sa.mac->Update(buf.data(), buf.size());
+    sa.mac->Finish(computed.data());
+    stats.in_ahhist[sa.params.auth->sadbId]++;
+    if (CRYPTO_memcmp(computed.data(), received.data(), sa.icvLen) != 0)
+    {
+        return IPSEC_FAIL(stats, in_ahauthfail, "AH ICV mismatch");
+    }
+    stats.in_ahauthsucc++;
+    *marks |= IpsecHistoryTag::AUTH_HDR | IpsecHistoryTag::AUTH_DGRAM;
+    if (!sa.replay.Update(seq, sa.params.flags & IpsecSaFlags::CYCSEQ))
+    {
+        return IPSEC_FAIL(stats, in_ahreplay, "replay window update refused sequence number " + std::to_string(seq));
+    }
+    *nextHeader = buf[0];
+    packet = IpsecMakePacket(&buf[ahLen], buf.size() - ahLen, packet);
+    return {};
+}
+
+} // namespace ns3

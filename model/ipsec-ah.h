@@ -1,0 +1,77 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * AH (RFC 4302 layout, KAME ah_output/ah_input rules):
+ *   [next header][payload len][reserved 2][SPI 4][Seq 4][ICV, padded]
+ * The ICV covers the IP header with its mutable fields zeroed (built by the
+ * family glue, see IpsecAhIcvHeaderV4/V6), the AH header with a zero ICV
+ * and the payload.
+ */
+#ifndef IPSEC_AH_H
+#define IPSEC_AH_H
+
+#include "ipsec-address.h"
+#include "ipsec-sa.h"
+#include "ipsec-stats.h"
+
+#include "ns3/packet.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+
+/// Builds the IP header bytes the ICV covers, given the IP payload length.
+using IpsecIcvHeaderBuilder = std::function<std::vector<uint8_t>(uint32_t payloadLength)>;
+
+/**
+ * IPv4 header for the AH ICV (ah4_calccksum): TTL and checksum zeroed, TOS
+ * zeroed when @p clearTos (ah_cleartos), flags/fragment offset AND-ed with
+ * @p offsetMask (ah_offsetmask), protocol 51.
+ */
+std::vector<uint8_t> IpsecAhIcvHeaderV4(uint8_t tos,
+                                        uint16_t totalLength,
+                                        uint16_t identification,
+                                        uint16_t flagsOffset,
+                                        const IpsecAddress& src,
+                                        const IpsecAddress& dst,
+                                        bool clearTos,
+                                        uint16_t offsetMask);
+
+/// IPv6 header for the AH ICV (ah6_calccksum): traffic class, flow label and hop limit zeroed.
+std::vector<uint8_t> IpsecAhIcvHeaderV6(uint16_t payloadLength,
+                                        const IpsecAddress& src,
+                                        const IpsecAddress& dst);
+
+class IpsecAh
+{
+  public:
+    /// AH header length for @p sa (ICV padded to 4 bytes for IPv4, 8 for IPv6).
+    static uint32_t HeaderLength(const IpsecSa& sa, bool ipv6);
+
+    /// Adds AH in front of @p packet.  "" on success, else the drop reason.
+    static IpsecVerdict Output(IpsecSa& sa,
+                              Ptr<Packet>& packet,
+                              uint8_t nextHeader,
+                              bool ipv6,
+                              const IpsecIcvHeaderBuilder& ipHeader,
+                              IpsecStats& stats);
+
+    /// The SPI of an AH packet (caller checked the length).
+    static uint32_t PeekSpi(Ptr<const Packet> packet);
+
+    /// Verifies and strips AH in place.  "" on success, else the drop reason.
+    static IpsecVerdict Input(IpsecSa& sa,
+                             Ptr<Packet>& packet,
+                             bool ipv6,
+                             const IpsecIcvHeaderBuilder& ipHeader,
+                             uint8_t* nextHeader,
+                             uint8_t* marks,
+                             IpsecStats& stats);
+};
+
+} // namespace ns3
+
+#endif /* IPSEC_AH_H */

@@ -1,0 +1,58 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * The inbound entry of IPsec: an IpL4Protocol registered with Ipv4 and Ipv6
+ * for protocol 50 (ESP) or 51 (AH).  ns-3 hands it every ESP/AH datagram
+ * addressed to the node, after reassembly.  It asks the IpsecStack to
+ * remove the IPsec headers, then re-injects the inner datagram into the IP
+ * input path (Ipv4L3Protocol::Receive / Ipv6L3Protocol::Receive) carrying
+ * an IpsecHistoryTag, so raw sockets, ICMP, UDP and TCP receive it exactly
+ * as if it had arrived in clear, and the inbound policy check sees how it
+ * was protected.
+ */
+#ifndef IPSEC_L4_PROTOCOL_H
+#define IPSEC_L4_PROTOCOL_H
+
+#include "ns3/ip-l4-protocol.h"
+
+namespace ns3
+{
+
+class IpsecStack;
+class Ipv4L3Protocol;
+class Ipv6L3Protocol;
+
+class IpsecL4Protocol : public IpL4Protocol
+{
+  public:
+    static TypeId GetTypeId();
+    IpsecL4Protocol();
+
+    /// Binds the receiver to a node's stack; @p protocol is 50 or 51.
+    void Setup(Ptr<IpsecStack> ipsec, uint8_t protocol);
+
+    int GetProtocolNumber() const override;
+    enum IpL4Protocol::RxStatus Receive(Ptr<Packet> p,
+                                        const Ipv4Header& header,
+                                        Ptr<Ipv4Interface> incomingInterface) override;
+    enum IpL4Protocol::RxStatus Receive(Ptr<Packet> p,
+                                        const Ipv6Header& header,
+                                        Ptr<Ipv6Interface> incomingInterface) override;
+    void SetDownTarget(IpL4Protocol::DownTargetCallback cb) override;
+    void SetDownTarget6(IpL4Protocol::DownTargetCallback6 cb) override;
+    IpL4Protocol::DownTargetCallback GetDownTarget() const override;
+    IpL4Protocol::DownTargetCallback6 GetDownTarget6() const override;
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    Ptr<IpsecStack> m_ipsec;
+    uint8_t m_protocol;
+    IpL4Protocol::DownTargetCallback m_downTarget;
+    IpL4Protocol::DownTargetCallback6 m_downTarget6;
+};
+
+} // namespace ns3
+
+#endif /* IPSEC_L4_PROTOCOL_H */

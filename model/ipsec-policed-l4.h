@@ -1,0 +1,77 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * The inbound policy check on local delivery.  KAME checks the inbound
+ * policy in tcp_input, udp4_input, icmp and the other "last header"
+ * protocols before a datagram reaches a socket; here the node's UDP, TCP,
+ * ICMPv4 and ICMPv6 protocol objects are these subclasses, whose Receive()
+ * asks IpsecStack::CheckInbound first and drops (in_polvio) what the policy
+ * rejects.  IpsecStackHelper installs them in place of the stock classes,
+ * so GetObject<UdpL4Protocol>() and every ns-3 API keep working.
+ */
+#ifndef IPSEC_POLICED_L4_H
+#define IPSEC_POLICED_L4_H
+
+#include "ns3/icmpv4-l4-protocol.h"
+#include "ns3/icmpv6-l4-protocol.h"
+#include "ns3/ipv4-header.h"
+#include "ns3/ipv4-interface.h"
+#include "ns3/ipv6-header.h"
+#include "ns3/ipv6-interface.h"
+#include "ns3/tcp-l4-protocol.h"
+#include "ns3/udp-l4-protocol.h"
+
+namespace ns3
+{
+
+/// The check itself: true when the datagram may be delivered.
+bool IpsecAdmitInbound(Ptr<Node> node,
+                       Ptr<Packet> packet,
+                       const Ipv4Header& header,
+                       uint8_t protocol);
+bool IpsecAdmitInbound(Ptr<Node> node,
+                       Ptr<Packet> packet,
+                       const Ipv6Header& header,
+                       uint8_t protocol);
+
+/**
+ * An ns-3 upper-layer protocol (Base) whose input first passes the inbound
+ * policy check.
+ */
+template <typename Base>
+class IpsecPolicedL4 : public Base
+{
+  public:
+    static TypeId GetTypeId();
+
+    enum IpL4Protocol::RxStatus Receive(Ptr<Packet> p,
+                                        const Ipv4Header& header,
+                                        Ptr<Ipv4Interface> incomingInterface) override
+    {
+        if (!IpsecAdmitInbound(this->template GetObject<Node>(), p, header, this->GetProtocolNumber()))
+        {
+            return IpL4Protocol::RX_OK; // dropped, counted as in_polvio
+        }
+        return Base::Receive(p, header, incomingInterface);
+    }
+
+    enum IpL4Protocol::RxStatus Receive(Ptr<Packet> p,
+                                        const Ipv6Header& header,
+                                        Ptr<Ipv6Interface> incomingInterface) override
+    {
+        if (!IpsecAdmitInbound(this->template GetObject<Node>(), p, header, this->GetProtocolNumber()))
+        {
+            return IpL4Protocol::RX_OK;
+        }
+        return Base::Receive(p, header, incomingInterface);
+    }
+};
+
+using IpsecUdpL4Protocol = IpsecPolicedL4<UdpL4Protocol>;
+using IpsecTcpL4Protocol = IpsecPolicedL4<TcpL4Protocol>;
+using IpsecIcmpv4L4Protocol = IpsecPolicedL4<Icmpv4L4Protocol>;
+using IpsecIcmpv6L4Protocol = IpsecPolicedL4<Icmpv6L4Protocol>;
+
+} // namespace ns3
+
+#endif /* IPSEC_POLICED_L4_H */

@@ -1,0 +1,48 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * Access to three private members of Debian's prebuilt ns-3.37 L3 protocols,
+ * which the IPsec glue needs and ns-3 offers no API for:
+ *
+ *  - Ipv4L3Protocol::m_identification: AH's ICV covers the IPv4
+ *    identification field, so the glue must know the id Ipv4L3Protocol::Send
+ *    is about to assign to the outer packet (read only).
+ *  - Ipv4L3Protocol/Ipv6L3Protocol::m_sendOutgoingTrace: fired with the
+ *    plaintext datagram before it is protected, so FlowMonitor (which
+ *    classifies TCP/UDP flows on SendOutgoing) still sees the flow.
+ *
+ * The standard allows naming a private member in an explicit template
+ * instantiation; the instantiation below stores the member pointer where a
+ * friend function can return it.  Nothing is modified in ns-3 and the
+ * layout comes from the very headers the library was built with.
+ */
+#ifndef IPSEC_PRIVATE_ACCESS_H
+#define IPSEC_PRIVATE_ACCESS_H
+
+#include "ns3/ipv4-l3-protocol.h"
+#include "ns3/ipv6-l3-protocol.h"
+
+namespace ns3
+{
+
+/// The identification Ipv4L3Protocol::Send will give the next datagram of (src, dst, protocol).
+uint16_t IpsecPeekIpv4Identification(const Ipv4L3Protocol& l3,
+                                     Ipv4Address src,
+                                     Ipv4Address dst,
+                                     uint8_t protocol);
+
+/// Fires Ipv4L3Protocol's SendOutgoing trace.
+void IpsecFireSendOutgoing(Ipv4L3Protocol& l3,
+                           const Ipv4Header& header,
+                           Ptr<const Packet> packet,
+                           uint32_t interface);
+
+/// Fires Ipv6L3Protocol's SendOutgoing trace.
+void IpsecFireSendOutgoing(Ipv6L3Protocol& l3,
+                           const Ipv6Header& header,
+                           Ptr<const Packet> packet,
+                           uint32_t interface);
+
+} // namespace ns3
+
+#endif /* IPSEC_PRIVATE_ACCESS_H */

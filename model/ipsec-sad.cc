@@ -1,0 +1,269 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "ipsec-sad.h"
+
+#include "ns3/enum.h"
+#include "ns3/log.h"
+#include "ns3/simulator.h"
+
+#include <cerrno>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("IpsecSad");
+NS_OBJECT_ENSURE_REGISTERED(IpsecSad);
+
+TypeId
+IpsecSad::GetTypeId()
+{
+    static TypeId tid = TypeId("ns3::IpsecSad")
+                            .SetParent<Object>()
+                            .SetGroupName("Ipsec")
+                            .AddConstructor<IpsecSad>();
+    return tid;
+}
+
+IpsecSad::IpsecSad()
+    : m_truncation(IpsecIcvTruncation::KAME_96)
+{
+}
+
+void
+IpsecSad::SetIcvTruncation(IpsecIcvTruncation t)
+{
+    m_truncation = t;
+}
+
+const std::list<Ptr<IpsecSaHead>>&
+IpsecSad::GetHeads() const
+{
+    return m_heads;
+}
+
+uint32_t
+IpsecSad::GetN() const
+{
+    uint32_t n = 0;
+    for (const auto& h : m_heads)
+    {
+        for (const auto& l : h->sas)
+        {
+            n += l.size();
+        }
+    }
+    return n;
+}
+
+Ptr<IpsecSaHead>
+IpsecSad::FindHead(const IpsecAddress& src,
+                   const IpsecAddress& dst,
+                   IpsecProto proto,
+                   IpsecMode mode,
+                   uint32_t reqid) const
+{
+    for (const auto& h : m_heads)
+    {
+        if (h->proto == proto && h->src == src && h->dst == dst &&
+            (h->mode == IpsecMode::ANY || h->mode == mode) && (reqid == 0 || h->reqid == reqid))
+        {
+            return h;
+        }
+    }
+    return nullptr;
+}
+
+int
+IpsecSad::Add(const IpsecSaParams& params, std::string* why)
+{
+    NS_LOG_FUNCTION(this << params.src << params.dst << IpsecProtoName(params.proto)
+                         << params.spi);
+    Ptr<IpsecSaHead> head =
+        FindHead(params.src, params.dst, params.proto, params.mode, params.reqid);
+    if (head)
+    {
+        for (auto st : {IpsecSaState::LARVAL, IpsecSaState::MATURE, IpsecSaState::DYING})
+        {
+            for (const auto& sa : head->sas[static_cast<int>(st)])
+            {
+                if (sa->params.spi == params.spi)
+                {
+                    if (why)
+                    {
+                        *why = "SA already exists";
+                    }
+                    return EEXIST;
+                }
+            }
+        }
+    }
+    auto sa = Create<IpsecSa>(params, Simulator::Now());
+    int rc = sa->Mature(m_truncation, why);
+    if (rc != 0)
+    {
+        return rc;
+    }
+    if (!head)
+    {
+        head = Create<IpsecSaHead>();
+        head->src = params.src;
+        head->dst = params.dst;
+        head->proto = params.proto;
+        head->mode = params.mode;
+        head->reqid = params.reqid;
+        m_heads.push_front(head);
+    }
+    // The SA dumps with its head's mode and reqid.
+    sa->params.mode = head->mode;
+    sa->params.reqid = head->reqid;
+    head->sas[static_cast<int>(IpsecSaState::MATURE)].push_front(sa);
+    m_inbound.emplace(InboundKey(params.dst, static_cast<uint8_t>(params.proto), params.spi), sa);
+    return 0;
+}
+
+void
+IpsecSad::Unindex(const Ptr<IpsecSa>& sa)
+{
+    InboundKey key(sa->params.dst, static_cast<uint8_t>(sa->params.proto), sa->params.spi);
+    auto range = m_inbound.equal_range(key);
+    for (auto it = range.first; it != range.second; ++it)
+    {
+        if (it->second == sa)
+        {
+            m_inbound.erase(it);
+            return;
+        }
+    }
+}
+
+int
+IpsecSad::Delete(const IpsecAddress& src, const IpsecAddress& dst, IpsecProto proto, uint32_t spi)
+{
+    for (auto& h : m_heads)
+    {
+        if (h->proto != proto || h->src != src || h->dst != dst)
+        {
+            continue;
+        }
+        for (auto& list : h->sas)
+        {
+            for (auto it = list.begin(); it != list.end(); ++it)
+            {
+                if ((*it)->params.spi == spi && (*it)->state != IpsecSaState::DEAD)
+                {
+                    (*it)->state = IpsecSaState::DEAD;
+                    Unindex(*it);
+                    list.erase(it);
+                    return 0;
+                }
+            }
+        }
+    }
+    return ENOENT;
+}
+
+Ptr<IpsecSa>
+IpsecSad::Get(const IpsecAddress& src,
+              const IpsecAddress& dst,
+              IpsecProto proto,
+              uint32_t spi) const
+{
+    for (const auto& h : m_heads)
+    {
+        if (h->proto != proto || h->src != src || h->dst != dst)
+        {
+            continue;
+        }
+        for (const auto& list : h->sas)
+        {
+            for (const auto& sa : list)
+            {
+                if (sa->params.spi == spi && sa->state != IpsecSaState::DEAD)
+                {
+                    return sa;
+                }
+            }
+        }
+    }
+    return nullptr;
+}
+
+void
+IpsecSad::Flush(bool all, IpsecProto proto)
+{
+    for (auto it = m_heads.begin(); it != m_heads.end();)
+    {
+        if (all || (*it)->proto == proto)
+        {
+            for (auto& list : (*it)->sas)
+            {
+                for (auto& sa : list)
+                {
+                    sa->state = IpsecSaState::DEAD;
+                    Unindex(sa);
+                }
+            }
+            it = m_heads.erase(it);
+        }
+        else
+        {
+            ++it;
+        }
+    }
+}
+
+Ptr<IpsecSa>
+IpsecSad::LookupInbound(const IpsecAddress& dst, IpsecProto proto, uint32_t spi) const
+{
+    auto range = m_inbound.equal_range(InboundKey(dst, static_cast<uint8_t>(proto), spi));
+    Ptr<IpsecSa> best;
+    for (auto it = range.first; it != range.second; ++it)
+    {
+        const Ptr<IpsecSa>& sa = it->second;
+        if (sa->state == IpsecSaState::DYING)
+        {
+            return sa;
+        }
+        if (sa->state == IpsecSaState::MATURE && !best)
+        {
+            best = sa;
+        }
+    }
+    return best;
+}
+
+Ptr<IpsecSa>
+IpsecSad::SelectOutbound(const IpsecAddress& src,
+                         const IpsecAddress& dst,
+                         IpsecProto proto,
+                         IpsecMode mode,
+                         uint32_t reqid,
+                         bool preferOld) const
+{
+    Ptr<IpsecSaHead> head = FindHead(src, dst, proto, mode, reqid);
+    if (!head)
+    {
+        return nullptr;
+    }
+    for (auto st : {IpsecSaState::DYING, IpsecSaState::MATURE})
+    {
+        const auto& list = head->sas[static_cast<int>(st)];
+        Ptr<IpsecSa> chosen;
+        for (const auto& sa : list)
+        {
+            if (!chosen || (preferOld ? sa->created < chosen->created
+                                      : sa->created > chosen->created))
+            {
+                chosen = sa;
+            }
+        }
+        if (chosen)
+        {
+            return chosen;
+        }
+    }
+    return nullptr;
+}
+
+} // namespace ns3

@@ -1,0 +1,205 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * IpsecStack: the IPsec state and processing of one node, aggregated to the
+ * node (node->GetObject<IpsecStack>()).  It owns the SPD and SAD, the
+ * ipsec(4) knobs (attributes), KAME's counters per family, the random
+ * stream for IVs and padding, and the decapsulation history; and it
+ * implements the family-neutral packet processing the IPv4/IPv6 glue calls:
+ *   - ProcessOutput  (ipsec-output.cc): SPD lookup, SA selection, transforms;
+ *   - Decapsulate    (ipsec-input.cc):  ESP/AH input, marks and history;
+ *   - CheckInbound   (ipsec-input.cc):  the inbound policy check (ipsec_in_reject).
+ */
+#ifndef IPSEC_STACK_H
+#define IPSEC_STACK_H
+
+#include "ipsec-ah.h"
+#include "ipsec-sad.h"
+#include "ipsec-spd.h"
+#include "ipsec-stats.h"
+
+#include "ns3/object.h"
+#include "ns3/packet.h"
+#include "ns3/random-variable-stream.h"
+#include "ns3/traced-callback.h"
+
+#include <array>
+#include <functional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+
+class Node;
+
+/// One removed transform, as the decapsulation history records it.
+struct IpsecHistoryEntry
+{
+    IpsecProto proto;
+    uint32_t spi;
+    IpsecMode mode;
+    IpsecAddress outerSrc;
+    IpsecAddress outerDst;
+};
+
+class IpsecStack : public Object
+{
+  public:
+    static TypeId GetTypeId();
+    IpsecStack();
+
+    Ptr<IpsecSpd> GetSpd() const;
+    Ptr<IpsecSad> GetSad() const;
+
+    /// KAME's ipsecstat (IPv4) or ipsec6stat (IPv6).
+    IpsecStats& GetStats(bool ipv6);
+    const IpsecStats& GetStats(bool ipv6) const;
+    /// `netstat -s` sections "ipsec:" and "ipsec6:".
+    void PrintStats(std::ostream& os, bool omitZero = false) const;
+
+    /// Assigns the random stream used for IVs and random padding.
+    int64_t AssignStreams(int64_t stream);
+
+    // ---- outbound ----------------------------------------------------
+    enum class Verdict
+    {
+        BYPASS,    ///< send as is (action none, or no policy and def_policy none)
+        DROP,      ///< dropped and counted
+        PROTECTED, ///< transformed; send packet with protocol
+    };
+
+    /// What the family glue tells the output processing about a datagram.
+    struct OutputContext
+    {
+        IpsecAddress src;
+        IpsecAddress dst;
+        uint8_t protocol{0}; ///< upper-layer protocol of the packet
+        bool forwarded{false};
+        /// Returns the AH ICV header builder once the final outer protocol is known
+        /// (IPv4 needs it to predict the identification field).
+        std::function<IpsecIcvHeaderBuilder(uint8_t outerProtocol)> ahHeader;
+        uint32_t ipHeaderLength{20};
+    };
+
+    struct OutputResult
+    {
+        Verdict verdict{Verdict::BYPASS};
+        Ptr<Packet> packet;
+        uint8_t protocol{0};
+        Ptr<IpsecPolicy> policy; ///< the policy applied (nullptr = system default)
+    };
+
+    OutputResult ProcessOutput(Ptr<Packet> packet, const OutputContext& ctx);
+
+    // ---- inbound -----------------------------------------------------
+    struct DecapResult
+    {
+        bool ok{false};
+        Ptr<Packet> packet;   ///< what is left after the removed headers
+        uint8_t nextHeader{0};
+        uint8_t marks{0};     ///< IpsecHistoryTag::Mark bits
+        uint32_t historyId{0};
+    };
+
+    /**
+     * Removes the IPsec header @p proto (and any IPsec headers nested right
+     * after it) from @p packet, which arrived from @p src to @p dst.
+     * @p ahHeader builds the IP header bytes AH's ICV covers for a given
+     * payload length and next-header protocol.  Drops are counted and traced.
+     */
+    DecapResult Decapsulate(Ptr<Packet> packet,
+                            uint8_t proto,
+                            const IpsecAddress& src,
+                            const IpsecAddress& dst,
+                            const std::function<std::vector<uint8_t>(uint32_t)>& ahHeader);
+
+    /**
+     * The inbound policy check for a datagram about to be delivered (or
+     * forwarded): @p sel is its selector, @p packet may carry an
+     * IpsecHistoryTag from this node.  Returns false (and counts in_polvio)
+     * when the policy rejects it.
+     */
+    bool CheckInbound(Ptr<const Packet> packet, const IpsecSelector& sel);
+    /// The same for an upper-layer segment @p packet from @p src to @p dst
+    /// (the selector is extracted as ipsec_setspidx does; no ports when forwarded).
+    bool CheckInbound(Ptr<const Packet> packet,
+                      const IpsecAddress& src,
+                      const IpsecAddress& dst,
+                      uint8_t protocol,
+                      bool forwarded);
+
+    /// The decapsulation history stored under @p id (empty if expired/unknown).
+    std::vector<IpsecHistoryEntry> GetHistory(uint32_t id) const;
+
+    /// Reports a drop: fires the Drop trace and logs it.
+    void NotifyDrop(Ptr<const Packet> packet, bool ipv6, const std::string& counter,
+                    const std::string& reason);
+
+    /// The node this stack belongs to.
+    Ptr<Node> GetNode() const;
+    void SetNode(Ptr<Node> node);
+
+    /// ah_cleartos and ah_offsetmask, for the glue that builds AH's ICV header.
+    bool GetAhClearTos() const;
+    uint16_t GetAhOffsetMask() const;
+
+    /// Effective level of a request (default resolved through the *_deflev knobs).
+    IpsecLevel EffectiveLevel(const IpsecRequest& req, bool ipv6) const;
+
+    /// Signature of the Drop trace: packet, family (true = IPv6), KAME counter, reason.
+    typedef void (*DropTracedCallback)(Ptr<const Packet>, bool, const std::string&,
+                                       const std::string&);
+    /// Signature of the Transform traces: packet after the transform, protocol, SPI.
+    typedef void (*TransformTracedCallback)(Ptr<const Packet>, uint8_t, uint32_t);
+    /// Signature of the PolicyMatch trace: direction, selector text, policy (nullptr = default).
+    typedef void (*PolicyTracedCallback)(IpsecDirection, const std::string&, Ptr<IpsecPolicy>);
+
+  protected:
+    void DoDispose() override;
+    void NotifyNewAggregate() override;
+
+  private:
+    uint32_t StoreHistory(std::vector<IpsecHistoryEntry> entries);
+    Ptr<IpsecSa> FindInboundSa(Ptr<Packet> packet, IpsecProto proto, const IpsecAddress& dst,
+                               bool ipv6, uint32_t* spi);
+
+    Ptr<Node> m_node;
+    Ptr<IpsecSpd> m_spd;
+    Ptr<IpsecSad> m_sad;
+    IpsecStats m_stats4;
+    IpsecStats m_stats6;
+    Ptr<UniformRandomVariable> m_rng;
+
+    // ipsec(4) knobs, IPv4 (net.inet.ipsec.*) and IPv6 (net.inet6.ipsec6.*)
+    uint32_t m_defPolicy4{1};
+    uint32_t m_defPolicy6{1};
+    uint32_t m_espTransDeflev4{1};
+    uint32_t m_espTransDeflev6{1};
+    uint32_t m_espNetDeflev4{1};
+    uint32_t m_espNetDeflev6{1};
+    uint32_t m_ahTransDeflev4{1};
+    uint32_t m_ahTransDeflev6{1};
+    uint32_t m_ahNetDeflev4{1};
+    uint32_t m_ahNetDeflev6{1};
+    bool m_ahClearTos;
+    uint16_t m_ahOffsetMask;
+    bool m_icmp6TypeCode;
+    bool m_ahDefaultIsUse;
+    int m_icvTruncation; ///< IpsecIcvTruncation (int for the Enum attribute)
+
+    static constexpr uint32_t HISTORY_SLOTS = 256;
+    std::array<std::vector<IpsecHistoryEntry>, HISTORY_SLOTS> m_history;
+    std::array<uint32_t, HISTORY_SLOTS> m_historyIds{};
+    uint32_t m_nextHistoryId{1};
+
+    TracedCallback<Ptr<const Packet>, bool, const std::string&, const std::string&> m_dropTrace;
+    TracedCallback<Ptr<const Packet>, uint8_t, uint32_t> m_outputTrace;
+    TracedCallback<Ptr<const Packet>, uint8_t, uint32_t> m_inputTrace;
+    TracedCallback<IpsecDirection, const std::string&, Ptr<IpsecPolicy>> m_policyTrace;
+};
+
+} // namespace ns3
+
+#endif /* IPSEC_STACK_H */

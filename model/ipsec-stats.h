@@ -1,0 +1,91 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * KAME's struct ipsecstat (one per family: ipsecstat, ipsec6stat) and the
+ * printer of NetBSD's `netstat -s` ipsec:/ipsec6: sections.
+ */
+#ifndef IPSEC_STATS_H
+#define IPSEC_STATS_H
+
+#include <array>
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ns3
+{
+
+struct IpsecStats
+{
+    uint64_t in_success{0};
+    uint64_t in_polvio{0};
+    uint64_t in_nosa{0};
+    uint64_t in_inval{0};
+    uint64_t in_nomem{0};
+    uint64_t in_badspi{0};
+    uint64_t in_ahreplay{0};
+    uint64_t in_espreplay{0};
+    uint64_t in_ahauthsucc{0};
+    uint64_t in_ahauthfail{0};
+    uint64_t in_espauthsucc{0};
+    uint64_t in_espauthfail{0};
+    std::array<uint64_t, 256> in_esphist{};
+    std::array<uint64_t, 256> in_ahhist{};
+    std::array<uint64_t, 256> in_comphist{};
+    uint64_t out_success{0};
+    uint64_t out_polvio{0};
+    uint64_t out_nosa{0};
+    uint64_t out_inval{0};
+    uint64_t out_nomem{0};
+    uint64_t out_noroute{0};
+    std::array<uint64_t, 256> out_esphist{};
+    std::array<uint64_t, 256> out_ahhist{};
+    std::array<uint64_t, 256> out_comphist{};
+    uint64_t spdcachelookup{0};
+    uint64_t spdcachemiss{0};
+
+    /// The scalar counters as (KAME field name, value), in declaration order.
+    std::vector<std::pair<std::string, uint64_t>> Scalars() const;
+
+    /**
+     * Writes the section exactly as NetBSD's netstat -s does:
+     * "ipsec:" (or "ipsec6:"), then one "\t<n> <text>" line per counter and
+     * the non-zero histograms.  With @p omitZero (netstat -ss) zero counters
+     * are left out.
+     */
+    void Print(std::ostream& os, const std::string& section, bool omitZero = false) const;
+    /// A JSON object {"in_success": n, ..., "out_esphist": {"3des-cbc": n}, ...}.
+    void PrintJson(std::ostream& os) const;
+};
+
+/**
+ * The outcome of a processing step: success, or the KAME counter that was
+ * incremented and a human-readable reason (for the Drop trace and logs).
+ */
+struct IpsecVerdict
+{
+    const char* counter{nullptr}; ///< KAME field name, nullptr on success
+    std::string reason;
+
+    bool Ok() const
+    {
+        return counter == nullptr;
+    }
+};
+
+/// Increments @p field of @p stats and returns the matching failed verdict.
+inline IpsecVerdict
+IpsecFail(IpsecStats& stats, uint64_t IpsecStats::*field, const char* name, std::string reason)
+{
+    ++(stats.*field);
+    return IpsecVerdict{name, std::move(reason)};
+}
+
+/// Shorthand: IPSEC_FAIL(stats, in_inval, "reason") counts in_inval and names it.
+#define IPSEC_FAIL(stats, field, reason) IpsecFail(stats, &IpsecStats::field, #field, reason)
+
+} // namespace ns3
+
+#endif /* IPSEC_STATS_H */

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs everything ns3-ipsec needs from Debian bookworm's packages.
+# Idempotent: when every package is already present it returns at once.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake pkg-config
+  libns3-dev ns3            # ns-3 3.37; "ns3" ships the creator binaries find_package(ns3) needs
+  libgsl-dev                # ns-3's core library links GSL
+  libssl-dev                # OpenSSL 3 (EVP, legacy provider for DES/Blowfish/CAST)
+  zlib1g-dev                # deflate for IPComp
+  tshark                    # independent ESP/AH decoder used by the tests
+  clang-format
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+# tshark asks whether non-root users may capture; answer it up front.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO debconf-set-selections
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,17 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * Runs the module's ns-3 TestSuites: `ns3-ipsec-test-runner --suite=NAME`,
+ * `--list`, `--verbose` (ns-3's TestRunner options).  Checksums are enabled
+ * for every suite, as the project's testing rules require.
+ */
+#include "ns3/global-value.h"
+#include "ns3/boolean.h"
+#include "ns3/test.h"
+
+int
+main(int argc, char** argv)
+{
+    ns3::GlobalValue::Bind("ChecksumEnabled", ns3::BooleanValue(true));
+    return ns3::TestRunner::Run(argc, argv);
+}
