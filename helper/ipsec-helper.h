@@ -1,0 +1,72 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * Configuring a node's IPsec: setkey scripts (from a file or a string, as
+ * `setkey -f`), or the C++ API (SAs and policies), and reading the state
+ * back (`netstat -s`, JSON).  Errors never leave a node silently
+ * half-configured: a script with an error raises IpsecConfigError carrying
+ * setkey's messages, so a simulation does not start on it.
+ */
+#ifndef IPSEC_HELPER_H
+#define IPSEC_HELPER_H
+
+#include "ns3/ipsec-policy.h"
+#include "ns3/ipsec-sa.h"
+#include "ns3/node.h"
+#include "ns3/setkey.h"
+
+#include <ostream>
+#include <stdexcept>
+#include <string>
+
+namespace ns3
+{
+
+class IpsecStack;
+
+/// A configuration error: what() is the full text setkey (or the SAD/SPD) gave.
+class IpsecConfigError : public std::runtime_error
+{
+  public:
+    explicit IpsecConfigError(const std::string& what);
+};
+
+class IpsecHelper
+{
+  public:
+    IpsecHelper();
+
+    /// Accept scripts whose statements the "kernel" refused ("The result of
+    /// line N: ..."), as setkey itself does.  Default false: such a script
+    /// raises IpsecConfigError too.
+    void SetTolerateKernelErrors(bool tolerate);
+    /// setkey dialect and -n (see SetkeyOptions).
+    void SetSetkeyOptions(const SetkeyOptions& options);
+
+    /// Runs the setkey script in @p path on @p node (setkey -f PATH).
+    SetkeyResult RunSetkeyFile(Ptr<Node> node, const std::string& path) const;
+    /// Runs setkey script @p text on @p node; @p name labels messages.
+    SetkeyResult RunSetkeyString(Ptr<Node> node,
+                                 const std::string& text,
+                                 const std::string& name = "") const;
+
+    /// Adds an SA (SADB_ADD); raises IpsecConfigError if the SAD refuses it.
+    void AddSa(Ptr<Node> node, const IpsecSaParams& params) const;
+    /// Adds a policy (spdadd); raises IpsecConfigError if the SPD refuses it.
+    void AddPolicy(Ptr<Node> node, Ptr<IpsecPolicy> policy) const;
+
+    /// The node's IPsec stack; raises IpsecConfigError if it has none.
+    static Ptr<IpsecStack> GetStack(Ptr<Node> node);
+    /// netstat -s's ipsec: and ipsec6: sections for @p node.
+    static void PrintNetstat(Ptr<Node> node, std::ostream& os, bool omitZero = false);
+    /// {"ipsec": {...}, "ipsec6": {...}} with KAME's field names.
+    static void PrintStatsJson(Ptr<Node> node, std::ostream& os);
+
+  private:
+    bool m_tolerateKernelErrors;
+    SetkeyOptions m_options;
+};
+
+} // namespace ns3
+
+#endif /* IPSEC_HELPER_H */
