@@ -1,0 +1,202 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * End-to-end transport mode through the whole ns-3 stack: the FAQ topology
+ * configured by setkey, real traffic, and independent observers -- the
+ * protocol numbers of the datagrams on the wire (read from the device's
+ * PPP frames) and FlowMonitor's view of the flows.
+ */
+#include "ns3/flow-monitor-helper.h"
+#include "ns3/ipsec-module.h"
+#include "ns3/ipv4-flow-classifier.h"
+#include "ns3/ipv6-flow-classifier.h"
+#include "ns3/ppp-header.h"
+#include "ns3/simulator.h"
+#include "ns3/test.h"
+
+#include <map>
+
+using namespace ns3;
+
+namespace
+{
+
+std::string
+Script(bool v6, const std::string& me, const std::string& peer, const std::string& algo)
+{
+    std::string a = v6 ? "fd00:10:1::1" : "10.1.1.1";
+    std::string b = v6 ? "fd00:20:1::1" : "20.1.1.1";
+    std::string self = me == "A" ? a : b;
+    std::string other = me == "A" ? b : a;
+    (void) peer;
+    return "add " + a + " " + b + " esp 9876 " + algo + ";\n" + "add " + b + " " + a + " esp 10000 "
+         + algo + ";\n" + "spdadd " + self + " " + other
+         + " any -P out ipsec esp/transport//require;\n" + "spdadd " + other + " " + self
+         + " any -P in ipsec esp/transport//require;\n";
+}
+
+} // namespace
+
+/**
+ * Every datagram A sends to B leaves A as ESP, the counters equal what the
+ * wire shows, all traffic arrives, and FlowMonitor still classifies the
+ * UDP/TCP flows and sees them delivered.
+ */
+class TransportEndToEndTestCase : public TestCase
+{
+  public:
+    TransportEndToEndTestCase(bool v6, std::string label, std::string algo)
+        : TestCase("ESP transport end to end over " + std::string(v6 ? "IPv6" : "IPv4") + " with "
+                   + label)
+        , m_v6(v6)
+        , m_algo(std::move(algo))
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        IpsecHostToHostHelper topo;
+        topo.SetIpv6(m_v6);
+        topo.Build();
+        IpsecStackHelper().AssignStreams(topo.GetNodes(), 7);
+        IpsecHelper ipsec;
+        ipsec.RunSetkeyString(topo.GetHostA(), Script(m_v6, "A", "B", m_algo), "A");
+        ipsec.RunSetkeyString(topo.GetHostB(), Script(m_v6, "B", "A", m_algo), "B");
+
+        // Protocol numbers of what A puts on its link.
+        std::map<uint8_t, uint32_t> wire;
+        Ptr<NetDevice> devA = topo.GetDevices().Get(0);
+        devA->TraceConnectWithoutContext("PhyTxBegin",
+                                         Callback<void, Ptr<const Packet>>(
+                                             [&wire, this](Ptr<const Packet> p)
+                                             {
+                                                 uint8_t b[2 + 40];
+                                                 if (p->GetSize() < sizeof(b))
+                                                 {
+                                                     return;
+                                                 }
+                                                 p->CopyData(b, sizeof(b));
+                                                 uint16_t ppp = (b[0] << 8) | b[1];
+                                                 if (ppp == 0x0021 && !m_v6)
+                                                 {
+                                                     wire[b[2 + 9]]++;
+                                                 }
+                                                 else if (ppp == 0x0057 && m_v6)
+                                                 {
+                                                     wire[b[2 + 6]]++;
+                                                 }
+                                             }));
+
+        FlowMonitorHelper fmh;
+        Ptr<FlowMonitor> monitor = fmh.Install(NodeContainer(topo.GetHostA(), topo.GetHostB()));
+
+        IpsecTrafficHelper traffic;
+        traffic.SetTcpBytes(300000);
+        Simulator::Stop(traffic.Install(
+            topo.GetHostA(), topo.GetAddressA(), topo.GetHostB(), topo.GetAddressB()));
+        Simulator::Run();
+
+        for (const IpsecFlowResult& f : traffic.GetResults())
+        {
+            NS_TEST_EXPECT_MSG_EQ(f.received, f.sent, f.name + " delivered completely");
+        }
+        const IpsecStats& a = topo.GetHostA()->GetObject<IpsecStack>()->GetStats(m_v6);
+        const IpsecStats& b = topo.GetHostB()->GetObject<IpsecStack>()->GetStats(m_v6);
+        NS_TEST_EXPECT_MSG_GT(a.out_success, 200u, "A protected its traffic");
+        NS_TEST_EXPECT_MSG_EQ(a.out_success, wire[50], "one ESP datagram on the wire per output");
+        NS_TEST_EXPECT_MSG_EQ(wire[17] + wire[6] + wire[1] + (m_v6 ? 0 : 0),
+                              0u,
+                              "no plaintext UDP, TCP or ICMP from A");
+        NS_TEST_EXPECT_MSG_EQ(b.in_success, a.out_success, "B decapsulated all of it");
+        NS_TEST_EXPECT_MSG_EQ(a.in_success, b.out_success, "and A all of B's");
+        NS_TEST_EXPECT_MSG_EQ(a.in_polvio + b.in_polvio + a.in_inval + b.in_inval, 0u, "no drops");
+
+        monitor->CheckForLostPackets();
+        uint32_t udpFlows = 0;
+        uint32_t tcpFlows = 0;
+        for (const auto& [id, stats] : monitor->GetFlowStats())
+        {
+            uint8_t proto;
+            if (m_v6)
+            {
+                proto
+                    = DynamicCast<Ipv6FlowClassifier>(fmh.GetClassifier6())->FindFlow(id).protocol;
+            }
+            else
+            {
+                proto = DynamicCast<Ipv4FlowClassifier>(fmh.GetClassifier())->FindFlow(id).protocol;
+            }
+            NS_TEST_EXPECT_MSG_GT(stats.rxPackets, 0u, "FlowMonitor saw the flow delivered");
+            NS_TEST_EXPECT_MSG_EQ(stats.rxPackets, stats.txPackets, "no packet lost");
+            udpFlows += proto == 17;
+            tcpFlows += proto == 6;
+        }
+        NS_TEST_EXPECT_MSG_EQ(udpFlows, 2u, "UDP echo, both directions");
+        NS_TEST_EXPECT_MSG_EQ(tcpFlows, 2u, "TCP data and ACKs");
+        Simulator::Destroy();
+    }
+
+    bool m_v6;
+    std::string m_algo;
+};
+
+class IpsecTransportTestSuite : public TestSuite
+{
+  public:
+    IpsecTransportTestSuite()
+        : TestSuite("ipsec-transport", SYSTEM)
+    {
+        for (bool v6 : {false, true})
+        {
+            AddTestCase(new TransportEndToEndTestCase(
+                            v6,
+                            "rijndael-cbc and hmac-sha1",
+                            "-E rijndael-cbc 0x00112233445566778899aabbccddeeff -A hmac-sha1 "
+                            "\"01234567890123456789\""),
+                        TestCase::QUICK);
+            AddTestCase(
+                new TransportEndToEndTestCase(
+                    v6, "aes-gcm-16", "-E aes-gcm-16 0x00112233445566778899aabbccddeeff01020304"),
+                TestCase::QUICK);
+        }
+        AddTestCase(
+            new TransportEndToEndTestCase(
+                false,
+                "chacha20-poly1305",
+                "-E chacha20-poly1305 "
+                "0x00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff01020304"),
+            TestCase::QUICK);
+        AddTestCase(new TransportEndToEndTestCase(
+                        false,
+                        "aes-ctr and hmac-sha2-256",
+                        "-E aes-ctr 0x00112233445566778899aabbccddeeff01020304 -A hmac-sha2-256 "
+                        "0x000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"),
+                    TestCase::QUICK);
+        AddTestCase(
+            new TransportEndToEndTestCase(false,
+                                          "blowfish-cbc and aes-xcbc-mac",
+                                          "-E blowfish-cbc \"blowfishtest.001\" -A aes-xcbc-mac "
+                                          "0x000102030405060708090a0b0c0d0e0f"),
+            TestCase::QUICK);
+        AddTestCase(
+            new TransportEndToEndTestCase(
+                false,
+                "cast128-cbc and hmac-md5",
+                "-E cast128-cbc 0x0102030405060708 -A hmac-md5 0x000102030405060708090a0b0c0d0e0f"),
+            TestCase::QUICK);
+        AddTestCase(
+            new TransportEndToEndTestCase(
+                false,
+                "des-cbc and keyed-md5",
+                "-E des-cbc 0x0123456789abcdef -A keyed-md5 0x000102030405060708090a0b0c0d0e0f"),
+            TestCase::QUICK);
+        AddTestCase(
+            new TransportEndToEndTestCase(false,
+                                          "null and hmac-sha2-512",
+                                          "-E null -A hmac-sha2-512 0x" + std::string(128, 'a')),
+            TestCase::QUICK);
+    }
+};
+
+static IpsecTransportTestSuite g_ipsecTransportTestSuite;
