@@ -28,6 +28,11 @@
 #include <fstream>
 #include <iostream>
 
+#ifndef NS3_IPSEC_EXAMPLES_DIR
+// Inside an ns-3 source tree (contrib/ipsec), examples run from the tree's top.
+#define NS3_IPSEC_EXAMPLES_DIR "contrib/ipsec/examples"
+#endif
+
 using namespace ns3;
 
 NS_LOG_COMPONENT_DEFINE("IpsecHostToHost");
