@@ -1,0 +1,157 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * setkey -f for a simulated node: parses a script statement by statement and
+ * applies each one to the node's SAD and SPD as soon as it is parsed, with
+ * KAME setkey's semantics and messages.
+ *
+ *  - A client-side error (syntax, address, algorithm, key length, policy
+ *    string) prints "line N: MESSAGE at [TOKEN]" and "parse failed, line N."
+ *    and stops the run (KAME).  Statements before it have already taken
+ *    effect: the result says so (aborted, statementsExecuted) and the caller
+ *    decides what to do with the half-loaded node.  The ipsec-tools dialect
+ *    instead drops only the failing statement, like "setkey -c".
+ *  - A kernel-side error (an errno from IpsecSad/IpsecSpd) prints
+ *    "The result of line N: TEXT." and the run continues.
+ */
+#ifndef SETKEY_H
+#define SETKEY_H
+
+#include "ipsec-sad.h"
+#include "ipsec-spd.h"
+#include "ns3/ptr.h"
+#include "setkey-parser.h"
+
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+
+/// Which setkey the run behaves like.
+enum class SetkeyDialect : uint8_t
+{
+    KAME,        ///< setkey -f: the first client-side error aborts the run
+    IPSEC_TOOLS, ///< setkey -c (ipsec-tools): a bad statement is dropped, the rest runs
+};
+
+/// Options of a run.
+struct SetkeyOptions
+{
+    SetkeyDialect dialect{SetkeyDialect::KAME};
+    /// setkey -n: parse and check everything, change nothing.
+    bool parseOnly{false};
+};
+
+/// A client-side error, with the fields a caller needs to print it its own way.
+struct SetkeyError
+{
+    std::string fileName;
+    uint32_t line{0};
+    std::string token;    ///< what KAME prints in "at [...]"
+    std::string message;  ///< setkey's text, e.g. "syntax error", "Invalid key length (...)"
+    std::string expected; ///< what the parser expected there, e.g. "an SPI", "';'"
+    bool fatal{false};    ///< token.l's "Syntax error" (unknown character)
+
+    /// "FILE:N: MESSAGE at [TOKEN]" ("line N: ..." without a file name).
+    std::string ToString() const;
+    /// ToString() plus " (expected EXPECTED)".
+    std::string Describe() const;
+};
+
+/// A kernel-side error of one statement (sadb_msg_errno).
+struct SetkeyKernelError
+{
+    uint32_t line{0}; ///< the statement's line (of its ';')
+    SetkeyCommand command{SetkeyCommand::ADD};
+    int errnum{0};
+    std::string text;   ///< as setkey prints it: strerror(), or "No entry" for ENOENT...
+    std::string reason; ///< the model's explanation (KAME only logs it with ipseclog)
+};
+
+/// What a run did.
+struct SetkeyResult
+{
+    /// Nothing failed: no client-side and no kernel-side error.
+    bool ok{true};
+    /// A client-side error stopped the run; statements before it did take effect.
+    bool aborted{false};
+    /// An exit/quit/bye statement ended the run.
+    bool exited{false};
+    uint32_t statementsParsed{0};
+    /// Statements handed to the SAD/SPD (successful or not).
+    uint32_t statementsExecuted{0};
+    /// Everything setkey would print, in order.
+    std::vector<std::string> messages;
+    /// The first client-side error (line 0 if none).
+    SetkeyError error;
+    /// All client-side errors (more than one only in the ipsec-tools dialect).
+    std::vector<SetkeyError> errors;
+    std::vector<SetkeyKernelError> kernelErrors;
+    /// SAs returned by "get", in statement order.
+    std::vector<Ptr<IpsecSa>> retrieved;
+
+    /// setkey's exit status: 1 when the run was aborted by a parse error, else 0.
+    int ExitStatus() const;
+    /// The run was aborted after some statements had already changed the node.
+    bool PartiallyApplied() const;
+};
+
+/// setkey for one node's SAD and SPD.
+class Setkey
+{
+  public:
+    /**
+     * Runs @p text (a setkey script) against @p sad and @p spd.  @p fileName
+     * is only used in SetkeyError (pass "" for none).
+     */
+    static SetkeyResult Run(Ptr<IpsecSad> sad,
+                            Ptr<IpsecSpd> spd,
+                            const std::string& text,
+                            const std::string& fileName = "",
+                            const SetkeyOptions& opts = SetkeyOptions());
+
+    /// The outcome of one statement on the "kernel".
+    struct Outcome
+    {
+        int errnum{0};      ///< 0 or an errno
+        std::string text;   ///< setkey's rendering of errnum ("" when 0)
+        std::string reason; ///< the model's explanation
+    };
+
+    /**
+     * Applies one parsed statement.  @p retrieved receives the SA a "get"
+     * found (may be null).
+     */
+    static Outcome Execute(Ptr<IpsecSad> sad,
+                           Ptr<IpsecSpd> spd,
+                           const SetkeyStatement& st,
+                           std::vector<Ptr<IpsecSa>>* retrieved);
+
+    /// How setkey renders kernel errno @p errnum for @p command (postproc()).
+    static std::string ErrorText(SetkeyCommand command, int errnum);
+
+    /// The SADB_ADD contents of an add statement.
+    static IpsecSaParams ToSaParams(const SetkeySaSpec& sa);
+    /// The policy an spdadd/spdupdate statement installs.
+    static Ptr<IpsecPolicy> ToPolicy(const SetkeyStatement& st);
+
+  private:
+    static Outcome ExecAdd(Ptr<IpsecSad> sad, const SetkeyStatement& st);
+    static Outcome ExecGet(Ptr<IpsecSad> sad,
+                           const SetkeyStatement& st,
+                           std::vector<Ptr<IpsecSa>>* retrieved);
+    static Outcome ExecDelete(Ptr<IpsecSad> sad, const SetkeyStatement& st);
+    static Outcome ExecDeleteAll(Ptr<IpsecSad> sad, const SetkeyStatement& st);
+    static Outcome ExecFlush(Ptr<IpsecSad> sad, const SetkeyStatement& st);
+    static Outcome ExecDump(Ptr<IpsecSad> sad, const SetkeyStatement& st);
+    static Outcome ExecSpdAdd(Ptr<IpsecSpd> spd, const SetkeyStatement& st);
+    static Outcome ExecSpdUpdate(Ptr<IpsecSpd> spd, const SetkeyStatement& st);
+    static Outcome ExecSpdDelete(Ptr<IpsecSpd> spd, const SetkeyStatement& st);
+    static Outcome ExecSpdDump(Ptr<IpsecSpd> spd, const SetkeyStatement& st);
+    static Outcome Fail(SetkeyCommand command, int errnum, const std::string& reason);
+};
+
+} // namespace ns3
+
+#endif /* SETKEY_H */
