@@ -60,8 +60,8 @@ WriteJson(const std::string& path,
     {
         out << "    {\"name\": \"" << flows[i].name << "\", \"from\": \"A\", \"to\": \"B\", "
             << "\"unit\": \"" << flows[i].unit << "\", \"sent\": " << flows[i].sent
-            << ", \"received\": " << flows[i].received << "}"
-            << (i + 1 < flows.size() ? "," : "") << "\n";
+            << ", \"received\": " << flows[i].received << "}" << (i + 1 < flows.size() ? "," : "")
+            << "\n";
     }
     out << "  ]\n}\n";
 }
@@ -135,23 +135,22 @@ main(int argc, char* argv[])
 
     IpsecTrafficHelper traffic;
     traffic.SetTcpBytes(tcpBytes);
-    Time end = traffic.Install(topology.GetHostA(),
-                               topology.GetAddressA(),
-                               topology.GetHostB(),
-                               topology.GetAddressB());
+    Time end = traffic.Install(
+        topology.GetHostA(), topology.GetAddressA(), topology.GetHostB(), topology.GetAddressB());
     Simulator::Stop(end);
     Simulator::Run();
 
     std::vector<IpsecFlowResult> flows = traffic.GetResults();
-    std::cout << "ipsec-host-to-host: " << (setkeyA == dir + config + "-A" + suffix ? config : "custom")
+    std::cout << "ipsec-host-to-host: "
+              << (setkeyA == dir + config + "-A" + suffix ? config : "custom")
               << (ipv6 ? " over IPv6" : " over IPv4") << "\n";
     for (const auto& f : flows)
     {
         std::cout << "flow " << f.name << " A -> B: " << f.received << " of " << f.sent << " "
                   << f.unit << " delivered\n";
     }
-    std::vector<std::pair<std::string, Ptr<Node>>> hosts = {{"A", topology.GetHostA()},
-                                                            {"B", topology.GetHostB()}};
+    std::vector<std::pair<std::string, Ptr<Node>>> hosts
+        = {{"A", topology.GetHostA()}, {"B", topology.GetHostB()}};
     for (const auto& [name, node] : hosts)
     {
         std::cout << "\nhost " << name << " (netstat -s -p ipsec / ipsec6):\n";
@@ -159,10 +158,8 @@ main(int argc, char* argv[])
     }
     if (!json.empty())
     {
-        WriteJson(json,
-                  hosts,
-                  {{"A", topology.GetAddressA()}, {"B", topology.GetAddressB()}},
-                  flows);
+        WriteJson(
+            json, hosts, {{"A", topology.GetAddressA()}, {"B", topology.GetAddressB()}}, flows);
     }
     Simulator::Destroy();
     return 0;

@@ -43,8 +43,8 @@ IpsecHelper::GetStack(Ptr<Node> node)
     Ptr<IpsecStack> ipsec = node->GetObject<IpsecStack>();
     if (!ipsec)
     {
-        throw IpsecConfigError("node " + std::to_string(node->GetId()) +
-                               " has no IPsec stack (install it with IpsecStackHelper)");
+        throw IpsecConfigError("node " + std::to_string(node->GetId())
+                               + " has no IPsec stack (install it with IpsecStackHelper)");
     }
     return ipsec;
 }
@@ -104,9 +104,9 @@ IpsecHelper::AddSa(Ptr<Node> node, const IpsecSaParams& params) const
     int rc = GetStack(node)->GetSad()->Add(params, &why);
     if (rc != 0)
     {
-        throw IpsecConfigError("add " + params.src.ToString() + " " + params.dst.ToString() + " " +
-                               IpsecProtoName(params.proto) + " " + std::to_string(params.spi) +
-                               ": " + std::strerror(rc) + (why.empty() ? "" : " (" + why + ")"));
+        throw IpsecConfigError("add " + params.src.ToString() + " " + params.dst.ToString() + " "
+                               + IpsecProtoName(params.proto) + " " + std::to_string(params.spi)
+                               + ": " + std::strerror(rc) + (why.empty() ? "" : " (" + why + ")"));
     }
 }
 
@@ -117,9 +117,9 @@ IpsecHelper::AddPolicy(Ptr<Node> node, Ptr<IpsecPolicy> policy) const
     int rc = GetStack(node)->GetSpd()->Add(policy, &why);
     if (rc != 0)
     {
-        throw IpsecConfigError("spdadd " + policy->SelectorString() + " -P " +
-                               policy->PolicyString() + ": " + std::strerror(rc) +
-                               (why.empty() ? "" : " (" + why + ")"));
+        throw IpsecConfigError("spdadd " + policy->SelectorString() + " -P "
+                               + policy->PolicyString() + ": " + std::strerror(rc)
+                               + (why.empty() ? "" : " (" + why + ")"));
     }
 }
 

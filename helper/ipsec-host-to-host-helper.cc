@@ -4,7 +4,6 @@
 #include "ipsec-host-to-host-helper.h"
 
 #include "ipsec-stack-helper.h"
-
 #include "ns3/internet-stack-helper.h"
 #include "ns3/ipv4-address-helper.h"
 #include "ns3/ipv4-global-routing-helper.h"
@@ -17,9 +16,9 @@ namespace ns3
 {
 
 IpsecHostToHostHelper::IpsecHostToHostHelper()
-    : m_rate("10Mbps"),
-      m_delay("2ms"),
-      m_ipv6(false)
+    : m_rate("10Mbps")
+    , m_delay("2ms")
+    , m_ipv6(false)
 {
 }
 
@@ -75,7 +74,8 @@ IpsecHostToHostHelper::Build()
         return;
     }
     // Fixed addresses, so setkey scripts can name them: ::1 on the hosts, ::2 on the router.
-    auto assign = [](Ptr<NetDevice> dev, const char* addr) {
+    auto assign = [](Ptr<NetDevice> dev, const char* addr)
+    {
         Ptr<Ipv6> ipv6 = dev->GetNode()->GetObject<Ipv6>();
         int32_t i = ipv6->AddInterface(dev);
         ipv6->AddAddress(i, Ipv6InterfaceAddress(Ipv6Address(addr), Ipv6Prefix(64)));
@@ -90,10 +90,8 @@ IpsecHostToHostHelper::Build()
     router6->SetForwarding(rl, true);
     router6->SetForwarding(rr, true);
     Ipv6StaticRoutingHelper routing;
-    routing.GetStaticRouting(a->GetObject<Ipv6>())
-        ->SetDefaultRoute(Ipv6Address("fd00:10:1::2"), 1);
-    routing.GetStaticRouting(b->GetObject<Ipv6>())
-        ->SetDefaultRoute(Ipv6Address("fd00:20:1::2"), 1);
+    routing.GetStaticRouting(a->GetObject<Ipv6>())->SetDefaultRoute(Ipv6Address("fd00:10:1::2"), 1);
+    routing.GetStaticRouting(b->GetObject<Ipv6>())->SetDefaultRoute(Ipv6Address("fd00:20:1::2"), 1);
     m_a = IpsecAddress(Ipv6Address("fd00:10:1::1"));
     m_b = IpsecAddress(Ipv6Address("fd00:20:1::1"));
 }

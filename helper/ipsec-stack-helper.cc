@@ -25,8 +25,8 @@ namespace ns3
 NS_LOG_COMPONENT_DEFINE("IpsecStackHelper");
 
 IpsecStackHelper::IpsecStackHelper()
-    : m_ipv4(true),
-      m_ipv6(true)
+    : m_ipv4(true)
+    , m_ipv6(true)
 {
     Ipv4StaticRoutingHelper staticRouting;
     Ipv4GlobalRoutingHelper globalRouting;
@@ -44,11 +44,11 @@ IpsecStackHelper::IpsecStackHelper()
 IpsecStackHelper::~IpsecStackHelper() = default;
 
 IpsecStackHelper::IpsecStackHelper(const IpsecStackHelper& o)
-    : m_routing(o.m_routing->Copy()),
-      m_routing6(o.m_routing6->Copy()),
-      m_ipv4(o.m_ipv4),
-      m_ipv6(o.m_ipv6),
-      m_ipsecFactory(o.m_ipsecFactory)
+    : m_routing(o.m_routing->Copy())
+    , m_routing6(o.m_routing6->Copy())
+    , m_ipv4(o.m_ipv4)
+    , m_ipv6(o.m_ipv6)
+    , m_ipsecFactory(o.m_ipsecFactory)
 {
 }
 
@@ -99,7 +99,7 @@ IpsecStackHelper::SetIpsecAttribute(const std::string& name, const AttributeValu
 namespace
 {
 
-template <typename T>
+template<typename T>
 Ptr<T>
 AggregateNew(Ptr<Node> node)
 {

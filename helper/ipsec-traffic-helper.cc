@@ -9,8 +9,8 @@
 #include "ns3/inet-socket-address.h"
 #include "ns3/inet6-socket-address.h"
 #include "ns3/ipv4-header.h"
-#include "ns3/ipv6-header.h"
 #include "ns3/ipv4-raw-socket-factory.h"
+#include "ns3/ipv6-header.h"
 #include "ns3/ipv6-raw-socket-factory.h"
 #include "ns3/packet-sink-helper.h"
 #include "ns3/packet-sink.h"
@@ -34,11 +34,11 @@ struct IpsecTrafficHelper::Counters
 };
 
 IpsecTrafficHelper::IpsecTrafficHelper()
-    : m_pings(5),
-      m_udpEchoes(5),
-      m_tcpBytes(1000000),
-      m_start(Seconds(1)),
-      m_counters(std::make_shared<Counters>())
+    : m_pings(5)
+    , m_udpEchoes(5)
+    , m_tcpBytes(1000000)
+    , m_start(Seconds(1))
+    , m_counters(std::make_shared<Counters>())
 {
 }
 
@@ -71,12 +71,8 @@ namespace
 
 /// ICMP echo request (type 8 / 128) with 56 data bytes, as ping(8) sends.
 void
-SendPing(Ptr<Socket> socket,
-         bool v6,
-         IpsecAddress src,
-         IpsecAddress dst,
-         uint16_t seq,
-         uint64_t* sent)
+SendPing(
+    Ptr<Socket> socket, bool v6, IpsecAddress src, IpsecAddress dst, uint16_t seq, uint64_t* sent)
 {
     uint8_t data[56];
     for (uint32_t i = 0; i < sizeof(data); ++i)
@@ -91,10 +87,8 @@ SendPing(Ptr<Socket> socket,
         echo.SetSeq(seq);
         if (Node::ChecksumEnabled())
         {
-            echo.CalculatePseudoHeaderChecksum(src.ToIpv6(),
-                                               dst.ToIpv6(),
-                                               p->GetSize() + echo.GetSerializedSize(),
-                                               58);
+            echo.CalculatePseudoHeaderChecksum(
+                src.ToIpv6(), dst.ToIpv6(), p->GetSize() + echo.GetSerializedSize(), 58);
         }
         p->AddHeader(echo);
         socket->SendTo(p, 0, Inet6SocketAddress(dst.ToIpv6(), 0));
@@ -133,46 +127,51 @@ IpsecTrafficHelper::Install(Ptr<Node> client,
     Time t = m_start;
 
     // ping: a raw ICMP socket on the client, like ping(8); replies from the server counted.
-    Ptr<Socket> ping =
-        v6 ? Socket::CreateSocket(client, Ipv6RawSocketFactory::GetTypeId())
-           : Socket::CreateSocket(client, Ipv4RawSocketFactory::GetTypeId());
+    Ptr<Socket> ping = v6 ? Socket::CreateSocket(client, Ipv6RawSocketFactory::GetTypeId())
+                          : Socket::CreateSocket(client, Ipv4RawSocketFactory::GetTypeId());
     ping->SetAttribute("Protocol", UintegerValue(v6 ? 58 : 1));
     c->pingSocket = ping;
-    ping->SetRecvCallback([c, v6, serverAddr](Ptr<Socket> s) {
-        Address from;
-        while (Ptr<Packet> p = s->RecvFrom(from))
+    ping->SetRecvCallback(
+        [c, v6, serverAddr](Ptr<Socket> s)
         {
-            if (v6)
+            Address from;
+            while (Ptr<Packet> p = s->RecvFrom(from))
             {
-                Ipv6Header ip; // ns-3's IPv6 raw sockets deliver the IPv6 header too
-                p->RemoveHeader(ip);
-                Icmpv6Header h;
-                p->PeekHeader(h);
-                if (h.GetType() == Icmpv6Header::ICMPV6_ECHO_REPLY &&
-                    ip.GetSource() == serverAddr.ToIpv6())
+                if (v6)
                 {
-                    c->pingReplies++;
+                    Ipv6Header ip; // ns-3's IPv6 raw sockets deliver the IPv6 header too
+                    p->RemoveHeader(ip);
+                    Icmpv6Header h;
+                    p->PeekHeader(h);
+                    if (h.GetType() == Icmpv6Header::ICMPV6_ECHO_REPLY
+                        && ip.GetSource() == serverAddr.ToIpv6())
+                    {
+                        c->pingReplies++;
+                    }
+                }
+                else
+                {
+                    Ipv4Header ip;
+                    p->RemoveHeader(ip);
+                    Icmpv4Header h;
+                    p->PeekHeader(h);
+                    if (h.GetType() == Icmpv4Header::ICMPV4_ECHO_REPLY
+                        && ip.GetSource() == serverAddr.ToIpv4())
+                    {
+                        c->pingReplies++;
+                    }
                 }
             }
-            else
-            {
-                Ipv4Header ip;
-                p->RemoveHeader(ip);
-                Icmpv4Header h;
-                p->PeekHeader(h);
-                if (h.GetType() == Icmpv4Header::ICMPV4_ECHO_REPLY &&
-                    ip.GetSource() == serverAddr.ToIpv4())
-                {
-                    c->pingReplies++;
-                }
-            }
-        }
-    });
+        });
     for (uint32_t i = 0; i < m_pings; ++i)
     {
-        Simulator::Schedule(t + Seconds(i), [c, ping, v6, clientAddr, serverAddr, i]() {
-            SendPing(ping, v6, clientAddr, serverAddr, static_cast<uint16_t>(i + 1), &c->pingSent);
-        });
+        Simulator::Schedule(
+            t + Seconds(i),
+            [c, ping, v6, clientAddr, serverAddr, i]()
+            {
+                SendPing(
+                    ping, v6, clientAddr, serverAddr, static_cast<uint16_t>(i + 1), &c->pingSent);
+            });
     }
 
     // UDP echo on port 7.
@@ -185,10 +184,18 @@ IpsecTrafficHelper::Install(Ptr<Node> client,
     echoClient.SetAttribute("PacketSize", UintegerValue(512));
     ApplicationContainer ec = echoClient.Install(client);
     ec.Start(t + MilliSeconds(500));
-    ec.Get(0)->TraceConnectWithoutContext(
-        "Tx", Callback<void, Ptr<const Packet>>([c](Ptr<const Packet>) { c->udpSent++; }));
-    ec.Get(0)->TraceConnectWithoutContext(
-        "Rx", Callback<void, Ptr<const Packet>>([c](Ptr<const Packet>) { c->udpReceived++; }));
+    ec.Get(0)->TraceConnectWithoutContext("Tx",
+                                          Callback<void, Ptr<const Packet>>(
+                                              [c](Ptr<const Packet>)
+                                              {
+                                                  c->udpSent++;
+                                              }));
+    ec.Get(0)->TraceConnectWithoutContext("Rx",
+                                          Callback<void, Ptr<const Packet>>(
+                                              [c](Ptr<const Packet>)
+                                              {
+                                                  c->udpReceived++;
+                                              }));
 
     // TCP bulk transfer to port 5001.
     Address sinkAddr = v6 ? Address(Inet6SocketAddress(Ipv6Address::GetAny(), 5001))

@@ -37,10 +37,10 @@ class IpsecTrafficHelper
   public:
     IpsecTrafficHelper();
 
-    void SetPingCount(uint32_t n);        ///< default 5, one per second
-    void SetUdpEchoCount(uint32_t n);     ///< default 5 datagrams of 512 bytes
-    void SetTcpBytes(uint64_t bytes);     ///< default 1 MB (1000000 bytes)
-    void SetStart(Time start);            ///< default 1 s
+    void SetPingCount(uint32_t n);    ///< default 5, one per second
+    void SetUdpEchoCount(uint32_t n); ///< default 5 datagrams of 512 bytes
+    void SetTcpBytes(uint64_t bytes); ///< default 1 MB (1000000 bytes)
+    void SetStart(Time start);        ///< default 1 s
 
     /**
      * Installs the traffic from @p client (at @p clientAddr) to @p server

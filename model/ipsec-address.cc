@@ -10,21 +10,21 @@ namespace ns3
 {
 
 IpsecAddress::IpsecAddress()
-    : m_family(NONE),
-      m_bytes{}
+    : m_family(NONE)
+    , m_bytes{}
 {
 }
 
 IpsecAddress::IpsecAddress(Ipv4Address a)
-    : m_family(INET),
-      m_bytes{}
+    : m_family(INET)
+    , m_bytes{}
 {
     a.Serialize(m_bytes.data());
 }
 
 IpsecAddress::IpsecAddress(Ipv6Address a)
-    : m_family(INET6),
-      m_bytes{}
+    : m_family(INET6)
+    , m_bytes{}
 {
     a.Serialize(m_bytes.data());
 }

@@ -5,7 +5,6 @@
 
 #include "ipsec-history-tag.h"
 #include "ipsec-packet-util.h"
-
 #include "ns3/log.h"
 
 #include <openssl/crypto.h>
@@ -128,8 +127,10 @@ IpsecAh::Input(IpsecSa& sa,
     uint32_t ahLen = (uint32_t(buf[1]) + 2) * 4;
     if (ahLen != expected)
     {
-        return IPSEC_FAIL(stats, in_inval, "AH length " + std::to_string(ahLen) + " does not match the SA's " +
-               std::to_string(expected) + " (sum length mismatch)");
+        return IPSEC_FAIL(stats,
+                          in_inval,
+                          "AH length " + std::to_string(ahLen) + " does not match the SA's "
+                              + std::to_string(expected) + " (sum length mismatch)");
     }
     if (buf.size() < ahLen)
     {
@@ -138,7 +139,8 @@ IpsecAh::Input(IpsecSa& sa,
     uint32_t seq = IpsecRead32(&buf[8]);
     if (!sa.replay.Check(seq))
     {
-        return IPSEC_FAIL(stats, in_ahreplay, "replayed or too old sequence number " + std::to_string(seq));
+        return IPSEC_FAIL(
+            stats, in_ahreplay, "replayed or too old sequence number " + std::to_string(seq));
     }
     std::vector<uint8_t> received(&buf[AH_FIXED], &buf[AH_FIXED] + sa.icvLen);
     std::fill(&buf[AH_FIXED], &buf[ahLen], 0);
@@ -157,7 +159,9 @@ IpsecAh::Input(IpsecSa& sa,
     *marks |= IpsecHistoryTag::AUTH_HDR | IpsecHistoryTag::AUTH_DGRAM;
     if (!sa.replay.Update(seq, sa.params.flags & IpsecSaFlags::CYCSEQ))
     {
-        return IPSEC_FAIL(stats, in_ahreplay, "replay window update refused sequence number " + std::to_string(seq));
+        return IPSEC_FAIL(stats,
+                          in_ahreplay,
+                          "replay window update refused sequence number " + std::to_string(seq));
     }
     *nextHeader = buf[0];
     packet = IpsecMakePacket(&buf[ahLen], buf.size() - ahLen, packet);

@@ -13,7 +13,6 @@
 #include "ipsec-address.h"
 #include "ipsec-sa.h"
 #include "ipsec-stats.h"
-
 #include "ns3/packet.h"
 
 #include <functional>
@@ -53,23 +52,23 @@ class IpsecAh
 
     /// Adds AH in front of @p packet.  "" on success, else the drop reason.
     static IpsecVerdict Output(IpsecSa& sa,
-                              Ptr<Packet>& packet,
-                              uint8_t nextHeader,
-                              bool ipv6,
-                              const IpsecIcvHeaderBuilder& ipHeader,
-                              IpsecStats& stats);
+                               Ptr<Packet>& packet,
+                               uint8_t nextHeader,
+                               bool ipv6,
+                               const IpsecIcvHeaderBuilder& ipHeader,
+                               IpsecStats& stats);
 
     /// The SPI of an AH packet (caller checked the length).
     static uint32_t PeekSpi(Ptr<const Packet> packet);
 
     /// Verifies and strips AH in place.  "" on success, else the drop reason.
     static IpsecVerdict Input(IpsecSa& sa,
-                             Ptr<Packet>& packet,
-                             bool ipv6,
-                             const IpsecIcvHeaderBuilder& ipHeader,
-                             uint8_t* nextHeader,
-                             uint8_t* marks,
-                             IpsecStats& stats);
+                              Ptr<Packet>& packet,
+                              bool ipv6,
+                              const IpsecIcvHeaderBuilder& ipHeader,
+                              uint8_t* nextHeader,
+                              uint8_t* marks,
+                              IpsecStats& stats);
 };
 
 } // namespace ns3

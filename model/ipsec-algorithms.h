@@ -41,12 +41,12 @@ struct IpsecEncAlgorithm
     uint16_t maxKeyBits;  ///< largest key accepted
     /// When non-empty, the only key sizes accepted (e.g. rijndael-cbc 128/192/256).
     std::vector<uint16_t> exactKeyBits;
-    uint8_t blockSize;    ///< cipher block size (1 for stream/null)
-    uint8_t ivLen;        ///< explicit IV bytes carried in each packet
-    uint8_t icvLen;       ///< AEAD tag bytes (0 for non-AEAD)
-    uint8_t saltLen;      ///< trailing key bytes used as nonce/salt (CTR, AEAD)
-    bool weakKeyCheck;    ///< DES/3DES weak keys rejected
-    bool kameNative;      ///< false for algorithms beyond KAME (aes-gcm-16, chacha20-poly1305)
+    uint8_t blockSize; ///< cipher block size (1 for stream/null)
+    uint8_t ivLen;     ///< explicit IV bytes carried in each packet
+    uint8_t icvLen;    ///< AEAD tag bytes (0 for non-AEAD)
+    uint8_t saltLen;   ///< trailing key bytes used as nonce/salt (CTR, AEAD)
+    bool weakKeyCheck; ///< DES/3DES weak keys rejected
+    bool kameNative;   ///< false for algorithms beyond KAME (aes-gcm-16, chacha20-poly1305)
 
     /// ESP pad boundary: max(block size, 4) (KAME esp_output).
     uint8_t PadBoundary() const;
@@ -70,9 +70,9 @@ struct IpsecAuthAlgorithm
     const char* digest; ///< OpenSSL digest name ("MD5", "SHA1", "SHA256", ...); "" for XCBC/null
     uint16_t minKeyBits;
     uint16_t maxKeyBits;
-    uint8_t kameIcvLen;    ///< ICV bytes KAME sends (12 for every HMAC; 0 for null)
-    uint8_t rfcIcvLen;     ///< ICV bytes today's RFCs give (RFC 4868: 16/24/32 for SHA-2)
-    bool availableForAh;   ///< false for null (ESP only)
+    uint8_t kameIcvLen;  ///< ICV bytes KAME sends (12 for every HMAC; 0 for null)
+    uint8_t rfcIcvLen;   ///< ICV bytes today's RFCs give (RFC 4868: 16/24/32 for SHA-2)
+    bool availableForAh; ///< false for null (ESP only)
 };
 
 /// One row of the compression table (setkey -C).
@@ -131,13 +131,15 @@ class IpsecCipherContext
                          size_t aadLen,
                          uint8_t* data,
                          size_t len,
-                         uint8_t* icv) = 0;
+                         uint8_t* icv)
+        = 0;
     virtual bool Decrypt(const uint8_t* iv,
                          const uint8_t* aad,
                          size_t aadLen,
                          uint8_t* data,
                          size_t len,
-                         const uint8_t* icv) = 0;
+                         const uint8_t* icv)
+        = 0;
 };
 
 /**

@@ -5,7 +5,6 @@
 
 #include "ipsec-history-tag.h"
 #include "ipsec-packet-util.h"
-
 #include "ns3/log.h"
 
 #include <openssl/crypto.h>
@@ -117,11 +116,8 @@ IpsecEsp::Output(IpsecSa& sa,
 }
 
 IpsecVerdict
-IpsecEsp::Input(IpsecSa& sa,
-                Ptr<Packet>& packet,
-                uint8_t* nextHeader,
-                uint8_t* marks,
-                IpsecStats& stats)
+IpsecEsp::Input(
+    IpsecSa& sa, Ptr<Packet>& packet, uint8_t* nextHeader, uint8_t* marks, IpsecStats& stats)
 {
     const IpsecEncAlgorithm& enc = *sa.params.enc;
     std::vector<uint8_t> buf = IpsecPacketBytes(packet);
@@ -134,7 +130,8 @@ IpsecEsp::Input(IpsecSa& sa,
     {
         if (!sa.replay.Check(seq))
         {
-            return IPSEC_FAIL(stats, in_espreplay, "replayed or too old sequence number " + std::to_string(seq));
+            return IPSEC_FAIL(
+                stats, in_espreplay, "replayed or too old sequence number " + std::to_string(seq));
         }
         if (size < ESP_HEADER + ivLen + sa.icvLen)
         {
@@ -155,7 +152,10 @@ IpsecEsp::Input(IpsecSa& sa,
             *marks |= IpsecHistoryTag::AUTH_DGRAM;
             if (!sa.replay.Update(seq, sa.params.flags & IpsecSaFlags::CYCSEQ))
             {
-                return IPSEC_FAIL(stats, in_espreplay, "replay window update refused sequence number " + std::to_string(seq));
+                return IPSEC_FAIL(stats,
+                                  in_espreplay,
+                                  "replay window update refused sequence number "
+                                      + std::to_string(seq));
             }
         }
     }
@@ -171,8 +171,8 @@ IpsecEsp::Input(IpsecSa& sa,
     uint8_t* iv = &buf[ESP_HEADER];
     uint8_t* data = iv + ivLen;
     bool ok = enc.kind == IpsecCipherKind::AEAD
-                  ? sa.cipher->Decrypt(iv, &buf[0], ESP_HEADER, data, body, &buf[size])
-                  : sa.cipher->Decrypt(iv, nullptr, 0, data, body, nullptr);
+                ? sa.cipher->Decrypt(iv, &buf[0], ESP_HEADER, data, body, &buf[size])
+                : sa.cipher->Decrypt(iv, nullptr, 0, data, body, nullptr);
     if (!ok)
     {
         if (aead)
@@ -187,7 +187,10 @@ IpsecEsp::Input(IpsecSa& sa,
         *marks |= IpsecHistoryTag::AUTH_DGRAM;
         if (!sa.replay.Update(seq, sa.params.flags & IpsecSaFlags::CYCSEQ))
         {
-            return IPSEC_FAIL(stats, in_espreplay, "replay window update refused sequence number " + std::to_string(seq));
+            return IPSEC_FAIL(stats,
+                              in_espreplay,
+                              "replay window update refused sequence number "
+                                  + std::to_string(seq));
         }
     }
     stats.in_esphist[enc.sadbId]++;
@@ -195,7 +198,8 @@ IpsecEsp::Input(IpsecSa& sa,
     uint8_t padLen = data[body - 2];
     if (uint32_t(padLen) + 2 > body)
     {
-        return IPSEC_FAIL(stats, in_inval, "pad length " + std::to_string(padLen) + " larger than the payload");
+        return IPSEC_FAIL(
+            stats, in_inval, "pad length " + std::to_string(padLen) + " larger than the payload");
     }
     *nextHeader = data[body - 1];
     packet = IpsecMakePacket(data, body - padLen - 2, packet);

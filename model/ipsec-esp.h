@@ -13,7 +13,6 @@
 
 #include "ipsec-sa.h"
 #include "ipsec-stats.h"
-
 #include "ns3/packet.h"
 #include "ns3/random-variable-stream.h"
 
@@ -33,10 +32,10 @@ class IpsecEsp
      * Returns "" on success, else the drop reason (out_inval counted).
      */
     static IpsecVerdict Output(IpsecSa& sa,
-                              Ptr<Packet>& packet,
-                              uint8_t nextHeader,
-                              Ptr<UniformRandomVariable> rng,
-                              IpsecStats& stats);
+                               Ptr<Packet>& packet,
+                               uint8_t nextHeader,
+                               Ptr<UniformRandomVariable> rng,
+                               IpsecStats& stats);
 
     /// The SPI of an ESP packet (caller checked the length).
     static uint32_t PeekSpi(Ptr<const Packet> packet);
@@ -46,11 +45,8 @@ class IpsecEsp
      * to @p marks.  Returns "" on success, else the drop reason (the KAME
      * counter has been incremented).
      */
-    static IpsecVerdict Input(IpsecSa& sa,
-                             Ptr<Packet>& packet,
-                             uint8_t* nextHeader,
-                             uint8_t* marks,
-                             IpsecStats& stats);
+    static IpsecVerdict Input(
+        IpsecSa& sa, Ptr<Packet>& packet, uint8_t* nextHeader, uint8_t* marks, IpsecStats& stats);
 };
 
 } // namespace ns3

@@ -25,16 +25,16 @@ IpsecHistoryTag::GetInstanceTypeId() const
 }
 
 IpsecHistoryTag::IpsecHistoryTag()
-    : m_nodeId(0),
-      m_marks(0),
-      m_historyId(0)
+    : m_nodeId(0)
+    , m_marks(0)
+    , m_historyId(0)
 {
 }
 
 IpsecHistoryTag::IpsecHistoryTag(uint32_t nodeId, uint8_t marks, uint32_t historyId)
-    : m_nodeId(nodeId),
-      m_marks(marks),
-      m_historyId(historyId)
+    : m_nodeId(nodeId)
+    , m_marks(marks)
+    , m_historyId(historyId)
 {
 }
 

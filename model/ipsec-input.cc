@@ -10,7 +10,6 @@
 #include "ipsec-history-tag.h"
 #include "ipsec-packet-util.h"
 #include "ipsec-stack.h"
-
 #include "ns3/log.h"
 #include "ns3/node.h"
 #include "ns3/simulator.h"
@@ -21,19 +20,18 @@ namespace ns3
 NS_LOG_COMPONENT_DEFINE("IpsecInput");
 
 Ptr<IpsecSa>
-IpsecStack::FindInboundSa(Ptr<Packet> packet,
-                          IpsecProto proto,
-                          const IpsecAddress& dst,
-                          bool ipv6,
-                          uint32_t* spi)
+IpsecStack::FindInboundSa(
+    Ptr<Packet> packet, IpsecProto proto, const IpsecAddress& dst, bool ipv6, uint32_t* spi)
 {
     IpsecStats& st = GetStats(ipv6);
     uint32_t size = packet->GetSize();
     IpsecVerdict v;
     if (proto == IpsecProto::ESP && (size % 4 != 0 || size < 8))
     {
-        v = IPSEC_FAIL(st, in_inval, "ESP packet of " + std::to_string(size) +
-                                         " bytes is not a multiple of 4 or too short");
+        v = IPSEC_FAIL(st,
+                       in_inval,
+                       "ESP packet of " + std::to_string(size)
+                           + " bytes is not a multiple of 4 or too short");
     }
     else if (proto == IpsecProto::AH && size < 12)
     {
@@ -47,8 +45,10 @@ IpsecStack::FindInboundSa(Ptr<Packet> packet,
         {
             return sa;
         }
-        v = IPSEC_FAIL(st, in_nosa, "no " + IpsecProtoName(proto) + " SA for SPI " +
-                                        std::to_string(*spi) + " to " + dst.ToString());
+        v = IPSEC_FAIL(st,
+                       in_nosa,
+                       "no " + IpsecProtoName(proto) + " SA for SPI " + std::to_string(*spi)
+                           + " to " + dst.ToString());
     }
     NotifyDrop(packet, ipv6, v.counter, v.reason);
     return nullptr;
@@ -66,8 +66,8 @@ IpsecStack::Decapsulate(Ptr<Packet> packet,
     DecapResult r;
     std::vector<IpsecHistoryEntry> history;
     uint8_t current = proto;
-    while (current == static_cast<uint8_t>(IpsecProto::ESP) ||
-           current == static_cast<uint8_t>(IpsecProto::AH))
+    while (current == static_cast<uint8_t>(IpsecProto::ESP)
+           || current == static_cast<uint8_t>(IpsecProto::AH))
     {
         IpsecProto p = static_cast<IpsecProto>(current);
         uint32_t spi = 0;
@@ -79,8 +79,8 @@ IpsecStack::Decapsulate(Ptr<Packet> packet,
         uint32_t wireBytes = packet->GetSize();
         uint8_t next = 0;
         IpsecVerdict v = p == IpsecProto::ESP
-                             ? IpsecEsp::Input(*sa, packet, &next, &r.marks, st)
-                             : IpsecAh::Input(*sa, packet, v6, ahHeader, &next, &r.marks, st);
+                           ? IpsecEsp::Input(*sa, packet, &next, &r.marks, st)
+                           : IpsecAh::Input(*sa, packet, v6, ahHeader, &next, &r.marks, st);
         if (!v.Ok())
         {
             NotifyDrop(packet, v6, v.counter, v.reason);
@@ -129,8 +129,7 @@ IpsecStack::CheckInbound(Ptr<const Packet> packet, const IpsecSelector& sel)
     }
     Ptr<IpsecPolicy> policy = m_spd->Lookup(IpsecDirection::INBOUND, sel);
     m_policyTrace(IpsecDirection::INBOUND,
-                  sel.src.ToString() + " " + sel.dst.ToString() + " " +
-                      std::to_string(sel.ulproto),
+                  sel.src.ToString() + " " + sel.dst.ToString() + " " + std::to_string(sel.ulproto),
                   policy);
     std::string why;
     if (!policy)

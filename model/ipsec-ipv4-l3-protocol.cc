@@ -7,7 +7,6 @@
 #include "ipsec-packet-util.h"
 #include "ipsec-private-access.h"
 #include "ipsec-stack.h"
-
 #include "ns3/log.h"
 #include "ns3/node.h"
 #include "ns3/socket.h"
@@ -75,26 +74,35 @@ IpsecIpv4L3Protocol::Send(Ptr<Packet> packet,
     uint8_t tos = packet->PeekPacketTag(tosTag) ? tosTag.GetTos() : 0;
     bool clearTos = ipsec->GetAhClearTos();
     uint16_t offsetMask = ipsec->GetAhOffsetMask();
-    ctx.ahHeader = [this, source, destination, tos, clearTos, offsetMask](uint8_t outerProto) {
+    ctx.ahHeader = [this, source, destination, tos, clearTos, offsetMask](uint8_t outerProto)
+    {
         uint16_t id = IpsecPeekIpv4Identification(*this, source, destination, outerProto);
         IpsecAddress s(source);
         IpsecAddress d(destination);
-        return IpsecIcvHeaderBuilder([=](uint32_t payloadLength) {
-            return IpsecAhIcvHeaderV4(tos, static_cast<uint16_t>(20 + payloadLength), id, 0, s, d,
-                                      clearTos, offsetMask);
-        });
+        return IpsecIcvHeaderBuilder(
+            [=](uint32_t payloadLength)
+            {
+                return IpsecAhIcvHeaderV4(tos,
+                                          static_cast<uint16_t>(20 + payloadLength),
+                                          id,
+                                          0,
+                                          s,
+                                          d,
+                                          clearTos,
+                                          offsetMask);
+            });
     };
     Ptr<Packet> plain = packet;
     IpsecStack::OutputResult r = ipsec->ProcessOutput(packet, ctx);
     switch (r.verdict)
     {
-    case IpsecStack::Verdict::DROP:
-        return;
-    case IpsecStack::Verdict::BYPASS:
-        Ipv4L3Protocol::Send(packet, source, destination, protocol, route);
-        return;
-    case IpsecStack::Verdict::PROTECTED:
-        break;
+        case IpsecStack::Verdict::DROP:
+            return;
+        case IpsecStack::Verdict::BYPASS:
+            Ipv4L3Protocol::Send(packet, source, destination, protocol, route);
+            return;
+        case IpsecStack::Verdict::PROTECTED:
+            break;
     }
     // Let flow probes see (and tag) the plaintext datagram, then carry the
     // tags they added over to the protected packet.

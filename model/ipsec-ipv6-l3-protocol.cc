@@ -7,7 +7,6 @@
 #include "ipsec-packet-util.h"
 #include "ipsec-private-access.h"
 #include "ipsec-stack.h"
-
 #include "ns3/ipv6-route.h"
 #include "ns3/log.h"
 
@@ -69,22 +68,25 @@ IpsecIpv6L3Protocol::Send(Ptr<Packet> packet,
     ctx.ipHeaderLength = 40;
     IpsecAddress s(source);
     IpsecAddress d(destination);
-    ctx.ahHeader = [s, d](uint8_t) {
-        return IpsecIcvHeaderBuilder([s, d](uint32_t payloadLength) {
-            return IpsecAhIcvHeaderV6(static_cast<uint16_t>(payloadLength), s, d);
-        });
+    ctx.ahHeader = [s, d](uint8_t)
+    {
+        return IpsecIcvHeaderBuilder(
+            [s, d](uint32_t payloadLength)
+            {
+                return IpsecAhIcvHeaderV6(static_cast<uint16_t>(payloadLength), s, d);
+            });
     };
     Ptr<Packet> plain = packet;
     IpsecStack::OutputResult r = ipsec->ProcessOutput(packet, ctx);
     switch (r.verdict)
     {
-    case IpsecStack::Verdict::DROP:
-        return;
-    case IpsecStack::Verdict::BYPASS:
-        Ipv6L3Protocol::Send(packet, source, destination, protocol, route);
-        return;
-    case IpsecStack::Verdict::PROTECTED:
-        break;
+        case IpsecStack::Verdict::DROP:
+            return;
+        case IpsecStack::Verdict::BYPASS:
+            Ipv6L3Protocol::Send(packet, source, destination, protocol, route);
+            return;
+        case IpsecStack::Verdict::PROTECTED:
+            break;
     }
     Ipv6Header plainHeader;
     plainHeader.SetSource(source);

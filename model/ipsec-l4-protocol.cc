@@ -5,7 +5,6 @@
 
 #include "ipsec-ah.h"
 #include "ipsec-stack.h"
-
 #include "ns3/ipv4-interface.h"
 #include "ns3/ipv4-l3-protocol.h"
 #include "ns3/ipv6-interface.h"
@@ -68,9 +67,10 @@ IpsecL4Protocol::Receive(Ptr<Packet> p,
     uint16_t id = header.GetIdentification();
     bool clearTos = m_ipsec->GetAhClearTos();
     uint16_t mask = m_ipsec->GetAhOffsetMask();
-    auto ahHeader = [=](uint32_t payloadLength) {
-        return IpsecAhIcvHeaderV4(tos, static_cast<uint16_t>(20 + payloadLength), id, 0, src, dst,
-                                  clearTos, mask);
+    auto ahHeader = [=](uint32_t payloadLength)
+    {
+        return IpsecAhIcvHeaderV4(
+            tos, static_cast<uint16_t>(20 + payloadLength), id, 0, src, dst, clearTos, mask);
     };
     IpsecStack::DecapResult r = m_ipsec->Decapsulate(p, m_protocol, src, dst, ahHeader);
     if (!r.ok)
@@ -105,7 +105,8 @@ IpsecL4Protocol::Receive(Ptr<Packet> p,
     NS_LOG_FUNCTION(this << p << header);
     IpsecAddress src(header.GetSource());
     IpsecAddress dst(header.GetDestination());
-    auto ahHeader = [=](uint32_t payloadLength) {
+    auto ahHeader = [=](uint32_t payloadLength)
+    {
         return IpsecAhIcvHeaderV6(static_cast<uint16_t>(payloadLength), src, dst);
     };
     IpsecStack::DecapResult r = m_ipsec->Decapsulate(p, m_protocol, src, dst, ahHeader);

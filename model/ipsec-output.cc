@@ -9,7 +9,6 @@
 #include "ipsec-esp.h"
 #include "ipsec-packet-util.h"
 #include "ipsec-stack.h"
-
 #include "ns3/log.h"
 #include "ns3/simulator.h"
 
@@ -24,8 +23,8 @@ namespace
 std::string
 PacketSelectorText(const IpsecSelector& sel)
 {
-    return sel.src.ToString() + "[" + std::to_string(sel.sport) + "] " + sel.dst.ToString() +
-           "[" + std::to_string(sel.dport) + "] " + std::to_string(sel.ulproto);
+    return sel.src.ToString() + "[" + std::to_string(sel.sport) + "] " + sel.dst.ToString() + "["
+         + std::to_string(sel.dport) + "] " + std::to_string(sel.ulproto);
 }
 
 } // namespace
@@ -62,16 +61,18 @@ IpsecStack::ProcessOutput(Ptr<Packet> packet, const OutputContext& ctx)
     NS_LOG_LOGIC("outbound " << PacketSelectorText(sel) << " matched spid " << policy->id);
     switch (policy->action)
     {
-    case IpsecPolicyAction::DISCARD:
-        st.out_polvio++;
-        NotifyDrop(packet, v6, "out_polvio", "policy spid " + std::to_string(policy->id) +
-                                                 " discards the packet");
-        r.verdict = Verdict::DROP;
-        return r;
-    case IpsecPolicyAction::IPSEC:
-        break;
-    default:
-        return r; // none
+        case IpsecPolicyAction::DISCARD:
+            st.out_polvio++;
+            NotifyDrop(packet,
+                       v6,
+                       "out_polvio",
+                       "policy spid " + std::to_string(policy->id) + " discards the packet");
+            r.verdict = Verdict::DROP;
+            return r;
+        case IpsecPolicyAction::IPSEC:
+            break;
+        default:
+            return r; // none
     }
 
     // Choose the SA of every request first: the final outer protocol decides
@@ -99,9 +100,11 @@ IpsecStack::ProcessOutput(Ptr<Packet> packet, const OutputContext& ctx)
             if (EffectiveLevel(req, v6) == IpsecLevel::REQUIRE)
             {
                 st.out_nosa++;
-                NotifyDrop(packet, v6, "out_nosa",
-                           "no " + IpsecProtoName(req.proto) + " SA " + src.ToString() + "->" +
-                               dst.ToString() + " for required request " + req.ToString());
+                NotifyDrop(packet,
+                           v6,
+                           "out_nosa",
+                           "no " + IpsecProtoName(req.proto) + " SA " + src.ToString() + "->"
+                               + dst.ToString() + " for required request " + req.ToString());
                 r.verdict = Verdict::DROP;
                 return r;
             }

@@ -10,7 +10,6 @@
 #define IPSEC_PACKET_UTIL_H
 
 #include "ipsec-policy.h"
-
 #include "ns3/packet.h"
 
 #include <cstdint>

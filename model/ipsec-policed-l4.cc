@@ -5,7 +5,6 @@
 
 #include "ipsec-history-tag.h"
 #include "ipsec-stack.h"
-
 #include "ns3/node.h"
 
 namespace ns3
@@ -14,7 +13,7 @@ namespace ns3
 namespace
 {
 
-template <typename Header>
+template<typename Header>
 bool
 Admit(Ptr<Node> node, Ptr<Packet> packet, const Header& header, uint8_t protocol)
 {
@@ -48,7 +47,7 @@ IpsecAdmitInbound(Ptr<Node> node, Ptr<Packet> packet, const Ipv6Header& header, 
     return Admit(node, packet, header, protocol);
 }
 
-template <typename Base>
+template<typename Base>
 TypeId
 IpsecPolicedL4<Base>::GetTypeId()
 {

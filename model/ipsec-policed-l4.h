@@ -38,7 +38,7 @@ bool IpsecAdmitInbound(Ptr<Node> node,
  * An ns-3 upper-layer protocol (Base) whose input first passes the inbound
  * policy check.
  */
-template <typename Base>
+template<typename Base>
 class IpsecPolicedL4 : public Base
 {
   public:
@@ -48,7 +48,8 @@ class IpsecPolicedL4 : public Base
                                         const Ipv4Header& header,
                                         Ptr<Ipv4Interface> incomingInterface) override
     {
-        if (!IpsecAdmitInbound(this->template GetObject<Node>(), p, header, this->GetProtocolNumber()))
+        if (!IpsecAdmitInbound(
+                this->template GetObject<Node>(), p, header, this->GetProtocolNumber()))
         {
             return IpL4Protocol::RX_OK; // dropped, counted as in_polvio
         }
@@ -59,7 +60,8 @@ class IpsecPolicedL4 : public Base
                                         const Ipv6Header& header,
                                         Ptr<Ipv6Interface> incomingInterface) override
     {
-        if (!IpsecAdmitInbound(this->template GetObject<Node>(), p, header, this->GetProtocolNumber()))
+        if (!IpsecAdmitInbound(
+                this->template GetObject<Node>(), p, header, this->GetProtocolNumber()))
         {
             return IpL4Protocol::RX_OK;
         }

@@ -33,8 +33,8 @@ IpsecSelector::Matches(const IpsecSelector& pkt) const
 bool
 IpsecSelector::operator==(const IpsecSelector& o) const
 {
-    return src == o.src && dst == o.dst && prefs == o.prefs && prefd == o.prefd &&
-           sport == o.sport && dport == o.dport && ulproto == o.ulproto;
+    return src == o.src && dst == o.dst && prefs == o.prefs && prefd == o.prefd && sport == o.sport
+        && dport == o.dport && ulproto == o.ulproto;
 }
 
 bool
@@ -83,22 +83,22 @@ UpperName(uint8_t proto)
 {
     switch (proto)
     {
-    case IPSEC_ULPROTO_ANY:
-        return "any";
-    case 1:
-        return "icmp";
-    case 4:
-        return "ip4";
-    case 6:
-        return "tcp";
-    case 17:
-        return "udp";
-    case 47:
-        return "gre";
-    case 58:
-        return "icmp6";
-    default:
-        return std::to_string(proto);
+        case IPSEC_ULPROTO_ANY:
+            return "any";
+        case 1:
+            return "icmp";
+        case 4:
+            return "ip4";
+        case 6:
+            return "tcp";
+        case 17:
+            return "udp";
+        case 47:
+            return "gre";
+        case 58:
+            return "icmp6";
+        default:
+            return std::to_string(proto);
     }
 }
 

@@ -10,7 +10,6 @@
 
 #include "ipsec-address.h"
 #include "ipsec-types.h"
-
 #include "ns3/nstime.h"
 #include "ns3/simple-ref-count.h"
 
@@ -30,11 +29,11 @@ struct IpsecSelector
 {
     IpsecAddress src;
     IpsecAddress dst;
-    uint8_t prefs{0};                      ///< source prefix length
-    uint8_t prefd{0};                      ///< destination prefix length
-    uint16_t sport{0};                     ///< 0 = any
-    uint16_t dport{0};                     ///< 0 = any
-    uint8_t ulproto{IPSEC_ULPROTO_ANY};    ///< 255 = any
+    uint8_t prefs{0};                   ///< source prefix length
+    uint8_t prefd{0};                   ///< destination prefix length
+    uint16_t sport{0};                  ///< 0 = any
+    uint16_t dport{0};                  ///< 0 = any
+    uint8_t ulproto{IPSEC_ULPROTO_ANY}; ///< 255 = any
 
     /// KAME key_cmpspidx_withmask: does packet selector @p pkt match this policy selector?
     bool Matches(const IpsecSelector& pkt) const;
@@ -65,12 +64,13 @@ class IpsecPolicy : public SimpleRefCount<IpsecPolicy>
     IpsecDirection direction{IpsecDirection::OUTBOUND};
     IpsecPolicyAction action{IpsecPolicyAction::NONE};
     std::vector<IpsecRequest> requests;
-    uint32_t id{0};        ///< spid
-    Time created;          ///< simulated time of spdadd
-    Time lastUsed;         ///< last lookup hit
+    uint32_t id{0};         ///< spid
+    Time created;           ///< simulated time of spdadd
+    Time lastUsed;          ///< last lookup hit
     uint32_t setkeyLine{0}; ///< line of the setkey statement that added it (0 if by API)
 
-    /// The policy text after "-P" (ipsec_set_policy syntax), e.g. "out ipsec esp/transport//require".
+    /// The policy text after "-P" (ipsec_set_policy syntax), e.g. "out ipsec
+    /// esp/transport//require".
     std::string PolicyString() const;
     /// The selector as setkey writes it: "10.0.1.0/24[any] 10.0.2.0/24[any] any".
     std::string SelectorString() const;

@@ -15,7 +15,7 @@ namespace ns3
 namespace
 {
 
-template <typename Tag, typename Tag::type Member>
+template<typename Tag, typename Tag::type Member>
 struct Grant
 {
     friend typename Tag::type Get(Tag)

@@ -13,8 +13,8 @@ namespace ns3
 NS_LOG_COMPONENT_DEFINE("IpsecSa");
 
 IpsecReplayWindow::IpsecReplayWindow(uint8_t windowBytes)
-    : m_bytes(windowBytes),
-      m_bitmap(windowBytes, 0)
+    : m_bytes(windowBytes)
+    , m_bitmap(windowBytes, 0)
 {
 }
 
@@ -131,9 +131,9 @@ IpsecReplayWindow::Update(uint32_t seq, bool cyclic)
 }
 
 IpsecSa::IpsecSa(const IpsecSaParams& p, Time now)
-    : params(p),
-      created(now),
-      replay(p.replayWindow)
+    : params(p)
+    , created(now)
+    , replay(p.replayWindow)
 {
 }
 
@@ -146,7 +146,8 @@ IpsecSa::IsUsable() const
 int
 IpsecSa::Mature(IpsecIcvTruncation truncation, std::string* why)
 {
-    auto fail = [why](const std::string& text) {
+    auto fail = [why](const std::string& text)
+    {
         if (why)
         {
             *why = text;
@@ -170,34 +171,72 @@ IpsecSa::Mature(IpsecIcvTruncation truncation, std::string* why)
     {
         return fail("hard lifetime given without a soft lifetime");
     }
+    if (p.flags & (IpsecSaFlags::OLD | IpsecSaFlags::DERIV | IpsecSaFlags::IV4B))
+    {
+        // KAME also accepts RFC 1826/1827 SAs (ah-old, esp-old, des-deriv,
+        // des-32iv); their wire formats are not modelled, so refuse them
+        // rather than send the wrong bytes.
+        return fail("the RFC 1826/1827 formats (ah-old, esp-old, des-deriv, des-32iv) are "
+                    "not modelled");
+    }
     std::string error;
     switch (p.proto)
     {
-    case IpsecProto::ESP:
-        if (p.comp)
-        {
-            return fail("compression algorithm given for esp");
-        }
-        if (!p.enc || !p.hasEncKey)
-        {
-            return fail("esp needs an encryption algorithm (-E)");
-        }
-        if (std::string e = CheckEncKey(*p.enc, p.encKey); !e.empty())
-        {
-            return fail(e);
-        }
-        cipher = CreateCipherContext(*p.enc, p.encKey, &error);
-        if (!cipher)
-        {
-            return fail(error);
-        }
-        icvLen = p.enc->icvLen;
-        if (p.auth && p.auth->kind != IpsecAuthKind::NONE_AUTH)
-        {
-            if (p.enc->kind == IpsecCipherKind::AEAD)
+        case IpsecProto::ESP:
+            if (p.comp)
             {
-                return fail(std::string(p.enc->name) +
-                            " authenticates by itself and takes no -A algorithm");
+                return fail("compression algorithm given for esp");
+            }
+            if (!p.enc || !p.hasEncKey)
+            {
+                return fail("esp needs an encryption algorithm (-E)");
+            }
+            if (std::string e = CheckEncKey(*p.enc, p.encKey); !e.empty())
+            {
+                return fail(e);
+            }
+            cipher = CreateCipherContext(*p.enc, p.encKey, &error);
+            if (!cipher)
+            {
+                return fail(error);
+            }
+            icvLen = p.enc->icvLen;
+            if (p.auth && p.auth->kind != IpsecAuthKind::NONE_AUTH)
+            {
+                if (p.enc->kind == IpsecCipherKind::AEAD)
+                {
+                    return fail(std::string(p.enc->name)
+                                + " authenticates by itself and takes no -A algorithm");
+                }
+                if (std::string e = CheckAuthKey(*p.auth, p.authKey); !e.empty())
+                {
+                    return fail(e);
+                }
+                icvLen = IcvLengthFor(*p.auth, truncation);
+                mac = CreateAuthContext(*p.auth, p.authKey, icvLen, &error);
+                if (!mac)
+                {
+                    return fail(error);
+                }
+            }
+            break;
+        case IpsecProto::AH:
+            if (p.enc || p.hasEncKey)
+            {
+                return fail("encryption algorithm given for ah");
+            }
+            if (p.comp)
+            {
+                return fail("compression algorithm given for ah");
+            }
+            if (!p.auth)
+            {
+                return fail("ah needs an authentication algorithm (-A)");
+            }
+            if (!p.auth->availableForAh)
+            {
+                return fail(std::string("protocol and algorithm mismatch: ") + p.auth->name
+                            + " cannot be used with ah");
             }
             if (std::string e = CheckAuthKey(*p.auth, p.authKey); !e.empty())
             {
@@ -209,55 +248,25 @@ IpsecSa::Mature(IpsecIcvTruncation truncation, std::string* why)
             {
                 return fail(error);
             }
-        }
-        break;
-    case IpsecProto::AH:
-        if (p.enc || p.hasEncKey)
-        {
-            return fail("encryption algorithm given for ah");
-        }
-        if (p.comp)
-        {
-            return fail("compression algorithm given for ah");
-        }
-        if (!p.auth)
-        {
-            return fail("ah needs an authentication algorithm (-A)");
-        }
-        if (!p.auth->availableForAh)
-        {
-            return fail(std::string("protocol and algorithm mismatch: ") + p.auth->name +
-                        " cannot be used with ah");
-        }
-        if (std::string e = CheckAuthKey(*p.auth, p.authKey); !e.empty())
-        {
-            return fail(e);
-        }
-        icvLen = IcvLengthFor(*p.auth, truncation);
-        mac = CreateAuthContext(*p.auth, p.authKey, icvLen, &error);
-        if (!mac)
-        {
-            return fail(error);
-        }
-        break;
-    case IpsecProto::IPCOMP:
-        if (p.auth || p.enc)
-        {
-            return fail("ipcomp takes only a compression algorithm (-C)");
-        }
-        if (!p.comp)
-        {
-            return fail("ipcomp needs a compression algorithm (-C)");
-        }
-        if (!p.comp->supported)
-        {
-            return fail(std::string("unknown compression algorithm ") + p.comp->name);
-        }
-        if (!(p.flags & IpsecSaFlags::RAWCPI) && p.spi >= 0x10000)
-        {
-            return fail("IPComp CPI must be below 0x10000 without -R");
-        }
-        break;
+            break;
+        case IpsecProto::IPCOMP:
+            if (p.auth || p.enc)
+            {
+                return fail("ipcomp takes only a compression algorithm (-C)");
+            }
+            if (!p.comp)
+            {
+                return fail("ipcomp needs a compression algorithm (-C)");
+            }
+            if (!p.comp->supported)
+            {
+                return fail(std::string("unknown compression algorithm ") + p.comp->name);
+            }
+            if (!(p.flags & IpsecSaFlags::RAWCPI) && p.spi >= 0x10000)
+            {
+                return fail("IPComp CPI must be below 0x10000 without -R");
+            }
+            break;
     }
     state = IpsecSaState::MATURE;
     return 0;

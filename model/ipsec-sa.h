@@ -12,7 +12,6 @@
 #include "ipsec-address.h"
 #include "ipsec-algorithms.h"
 #include "ipsec-types.h"
-
 #include "ns3/nstime.h"
 #include "ns3/simple-ref-count.h"
 
@@ -92,7 +91,7 @@ class IpsecSa : public SimpleRefCount<IpsecSa>
     IpsecSaParams params;
     IpsecSaState state{IpsecSaState::LARVAL};
     Time created;
-    Time lastUsed;  ///< zero until first use
+    Time lastUsed; ///< zero until first use
     uint64_t bytes{0};
     uint64_t allocations{0};
     uint64_t seqCounter{0}; ///< outbound: last sequence number sent

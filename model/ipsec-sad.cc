@@ -65,8 +65,8 @@ IpsecSad::FindHead(const IpsecAddress& src,
 {
     for (const auto& h : m_heads)
     {
-        if (h->proto == proto && h->src == src && h->dst == dst &&
-            (h->mode == IpsecMode::ANY || h->mode == mode) && (reqid == 0 || h->reqid == reqid))
+        if (h->proto == proto && h->src == src && h->dst == dst
+            && (h->mode == IpsecMode::ANY || h->mode == mode) && (reqid == 0 || h->reqid == reqid))
         {
             return h;
         }
@@ -77,10 +77,9 @@ IpsecSad::FindHead(const IpsecAddress& src,
 int
 IpsecSad::Add(const IpsecSaParams& params, std::string* why)
 {
-    NS_LOG_FUNCTION(this << params.src << params.dst << IpsecProtoName(params.proto)
-                         << params.spi);
-    Ptr<IpsecSaHead> head =
-        FindHead(params.src, params.dst, params.proto, params.mode, params.reqid);
+    NS_LOG_FUNCTION(this << params.src << params.dst << IpsecProtoName(params.proto) << params.spi);
+    Ptr<IpsecSaHead> head
+        = FindHead(params.src, params.dst, params.proto, params.mode, params.reqid);
     if (head)
     {
         for (auto st : {IpsecSaState::LARVAL, IpsecSaState::MATURE, IpsecSaState::DYING})
@@ -252,8 +251,8 @@ IpsecSad::SelectOutbound(const IpsecAddress& src,
         Ptr<IpsecSa> chosen;
         for (const auto& sa : list)
         {
-            if (!chosen || (preferOld ? sa->created < chosen->created
-                                      : sa->created > chosen->created))
+            if (!chosen
+                || (preferOld ? sa->created < chosen->created : sa->created > chosen->created))
             {
                 chosen = sa;
             }

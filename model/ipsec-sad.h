@@ -10,7 +10,6 @@
 #define IPSEC_SAD_H
 
 #include "ipsec-sa.h"
-
 #include "ns3/object.h"
 #include "ns3/ptr.h"
 

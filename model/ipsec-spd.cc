@@ -18,31 +18,31 @@ NS_OBJECT_ENSURE_REGISTERED(IpsecSpd);
 TypeId
 IpsecSpd::GetTypeId()
 {
-    static TypeId tid =
-        TypeId("ns3::IpsecSpd")
-            .SetParent<Object>()
-            .SetGroupName("Ipsec")
-            .AddConstructor<IpsecSpd>()
-            .AddAttribute("FirstPolicyId",
-                          "spid of the first policy added (KAME/NetBSD 2.0: 16388, since the "
-                          "system default and socket policies take 16384-16387 at boot; "
-                          "K2001: 1).",
-                          UintegerValue(16388),
-                          MakeUintegerAccessor(&IpsecSpd::m_nextId),
-                          MakeUintegerChecker<uint32_t>(1))
-            .AddAttribute("CacheSize",
-                          "Packet selectors remembered per direction by the lookup cache "
-                          "(0 disables the cache).",
-                          UintegerValue(4096),
-                          MakeUintegerAccessor(&IpsecSpd::m_cacheSize),
-                          MakeUintegerChecker<uint32_t>());
+    static TypeId tid
+        = TypeId("ns3::IpsecSpd")
+              .SetParent<Object>()
+              .SetGroupName("Ipsec")
+              .AddConstructor<IpsecSpd>()
+              .AddAttribute("FirstPolicyId",
+                            "spid of the first policy added (KAME/NetBSD 2.0: 16388, since the "
+                            "system default and socket policies take 16384-16387 at boot; "
+                            "K2001: 1).",
+                            UintegerValue(16388),
+                            MakeUintegerAccessor(&IpsecSpd::m_nextId),
+                            MakeUintegerChecker<uint32_t>(1))
+              .AddAttribute("CacheSize",
+                            "Packet selectors remembered per direction by the lookup cache "
+                            "(0 disables the cache).",
+                            UintegerValue(4096),
+                            MakeUintegerAccessor(&IpsecSpd::m_cacheSize),
+                            MakeUintegerChecker<uint32_t>());
     return tid;
 }
 
 IpsecSpd::IpsecSpd()
-    : m_nextId(16388),
-      m_nextReqid(IPSEC_MANUAL_REQID_MAX + 2),
-      m_cacheSize(4096)
+    : m_nextId(16388)
+    , m_nextReqid(IPSEC_MANUAL_REQID_MAX + 2)
+    , m_cacheSize(4096)
 {
 }
 
@@ -84,8 +84,8 @@ IpsecSpd::Add(Ptr<IpsecPolicy> policy, std::string* why)
 {
     NS_LOG_FUNCTION(this << policy->SelectorString() << policy->PolicyString());
     const IpsecSelector& sel = policy->selector;
-    if (policy->direction != IpsecDirection::INBOUND &&
-        policy->direction != IpsecDirection::OUTBOUND)
+    if (policy->direction != IpsecDirection::INBOUND
+        && policy->direction != IpsecDirection::OUTBOUND)
     {
         return Invalid(why, "invalid direction");
     }
@@ -99,17 +99,17 @@ IpsecSpd::Add(Ptr<IpsecPolicy> policy, std::string* why)
     }
     switch (policy->action)
     {
-    case IpsecPolicyAction::ENTRUST:
-    case IpsecPolicyAction::BYPASS:
-        return Invalid(why, "entrust and bypass are per-socket policies");
-    case IpsecPolicyAction::IPSEC:
-        if (policy->requests.empty())
-        {
-            return Invalid(why, "ipsec policy without a request");
-        }
-        break;
-    default:
-        break;
+        case IpsecPolicyAction::ENTRUST:
+        case IpsecPolicyAction::BYPASS:
+            return Invalid(why, "entrust and bypass are per-socket policies");
+        case IpsecPolicyAction::IPSEC:
+            if (policy->requests.empty())
+            {
+                return Invalid(why, "ipsec policy without a request");
+            }
+            break;
+        default:
+            break;
     }
     if (policy->action == IpsecPolicyAction::IPSEC)
     {
@@ -119,8 +119,8 @@ IpsecSpd::Add(Ptr<IpsecPolicy> policy, std::string* why)
             {
                 return Invalid(why, "invalid ipsec mode");
             }
-            if (r.mode == IpsecMode::TUNNEL && (sel.sport != 0 || sel.dport != 0) &&
-                sel.ulproto != 58)
+            if (r.mode == IpsecMode::TUNNEL && (sel.sport != 0 || sel.dport != 0)
+                && sel.ulproto != 58)
             {
                 return Invalid(why, "tunnel request with a port in the selector");
             }

@@ -10,7 +10,6 @@
 #define IPSEC_SPD_H
 
 #include "ipsec-policy.h"
-
 #include "ns3/object.h"
 #include "ns3/ptr.h"
 
@@ -53,9 +52,9 @@ class IpsecSpd : public Object
 
     std::vector<Ptr<IpsecPolicy>> m_in;
     std::vector<Ptr<IpsecPolicy>> m_out;
-    uint32_t m_nextId;        ///< next spid (KAME: 16388 on a fresh system)
-    uint32_t m_nextReqid;     ///< next automatic reqid for "unique" (0x4001...)
-    uint32_t m_cacheSize;     ///< bound on cached selectors per direction
+    uint32_t m_nextId;    ///< next spid (KAME: 16388 on a fresh system)
+    uint32_t m_nextReqid; ///< next automatic reqid for "unique" (0x4001...)
+    uint32_t m_cacheSize; ///< bound on cached selectors per direction
     /// Lookup cache: packet selector -> index+1 into the list (0 = no match).
     std::unordered_map<std::string, uint32_t> m_cache[2];
 };

@@ -21,127 +21,127 @@ NS_OBJECT_ENSURE_REGISTERED(IpsecStack);
 TypeId
 IpsecStack::GetTypeId()
 {
-    static TypeId tid =
-        TypeId("ns3::IpsecStack")
-            .SetParent<Object>()
-            .SetGroupName("Ipsec")
-            .AddConstructor<IpsecStack>()
-            .AddAttribute("DefPolicy",
-                          "net.inet.ipsec.def_policy: system default policy for IPv4 "
-                          "packets no SPD entry matches (0 discard, 1 none).",
-                          UintegerValue(1),
-                          MakeUintegerAccessor(&IpsecStack::m_defPolicy4),
-                          MakeUintegerChecker<uint32_t>(0, 1))
-            .AddAttribute("Ipv6DefPolicy",
-                          "net.inet6.ipsec6.def_policy: the IPv6 twin of DefPolicy.",
-                          UintegerValue(1),
-                          MakeUintegerAccessor(&IpsecStack::m_defPolicy6),
-                          MakeUintegerChecker<uint32_t>(0, 1))
-            .AddAttribute("EspTransDeflev",
-                          "net.inet.ipsec.esp_trans_deflev: level of esp/transport//default "
-                          "(1 use, 2 require).",
-                          UintegerValue(1),
-                          MakeUintegerAccessor(&IpsecStack::m_espTransDeflev4),
-                          MakeUintegerChecker<uint32_t>(1, 2))
-            .AddAttribute("EspNetDeflev",
-                          "net.inet.ipsec.esp_net_deflev: level of esp/tunnel//default.",
-                          UintegerValue(1),
-                          MakeUintegerAccessor(&IpsecStack::m_espNetDeflev4),
-                          MakeUintegerChecker<uint32_t>(1, 2))
-            .AddAttribute("AhTransDeflev",
-                          "net.inet.ipsec.ah_trans_deflev: level of ah/transport//default.",
-                          UintegerValue(1),
-                          MakeUintegerAccessor(&IpsecStack::m_ahTransDeflev4),
-                          MakeUintegerChecker<uint32_t>(1, 2))
-            .AddAttribute("AhNetDeflev",
-                          "net.inet.ipsec.ah_net_deflev: level of ah/tunnel//default.",
-                          UintegerValue(1),
-                          MakeUintegerAccessor(&IpsecStack::m_ahNetDeflev4),
-                          MakeUintegerChecker<uint32_t>(1, 2))
-            .AddAttribute("Ipv6EspTransDeflev",
-                          "net.inet6.ipsec6.esp_trans_deflev.",
-                          UintegerValue(1),
-                          MakeUintegerAccessor(&IpsecStack::m_espTransDeflev6),
-                          MakeUintegerChecker<uint32_t>(1, 2))
-            .AddAttribute("Ipv6EspNetDeflev",
-                          "net.inet6.ipsec6.esp_net_deflev.",
-                          UintegerValue(1),
-                          MakeUintegerAccessor(&IpsecStack::m_espNetDeflev6),
-                          MakeUintegerChecker<uint32_t>(1, 2))
-            .AddAttribute("Ipv6AhTransDeflev",
-                          "net.inet6.ipsec6.ah_trans_deflev.",
-                          UintegerValue(1),
-                          MakeUintegerAccessor(&IpsecStack::m_ahTransDeflev6),
-                          MakeUintegerChecker<uint32_t>(1, 2))
-            .AddAttribute("Ipv6AhNetDeflev",
-                          "net.inet6.ipsec6.ah_net_deflev.",
-                          UintegerValue(1),
-                          MakeUintegerAccessor(&IpsecStack::m_ahNetDeflev6),
-                          MakeUintegerChecker<uint32_t>(1, 2))
-            .AddAttribute("AhCleartos",
-                          "net.inet.ipsec.ah_cleartos: zero the IPv4 TOS byte in the AH ICV.",
-                          BooleanValue(true),
-                          MakeBooleanAccessor(&IpsecStack::m_ahClearTos),
-                          MakeBooleanChecker())
-            .AddAttribute("AhOffsetmask",
-                          "net.inet.ipsec.ah_offsetmask: mask AND-ed to the IPv4 flags and "
-                          "fragment offset in the AH ICV.",
-                          UintegerValue(0),
-                          MakeUintegerAccessor(&IpsecStack::m_ahOffsetMask),
-                          MakeUintegerChecker<uint16_t>())
-            .AddAttribute("Icmp6TypeCodeSelectors",
-                          "Variant: extract the ICMPv6 type/code into the selector's port "
-                          "slots (KAME K2003/KHEAD).  false = NetBSD 2.0: they are not, so "
-                          "only 'icmp6' without type/code matches ICMPv6.",
-                          BooleanValue(false),
-                          MakeBooleanAccessor(&IpsecStack::m_icmp6TypeCode),
-                          MakeBooleanChecker())
-            .AddAttribute("AhDefaultFallthrough",
-                          "Variant: KAME proper (and FAST_IPSEC 2.0) resolve ah/.../default "
-                          "always to 'use' (a missing break); false = NetBSD 2.0, which "
-                          "honours ah_trans_deflev/ah_net_deflev.",
-                          BooleanValue(false),
-                          MakeBooleanAccessor(&IpsecStack::m_ahDefaultIsUse),
-                          MakeBooleanChecker())
-            .AddAttribute("IcvTruncation",
-                          "ICV length of HMAC-SHA-2 SAs added from now on: Kame96 (KAME: every "
-                          "HMAC truncated to 96 bits) or Rfc4868 (128/192/256 bits).",
-                          EnumValue(static_cast<int>(IpsecIcvTruncation::KAME_96)),
-                          MakeEnumAccessor(&IpsecStack::m_icvTruncation),
-                          MakeEnumChecker(static_cast<int>(IpsecIcvTruncation::KAME_96),
-                                          "Kame96",
-                                          static_cast<int>(IpsecIcvTruncation::RFC_4868),
-                                          "Rfc4868"))
-            .AddTraceSource("Drop",
-                            "A packet dropped by IPsec: packet, IPv6?, the KAME counter "
-                            "incremented, and the reason.",
-                            MakeTraceSourceAccessor(&IpsecStack::m_dropTrace),
-                            "ns3::IpsecStack::DropTracedCallback")
-            .AddTraceSource("Output",
-                            "A transform applied on output: resulting packet, protocol, SPI.",
-                            MakeTraceSourceAccessor(&IpsecStack::m_outputTrace),
-                            "ns3::IpsecStack::TransformTracedCallback")
-            .AddTraceSource("Input",
-                            "A transform removed on input: resulting packet, protocol, SPI.",
-                            MakeTraceSourceAccessor(&IpsecStack::m_inputTrace),
-                            "ns3::IpsecStack::TransformTracedCallback")
-            .AddTraceSource("PolicyMatch",
-                            "Which policy a packet matched: direction, packet selector, policy "
-                            "(nullptr when the system default policy applied).",
-                            MakeTraceSourceAccessor(&IpsecStack::m_policyTrace),
-                            "ns3::IpsecStack::PolicyTracedCallback");
+    static TypeId tid
+        = TypeId("ns3::IpsecStack")
+              .SetParent<Object>()
+              .SetGroupName("Ipsec")
+              .AddConstructor<IpsecStack>()
+              .AddAttribute("DefPolicy",
+                            "net.inet.ipsec.def_policy: system default policy for IPv4 "
+                            "packets no SPD entry matches (0 discard, 1 none).",
+                            UintegerValue(1),
+                            MakeUintegerAccessor(&IpsecStack::m_defPolicy4),
+                            MakeUintegerChecker<uint32_t>(0, 1))
+              .AddAttribute("Ipv6DefPolicy",
+                            "net.inet6.ipsec6.def_policy: the IPv6 twin of DefPolicy.",
+                            UintegerValue(1),
+                            MakeUintegerAccessor(&IpsecStack::m_defPolicy6),
+                            MakeUintegerChecker<uint32_t>(0, 1))
+              .AddAttribute("EspTransDeflev",
+                            "net.inet.ipsec.esp_trans_deflev: level of esp/transport//default "
+                            "(1 use, 2 require).",
+                            UintegerValue(1),
+                            MakeUintegerAccessor(&IpsecStack::m_espTransDeflev4),
+                            MakeUintegerChecker<uint32_t>(1, 2))
+              .AddAttribute("EspNetDeflev",
+                            "net.inet.ipsec.esp_net_deflev: level of esp/tunnel//default.",
+                            UintegerValue(1),
+                            MakeUintegerAccessor(&IpsecStack::m_espNetDeflev4),
+                            MakeUintegerChecker<uint32_t>(1, 2))
+              .AddAttribute("AhTransDeflev",
+                            "net.inet.ipsec.ah_trans_deflev: level of ah/transport//default.",
+                            UintegerValue(1),
+                            MakeUintegerAccessor(&IpsecStack::m_ahTransDeflev4),
+                            MakeUintegerChecker<uint32_t>(1, 2))
+              .AddAttribute("AhNetDeflev",
+                            "net.inet.ipsec.ah_net_deflev: level of ah/tunnel//default.",
+                            UintegerValue(1),
+                            MakeUintegerAccessor(&IpsecStack::m_ahNetDeflev4),
+                            MakeUintegerChecker<uint32_t>(1, 2))
+              .AddAttribute("Ipv6EspTransDeflev",
+                            "net.inet6.ipsec6.esp_trans_deflev.",
+                            UintegerValue(1),
+                            MakeUintegerAccessor(&IpsecStack::m_espTransDeflev6),
+                            MakeUintegerChecker<uint32_t>(1, 2))
+              .AddAttribute("Ipv6EspNetDeflev",
+                            "net.inet6.ipsec6.esp_net_deflev.",
+                            UintegerValue(1),
+                            MakeUintegerAccessor(&IpsecStack::m_espNetDeflev6),
+                            MakeUintegerChecker<uint32_t>(1, 2))
+              .AddAttribute("Ipv6AhTransDeflev",
+                            "net.inet6.ipsec6.ah_trans_deflev.",
+                            UintegerValue(1),
+                            MakeUintegerAccessor(&IpsecStack::m_ahTransDeflev6),
+                            MakeUintegerChecker<uint32_t>(1, 2))
+              .AddAttribute("Ipv6AhNetDeflev",
+                            "net.inet6.ipsec6.ah_net_deflev.",
+                            UintegerValue(1),
+                            MakeUintegerAccessor(&IpsecStack::m_ahNetDeflev6),
+                            MakeUintegerChecker<uint32_t>(1, 2))
+              .AddAttribute("AhCleartos",
+                            "net.inet.ipsec.ah_cleartos: zero the IPv4 TOS byte in the AH ICV.",
+                            BooleanValue(true),
+                            MakeBooleanAccessor(&IpsecStack::m_ahClearTos),
+                            MakeBooleanChecker())
+              .AddAttribute("AhOffsetmask",
+                            "net.inet.ipsec.ah_offsetmask: mask AND-ed to the IPv4 flags and "
+                            "fragment offset in the AH ICV.",
+                            UintegerValue(0),
+                            MakeUintegerAccessor(&IpsecStack::m_ahOffsetMask),
+                            MakeUintegerChecker<uint16_t>())
+              .AddAttribute("Icmp6TypeCodeSelectors",
+                            "Variant: extract the ICMPv6 type/code into the selector's port "
+                            "slots (KAME K2003/KHEAD).  false = NetBSD 2.0: they are not, so "
+                            "only 'icmp6' without type/code matches ICMPv6.",
+                            BooleanValue(false),
+                            MakeBooleanAccessor(&IpsecStack::m_icmp6TypeCode),
+                            MakeBooleanChecker())
+              .AddAttribute("AhDefaultFallthrough",
+                            "Variant: KAME proper (and FAST_IPSEC 2.0) resolve ah/.../default "
+                            "always to 'use' (a missing break); false = NetBSD 2.0, which "
+                            "honours ah_trans_deflev/ah_net_deflev.",
+                            BooleanValue(false),
+                            MakeBooleanAccessor(&IpsecStack::m_ahDefaultIsUse),
+                            MakeBooleanChecker())
+              .AddAttribute("IcvTruncation",
+                            "ICV length of HMAC-SHA-2 SAs added from now on: Kame96 (KAME: every "
+                            "HMAC truncated to 96 bits) or Rfc4868 (128/192/256 bits).",
+                            EnumValue(static_cast<int>(IpsecIcvTruncation::KAME_96)),
+                            MakeEnumAccessor(&IpsecStack::m_icvTruncation),
+                            MakeEnumChecker(static_cast<int>(IpsecIcvTruncation::KAME_96),
+                                            "Kame96",
+                                            static_cast<int>(IpsecIcvTruncation::RFC_4868),
+                                            "Rfc4868"))
+              .AddTraceSource("Drop",
+                              "A packet dropped by IPsec: packet, IPv6?, the KAME counter "
+                              "incremented, and the reason.",
+                              MakeTraceSourceAccessor(&IpsecStack::m_dropTrace),
+                              "ns3::IpsecStack::DropTracedCallback")
+              .AddTraceSource("Output",
+                              "A transform applied on output: resulting packet, protocol, SPI.",
+                              MakeTraceSourceAccessor(&IpsecStack::m_outputTrace),
+                              "ns3::IpsecStack::TransformTracedCallback")
+              .AddTraceSource("Input",
+                              "A transform removed on input: resulting packet, protocol, SPI.",
+                              MakeTraceSourceAccessor(&IpsecStack::m_inputTrace),
+                              "ns3::IpsecStack::TransformTracedCallback")
+              .AddTraceSource("PolicyMatch",
+                              "Which policy a packet matched: direction, packet selector, policy "
+                              "(nullptr when the system default policy applied).",
+                              MakeTraceSourceAccessor(&IpsecStack::m_policyTrace),
+                              "ns3::IpsecStack::PolicyTracedCallback");
     return tid;
 }
 
 IpsecStack::IpsecStack()
-    : m_spd(CreateObject<IpsecSpd>()),
-      m_sad(CreateObject<IpsecSad>()),
-      m_rng(CreateObject<UniformRandomVariable>()),
-      m_ahClearTos(true),
-      m_ahOffsetMask(0),
-      m_icmp6TypeCode(false),
-      m_ahDefaultIsUse(false),
-      m_icvTruncation(static_cast<int>(IpsecIcvTruncation::KAME_96))
+    : m_spd(CreateObject<IpsecSpd>())
+    , m_sad(CreateObject<IpsecSad>())
+    , m_rng(CreateObject<UniformRandomVariable>())
+    , m_ahClearTos(true)
+    , m_ahOffsetMask(0)
+    , m_icmp6TypeCode(false)
+    , m_ahDefaultIsUse(false)
+    , m_icvTruncation(static_cast<int>(IpsecIcvTruncation::KAME_96))
 {
 }
 
@@ -233,30 +233,30 @@ IpsecStack::EffectiveLevel(const IpsecRequest& req, bool ipv6) const
 {
     switch (req.level)
     {
-    case IpsecLevel::USE:
-        return IpsecLevel::USE;
-    case IpsecLevel::REQUIRE:
-    case IpsecLevel::UNIQUE:
-        return IpsecLevel::REQUIRE;
-    case IpsecLevel::DEFAULT:
-        break;
+        case IpsecLevel::USE:
+            return IpsecLevel::USE;
+        case IpsecLevel::REQUIRE:
+        case IpsecLevel::UNIQUE:
+            return IpsecLevel::REQUIRE;
+        case IpsecLevel::DEFAULT:
+            break;
     }
     bool tunnel = req.mode == IpsecMode::TUNNEL;
     uint32_t level = 1;
     switch (req.proto)
     {
-    case IpsecProto::ESP:
-        level = tunnel ? (ipv6 ? m_espNetDeflev6 : m_espNetDeflev4)
-                       : (ipv6 ? m_espTransDeflev6 : m_espTransDeflev4);
-        break;
-    case IpsecProto::AH:
-        level = m_ahDefaultIsUse ? 1
-                                 : (tunnel ? (ipv6 ? m_ahNetDeflev6 : m_ahNetDeflev4)
-                                           : (ipv6 ? m_ahTransDeflev6 : m_ahTransDeflev4));
-        break;
-    case IpsecProto::IPCOMP:
-        level = 1;
-        break;
+        case IpsecProto::ESP:
+            level = tunnel ? (ipv6 ? m_espNetDeflev6 : m_espNetDeflev4)
+                           : (ipv6 ? m_espTransDeflev6 : m_espTransDeflev4);
+            break;
+        case IpsecProto::AH:
+            level = m_ahDefaultIsUse ? 1
+                                     : (tunnel ? (ipv6 ? m_ahNetDeflev6 : m_ahNetDeflev4)
+                                               : (ipv6 ? m_ahTransDeflev6 : m_ahTransDeflev4));
+            break;
+        case IpsecProto::IPCOMP:
+            level = 1;
+            break;
     }
     return level == 2 ? IpsecLevel::REQUIRE : IpsecLevel::USE;
 }

@@ -17,7 +17,6 @@
 #include "ipsec-sad.h"
 #include "ipsec-spd.h"
 #include "ipsec-stats.h"
-
 #include "ns3/object.h"
 #include "ns3/packet.h"
 #include "ns3/random-variable-stream.h"
@@ -97,9 +96,9 @@ class IpsecStack : public Object
     struct DecapResult
     {
         bool ok{false};
-        Ptr<Packet> packet;   ///< what is left after the removed headers
+        Ptr<Packet> packet; ///< what is left after the removed headers
         uint8_t nextHeader{0};
-        uint8_t marks{0};     ///< IpsecHistoryTag::Mark bits
+        uint8_t marks{0}; ///< IpsecHistoryTag::Mark bits
         uint32_t historyId{0};
     };
 
@@ -134,7 +133,9 @@ class IpsecStack : public Object
     std::vector<IpsecHistoryEntry> GetHistory(uint32_t id) const;
 
     /// Reports a drop: fires the Drop trace and logs it.
-    void NotifyDrop(Ptr<const Packet> packet, bool ipv6, const std::string& counter,
+    void NotifyDrop(Ptr<const Packet> packet,
+                    bool ipv6,
+                    const std::string& counter,
                     const std::string& reason);
 
     /// The node this stack belongs to.
@@ -149,7 +150,9 @@ class IpsecStack : public Object
     IpsecLevel EffectiveLevel(const IpsecRequest& req, bool ipv6) const;
 
     /// Signature of the Drop trace: packet, family (true = IPv6), KAME counter, reason.
-    typedef void (*DropTracedCallback)(Ptr<const Packet>, bool, const std::string&,
+    typedef void (*DropTracedCallback)(Ptr<const Packet>,
+                                       bool,
+                                       const std::string&,
                                        const std::string&);
     /// Signature of the Transform traces: packet after the transform, protocol, SPI.
     typedef void (*TransformTracedCallback)(Ptr<const Packet>, uint8_t, uint32_t);
@@ -162,8 +165,8 @@ class IpsecStack : public Object
 
   private:
     uint32_t StoreHistory(std::vector<IpsecHistoryEntry> entries);
-    Ptr<IpsecSa> FindInboundSa(Ptr<Packet> packet, IpsecProto proto, const IpsecAddress& dst,
-                               bool ipv6, uint32_t* spi);
+    Ptr<IpsecSa> FindInboundSa(
+        Ptr<Packet> packet, IpsecProto proto, const IpsecAddress& dst, bool ipv6, uint32_t* spi);
 
     Ptr<Node> m_node;
     Ptr<IpsecSpd> m_spd;

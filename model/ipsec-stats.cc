@@ -42,14 +42,14 @@ AhName(uint32_t id)
 {
     switch (id)
     {
-    case 0:
-        return "none";
-    case 249:
-        return "md5";
-    case 250:
-        return "sha";
-    default:
-        break;
+        case 0:
+            return "none";
+        case 249:
+            return "md5";
+        case 250:
+            return "sha";
+        default:
+            break;
     }
     const IpsecAuthAlgorithm* a = FindAuthAlgorithmById(id);
     return a ? a->name : "#" + std::to_string(id);
@@ -160,8 +160,7 @@ IpsecStats::Print(std::ostream& os, const std::string& section, bool omitZero) c
     Line(os, spdcachelookup, "SPD cache lookup", "", omitZero);
     if (!(omitZero && spdcachemiss == 0))
     {
-        os << "\t" << spdcachemiss << " SPD cache miss" << (spdcachemiss != 1 ? "es" : "")
-           << "\n";
+        os << "\t" << spdcachemiss << " SPD cache miss" << (spdcachemiss != 1 ? "es" : "") << "\n";
     }
 }
 

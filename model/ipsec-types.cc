@@ -11,12 +11,12 @@ IpsecProtoName(IpsecProto p)
 {
     switch (p)
     {
-    case IpsecProto::ESP:
-        return "esp";
-    case IpsecProto::AH:
-        return "ah";
-    case IpsecProto::IPCOMP:
-        return "ipcomp";
+        case IpsecProto::ESP:
+            return "esp";
+        case IpsecProto::AH:
+            return "ah";
+        case IpsecProto::IPCOMP:
+            return "ipcomp";
     }
     return std::to_string(static_cast<int>(p));
 }
@@ -26,12 +26,12 @@ IpsecModeName(IpsecMode m)
 {
     switch (m)
     {
-    case IpsecMode::ANY:
-        return "any";
-    case IpsecMode::TRANSPORT:
-        return "transport";
-    case IpsecMode::TUNNEL:
-        return "tunnel";
+        case IpsecMode::ANY:
+            return "any";
+        case IpsecMode::TRANSPORT:
+            return "transport";
+        case IpsecMode::TUNNEL:
+            return "tunnel";
     }
     return "?";
 }
@@ -41,14 +41,14 @@ IpsecLevelName(IpsecLevel l)
 {
     switch (l)
     {
-    case IpsecLevel::DEFAULT:
-        return "default";
-    case IpsecLevel::USE:
-        return "use";
-    case IpsecLevel::REQUIRE:
-        return "require";
-    case IpsecLevel::UNIQUE:
-        return "unique";
+        case IpsecLevel::DEFAULT:
+            return "default";
+        case IpsecLevel::USE:
+            return "use";
+        case IpsecLevel::REQUIRE:
+            return "require";
+        case IpsecLevel::UNIQUE:
+            return "unique";
     }
     return "?";
 }
@@ -58,16 +58,16 @@ IpsecPolicyActionName(IpsecPolicyAction a)
 {
     switch (a)
     {
-    case IpsecPolicyAction::DISCARD:
-        return "discard";
-    case IpsecPolicyAction::NONE:
-        return "none";
-    case IpsecPolicyAction::IPSEC:
-        return "ipsec";
-    case IpsecPolicyAction::ENTRUST:
-        return "entrust";
-    case IpsecPolicyAction::BYPASS:
-        return "bypass";
+        case IpsecPolicyAction::DISCARD:
+            return "discard";
+        case IpsecPolicyAction::NONE:
+            return "none";
+        case IpsecPolicyAction::IPSEC:
+            return "ipsec";
+        case IpsecPolicyAction::ENTRUST:
+            return "entrust";
+        case IpsecPolicyAction::BYPASS:
+            return "bypass";
     }
     return "?";
 }
@@ -77,12 +77,12 @@ IpsecDirectionName(IpsecDirection d)
 {
     switch (d)
     {
-    case IpsecDirection::ANY:
-        return "any";
-    case IpsecDirection::INBOUND:
-        return "in";
-    case IpsecDirection::OUTBOUND:
-        return "out";
+        case IpsecDirection::ANY:
+            return "any";
+        case IpsecDirection::INBOUND:
+            return "in";
+        case IpsecDirection::OUTBOUND:
+            return "out";
     }
     return "?";
 }
@@ -92,14 +92,14 @@ IpsecSaStateName(IpsecSaState s)
 {
     switch (s)
     {
-    case IpsecSaState::LARVAL:
-        return "larval";
-    case IpsecSaState::MATURE:
-        return "mature";
-    case IpsecSaState::DYING:
-        return "dying";
-    case IpsecSaState::DEAD:
-        return "dead";
+        case IpsecSaState::LARVAL:
+            return "larval";
+        case IpsecSaState::MATURE:
+            return "mature";
+        case IpsecSaState::DYING:
+            return "dying";
+        case IpsecSaState::DEAD:
+            return "dead";
     }
     return "?";
 }

@@ -5,8 +5,8 @@
  * `--list`, `--verbose` (ns-3's TestRunner options).  Checksums are enabled
  * for every suite, as the project's testing rules require.
  */
-#include "ns3/global-value.h"
 #include "ns3/boolean.h"
+#include "ns3/global-value.h"
 #include "ns3/test.h"
 
 int
