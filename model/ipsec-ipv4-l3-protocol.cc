@@ -4,7 +4,7 @@
 #include "ipsec-ipv4-l3-protocol.h"
 
 #include "ipsec-ah.h"
-#include "ipsec-packet-util.h"
+#include "ipsec-l3-send.h"
 #include "ipsec-private-access.h"
 #include "ipsec-stack.h"
 #include "ns3/log.h"
@@ -92,34 +92,15 @@ IpsecIpv4L3Protocol::Send(Ptr<Packet> packet,
                                           offsetMask);
             });
     };
-    Ptr<Packet> plain = packet;
-    IpsecStack::OutputResult r = ipsec->ProcessOutput(packet, ctx);
-    switch (r.verdict)
-    {
-        case IpsecStack::Verdict::DROP:
-            return;
-        case IpsecStack::Verdict::BYPASS:
-            Ipv4L3Protocol::Send(packet, source, destination, protocol, route);
-            return;
-        case IpsecStack::Verdict::PROTECTED:
-            break;
-    }
-    // Let flow probes see (and tag) the plaintext datagram, then carry the
-    // tags they added over to the protected packet.
     Ipv4Header plainHeader;
     plainHeader.SetSource(source);
     plainHeader.SetDestination(destination);
     plainHeader.SetProtocol(protocol);
-    plainHeader.SetPayloadSize(plain->GetSize());
+    plainHeader.SetPayloadSize(packet->GetSize());
     plainHeader.SetTos(tos);
     plainHeader.SetTtl(64);
-    int32_t iface = route ? GetInterfaceForDevice(route->GetOutputDevice()) : -1;
-    IpsecFireSendOutgoing(*this, plainHeader, plain, iface < 0 ? 0 : iface);
-    r.packet->RemoveAllByteTags();
-    IpsecCopyByteTags(plain, r.packet);
-    ++m_depth;
-    Ipv4L3Protocol::Send(r.packet, source, destination, r.protocol, route);
-    --m_depth;
+    IpsecProtectAndSend<Ipv4L3Protocol>(
+        *this, m_depth, *ipsec, ctx, packet, source, destination, protocol, route, plainHeader);
 }
 
 } // namespace ns3

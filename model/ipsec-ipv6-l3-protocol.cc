@@ -4,9 +4,7 @@
 #include "ipsec-ipv6-l3-protocol.h"
 
 #include "ipsec-ah.h"
-#include "ipsec-packet-util.h"
-#include "ipsec-private-access.h"
-#include "ipsec-stack.h"
+#include "ipsec-l3-send.h"
 #include "ns3/ipv6-route.h"
 #include "ns3/log.h"
 
@@ -76,31 +74,14 @@ IpsecIpv6L3Protocol::Send(Ptr<Packet> packet,
                 return IpsecAhIcvHeaderV6(static_cast<uint16_t>(payloadLength), s, d);
             });
     };
-    Ptr<Packet> plain = packet;
-    IpsecStack::OutputResult r = ipsec->ProcessOutput(packet, ctx);
-    switch (r.verdict)
-    {
-        case IpsecStack::Verdict::DROP:
-            return;
-        case IpsecStack::Verdict::BYPASS:
-            Ipv6L3Protocol::Send(packet, source, destination, protocol, route);
-            return;
-        case IpsecStack::Verdict::PROTECTED:
-            break;
-    }
     Ipv6Header plainHeader;
     plainHeader.SetSource(source);
     plainHeader.SetDestination(destination);
     plainHeader.SetNextHeader(protocol);
-    plainHeader.SetPayloadLength(plain->GetSize());
+    plainHeader.SetPayloadLength(packet->GetSize());
     plainHeader.SetHopLimit(64);
-    int32_t iface = route ? GetInterfaceForDevice(route->GetOutputDevice()) : -1;
-    IpsecFireSendOutgoing(*this, plainHeader, plain, iface < 0 ? 0 : iface);
-    r.packet->RemoveAllByteTags();
-    IpsecCopyByteTags(plain, r.packet);
-    ++m_depth;
-    Ipv6L3Protocol::Send(r.packet, source, destination, r.protocol, route);
-    --m_depth;
+    IpsecProtectAndSend<Ipv6L3Protocol>(
+        *this, m_depth, *ipsec, ctx, packet, source, destination, protocol, route, plainHeader);
 }
 
 } // namespace ns3

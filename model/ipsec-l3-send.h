@@ -1,0 +1,62 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * What IpsecIpv4L3Protocol::Send and IpsecIpv6L3Protocol::Send share once
+ * each has described its datagram: run the output processing, then send
+ * the datagram in clear, drop it, or send the protected datagram through
+ * the stock L3 Send (routing, header, fragmentation), after letting flow
+ * probes see the plaintext on the SendOutgoing trace.
+ */
+#ifndef IPSEC_L3_SEND_H
+#define IPSEC_L3_SEND_H
+
+#include "ipsec-packet-util.h"
+#include "ipsec-private-access.h"
+#include "ipsec-stack.h"
+
+namespace ns3
+{
+
+/**
+ * @tparam BaseL3 Ipv4L3Protocol or Ipv6L3Protocol (its Send is called non-virtually).
+ * @param depth the caller's re-entrancy counter (BaseL3::Send may call Send again).
+ * @param plainHeader the header the plaintext datagram would have had.
+ */
+template<typename BaseL3, typename Addr, typename Route, typename Header>
+void
+IpsecProtectAndSend(BaseL3& l3,
+                    uint32_t& depth,
+                    IpsecStack& ipsec,
+                    const IpsecStack::OutputContext& ctx,
+                    Ptr<Packet> packet,
+                    Addr source,
+                    Addr destination,
+                    uint8_t protocol,
+                    Ptr<Route> route,
+                    const Header& plainHeader)
+{
+    IpsecStack::OutputResult r = ipsec.ProcessOutput(packet, ctx);
+    switch (r.verdict)
+    {
+        case IpsecStack::Verdict::DROP:
+            return;
+        case IpsecStack::Verdict::BYPASS:
+            l3.BaseL3::Send(packet, source, destination, protocol, route);
+            return;
+        case IpsecStack::Verdict::PROTECTED:
+            break;
+    }
+    // Flow probes classify (and tag) the plaintext; the tags they add are
+    // carried over to the protected datagram.
+    int32_t iface = route ? l3.GetInterfaceForDevice(route->GetOutputDevice()) : -1;
+    IpsecFireSendOutgoing(l3, plainHeader, packet, iface < 0 ? 0 : iface);
+    r.packet->RemoveAllByteTags();
+    IpsecCopyByteTags(packet, r.packet);
+    ++depth;
+    l3.BaseL3::Send(r.packet, source, destination, r.protocol, route);
+    --depth;
+}
+
+} // namespace ns3
+
+#endif /* IPSEC_L3_SEND_H */
