@@ -126,6 +126,17 @@ IpsecEsp::Input(
     bool authenticated = aead || sa.mac != nullptr;
     size_t size = buf.size();
     uint32_t ivLen = enc.ivLen;
+    // After a successful authentication (KAME ipsec_updatereplay).
+    auto updateReplay = [&]() -> IpsecVerdict
+    {
+        if (sa.replay.Update(seq, sa.params.flags & IpsecSaFlags::CYCSEQ))
+        {
+            return {};
+        }
+        return IPSEC_FAIL(stats,
+                          in_espreplay,
+                          "replay window update refused sequence number " + std::to_string(seq));
+    };
     if (authenticated)
     {
         if (!sa.replay.Check(seq))
@@ -150,12 +161,9 @@ IpsecEsp::Input(
             }
             stats.in_espauthsucc++;
             *marks |= IpsecHistoryTag::AUTH_DGRAM;
-            if (!sa.replay.Update(seq, sa.params.flags & IpsecSaFlags::CYCSEQ))
+            if (IpsecVerdict v = updateReplay(); !v.Ok())
             {
-                return IPSEC_FAIL(stats,
-                                  in_espreplay,
-                                  "replay window update refused sequence number "
-                                      + std::to_string(seq));
+                return v;
             }
         }
     }
@@ -185,12 +193,9 @@ IpsecEsp::Input(
     {
         stats.in_espauthsucc++;
         *marks |= IpsecHistoryTag::AUTH_DGRAM;
-        if (!sa.replay.Update(seq, sa.params.flags & IpsecSaFlags::CYCSEQ))
+        if (IpsecVerdict v = updateReplay(); !v.Ok())
         {
-            return IPSEC_FAIL(stats,
-                              in_espreplay,
-                              "replay window update refused sequence number "
-                                  + std::to_string(seq));
+            return v;
         }
     }
     stats.in_esphist[enc.sadbId]++;

@@ -180,6 +180,17 @@ IpsecSa::Mature(IpsecIcvTruncation truncation, std::string* why)
                     "not modelled");
     }
     std::string error;
+    // The authenticator of ESP and AH: key check, ICV length, per-SA context.
+    auto makeMac = [&]() -> std::string
+    {
+        if (std::string e = CheckAuthKey(*p.auth, p.authKey); !e.empty())
+        {
+            return e;
+        }
+        icvLen = IcvLengthFor(*p.auth, truncation);
+        mac = CreateAuthContext(*p.auth, p.authKey, icvLen, &error);
+        return mac ? "" : error;
+    };
     switch (p.proto)
     {
         case IpsecProto::ESP:
@@ -208,15 +219,9 @@ IpsecSa::Mature(IpsecIcvTruncation truncation, std::string* why)
                     return fail(std::string(p.enc->name)
                                 + " authenticates by itself and takes no -A algorithm");
                 }
-                if (std::string e = CheckAuthKey(*p.auth, p.authKey); !e.empty())
+                if (std::string e = makeMac(); !e.empty())
                 {
                     return fail(e);
-                }
-                icvLen = IcvLengthFor(*p.auth, truncation);
-                mac = CreateAuthContext(*p.auth, p.authKey, icvLen, &error);
-                if (!mac)
-                {
-                    return fail(error);
                 }
             }
             break;
@@ -238,15 +243,9 @@ IpsecSa::Mature(IpsecIcvTruncation truncation, std::string* why)
                 return fail(std::string("protocol and algorithm mismatch: ") + p.auth->name
                             + " cannot be used with ah");
             }
-            if (std::string e = CheckAuthKey(*p.auth, p.authKey); !e.empty())
+            if (std::string e = makeMac(); !e.empty())
             {
                 return fail(e);
-            }
-            icvLen = IcvLengthFor(*p.auth, truncation);
-            mac = CreateAuthContext(*p.auth, p.authKey, icvLen, &error);
-            if (!mac)
-            {
-                return fail(error);
             }
             break;
         case IpsecProto::IPCOMP:
