@@ -11,6 +11,8 @@
 #include "ns3/ipv6.h"
 #include "ns3/point-to-point-helper.h"
 #include "ns3/string.h"
+#include "ns3/traffic-control-helper.h"
+#include "ns3/traffic-control-layer.h"
 
 namespace ns3
 {
@@ -80,6 +82,12 @@ IpsecHostToHostHelper::Build()
         int32_t i = ipv6->AddInterface(dev);
         ipv6->AddAddress(i, Ipv6InterfaceAddress(Ipv6Address(addr), Ipv6Prefix(64)));
         ipv6->SetUp(i);
+        // As Ipv4AddressHelper/Ipv6AddressHelper::Assign do: the default queue disc.
+        Ptr<TrafficControlLayer> tc = dev->GetNode()->GetObject<TrafficControlLayer>();
+        if (tc && !tc->GetRootQueueDiscOnDevice(dev))
+        {
+            TrafficControlHelper::Default().Install(dev);
+        }
         return i;
     };
     assign(left.Get(0), "fd00:10:1::1");
