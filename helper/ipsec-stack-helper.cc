@@ -99,7 +99,7 @@ IpsecStackHelper::SetIpsecAttribute(const std::string& name, const AttributeValu
 namespace
 {
 
-template<typename T>
+template <typename T>
 Ptr<T>
 AggregateNew(Ptr<Node> node)
 {

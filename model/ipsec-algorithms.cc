@@ -228,7 +228,7 @@ const std::array<Alias, 3> kAuthAliases = {{
     {"hmac-sha512", "hmac-sha2-512"},
 }};
 
-template<typename Row, typename Aliases>
+template <typename Row, typename Aliases>
 const Row*
 FindByName(const std::vector<Row>& rows, const Aliases& aliases, const std::string& name)
 {
@@ -251,7 +251,7 @@ FindByName(const std::vector<Row>& rows, const Aliases& aliases, const std::stri
     return nullptr;
 }
 
-template<typename Row>
+template <typename Row>
 const Row*
 FindById(const std::vector<Row>& rows, uint8_t id)
 {

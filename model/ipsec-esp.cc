@@ -144,7 +144,7 @@ IpsecEsp::Input(
             return IPSEC_FAIL(
                 stats, in_espreplay, "replayed or too old sequence number " + std::to_string(seq));
         }
-        if (size < ESP_HEADER + ivLen + sa.icvLen)
+        if (size < ESP_HEADER + (aead ? ivLen : 0) + sa.icvLen)
         {
             return IPSEC_FAIL(stats, in_inval, "packet too short for the ICV");
         }

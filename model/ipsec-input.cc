@@ -106,13 +106,32 @@ IpsecStack::CheckInbound(Ptr<const Packet> packet,
                          const IpsecAddress& src,
                          const IpsecAddress& dst,
                          uint8_t protocol,
-                         bool forwarded)
+                         bool forwarded,
+                         const void* socket)
 {
     IpsecSelector sel;
     sel.src = src;
     sel.dst = dst;
     sel.prefs = sel.prefd = src.GetBits();
     IpsecFillUpperLayer(sel, protocol, packet, !forwarded, m_icmp6TypeCode);
+    if (socket)
+    {
+        // KAME's per-socket policy cache: a miss after any SPD change or when
+        // the selector differs from the socket's previous lookup.
+        IpsecStats& st = GetStats(src.IsV6());
+        st.spdcachelookup++;
+        auto key = std::make_pair(m_spd->GetGeneration(), IpsecSpd::CacheKey(sel));
+        auto it = m_socketCache.find(socket);
+        if (it == m_socketCache.end() || it->second != key)
+        {
+            st.spdcachemiss++;
+            if (m_socketCache.size() >= 4096)
+            {
+                m_socketCache.clear(); // bounded: sockets come and go
+            }
+            m_socketCache[socket] = key;
+        }
+    }
     return CheckInbound(packet, sel);
 }
 

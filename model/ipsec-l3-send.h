@@ -22,7 +22,7 @@ namespace ns3
  * @param depth the caller's re-entrancy counter (BaseL3::Send may call Send again).
  * @param plainHeader the header the plaintext datagram would have had.
  */
-template<typename BaseL3, typename Addr, typename Route, typename Header>
+template <typename BaseL3, typename Addr, typename Route, typename Header>
 void
 IpsecProtectAndSend(BaseL3& l3,
                     uint32_t& depth,

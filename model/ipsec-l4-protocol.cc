@@ -65,12 +65,21 @@ IpsecL4Protocol::Receive(Ptr<Packet> p,
     IpsecAddress dst(header.GetDestination());
     uint8_t tos = header.GetTos();
     uint16_t id = header.GetIdentification();
+    uint16_t flagsOffset = (header.IsDontFragment() ? 0x4000 : 0)
+                         | (header.IsLastFragment() ? 0 : 0x2000)
+                         | (header.GetFragmentOffset() / 8);
     bool clearTos = m_ipsec->GetAhClearTos();
     uint16_t mask = m_ipsec->GetAhOffsetMask();
     auto ahHeader = [=](uint32_t payloadLength)
     {
-        return IpsecAhIcvHeaderV4(
-            tos, static_cast<uint16_t>(20 + payloadLength), id, 0, src, dst, clearTos, mask);
+        return IpsecAhIcvHeaderV4(tos,
+                                  static_cast<uint16_t>(20 + payloadLength),
+                                  id,
+                                  flagsOffset,
+                                  src,
+                                  dst,
+                                  clearTos,
+                                  mask);
     };
     IpsecStack::DecapResult r = m_ipsec->Decapsulate(p, m_protocol, src, dst, ahHeader);
     if (!r.ok)

@@ -14,7 +14,7 @@ namespace
 {
 
 /// Instantiates a tag of the item's type and reads it (nullptr if the type has no constructor).
-template<typename Item>
+template <typename Item>
 std::unique_ptr<Tag>
 ReadTag(const Item& item)
 {

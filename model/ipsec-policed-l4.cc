@@ -13,12 +13,12 @@ namespace ns3
 namespace
 {
 
-template<typename Header>
+template <typename Header>
 bool
-Admit(Ptr<Node> node, Ptr<Packet> packet, const Header& header, uint8_t protocol)
+Admit(
+    Ptr<Node> node, Ptr<Packet> packet, const Header& header, uint8_t protocol, const void* socket)
 {
     Ptr<IpsecStack> ipsec = node ? node->GetObject<IpsecStack>() : nullptr;
-    IpsecHistoryTag tag;
     if (!ipsec)
     {
         return true;
@@ -27,27 +27,57 @@ Admit(Ptr<Node> node, Ptr<Packet> packet, const Header& header, uint8_t protocol
                                   IpsecAddress(header.GetSource()),
                                   IpsecAddress(header.GetDestination()),
                                   protocol,
-                                  false);
+                                  false,
+                                  socket);
     // The marks are for this node's check only: never let them travel on.
-    packet->RemovePacketTag(tag);
+    IpsecStripHistory(packet);
     return ok;
 }
 
 } // namespace
 
 bool
-IpsecAdmitInbound(Ptr<Node> node, Ptr<Packet> packet, const Ipv4Header& header, uint8_t protocol)
+IpsecAdmitInbound(Ptr<Node> node,
+                  Ptr<Packet> packet,
+                  const Ipv4Header& header,
+                  uint8_t protocol,
+                  const void* socket)
 {
-    return Admit(node, packet, header, protocol);
+    return Admit(node, packet, header, protocol, socket);
 }
 
 bool
-IpsecAdmitInbound(Ptr<Node> node, Ptr<Packet> packet, const Ipv6Header& header, uint8_t protocol)
+IpsecAdmitInbound(Ptr<Node> node,
+                  Ptr<Packet> packet,
+                  const Ipv6Header& header,
+                  uint8_t protocol,
+                  const void* socket)
 {
-    return Admit(node, packet, header, protocol);
+    return Admit(node, packet, header, protocol, socket);
 }
 
-template<typename Base>
+void
+IpsecStripHistory(Ptr<Packet> packet)
+{
+    IpsecHistoryTag tag;
+    packet->RemovePacketTag(tag);
+}
+
+bool
+IpsecPeekPorts(Ptr<const Packet> segment, uint16_t* sport, uint16_t* dport)
+{
+    uint8_t b[4];
+    if (segment->GetSize() < sizeof(b))
+    {
+        return false;
+    }
+    segment->CopyData(b, sizeof(b));
+    *sport = (b[0] << 8) | b[1];
+    *dport = (b[2] << 8) | b[3];
+    return true;
+}
+
+template <typename Base>
 TypeId
 IpsecPolicedL4<Base>::GetTypeId()
 {

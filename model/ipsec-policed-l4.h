@@ -12,6 +12,7 @@
 #ifndef IPSEC_POLICED_L4_H
 #define IPSEC_POLICED_L4_H
 
+#include "ipsec-private-access.h"
 #include "ns3/icmpv4-l4-protocol.h"
 #include "ns3/icmpv6-l4-protocol.h"
 #include "ns3/ipv4-header.h"
@@ -21,24 +22,39 @@
 #include "ns3/tcp-l4-protocol.h"
 #include "ns3/udp-l4-protocol.h"
 
+#include <type_traits>
+
 namespace ns3
 {
 
-/// The check itself: true when the datagram may be delivered.
+/**
+ * The check itself: true when the datagram may be delivered.  @p socket is
+ * the UDP/TCP end point it goes to (counted as a socket-based lookup), or
+ * nullptr for the "last header" protocols (ICMP).  The history tag is
+ * removed either way.
+ */
 bool IpsecAdmitInbound(Ptr<Node> node,
                        Ptr<Packet> packet,
                        const Ipv4Header& header,
-                       uint8_t protocol);
+                       uint8_t protocol,
+                       const void* socket);
 bool IpsecAdmitInbound(Ptr<Node> node,
                        Ptr<Packet> packet,
                        const Ipv6Header& header,
-                       uint8_t protocol);
+                       uint8_t protocol,
+                       const void* socket);
+/// Removes this module's marks from a packet that leaves the check.
+void IpsecStripHistory(Ptr<Packet> packet);
+/// The ports at the front of a UDP/TCP segment; false if it is too short.
+bool IpsecPeekPorts(Ptr<const Packet> segment, uint16_t* sport, uint16_t* dport);
 
 /**
  * An ns-3 upper-layer protocol (Base) whose input first passes the inbound
- * policy check.
+ * policy check.  UDP and TCP check only segments for which a socket exists,
+ * as KAME's udp4_input/tcp_input do (the others get their port unreachable
+ * or RST from Base, unchecked); ICMP always checks.
  */
-template<typename Base>
+template <typename Base>
 class IpsecPolicedL4 : public Base
 {
   public:
@@ -48,24 +64,42 @@ class IpsecPolicedL4 : public Base
                                         const Ipv4Header& header,
                                         Ptr<Ipv4Interface> incomingInterface) override
     {
-        if (!IpsecAdmitInbound(
-                this->template GetObject<Node>(), p, header, this->GetProtocolNumber()))
-        {
-            return IpL4Protocol::RX_OK; // dropped, counted as in_polvio
-        }
-        return Base::Receive(p, header, incomingInterface);
+        return Police(p, header, incomingInterface);
     }
 
     enum IpL4Protocol::RxStatus Receive(Ptr<Packet> p,
                                         const Ipv6Header& header,
                                         Ptr<Ipv6Interface> incomingInterface) override
     {
-        if (!IpsecAdmitInbound(
-                this->template GetObject<Node>(), p, header, this->GetProtocolNumber()))
+        return Police(p, header, incomingInterface);
+    }
+
+  private:
+    template <typename Header, typename Iface>
+    enum IpL4Protocol::RxStatus Police(Ptr<Packet> p, const Header& header, Ptr<Iface> iface)
+    {
+        const void* socket = nullptr;
+        if constexpr (std::is_same_v<Base, UdpL4Protocol> || std::is_same_v<Base, TcpL4Protocol>)
         {
-            return IpL4Protocol::RX_OK;
+            uint16_t sport = 0;
+            uint16_t dport = 0;
+            if (IpsecPeekPorts(p, &sport, &dport))
+            {
+                socket = IpsecFindEndPoint(
+                    *this, header.GetDestination(), dport, header.GetSource(), sport, iface);
+            }
+            if (!socket)
+            {
+                IpsecStripHistory(p);
+                return Base::Receive(p, header, iface);
+            }
         }
-        return Base::Receive(p, header, incomingInterface);
+        if (!IpsecAdmitInbound(
+                this->template GetObject<Node>(), p, header, this->GetProtocolNumber(), socket))
+        {
+            return IpL4Protocol::RX_OK; // dropped, counted as in_polvio
+        }
+        return Base::Receive(p, header, iface);
     }
 };
 

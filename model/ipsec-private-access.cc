@@ -8,14 +8,18 @@
  */
 #include "ipsec-private-access.h"
 
+#include "ns3/ipv4-end-point-demux.h"
+#include "ns3/ipv6-end-point-demux.h"
+
 #include <map>
+#include <type_traits>
 
 namespace ns3
 {
 namespace
 {
 
-template<typename Tag, typename Tag::type Member>
+template <typename Tag, typename Tag::type Member>
 struct Grant
 {
     friend typename Tag::type Get(Tag)
@@ -42,11 +46,126 @@ struct Ipv6SendOutgoing
     friend type Get(Ipv6SendOutgoing);
 };
 
+struct UdpEndPoints4
+{
+    using type = Ipv4EndPointDemux* UdpL4Protocol::*;
+    friend type Get(UdpEndPoints4);
+};
+
+struct UdpEndPoints6
+{
+    using type = Ipv6EndPointDemux* UdpL4Protocol::*;
+    friend type Get(UdpEndPoints6);
+};
+
+struct TcpEndPoints4
+{
+    using type = Ipv4EndPointDemux* TcpL4Protocol::*;
+    friend type Get(TcpEndPoints4);
+};
+
+struct TcpEndPoints6
+{
+    using type = Ipv6EndPointDemux* TcpL4Protocol::*;
+    friend type Get(TcpEndPoints6);
+};
+
+template struct Grant<UdpEndPoints4, &UdpL4Protocol::m_endPoints>;
+template struct Grant<UdpEndPoints6, &UdpL4Protocol::m_endPoints6>;
+template struct Grant<TcpEndPoints4, &TcpL4Protocol::m_endPoints>;
+template struct Grant<TcpEndPoints6, &TcpL4Protocol::m_endPoints6>;
+
+/// The end-point demultiplexer of @p l4 for the family of Addr.
+template <typename Addr>
+auto
+Demux(UdpL4Protocol& l4)
+{
+    if constexpr (std::is_same_v<Addr, Ipv4Address>)
+    {
+        return l4.*Get(UdpEndPoints4{});
+    }
+    else
+    {
+        return l4.*Get(UdpEndPoints6{});
+    }
+}
+
+template <typename Addr>
+auto
+Demux(TcpL4Protocol& l4)
+{
+    if constexpr (std::is_same_v<Addr, Ipv4Address>)
+    {
+        return l4.*Get(TcpEndPoints4{});
+    }
+    else
+    {
+        return l4.*Get(TcpEndPoints6{});
+    }
+}
+
+template <typename L4, typename Addr, typename Iface>
+const void*
+FindEndPoint(L4& l4, Addr dst, uint16_t dport, Addr src, uint16_t sport, Ptr<Iface> iface)
+{
+    auto* demux = Demux<Addr>(l4);
+    if (!demux)
+    {
+        return nullptr;
+    }
+    auto found = demux->Lookup(dst, dport, src, sport, iface);
+    return found.empty() ? nullptr : static_cast<const void*>(found.front());
+}
+
 template struct Grant<Ipv4Identification, &Ipv4L3Protocol::m_identification>;
 template struct Grant<Ipv4SendOutgoing, &Ipv4L3Protocol::m_sendOutgoingTrace>;
 template struct Grant<Ipv6SendOutgoing, &Ipv6L3Protocol::m_sendOutgoingTrace>;
 
 } // namespace
+
+const void*
+IpsecFindEndPoint(UdpL4Protocol& l4,
+                  Ipv4Address dst,
+                  uint16_t dport,
+                  Ipv4Address src,
+                  uint16_t sport,
+                  Ptr<Ipv4Interface> iface)
+{
+    return FindEndPoint(l4, dst, dport, src, sport, iface);
+}
+
+const void*
+IpsecFindEndPoint(UdpL4Protocol& l4,
+                  Ipv6Address dst,
+                  uint16_t dport,
+                  Ipv6Address src,
+                  uint16_t sport,
+                  Ptr<Ipv6Interface> iface)
+{
+    return FindEndPoint(l4, dst, dport, src, sport, iface);
+}
+
+const void*
+IpsecFindEndPoint(TcpL4Protocol& l4,
+                  Ipv4Address dst,
+                  uint16_t dport,
+                  Ipv4Address src,
+                  uint16_t sport,
+                  Ptr<Ipv4Interface> iface)
+{
+    return FindEndPoint(l4, dst, dport, src, sport, iface);
+}
+
+const void*
+IpsecFindEndPoint(TcpL4Protocol& l4,
+                  Ipv6Address dst,
+                  uint16_t dport,
+                  Ipv6Address src,
+                  uint16_t sport,
+                  Ptr<Ipv6Interface> iface)
+{
+    return FindEndPoint(l4, dst, dport, src, sport, iface);
+}
 
 uint16_t
 IpsecPeekIpv4Identification(const Ipv4L3Protocol& l3,

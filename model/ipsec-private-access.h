@@ -21,6 +21,8 @@
 
 #include "ns3/ipv4-l3-protocol.h"
 #include "ns3/ipv6-l3-protocol.h"
+#include "ns3/tcp-l4-protocol.h"
+#include "ns3/udp-l4-protocol.h"
 
 namespace ns3
 {
@@ -42,6 +44,37 @@ void IpsecFireSendOutgoing(Ipv6L3Protocol& l3,
                            const Ipv6Header& header,
                            Ptr<const Packet> packet,
                            uint32_t interface);
+
+/**
+ * The socket end point a UDP or TCP segment from @p src:@p sport to
+ * @p dst:@p dport would be delivered to (nullptr when there is none), read
+ * from the protocol's private end-point demultiplexer.  KAME checks the
+ * inbound policy of UDP/TCP only when a socket is found.
+ */
+const void* IpsecFindEndPoint(UdpL4Protocol& l4,
+                              Ipv4Address dst,
+                              uint16_t dport,
+                              Ipv4Address src,
+                              uint16_t sport,
+                              Ptr<Ipv4Interface> iface);
+const void* IpsecFindEndPoint(UdpL4Protocol& l4,
+                              Ipv6Address dst,
+                              uint16_t dport,
+                              Ipv6Address src,
+                              uint16_t sport,
+                              Ptr<Ipv6Interface> iface);
+const void* IpsecFindEndPoint(TcpL4Protocol& l4,
+                              Ipv4Address dst,
+                              uint16_t dport,
+                              Ipv4Address src,
+                              uint16_t sport,
+                              Ptr<Ipv4Interface> iface);
+const void* IpsecFindEndPoint(TcpL4Protocol& l4,
+                              Ipv6Address dst,
+                              uint16_t dport,
+                              Ipv6Address src,
+                              uint16_t sport,
+                              Ptr<Ipv6Interface> iface);
 
 } // namespace ns3
 

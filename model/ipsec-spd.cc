@@ -187,9 +187,16 @@ IpsecSpd::Flush()
     InvalidateCache();
 }
 
+uint64_t
+IpsecSpd::GetGeneration() const
+{
+    return m_generation;
+}
+
 void
 IpsecSpd::InvalidateCache()
 {
+    ++m_generation;
     m_cache[0].clear();
     m_cache[1].clear();
 }

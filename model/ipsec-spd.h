@@ -44,17 +44,21 @@ class IpsecSpd : public Object
     /// The policies of one direction, in lookup order.
     const std::vector<Ptr<IpsecPolicy>>& GetPolicies(IpsecDirection dir) const;
     uint32_t GetN() const;
+    /// Incremented by every change of the SPD (invalidates per-socket caches).
+    uint64_t GetGeneration() const;
+    /// A compact exact key of a packet selector.
+    static std::string CacheKey(const IpsecSelector& pkt);
 
   private:
     std::vector<Ptr<IpsecPolicy>>& List(IpsecDirection dir);
-    static std::string CacheKey(const IpsecSelector& pkt);
     void InvalidateCache();
 
     std::vector<Ptr<IpsecPolicy>> m_in;
     std::vector<Ptr<IpsecPolicy>> m_out;
-    uint32_t m_nextId;    ///< next spid (KAME: 16388 on a fresh system)
-    uint32_t m_nextReqid; ///< next automatic reqid for "unique" (0x4001...)
-    uint32_t m_cacheSize; ///< bound on cached selectors per direction
+    uint32_t m_nextId;        ///< next spid (KAME: 16388 on a fresh system)
+    uint32_t m_nextReqid;     ///< next automatic reqid for "unique" (0x4001...)
+    uint32_t m_cacheSize;     ///< bound on cached selectors per direction
+    uint64_t m_generation{0}; ///< SPD changes so far
     /// Lookup cache: packet selector -> index+1 into the list (0 = no match).
     std::unordered_map<std::string, uint32_t> m_cache[2];
 };

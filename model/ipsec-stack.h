@@ -24,6 +24,7 @@
 
 #include <array>
 #include <functional>
+#include <map>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -123,11 +124,15 @@ class IpsecStack : public Object
     bool CheckInbound(Ptr<const Packet> packet, const IpsecSelector& sel);
     /// The same for an upper-layer segment @p packet from @p src to @p dst
     /// (the selector is extracted as ipsec_setspidx does; no ports when forwarded).
+    /// @p socket, when not null, identifies the receiving socket: the lookup
+    /// then counts as socket-based (spdcachelookup, and spdcachemiss when the
+    /// socket's cached selector or the SPD changed since its last lookup).
     bool CheckInbound(Ptr<const Packet> packet,
                       const IpsecAddress& src,
                       const IpsecAddress& dst,
                       uint8_t protocol,
-                      bool forwarded);
+                      bool forwarded,
+                      const void* socket = nullptr);
 
     /// The decapsulation history stored under @p id (empty if expired/unknown).
     std::vector<IpsecHistoryEntry> GetHistory(uint32_t id) const;
@@ -191,6 +196,9 @@ class IpsecStack : public Object
     bool m_icmp6TypeCode;
     bool m_ahDefaultIsUse;
     int m_icvTruncation; ///< IpsecIcvTruncation (int for the Enum attribute)
+
+    /// Per-socket policy cache state: socket -> (SPD generation, selector).
+    std::map<const void*, std::pair<uint64_t, std::string>> m_socketCache;
 
     static constexpr uint32_t HISTORY_SLOTS = 256;
     std::array<std::vector<IpsecHistoryEntry>, HISTORY_SLOTS> m_history;

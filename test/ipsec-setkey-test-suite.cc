@@ -81,7 +81,7 @@ Bytes(const std::string& s)
 }
 
 /// Enumerations as numbers, for the test macros' messages.
-template<typename E>
+template <typename E>
 int
 I(E e)
 {
