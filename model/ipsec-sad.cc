@@ -36,6 +36,12 @@ IpsecSad::SetIcvTruncation(IpsecIcvTruncation t)
     m_truncation = t;
 }
 
+IpsecIcvTruncation
+IpsecSad::GetIcvTruncation() const
+{
+    return m_truncation;
+}
+
 const std::list<Ptr<IpsecSaHead>>&
 IpsecSad::GetHeads() const
 {

@@ -82,6 +82,7 @@ class IpsecSad : public Object
 
     /// ICV truncation rule applied to SAs added from now on.
     void SetIcvTruncation(IpsecIcvTruncation t);
+    IpsecIcvTruncation GetIcvTruncation() const;
 
   private:
     using InboundKey = std::tuple<IpsecAddress, uint8_t, uint32_t>;

@@ -103,15 +103,16 @@ IpsecStack::GetTypeId()
                             BooleanValue(false),
                             MakeBooleanAccessor(&IpsecStack::m_ahDefaultIsUse),
                             MakeBooleanChecker())
-              .AddAttribute("IcvTruncation",
-                            "ICV length of HMAC-SHA-2 SAs added from now on: Kame96 (KAME: every "
-                            "HMAC truncated to 96 bits) or Rfc4868 (128/192/256 bits).",
-                            EnumValue(static_cast<int>(IpsecIcvTruncation::KAME_96)),
-                            MakeEnumAccessor(&IpsecStack::m_icvTruncation),
-                            MakeEnumChecker(static_cast<int>(IpsecIcvTruncation::KAME_96),
-                                            "Kame96",
-                                            static_cast<int>(IpsecIcvTruncation::RFC_4868),
-                                            "Rfc4868"))
+              .AddAttribute(
+                  "IcvTruncation",
+                  "ICV length of HMAC-SHA-2 SAs added from now on: Kame96 (KAME: every "
+                  "HMAC truncated to 96 bits) or Rfc4868 (128/192/256 bits).",
+                  EnumValue(static_cast<int>(IpsecIcvTruncation::KAME_96)),
+                  MakeEnumAccessor(&IpsecStack::SetIcvTruncation, &IpsecStack::GetIcvTruncation),
+                  MakeEnumChecker(static_cast<int>(IpsecIcvTruncation::KAME_96),
+                                  "Kame96",
+                                  static_cast<int>(IpsecIcvTruncation::RFC_4868),
+                                  "Rfc4868"))
               .AddTraceSource("Drop",
                               "A packet dropped by IPsec: packet, IPv6?, the KAME counter "
                               "incremented, and the reason.",
@@ -141,7 +142,6 @@ IpsecStack::IpsecStack()
     , m_ahOffsetMask(0)
     , m_icmp6TypeCode(false)
     , m_ahDefaultIsUse(false)
-    , m_icvTruncation(static_cast<int>(IpsecIcvTruncation::KAME_96))
 {
 }
 
@@ -186,7 +186,6 @@ IpsecStack::GetSpd() const
 Ptr<IpsecSad>
 IpsecStack::GetSad() const
 {
-    m_sad->SetIcvTruncation(static_cast<IpsecIcvTruncation>(m_icvTruncation));
     return m_sad;
 }
 
@@ -214,6 +213,18 @@ IpsecStack::AssignStreams(int64_t stream)
 {
     m_rng->SetStream(stream);
     return 1;
+}
+
+void
+IpsecStack::SetIcvTruncation(int mode)
+{
+    m_sad->SetIcvTruncation(static_cast<IpsecIcvTruncation>(mode));
+}
+
+int
+IpsecStack::GetIcvTruncation() const
+{
+    return static_cast<int>(m_sad->GetIcvTruncation());
 }
 
 bool

@@ -169,6 +169,9 @@ class IpsecStack : public Object
     void NotifyNewAggregate() override;
 
   private:
+    /// The IcvTruncation attribute (an IpsecIcvTruncation; kept by the SAD).
+    void SetIcvTruncation(int mode);
+    int GetIcvTruncation() const;
     uint32_t StoreHistory(std::vector<IpsecHistoryEntry> entries);
     Ptr<IpsecSa> FindInboundSa(
         Ptr<Packet> packet, IpsecProto proto, const IpsecAddress& dst, bool ipv6, uint32_t* spi);
@@ -195,7 +198,6 @@ class IpsecStack : public Object
     uint16_t m_ahOffsetMask;
     bool m_icmp6TypeCode;
     bool m_ahDefaultIsUse;
-    int m_icvTruncation; ///< IpsecIcvTruncation (int for the Enum attribute)
 
     /// Per-socket policy cache state: socket -> (SPD generation, selector).
     std::map<const void*, std::pair<uint64_t, std::string>> m_socketCache;

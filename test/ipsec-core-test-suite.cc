@@ -8,6 +8,7 @@
  * and the RFC layouts, never from the code under test.
  */
 #include "ns3/boolean.h"
+#include "ns3/enum.h"
 #include "ns3/ipsec-ah.h"
 #include "ns3/ipsec-esp.h"
 #include "ns3/ipsec-history-tag.h"
@@ -419,6 +420,15 @@ class LayoutTestCase : public TestCase
         NS_TEST_EXPECT_MSG_EQ(rfc->icvLen, 16u, "RFC 4868: 128 bits");
         NS_TEST_EXPECT_MSG_EQ(IpsecAh::HeaderLength(*rfc, false), 28u, "IPv4: 32-bit aligned");
         NS_TEST_EXPECT_MSG_EQ(IpsecAh::HeaderLength(*rfc, true), 32u, "IPv6: 64-bit aligned");
+
+        // The switch is the node's IcvTruncation attribute.
+        Ptr<IpsecStack> stack = CreateObject<IpsecStack>();
+        stack->SetAttribute("IcvTruncation", EnumValue(int(IpsecIcvTruncation::RFC_4868)));
+        a.spi = 9999;
+        NS_TEST_ASSERT_MSG_EQ(stack->GetSad()->Add(a, &why), 0, why);
+        NS_TEST_EXPECT_MSG_EQ(stack->GetSad()->Get(a.src, a.dst, IpsecProto::AH, 9999)->icvLen,
+                              16u,
+                              "IcvTruncation=Rfc4868 applies to SAs added afterwards");
     }
 };
 
