@@ -88,53 +88,22 @@ OpensslError()
     return text.empty() ? "unknown OpenSSL error" : text;
 }
 
-struct EvpCipherFree
+/// unique_ptr deleter calling an OpenSSL free function.
+template <typename T, void (*Free)(T*)>
+struct EvpFree
 {
-    void operator()(EVP_CIPHER* p) const
+    void operator()(T* p) const
     {
-        EVP_CIPHER_free(p);
+        Free(p);
     }
 };
 
-struct EvpCipherCtxFree
-{
-    void operator()(EVP_CIPHER_CTX* p) const
-    {
-        EVP_CIPHER_CTX_free(p);
-    }
-};
-
-struct EvpMacFree
-{
-    void operator()(EVP_MAC* p) const
-    {
-        EVP_MAC_free(p);
-    }
-};
-
-struct EvpMacCtxFree
-{
-    void operator()(EVP_MAC_CTX* p) const
-    {
-        EVP_MAC_CTX_free(p);
-    }
-};
-
-struct EvpMdFree
-{
-    void operator()(EVP_MD* p) const
-    {
-        EVP_MD_free(p);
-    }
-};
-
-struct EvpMdCtxFree
-{
-    void operator()(EVP_MD_CTX* p) const
-    {
-        EVP_MD_CTX_free(p);
-    }
-};
+using EvpCipherFree = EvpFree<EVP_CIPHER, EVP_CIPHER_free>;
+using EvpCipherCtxFree = EvpFree<EVP_CIPHER_CTX, EVP_CIPHER_CTX_free>;
+using EvpMacFree = EvpFree<EVP_MAC, EVP_MAC_free>;
+using EvpMacCtxFree = EvpFree<EVP_MAC_CTX, EVP_MAC_CTX_free>;
+using EvpMdFree = EvpFree<EVP_MD, EVP_MD_free>;
+using EvpMdCtxFree = EvpFree<EVP_MD_CTX, EVP_MD_CTX_free>;
 
 using CipherPtr = std::unique_ptr<EVP_CIPHER, EvpCipherFree>;
 using CipherCtxPtr = std::unique_ptr<EVP_CIPHER_CTX, EvpCipherCtxFree>;

@@ -464,9 +464,9 @@ SetkeyParser::ParseStatement(SetkeyStatement* st)
     return SyntaxError(t, kExpectCommand);
 }
 
-// add ::= "add" aiopts addr addr [proto] spi {ext} algspec ";"
+// The part add, get, getspi and delete share: aiopts addr addr [proto] spi {ext}
 bool
-SetkeyParser::ParseAddCommand(SetkeyStatement* st)
+SetkeyParser::ParseSaIndex(SetkeyStatement* st)
 {
     SetkeySaSpec& sa = st->sa;
     if (!ParseAddressOptions(&st->addressOptions)
@@ -475,9 +475,17 @@ SetkeyParser::ParseAddCommand(SetkeyStatement* st)
         return false;
     }
     SetkeyToken dstToken = Peek();
-    if (!ParseSaAddress(st->addressOptions, true, &sa.dst, &sa.dstPort)
-        || !ParseSameFamily(sa.src, sa.dst, dstToken) || !ParseProtocolSpec(&sa) || !ParseSpi(&sa)
-        || !ParseExtensions(&sa))
+    return ParseSaAddress(st->addressOptions, true, &sa.dst, &sa.dstPort)
+        && ParseSameFamily(sa.src, sa.dst, dstToken) && ParseProtocolSpec(&sa) && ParseSpi(&sa)
+        && ParseExtensions(&sa);
+}
+
+// add ::= "add" aiopts addr addr [proto] spi {ext} algspec ";"
+bool
+SetkeyParser::ParseAddCommand(SetkeyStatement* st)
+{
+    SetkeySaSpec& sa = st->sa;
+    if (!ParseSaIndex(st))
     {
         return false;
     }
@@ -500,16 +508,7 @@ SetkeyParser::ParseAddCommand(SetkeyStatement* st)
 bool
 SetkeyParser::ParseSaCommand(SetkeyStatement* st)
 {
-    SetkeySaSpec& sa = st->sa;
-    if (!ParseAddressOptions(&st->addressOptions)
-        || !ParseSaAddress(st->addressOptions, true, &sa.src, &sa.srcPort))
-    {
-        return false;
-    }
-    SetkeyToken dstToken = Peek();
-    if (!ParseSaAddress(st->addressOptions, true, &sa.dst, &sa.dstPort)
-        || !ParseSameFamily(sa.src, sa.dst, dstToken) || !ParseProtocolSpec(&sa) || !ParseSpi(&sa)
-        || !ParseExtensions(&sa))
+    if (!ParseSaIndex(st))
     {
         return false;
     }
@@ -520,7 +519,7 @@ SetkeyParser::ParseSaCommand(SetkeyStatement* st)
     {
         return false;
     }
-    if (st->command != SetkeyCommand::GETSPI && sa.mode != IpsecMode::ANY)
+    if (st->command != SetkeyCommand::GETSPI && st->sa.mode != IpsecMode::ANY)
     {
         st->warnings.push_back({st->line, "WARNING: mode is obsolete", ";"});
     }

@@ -192,6 +192,7 @@ class SetkeyParser
 
     // grammar rules (parse.y), one function each
     bool ParseStatement(SetkeyStatement* st);
+    bool ParseSaIndex(SetkeyStatement* st);
     bool ParseAddCommand(SetkeyStatement* st);
     bool ParseSaCommand(SetkeyStatement* st);
     bool ParseDeleteAllCommand(SetkeyStatement* st);
