@@ -48,6 +48,13 @@
 #include <utility>
 #include <vector>
 
+#ifndef NS3_IPSEC_SOURCE_DIR // defined by test/CMakeLists.txt
+#define NS3_IPSEC_SOURCE_DIR "."
+#endif
+#ifndef NS3_IPSEC_BINARY_DIR
+#define NS3_IPSEC_BINARY_DIR "build"
+#endif
+
 using namespace ns3;
 
 namespace
