@@ -8,6 +8,7 @@
 
 #include "ns3/boolean.h"
 #include "ns3/enum.h"
+#include "ns3/integer.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
 #include "ns3/uinteger.h"
@@ -89,6 +90,53 @@ IpsecStack::GetTypeId()
                             UintegerValue(0),
                             MakeUintegerAccessor(&IpsecStack::m_ahOffsetMask),
                             MakeUintegerChecker<uint16_t>())
+              .AddAttribute("Dfbit",
+                            "net.inet.ipsec.dfbit: DF bit of the outer IPv4 header in tunnel "
+                            "mode (0 clear, 1 set, 2 copy from the inner header).",
+                            UintegerValue(0),
+                            MakeUintegerAccessor(&IpsecStack::m_dfbit),
+                            MakeUintegerChecker<uint32_t>(0, 2))
+              .AddAttribute("Ecn",
+                            "net.inet.ipsec.ecn: ECN in tunnel mode (-1 ignore, 0 forbidden, "
+                            "1 allowed; RFC 3168 rules).",
+                            IntegerValue(0),
+                            MakeIntegerAccessor(&IpsecStack::m_ecn4),
+                            MakeIntegerChecker<int32_t>(-1, 1))
+              .AddAttribute("Ipv6Ecn",
+                            "net.inet6.ipsec6.ecn: the IPv6 twin of Ecn.",
+                            IntegerValue(0),
+                            MakeIntegerAccessor(&IpsecStack::m_ecn6),
+                            MakeIntegerChecker<int32_t>(-1, 1))
+              .AddAttribute("Debug",
+                            "net.inet.ipsec.debug: non-zero logs every drop (as ipseclog) "
+                            "to standard error.",
+                            UintegerValue(0),
+                            MakeUintegerAccessor(&IpsecStack::m_debug),
+                            MakeUintegerChecker<uint32_t>())
+              .AddAttribute("EspEnable",
+                            "net.inet.esp.esp_enable: accept ESP input (0 drops it).",
+                            BooleanValue(true),
+                            MakeBooleanAccessor(&IpsecStack::m_espEnable),
+                            MakeBooleanChecker())
+              .AddAttribute("AhEnable",
+                            "net.inet.ah.ah_enable: accept AH input (0 drops it).",
+                            BooleanValue(true),
+                            MakeBooleanAccessor(&IpsecStack::m_ahEnable),
+                            MakeBooleanChecker())
+              .AddAttribute("IpcompEnable",
+                            "net.inet.ipcomp.ipcomp_enable: accept IPComp input (0 drops it).",
+                            BooleanValue(true),
+                            MakeBooleanAccessor(&IpsecStack::m_ipcompEnable),
+                            MakeBooleanChecker())
+              .AddAttribute("KameDecapHistory",
+                            "Variant: KAME's documented bug (ipsec(4) BUGS): the inbound check "
+                            "ignores the decapsulation history and AH tunnel decapsulation "
+                            "clears the authentication marks, so AH tunnel 'require' policies "
+                            "reject genuine traffic (in_polvio).  false (default): the check "
+                            "sees every removed transform.",
+                            BooleanValue(false),
+                            MakeBooleanAccessor(&IpsecStack::m_kameDecapHistory),
+                            MakeBooleanChecker())
               .AddAttribute("Icmp6TypeCodeSelectors",
                             "Variant: extract the ICMPv6 type/code into the selector's port "
                             "slots (KAME K2003/KHEAD).  false = NetBSD 2.0: they are not, so "

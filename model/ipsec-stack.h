@@ -198,6 +198,14 @@ class IpsecStack : public Object
     uint16_t m_ahOffsetMask;
     bool m_icmp6TypeCode;
     bool m_ahDefaultIsUse;
+    uint32_t m_dfbit{0};
+    int32_t m_ecn4{0};
+    int32_t m_ecn6{0};
+    uint32_t m_debug{0};
+    bool m_espEnable{true};
+    bool m_ahEnable{true};
+    bool m_ipcompEnable{true};
+    bool m_kameDecapHistory{false};
 
     /// Per-socket policy cache state: socket -> (SPD generation, selector).
     std::map<const void*, std::pair<uint64_t, std::string>> m_socketCache;
