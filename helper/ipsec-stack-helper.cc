@@ -3,6 +3,7 @@
  */
 #include "ipsec-stack-helper.h"
 
+#include "ipsec-list-routing-helper.h"
 #include "ns3/arp-l3-protocol.h"
 #include "ns3/ipsec-ipv4-l3-protocol.h"
 #include "ns3/ipsec-ipv6-l3-protocol.h"
@@ -10,9 +11,7 @@
 #include "ns3/ipsec-policed-l4.h"
 #include "ns3/ipsec-stack.h"
 #include "ns3/ipv4-global-routing-helper.h"
-#include "ns3/ipv4-list-routing-helper.h"
 #include "ns3/ipv4-static-routing-helper.h"
-#include "ns3/ipv6-list-routing-helper.h"
 #include "ns3/ipv6-static-routing-helper.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
@@ -30,12 +29,12 @@ IpsecStackHelper::IpsecStackHelper()
 {
     Ipv4StaticRoutingHelper staticRouting;
     Ipv4GlobalRoutingHelper globalRouting;
-    Ipv4ListRoutingHelper list;
+    IpsecIpv4ListRoutingHelper list;
     list.Add(staticRouting, 0);
     list.Add(globalRouting, -10);
     m_routing.reset(list.Copy());
     Ipv6StaticRoutingHelper staticRouting6;
-    Ipv6ListRoutingHelper list6;
+    IpsecIpv6ListRoutingHelper list6;
     list6.Add(staticRouting6, 0);
     m_routing6.reset(list6.Copy());
     m_ipsecFactory.SetTypeId(IpsecStack::GetTypeId());

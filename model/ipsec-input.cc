@@ -54,33 +54,158 @@ IpsecStack::FindInboundSa(
     return nullptr;
 }
 
-IpsecStack::DecapResult
-IpsecStack::Decapsulate(Ptr<Packet> packet,
-                        uint8_t proto,
-                        const IpsecAddress& src,
-                        const IpsecAddress& dst,
-                        const std::function<std::vector<uint8_t>(uint32_t)>& ahHeader)
+namespace
 {
-    bool v6 = dst.IsV6();
+constexpr uint8_t ECN_MASK = 0x03;
+constexpr uint8_t ECN_CE = 0x03;
+} // namespace
+
+bool
+IpsecStack::TunnelValidate(const IpsecSa& sa,
+                           const IpsecIpHeader& outer,
+                           Ptr<const Packet> inner,
+                           bool innerV6,
+                           std::string* why)
+{
+    // kame-spec 4.8: the SA is not a transport one, the inner header is
+    // there, and an inbound policy has a tunnel request with exactly these
+    // endpoints and a selector that matches the inner addresses.
+    if (sa.params.mode == IpsecMode::TRANSPORT)
+    {
+        *why = "the SA is a transport-mode SA";
+        return false;
+    }
+    IpsecIpHeader in;
+    if (!IpsecIpHeader::Peek(inner, innerV6, &in))
+    {
+        *why = "no valid inner IP header";
+        return false;
+    }
+    if (outer.dst != sa.params.dst)
+    {
+        *why = "outer destination is not the SA's";
+        return false;
+    }
+    for (const Ptr<IpsecPolicy>& p : m_spd->GetPolicies(IpsecDirection::INBOUND))
+    {
+        if (p->action != IpsecPolicyAction::IPSEC
+            || !p->selector.src.MatchesPrefix(in.src, p->selector.prefs)
+            || !p->selector.dst.MatchesPrefix(in.dst, p->selector.prefd))
+        {
+            continue;
+        }
+        for (const IpsecRequest& req : p->requests)
+        {
+            if (req.mode == IpsecMode::TUNNEL && req.tunnelSrc == outer.src
+                && req.tunnelDst == outer.dst)
+            {
+                return true;
+            }
+        }
+    }
+    *why = "no inbound tunnel policy for " + outer.src.ToString() + "-" + outer.dst.ToString()
+         + " and inner " + in.src.ToString() + "->" + in.dst.ToString();
+    return false;
+}
+
+bool
+IpsecStack::EcnDecapsulate(uint8_t outerTos, bool v6, Ptr<Packet> inner, bool innerV6)
+{
+    int32_t ecn = v6 ? m_ecn6 : m_ecn4;
+    if (ecn == -1 || (outerTos & ECN_MASK) != ECN_CE)
+    {
+        return true;
+    }
+    if (ecn == 0)
+    {
+        return false; // CE on a tunnel that forbids ECN
+    }
+    // ecn == 1: copy CE into the inner header, or drop a not-ECT inner datagram.
+    IpsecIpHeader in;
+    IpsecIpHeader::Peek(inner, innerV6, &in);
+    if ((in.tos & ECN_MASK) == 0)
+    {
+        return false;
+    }
+    if (innerV6)
+    {
+        Ipv6Header h;
+        inner->RemoveHeader(h);
+        h.SetTrafficClass(h.GetTrafficClass() | ECN_CE);
+        inner->AddHeader(h);
+    }
+    else
+    {
+        Ipv4Header h;
+        inner->RemoveHeader(h);
+        h.SetTos(h.GetTos() | ECN_CE);
+        if (Node::ChecksumEnabled())
+        {
+            h.EnableChecksum();
+        }
+        inner->AddHeader(h);
+    }
+    return true;
+}
+
+IpsecStack::DecapResult
+IpsecStack::Decapsulate(Ptr<Packet> packet, const IpsecIpHeader& outer)
+{
+    bool v6 = outer.IsV6();
     IpsecStats& st = GetStats(v6);
     DecapResult r;
     std::vector<IpsecHistoryEntry> history;
-    uint8_t current = proto;
+    // A datagram that left an outer tunnel of this node keeps what was
+    // removed before (nested tunnels).
+    IpsecHistoryTag previous;
+    if (packet->PeekPacketTag(previous) && m_node && previous.GetNodeId() == m_node->GetId())
+    {
+        r.marks = previous.GetMarks();
+        history = GetHistory(previous.GetHistoryId());
+    }
+    uint8_t current = outer.protocol;
+    uint32_t ipPayload = packet->GetSize();
     while (current == static_cast<uint8_t>(IpsecProto::ESP)
            || current == static_cast<uint8_t>(IpsecProto::AH))
     {
         IpsecProto p = static_cast<IpsecProto>(current);
+        if ((p == IpsecProto::ESP && !m_espEnable) || (p == IpsecProto::AH && !m_ahEnable))
+        {
+            NotifyDrop(packet, v6, "(not counted)", IpsecProtoName(p) + " input is disabled");
+            return r;
+        }
         uint32_t spi = 0;
-        Ptr<IpsecSa> sa = FindInboundSa(packet, p, dst, v6, &spi);
+        Ptr<IpsecSa> sa = FindInboundSa(packet, p, outer.dst, v6, &spi);
         if (!sa)
         {
             return r;
         }
         uint32_t wireBytes = packet->GetSize();
         uint8_t next = 0;
-        IpsecVerdict v = p == IpsecProto::ESP
-                           ? IpsecEsp::Input(*sa, packet, &next, &r.marks, st)
-                           : IpsecAh::Input(*sa, packet, v6, ahHeader, &next, &r.marks, st);
+        uint8_t marks = 0;
+        IpsecVerdict v;
+        if (p == IpsecProto::ESP)
+        {
+            v = IpsecEsp::Input(*sa, packet, &next, &marks, st);
+        }
+        else
+        {
+            // The ICV covers the outer header as it is now (length of what is left).
+            IpsecIpHeader icvHeader = outer;
+            bool clearTos = m_ahClearTos;
+            uint16_t mask = m_ahOffsetMask;
+            v = IpsecAh::Input(
+                *sa,
+                packet,
+                v6,
+                [&icvHeader, clearTos, mask](uint32_t len)
+                {
+                    return icvHeader.AhIcvBytes(len, clearTos, mask);
+                },
+                &next,
+                &marks,
+                st);
+        }
         if (!v.Ok())
         {
             NotifyDrop(packet, v6, v.counter, v.reason);
@@ -88,10 +213,41 @@ IpsecStack::Decapsulate(Ptr<Packet> packet,
         }
         sa->RecordUse(wireBytes, Simulator::Now());
         st.in_success++;
-        history.push_back({p, spi, IpsecMode::TRANSPORT, src, dst});
+        r.marks |= marks;
         m_inputTrace(packet, current, spi);
+        ipPayload = packet->GetSize();
+        if (next == 4 || next == 41)
+        {
+            bool innerV6 = next == 41;
+            std::string why;
+            if (!TunnelValidate(*sa, outer, packet, innerV6, &why))
+            {
+                // KAME hands it to the IP-in-IP handler: without a gif
+                // interface it goes nowhere (and is not counted by IPsec).
+                NotifyDrop(packet, v6, "(not counted)", "not decapsulated: " + why);
+                return r;
+            }
+            if (!EcnDecapsulate(outer.tos, v6, packet, innerV6))
+            {
+                st.in_inval++;
+                NotifyDrop(
+                    packet, v6, "in_inval", "ECN: congestion mark on a tunnel that forbids it");
+                return r;
+            }
+            history.push_back({p, spi, IpsecMode::TUNNEL, outer.src, outer.dst});
+            if (p == IpsecProto::AH && m_kameDecapHistory)
+            {
+                // KAME: the inner datagram's authenticity is not vouched for.
+                r.marks &= ~(IpsecHistoryTag::AUTH_HDR | IpsecHistoryTag::AUTH_DGRAM);
+            }
+            r.tunnel = true;
+            r.innerV6 = innerV6;
+            break;
+        }
+        history.push_back({p, spi, IpsecMode::TRANSPORT, outer.src, outer.dst});
         current = next;
     }
+    (void) ipPayload;
     r.ok = true;
     r.packet = packet;
     r.nextHeader = current;
@@ -99,6 +255,29 @@ IpsecStack::Decapsulate(Ptr<Packet> packet,
     IpsecHistoryTag tag(m_node ? m_node->GetId() : 0, r.marks, r.historyId);
     r.packet->ReplacePacketTag(tag);
     return r;
+}
+
+bool
+IpsecStack::HistorySatisfies(const IpsecRequest& req,
+                             const std::vector<IpsecHistoryEntry>& history) const
+{
+    for (const IpsecHistoryEntry& e : history)
+    {
+        if (e.proto != req.proto)
+        {
+            continue;
+        }
+        if (req.mode != IpsecMode::TUNNEL || !req.HasEndpoints())
+        {
+            return true;
+        }
+        if (e.mode == IpsecMode::TUNNEL && e.outerSrc == req.tunnelSrc
+            && e.outerDst == req.tunnelDst)
+        {
+            return true;
+        }
+    }
+    return false;
 }
 
 bool
@@ -141,10 +320,17 @@ IpsecStack::CheckInbound(Ptr<const Packet> packet, const IpsecSelector& sel)
     bool v6 = sel.src.IsV6();
     IpsecStats& st = GetStats(v6);
     uint8_t marks = 0;
+    bool haveHistory = false;
+    std::vector<IpsecHistoryEntry> history;
     IpsecHistoryTag tag;
     if (packet->PeekPacketTag(tag) && m_node && tag.GetNodeId() == m_node->GetId())
     {
         marks = tag.GetMarks();
+        if (!m_kameDecapHistory && tag.GetHistoryId() != 0)
+        {
+            history = GetHistory(tag.GetHistoryId());
+            haveHistory = true;
+        }
     }
     Ptr<IpsecPolicy> policy = m_spd->Lookup(IpsecDirection::INBOUND, sel);
     m_policyTrace(IpsecDirection::INBOUND,
@@ -167,8 +353,28 @@ IpsecStack::CheckInbound(Ptr<const Packet> packet, const IpsecSelector& sel)
     {
         return true;
     }
+    else if (haveHistory)
+    {
+        // Corrected check: every required ESP/AH request must appear in the
+        // decapsulation history (tunnel requests with their endpoints).
+        for (const IpsecRequest& req : policy->requests)
+        {
+            if (req.proto != IpsecProto::IPCOMP && EffectiveLevel(req, false) == IpsecLevel::REQUIRE
+                && !HistorySatisfies(req, history))
+            {
+                why = "policy spid " + std::to_string(policy->id) + " requires " + req.ToString()
+                    + ", which did not protect the packet";
+                break;
+            }
+        }
+        if (why.empty())
+        {
+            return true;
+        }
+    }
     else
     {
+        // KAME's flag-based check (ipsec_in_reject).
         bool needConf = false;
         bool needAuth = false;
         bool needInteg = false;

@@ -10,12 +10,12 @@
 #ifndef IPSEC_IPV4_L3_PROTOCOL_H
 #define IPSEC_IPV4_L3_PROTOCOL_H
 
+#include "ipsec-stack.h"
 #include "ns3/ipv4-l3-protocol.h"
+#include "ns3/ipv4-routing-protocol.h"
 
 namespace ns3
 {
-
-class IpsecStack;
 
 class IpsecIpv4L3Protocol : public Ipv4L3Protocol
 {
@@ -32,10 +32,31 @@ class IpsecIpv4L3Protocol : public Ipv4L3Protocol
     /// The node's IPsec stack (nullptr if none is aggregated).
     Ptr<IpsecStack> GetIpsec();
 
+    /**
+     * Sends a datagram the output processing protected: with its original
+     * route in transport mode, or routed to the tunnel's outer destination
+     * with the outer header's TTL, TOS and DF.  Never runs IPsec again.
+     */
+    void SendProtected(const IpsecStack::OutputResult& r, Ptr<Ipv4Route> route);
+
+    /**
+     * The gateway's output path for a forwarded datagram (called by
+     * IpsecIpv4ListRouting instead of IpForward): the output policy, tunnel
+     * encapsulation, or IpForward (@p forward) when no IPsec applies.
+     * @p header is the datagram's header as received.
+     */
+    void ForwardWithIpsec(Ptr<Ipv4Route> route,
+                          Ptr<Packet> packet,
+                          const Ipv4Header& header,
+                          const Ipv4RoutingProtocol::UnicastForwardCallback& forward);
+
   protected:
     void DoDispose() override;
 
   private:
+    /// The IPv4 identification hooks of an output context.
+    void SetIdentificationHooks(IpsecStack::OutputContext& ctx);
+
     Ptr<IpsecStack> m_ipsec;
     uint32_t m_depth; ///< re-entrancy guard: Ipv4L3Protocol::Send calls Send again
 };

@@ -3,10 +3,12 @@
  */
 #include "ipsec-ipv6-l3-protocol.h"
 
-#include "ipsec-ah.h"
 #include "ipsec-l3-send.h"
+#include "ns3/icmpv6-l4-protocol.h"
 #include "ns3/ipv6-route.h"
 #include "ns3/log.h"
+#include "ns3/socket.h"
+#include "ns3/uinteger.h"
 
 namespace ns3
 {
@@ -60,28 +62,104 @@ IpsecIpv6L3Protocol::Send(Ptr<Packet> packet,
         return;
     }
     IpsecStack::OutputContext ctx;
-    ctx.src = IpsecAddress(source);
-    ctx.dst = IpsecAddress(destination);
-    ctx.protocol = protocol;
-    ctx.ipHeaderLength = 40;
-    IpsecAddress s(source);
-    IpsecAddress d(destination);
-    ctx.ahHeader = [s, d](uint8_t)
-    {
-        return IpsecIcvHeaderBuilder(
-            [s, d](uint32_t payloadLength)
-            {
-                return IpsecAhIcvHeaderV6(static_cast<uint16_t>(payloadLength), s, d);
-            });
-    };
-    Ipv6Header plainHeader;
-    plainHeader.SetSource(source);
-    plainHeader.SetDestination(destination);
-    plainHeader.SetNextHeader(protocol);
-    plainHeader.SetPayloadLength(packet->GetSize());
-    plainHeader.SetHopLimit(64);
+    ctx.header.src = IpsecAddress(source);
+    ctx.header.dst = IpsecAddress(destination);
+    ctx.header.protocol = protocol;
+    SocketIpv6TclassTag tclass;
+    ctx.header.tos = packet->PeekPacketTag(tclass) ? tclass.GetTclass() : 0;
+    SocketIpv6HopLimitTag hopLimit;
+    UintegerValue defaultHopLimit;
+    GetAttribute("DefaultTtl", defaultHopLimit);
+    ctx.header.ttl
+        = packet->PeekPacketTag(hopLimit) ? hopLimit.GetHopLimit() : defaultHopLimit.Get();
+    Ipv6Header plainHeader = ctx.header.ToIpv6(packet->GetSize());
     IpsecProtectAndSend<Ipv6L3Protocol>(
-        *this, m_depth, *ipsec, ctx, packet, source, destination, protocol, route, plainHeader);
+        *this, m_depth, *ipsec, ctx, packet, protocol, route, plainHeader);
+}
+
+void
+IpsecIpv6L3Protocol::SendProtected(const IpsecStack::OutputResult& r, Ptr<Ipv6Route> route)
+{
+    const IpsecIpHeader& h = r.header;
+    Ptr<Packet> p = r.packet;
+    ++m_depth;
+    if (r.tunnelled)
+    {
+        SocketIpv6HopLimitTag hopLimit;
+        p->RemovePacketTag(hopLimit);
+        hopLimit.SetHopLimit(h.ttl);
+        p->AddPacketTag(hopLimit);
+        SocketIpv6TclassTag tclass;
+        p->RemovePacketTag(tclass);
+        tclass.SetTclass(h.tos);
+        p->AddPacketTag(tclass);
+        Socket::SocketErrno err;
+        Ipv6Header header = h.ToIpv6(p->GetSize());
+        route = GetRoutingProtocol()->RouteOutput(p, header, nullptr, err);
+        if (!route)
+        {
+            // KAME ipsec6_output_tunnel: out_noroute
+            GetIpsec()->GetStats(true).out_noroute++;
+            GetIpsec()->NotifyDrop(
+                p, true, "out_noroute", "no route to tunnel end " + h.dst.ToString());
+            --m_depth;
+            return;
+        }
+    }
+    Ipv6L3Protocol::Send(p, h.src.ToIpv6(), h.dst.ToIpv6(), h.protocol, route);
+    --m_depth;
+}
+
+void
+IpsecIpv6L3Protocol::ForwardWithIpsec(Ptr<const NetDevice> idev,
+                                      Ptr<Ipv6Route> route,
+                                      Ptr<Packet> packet,
+                                      const Ipv6Header& header,
+                                      const Ipv6RoutingProtocol::UnicastForwardCallback& forward)
+{
+    Ptr<IpsecStack> ipsec = GetIpsec();
+    if (header.GetHopLimit() <= 1)
+    {
+        forward(idev, route, packet, header); // IpForward: Time Exceeded
+        return;
+    }
+    IpsecStack::OutputContext ctx;
+    ctx.header = IpsecIpHeader::FromIpv6(header);
+    ctx.header.ttl = header.GetHopLimit() - 1;
+    ctx.forwarded = true;
+    // ip6_forward: too big once IPsec is added -> Packet Too Big with the MTU
+    // reduced by the IPsec overhead (routers never fragment IPv6).
+    IpsecSelector sel;
+    sel.src = ctx.header.src;
+    sel.dst = ctx.header.dst;
+    sel.prefs = sel.prefd = 128;
+    sel.ulproto = header.GetNextHeader();
+    uint32_t overhead = ipsec->OutputOverhead(sel);
+    uint32_t mtu = route->GetOutputDevice()->GetMtu();
+    if (overhead > 0 && packet->GetSize() + 40 + overhead > mtu)
+    {
+        Ptr<Packet> quoted = packet->Copy();
+        quoted->AddHeader(header);
+        GetIcmpv6()->SendErrorTooBig(quoted, header.GetSource(), mtu - overhead);
+        ipsec->NotifyDrop(packet,
+                          true,
+                          "(ip6s_cantfrag)",
+                          "too big once IPsec is added; Packet Too Big, MTU "
+                              + std::to_string(mtu - overhead));
+        return;
+    }
+    IpsecStack::OutputResult r = ipsec->ProcessOutput(packet, ctx);
+    switch (r.verdict)
+    {
+        case IpsecStack::Verdict::DROP:
+            return;
+        case IpsecStack::Verdict::BYPASS:
+            forward(idev, route, packet, header);
+            return;
+        case IpsecStack::Verdict::PROTECTED:
+            SendProtected(r, r.tunnelled ? nullptr : route);
+            return;
+    }
 }
 
 } // namespace ns3

@@ -8,12 +8,12 @@
 #ifndef IPSEC_IPV6_L3_PROTOCOL_H
 #define IPSEC_IPV6_L3_PROTOCOL_H
 
+#include "ipsec-stack.h"
 #include "ns3/ipv6-l3-protocol.h"
+#include "ns3/ipv6-routing-protocol.h"
 
 namespace ns3
 {
-
-class IpsecStack;
 
 class IpsecIpv6L3Protocol : public Ipv6L3Protocol
 {
@@ -29,6 +29,23 @@ class IpsecIpv6L3Protocol : public Ipv6L3Protocol
 
     /// The node's IPsec stack (nullptr if none is aggregated).
     Ptr<IpsecStack> GetIpsec();
+
+    /**
+     * Sends a datagram the output processing protected: with its original
+     * route in transport mode, or routed to the tunnel's outer destination
+     * with hop limit 64 and the outer traffic class (no route: out_noroute).
+     */
+    void SendProtected(const IpsecStack::OutputResult& r, Ptr<Ipv6Route> route);
+
+    /**
+     * The gateway's output path for a forwarded datagram (called by
+     * IpsecIpv6ListRouting instead of IpForward); @p forward is IpForward.
+     */
+    void ForwardWithIpsec(Ptr<const NetDevice> idev,
+                          Ptr<Ipv6Route> route,
+                          Ptr<Packet> packet,
+                          const Ipv6Header& header,
+                          const Ipv6RoutingProtocol::UnicastForwardCallback& forward);
 
   protected:
     void DoDispose() override;

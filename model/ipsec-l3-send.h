@@ -3,8 +3,8 @@
  *
  * What IpsecIpv4L3Protocol::Send and IpsecIpv6L3Protocol::Send share once
  * each has described its datagram: run the output processing, then send
- * the datagram in clear, drop it, or send the protected datagram through
- * the stock L3 Send (routing, header, fragmentation), after letting flow
+ * the datagram in clear, drop it, or hand the protected datagram to the
+ * L3's SendProtected (routing, header, fragmentation), after letting flow
  * probes see the plaintext on the SendOutgoing trace.
  */
 #ifndef IPSEC_L3_SEND_H
@@ -19,18 +19,17 @@ namespace ns3
 
 /**
  * @tparam BaseL3 Ipv4L3Protocol or Ipv6L3Protocol (its Send is called non-virtually).
+ * @param l3 the IPsec L3 (provides SendProtected).
  * @param depth the caller's re-entrancy counter (BaseL3::Send may call Send again).
  * @param plainHeader the header the plaintext datagram would have had.
  */
-template <typename BaseL3, typename Addr, typename Route, typename Header>
+template <typename BaseL3, typename L3, typename Route, typename Header>
 void
-IpsecProtectAndSend(BaseL3& l3,
+IpsecProtectAndSend(L3& l3,
                     uint32_t& depth,
                     IpsecStack& ipsec,
                     const IpsecStack::OutputContext& ctx,
                     Ptr<Packet> packet,
-                    Addr source,
-                    Addr destination,
                     uint8_t protocol,
                     Ptr<Route> route,
                     const Header& plainHeader)
@@ -41,7 +40,8 @@ IpsecProtectAndSend(BaseL3& l3,
         case IpsecStack::Verdict::DROP:
             return;
         case IpsecStack::Verdict::BYPASS:
-            l3.BaseL3::Send(packet, source, destination, protocol, route);
+            l3.BaseL3::Send(
+                packet, plainHeader.GetSource(), plainHeader.GetDestination(), protocol, route);
             return;
         case IpsecStack::Verdict::PROTECTED:
             break;
@@ -53,7 +53,7 @@ IpsecProtectAndSend(BaseL3& l3,
     r.packet->RemoveAllByteTags();
     IpsecCopyByteTags(packet, r.packet);
     ++depth;
-    l3.BaseL3::Send(r.packet, source, destination, r.protocol, route);
+    l3.SendProtected(r, route);
     --depth;
 }
 

@@ -3,7 +3,6 @@
  */
 #include "ipsec-l4-protocol.h"
 
-#include "ipsec-ah.h"
 #include "ipsec-stack.h"
 #include "ns3/ipv4-interface.h"
 #include "ns3/ipv4-l3-protocol.h"
@@ -61,48 +60,25 @@ IpsecL4Protocol::Receive(Ptr<Packet> p,
                          Ptr<Ipv4Interface> incomingInterface)
 {
     NS_LOG_FUNCTION(this << p << header);
-    IpsecAddress src(header.GetSource());
-    IpsecAddress dst(header.GetDestination());
-    uint8_t tos = header.GetTos();
-    uint16_t id = header.GetIdentification();
-    uint16_t flagsOffset = (header.IsDontFragment() ? 0x4000 : 0)
-                         | (header.IsLastFragment() ? 0 : 0x2000)
-                         | (header.GetFragmentOffset() / 8);
-    bool clearTos = m_ipsec->GetAhClearTos();
-    uint16_t mask = m_ipsec->GetAhOffsetMask();
-    auto ahHeader = [=](uint32_t payloadLength)
-    {
-        return IpsecAhIcvHeaderV4(tos,
-                                  static_cast<uint16_t>(20 + payloadLength),
-                                  id,
-                                  flagsOffset,
-                                  src,
-                                  dst,
-                                  clearTos,
-                                  mask);
-    };
-    IpsecStack::DecapResult r = m_ipsec->Decapsulate(p, m_protocol, src, dst, ahHeader);
+    IpsecStack::DecapResult r = m_ipsec->Decapsulate(p, IpsecIpHeader::FromIpv4(header));
     if (!r.ok)
     {
         return IpL4Protocol::RX_OK; // dropped and counted
     }
-    Ipv4Header inner = header;
-    inner.SetProtocol(r.nextHeader);
-    inner.SetPayloadSize(r.packet->GetSize());
-    inner.SetFragmentOffset(0);
-    inner.SetLastFragment();
-    if (Node::ChecksumEnabled())
+    if (!r.tunnel)
     {
-        inner.EnableChecksum();
+        Ipv4Header inner = header;
+        inner.SetProtocol(r.nextHeader);
+        inner.SetPayloadSize(r.packet->GetSize());
+        inner.SetFragmentOffset(0);
+        inner.SetLastFragment();
+        if (Node::ChecksumEnabled())
+        {
+            inner.EnableChecksum();
+        }
+        r.packet->AddHeader(inner);
     }
-    r.packet->AddHeader(inner);
-    Ptr<Ipv4L3Protocol> ipv4 = m_ipsec->GetObject<Ipv4L3Protocol>();
-    ipv4->Receive(incomingInterface->GetDevice(),
-                  r.packet,
-                  Ipv4L3Protocol::PROT_NUMBER,
-                  Address(),
-                  Address(),
-                  NetDevice::PACKET_HOST);
+    Reinject(r, incomingInterface->GetDevice());
     return IpL4Protocol::RX_OK;
 }
 
@@ -112,29 +88,73 @@ IpsecL4Protocol::Receive(Ptr<Packet> p,
                          Ptr<Ipv6Interface> incomingInterface)
 {
     NS_LOG_FUNCTION(this << p << header);
-    IpsecAddress src(header.GetSource());
-    IpsecAddress dst(header.GetDestination());
-    auto ahHeader = [=](uint32_t payloadLength)
-    {
-        return IpsecAhIcvHeaderV6(static_cast<uint16_t>(payloadLength), src, dst);
-    };
-    IpsecStack::DecapResult r = m_ipsec->Decapsulate(p, m_protocol, src, dst, ahHeader);
+    IpsecStack::DecapResult r = m_ipsec->Decapsulate(p, IpsecIpHeader::FromIpv6(header));
     if (!r.ok)
     {
         return IpL4Protocol::RX_OK;
     }
-    Ipv6Header inner = header;
-    inner.SetNextHeader(r.nextHeader);
-    inner.SetPayloadLength(r.packet->GetSize());
-    r.packet->AddHeader(inner);
-    Ptr<Ipv6L3Protocol> ipv6 = m_ipsec->GetObject<Ipv6L3Protocol>();
-    ipv6->Receive(incomingInterface->GetDevice(),
-                  r.packet,
-                  Ipv6L3Protocol::PROT_NUMBER,
-                  Address(),
-                  Address(),
-                  NetDevice::PACKET_HOST);
+    if (!r.tunnel)
+    {
+        Ipv6Header inner = header;
+        inner.SetNextHeader(r.nextHeader);
+        inner.SetPayloadLength(r.packet->GetSize());
+        r.packet->AddHeader(inner);
+        r.innerV6 = true;
+    }
+    Reinject(r, incomingInterface->GetDevice());
     return IpL4Protocol::RX_OK;
+}
+
+void
+IpsecL4Protocol::Reinject(const IpsecStack::DecapResult& r, Ptr<NetDevice> device)
+{
+    // The datagram re-enters IP input as if it had arrived on the same
+    // device (KAME re-queues it to ipintr); a device without an interface
+    // of the inner family lends the first interface of that family that is up.
+    if (r.innerV6)
+    {
+        Ptr<Ipv6L3Protocol> ipv6 = m_ipsec->GetObject<Ipv6L3Protocol>();
+        Ptr<NetDevice> dev = ipv6 ? DeviceFor(ipv6, device) : nullptr;
+        if (!dev)
+        {
+            m_ipsec->NotifyDrop(r.packet, true, "(not counted)", "no IPv6 interface to deliver on");
+            return;
+        }
+        ipv6->Receive(dev,
+                      r.packet,
+                      Ipv6L3Protocol::PROT_NUMBER,
+                      Address(),
+                      Address(),
+                      NetDevice::PACKET_HOST);
+        return;
+    }
+    Ptr<Ipv4L3Protocol> ipv4 = m_ipsec->GetObject<Ipv4L3Protocol>();
+    Ptr<NetDevice> dev = ipv4 ? DeviceFor(ipv4, device) : nullptr;
+    if (!dev)
+    {
+        m_ipsec->NotifyDrop(r.packet, false, "(not counted)", "no IPv4 interface to deliver on");
+        return;
+    }
+    ipv4->Receive(
+        dev, r.packet, Ipv4L3Protocol::PROT_NUMBER, Address(), Address(), NetDevice::PACKET_HOST);
+}
+
+template <typename L3>
+Ptr<NetDevice>
+IpsecL4Protocol::DeviceFor(Ptr<L3> l3, Ptr<NetDevice> preferred)
+{
+    if (l3->GetInterfaceForDevice(preferred) >= 0)
+    {
+        return preferred;
+    }
+    for (uint32_t i = 1; i < l3->GetNInterfaces(); ++i)
+    {
+        if (l3->IsUp(i))
+        {
+            return l3->GetNetDevice(i);
+        }
+    }
+    return nullptr;
 }
 
 void

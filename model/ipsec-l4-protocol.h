@@ -13,12 +13,13 @@
 #ifndef IPSEC_L4_PROTOCOL_H
 #define IPSEC_L4_PROTOCOL_H
 
+#include "ipsec-stack.h"
 #include "ns3/ip-l4-protocol.h"
+#include "ns3/net-device.h"
 
 namespace ns3
 {
 
-class IpsecStack;
 class Ipv4L3Protocol;
 class Ipv6L3Protocol;
 
@@ -47,6 +48,11 @@ class IpsecL4Protocol : public IpL4Protocol
     void DoDispose() override;
 
   private:
+    /// Hands the decapsulated datagram (with its IP header) to IP input.
+    void Reinject(const IpsecStack::DecapResult& r, Ptr<NetDevice> device);
+    template <typename L3>
+    static Ptr<NetDevice> DeviceFor(Ptr<L3> l3, Ptr<NetDevice> preferred);
+
     Ptr<IpsecStack> m_ipsec;
     uint8_t m_protocol;
     IpL4Protocol::DownTargetCallback m_downTarget;

@@ -1,10 +1,11 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  *
- * Outbound processing (KAME ipsec4_output / ipsec6_output_trans): the SPD
- * lookup, the system default policy, SA selection per request with the
- * use/require rules, and the transforms applied in request order (the first
- * request ends up innermost).
+ * Outbound processing (KAME ipsec4_output, ipsec6_output_trans/_tunnel):
+ * the SPD lookup, the system default policy, one SA per request with the
+ * use/require rules, then the requests applied in order -- the first one
+ * innermost; a tunnel request first wraps the datagram in a new outer
+ * header (ipsec4_encapsulate), and later requests work on that header.
  */
 #include "ipsec-esp.h"
 #include "ipsec-packet-util.h"
@@ -27,22 +28,95 @@ PacketSelectorText(const IpsecSelector& sel)
          + std::to_string(sel.dport) + "] " + std::to_string(sel.ulproto);
 }
 
+constexpr uint8_t ECN_MASK = 0x03;
+constexpr uint8_t ECN_CE = 0x03;
+constexpr uint8_t ECN_ECT0 = 0x02;
+
 } // namespace
+
+IpsecIpHeader
+IpsecStack::TunnelHeader(const IpsecSa& sa, const IpsecIpHeader& inner) const
+{
+    IpsecIpHeader outer;
+    outer.src = sa.params.src;
+    outer.dst = sa.params.dst;
+    outer.protocol = inner.IsV6() ? 41 : 4;
+    outer.ttl = 64; // IPDEFTTL
+    // ECN (RFC 3168 rules, KAME ip_ecn_ingress): outer TOS from the inner one.
+    int32_t ecn = outer.IsV6() ? m_ecn6 : m_ecn4;
+    outer.tos = inner.tos;
+    if (ecn == 1)
+    {
+        if ((inner.tos & ECN_MASK) == ECN_CE)
+        {
+            outer.tos = (inner.tos & ~ECN_MASK) | ECN_ECT0;
+        }
+    }
+    else if (ecn == 0)
+    {
+        outer.tos = inner.tos & ~ECN_MASK;
+    }
+    // DF of an IPv4 outer header: net.inet.ipsec.dfbit.
+    outer.df = m_dfbit == 1 || (m_dfbit == 2 && !inner.IsV6() && inner.df);
+    outer.fragField = outer.df ? 0x4000 : 0;
+    if (outer.IsV6() && inner.IsV6())
+    {
+        outer.flowLabel = inner.flowLabel; // ipsec6_encapsulate copies the inner header
+    }
+    return outer;
+}
+
+uint32_t
+IpsecStack::OutputOverhead(const IpsecSelector& sel)
+{
+    Ptr<IpsecPolicy> policy = m_spd->Lookup(IpsecDirection::OUTBOUND, sel);
+    if (!policy || policy->action != IpsecPolicyAction::IPSEC)
+    {
+        return 0;
+    }
+    uint32_t size = 0;
+    for (const IpsecRequest& req : policy->requests)
+    {
+        const IpsecAddress& src = req.HasEndpoints() ? req.tunnelSrc : sel.src;
+        const IpsecAddress& dst = req.HasEndpoints() ? req.tunnelDst : sel.dst;
+        if (req.mode == IpsecMode::TUNNEL)
+        {
+            size += req.tunnelSrc.IsV6() ? 40 : 20;
+        }
+        Ptr<IpsecSa> sa = m_sad->SelectOutbound(src, dst, req.proto, req.mode, req.reqid);
+        switch (req.proto)
+        {
+            case IpsecProto::ESP:
+                // header, IV, worst-case padding with its 2 trailer bytes, ICV
+                size += sa ? 8 + sa->params.enc->ivLen + sa->params.enc->PadBoundary() + 1
+                                 + sa->icvLen
+                           : 8 + 16 + 17 + 16;
+                break;
+            case IpsecProto::AH:
+                size += sa ? IpsecAh::HeaderLength(*sa, src.IsV6()) : 12 + 16;
+                break;
+            case IpsecProto::IPCOMP:
+                size += 4;
+                break;
+        }
+    }
+    return size;
+}
 
 IpsecStack::OutputResult
 IpsecStack::ProcessOutput(Ptr<Packet> packet, const OutputContext& ctx)
 {
-    bool v6 = ctx.src.IsV6();
+    bool v6 = ctx.header.IsV6();
     IpsecStats& st = GetStats(v6);
     OutputResult r;
     r.packet = packet;
-    r.protocol = ctx.protocol;
+    r.header = ctx.header;
 
     IpsecSelector sel;
-    sel.src = ctx.src;
-    sel.dst = ctx.dst;
-    sel.prefs = sel.prefd = ctx.src.GetBits();
-    IpsecFillUpperLayer(sel, ctx.protocol, packet, !ctx.forwarded, m_icmp6TypeCode);
+    sel.src = ctx.header.src;
+    sel.dst = ctx.header.dst;
+    sel.prefs = sel.prefd = sel.src.GetBits();
+    IpsecFillUpperLayer(sel, ctx.header.protocol, packet, !ctx.forwarded, m_icmp6TypeCode);
 
     Ptr<IpsecPolicy> policy = m_spd->Lookup(IpsecDirection::OUTBOUND, sel);
     m_policyTrace(IpsecDirection::OUTBOUND, PacketSelectorText(sel), policy);
@@ -75,29 +149,31 @@ IpsecStack::ProcessOutput(Ptr<Packet> packet, const OutputContext& ctx)
             return r; // none
     }
 
-    // Choose the SA of every request first: the final outer protocol decides
-    // the IPv4 identification AH must cover.
-    std::vector<Ptr<IpsecSa>> sas;
+    // Choose the SA of every request first (key_checkrequest); a transport
+    // request without endpoints uses the addresses of the header current at
+    // its place in the bundle, i.e. the outer ones after a tunnel.
+    struct Step
+    {
+        const IpsecRequest* req;
+        Ptr<IpsecSa> sa;
+    };
+
+    std::vector<Step> steps;
+    IpsecAddress curSrc = ctx.header.src;
+    IpsecAddress curDst = ctx.header.dst;
     for (const IpsecRequest& req : policy->requests)
     {
-        if (req.mode == IpsecMode::TUNNEL)
-        {
-            st.out_inval++;
-            NotifyDrop(packet, v6, "out_inval", "tunnel mode requests are not supported yet");
-            r.verdict = Verdict::DROP;
-            return r;
-        }
         if (req.proto == IpsecProto::IPCOMP)
         {
             NS_LOG_WARN("IPComp requests are not supported yet; transform skipped");
             continue;
         }
-        const IpsecAddress& src = req.HasEndpoints() ? req.tunnelSrc : ctx.src;
-        const IpsecAddress& dst = req.HasEndpoints() ? req.tunnelDst : ctx.dst;
+        const IpsecAddress& src = req.HasEndpoints() ? req.tunnelSrc : curSrc;
+        const IpsecAddress& dst = req.HasEndpoints() ? req.tunnelDst : curDst;
         Ptr<IpsecSa> sa = m_sad->SelectOutbound(src, dst, req.proto, req.mode, req.reqid);
         if (!sa || !sa->IsUsable())
         {
-            if (EffectiveLevel(req, v6) == IpsecLevel::REQUIRE)
+            if (EffectiveLevel(req, src.IsV6()) == IpsecLevel::REQUIRE)
             {
                 st.out_nosa++;
                 NotifyDrop(packet,
@@ -111,43 +187,87 @@ IpsecStack::ProcessOutput(Ptr<Packet> packet, const OutputContext& ctx)
             NS_LOG_LOGIC("no SA for " << req.ToString() << " (level use): skipped");
             continue;
         }
-        sas.push_back(sa);
+        if (req.mode == IpsecMode::TUNNEL)
+        {
+            curSrc = sa->params.src;
+            curDst = sa->params.dst;
+        }
+        steps.push_back({&req, sa});
     }
-    if (sas.empty())
+    if (steps.empty())
     {
         return r;
     }
-
-    IpsecIcvHeaderBuilder ahHeader;
-    uint8_t next = ctx.protocol;
-    for (const Ptr<IpsecSa>& sa : sas)
+    size_t lastTunnel = steps.size();
+    for (size_t i = 0; i < steps.size(); ++i)
     {
-        IpsecVerdict v;
-        if (sa->params.proto == IpsecProto::ESP)
+        if (steps[i].req->mode == IpsecMode::TUNNEL)
         {
-            v = IpsecEsp::Output(*sa, packet, next, m_rng, st);
+            lastTunnel = i;
+        }
+    }
+    uint8_t finalProto = static_cast<uint8_t>(steps.back().sa->params.proto);
+
+    IpsecIpHeader cur = ctx.header;
+    for (size_t i = 0; i < steps.size(); ++i)
+    {
+        IpsecSa& sa = *steps[i].sa;
+        if (steps[i].req->mode == IpsecMode::TUNNEL)
+        {
+            // ipsec4_encapsulate / ipsec6_encapsulate
+            if (!cur.IsV6() && !cur.haveId)
+            {
+                cur.id = ctx.allocateId(cur);
+                cur.haveId = true;
+            }
+            cur.Prepend(packet);
+            cur = TunnelHeader(sa, cur);
+            r.tunnelled = true;
+        }
+        IpsecVerdict v;
+        if (sa.params.proto == IpsecProto::ESP)
+        {
+            v = IpsecEsp::Output(sa, packet, cur.protocol, m_rng, GetStats(cur.IsV6()));
         }
         else
         {
-            if (!ahHeader)
+            if (!cur.IsV6() && !cur.haveId)
             {
-                ahHeader = ctx.ahHeader(static_cast<uint8_t>(sas.back()->params.proto));
+                // AH covers the identification: the final header's is the
+                // one the stack will assign, an inner one is decided now.
+                IpsecIpHeader probe = cur;
+                probe.protocol = finalProto;
+                bool final = lastTunnel == steps.size() || i >= lastTunnel;
+                cur.id = final ? ctx.peekId(probe) : ctx.allocateId(cur);
+                cur.haveId = !final;
             }
-            v = IpsecAh::Output(*sa, packet, next, v6, ahHeader, st);
+            bool clearTos = m_ahClearTos;
+            uint16_t mask = m_ahOffsetMask;
+            IpsecIpHeader icvHeader = cur;
+            v = IpsecAh::Output(
+                sa,
+                packet,
+                cur.protocol,
+                cur.IsV6(),
+                [&icvHeader, clearTos, mask](uint32_t len)
+                {
+                    return icvHeader.AhIcvBytes(len, clearTos, mask);
+                },
+                GetStats(cur.IsV6()));
         }
         if (!v.Ok())
         {
-            NotifyDrop(packet, v6, v.counter, v.reason);
+            NotifyDrop(packet, cur.IsV6(), v.counter, v.reason);
             r.verdict = Verdict::DROP;
             return r;
         }
-        next = static_cast<uint8_t>(sa->params.proto);
-        sa->RecordUse(packet->GetSize() + ctx.ipHeaderLength, Simulator::Now());
-        m_outputTrace(packet, next, sa->params.spi);
+        cur.protocol = static_cast<uint8_t>(sa.params.proto);
+        sa.RecordUse(packet->GetSize() + cur.Size(), Simulator::Now());
+        m_outputTrace(packet, cur.protocol, sa.params.spi);
     }
     r.verdict = Verdict::PROTECTED;
     r.packet = packet;
-    r.protocol = next;
+    r.header = cur;
     return r;
 }
 

@@ -180,6 +180,14 @@ IpsecPeekIpv4Identification(const Ipv4L3Protocol& l3,
     return it == ids.end() ? 0 : it->second;
 }
 
+uint16_t
+IpsecNextIpv4Identification(Ipv4L3Protocol& l3, Ipv4Address src, Ipv4Address dst, uint8_t protocol)
+{
+    uint64_t key = (uint64_t(src.Get()) << 32) | dst.Get();
+    auto& ids = l3.*Get(Ipv4Identification{});
+    return ids[std::make_pair(key, protocol)]++;
+}
+
 void
 IpsecFireSendOutgoing(Ipv4L3Protocol& l3,
                       const Ipv4Header& header,

@@ -33,6 +33,13 @@ uint16_t IpsecPeekIpv4Identification(const Ipv4L3Protocol& l3,
                                      Ipv4Address dst,
                                      uint8_t protocol);
 
+/// Takes the identification for an IPv4 header IPsec builds itself (as
+/// Ipv4L3Protocol::BuildHeader would, advancing the same counter).
+uint16_t IpsecNextIpv4Identification(Ipv4L3Protocol& l3,
+                                     Ipv4Address src,
+                                     Ipv4Address dst,
+                                     uint8_t protocol);
+
 /// Fires Ipv4L3Protocol's SendOutgoing trace.
 void IpsecFireSendOutgoing(Ipv4L3Protocol& l3,
                            const Ipv4Header& header,

@@ -14,6 +14,7 @@
 #define IPSEC_STACK_H
 
 #include "ipsec-ah.h"
+#include "ipsec-ip-header.h"
 #include "ipsec-sad.h"
 #include "ipsec-spd.h"
 #include "ipsec-stats.h"
@@ -73,23 +74,34 @@ class IpsecStack : public Object
     /// What the family glue tells the output processing about a datagram.
     struct OutputContext
     {
-        IpsecAddress src;
-        IpsecAddress dst;
-        uint8_t protocol{0}; ///< upper-layer protocol of the packet
+        /// The datagram's own header; the packet given to ProcessOutput is its payload.
+        IpsecIpHeader header;
+        /// Forwarded (a gateway's ip_forward): selectors carry no ports.
         bool forwarded{false};
-        /// Returns the AH ICV header builder once the final outer protocol is known
-        /// (IPv4 needs it to predict the identification field).
-        std::function<IpsecIcvHeaderBuilder(uint8_t outerProtocol)> ahHeader;
-        uint32_t ipHeaderLength{20};
+        /// IPv4: allocates the identification of a header that IPsec writes
+        /// itself (an inner header of a tunnel) for (src, dst, protocol).
+        std::function<uint16_t(const IpsecIpHeader&)> allocateId;
+        /// IPv4: the identification the stack's Send will give the final
+        /// (outermost) header, which AH must cover.
+        std::function<uint16_t(const IpsecIpHeader&)> peekId;
     };
 
     struct OutputResult
     {
         Verdict verdict{Verdict::BYPASS};
         Ptr<Packet> packet;
-        uint8_t protocol{0};
+        /// The header to send the packet with (the outer header after a tunnel).
+        IpsecIpHeader header;
+        bool tunnelled{false};   ///< a tunnel request was applied
         Ptr<IpsecPolicy> policy; ///< the policy applied (nullptr = system default)
     };
+
+    /**
+     * KAME ipsec_hdrsiz: the bytes IPsec adds to a datagram with selector
+     * @p sel on output (worst-case padding; outer headers of tunnels), for
+     * TCP MSS and "fragmentation needed" MTUs.  0 when no IPsec applies.
+     */
+    uint32_t OutputOverhead(const IpsecSelector& sel);
 
     OutputResult ProcessOutput(Ptr<Packet> packet, const OutputContext& ctx);
 
@@ -97,23 +109,23 @@ class IpsecStack : public Object
     struct DecapResult
     {
         bool ok{false};
-        Ptr<Packet> packet; ///< what is left after the removed headers
-        uint8_t nextHeader{0};
-        uint8_t marks{0}; ///< IpsecHistoryTag::Mark bits
+        /// What is left: the upper-layer payload (transport), or the inner
+        /// datagram with its IP header (tunnel).
+        Ptr<Packet> packet;
+        uint8_t nextHeader{0}; ///< transport: the upper-layer protocol
+        bool tunnel{false};    ///< a tunnel was decapsulated: packet is an IP datagram
+        bool innerV6{false};   ///< family of that inner datagram
+        uint8_t marks{0};      ///< IpsecHistoryTag::Mark bits
         uint32_t historyId{0};
     };
 
     /**
-     * Removes the IPsec header @p proto (and any IPsec headers nested right
-     * after it) from @p packet, which arrived from @p src to @p dst.
-     * @p ahHeader builds the IP header bytes AH's ICV covers for a given
-     * payload length and next-header protocol.  Drops are counted and traced.
+     * Removes the IPsec header @p outer.protocol (and any IPsec headers
+     * nested in it, and a tunnel's outer header when the tunnel checks of
+     * kame-spec 4.8 pass) from @p packet, which arrived with header @p outer.
+     * Drops are counted and traced.
      */
-    DecapResult Decapsulate(Ptr<Packet> packet,
-                            uint8_t proto,
-                            const IpsecAddress& src,
-                            const IpsecAddress& dst,
-                            const std::function<std::vector<uint8_t>(uint32_t)>& ahHeader);
+    DecapResult Decapsulate(Ptr<Packet> packet, const IpsecIpHeader& outer);
 
     /**
      * The inbound policy check for a datagram about to be delivered (or
@@ -175,6 +187,19 @@ class IpsecStack : public Object
     uint32_t StoreHistory(std::vector<IpsecHistoryEntry> entries);
     Ptr<IpsecSa> FindInboundSa(
         Ptr<Packet> packet, IpsecProto proto, const IpsecAddress& dst, bool ipv6, uint32_t* spi);
+    /// ipsec4_tunnel_validate: may this decapsulated datagram leave its tunnel?
+    bool TunnelValidate(const IpsecSa& sa,
+                        const IpsecIpHeader& outer,
+                        Ptr<const Packet> inner,
+                        bool innerV6,
+                        std::string* why);
+    /// The outer header of a tunnel for @p inner (RFC 3168 / KAME ECN and DF rules).
+    IpsecIpHeader TunnelHeader(const IpsecSa& sa, const IpsecIpHeader& inner) const;
+    /// ECN egress (decapsulation); false when the datagram must be dropped.
+    bool EcnDecapsulate(uint8_t outerTos, bool v6, Ptr<Packet> inner, bool innerV6);
+    /// Is a required request satisfied by the decapsulation history?
+    bool HistorySatisfies(const IpsecRequest& req,
+                          const std::vector<IpsecHistoryEntry>& history) const;
 
     Ptr<Node> m_node;
     Ptr<IpsecSpd> m_spd;

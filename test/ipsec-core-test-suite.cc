@@ -535,9 +535,9 @@ class PolicyDecisionTestCase : public TestCase
         // Output: def_policy discard -> out_polvio; require without SA -> out_nosa;
         // use without SA -> sent in clear.
         IpsecStack::OutputContext ctx;
-        ctx.src = A("10.0.0.1");
-        ctx.dst = A("10.0.0.9");
-        ctx.protocol = 17;
+        ctx.header.src = A("10.0.0.1");
+        ctx.header.dst = A("10.0.0.9");
+        ctx.header.protocol = 17;
         Ptr<Packet> udp = Create<Packet>(20);
         NS_TEST_EXPECT_MSG_EQ(static_cast<int>(s->ProcessOutput(udp, ctx).verdict),
                               static_cast<int>(IpsecStack::Verdict::DROP),
@@ -557,12 +557,12 @@ class PolicyDecisionTestCase : public TestCase
                                     IpsecDirection::OUTBOUND,
                                     IpsecPolicyAction::IPSEC,
                                     {Req(IpsecProto::ESP, IpsecLevel::USE)}));
-        ctx.dst = A("10.0.0.2");
+        ctx.header.dst = A("10.0.0.2");
         NS_TEST_EXPECT_MSG_EQ(static_cast<int>(s->ProcessOutput(udp, ctx).verdict),
                               static_cast<int>(IpsecStack::Verdict::DROP),
                               "require, no SA");
         NS_TEST_EXPECT_MSG_EQ(s->GetStats(false).out_nosa, 1u, "out_nosa");
-        ctx.dst = A("10.0.0.4");
+        ctx.header.dst = A("10.0.0.4");
         NS_TEST_EXPECT_MSG_EQ(static_cast<int>(s->ProcessOutput(udp, ctx).verdict),
                               static_cast<int>(IpsecStack::Verdict::BYPASS),
                               "use, no SA: clear");

@@ -1,0 +1,68 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * A family-neutral description of an IP header as IPsec handles it: the
+ * header of the datagram being protected, the outer header of a tunnel, the
+ * header a received ESP/AH datagram came with.  It knows how to write
+ * itself in front of a payload (ns-3 Ipv4Header/Ipv6Header, checksum
+ * included), how to read an inner header, and which bytes AH's ICV covers
+ * (mutable fields zeroed, RFC 4302 / KAME ah4_calccksum, ah6_calccksum).
+ */
+#ifndef IPSEC_IP_HEADER_H
+#define IPSEC_IP_HEADER_H
+
+#include "ipsec-address.h"
+#include "ns3/ipv4-header.h"
+#include "ns3/ipv6-header.h"
+#include "ns3/packet.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace ns3
+{
+
+struct IpsecIpHeader
+{
+    IpsecAddress src;
+    IpsecAddress dst;
+    uint8_t protocol{0};   ///< protocol / next header
+    uint8_t tos{0};        ///< IPv4 TOS or IPv6 traffic class
+    uint8_t ttl{64};       ///< TTL / hop limit
+    bool df{false};        ///< IPv4 don't-fragment
+    uint16_t fragField{0}; ///< IPv4 flags + fragment offset as received (DF included)
+    uint16_t id{0};        ///< IPv4 identification
+    bool haveId{false};    ///< id is decided (else the sender assigns it)
+    uint32_t flowLabel{0}; ///< IPv6 flow label
+
+    bool IsV6() const;
+    /// 20 or 40 bytes.
+    uint32_t Size() const;
+
+    static IpsecIpHeader FromIpv4(const Ipv4Header& h);
+    static IpsecIpHeader FromIpv6(const Ipv6Header& h);
+    Ipv4Header ToIpv4(uint32_t payloadSize) const;
+    Ipv6Header ToIpv6(uint32_t payloadSize) const;
+
+    /// Writes the header in front of @p packet (its payload).
+    void Prepend(Ptr<Packet> packet) const;
+    /**
+     * Reads the IP header at the front of @p packet (an inner datagram of
+     * family @p v6).  False if the packet is too short or not that version.
+     */
+    static bool Peek(Ptr<const Packet> packet, bool v6, IpsecIpHeader* out);
+
+    /**
+     * The header bytes AH's ICV covers when this header carries AH (protocol
+     * 51) in front of @p payloadLength bytes.  IPv4: TTL and checksum zero,
+     * TOS zero when @p clearTos, flags/offset AND @p offsetMask.  IPv6:
+     * traffic class, flow label and hop limit zero.
+     */
+    std::vector<uint8_t> AhIcvBytes(uint32_t payloadLength,
+                                    bool clearTos,
+                                    uint16_t offsetMask) const;
+};
+
+} // namespace ns3
+
+#endif /* IPSEC_IP_HEADER_H */

@@ -1,0 +1,138 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "ipsec-list-routing.h"
+
+#include "ipsec-ipv4-l3-protocol.h"
+#include "ipsec-ipv6-l3-protocol.h"
+#include "ipsec-policed-l4.h"
+#include "ipsec-stack.h"
+#include "ns3/ipv4-route.h"
+#include "ns3/ipv6-route.h"
+#include "ns3/log.h"
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("IpsecListRouting");
+NS_OBJECT_ENSURE_REGISTERED(IpsecIpv4ListRouting);
+NS_OBJECT_ENSURE_REGISTERED(IpsecIpv6ListRouting);
+
+TypeId
+IpsecIpv4ListRouting::GetTypeId()
+{
+    static TypeId tid = TypeId("ns3::IpsecIpv4ListRouting")
+                            .SetParent<Ipv4ListRouting>()
+                            .SetGroupName("Ipsec")
+                            .AddConstructor<IpsecIpv4ListRouting>();
+    return tid;
+}
+
+void
+IpsecIpv4ListRouting::SetIpv4(Ptr<Ipv4> ipv4)
+{
+    m_ipv4 = ipv4;
+    Ipv4ListRouting::SetIpv4(ipv4);
+}
+
+void
+IpsecIpv4ListRouting::DoDispose()
+{
+    m_ipv4 = nullptr;
+    Ipv4ListRouting::DoDispose();
+}
+
+bool
+IpsecIpv4ListRouting::RouteInput(Ptr<const Packet> p,
+                                 const Ipv4Header& header,
+                                 Ptr<const NetDevice> idev,
+                                 UnicastForwardCallback ucb,
+                                 MulticastForwardCallback mcb,
+                                 LocalDeliverCallback lcb,
+                                 ErrorCallback ecb)
+{
+    Ptr<IpsecIpv4L3Protocol> l3 = m_ipv4 ? m_ipv4->GetObject<IpsecIpv4L3Protocol>() : nullptr;
+    Ptr<IpsecStack> ipsec = l3 ? l3->GetIpsec() : nullptr;
+    if (!ipsec)
+    {
+        return Ipv4ListRouting::RouteInput(p, header, idev, ucb, mcb, lcb, ecb);
+    }
+    UnicastForwardCallback forward(
+        [l3, ipsec, ucb](Ptr<Ipv4Route> route, Ptr<const Packet> packet, const Ipv4Header& h)
+        {
+            Ptr<Packet> copy = packet->Copy();
+            bool ok = ipsec->CheckInbound(copy,
+                                          IpsecAddress(h.GetSource()),
+                                          IpsecAddress(h.GetDestination()),
+                                          h.GetProtocol(),
+                                          true);
+            IpsecStripHistory(copy); // the marks never leave this node
+            if (ok)
+            {
+                l3->ForwardWithIpsec(route, copy, h, ucb);
+            }
+        });
+    return Ipv4ListRouting::RouteInput(p, header, idev, forward, mcb, lcb, ecb);
+}
+
+TypeId
+IpsecIpv6ListRouting::GetTypeId()
+{
+    static TypeId tid = TypeId("ns3::IpsecIpv6ListRouting")
+                            .SetParent<Ipv6ListRouting>()
+                            .SetGroupName("Ipsec")
+                            .AddConstructor<IpsecIpv6ListRouting>();
+    return tid;
+}
+
+void
+IpsecIpv6ListRouting::SetIpv6(Ptr<Ipv6> ipv6)
+{
+    m_ipv6 = ipv6;
+    Ipv6ListRouting::SetIpv6(ipv6);
+}
+
+void
+IpsecIpv6ListRouting::DoDispose()
+{
+    m_ipv6 = nullptr;
+    Ipv6ListRouting::DoDispose();
+}
+
+bool
+IpsecIpv6ListRouting::RouteInput(Ptr<const Packet> p,
+                                 const Ipv6Header& header,
+                                 Ptr<const NetDevice> idev,
+                                 UnicastForwardCallback ucb,
+                                 MulticastForwardCallback mcb,
+                                 LocalDeliverCallback lcb,
+                                 ErrorCallback ecb)
+{
+    Ptr<IpsecIpv6L3Protocol> l3 = m_ipv6 ? m_ipv6->GetObject<IpsecIpv6L3Protocol>() : nullptr;
+    Ptr<IpsecStack> ipsec = l3 ? l3->GetIpsec() : nullptr;
+    if (!ipsec)
+    {
+        return Ipv6ListRouting::RouteInput(p, header, idev, ucb, mcb, lcb, ecb);
+    }
+    UnicastForwardCallback forward(
+        [l3, ipsec, ucb](Ptr<const NetDevice> in,
+                         Ptr<Ipv6Route> route,
+                         Ptr<const Packet> packet,
+                         const Ipv6Header& h)
+        {
+            Ptr<Packet> copy = packet->Copy();
+            bool ok = ipsec->CheckInbound(copy,
+                                          IpsecAddress(h.GetSource()),
+                                          IpsecAddress(h.GetDestination()),
+                                          h.GetNextHeader(),
+                                          true);
+            IpsecStripHistory(copy);
+            if (ok)
+            {
+                l3->ForwardWithIpsec(in, route, copy, h, ucb);
+            }
+        });
+    return Ipv6ListRouting::RouteInput(p, header, idev, forward, mcb, lcb, ecb);
+}
+
+} // namespace ns3

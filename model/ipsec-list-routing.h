@@ -1,0 +1,66 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * Where forwarded packets meet IPsec (a gateway's ip_forward).  ns-3 hands
+ * every received datagram to the routing protocol's RouteInput with a
+ * "unicast forward" callback (IpForward); these list-routing subclasses
+ * wrap that callback so a forwarded datagram first passes the inbound
+ * policy check (selectors without ports, as KAME's forwarding check) and
+ * then the output policy -- tunnel encapsulation towards the peer gateway --
+ * before, or instead of, IpForward.  Subclassing the *list* router keeps
+ * Ipv4StaticRoutingHelper::GetStaticRouting and global routing working.
+ */
+#ifndef IPSEC_LIST_ROUTING_H
+#define IPSEC_LIST_ROUTING_H
+
+#include "ns3/ipv4-list-routing.h"
+#include "ns3/ipv6-list-routing.h"
+
+namespace ns3
+{
+
+class IpsecIpv4ListRouting : public Ipv4ListRouting
+{
+  public:
+    static TypeId GetTypeId();
+
+    bool RouteInput(Ptr<const Packet> p,
+                    const Ipv4Header& header,
+                    Ptr<const NetDevice> idev,
+                    UnicastForwardCallback ucb,
+                    MulticastForwardCallback mcb,
+                    LocalDeliverCallback lcb,
+                    ErrorCallback ecb) override;
+    void SetIpv4(Ptr<Ipv4> ipv4) override;
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    Ptr<Ipv4> m_ipv4;
+};
+
+class IpsecIpv6ListRouting : public Ipv6ListRouting
+{
+  public:
+    static TypeId GetTypeId();
+
+    bool RouteInput(Ptr<const Packet> p,
+                    const Ipv6Header& header,
+                    Ptr<const NetDevice> idev,
+                    UnicastForwardCallback ucb,
+                    MulticastForwardCallback mcb,
+                    LocalDeliverCallback lcb,
+                    ErrorCallback ecb) override;
+    void SetIpv6(Ptr<Ipv6> ipv6) override;
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    Ptr<Ipv6> m_ipv6;
+};
+
+} // namespace ns3
+
+#endif /* IPSEC_LIST_ROUTING_H */
