@@ -3,6 +3,7 @@
  */
 #include "ipsec-host-to-host-helper.h"
 
+#include "ipsec-net-util.h"
 #include "ipsec-stack-helper.h"
 #include "ns3/internet-stack-helper.h"
 #include "ns3/ipv4-address-helper.h"
@@ -11,8 +12,6 @@
 #include "ns3/ipv6.h"
 #include "ns3/point-to-point-helper.h"
 #include "ns3/string.h"
-#include "ns3/traffic-control-helper.h"
-#include "ns3/traffic-control-layer.h"
 
 namespace ns3
 {
@@ -76,27 +75,10 @@ IpsecHostToHostHelper::Build()
         return;
     }
     // Fixed addresses, so setkey scripts can name them: ::1 on the hosts, ::2 on the router.
-    auto assign = [](Ptr<NetDevice> dev, const char* addr)
-    {
-        Ptr<Ipv6> ipv6 = dev->GetNode()->GetObject<Ipv6>();
-        int32_t i = ipv6->AddInterface(dev);
-        ipv6->AddAddress(i, Ipv6InterfaceAddress(Ipv6Address(addr), Ipv6Prefix(64)));
-        ipv6->SetUp(i);
-        // As Ipv4AddressHelper/Ipv6AddressHelper::Assign do: the default queue disc.
-        Ptr<TrafficControlLayer> tc = dev->GetNode()->GetObject<TrafficControlLayer>();
-        if (tc && !tc->GetRootQueueDiscOnDevice(dev))
-        {
-            TrafficControlHelper::Default().Install(dev);
-        }
-        return i;
-    };
-    assign(left.Get(0), "fd00:10:1::1");
-    int32_t rl = assign(left.Get(1), "fd00:10:1::2");
-    int32_t rr = assign(right.Get(0), "fd00:20:1::2");
-    assign(right.Get(1), "fd00:20:1::1");
-    Ptr<Ipv6> router6 = r->GetObject<Ipv6>();
-    router6->SetForwarding(rl, true);
-    router6->SetForwarding(rr, true);
+    IpsecAssignIpv6(left.Get(0), "fd00:10:1::1", false);
+    IpsecAssignIpv6(left.Get(1), "fd00:10:1::2", true);
+    IpsecAssignIpv6(right.Get(0), "fd00:20:1::2", true);
+    IpsecAssignIpv6(right.Get(1), "fd00:20:1::1", false);
     Ipv6StaticRoutingHelper routing;
     routing.GetStaticRouting(a->GetObject<Ipv6>())->SetDefaultRoute(Ipv6Address("fd00:10:1::2"), 1);
     routing.GetStaticRouting(b->GetObject<Ipv6>())->SetDefaultRoute(Ipv6Address("fd00:20:1::2"), 1);

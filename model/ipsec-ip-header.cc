@@ -122,7 +122,7 @@ IpsecIpHeader::Peek(Ptr<const Packet> packet, bool v6, IpsecIpHeader* out)
         Ipv6Header h;
         packet->PeekHeader(h);
         *out = FromIpv6(h);
-        return packet->GetSize() >= 40 + h.GetPayloadLength();
+        return packet->GetSize() >= 40u + h.GetPayloadLength();
     }
     Ipv4Header h;
     packet->PeekHeader(h);
