@@ -235,9 +235,12 @@ IpsecStack::Decapsulate(Ptr<Packet> packet, const IpsecIpHeader& outer)
                 return r;
             }
             history.push_back({p, spi, IpsecMode::TUNNEL, outer.src, outer.dst});
-            if (p == IpsecProto::AH && m_kameDecapHistory)
+            if (m_kameDecapHistory)
             {
-                // KAME: the inner datagram's authenticity is not vouched for.
+                // KAME: after a tunnel the inner datagram shows "no sign of
+                // authenticity" (ipsec(4) BUGS): AH tunnels, and bundles such
+                // as esp/tunnel/A-B/use ah/transport/A-B/require, fail a
+                // 'require' AH check.
                 r.marks &= ~(IpsecHistoryTag::AUTH_HDR | IpsecHistoryTag::AUTH_DGRAM);
             }
             r.tunnel = true;

@@ -130,8 +130,9 @@ IpsecStack::GetTypeId()
                             MakeBooleanChecker())
               .AddAttribute("KameDecapHistory",
                             "Variant: KAME's documented bug (ipsec(4) BUGS): the inbound check "
-                            "ignores the decapsulation history and AH tunnel decapsulation "
+                            "ignores the decapsulation history and tunnel decapsulation "
                             "clears the authentication marks, so AH tunnel 'require' policies "
+                            "(and bundles like esp/tunnel/A-B/use ah/transport/A-B/require) "
                             "reject genuine traffic (in_polvio).  false (default): the check "
                             "sees every removed transform.",
                             BooleanValue(false),
