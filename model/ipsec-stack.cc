@@ -11,7 +11,10 @@
 #include "ns3/integer.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
+#include "ns3/simulator.h"
 #include "ns3/uinteger.h"
+
+#include <iostream>
 
 namespace ns3
 {
@@ -329,6 +332,12 @@ IpsecStack::NotifyDrop(Ptr<const Packet> packet,
 {
     NS_LOG_INFO("node " << (m_node ? m_node->GetId() : 0) << (ipv6 ? " ipsec6" : " ipsec")
                         << " drop (" << counter << "): " << reason);
+    if (m_debug != 0)
+    {
+        // net.inet.ipsec.debug: KAME's ipseclog() diagnostics.
+        std::cerr << Simulator::Now().As(Time::S) << " node " << (m_node ? m_node->GetId() : 0)
+                  << (ipv6 ? " ipsec6" : " ipsec") << ": " << reason << " (" << counter << ")\n";
+    }
     m_dropTrace(packet, ipv6, counter, reason);
 }
 

@@ -27,16 +27,17 @@
  *
  * ah_cleartos, ah_offsetmask and dfbit exist only under net.inet.ipsec.
  * net.inet.ipsec.debug and net.inet6.ipsec6.debug are two names of the one
- * Debug attribute, as in KAME where both nodes point to ipsec_debug.  The statistics nodes
- * (`stats`) and esp_randpad are not modelled.
+ * Debug attribute, as in KAME where both nodes point to ipsec_debug.  The
+ * statistics nodes (`stats`) and esp_randpad are not modelled.
  *
  * Values are written as integers: decimal, or hexadecimal with a 0x
  * prefix, with an optional sign; surrounding blanks are ignored.  Unlike
  * sysctl(8)'s strtoull(…, 0) a leading 0 does not mean octal.  Values are
  * read back in decimal; booleans read 0 or 1.
  *
- * Errors throw IpsecSysctlError and change nothing.  The messages follow
- * NetBSD's sysctl(8):
+ * Errors throw IpsecSysctlError and change nothing.  The name is checked
+ * before the node, so a misspelt name is reported as such everywhere.  The
+ * messages follow NetBSD's sysctl(8):
  *
  *   unknown name:      sysctl: fourth level name 'xyz' in 'net.inet.ipsec.xyz' is invalid
  *                      (the ordinal counts components from the top: net is
@@ -50,6 +51,9 @@
  *                      (the kernel's EINVAL as sysctl(8) prints it, plus the range)
  *   no IpsecStack:     sysctl: net.inet.ipsec.dfbit: node 3 has no ns3::IpsecStack
  *                      (expected a node with an IpsecStack aggregated)
+ *                      (List names "net", or the subtree it was given)
+ *   null node:         sysctl: net.inet.ipsec.dfbit: no node (expected a node with an
+ *                      IpsecStack aggregated)
  *   no '=':            sysctl: 'net.inet.ipsec.dfbit': expected name=value
  */
 #ifndef IPSEC_SYSCTL_H
