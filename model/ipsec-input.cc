@@ -86,18 +86,28 @@ IpsecStack::TunnelValidate(const IpsecSa& sa,
         *why = "outer destination is not the SA's";
         return false;
     }
+    // key_gettunnel: the first tunnel request of a policy pairs the
+    // selector with its endpoints, each further one the previous request's
+    // endpoints (the inner header of a nested tunnel) with its own.
     for (const Ptr<IpsecPolicy>& p : m_spd->GetPolicies(IpsecDirection::INBOUND))
     {
-        if (p->action != IpsecPolicyAction::IPSEC
-            || !p->selector.src.MatchesPrefix(in.src, p->selector.prefs)
-            || !p->selector.dst.MatchesPrefix(in.dst, p->selector.prefd))
+        if (p->action != IpsecPolicyAction::IPSEC)
         {
             continue;
         }
+        const IpsecRequest* previous = nullptr;
         for (const IpsecRequest& req : p->requests)
         {
-            if (req.mode == IpsecMode::TUNNEL && req.tunnelSrc == outer.src
-                && req.tunnelDst == outer.dst)
+            if (req.mode != IpsecMode::TUNNEL)
+            {
+                continue;
+            }
+            bool innerMatches = previous
+                                  ? previous->tunnelSrc == in.src && previous->tunnelDst == in.dst
+                                  : p->selector.src.MatchesPrefix(in.src, p->selector.prefs)
+                                        && p->selector.dst.MatchesPrefix(in.dst, p->selector.prefd);
+            previous = &req;
+            if (innerMatches && req.tunnelSrc == outer.src && req.tunnelDst == outer.dst)
             {
                 return true;
             }

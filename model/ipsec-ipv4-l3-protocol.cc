@@ -99,49 +99,85 @@ IpsecIpv4L3Protocol::Send(Ptr<Packet> packet,
 void
 IpsecIpv4L3Protocol::SendProtected(const IpsecStack::OutputResult& r, Ptr<Ipv4Route> route)
 {
+    uint32_t mtu = 0;
+    if (SendProtectedChecked(r, route, false, &mtu) == SendStatus::TOO_BIG)
+    {
+        // ip_output's EMSGSIZE for a local datagram: nothing leaves.
+        GetIpsec()->NotifyDrop(r.packet,
+                               false,
+                               "(EMSGSIZE)",
+                               "DF datagram of " + std::to_string(r.packet->GetSize() + 20)
+                                   + " bytes exceeds the MTU " + std::to_string(mtu));
+    }
+}
+
+IpsecIpv4L3Protocol::SendStatus
+IpsecIpv4L3Protocol::SendProtectedChecked(const IpsecStack::OutputResult& r,
+                                          Ptr<Ipv4Route> route,
+                                          bool forwarded,
+                                          uint32_t* mtu)
+{
     const IpsecIpHeader& h = r.header;
     Ptr<Packet> p = r.packet;
     Ipv4Address src = h.src.ToIpv4();
     Ipv4Address dst = h.dst.ToIpv4();
+    SendStatus status = SendStatus::SENT;
     ++m_depth;
-    if (!r.tunnelled)
+    if (!r.tunnelled && !forwarded)
     {
         Ipv4L3Protocol::Send(p, src, dst, h.protocol, route);
-        --m_depth;
-        return;
     }
-    // The outer header of a tunnel: TTL 64, the TOS the ECN rules gave, and
-    // a route to the outer destination.
-    SocketIpTtlTag ttl;
-    p->RemovePacketTag(ttl);
-    SocketIpTosTag tos;
-    p->RemovePacketTag(tos);
-    if (!h.df)
+    else if (r.tunnelled && !h.df)
     {
+        // The outer header of a tunnel: TTL 64 and the TOS the ECN rules
+        // gave; ns-3 routes it to the outer destination and fragments it.
+        SocketIpTtlTag ttl;
+        p->RemovePacketTag(ttl);
         ttl.SetTtl(h.ttl);
         p->AddPacketTag(ttl);
+        SocketIpTosTag tos;
+        p->RemovePacketTag(tos);
         tos.SetTos(h.tos);
         p->AddPacketTag(tos);
         Ipv4L3Protocol::Send(p, src, dst, h.protocol, nullptr);
-        --m_depth;
-        return;
-    }
-    // ns-3's Send never sets DF: write the header here (dfbit 1, or 2 with DF inside).
-    IpsecIpHeader outer = h;
-    outer.id = IpsecNextIpv4Identification(*this, src, dst, h.protocol);
-    Ipv4Header header = outer.ToIpv4(p->GetSize());
-    Socket::SocketErrno err;
-    Ptr<Ipv4Route> rt = GetRoutingProtocol()->RouteOutput(p, header, nullptr, err);
-    if (!rt)
-    {
-        GetIpsec()->NotifyDrop(
-            p, false, "(ips_noroute)", "no route to tunnel end " + h.dst.ToString());
     }
     else
     {
-        SendWithHeader(p, header, rt);
+        // The header is written here: a DF outer header (ns-3's Send never
+        // sets DF, and never refuses to fragment), or a forwarded datagram
+        // protected in transport mode, which keeps its own fields.
+        IpsecIpHeader out = h;
+        if (!out.haveId)
+        {
+            out.id = IpsecNextIpv4Identification(*this, src, dst, h.protocol);
+        }
+        Ipv4Header header = out.ToIpv4(p->GetSize());
+        SocketIpTtlTag ttl;
+        p->RemovePacketTag(ttl);
+        SocketIpTosTag tos;
+        p->RemovePacketTag(tos);
+        if (r.tunnelled || !route)
+        {
+            Socket::SocketErrno err;
+            route = GetRoutingProtocol()->RouteOutput(p, header, nullptr, err);
+        }
+        if (!route)
+        {
+            GetIpsec()->NotifyDrop(p, false, "(ips_noroute)", "no route to " + h.dst.ToString());
+            status = SendStatus::NO_ROUTE;
+        }
+        else if (h.df && p->GetSize() + 20 > route->GetOutputDevice()->GetMtu())
+        {
+            *mtu = route->GetOutputDevice()->GetMtu();
+            status = SendStatus::TOO_BIG;
+        }
+        else
+        {
+            SendWithHeader(p, header, route);
+        }
     }
     --m_depth;
+    return status;
 }
 
 void
@@ -161,41 +197,38 @@ IpsecIpv4L3Protocol::ForwardWithIpsec(Ptr<Ipv4Route> route,
     ctx.header.ttl = header.GetTtl() - 1; // ip_forward decrements before ip_output
     ctx.forwarded = true;
     SetIdentificationHooks(ctx);
-    // ip_forward: a DF datagram that no longer fits once IPsec is added gets
-    // "fragmentation needed" with the MTU reduced by the IPsec overhead.
-    if (header.IsDontFragment())
-    {
-        IpsecSelector sel;
-        sel.src = ctx.header.src;
-        sel.dst = ctx.header.dst;
-        sel.prefs = sel.prefd = 32;
-        sel.ulproto = header.GetProtocol();
-        uint32_t overhead = ipsec->OutputOverhead(sel);
-        uint32_t mtu = route->GetOutputDevice()->GetMtu();
-        if (overhead > 0 && packet->GetSize() + 20 + overhead > mtu)
-        {
-            GetObject<Icmpv4L4Protocol>()->SendDestUnreachFragNeeded(
-                header, packet, mtu - overhead);
-            ipsec->NotifyDrop(packet,
-                              false,
-                              "(ips_cantfrag)",
-                              "DF datagram too big once IPsec is added; fragmentation needed, MTU "
-                                  + std::to_string(mtu - overhead));
-            return;
-        }
-    }
+    Ptr<Packet> original = packet->Copy(); // ProcessOutput consumes the packet
     IpsecStack::OutputResult r = ipsec->ProcessOutput(packet, ctx);
     switch (r.verdict)
     {
         case IpsecStack::Verdict::DROP:
             return;
         case IpsecStack::Verdict::BYPASS:
-            forward(route, packet, header);
+            forward(route, original, header);
             return;
         case IpsecStack::Verdict::PROTECTED:
-            SendProtected(r, r.tunnelled ? nullptr : route);
-            return;
+            break;
     }
+    uint32_t mtu = 0;
+    if (SendProtectedChecked(r, r.tunnelled ? nullptr : route, true, &mtu) != SendStatus::TOO_BIG)
+    {
+        return;
+    }
+    // ip_forward: ip_output refused a DF datagram (EMSGSIZE); the sender is
+    // told the MTU less the IPsec overhead (ipsec4_hdrsiz).
+    IpsecSelector sel;
+    sel.src = ctx.header.src;
+    sel.dst = ctx.header.dst;
+    sel.prefs = sel.prefd = 32;
+    sel.ulproto = header.GetProtocol();
+    uint32_t overhead = ipsec->OutputOverhead(sel);
+    GetObject<Icmpv4L4Protocol>()->SendDestUnreachFragNeeded(
+        header, original, mtu > overhead ? mtu - overhead : 68);
+    ipsec->NotifyDrop(original,
+                      false,
+                      "(ips_cantfrag)",
+                      "DF datagram too big once IPsec is added; fragmentation needed, MTU "
+                          + std::to_string(mtu - overhead));
 }
 
 } // namespace ns3

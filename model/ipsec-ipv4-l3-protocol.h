@@ -54,6 +54,20 @@ class IpsecIpv4L3Protocol : public Ipv4L3Protocol
     void DoDispose() override;
 
   private:
+    enum class SendStatus
+    {
+        SENT,
+        NO_ROUTE,
+        TOO_BIG, ///< a DF header larger than the output MTU (ip_output's EMSGSIZE)
+    };
+
+    /// SendProtected for local (@p forwarded false) and forwarded datagrams;
+    /// TOO_BIG sets @p mtu.
+    SendStatus SendProtectedChecked(const IpsecStack::OutputResult& r,
+                                    Ptr<Ipv4Route> route,
+                                    bool forwarded,
+                                    uint32_t* mtu);
+
     /// The IPv4 identification hooks of an output context.
     void SetIdentificationHooks(IpsecStack::OutputContext& ctx);
 
