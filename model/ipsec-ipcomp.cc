@@ -21,6 +21,8 @@ namespace
 constexpr uint8_t CALG_DEFLATE = 2;
 /// Scratch buffer of the counting pass of Inflate (on the stack).
 constexpr size_t INFLATE_SCRATCH = 8192;
+/// Inputs are IP payloads; anything longer than zlib's 32-bit counts is refused.
+constexpr size_t MAX_ZLIB_INPUT = 0xffffffffu;
 
 /**
  * A z_stream set up for compression or decompression and torn down on scope
@@ -117,6 +119,14 @@ bool
 DeflateInto(
     const uint8_t* data, size_t len, size_t headroom, std::vector<uint8_t>* out, std::string* why)
 {
+    if (len > MAX_ZLIB_INPUT)
+    {
+        if (why)
+        {
+            *why = "input too long";
+        }
+        return false;
+    }
     ZStream stream(ZStream::DEFLATE);
     z_stream* zs = stream.Get();
     if (stream.InitStatus() != Z_OK)
@@ -252,6 +262,14 @@ IpsecIpcomp::Inflate(
     const uint8_t* data, size_t len, uint32_t limit, std::vector<uint8_t>* out, std::string* why)
 {
     out->clear();
+    if (len > MAX_ZLIB_INPUT)
+    {
+        if (why)
+        {
+            *why = "input too long";
+        }
+        return InflateStatus::BAD_STREAM;
+    }
     ZStream stream(ZStream::INFLATE);
     z_stream* zs = stream.Get();
     if (stream.InitStatus() != Z_OK)

@@ -138,7 +138,7 @@ class IpsecIpcomp
      * than @p limit bytes have come out; the second (after inflateReset)
      * inflates into @p out sized exactly to the length the first pass
      * found.  So nothing is allocated for the output of a rejected stream
-     * (@p out stays empty, capacity 0), and an accepted one never gets more
+     * (@p out is only cleared), and an accepted one never gets more
      * than @p limit bytes.  zlib's own state (about 7 KiB plus the 32 KiB
      * window) is allocated per call and freed before returning.  The work
      * per call is bounded by 2 * (@p limit + 1) output bytes whatever the
