@@ -14,6 +14,7 @@ build_lib(
   HEADER_FILES ${_ipsec_headers}
   LIBRARIES_TO_LINK ${libinternet} ${libapplications} ${libinternet-apps}
                     ${libpoint-to-point} ${libcsma} ${libflow-monitor}
+                    ${libwifi} ${libmobility}
                     OpenSSL::Crypto ZLIB::ZLIB
   TEST_SOURCES ${_ipsec_tests}
 )

@@ -44,7 +44,7 @@ IpsecHelper::GetStack(Ptr<Node> node)
     if (!ipsec)
     {
         throw IpsecConfigError("node " + std::to_string(node->GetId())
-                               + " has no IPsec stack (install it with IpsecStackHelper)");
+                               + " has no IPsec stack (install it with IpsecStackHelper)\n");
     }
     return ipsec;
 }
@@ -55,7 +55,7 @@ IpsecHelper::RunSetkeyFile(Ptr<Node> node, const std::string& path) const
     std::ifstream in(path);
     if (!in)
     {
-        throw IpsecConfigError("setkey: " + path + ": " + std::strerror(errno));
+        throw IpsecConfigError("setkey: " + path + ": " + std::strerror(errno) + "\n");
     }
     std::ostringstream text;
     text << in.rdbuf();
@@ -106,7 +106,8 @@ IpsecHelper::AddSa(Ptr<Node> node, const IpsecSaParams& params) const
     {
         throw IpsecConfigError("add " + params.src.ToString() + " " + params.dst.ToString() + " "
                                + IpsecProtoName(params.proto) + " " + std::to_string(params.spi)
-                               + ": " + std::strerror(rc) + (why.empty() ? "" : " (" + why + ")"));
+                               + ": " + std::strerror(rc) + (why.empty() ? "" : " (" + why + ")")
+                               + "\n");
     }
 }
 
@@ -119,7 +120,7 @@ IpsecHelper::AddPolicy(Ptr<Node> node, Ptr<IpsecPolicy> policy) const
     {
         throw IpsecConfigError("spdadd " + policy->SelectorString() + " -P "
                                + policy->PolicyString() + ": " + std::strerror(rc)
-                               + (why.empty() ? "" : " (" + why + ")"));
+                               + (why.empty() ? "" : " (" + why + ")") + "\n");
     }
 }
 

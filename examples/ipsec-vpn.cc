@@ -1,0 +1,246 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * The NetBSD IPsec FAQ's "IPsec VPN" in ns-3: two gateways join two private
+ * networks over an ESP tunnel across a public WAN.
+ *
+ *   hosts 10.0.1.2.. --LAN-- gw1 10.0.1.1 / 20.0.0.1 ==WAN== 20.0.0.2 / 10.0.2.1 gw2 --LAN--
+ *   hosts 10.0.2.2..
+ *
+ * Each gateway runs the FAQ's setkey script (examples/vpn/gw1.conf, and
+ * gw2.conf, the same mirrored): blowfish-cbc SAs with SPIs 13245/13246 and
+ * `esp/tunnel/20.0.0.1-20.0.0.2/require` policies between 10.0.1.0/24 and
+ * 10.0.2.0/24, so on the WAN every packet between the networks is
+ * "IPv4 ESP IPv4 payload" while the hosts themselves know nothing of IPsec.
+ * --setkeyGw1=FILE / --setkeyGw2=FILE run other scripts; --ipv6=true runs
+ * the same over IPv6 (LANs fd00:10:0:1::/64 and fd00:10:0:2::/64, WAN
+ * fd00:20::/64, the gw*-v6.conf scripts).
+ *
+ * --hosts=N puts N hosts on each LAN; host i of LAN 1 (host1-i) sends host
+ * i of LAN 2 (host2-i) 5 pings, 5 UDP echoes and a TCP transfer
+ * (--tcpBytes, 1 MB by default), all at the same time over the WAN
+ * (--wanRate, --wanDelay; LANs --lanRate).  At the end it prints what each
+ * flow delivered and the `netstat -s` ipsec:/ipsec6: sections of every
+ * gateway and host; --json=FILE writes the same as JSON and --pcapDir=DIR a
+ * pcap per device (the WAN is gw1's device 2: ipsec-vpn-0-2.pcap; decrypt
+ * it with tshark and the scripts' keys).  A script with an error stops the
+ * program before the simulation starts, with setkey's message, and exit
+ * status 1.
+ */
+#include "ns3/core-module.h"
+#include "ns3/csma-helper.h"
+#include "ns3/data-rate.h"
+#include "ns3/ipsec-module.h"
+#include "ns3/point-to-point-helper.h"
+
+#include <algorithm>
+#include <fstream>
+#include <iostream>
+
+#ifndef NS3_IPSEC_EXAMPLES_DIR
+// Inside an ns-3 source tree (contrib/ipsec), examples run from the tree's top.
+#define NS3_IPSEC_EXAMPLES_DIR "contrib/ipsec/examples"
+#endif
+
+using namespace ns3;
+
+NS_LOG_COMPONENT_DEFINE("IpsecVpn");
+
+namespace
+{
+
+/// A node of the summary: its name, the node, its addresses.
+struct NodeEntry
+{
+    std::string name;
+    Ptr<Node> node;
+    std::vector<IpsecAddress> addresses;
+};
+
+/// One flow's result with its endpoints.
+struct FlowEntry
+{
+    std::string from;
+    std::string to;
+    IpsecFlowResult result;
+};
+
+void
+WriteJson(const std::string& path,
+          const std::vector<NodeEntry>& nodes,
+          const std::vector<FlowEntry>& flows)
+{
+    std::ofstream out(path);
+    out << "{\n  \"nodes\": [\n";
+    for (size_t i = 0; i < nodes.size(); ++i)
+    {
+        out << "    {\"name\": \"" << nodes[i].name << "\", \"addresses\": [";
+        for (size_t a = 0; a < nodes[i].addresses.size(); ++a)
+        {
+            out << (a ? ", " : "") << "\"" << nodes[i].addresses[a] << "\"";
+        }
+        out << "], \"counters\": ";
+        IpsecHelper::PrintStatsJson(nodes[i].node, out);
+        out << "}" << (i + 1 < nodes.size() ? "," : "") << "\n";
+    }
+    out << "  ],\n  \"flows\": [\n";
+    for (size_t i = 0; i < flows.size(); ++i)
+    {
+        const IpsecFlowResult& f = flows[i].result;
+        out << "    {\"name\": \"" << f.name << "\", \"from\": \"" << flows[i].from
+            << "\", \"to\": \"" << flows[i].to << "\", \"unit\": \"" << f.unit
+            << "\", \"sent\": " << f.sent << ", \"received\": " << f.received << "}"
+            << (i + 1 < flows.size() ? "," : "") << "\n";
+    }
+    out << "  ]\n}\n";
+}
+
+std::string
+HostName(uint32_t side, uint32_t i)
+{
+    return "host" + std::to_string(side) + "-" + std::to_string(i + 1);
+}
+
+} // namespace
+
+int
+main(int argc, char* argv[])
+{
+    std::string setkeyGw1;
+    std::string setkeyGw2;
+    bool ipv6 = false;
+    uint32_t hosts = 1;
+    std::string pcapDir;
+    std::string json;
+    std::string wanRate = "2Mbps";
+    std::string wanDelay = "10ms";
+    std::string lanRate = "100Mbps";
+    uint64_t tcpBytes = 1000000;
+
+    CommandLine cmd(__FILE__);
+    cmd.AddValue("setkeyGw1", "setkey script for gateway 1 (default: the FAQ's)", setkeyGw1);
+    cmd.AddValue(
+        "setkeyGw2", "setkey script for gateway 2 (default: the FAQ's, mirrored)", setkeyGw2);
+    cmd.AddValue("ipv6", "run over IPv6 (fd00:10:0:1::/64, fd00:20::/64, fd00:10:0:2::/64)", ipv6);
+    cmd.AddValue("hosts", "hosts on each LAN (host i of LAN 1 talks to host i of LAN 2)", hosts);
+    cmd.AddValue("pcapDir", "write a pcap for every device into this directory", pcapDir);
+    cmd.AddValue("json", "write a JSON summary to this file", json);
+    cmd.AddValue("wanRate", "data rate of the WAN between the gateways", wanRate);
+    cmd.AddValue("wanDelay", "delay of the WAN", wanDelay);
+    cmd.AddValue("lanRate", "data rate of both LANs", lanRate);
+    cmd.AddValue("tcpBytes", "bytes of each TCP transfer", tcpBytes);
+    cmd.Parse(argc, argv);
+    if (hosts == 0)
+    {
+        std::cerr << "--hosts must be at least 1\n";
+        return 1;
+    }
+
+    GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
+
+    std::string dir = std::string(NS3_IPSEC_EXAMPLES_DIR) + "/vpn/";
+    std::string suffix = ipv6 ? "-v6.conf" : ".conf";
+    bool faq = setkeyGw1.empty() && setkeyGw2.empty();
+    if (setkeyGw1.empty())
+    {
+        setkeyGw1 = dir + "gw1" + suffix;
+    }
+    if (setkeyGw2.empty())
+    {
+        setkeyGw2 = dir + "gw2" + suffix;
+    }
+
+    IpsecVpnHelper topology;
+    topology.SetIpv6(ipv6);
+    topology.SetHostsPerNetwork(hosts);
+    topology.SetWanRate(wanRate);
+    topology.SetWanDelay(wanDelay);
+    topology.SetLanRate(lanRate);
+    topology.Build();
+    IpsecStackHelper().AssignStreams(topology.GetNodes(), 100);
+
+    IpsecHelper ipsec;
+    try
+    {
+        ipsec.RunSetkeyFile(topology.GetGateway(1), setkeyGw1);
+        ipsec.RunSetkeyFile(topology.GetGateway(2), setkeyGw2);
+    }
+    catch (const IpsecConfigError& e)
+    {
+        std::string what = e.what(); // some messages lack the final newline
+        std::cerr << what << (what.empty() || what.back() != '\n' ? "\n" : "");
+        std::cerr << "The simulation was not started.\n";
+        Simulator::Destroy();
+        return 1;
+    }
+
+    if (!pcapDir.empty())
+    {
+        PointToPointHelper p2p;
+        p2p.EnablePcapAll(pcapDir + "/ipsec-vpn", false);
+        CsmaHelper csma;
+        csma.EnablePcapAll(pcapDir + "/ipsec-vpn", false);
+    }
+
+    // Host i of LAN 1 -> host i of LAN 2, all pairs at once.
+    std::vector<IpsecTrafficHelper> traffic(hosts);
+    Time end = Seconds(0);
+    for (uint32_t i = 0; i < hosts; ++i)
+    {
+        traffic[i].SetTcpBytes(tcpBytes);
+        end = std::max(end,
+                       traffic[i].Install(topology.GetHosts(1).Get(i),
+                                          topology.GetHostAddress(1, i),
+                                          topology.GetHosts(2).Get(i),
+                                          topology.GetHostAddress(2, i)));
+    }
+    // The traffic helper leaves 20 s for TCP; N transfers share the WAN, so
+    // allow twice the time they need at line rate (plus ESP) when that is more.
+    double lineRate = std::min(DataRate(wanRate).GetBitRate(), DataRate(lanRate).GetBitRate());
+    double needed = 2.0 * 1.3 * 8.0 * static_cast<double>(tcpBytes) * hosts / lineRate + 10.0;
+    Simulator::Stop(std::max(end, end - Seconds(20) + Seconds(needed)));
+    Simulator::Run();
+
+    std::cout << "ipsec-vpn: " << (faq ? "FAQ gateway scripts" : "custom scripts")
+              << (ipv6 ? " over IPv6" : " over IPv4") << ", " << hosts
+              << (hosts == 1 ? " host" : " hosts") << " per network\n";
+    std::vector<FlowEntry> flows;
+    for (uint32_t i = 0; i < hosts; ++i)
+    {
+        for (const auto& f : traffic[i].GetResults())
+        {
+            flows.push_back({HostName(1, i), HostName(2, i), f});
+            std::cout << "flow " << f.name << " " << HostName(1, i) << " -> " << HostName(2, i)
+                      << ": " << f.received << " of " << f.sent << " " << f.unit << " delivered\n";
+        }
+    }
+
+    std::vector<NodeEntry> nodes;
+    for (uint32_t s = 1; s <= 2; ++s)
+    {
+        nodes.push_back({"gw" + std::to_string(s),
+                         topology.GetGateway(s),
+                         {topology.GetGatewayLanAddress(s), topology.GetGatewayWanAddress(s)}});
+    }
+    for (uint32_t s = 1; s <= 2; ++s)
+    {
+        for (uint32_t i = 0; i < hosts; ++i)
+        {
+            nodes.push_back(
+                {HostName(s, i), topology.GetHosts(s).Get(i), {topology.GetHostAddress(s, i)}});
+        }
+    }
+    for (const auto& n : nodes)
+    {
+        std::cout << "\n"
+                  << (n.name.rfind("gw", 0) == 0 ? "gateway " : "host ") << n.name
+                  << " (netstat -s -p ipsec / ipsec6):\n";
+        IpsecHelper::PrintNetstat(n.node, std::cout);
+    }
+    if (!json.empty())
+    {
+        WriteJson(json, nodes, flows);
+    }
+    Simulator::Destroy();
+    return 0;
+}
