@@ -145,7 +145,9 @@ IpsecStackHelper::Install(Ptr<Node> node) const
     {
         node->GetObject<ArpL3Protocol>()->SetTrafficControl(tc);
     }
-    for (uint8_t proto : {uint8_t(50), uint8_t(51)})
+    // ESP, AH, IPComp, and IP-in-IP (IPv4 4, IPv6 41: what an IPComp tunnel
+    // sends when it does not compress).
+    for (uint8_t proto : {uint8_t(50), uint8_t(51), uint8_t(108), uint8_t(4), uint8_t(41)})
     {
         Ptr<IpsecL4Protocol> l4 = CreateObject<IpsecL4Protocol>();
         l4->Setup(ipsec, proto);

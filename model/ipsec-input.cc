@@ -8,6 +8,7 @@
  */
 #include "ipsec-esp.h"
 #include "ipsec-history-tag.h"
+#include "ipsec-ipcomp.h"
 #include "ipsec-packet-util.h"
 #include "ipsec-stack.h"
 #include "ns3/log.h"
@@ -61,7 +62,7 @@ constexpr uint8_t ECN_CE = 0x03;
 } // namespace
 
 bool
-IpsecStack::TunnelValidate(const IpsecSa& sa,
+IpsecStack::TunnelValidate(Ptr<const IpsecSa> sa,
                            const IpsecIpHeader& outer,
                            Ptr<const Packet> inner,
                            bool innerV6,
@@ -70,7 +71,7 @@ IpsecStack::TunnelValidate(const IpsecSa& sa,
     // kame-spec 4.8: the SA is not a transport one, the inner header is
     // there, and an inbound policy has a tunnel request with exactly these
     // endpoints and a selector that matches the inner addresses.
-    if (sa.params.mode == IpsecMode::TRANSPORT)
+    if (sa && sa->params.mode == IpsecMode::TRANSPORT)
     {
         *why = "the SA is a transport-mode SA";
         return false;
@@ -81,7 +82,7 @@ IpsecStack::TunnelValidate(const IpsecSa& sa,
         *why = "no valid inner IP header";
         return false;
     }
-    if (outer.dst != sa.params.dst)
+    if (sa && outer.dst != sa->params.dst)
     {
         *why = "outer destination is not the SA's";
         return false;
@@ -107,7 +108,10 @@ IpsecStack::TunnelValidate(const IpsecSa& sa,
                                   : p->selector.src.MatchesPrefix(in.src, p->selector.prefs)
                                         && p->selector.dst.MatchesPrefix(in.dst, p->selector.prefd);
             previous = &req;
-            if (innerMatches && req.tunnelSrc == outer.src && req.tunnelDst == outer.dst)
+            // Plain IP-in-IP (no transform) only ends an IPComp tunnel that
+            // sent a datagram uncompressed.
+            if (innerMatches && req.tunnelSrc == outer.src && req.tunnelDst == outer.dst
+                && (sa || req.proto == IpsecProto::IPCOMP))
             {
                 return true;
             }
@@ -174,93 +178,114 @@ IpsecStack::Decapsulate(Ptr<Packet> packet, const IpsecIpHeader& outer)
         history = GetHistory(previous.GetHistoryId());
     }
     uint8_t current = outer.protocol;
-    uint32_t ipPayload = packet->GetSize();
+    Ptr<IpsecSa> sa; // the SA of the last transform (none for a well-known IPComp CPI)
+    IpsecProto proto = IpsecProto::IPCOMP;
+    uint32_t spi = 0;
+    bool transformed = false;
     while (current == static_cast<uint8_t>(IpsecProto::ESP)
-           || current == static_cast<uint8_t>(IpsecProto::AH))
+           || current == static_cast<uint8_t>(IpsecProto::AH)
+           || current == static_cast<uint8_t>(IpsecProto::IPCOMP))
     {
-        IpsecProto p = static_cast<IpsecProto>(current);
-        if ((p == IpsecProto::ESP && !m_espEnable) || (p == IpsecProto::AH && !m_ahEnable))
+        proto = static_cast<IpsecProto>(current);
+        if ((proto == IpsecProto::ESP && !m_espEnable) || (proto == IpsecProto::AH && !m_ahEnable)
+            || (proto == IpsecProto::IPCOMP && !m_ipcompEnable))
         {
-            NotifyDrop(packet, v6, "(not counted)", IpsecProtoName(p) + " input is disabled");
-            return r;
-        }
-        uint32_t spi = 0;
-        Ptr<IpsecSa> sa = FindInboundSa(packet, p, outer.dst, v6, &spi);
-        if (!sa)
-        {
+            NotifyDrop(packet, v6, "(not counted)", IpsecProtoName(proto) + " input is disabled");
             return r;
         }
         uint32_t wireBytes = packet->GetSize();
         uint8_t next = 0;
         uint8_t marks = 0;
         IpsecVerdict v;
-        if (p == IpsecProto::ESP)
+        if (proto == IpsecProto::IPCOMP)
         {
-            v = IpsecEsp::Input(*sa, packet, &next, &marks, st);
+            if (!DecompressInput(packet, outer, &sa, &spi, &next, &marks))
+            {
+                return r;
+            }
         }
         else
         {
-            // The ICV covers the outer header as it is now (length of what is left).
-            IpsecIpHeader icvHeader = outer;
-            bool clearTos = m_ahClearTos;
-            uint16_t mask = m_ahOffsetMask;
-            v = IpsecAh::Input(
-                *sa,
-                packet,
-                v6,
-                [&icvHeader, clearTos, mask](uint32_t len)
-                {
-                    return icvHeader.AhIcvBytes(len, clearTos, mask);
-                },
-                &next,
-                &marks,
-                st);
+            sa = FindInboundSa(packet, proto, outer.dst, v6, &spi);
+            if (!sa)
+            {
+                return r;
+            }
+            if (proto == IpsecProto::ESP)
+            {
+                v = IpsecEsp::Input(*sa, packet, &next, &marks, st);
+            }
+            else
+            {
+                // The ICV covers the outer header as it is now (length of what is left).
+                IpsecIpHeader icvHeader = outer;
+                bool clearTos = m_ahClearTos;
+                uint16_t mask = m_ahOffsetMask;
+                v = IpsecAh::Input(
+                    *sa,
+                    packet,
+                    v6,
+                    [&icvHeader, clearTos, mask](uint32_t len)
+                    {
+                        return icvHeader.AhIcvBytes(len, clearTos, mask);
+                    },
+                    &next,
+                    &marks,
+                    st);
+            }
+            if (!v.Ok())
+            {
+                NotifyDrop(packet, v6, v.counter, v.reason);
+                return r;
+            }
         }
-        if (!v.Ok())
+        if (sa)
         {
-            NotifyDrop(packet, v6, v.counter, v.reason);
-            return r;
+            sa->RecordUse(wireBytes, Simulator::Now());
         }
-        sa->RecordUse(wireBytes, Simulator::Now());
         st.in_success++;
         r.marks |= marks;
+        transformed = true;
         m_inputTrace(packet, current, spi);
-        ipPayload = packet->GetSize();
         if (next == 4 || next == 41)
         {
-            bool innerV6 = next == 41;
-            std::string why;
-            if (!TunnelValidate(*sa, outer, packet, innerV6, &why))
-            {
-                // KAME hands it to the IP-in-IP handler: without a gif
-                // interface it goes nowhere (and is not counted by IPsec).
-                NotifyDrop(packet, v6, "(not counted)", "not decapsulated: " + why);
-                return r;
-            }
-            if (!EcnDecapsulate(outer.tos, v6, packet, innerV6))
-            {
-                st.in_inval++;
-                NotifyDrop(
-                    packet, v6, "in_inval", "ECN: congestion mark on a tunnel that forbids it");
-                return r;
-            }
-            history.push_back({p, spi, IpsecMode::TUNNEL, outer.src, outer.dst});
-            if (m_kameDecapHistory)
-            {
-                // KAME: after a tunnel the inner datagram shows "no sign of
-                // authenticity" (ipsec(4) BUGS): AH tunnels, and bundles such
-                // as esp/tunnel/A-B/use ah/transport/A-B/require, fail a
-                // 'require' AH check.
-                r.marks &= ~(IpsecHistoryTag::AUTH_HDR | IpsecHistoryTag::AUTH_DGRAM);
-            }
-            r.tunnel = true;
-            r.innerV6 = innerV6;
+            current = next;
             break;
         }
-        history.push_back({p, spi, IpsecMode::TRANSPORT, outer.src, outer.dst});
+        history.push_back({proto, spi, IpsecMode::TRANSPORT, outer.src, outer.dst});
         current = next;
     }
-    (void) ipPayload;
+    if (current == 4 || current == 41)
+    {
+        // A tunnel ends here -- or, with no transform at all, a datagram that
+        // an IPComp tunnel left uncompressed (plain IP-in-IP).
+        bool innerV6 = current == 41;
+        std::string why;
+        if (!TunnelValidate(transformed ? sa : nullptr, outer, packet, innerV6, &why))
+        {
+            // KAME hands it to the IP-in-IP handler: without a gif interface
+            // it goes nowhere (and IPsec does not count it).
+            NotifyDrop(packet, v6, "(not counted)", "not decapsulated: " + why);
+            return r;
+        }
+        if (!EcnDecapsulate(outer.tos, v6, packet, innerV6))
+        {
+            st.in_inval++;
+            NotifyDrop(packet, v6, "in_inval", "ECN: congestion mark on a tunnel that forbids it");
+            return r;
+        }
+        history.push_back({proto, spi, IpsecMode::TUNNEL, outer.src, outer.dst});
+        if (m_kameDecapHistory)
+        {
+            // KAME: after a tunnel the inner datagram shows "no sign of
+            // authenticity" (ipsec(4) BUGS): AH tunnels, and bundles such as
+            // esp/tunnel/A-B/use ah/transport/A-B/require, fail a 'require'
+            // AH check.
+            r.marks &= ~(IpsecHistoryTag::AUTH_HDR | IpsecHistoryTag::AUTH_DGRAM);
+        }
+        r.tunnel = true;
+        r.innerV6 = innerV6;
+    }
     r.ok = true;
     r.packet = packet;
     r.nextHeader = current;
@@ -268,6 +293,54 @@ IpsecStack::Decapsulate(Ptr<Packet> packet, const IpsecIpHeader& outer)
     IpsecHistoryTag tag(m_node ? m_node->GetId() : 0, r.marks, r.historyId);
     r.packet->ReplacePacketTag(tag);
     return r;
+}
+
+bool
+IpsecStack::DecompressInput(Ptr<Packet>& packet,
+                            const IpsecIpHeader& outer,
+                            Ptr<IpsecSa>* sa,
+                            uint32_t* cpi,
+                            uint8_t* next,
+                            uint8_t* marks)
+{
+    // ipcomp4_input: well-known CPIs need no SA; others are looked up.
+    bool v6 = outer.IsV6();
+    IpsecStats& st = GetStats(v6);
+    IpsecVerdict v;
+    if (packet->GetSize() < IpsecIpcomp::HEADER_SIZE)
+    {
+        v = IPSEC_FAIL(st, in_inval, "IPComp datagram shorter than its header");
+    }
+    else
+    {
+        *cpi = IpsecIpcomp::PeekCpi(packet);
+        *sa = nullptr;
+        if (*cpi >= IpsecIpcomp::CPI_NEGOTIATE_MIN)
+        {
+            *sa = m_sad->LookupInbound(outer.dst, IpsecProto::IPCOMP, *cpi);
+        }
+        const IpsecCompAlgorithm* alg = IpsecIpcomp::AlgorithmForCpi(*cpi, *sa);
+        if (!alg)
+        {
+            v = IPSEC_FAIL(
+                st, in_nosa, "no IPComp algorithm or SA for CPI " + std::to_string(*cpi));
+        }
+        else
+        {
+            v = IpsecIpcomp::Input(alg->sadbId,
+                                   packet,
+                                   next,
+                                   marks,
+                                   st,
+                                   v6 ? IpsecIpcomp::MAX_DECOMPRESSED : 65535 - outer.Size());
+        }
+    }
+    if (!v.Ok())
+    {
+        NotifyDrop(packet, v6, v.counter, v.reason);
+        return false;
+    }
+    return true;
 }
 
 bool

@@ -8,6 +8,7 @@
  * header (ipsec4_encapsulate), and later requests work on that header.
  */
 #include "ipsec-esp.h"
+#include "ipsec-ipcomp.h"
 #include "ipsec-packet-util.h"
 #include "ipsec-stack.h"
 #include "ns3/log.h"
@@ -163,10 +164,9 @@ IpsecStack::ProcessOutput(Ptr<Packet> packet, const OutputContext& ctx)
     IpsecAddress curDst = ctx.header.dst;
     for (const IpsecRequest& req : policy->requests)
     {
-        if (req.proto == IpsecProto::IPCOMP)
+        if (req.proto == IpsecProto::IPCOMP && !m_ipcompEnable)
         {
-            NS_LOG_WARN("IPComp requests are not supported yet; transform skipped");
-            continue;
+            continue; // net.inet.ipcomp.ipcomp_enable=0
         }
         const IpsecAddress& src = req.HasEndpoints() ? req.tunnelSrc : curSrc;
         const IpsecAddress& dst = req.HasEndpoints() ? req.tunnelDst : curDst;
@@ -209,6 +209,7 @@ IpsecStack::ProcessOutput(Ptr<Packet> packet, const OutputContext& ctx)
     uint8_t finalProto = static_cast<uint8_t>(steps.back().sa->params.proto);
 
     IpsecIpHeader cur = ctx.header;
+    bool changed = false; // IPComp alone may leave the datagram as it was
     for (size_t i = 0; i < steps.size(); ++i)
     {
         IpsecSa& sa = *steps[i].sa;
@@ -223,11 +224,30 @@ IpsecStack::ProcessOutput(Ptr<Packet> packet, const OutputContext& ctx)
             cur.Prepend(packet);
             cur = TunnelHeader(sa, cur);
             r.tunnelled = true;
+            changed = true;
         }
         IpsecVerdict v;
         if (sa.params.proto == IpsecProto::ESP)
         {
             v = IpsecEsp::Output(sa, packet, cur.protocol, m_rng, GetStats(cur.IsV6()));
+        }
+        else if (sa.params.proto == IpsecProto::IPCOMP)
+        {
+            bool applied = false;
+            uint32_t uncompressed = packet->GetSize() + cur.Size();
+            v = IpsecIpcomp::Output(sa, packet, cur.protocol, GetStats(cur.IsV6()), &applied);
+            if (v.Ok() && !applied)
+            {
+                continue; // short or incompressible: sent without IPComp header
+            }
+            if (v.Ok())
+            {
+                changed = true;
+                cur.protocol = static_cast<uint8_t>(IpsecProto::IPCOMP);
+                sa.RecordUse(uncompressed, Simulator::Now()); // KAME: uncompressed bytes
+                m_outputTrace(packet, cur.protocol, sa.params.spi);
+                continue;
+            }
         }
         else
         {
@@ -261,9 +281,14 @@ IpsecStack::ProcessOutput(Ptr<Packet> packet, const OutputContext& ctx)
             r.verdict = Verdict::DROP;
             return r;
         }
+        changed = true;
         cur.protocol = static_cast<uint8_t>(sa.params.proto);
         sa.RecordUse(packet->GetSize() + cur.Size(), Simulator::Now());
         m_outputTrace(packet, cur.protocol, sa.params.spi);
+    }
+    if (!changed)
+    {
+        return r; // sent as it is
     }
     r.verdict = Verdict::PROTECTED;
     r.packet = packet;

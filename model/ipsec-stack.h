@@ -188,7 +188,7 @@ class IpsecStack : public Object
     Ptr<IpsecSa> FindInboundSa(
         Ptr<Packet> packet, IpsecProto proto, const IpsecAddress& dst, bool ipv6, uint32_t* spi);
     /// ipsec4_tunnel_validate: may this decapsulated datagram leave its tunnel?
-    bool TunnelValidate(const IpsecSa& sa,
+    bool TunnelValidate(Ptr<const IpsecSa> sa,
                         const IpsecIpHeader& outer,
                         Ptr<const Packet> inner,
                         bool innerV6,
@@ -197,6 +197,13 @@ class IpsecStack : public Object
     IpsecIpHeader TunnelHeader(const IpsecSa& sa, const IpsecIpHeader& inner) const;
     /// ECN egress (decapsulation); false when the datagram must be dropped.
     bool EcnDecapsulate(uint8_t outerTos, bool v6, Ptr<Packet> inner, bool innerV6);
+    /// IPComp input (CPI rules, bounded inflate); false when dropped (counted).
+    bool DecompressInput(Ptr<Packet>& packet,
+                         const IpsecIpHeader& outer,
+                         Ptr<IpsecSa>* sa,
+                         uint32_t* cpi,
+                         uint8_t* next,
+                         uint8_t* marks);
     /// Is a required request satisfied by the decapsulation history?
     bool HistorySatisfies(const IpsecRequest& req,
                           const std::vector<IpsecHistoryEntry>& history) const;
