@@ -6,8 +6,8 @@ file(GLOB _ipsec_sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/model/*.c
 file(GLOB _ipsec_headers CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/model/*.h
      ${CMAKE_CURRENT_SOURCE_DIR}/helper/*.h)
 file(GLOB _ipsec_tests CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/test/*-test-suite.cc)
-# ipsec-pcap drives the standalone build's example binary; it runs there only.
-list(FILTER _ipsec_tests EXCLUDE REGEX "ipsec-pcap-test-suite")
+# ipsec-pcap and ipsec-examples drive the standalone build's example binaries.
+list(FILTER _ipsec_tests EXCLUDE REGEX "ipsec-pcap-test-suite|ipsec-examples-test-suite")
 build_lib(
   LIBNAME ipsec
   SOURCE_FILES ${_ipsec_sources}
