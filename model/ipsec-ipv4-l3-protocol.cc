@@ -3,10 +3,12 @@
  */
 #include "ipsec-ipv4-l3-protocol.h"
 
+#include "ipsec-ipv6-l3-protocol.h"
 #include "ipsec-l3-send.h"
 #include "ipsec-private-access.h"
 #include "ipsec-stack.h"
 #include "ns3/icmpv4-l4-protocol.h"
+#include "ns3/ipv6-route.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
 #include "ns3/socket.h"
@@ -99,6 +101,15 @@ IpsecIpv4L3Protocol::Send(Ptr<Packet> packet,
 void
 IpsecIpv4L3Protocol::SendProtected(const IpsecStack::OutputResult& r, Ptr<Ipv4Route> route)
 {
+    if (r.header.IsV6())
+    {
+        // IPv4 inside an IPv6 tunnel: the outer datagram is IPv6's to send.
+        if (Ptr<IpsecIpv6L3Protocol> ipv6 = GetObject<IpsecIpv6L3Protocol>())
+        {
+            ipv6->SendProtected(r, nullptr);
+        }
+        return;
+    }
     uint32_t mtu = 0;
     if (SendProtectedChecked(r, route, false, &mtu) == SendStatus::TOO_BIG)
     {
@@ -208,6 +219,11 @@ IpsecIpv4L3Protocol::ForwardWithIpsec(Ptr<Ipv4Route> route,
             return;
         case IpsecStack::Verdict::PROTECTED:
             break;
+    }
+    if (r.header.IsV6())
+    {
+        SendProtected(r, nullptr); // the IPv6 outer header of a mixed-family tunnel
+        return;
     }
     uint32_t mtu = 0;
     if (SendProtectedChecked(r, r.tunnelled ? nullptr : route, true, &mtu) != SendStatus::TOO_BIG)

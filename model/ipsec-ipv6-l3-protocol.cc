@@ -3,6 +3,7 @@
  */
 #include "ipsec-ipv6-l3-protocol.h"
 
+#include "ipsec-ipv4-l3-protocol.h"
 #include "ipsec-l3-send.h"
 #include "ns3/icmpv6-l4-protocol.h"
 #include "ns3/ipv6-route.h"
@@ -82,6 +83,15 @@ IpsecIpv6L3Protocol::SendProtected(const IpsecStack::OutputResult& r, Ptr<Ipv6Ro
 {
     const IpsecIpHeader& h = r.header;
     Ptr<Packet> p = r.packet;
+    if (!h.IsV6())
+    {
+        // IPv6 inside an IPv4 tunnel: the outer datagram is IPv4's to send.
+        if (Ptr<IpsecIpv4L3Protocol> ipv4 = GetObject<IpsecIpv4L3Protocol>())
+        {
+            ipv4->SendProtected(r, nullptr);
+        }
+        return;
+    }
     ++m_depth;
     if (r.tunnelled)
     {

@@ -3,6 +3,7 @@
  */
 #include "ipsec-spd.h"
 
+#include "ns3/boolean.h"
 #include "ns3/log.h"
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
@@ -35,7 +36,14 @@ IpsecSpd::GetTypeId()
                             "(0 disables the cache).",
                             UintegerValue(4096),
                             MakeUintegerAccessor(&IpsecSpd::m_cacheSize),
-                            MakeUintegerChecker<uint32_t>());
+                            MakeUintegerChecker<uint32_t>())
+              .AddAttribute("MixedFamilyTunnels",
+                            "Accept tunnel requests whose endpoints are of the other family "
+                            "than the selector (IPv6 inside IPv4 and the reverse).  KAME's "
+                            "key_spdadd refuses them (EINVAL), the default.",
+                            BooleanValue(false),
+                            MakeBooleanAccessor(&IpsecSpd::m_mixedFamilyTunnels),
+                            MakeBooleanChecker());
     return tid;
 }
 
@@ -124,7 +132,8 @@ IpsecSpd::Add(Ptr<IpsecPolicy> policy, std::string* why)
             {
                 return Invalid(why, "tunnel request with a port in the selector");
             }
-            if (r.HasEndpoints() && r.tunnelSrc.GetFamily() != sel.src.GetFamily())
+            if (r.HasEndpoints() && r.tunnelSrc.GetFamily() != sel.src.GetFamily()
+                && !(m_mixedFamilyTunnels && r.mode == IpsecMode::TUNNEL))
             {
                 return Invalid(why, "request endpoint family differs from the selector's");
             }

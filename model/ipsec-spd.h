@@ -59,6 +59,7 @@ class IpsecSpd : public Object
     uint32_t m_nextReqid;     ///< next automatic reqid for "unique" (0x4001...)
     uint32_t m_cacheSize;     ///< bound on cached selectors per direction
     uint64_t m_generation{0}; ///< SPD changes so far
+    bool m_mixedFamilyTunnels{false};
     /// Lookup cache: packet selector -> index+1 into the list (0 = no match).
     std::unordered_map<std::string, uint32_t> m_cache[2];
 };
