@@ -81,25 +81,41 @@ namespace
 std::string
 UpperName(uint8_t proto)
 {
-    switch (proto)
+    // setkey -DP prints getprotobynumber()'s /etc/protocols name.
+    static const std::pair<uint8_t, const char*> names[] = {
+        {0, "ip"},
+        {1, "icmp"},
+        {2, "igmp"},
+        {4, "ip4"},
+        {6, "tcp"},
+        {8, "egp"},
+        {17, "udp"},
+        {41, "ipv6"},
+        {43, "ipv6-route"},
+        {44, "ipv6-frag"},
+        {46, "rsvp"},
+        {47, "gre"},
+        {50, "esp"},
+        {51, "ah"},
+        {58, "icmp6"},
+        {59, "ipv6-nonxt"},
+        {60, "ipv6-opts"},
+        {89, "ospf"},
+        {103, "pim"},
+        {108, "ipcomp"},
+        {112, "vrrp"},
+        {132, "sctp"},
+        {135, "mobility-header"},
+        {IPSEC_ULPROTO_ANY, "any"},
+    };
+    for (const auto& [number, name] : names)
     {
-        case IPSEC_ULPROTO_ANY:
-            return "any";
-        case 1:
-            return "icmp";
-        case 4:
-            return "ip4";
-        case 6:
-            return "tcp";
-        case 17:
-            return "udp";
-        case 47:
-            return "gre";
-        case 58:
-            return "icmp6";
-        default:
-            return std::to_string(proto);
+        if (number == proto)
+        {
+            return name;
+        }
     }
+    return std::to_string(proto);
 }
 
 std::string

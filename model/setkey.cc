@@ -61,6 +61,26 @@ LinePrefix(const std::string& fileName, uint32_t line)
     return fileName + ":" + std::to_string(line);
 }
 
+/// @p text split at its newlines (a final newline ends the last line).
+std::vector<std::string>
+SplitLines(const std::string& text)
+{
+    std::vector<std::string> lines;
+    size_t start = 0;
+    while (start < text.size())
+    {
+        size_t nl = text.find('\n', start);
+        if (nl == std::string::npos)
+        {
+            lines.push_back(text.substr(start));
+            break;
+        }
+        lines.push_back(text.substr(start, nl - start));
+        start = nl + 1;
+    }
+    return lines;
+}
+
 bool
 IsSaCommand(SetkeyCommand c)
 {
@@ -175,7 +195,8 @@ Setkey::Outcome
 Setkey::Execute(Ptr<IpsecSad> sad,
                 Ptr<IpsecSpd> spd,
                 const SetkeyStatement& st,
-                std::vector<Ptr<IpsecSa>>* retrieved)
+                std::vector<Ptr<IpsecSa>>* retrieved,
+                const SetkeyDumpOptions& dump)
 {
     NS_LOG_FUNCTION(SetkeyCommandName(st.command) << st.line);
     if (IsSaCommand(st.command) && !st.sa.hasProto)
@@ -196,7 +217,7 @@ Setkey::Execute(Ptr<IpsecSad> sad,
         case SetkeyCommand::FLUSH:
             return ExecFlush(sad, st);
         case SetkeyCommand::DUMP:
-            return ExecDump(sad, st);
+            return ExecDump(sad, st, dump);
         case SetkeyCommand::GETSPI:
         {
             Outcome o = Fail(st.command, EOPNOTSUPP, "SADB_GETSPI is not modelled yet");
@@ -213,7 +234,7 @@ Setkey::Execute(Ptr<IpsecSad> sad,
             spd->Flush();
             return Outcome();
         case SetkeyCommand::SPDDUMP:
-            return ExecSpdDump(spd, st);
+            return ExecSpdDump(spd, st, dump);
         case SetkeyCommand::EXIT:
             return Outcome();
     }
@@ -297,7 +318,7 @@ Setkey::ExecFlush(Ptr<IpsecSad> sad, const SetkeyStatement& st)
 }
 
 Setkey::Outcome
-Setkey::ExecDump(Ptr<IpsecSad> sad, const SetkeyStatement& st)
+Setkey::ExecDump(Ptr<IpsecSad> sad, const SetkeyStatement& st, const SetkeyDumpOptions& dump)
 {
     uint32_t n = 0;
     for (const auto& head : sad->GetHeads())
@@ -315,8 +336,13 @@ Setkey::ExecDump(Ptr<IpsecSad> sad, const SetkeyStatement& st)
     {
         return Fail(st.command, ENOENT, "SAD empty");
     }
-    Outcome o = Fail(st.command, EOPNOTSUPP, "the SA dump format is not modelled yet");
-    o.text = "dump is not supported yet";
+    SetkeyDumpOptions opts = dump;
+    if (st.sa.hasProto)
+    {
+        opts.proto = st.sa.proto;
+    }
+    Outcome o;
+    o.output = SplitLines(SetkeyDump::SadToString(sad, opts));
     return o;
 }
 
@@ -375,14 +401,14 @@ Setkey::ExecSpdDelete(Ptr<IpsecSpd> spd, const SetkeyStatement& st)
 }
 
 Setkey::Outcome
-Setkey::ExecSpdDump(Ptr<IpsecSpd> spd, const SetkeyStatement& st)
+Setkey::ExecSpdDump(Ptr<IpsecSpd> spd, const SetkeyStatement& st, const SetkeyDumpOptions& dump)
 {
     if (spd->GetN() == 0)
     {
         return Fail(st.command, ENOENT, "SPD empty");
     }
-    Outcome o = Fail(st.command, EOPNOTSUPP, "the SPD dump format is not modelled yet");
-    o.text = "spddump is not supported yet";
+    Outcome o;
+    o.output = SplitLines(SetkeyDump::SpdToString(spd, dump));
     return o;
 }
 
@@ -458,8 +484,12 @@ Setkey::Run(Ptr<IpsecSad> sad,
         {
             continue;
         }
-        Outcome o = Execute(sad, spd, st, &r.retrieved);
+        Outcome o = Execute(sad, spd, st, &r.retrieved, opts.dump);
         ++r.statementsExecuted;
+        for (const auto& line : o.output)
+        {
+            say(line);
+        }
         if (o.errnum != 0)
         {
             r.ok = false;

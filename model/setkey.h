@@ -20,6 +20,7 @@
 #include "ipsec-sad.h"
 #include "ipsec-spd.h"
 #include "ns3/ptr.h"
+#include "setkey-dump.h"
 #include "setkey-parser.h"
 
 #include <string>
@@ -41,6 +42,9 @@ struct SetkeyOptions
     SetkeyDialect dialect{SetkeyDialect::KAME};
     /// setkey -n: parse and check everything, change nothing.
     bool parseOnly{false};
+    /// How "dump" and "spddump" statements print (dates, pid, -a); their
+    /// protocol filter comes from the statement.
+    SetkeyDumpOptions dump;
 };
 
 /// A client-side error, with the fields a caller needs to print it its own way.
@@ -117,16 +121,19 @@ class Setkey
         int errnum{0};      ///< 0 or an errno
         std::string text;   ///< setkey's rendering of errnum ("" when 0)
         std::string reason; ///< the model's explanation
+        /// What the statement prints when it succeeds (dump, spddump), one line each.
+        std::vector<std::string> output;
     };
 
     /**
      * Applies one parsed statement.  @p retrieved receives the SA a "get"
-     * found (may be null).
+     * found (may be null).  @p dump renders dump/spddump output.
      */
     static Outcome Execute(Ptr<IpsecSad> sad,
                            Ptr<IpsecSpd> spd,
                            const SetkeyStatement& st,
-                           std::vector<Ptr<IpsecSa>>* retrieved);
+                           std::vector<Ptr<IpsecSa>>* retrieved,
+                           const SetkeyDumpOptions& dump = SetkeyDumpOptions());
 
     /// How setkey renders kernel errno @p errnum for @p command (postproc()).
     static std::string ErrorText(SetkeyCommand command, int errnum);
@@ -144,11 +151,15 @@ class Setkey
     static Outcome ExecDelete(Ptr<IpsecSad> sad, const SetkeyStatement& st);
     static Outcome ExecDeleteAll(Ptr<IpsecSad> sad, const SetkeyStatement& st);
     static Outcome ExecFlush(Ptr<IpsecSad> sad, const SetkeyStatement& st);
-    static Outcome ExecDump(Ptr<IpsecSad> sad, const SetkeyStatement& st);
+    static Outcome ExecDump(Ptr<IpsecSad> sad,
+                            const SetkeyStatement& st,
+                            const SetkeyDumpOptions& dump);
     static Outcome ExecSpdAdd(Ptr<IpsecSpd> spd, const SetkeyStatement& st);
     static Outcome ExecSpdUpdate(Ptr<IpsecSpd> spd, const SetkeyStatement& st);
     static Outcome ExecSpdDelete(Ptr<IpsecSpd> spd, const SetkeyStatement& st);
-    static Outcome ExecSpdDump(Ptr<IpsecSpd> spd, const SetkeyStatement& st);
+    static Outcome ExecSpdDump(Ptr<IpsecSpd> spd,
+                               const SetkeyStatement& st,
+                               const SetkeyDumpOptions& dump);
     static Outcome Fail(SetkeyCommand command, int errnum, const std::string& reason);
 };
 

@@ -1,0 +1,93 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * A linter for SPDs: KAME looks policies up first-match in insertion order
+ * (kame-spec 2.2), so a policy whose every possible packet is already taken
+ * by earlier policies of the same direction can never match.  The linter
+ * finds such policies:
+ *  - "shadowed": the earlier policies that take its packets do something
+ *    else (another action or other requests), so the policy's intent is
+ *    silently lost;
+ *  - "redundant": they all do exactly the same (same action and requests),
+ *    so the policy is dead weight.
+ *
+ * Coverage is exact over the selector space (family; source and
+ * destination prefixes; source and destination ports, 0 = any; upper
+ * protocol, 255 = any), and it takes several earlier policies together
+ * into account (10.0.0.0/25 and 10.0.0.128/25 together shadow 10.0.0.0/24).
+ * Partial overlaps are never reported.  The space is treated as a product,
+ * so combinations no packet can have (a port with a protocol that has no
+ * ports) count as uncovered: the linter may miss a shadowed policy in such
+ * corner cases but never reports one that can match.  Policies of different
+ * families or directions never shadow each other.  Should a policy need more
+ * than a fixed amount of work (thousands of overlapping earlier policies
+ * that split its selector into many pieces), it is not reported.
+ */
+#ifndef IPSEC_POLICY_LINT_H
+#define IPSEC_POLICY_LINT_H
+
+#include "ipsec-policy.h"
+#include "ipsec-spd.h"
+#include "ns3/ptr.h"
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+
+/// One policy that can never match.
+struct IpsecLintFinding
+{
+    enum class Kind : uint8_t
+    {
+        SHADOWED,  ///< covered by earlier policies of which some act differently
+        REDUNDANT, ///< covered by earlier policies that all act the same
+    };
+
+    Kind kind{Kind::SHADOWED};
+    /// The policy that can never match.
+    Ptr<IpsecPolicy> policy;
+    /// The earlier policies that take its packets (each takes some), in lookup order.
+    std::vector<Ptr<IpsecPolicy>> coveredBy;
+    /**
+     * The report, e.g. "line 7: spdadd 10.0.0.1[110] 10.0.0.1[any] tcp -P
+     * out none is shadowed by line 3 (spid 16390): it can never match".
+     * Policies are named by their setkey line ("line N") or, when they were
+     * not added by setkey, by their spid.
+     */
+    std::string message;
+
+    /// "shadowed" / "redundant".
+    static std::string KindName(Kind k);
+};
+
+class IpsecPolicyLint
+{
+  public:
+    /// Every policy of @p spd that can never match, in setkey line order
+    /// (policies without a line last, inbound before outbound).
+    static std::vector<IpsecLintFinding> Check(Ptr<IpsecSpd> spd);
+    /**
+     * The same for a list of policies: each direction is checked in the
+     * order its policies appear in @p policies (as if they were added in
+     * that order).
+     */
+    static std::vector<IpsecLintFinding> Check(const std::vector<Ptr<IpsecPolicy>>& policies);
+
+    /// Does @p outer match every packet @p inner matches (one policy covering another)?
+    static bool Covers(const IpsecSelector& outer, const IpsecSelector& inner);
+    /// Do @p a and @p b both match at least one common packet?
+    static bool Overlaps(const IpsecSelector& a, const IpsecSelector& b);
+    /// Same action and the same requests (protocol, mode, endpoints, level, reqid).
+    static bool SameAction(const IpsecPolicy& a, const IpsecPolicy& b);
+    /// The statement that adds @p p: "spdadd SRC DST UPPER -P DIR ACTION REQUESTS".
+    static std::string Statement(const IpsecPolicy& p);
+    /// Prints each finding's message on its own line.
+    static void Print(std::ostream& os, const std::vector<IpsecLintFinding>& findings);
+};
+
+} // namespace ns3
+
+#endif /* IPSEC_POLICY_LINT_H */

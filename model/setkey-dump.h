@@ -1,0 +1,137 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * `setkey -D` and `setkey -DP` for a simulated node: the SAD and the SPD
+ * printed line for line as KAME's libipsec prints them (pfkey_sadump,
+ * pfkey_spdump, ipsec_dump_policy; kame-spec 6.4 and 6.5), in the order the
+ * kernel dumps them (kame-spec 3.9).
+ *
+ * What the model must decide because a simulation has no wall clock and no
+ * processes (all of it in SetkeyDumpOptions):
+ *  - Dates: simulated time t is shown as the wall-clock time epoch + t
+ *    (whole seconds, UTC, ctime() characters 4..23); "current:" is
+ *    epoch + Simulator::Now().  The default epoch is Thu Jan  1 00:00:00
+ *    2026 UTC, so dumps are deterministic.  A zero wall-clock time prints
+ *    as 20 spaces, as in KAME ("last:" of an SA never used).
+ *  - pid: the process id of "setkey" (default 0).
+ *  - Nothing is ever truncated (KAME loses the tail of large dumps when the
+ *    PF_KEY socket buffer overflows, kame-spec 7.4; the model does not).
+ *
+ * The SA's "seq=" is KAME's single replay counter (sav->replay->count),
+ * which esp/ah output increments once per packet sent and
+ * ipsec_updatereplay() once per packet accepted.  The model keeps the two
+ * apart (IpsecSa::seqCounter and IpsecSa::replay.GetCount()); the dump
+ * prints the low 32 bits of their sum, which is exactly KAME's value: on an
+ * ordinary SA only one of them ever moves, and on an SA a node both sends
+ * and receives on (a loopback SA) KAME's counter also counts both.
+ *
+ * The SA's "refcnt=" is 1 for an idle SA and 2 once it carried outbound
+ * traffic (the policy request keeps a reference, kame-spec 3.5); the model
+ * does not count references, so "carried outbound traffic" is derived: with
+ * SetkeyDumpOptions::localAddresses given, an SA whose source is one of
+ * them and that processed a packet; otherwise an SA that processed a packet
+ * and sent a sequence number (so an outbound IPComp SA, which has no
+ * sequence numbers, shows 1 unless localAddresses is given).  A larger
+ * IpsecSa::refcnt, should the model ever maintain it, wins.
+ */
+#ifndef SETKEY_DUMP_H
+#define SETKEY_DUMP_H
+
+#include "ipsec-sad.h"
+#include "ipsec-spd.h"
+#include "ns3/nstime.h"
+#include "ns3/ptr.h"
+
+#include <cstdint>
+#include <optional>
+#include <ostream>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+
+/// How a dump renders what a simulation does not have (clock, pid) and what it shows.
+struct SetkeyDumpOptions
+{
+    /// The default epoch: 2026-01-01 00:00:00 UTC ("Jan  1 00:00:00 2026").
+    static constexpr int64_t DEFAULT_EPOCH = 1767225600;
+
+    /// Wall-clock time (seconds since 1970-01-01 00:00:00 UTC) of simulated time 0.
+    int64_t epoch{DEFAULT_EPOCH};
+    /// What "pid=" shows: the process id of the dumping setkey.
+    uint32_t pid{0};
+    /// setkey -a: also print SAs in state dead.
+    bool showDead{false};
+    /// "dump esp;": only SAs of this protocol (all when empty).
+    std::optional<IpsecProto> proto;
+    /// The node's own addresses (see the file comment on refcnt); may be empty.
+    std::set<IpsecAddress> localAddresses;
+};
+
+/// The dumps.  All functions print complete lines ending in '\n'.
+class SetkeyDump
+{
+  public:
+    /**
+     * setkey -D: every SA of @p sad (heads newest first; in a head the
+     * states mature, dying, larval, dead; in a state front to back), with
+     * sadb_seq counting down to 0 over all SAs (dead ones included, as the
+     * kernel sends them; setkey hides them unless -a).  "No SAD entries."
+     * when the SAD (or the protocol asked for) has no SA at all.
+     */
+    static void PrintSad(std::ostream& os,
+                         Ptr<IpsecSad> sad,
+                         const SetkeyDumpOptions& opts = SetkeyDumpOptions());
+    /**
+     * setkey -DP: every policy of @p spd, inbound list first, then
+     * outbound, each in lookup order, seq counting down to 0.
+     * "No SPD entries." when the SPD is empty.
+     */
+    static void PrintSpd(std::ostream& os,
+                         Ptr<IpsecSpd> spd,
+                         const SetkeyDumpOptions& opts = SetkeyDumpOptions());
+
+    /// PrintSad / PrintSpd into a string.
+    static std::string SadToString(Ptr<IpsecSad> sad,
+                                   const SetkeyDumpOptions& opts = SetkeyDumpOptions());
+    static std::string SpdToString(Ptr<IpsecSpd> spd,
+                                   const SetkeyDumpOptions& opts = SetkeyDumpOptions());
+
+    /**
+     * One SA as pfkey_sadump prints it (L1..L11 of kame-spec 6.4), with
+     * sadb_seq @p sadbSeq (0 for "get").  Addresses, protocol, mode and
+     * reqid come from the SA's params, which the SAD sets to its head's.
+     */
+    static void PrintSa(std::ostream& os,
+                        const IpsecSa& sa,
+                        uint32_t sadbSeq,
+                        const SetkeyDumpOptions& opts = SetkeyDumpOptions());
+    /// One policy as pfkey_spdump prints it (kame-spec 6.5), with seq @p seq.
+    static void PrintPolicy(std::ostream& os,
+                            const IpsecPolicy& policy,
+                            uint32_t seq,
+                            const SetkeyDumpOptions& opts = SetkeyDumpOptions());
+
+    /// The wall-clock seconds simulated time @p t stands for (epoch + whole seconds of t).
+    static int64_t WallClock(Time t, const SetkeyDumpOptions& opts);
+    /**
+     * KAME's str_time(): ctime() characters 4..23 of @p wallSeconds in UTC
+     * ("Mar  5 14:02:11 2004"), or 20 spaces for 0.
+     */
+    static std::string FormatDate(int64_t wallSeconds);
+    /**
+     * ipsec_hexdump(): for each byte two lowercase hex digits, a space before
+     * every group of four bytes and a bare newline before byte 32, 64, ...
+     */
+    static std::string HexKey(const std::vector<uint8_t>& key);
+    /// libipsec's names by SADB id (unknown ids: the number).
+    static std::string EncAlgorithmName(uint8_t sadbId);
+    static std::string AuthAlgorithmName(uint8_t sadbId);
+    static std::string CompAlgorithmName(uint8_t sadbId);
+};
+
+} // namespace ns3
+
+#endif /* SETKEY_DUMP_H */
