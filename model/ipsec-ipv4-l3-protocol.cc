@@ -93,6 +93,10 @@ IpsecIpv4L3Protocol::Send(Ptr<Packet> packet,
     GetAttribute("DefaultTtl", defaultTtl);
     ctx.header.ttl = packet->PeekPacketTag(ttlTag) ? ttlTag.GetTtl() : defaultTtl.Get();
     SetIdentificationHooks(ctx);
+    if (route)
+    {
+        ipsec->FitTcpSegmentSize(packet, ctx.header, route->GetOutputDevice()->GetMtu());
+    }
     Ipv4Header plainHeader = ctx.header.ToIpv4(packet->GetSize());
     IpsecProtectAndSend<Ipv4L3Protocol>(
         *this, m_depth, *ipsec, ctx, packet, protocol, route, plainHeader);

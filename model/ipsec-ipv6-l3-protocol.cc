@@ -73,6 +73,10 @@ IpsecIpv6L3Protocol::Send(Ptr<Packet> packet,
     GetAttribute("DefaultTtl", defaultHopLimit);
     ctx.header.ttl
         = packet->PeekPacketTag(hopLimit) ? hopLimit.GetHopLimit() : defaultHopLimit.Get();
+    if (route)
+    {
+        ipsec->FitTcpSegmentSize(packet, ctx.header, route->GetOutputDevice()->GetMtu());
+    }
     Ipv6Header plainHeader = ctx.header.ToIpv6(packet->GetSize());
     IpsecProtectAndSend<Ipv6L3Protocol>(
         *this, m_depth, *ipsec, ctx, packet, protocol, route, plainHeader);

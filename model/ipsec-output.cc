@@ -10,9 +10,15 @@
 #include "ipsec-esp.h"
 #include "ipsec-ipcomp.h"
 #include "ipsec-packet-util.h"
+#include "ipsec-private-access.h"
 #include "ipsec-stack.h"
+#include "ns3/inet-socket-address.h"
+#include "ns3/inet6-socket-address.h"
 #include "ns3/log.h"
+#include "ns3/node.h"
 #include "ns3/simulator.h"
+#include "ns3/tcp-header.h"
+#include "ns3/tcp-l4-protocol.h"
 
 namespace ns3
 {
@@ -102,6 +108,42 @@ IpsecStack::OutputOverhead(const IpsecSelector& sel)
         }
     }
     return size;
+}
+
+void
+IpsecStack::FitTcpSegmentSize(Ptr<const Packet> segment, const IpsecIpHeader& ip, uint32_t mtu)
+{
+    TcpHeader tcp;
+    if (ip.protocol != 6 || segment->GetSize() < 20 || !m_node)
+    {
+        return;
+    }
+    segment->PeekHeader(tcp);
+    if (!(tcp.GetFlags() & TcpHeader::SYN))
+    {
+        return;
+    }
+    IpsecSelector sel;
+    sel.src = ip.src;
+    sel.dst = ip.dst;
+    sel.prefs = sel.prefd = ip.src.GetBits();
+    sel.ulproto = 6;
+    sel.sport = tcp.GetSourcePort();
+    sel.dport = tcp.GetDestinationPort();
+    uint32_t overhead = OutputOverhead(sel);
+    uint32_t fixed = ip.Size() + 20 + 12 + overhead;
+    Ptr<TcpL4Protocol> l4 = m_node->GetObject<TcpL4Protocol>();
+    if (overhead == 0 || mtu <= fixed || !l4)
+    {
+        return;
+    }
+    Address local = ip.IsV6() ? Address(Inet6SocketAddress(ip.src.ToIpv6(), tcp.GetSourcePort()))
+                              : Address(InetSocketAddress(ip.src.ToIpv4(), tcp.GetSourcePort()));
+    Address peer = ip.IsV6()
+                     ? Address(Inet6SocketAddress(ip.dst.ToIpv6(), tcp.GetDestinationPort()))
+                     : Address(InetSocketAddress(ip.dst.ToIpv4(), tcp.GetDestinationPort()));
+    uint32_t size = IpsecLowerTcpSegmentSize(*l4, local, peer, mtu - fixed);
+    NS_LOG_LOGIC("TCP segment size " << size << " for an IPsec overhead of " << overhead);
 }
 
 IpsecStack::OutputResult

@@ -10,6 +10,8 @@
 
 #include "ns3/ipv4-end-point-demux.h"
 #include "ns3/ipv6-end-point-demux.h"
+#include "ns3/tcp-socket-base.h"
+#include "ns3/tcp-tx-buffer.h"
 
 #include <map>
 #include <type_traits>
@@ -117,6 +119,21 @@ FindEndPoint(L4& l4, Addr dst, uint16_t dport, Addr src, uint16_t sport, Ptr<Ifa
     return found.empty() ? nullptr : static_cast<const void*>(found.front());
 }
 
+struct TcpSockets
+{
+    using type = std::vector<Ptr<TcpSocketBase>> TcpL4Protocol::*;
+    friend type Get(TcpSockets);
+};
+
+struct TcpControlBlock
+{
+    using type = Ptr<TcpSocketState> TcpSocketBase::*;
+    friend type Get(TcpControlBlock);
+};
+
+template struct Grant<TcpSockets, &TcpL4Protocol::m_sockets>;
+template struct Grant<TcpControlBlock, &TcpSocketBase::m_tcb>;
+
 template struct Grant<Ipv4Identification, &Ipv4L3Protocol::m_identification>;
 template struct Grant<Ipv4SendOutgoing, &Ipv4L3Protocol::m_sendOutgoingTrace>;
 template struct Grant<Ipv6SendOutgoing, &Ipv6L3Protocol::m_sendOutgoingTrace>;
@@ -165,6 +182,32 @@ IpsecFindEndPoint(TcpL4Protocol& l4,
                   Ptr<Ipv6Interface> iface)
 {
     return FindEndPoint(l4, dst, dport, src, sport, iface);
+}
+
+uint32_t
+IpsecLowerTcpSegmentSize(TcpL4Protocol& tcp,
+                         const Address& local,
+                         const Address& peer,
+                         uint32_t limit)
+{
+    for (const Ptr<TcpSocketBase>& socket : tcp.*Get(TcpSockets{}))
+    {
+        Address name;
+        Address peerName;
+        if (socket->GetSockName(name) != 0 || socket->GetPeerName(peerName) != 0 || name != local
+            || peerName != peer)
+        {
+            continue;
+        }
+        Ptr<TcpSocketState> tcb = (*socket).*Get(TcpControlBlock{});
+        if (tcb->m_segmentSize > limit)
+        {
+            tcb->m_segmentSize = limit;
+            socket->GetTxBuffer()->SetSegmentSize(limit);
+        }
+        return tcb->m_segmentSize;
+    }
+    return 0;
 }
 
 uint16_t

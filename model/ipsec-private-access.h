@@ -83,6 +83,18 @@ const void* IpsecFindEndPoint(TcpL4Protocol& l4,
                               uint16_t sport,
                               Ptr<Ipv6Interface> iface);
 
+/**
+ * Lowers the segment size of the TCP socket of @p tcp bound to @p local and
+ * connected to @p peer to at most @p limit bytes (TcpSocketState's
+ * m_segmentSize and the transmit buffer's), even after it left the CLOSED
+ * state, where TcpSocket::SetSegSize refuses.  Returns the socket's new
+ * segment size, or 0 when no such socket exists.
+ */
+uint32_t IpsecLowerTcpSegmentSize(TcpL4Protocol& tcp,
+                                  const Address& local,
+                                  const Address& peer,
+                                  uint32_t limit);
+
 } // namespace ns3
 
 #endif /* IPSEC_PRIVATE_ACCESS_H */

@@ -103,6 +103,14 @@ class IpsecStack : public Object
      */
     uint32_t OutputOverhead(const IpsecSelector& sel);
 
+    /**
+     * KAME's tcp_mss()/tcp_mssopt() with ipsec_hdrsiz: when @p segment (with
+     * header @p ip) is a TCP SYN or SYN-ACK that IPsec will protect, lowers
+     * its socket's segment size so that a full segment (20-byte header and
+     * 12 bytes of timestamp option) still fits @p mtu with the IPsec overhead.
+     */
+    void FitTcpSegmentSize(Ptr<const Packet> segment, const IpsecIpHeader& ip, uint32_t mtu);
+
     OutputResult ProcessOutput(Ptr<Packet> packet, const OutputContext& ctx);
 
     // ---- inbound -----------------------------------------------------

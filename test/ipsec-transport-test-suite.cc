@@ -6,6 +6,7 @@
  * protocol numbers of the datagrams on the wire (read from the device's
  * PPP frames) and FlowMonitor's view of the flows.
  */
+#include "ns3/config.h"
 #include "ns3/flow-monitor-helper.h"
 #include "ns3/ipsec-module.h"
 #include "ns3/ipv4-flow-classifier.h"
@@ -13,6 +14,7 @@
 #include "ns3/ppp-header.h"
 #include "ns3/simulator.h"
 #include "ns3/test.h"
+#include "ns3/uinteger.h"
 
 #include <map>
 
@@ -141,6 +143,80 @@ class TransportEndToEndTestCase : public TestCase
     std::string m_algo;
 };
 
+/**
+ * KAME lowers a protected connection's MSS by ipsec_hdrsiz, so full TCP
+ * segments still fit the MTU with ESP: with a 1448-byte segment size on
+ * 1500-byte links, no ESP datagram on the wire is fragmented, and the
+ * largest one fills the MTU within ipsec_hdrsiz's worst-case padding.
+ */
+class TcpSegmentSizeTestCase : public TestCase
+{
+  public:
+    TcpSegmentSizeTestCase(bool v6)
+        : TestCase(std::string("TCP segment size lowered by the IPsec overhead over ")
+                   + (v6 ? "IPv6" : "IPv4"))
+        , m_v6(v6)
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(1448));
+        IpsecHostToHostHelper topo;
+        topo.SetIpv6(m_v6);
+        topo.Build();
+        IpsecHelper ipsec;
+        std::string algo = "-E rijndael-cbc 0x00112233445566778899aabbccddeeff -A hmac-sha1 "
+                           "\"01234567890123456789\"";
+        ipsec.RunSetkeyString(topo.GetHostA(), Script(m_v6, "A", "B", algo), "A");
+        ipsec.RunSetkeyString(topo.GetHostB(), Script(m_v6, "B", "A", algo), "B");
+        uint32_t fragments = 0;
+        uint32_t largest = 0;
+        uint32_t esp = 0;
+        topo.GetDevices().Get(0)->TraceConnectWithoutContext(
+            "PhyTxBegin",
+            Callback<void, Ptr<const Packet>>(
+                [&, this](Ptr<const Packet> p)
+                {
+                    uint8_t b[2 + 48];
+                    if (p->GetSize() < sizeof(b))
+                    {
+                        return;
+                    }
+                    p->CopyData(b, sizeof(b));
+                    uint32_t ipSize = p->GetSize() - 2;
+                    uint8_t proto = m_v6 ? b[2 + 6] : b[2 + 9];
+                    bool fragment
+                        = m_v6 ? proto == 44 : (((b[2 + 6] << 8) | b[2 + 7]) & 0x3fff) != 0;
+                    fragments += fragment;
+                    if (proto == 50)
+                    {
+                        esp++;
+                        largest = std::max(largest, ipSize);
+                    }
+                }));
+        IpsecTrafficHelper traffic;
+        traffic.SetPingCount(0);
+        traffic.SetUdpEchoCount(0);
+        traffic.SetTcpBytes(200000);
+        Simulator::Stop(traffic.Install(
+            topo.GetHostA(), topo.GetAddressA(), topo.GetHostB(), topo.GetAddressB()));
+        Simulator::Run();
+        Config::SetDefault("ns3::TcpSocket::SegmentSize", UintegerValue(536));
+        NS_TEST_EXPECT_MSG_EQ(traffic.GetResults().back().received, 200000u, "TCP delivered");
+        NS_TEST_EXPECT_MSG_GT(esp, 100u, "ESP datagrams seen");
+        NS_TEST_EXPECT_MSG_EQ(fragments, 0u, "no datagram fragmented");
+        NS_TEST_EXPECT_MSG_LT_OR_EQ(largest, 1500u, "every ESP datagram fits the MTU");
+        // ipsec_hdrsiz counts the worst padding (block size + 1 for AES);
+        // the real padding is at most 16 bytes smaller.
+        NS_TEST_EXPECT_MSG_GT(largest, 1500u - 17u, "full segments are still used");
+        Simulator::Destroy();
+    }
+
+    bool m_v6;
+};
+
 class IpsecTransportTestSuite : public TestSuite
 {
   public:
@@ -196,6 +272,8 @@ class IpsecTransportTestSuite : public TestSuite
                                           "null and hmac-sha2-512",
                                           "-E null -A hmac-sha2-512 0x" + std::string(128, 'a')),
             TestCase::QUICK);
+        AddTestCase(new TcpSegmentSizeTestCase(false), TestCase::QUICK);
+        AddTestCase(new TcpSegmentSizeTestCase(true), TestCase::QUICK);
     }
 };
 
