@@ -5,7 +5,8 @@ file(GLOB _ipsec_sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/model/*.c
      ${CMAKE_CURRENT_SOURCE_DIR}/helper/*.cc)
 file(GLOB _ipsec_headers CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/model/*.h
      ${CMAKE_CURRENT_SOURCE_DIR}/helper/*.h)
-file(GLOB _ipsec_tests CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/test/*-test-suite.cc)
+file(GLOB _ipsec_tests CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/test/*-test-suite.cc
+     ${CMAKE_CURRENT_SOURCE_DIR}/test/ipsec-test-util.cc)
 # ipsec-pcap and ipsec-examples drive the standalone build's example binaries.
 list(FILTER _ipsec_tests EXCLUDE REGEX "ipsec-pcap-test-suite|ipsec-examples-test-suite")
 build_lib(

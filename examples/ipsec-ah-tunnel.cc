@@ -123,19 +123,13 @@ RunVpn(bool kame,
     r.gw2 = IpsecHelper::GetStack(topology.GetGateway(2))->GetStats(false);
 
     std::ostringstream report;
+    std::vector<IpsecReportFlow> flows;
     for (const auto& f : r.flows)
     {
-        report << "flow " << f.name << " " << kFrom << " -> " << kTo << ": " << f.received << " of "
-               << f.sent << " " << f.unit << " delivered\n";
+        IpsecPrintFlowLine(report, f, kFrom, kTo);
+        flows.push_back({kFrom, kTo, f});
     }
-    struct Entry
-    {
-        std::string name;
-        Ptr<Node> node;
-        std::vector<IpsecAddress> addresses;
-    };
-
-    std::vector<Entry> nodes
+    std::vector<IpsecReportNode> nodes
         = {{"gw1",
             topology.GetGateway(1),
             {topology.GetGatewayLanAddress(1), topology.GetGatewayWanAddress(1)}},
@@ -146,36 +140,13 @@ RunVpn(bool kame,
            {kTo, topology.GetHosts(2).Get(0), {topology.GetHostAddress(2, 0)}}};
     for (const auto& n : nodes)
     {
-        report << "\n"
-               << (n.name.rfind("gw", 0) == 0 ? "gateway " : "host ") << n.name
-               << " (netstat -s -p ipsec / ipsec6):\n";
-        IpsecHelper::PrintNetstat(n.node, report);
+        IpsecPrintNetstatSection(
+            report, (n.name.rfind("gw", 0) == 0 ? "gateway " : "host ") + n.name, n.node);
     }
     r.report = report.str();
 
     std::ostringstream json;
-    json << "\"nodes\": [\n";
-    for (size_t i = 0; i < nodes.size(); ++i)
-    {
-        json << "        {\"name\": \"" << nodes[i].name << "\", \"addresses\": [";
-        for (size_t a = 0; a < nodes[i].addresses.size(); ++a)
-        {
-            json << (a ? ", " : "") << "\"" << nodes[i].addresses[a] << "\"";
-        }
-        json << "], \"counters\": ";
-        IpsecHelper::PrintStatsJson(nodes[i].node, json);
-        json << "}" << (i + 1 < nodes.size() ? "," : "") << "\n";
-    }
-    json << "      ],\n      \"flows\": [\n";
-    for (size_t i = 0; i < r.flows.size(); ++i)
-    {
-        const IpsecFlowResult& f = r.flows[i];
-        json << "        {\"name\": \"" << f.name << "\", \"from\": \"" << kFrom << "\", \"to\": \""
-             << kTo << "\", \"unit\": \"" << f.unit << "\", \"sent\": " << f.sent
-             << ", \"received\": " << f.received << "}" << (i + 1 < r.flows.size() ? "," : "")
-             << "\n";
-    }
-    json << "      ]";
+    IpsecWriteReportJson(json, nodes, flows, "      ");
     r.json = json.str();
 
     Simulator::Destroy();

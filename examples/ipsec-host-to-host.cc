@@ -25,7 +25,6 @@
 #include "ns3/ipsec-module.h"
 #include "ns3/point-to-point-helper.h"
 
-#include <fstream>
 #include <iostream>
 
 #ifndef NS3_IPSEC_EXAMPLES_DIR
@@ -36,37 +35,6 @@
 using namespace ns3;
 
 NS_LOG_COMPONENT_DEFINE("IpsecHostToHost");
-
-namespace
-{
-
-void
-WriteJson(const std::string& path,
-          const std::vector<std::pair<std::string, Ptr<Node>>>& hosts,
-          const std::vector<std::pair<std::string, IpsecAddress>>& addresses,
-          const std::vector<IpsecFlowResult>& flows)
-{
-    std::ofstream out(path);
-    out << "{\n  \"nodes\": [\n";
-    for (size_t i = 0; i < hosts.size(); ++i)
-    {
-        out << "    {\"name\": \"" << hosts[i].first << "\", \"addresses\": [\""
-            << addresses[i].second << "\"], \"counters\": ";
-        IpsecHelper::PrintStatsJson(hosts[i].second, out);
-        out << "}" << (i + 1 < hosts.size() ? "," : "") << "\n";
-    }
-    out << "  ],\n  \"flows\": [\n";
-    for (size_t i = 0; i < flows.size(); ++i)
-    {
-        out << "    {\"name\": \"" << flows[i].name << "\", \"from\": \"A\", \"to\": \"B\", "
-            << "\"unit\": \"" << flows[i].unit << "\", \"sent\": " << flows[i].sent
-            << ", \"received\": " << flows[i].received << "}" << (i + 1 < flows.size() ? "," : "")
-            << "\n";
-    }
-    out << "  ]\n}\n";
-}
-
-} // namespace
 
 int
 main(int argc, char* argv[])
@@ -144,22 +112,21 @@ main(int argc, char* argv[])
     std::cout << "ipsec-host-to-host: "
               << (setkeyA == dir + config + "-A" + suffix ? config : "custom")
               << (ipv6 ? " over IPv6" : " over IPv4") << "\n";
+    std::vector<IpsecReportFlow> flowEntries;
     for (const auto& f : flows)
     {
-        std::cout << "flow " << f.name << " A -> B: " << f.received << " of " << f.sent << " "
-                  << f.unit << " delivered\n";
+        IpsecPrintFlowLine(std::cout, f, "A", "B");
+        flowEntries.push_back({"A", "B", f});
     }
-    std::vector<std::pair<std::string, Ptr<Node>>> hosts
-        = {{"A", topology.GetHostA()}, {"B", topology.GetHostB()}};
-    for (const auto& [name, node] : hosts)
+    std::vector<IpsecReportNode> hosts = {{"A", topology.GetHostA(), {topology.GetAddressA()}},
+                                          {"B", topology.GetHostB(), {topology.GetAddressB()}}};
+    for (const auto& n : hosts)
     {
-        std::cout << "\nhost " << name << " (netstat -s -p ipsec / ipsec6):\n";
-        IpsecHelper::PrintNetstat(node, std::cout);
+        IpsecPrintNetstatSection(std::cout, "host " + n.name, n.node);
     }
     if (!json.empty())
     {
-        WriteJson(
-            json, hosts, {{"A", topology.GetAddressA()}, {"B", topology.GetAddressB()}}, flows);
+        IpsecWriteReportJsonFile(json, hosts, flowEntries);
     }
     Simulator::Destroy();
     return 0;

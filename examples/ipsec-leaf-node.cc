@@ -33,7 +33,6 @@
 #include "ns3/ipsec-module.h"
 
 #include <algorithm>
-#include <fstream>
 #include <iostream>
 
 #ifndef NS3_IPSEC_EXAMPLES_DIR
@@ -44,48 +43,6 @@
 using namespace ns3;
 
 NS_LOG_COMPONENT_DEFINE("IpsecLeafNode");
-
-namespace
-{
-
-/// A node of the summary: its name, the node, its addresses.
-struct NodeEntry
-{
-    std::string name;
-    Ptr<Node> node;
-    std::vector<IpsecAddress> addresses;
-};
-
-void
-WriteJson(const std::string& path,
-          const std::vector<NodeEntry>& nodes,
-          const std::vector<IpsecFlowResult>& flows)
-{
-    std::ofstream out(path);
-    out << "{\n  \"nodes\": [\n";
-    for (size_t i = 0; i < nodes.size(); ++i)
-    {
-        out << "    {\"name\": \"" << nodes[i].name << "\", \"addresses\": [";
-        for (size_t a = 0; a < nodes[i].addresses.size(); ++a)
-        {
-            out << (a ? ", " : "") << "\"" << nodes[i].addresses[a] << "\"";
-        }
-        out << "], \"counters\": ";
-        IpsecHelper::PrintStatsJson(nodes[i].node, out);
-        out << "}" << (i + 1 < nodes.size() ? "," : "") << "\n";
-    }
-    out << "  ],\n  \"flows\": [\n";
-    for (size_t i = 0; i < flows.size(); ++i)
-    {
-        out << "    {\"name\": \"" << flows[i].name
-            << "\", \"from\": \"leaf\", \"to\": \"server\", \"unit\": \"" << flows[i].unit
-            << "\", \"sent\": " << flows[i].sent << ", \"received\": " << flows[i].received << "}"
-            << (i + 1 < flows.size() ? "," : "") << "\n";
-    }
-    out << "  ]\n}\n";
-}
-
-} // namespace
 
 int
 main(int argc, char* argv[])
@@ -175,12 +132,13 @@ main(int argc, char* argv[])
               << (ipv6 ? " over IPv6" : " over IPv4") << ", leaf link "
               << (wifi ? "Wi-Fi 802.11a ad-hoc" : "point-to-point " + leafRate + " " + leafDelay)
               << "\n";
+    std::vector<IpsecReportFlow> flowEntries;
     for (const auto& f : flows)
     {
-        std::cout << "flow " << f.name << " leaf -> server: " << f.received << " of " << f.sent
-                  << " " << f.unit << " delivered\n";
+        IpsecPrintFlowLine(std::cout, f, "leaf", "server");
+        flowEntries.push_back({"leaf", "server", f});
     }
-    std::vector<NodeEntry> nodes
+    std::vector<IpsecReportNode> nodes
         = {{"leaf", topology.GetLeaf(), {topology.GetLeafAddress()}},
            {"router",
             topology.GetRouter(),
@@ -188,14 +146,12 @@ main(int argc, char* argv[])
            {"server", topology.GetServer(), {topology.GetServerAddress()}}};
     for (const auto& n : nodes)
     {
-        std::cout << "\n"
-                  << (n.name == "router" ? std::string("router") : "host " + n.name)
-                  << " (netstat -s -p ipsec / ipsec6):\n";
-        IpsecHelper::PrintNetstat(n.node, std::cout);
+        IpsecPrintNetstatSection(
+            std::cout, n.name == "router" ? std::string("router") : "host " + n.name, n.node);
     }
     if (!json.empty())
     {
-        WriteJson(json, nodes, flows);
+        IpsecWriteReportJsonFile(json, nodes, flowEntries);
     }
     Simulator::Destroy();
     return 0;

@@ -34,7 +34,6 @@
 #include "ns3/point-to-point-helper.h"
 
 #include <algorithm>
-#include <fstream>
 #include <iostream>
 
 #ifndef NS3_IPSEC_EXAMPLES_DIR
@@ -48,52 +47,6 @@ NS_LOG_COMPONENT_DEFINE("IpsecVpn");
 
 namespace
 {
-
-/// A node of the summary: its name, the node, its addresses.
-struct NodeEntry
-{
-    std::string name;
-    Ptr<Node> node;
-    std::vector<IpsecAddress> addresses;
-};
-
-/// One flow's result with its endpoints.
-struct FlowEntry
-{
-    std::string from;
-    std::string to;
-    IpsecFlowResult result;
-};
-
-void
-WriteJson(const std::string& path,
-          const std::vector<NodeEntry>& nodes,
-          const std::vector<FlowEntry>& flows)
-{
-    std::ofstream out(path);
-    out << "{\n  \"nodes\": [\n";
-    for (size_t i = 0; i < nodes.size(); ++i)
-    {
-        out << "    {\"name\": \"" << nodes[i].name << "\", \"addresses\": [";
-        for (size_t a = 0; a < nodes[i].addresses.size(); ++a)
-        {
-            out << (a ? ", " : "") << "\"" << nodes[i].addresses[a] << "\"";
-        }
-        out << "], \"counters\": ";
-        IpsecHelper::PrintStatsJson(nodes[i].node, out);
-        out << "}" << (i + 1 < nodes.size() ? "," : "") << "\n";
-    }
-    out << "  ],\n  \"flows\": [\n";
-    for (size_t i = 0; i < flows.size(); ++i)
-    {
-        const IpsecFlowResult& f = flows[i].result;
-        out << "    {\"name\": \"" << f.name << "\", \"from\": \"" << flows[i].from
-            << "\", \"to\": \"" << flows[i].to << "\", \"unit\": \"" << f.unit
-            << "\", \"sent\": " << f.sent << ", \"received\": " << f.received << "}"
-            << (i + 1 < flows.size() ? "," : "") << "\n";
-    }
-    out << "  ]\n}\n";
-}
 
 std::string
 HostName(uint32_t side, uint32_t i)
@@ -204,18 +157,17 @@ main(int argc, char* argv[])
     std::cout << "ipsec-vpn: " << (faq ? "FAQ gateway scripts" : "custom scripts")
               << (ipv6 ? " over IPv6" : " over IPv4") << ", " << hosts
               << (hosts == 1 ? " host" : " hosts") << " per network\n";
-    std::vector<FlowEntry> flows;
+    std::vector<IpsecReportFlow> flows;
     for (uint32_t i = 0; i < hosts; ++i)
     {
         for (const auto& f : traffic[i].GetResults())
         {
             flows.push_back({HostName(1, i), HostName(2, i), f});
-            std::cout << "flow " << f.name << " " << HostName(1, i) << " -> " << HostName(2, i)
-                      << ": " << f.received << " of " << f.sent << " " << f.unit << " delivered\n";
+            IpsecPrintFlowLine(std::cout, f, HostName(1, i), HostName(2, i));
         }
     }
 
-    std::vector<NodeEntry> nodes;
+    std::vector<IpsecReportNode> nodes;
     for (uint32_t s = 1; s <= 2; ++s)
     {
         nodes.push_back({"gw" + std::to_string(s),
@@ -232,14 +184,12 @@ main(int argc, char* argv[])
     }
     for (const auto& n : nodes)
     {
-        std::cout << "\n"
-                  << (n.name.rfind("gw", 0) == 0 ? "gateway " : "host ") << n.name
-                  << " (netstat -s -p ipsec / ipsec6):\n";
-        IpsecHelper::PrintNetstat(n.node, std::cout);
+        IpsecPrintNetstatSection(
+            std::cout, (n.name.rfind("gw", 0) == 0 ? "gateway " : "host ") + n.name, n.node);
     }
     if (!json.empty())
     {
-        WriteJson(json, nodes, flows);
+        IpsecWriteReportJsonFile(json, nodes, flows);
     }
     Simulator::Destroy();
     return 0;

@@ -42,6 +42,7 @@
  * (NS3_IPSEC_BINARY_DIR/examples/...); inside an ns-3 source tree they skip.
  */
 
+#include "ipsec-test-util.h"
 #include "ns3/test.h"
 
 #include <algorithm>
@@ -76,6 +77,7 @@
 #endif
 
 using namespace ns3;
+using namespace ns3::ipsectest;
 
 namespace
 {
@@ -184,178 +186,8 @@ const std::vector<std::string> kZeroCounters = {"in_polvio",
                                                 "out_noroute"};
 
 // ===========================================================================
-// Running programs
-// ===========================================================================
-
-/// @p s quoted for a POSIX shell.
-std::string
-Quote(const std::string& s)
-{
-    std::string out = "'";
-    for (char c : s)
-    {
-        if (c == '\'')
-        {
-            out += "'\\''";
-        }
-        else
-        {
-            out += c;
-        }
-    }
-    return out + "'";
-}
-
-std::string
-ReadFile(const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-struct RunResult
-{
-    int status{-1};  ///< the exit status, -1 if the program did not exit normally
-    std::string out; ///< its standard output
-    std::string err; ///< its standard error
-    std::string command;
-};
-
-/// Runs @p argv (no shell interpretation of the arguments), capturing its
-/// standard output, and its standard error through @p errFile.
-RunResult
-RunProgram(const std::vector<std::string>& argv, const std::string& errFile)
-{
-    RunResult r;
-    for (const auto& a : argv)
-    {
-        r.command += (r.command.empty() ? "" : " ") + Quote(a);
-    }
-    std::string cmd = r.command + " </dev/null 2>" + Quote(errFile);
-    std::cout.flush();
-    std::cerr.flush();
-    FILE* p = popen(cmd.c_str(), "r");
-    if (p == nullptr)
-    {
-        return r;
-    }
-    char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
-    {
-        r.out.append(buf, n);
-    }
-    int st = pclose(p);
-    if (st != -1 && WIFEXITED(st))
-    {
-        r.status = WEXITSTATUS(st);
-    }
-    r.err = ReadFile(errFile);
-    return r;
-}
-
-bool
-HaveTshark()
-{
-    return std::system("command -v tshark >/dev/null 2>&1") == 0;
-}
-
-/// A fresh directory under the build directory, removed with its contents
-/// when this object goes away.
-class TempDir
-{
-  public:
-    explicit TempDir(const std::string& tag)
-    {
-        std::string base = std::string(NS3_IPSEC_BINARY_DIR) + "/test";
-        std::error_code ec;
-        std::filesystem::create_directories(base, ec);
-        std::string tmpl = base + "/ipsec-examples-" + tag + "-XXXXXX";
-        std::vector<char> buf(tmpl.begin(), tmpl.end());
-        buf.push_back('\0');
-        if (mkdtemp(buf.data()) != nullptr)
-        {
-            m_path = buf.data();
-        }
-    }
-
-    ~TempDir()
-    {
-        if (!m_path.empty())
-        {
-            std::error_code ec;
-            std::filesystem::remove_all(m_path, ec);
-        }
-    }
-
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    bool Ok() const
-    {
-        return !m_path.empty();
-    }
-
-    std::string File(const std::string& name) const
-    {
-        return m_path + "/" + name;
-    }
-
-    /// A new empty subdirectory.
-    std::string SubDir(const std::string& name) const
-    {
-        std::string path = File(name);
-        std::error_code ec;
-        std::filesystem::create_directories(path, ec);
-        return path;
-    }
-
-  private:
-    std::string m_path;
-};
-
-/// The regular files of @p dir, by name.
-std::set<std::string>
-FilesIn(const std::string& dir)
-{
-    std::set<std::string> names;
-    std::error_code ec;
-    for (const auto& e : std::filesystem::directory_iterator(dir, ec))
-    {
-        if (e.is_regular_file())
-        {
-            names.insert(e.path().filename().string());
-        }
-    }
-    return names;
-}
-
-/// The pcap an example writes for device @p dev of node @p node.
-std::string
-PcapFile(const std::string& dir, const std::string& prefix, int node, int dev)
-{
-    return dir + "/" + prefix + "-" + std::to_string(node) + "-" + std::to_string(dev) + ".pcap";
-}
-
-// ===========================================================================
 // Addresses
 // ===========================================================================
-
-/// @p text's address in canonical form (inet_ntop of inet_pton), or @p text.
-std::string
-CanonicalAddress(const std::string& text)
-{
-    unsigned char bin[16];
-    char out[INET6_ADDRSTRLEN];
-    int af = text.find(':') != std::string::npos ? AF_INET6 : AF_INET;
-    if (inet_pton(af, text.c_str(), bin) == 1 && inet_ntop(af, bin, out, sizeof(out)) != nullptr)
-    {
-        return out;
-    }
-    return text;
-}
 
 /// Whether @p addr lies in @p prefix ("a.b.c.d/len", "x::/len" or a bare
 /// address, which means the address itself).
@@ -392,199 +224,6 @@ InPrefix(const std::string& addr, const std::string& prefix)
 // A tiny reader of the setkey scripts, for the keys and the policies
 // ===========================================================================
 
-/// One `add SRC DST PROTO SPI [-E ALG KEY] [-A ALG KEY];` statement.
-struct ScriptSa
-{
-    std::string src;
-    std::string dst;
-    std::string proto; ///< "esp" or "ah"
-    uint32_t spi{0};
-    std::string encAlg;  ///< -E
-    std::string encKey;  ///< lower-case hex, no 0x
-    std::string authAlg; ///< -A
-    std::string authKey; ///< lower-case hex, no 0x
-    std::string mode;    ///< -m, "" if not given
-
-    bool operator<(const ScriptSa& o) const
-    {
-        return std::tie(src, dst, proto, spi, mode, encAlg, encKey, authAlg, authKey) < std::tie(
-                   o.src, o.dst, o.proto, o.spi, o.mode, o.encAlg, o.encKey, o.authAlg, o.authKey);
-    }
-
-    bool operator==(const ScriptSa& o) const
-    {
-        return !(*this < o) && !(o < *this);
-    }
-};
-
-struct ScriptToken
-{
-    std::string text;
-    bool quoted;
-};
-
-/// Words, "strings" and `;` of a setkey script; `#` starts a comment.
-std::vector<ScriptToken>
-TokenizeScript(const std::string& text)
-{
-    std::vector<ScriptToken> tokens;
-    size_t i = 0;
-    while (i < text.size())
-    {
-        char c = text[i];
-        if (isspace(static_cast<unsigned char>(c)))
-        {
-            ++i;
-        }
-        else if (c == '#')
-        {
-            while (i < text.size() && text[i] != '\n')
-            {
-                ++i;
-            }
-        }
-        else if (c == ';')
-        {
-            tokens.push_back({";", false});
-            ++i;
-        }
-        else if (c == '"')
-        {
-            size_t end = text.find('"', i + 1);
-            if (end == std::string::npos)
-            {
-                end = text.size();
-            }
-            tokens.push_back({text.substr(i + 1, end - i - 1), true});
-            i = end + 1;
-        }
-        else
-        {
-            size_t start = i;
-            while (i < text.size() && !isspace(static_cast<unsigned char>(text[i]))
-                   && text[i] != ';' && text[i] != '"' && text[i] != '#')
-            {
-                ++i;
-            }
-            tokens.push_back({text.substr(start, i - start), false});
-        }
-    }
-    return tokens;
-}
-
-/// The statements of a setkey script, as token lists without the `;`.
-std::vector<std::vector<ScriptToken>>
-ScriptStatements(const std::string& text)
-{
-    std::vector<std::vector<ScriptToken>> stmts;
-    std::vector<ScriptToken> stmt;
-    for (const auto& t : TokenizeScript(text))
-    {
-        if (t.text == ";" && !t.quoted)
-        {
-            if (!stmt.empty())
-            {
-                stmts.push_back(stmt);
-            }
-            stmt.clear();
-        }
-        else
-        {
-            stmt.push_back(t);
-        }
-    }
-    if (!stmt.empty())
-    {
-        stmts.push_back(stmt);
-    }
-    return stmts;
-}
-
-/// setkey's key syntax: a "string" is its bytes, 0x... is hex.
-bool
-KeyToHex(const ScriptToken& key, std::string& hex)
-{
-    static const char digits[] = "0123456789abcdef";
-    hex.clear();
-    if (key.quoted)
-    {
-        for (unsigned char c : key.text)
-        {
-            hex += digits[c >> 4];
-            hex += digits[c & 0xf];
-        }
-        return true;
-    }
-    if (key.text.size() < 3 || key.text[0] != '0' || (key.text[1] != 'x' && key.text[1] != 'X'))
-    {
-        return false;
-    }
-    for (size_t i = 2; i < key.text.size(); ++i)
-    {
-        char c = static_cast<char>(tolower(static_cast<unsigned char>(key.text[i])));
-        if (!isxdigit(static_cast<unsigned char>(c)))
-        {
-            return false;
-        }
-        hex += c;
-    }
-    return hex.size() % 2 == 0;
-}
-
-/// The SAs added by the script @p path; @p error says what went wrong.
-std::vector<ScriptSa>
-ReadScriptSas(const std::string& path, std::string& error)
-{
-    std::vector<ScriptSa> sas;
-    std::ifstream in(path);
-    if (!in)
-    {
-        error = "cannot read " + path;
-        return sas;
-    }
-    for (const auto& stmt : ScriptStatements(ReadFile(path)))
-    {
-        if (stmt[0].text != "add")
-        {
-            continue;
-        }
-        if (stmt.size() < 5)
-        {
-            error = "short add statement in " + path;
-            return sas;
-        }
-        ScriptSa sa;
-        sa.src = CanonicalAddress(stmt[1].text);
-        sa.dst = CanonicalAddress(stmt[2].text);
-        sa.proto = stmt[3].text;
-        sa.spi = static_cast<uint32_t>(std::strtoul(stmt[4].text.c_str(), nullptr, 0));
-        for (size_t i = 5; i < stmt.size(); i += 3)
-        {
-            if (stmt[i].text == "-m" && i + 1 < stmt.size())
-            {
-                sa.mode = stmt[i + 1].text;
-                i -= 1; // -m takes one argument, -E and -A two
-                continue;
-            }
-            if ((stmt[i].text != "-E" && stmt[i].text != "-A") || i + 2 >= stmt.size())
-            {
-                error = "unexpected '" + stmt[i].text + "' in an add statement of " + path;
-                return sas;
-            }
-            std::string& alg = stmt[i].text == "-E" ? sa.encAlg : sa.authAlg;
-            std::string& key = stmt[i].text == "-E" ? sa.encKey : sa.authKey;
-            alg = stmt[i + 1].text;
-            if (!KeyToHex(stmt[i + 2], key))
-            {
-                error = "bad key '" + stmt[i + 2].text + "' in " + path;
-                return sas;
-            }
-        }
-        sas.push_back(sa);
-    }
-    return sas;
-}
-
 /// The spdadd statements of the script @p path, one string each (tokens
 /// separated by one space).
 std::vector<std::string>
@@ -607,23 +246,6 @@ ReadScriptPolicies(const std::string& path)
     return policies;
 }
 
-/// The SA of @p proto from @p src to @p dst, or nullptr.
-const ScriptSa*
-FindSa(const std::vector<ScriptSa>& sas,
-       const std::string& proto,
-       const std::string& src,
-       const std::string& dst)
-{
-    for (const auto& sa : sas)
-    {
-        if (sa.proto == proto && sa.src == CanonicalAddress(src) && sa.dst == CanonicalAddress(dst))
-        {
-            return &sa;
-        }
-    }
-    return nullptr;
-}
-
 /// The SA of ESP from @p src to @p dst, or nullptr.
 const ScriptSa*
 FindEspSa(const std::vector<ScriptSa>& sas, const std::string& src, const std::string& dst)
@@ -634,39 +256,6 @@ FindEspSa(const std::vector<ScriptSa>& sas, const std::string& src, const std::s
 // ===========================================================================
 // tshark
 // ===========================================================================
-
-/// Wireshark 4.0's names (the esp_sa UAT) of setkey's algorithms; "" if unknown.
-std::string
-TsharkEncryption(const std::string& alg)
-{
-    if (alg == "blowfish-cbc")
-    {
-        return "BLOWFISH-CBC [RFC2451]";
-    }
-    if (alg == "rijndael-cbc" || alg == "aes-cbc")
-    {
-        return "AES-CBC [RFC3602]";
-    }
-    if (alg == "3des-cbc")
-    {
-        return "TripleDES-CBC [RFC2451]";
-    }
-    return "";
-}
-
-std::string
-TsharkAuthentication(const std::string& alg)
-{
-    if (alg.empty())
-    {
-        return "NULL";
-    }
-    if (alg == "hmac-sha1")
-    {
-        return "HMAC-SHA-1-96 [RFC2404]";
-    }
-    return "";
-}
 
 /// The fields printed per frame, in this order (all occurrences: a tunnel
 /// mode frame has two ip.src, the outer first).
@@ -696,24 +285,6 @@ const std::vector<std::string> kFields = {
     "tcp.len",
     "tcp.checksum.status",
 };
-
-std::vector<std::string>
-Split(const std::string& s, char sep)
-{
-    std::vector<std::string> parts;
-    size_t start = 0;
-    while (true)
-    {
-        size_t end = s.find(sep, start);
-        parts.push_back(
-            s.substr(start, end == std::string::npos ? std::string::npos : end - start));
-        if (end == std::string::npos)
-        {
-            return parts;
-        }
-        start = end + 1;
-    }
-}
 
 /// One frame as tshark dissected it.
 struct Frame
@@ -773,54 +344,6 @@ struct Frame
         return CanonicalAddress(Get(ipv6 ? "ipv6.dst" : "ip.dst", i));
     }
 };
-
-/// The tshark command line that dissects @p pcap, decrypting ESP with the
-/// ESP SAs of @p sas.
-std::vector<std::string>
-TsharkCommand(const std::string& pcap, bool ipv6, const std::vector<ScriptSa>& sas)
-{
-    std::vector<std::string> argv = {
-        "tshark",
-        "-n",
-        "-r",
-        pcap,
-        "-o",
-        "esp.enable_encryption_decode:TRUE",
-        "-o",
-        "esp.enable_authentication_check:TRUE",
-        "-o",
-        "ip.check_checksum:TRUE",
-        "-o",
-        "tcp.check_checksum:TRUE",
-        "-o",
-        "udp.check_checksum:TRUE",
-    };
-    for (const auto& sa : sas)
-    {
-        if (sa.proto != "esp")
-        {
-            continue;
-        }
-        char spi[16];
-        std::snprintf(spi, sizeof(spi), "0x%08x", sa.spi);
-        std::string auth = sa.authKey.empty() ? "" : "0x" + sa.authKey;
-        argv.push_back("-o");
-        argv.push_back(std::string("uat:esp_sa:\"") + (ipv6 ? "IPv6" : "IPv4") + "\",\"" + sa.src
-                       + "\",\"" + sa.dst + "\",\"" + spi + "\",\"" + TsharkEncryption(sa.encAlg)
-                       + "\",\"0x" + sa.encKey + "\",\"" + TsharkAuthentication(sa.authAlg)
-                       + "\",\"" + auth + "\"");
-    }
-    for (const char* opt : {"-T", "fields", "-E", "separator=/t", "-E", "occurrence=a"})
-    {
-        argv.push_back(opt);
-    }
-    for (const auto& f : kFields)
-    {
-        argv.push_back("-e");
-        argv.push_back(f);
-    }
-    return argv;
-}
 
 /// The two ends of the traffic on a link: the client side (LAN 1, the
 /// leaf) and the server side (LAN 2, the server), each a prefix or an
@@ -1086,305 +609,6 @@ Summarize(const std::vector<Frame>& frames, const LinkSpec& link, const std::vec
 // A minimal JSON reader
 // ===========================================================================
 
-struct Json
-{
-    enum Kind
-    {
-        NUL,
-        BOOLEAN,
-        NUMBER,
-        STRING,
-        ARRAY,
-        OBJECT
-    };
-
-    Kind kind{NUL};
-    std::string text; ///< a string's value, a number's or boolean's literal
-    std::vector<Json> items;
-    std::vector<std::pair<std::string, Json>> members;
-
-    /// The member @p key of an object, or nullptr.
-    const Json* Find(const std::string& key) const
-    {
-        for (const auto& [k, v] : members)
-        {
-            if (k == key)
-            {
-                return &v;
-            }
-        }
-        return nullptr;
-    }
-
-    /// A non-negative integer, or -1.
-    long long Integer() const
-    {
-        if (kind != NUMBER || text.empty()
-            || text.find_first_not_of("0123456789") != std::string::npos)
-        {
-            return -1;
-        }
-        return std::strtoll(text.c_str(), nullptr, 10);
-    }
-};
-
-class JsonReader
-{
-  public:
-    explicit JsonReader(const std::string& s)
-        : m_s(s)
-        , m_pos(0)
-    {
-    }
-
-    /// Reads the whole document into @p out; false on a syntax error.
-    bool Read(Json& out)
-    {
-        if (!Value(out, 0))
-        {
-            return false;
-        }
-        Space();
-        return m_pos == m_s.size();
-    }
-
-  private:
-    void Space()
-    {
-        while (m_pos < m_s.size() && isspace(static_cast<unsigned char>(m_s[m_pos])))
-        {
-            ++m_pos;
-        }
-    }
-
-    bool Literal(const char* word)
-    {
-        std::string w(word);
-        if (m_s.compare(m_pos, w.size(), w) != 0)
-        {
-            return false;
-        }
-        m_pos += w.size();
-        return true;
-    }
-
-    bool String(std::string& out)
-    {
-        if (m_pos >= m_s.size() || m_s[m_pos] != '"')
-        {
-            return false;
-        }
-        ++m_pos;
-        while (m_pos < m_s.size() && m_s[m_pos] != '"')
-        {
-            char c = m_s[m_pos++];
-            if (c != '\\')
-            {
-                out += c;
-                continue;
-            }
-            if (m_pos >= m_s.size())
-            {
-                return false;
-            }
-            char e = m_s[m_pos++];
-            switch (e)
-            {
-                case 'n':
-                    out += '\n';
-                    break;
-                case 't':
-                    out += '\t';
-                    break;
-                case 'r':
-                    out += '\r';
-                    break;
-                case 'b':
-                    out += '\b';
-                    break;
-                case 'f':
-                    out += '\f';
-                    break;
-                case 'u':
-                    if (m_pos + 4 > m_s.size())
-                    {
-                        return false;
-                    }
-                    out += static_cast<char>(
-                        std::strtol(m_s.substr(m_pos, 4).c_str(), nullptr, 16));
-                    m_pos += 4;
-                    break;
-                default:
-                    out += e;
-            }
-        }
-        if (m_pos >= m_s.size())
-        {
-            return false;
-        }
-        ++m_pos;
-        return true;
-    }
-
-    bool Value(Json& out, int depth)
-    {
-        Space();
-        if (m_pos >= m_s.size() || depth > 64)
-        {
-            return false;
-        }
-        char c = m_s[m_pos];
-        if (c == '{' || c == '[')
-        {
-            const bool object = c == '{';
-            const char close = object ? '}' : ']';
-            out.kind = object ? Json::OBJECT : Json::ARRAY;
-            ++m_pos;
-            Space();
-            if (m_pos < m_s.size() && m_s[m_pos] == close)
-            {
-                ++m_pos;
-                return true;
-            }
-            while (true)
-            {
-                std::string key;
-                if (object)
-                {
-                    Space();
-                    if (!String(key))
-                    {
-                        return false;
-                    }
-                    Space();
-                    if (m_pos >= m_s.size() || m_s[m_pos] != ':')
-                    {
-                        return false;
-                    }
-                    ++m_pos;
-                }
-                Json v;
-                if (!Value(v, depth + 1))
-                {
-                    return false;
-                }
-                if (object)
-                {
-                    out.members.emplace_back(key, v);
-                }
-                else
-                {
-                    out.items.push_back(v);
-                }
-                Space();
-                if (m_pos < m_s.size() && m_s[m_pos] == ',')
-                {
-                    ++m_pos;
-                    continue;
-                }
-                if (m_pos < m_s.size() && m_s[m_pos] == close)
-                {
-                    ++m_pos;
-                    return true;
-                }
-                return false;
-            }
-        }
-        if (c == '"')
-        {
-            out.kind = Json::STRING;
-            return String(out.text);
-        }
-        if (c == 't' || c == 'f')
-        {
-            out.kind = Json::BOOLEAN;
-            out.text = c == 't' ? "true" : "false";
-            return Literal(c == 't' ? "true" : "false");
-        }
-        if (c == 'n')
-        {
-            out.kind = Json::NUL;
-            return Literal("null");
-        }
-        size_t start = m_pos;
-        while (m_pos < m_s.size()
-               && std::string("+-0123456789.eE").find(m_s[m_pos]) != std::string::npos)
-        {
-            ++m_pos;
-        }
-        if (m_pos == start)
-        {
-            return false;
-        }
-        out.kind = Json::NUMBER;
-        out.text = m_s.substr(start, m_pos - start);
-        return true;
-    }
-
-    const std::string& m_s;
-    size_t m_pos;
-};
-
-/// One flow of a JSON summary or of the program's `flow ...` lines.
-struct FlowResult
-{
-    std::string name;
-    std::string from;
-    std::string to;
-    std::string unit;
-    long long sent{-1};
-    long long received{-1};
-
-    bool operator==(const FlowResult& o) const
-    {
-        return name == o.name && from == o.from && to == o.to && unit == o.unit && sent == o.sent
-            && received == o.received;
-    }
-};
-
-std::ostream&
-operator<<(std::ostream& os, const FlowResult& f)
-{
-    return os << f.name << " " << f.from << " -> " << f.to << ": " << f.received << " of " << f.sent
-              << " " << f.unit;
-}
-
-/// The "flows" of a JSON summary (or of one run of it).
-std::vector<FlowResult>
-JsonFlows(const Json& doc)
-{
-    std::vector<FlowResult> flows;
-    const Json* arr = doc.Find("flows");
-    if (arr == nullptr)
-    {
-        return flows;
-    }
-    for (const auto& f : arr->items)
-    {
-        FlowResult r;
-        for (auto [key, field] : {std::make_pair("name", &r.name),
-                                  std::make_pair("from", &r.from),
-                                  std::make_pair("to", &r.to),
-                                  std::make_pair("unit", &r.unit)})
-        {
-            if (const Json* v = f.Find(key))
-            {
-                *field = v->text;
-            }
-        }
-        if (const Json* v = f.Find("sent"))
-        {
-            r.sent = v->Integer();
-        }
-        if (const Json* v = f.Find("received"))
-        {
-            r.received = v->Integer();
-        }
-        flows.push_back(r);
-    }
-    return flows;
-}
-
 /// The `flow NAME FROM -> TO: X of Y UNIT delivered` lines of the program's
 /// standard output (README, "The examples").
 std::vector<FlowResult>
@@ -1412,26 +636,6 @@ StdoutFlows(const std::string& out)
     return flows;
 }
 
-/// The node @p name of a JSON summary, or nullptr.
-const Json*
-JsonNode(const Json& doc, const std::string& name)
-{
-    const Json* nodes = doc.Find("nodes");
-    if (nodes == nullptr)
-    {
-        return nullptr;
-    }
-    for (const auto& n : nodes->items)
-    {
-        const Json* nm = n.Find("name");
-        if (nm != nullptr && nm->text == name)
-        {
-            return &n;
-        }
-    }
-    return nullptr;
-}
-
 /// The addresses of node @p name, canonical.
 std::vector<std::string>
 JsonAddresses(const Json& doc, const std::string& name)
@@ -1449,79 +653,9 @@ JsonAddresses(const Json& doc, const std::string& name)
     return out;
 }
 
-/// The counter group @p group ("ipsec", "ipsec6") of node @p name, or nullptr.
-const Json*
-JsonCounters(const Json& doc, const std::string& name, const std::string& group)
-{
-    const Json* node = JsonNode(doc, name);
-    const Json* counters = node != nullptr ? node->Find("counters") : nullptr;
-    return counters != nullptr ? counters->Find(group) : nullptr;
-}
-
 // ===========================================================================
 // pcap files
 // ===========================================================================
-
-struct PcapRecord
-{
-    uint32_t sec{0};
-    uint32_t usec{0};
-    uint32_t origLen{0};
-    std::string data;
-};
-
-/// Reads a classic pcap file; false if it is not one.
-bool
-ReadPcap(const std::string& path, uint32_t& linkType, std::vector<PcapRecord>& records)
-{
-    std::string bytes = ReadFile(path);
-    if (bytes.size() < 24)
-    {
-        return false;
-    }
-    auto u32 = [&bytes](size_t at, bool swap)
-    {
-        uint32_t v = 0;
-        for (int i = 0; i < 4; ++i)
-        {
-            uint32_t byte = static_cast<unsigned char>(bytes[at + (swap ? 3 - i : i)]);
-            v |= byte << (8 * i);
-        }
-        return v;
-    };
-    bool swap;
-    if (u32(0, false) == 0xa1b2c3d4)
-    {
-        swap = false;
-    }
-    else if (u32(0, true) == 0xa1b2c3d4)
-    {
-        swap = true;
-    }
-    else
-    {
-        return false;
-    }
-    linkType = u32(20, swap);
-    size_t at = 24;
-    while (at + 16 <= bytes.size())
-    {
-        PcapRecord r;
-        r.sec = u32(at, swap);
-        r.usec = u32(at + 4, swap);
-        uint32_t incl = u32(at + 8, swap);
-        r.origLen = u32(at + 12, swap);
-        at += 16;
-        if (at + incl > bytes.size())
-        {
-            return false;
-        }
-        r.data = bytes.substr(at, incl);
-        at += incl;
-        records.push_back(r);
-    }
-    return at == bytes.size();
-}
 
 /// The IPv4 packet of a PPP (0x0021) or Ethernet (0x0800) frame, or "".
 std::string
@@ -1623,26 +757,15 @@ EspPackets(uint32_t linkType, const std::vector<PcapRecord>& records)
 // Shared base: running the examples and tshark, with test assertions
 // ===========================================================================
 
-class IpsecExamplesTestCase : public TestCase
+class IpsecExamplesTestCase : public ExampleTestCase
 {
   public:
     explicit IpsecExamplesTestCase(const std::string& name)
-        : TestCase(name)
+        : ExampleTestCase(name)
     {
     }
 
   protected:
-    /// Runs an example; true if it exited with status 0.
-    bool RunExample(const std::vector<std::string>& argv, const TempDir& tmp, RunResult& r)
-    {
-        r = RunProgram(argv, tmp.File("example.stderr"));
-        NS_TEST_EXPECT_MSG_EQ(r.status,
-                              0,
-                              "the example failed: " << r.command << "\nstderr:\n"
-                                                     << r.err);
-        return r.status == 0;
-    }
-
     /// Reads and parses the JSON summary @p path.
     bool ReadJson(const std::string& path, Json& doc)
     {
@@ -1833,26 +956,8 @@ class IpsecExamplesTestCase : public TestCase
                  std::vector<Frame>& frames)
     {
         frames.clear();
-        RunResult r = RunProgram(TsharkCommand(pcap, ipv6, sas), tmp.File("tshark.stderr"));
-        NS_TEST_EXPECT_MSG_EQ(r.status, 0, "tshark failed: " << r.command << "\n" << r.err);
-        if (r.status != 0)
+        auto row = [&frames](const std::vector<std::string>& values)
         {
-            return false;
-        }
-        std::istringstream lines(r.out);
-        std::string line;
-        while (std::getline(lines, line))
-        {
-            if (line.empty())
-            {
-                continue;
-            }
-            std::vector<std::string> values = Split(line, '\t');
-            NS_TEST_EXPECT_MSG_EQ(values.size(), kFields.size(), "tshark line: " << line);
-            if (values.size() != kFields.size())
-            {
-                return false;
-            }
             Frame f;
             for (size_t i = 0; i < kFields.size(); ++i)
             {
@@ -1863,6 +968,10 @@ class IpsecExamplesTestCase : public TestCase
             }
             f.layers = Split(f.Get("frame.protocols"), ':');
             frames.push_back(f);
+        };
+        if (!RunTshark(pcap, ipv6, sas, kFields, "a", tmp, row))
+        {
+            return false;
         }
         NS_TEST_EXPECT_MSG_GT(frames.size(), 0, "tshark printed no frames for " << pcap);
         return !frames.empty();
@@ -1962,7 +1071,7 @@ class IpsecExamplesVpnTestCase : public IpsecExamplesTestCase
         {
             return;
         }
-        TempDir tmp("vpn");
+        TempDir tmp("ipsec-examples-vpn");
         NS_TEST_ASSERT_MSG_EQ(tmp.Ok(), true, "cannot create a temporary directory");
         const VpnFamily& fam = m_fam;
         const std::string suffix = std::string(m_auth ? "-esp-auth" : "") + (fam.ipv6 ? "-v6" : "");
@@ -2203,7 +1312,7 @@ class IpsecExamplesVpnHostsTestCase : public IpsecExamplesTestCase
         {
             return;
         }
-        TempDir tmp("hosts");
+        TempDir tmp("ipsec-examples-hosts");
         NS_TEST_ASSERT_MSG_EQ(tmp.Ok(), true, "cannot create a temporary directory");
         const uint32_t hosts = 3;
         const std::string json = tmp.File("summary.json");
@@ -2332,7 +1441,7 @@ class IpsecExamplesLeafTestCase : public IpsecExamplesTestCase
         {
             return;
         }
-        TempDir tmp("leaf");
+        TempDir tmp("ipsec-examples-leaf");
         NS_TEST_ASSERT_MSG_EQ(tmp.Ok(), true, "cannot create a temporary directory");
         const LeafFamily& fam = m_fam;
         const std::string v6 = fam.ipv6 ? "-v6" : "";
@@ -2517,7 +1626,7 @@ class IpsecExamplesAhTunnelTestCase : public IpsecExamplesTestCase
         {
             return;
         }
-        TempDir tmp("ah");
+        TempDir tmp("ipsec-examples-ah");
         NS_TEST_ASSERT_MSG_EQ(tmp.Ok(), true, "cannot create a temporary directory");
         const std::string json = tmp.File("summary.json");
         const std::string dir = tmp.SubDir("pcap");
@@ -2688,7 +1797,7 @@ class IpsecExamplesVpnDeterminismTestCase : public IpsecExamplesTestCase
         {
             return;
         }
-        TempDir tmp("determinism");
+        TempDir tmp("ipsec-examples-determinism");
         NS_TEST_ASSERT_MSG_EQ(tmp.Ok(), true, "cannot create a temporary directory");
         std::map<std::string, std::string> dirs;
         for (const std::string run : {"1a", "1b", "2"})
@@ -2811,7 +1920,7 @@ class IpsecExamplesVpnBadScriptTestCase : public IpsecExamplesTestCase
         {
             return;
         }
-        TempDir tmp("badscript");
+        TempDir tmp("ipsec-examples-badscript");
         NS_TEST_ASSERT_MSG_EQ(tmp.Ok(), true, "cannot create a temporary directory");
 
         struct Broken

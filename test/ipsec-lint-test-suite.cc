@@ -4,6 +4,7 @@
  * Tests of the SPD linter (IpsecPolicyLint) and of the ipsec-setkey
  * command-line tool that runs setkey scripts, dumps and the linter.
  */
+#include "ipsec-test-util.h"
 #include "ns3/ipsec-policy-lint.h"
 #include "ns3/ipsec-sad.h"
 #include "ns3/ipsec-spd.h"
@@ -22,6 +23,7 @@
 #include <vector>
 
 using namespace ns3;
+using namespace ns3::ipsectest;
 
 namespace
 {
@@ -324,54 +326,10 @@ class LintApiTestCase : public TestCase
 
 #ifdef NS3_IPSEC_BINARY_DIR
 
-/// A program run: exit status, standard output, standard error.
-struct ProgramRun
-{
-    int status{-1};
-    std::string out;
-    std::string err;
-};
-
 bool
 Has(const std::string& text, const std::string& what)
 {
     return text.find(what) != std::string::npos;
-}
-
-std::string
-ReadFile(const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-/// Runs @p command with the shell, standard error to @p errFile.
-ProgramRun
-Execute(const std::string& command, const std::string& errFile)
-{
-    ProgramRun r;
-    std::string cmd = command + " 2>'" + errFile + "'";
-    std::fflush(nullptr);
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p)
-    {
-        return r;
-    }
-    char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
-    {
-        r.out.append(buf, n);
-    }
-    int st = pclose(p);
-    if (st != -1 && WIFEXITED(st))
-    {
-        r.status = WEXITSTATUS(st);
-    }
-    r.err = ReadFile(errFile);
-    return r;
 }
 
 /// The ipsec-setkey program on small scripts.
@@ -408,7 +366,7 @@ class LintToolTestCase : public TestCase
               << "spdadd 10.0.0.2 10.0.0.1 any -P in none;\n";
         }
 
-        ProgramRun r = Execute("'" + tool + "' -f '" + script + "' -D -DP --lint --pid 42", err);
+        RunResult r = RunShell("'" + tool + "' -f '" + script + "' -D -DP --lint --pid 42", err);
         NS_TEST_EXPECT_MSG_EQ(r.status, 0, "kernel errors do not change the status: " << r.err);
         std::istringstream lines(r.out);
         std::vector<std::string> v;
@@ -437,14 +395,14 @@ class LintToolTestCase : public TestCase
                               "lint");
 
         // -c reads standard input; -n changes nothing.
-        r = Execute("'" + tool + "' -n -c -D -DP < '" + script + "'", err);
+        r = RunShell("'" + tool + "' -n -c -D -DP < '" + script + "'", err);
         NS_TEST_EXPECT_MSG_EQ(r.status, 0, "-n -c");
         NS_TEST_EXPECT_MSG_EQ(r.out, "No SAD entries.\nNo SPD entries.\n", "nothing loaded");
-        r = Execute("'" + tool + "' -f - -DP < '" + script + "'", err);
+        r = RunShell("'" + tool + "' -f - -DP < '" + script + "'", err);
         NS_TEST_EXPECT_MSG_EQ(Has(r.out, "spid=16390 seq=0 pid=0"), true, "-f -: " << r.out);
 
         // A parse error: setkey's messages and status 1; what ran before stays.
-        r = Execute("'" + tool + "' -v -f '" + bad + "' -DP", err);
+        r = RunShell("'" + tool + "' -v -f '" + bad + "' -DP", err);
         NS_TEST_EXPECT_MSG_EQ(r.status, 1, "parse error");
         NS_TEST_EXPECT_MSG_EQ(Has(r.out, "parse failed, line 2.\n"), true, r.out);
         NS_TEST_EXPECT_MSG_EQ(
@@ -453,16 +411,16 @@ class LintToolTestCase : public TestCase
         NS_TEST_EXPECT_MSG_EQ(Has(r.err, "1 executed, run aborted"), true, "-v: " << r.err);
 
         // Usage and unreadable files.
-        r = Execute("'" + tool + "'", err);
+        r = RunShell("'" + tool + "'", err);
         NS_TEST_EXPECT_MSG_EQ(r.status, 1, "no mode: usage");
         NS_TEST_EXPECT_MSG_EQ(Has(r.err, "usage: ipsec-setkey"), true, r.err);
-        r = Execute("'" + tool + "' -X", err);
+        r = RunShell("'" + tool + "' -X", err);
         NS_TEST_EXPECT_MSG_EQ(r.status, 1, "unknown option");
-        r = Execute("'" + tool + "' -f '" + dir + "/missing.conf'", err);
+        r = RunShell("'" + tool + "' -f '" + dir + "/missing.conf'", err);
         NS_TEST_EXPECT_MSG_EQ(r.status, 1, "missing file");
         NS_TEST_EXPECT_MSG_EQ(Has(r.err, "No such file or directory"), true, r.err);
         // A dump alone is a valid run; -D -P is -DP, as in setkey.
-        r = Execute("'" + tool + "' -D -P", err);
+        r = RunShell("'" + tool + "' -D -P", err);
         NS_TEST_EXPECT_MSG_EQ(r.status, 0, "-D -P");
         NS_TEST_EXPECT_MSG_EQ(r.out, "No SPD entries.\n", "-D -P dumps the SPD");
 

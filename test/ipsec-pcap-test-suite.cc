@@ -28,6 +28,7 @@
  * message (CI installs it).
  */
 
+#include "ipsec-test-util.h"
 #include "ns3/attribute.h"
 #include "ns3/test.h"
 #include "ns3/type-id.h"
@@ -56,6 +57,7 @@
 #endif
 
 using namespace ns3;
+using namespace ns3::ipsectest;
 
 namespace
 {
@@ -139,384 +141,18 @@ DefaultTcpSegmentSize()
     return std::strtoull(info.initialValue->SerializeToString(info.checker).c_str(), nullptr, 10);
 }
 
-// ===========================================================================
-// Running programs
-// ===========================================================================
-
-/// @p s quoted for a POSIX shell.
-std::string
-Quote(const std::string& s)
-{
-    std::string out = "'";
-    for (char c : s)
-    {
-        if (c == '\'')
-        {
-            out += "'\\''";
-        }
-        else
-        {
-            out += c;
-        }
-    }
-    return out + "'";
-}
-
-std::string
-ReadFile(const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-struct RunResult
-{
-    int status{-1};  ///< the exit status, -1 if the program did not exit normally
-    std::string out; ///< its standard output
-    std::string err; ///< its standard error
-    std::string command;
-};
-
-/// Runs @p argv (no shell interpretation of the arguments), capturing its
-/// standard output, and its standard error through @p errFile.
-RunResult
-RunProgram(const std::vector<std::string>& argv, const std::string& errFile)
-{
-    RunResult r;
-    for (const auto& a : argv)
-    {
-        r.command += (r.command.empty() ? "" : " ") + Quote(a);
-    }
-    std::string cmd = r.command + " </dev/null 2>" + Quote(errFile);
-    std::cout.flush();
-    std::cerr.flush();
-    FILE* p = popen(cmd.c_str(), "r");
-    if (p == nullptr)
-    {
-        return r;
-    }
-    char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
-    {
-        r.out.append(buf, n);
-    }
-    int st = pclose(p);
-    if (st != -1 && WIFEXITED(st))
-    {
-        r.status = WEXITSTATUS(st);
-    }
-    r.err = ReadFile(errFile);
-    return r;
-}
-
-bool
-HaveTshark()
-{
-    return std::system("command -v tshark >/dev/null 2>&1") == 0;
-}
-
-/// A fresh directory under the build directory, removed with its contents
-/// when this object goes away.
-class TempDir
-{
-  public:
-    explicit TempDir(const std::string& tag)
-    {
-        std::string base = std::string(NS3_IPSEC_BINARY_DIR) + "/test";
-        std::error_code ec;
-        std::filesystem::create_directories(base, ec);
-        std::string tmpl = base + "/ipsec-pcap-" + tag + "-XXXXXX";
-        std::vector<char> buf(tmpl.begin(), tmpl.end());
-        buf.push_back('\0');
-        if (mkdtemp(buf.data()) != nullptr)
-        {
-            m_path = buf.data();
-        }
-    }
-
-    ~TempDir()
-    {
-        if (!m_path.empty())
-        {
-            std::error_code ec;
-            std::filesystem::remove_all(m_path, ec);
-        }
-    }
-
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-
-    bool Ok() const
-    {
-        return !m_path.empty();
-    }
-
-    std::string Path() const
-    {
-        return m_path;
-    }
-
-    std::string File(const std::string& name) const
-    {
-        return m_path + "/" + name;
-    }
-
-  private:
-    std::string m_path;
-};
-
-/// A new empty subdirectory @p name of @p dir.
-std::string
-SubDir(const TempDir& dir, const std::string& name)
-{
-    std::string path = dir.File(name);
-    std::error_code ec;
-    std::filesystem::create_directories(path, ec);
-    return path;
-}
-
 /// The pcap the example writes for device @p dev of node @p node (0 = A).
 std::string
 PcapFile(const std::string& dir, int node, int dev)
 {
-    return dir + "/ipsec-host-to-host-" + std::to_string(node) + "-" + std::to_string(dev)
-         + ".pcap";
-}
-
-/// @p text's address in canonical form (inet_ntop of inet_pton), or @p text.
-std::string
-CanonicalAddress(const std::string& text)
-{
-    unsigned char bin[16];
-    char out[INET6_ADDRSTRLEN];
-    int af = text.find(':') != std::string::npos ? AF_INET6 : AF_INET;
-    if (inet_pton(af, text.c_str(), bin) == 1 && inet_ntop(af, bin, out, sizeof(out)) != nullptr)
-    {
-        return out;
-    }
-    return text;
-}
-
-// ===========================================================================
-// A tiny reader of the setkey scripts' `add` lines, for the keys
-// ===========================================================================
-
-/// One `add SRC DST PROTO SPI [-E ALG KEY] [-A ALG KEY];` statement.
-struct ScriptSa
-{
-    std::string src;
-    std::string dst;
-    std::string proto; ///< "esp" or "ah"
-    uint32_t spi{0};
-    std::string encAlg;  ///< -E
-    std::string encKey;  ///< lower-case hex, no 0x
-    std::string authAlg; ///< -A
-    std::string authKey; ///< lower-case hex, no 0x
-};
-
-struct ScriptToken
-{
-    std::string text;
-    bool quoted;
-};
-
-/// Words, "strings" and `;` of a setkey script; `#` starts a comment.
-std::vector<ScriptToken>
-TokenizeScript(const std::string& text)
-{
-    std::vector<ScriptToken> tokens;
-    size_t i = 0;
-    while (i < text.size())
-    {
-        char c = text[i];
-        if (isspace(static_cast<unsigned char>(c)))
-        {
-            ++i;
-        }
-        else if (c == '#')
-        {
-            while (i < text.size() && text[i] != '\n')
-            {
-                ++i;
-            }
-        }
-        else if (c == ';')
-        {
-            tokens.push_back({";", false});
-            ++i;
-        }
-        else if (c == '"')
-        {
-            size_t end = text.find('"', i + 1);
-            if (end == std::string::npos)
-            {
-                end = text.size();
-            }
-            tokens.push_back({text.substr(i + 1, end - i - 1), true});
-            i = end + 1;
-        }
-        else
-        {
-            size_t start = i;
-            while (i < text.size() && !isspace(static_cast<unsigned char>(text[i]))
-                   && text[i] != ';' && text[i] != '"' && text[i] != '#')
-            {
-                ++i;
-            }
-            tokens.push_back({text.substr(start, i - start), false});
-        }
-    }
-    return tokens;
-}
-
-/// setkey's key syntax: a "string" is its bytes, 0x... is hex.
-bool
-KeyToHex(const ScriptToken& key, std::string& hex)
-{
-    static const char digits[] = "0123456789abcdef";
-    hex.clear();
-    if (key.quoted)
-    {
-        for (unsigned char c : key.text)
-        {
-            hex += digits[c >> 4];
-            hex += digits[c & 0xf];
-        }
-        return true;
-    }
-    if (key.text.size() < 3 || key.text[0] != '0' || (key.text[1] != 'x' && key.text[1] != 'X'))
-    {
-        return false;
-    }
-    for (size_t i = 2; i < key.text.size(); ++i)
-    {
-        char c = static_cast<char>(tolower(static_cast<unsigned char>(key.text[i])));
-        if (!isxdigit(static_cast<unsigned char>(c)))
-        {
-            return false;
-        }
-        hex += c;
-    }
-    return hex.size() % 2 == 0;
-}
-
-/// The SAs added by the script @p path; @p error says what went wrong.
-std::vector<ScriptSa>
-ReadScriptSas(const std::string& path, std::string& error)
-{
-    std::vector<ScriptSa> sas;
-    std::ifstream in(path);
-    if (!in)
-    {
-        error = "cannot read " + path;
-        return sas;
-    }
-    std::vector<ScriptToken> tokens = TokenizeScript(ReadFile(path));
-    std::vector<ScriptToken> stmt;
-    for (const auto& t : tokens)
-    {
-        if (!(t.text == ";" && !t.quoted))
-        {
-            stmt.push_back(t);
-            continue;
-        }
-        if (!stmt.empty() && stmt[0].text == "add")
-        {
-            if (stmt.size() < 5)
-            {
-                error = "short add statement in " + path;
-                return sas;
-            }
-            ScriptSa sa;
-            sa.src = CanonicalAddress(stmt[1].text);
-            sa.dst = CanonicalAddress(stmt[2].text);
-            sa.proto = stmt[3].text;
-            sa.spi = static_cast<uint32_t>(std::strtoul(stmt[4].text.c_str(), nullptr, 0));
-            for (size_t i = 5; i < stmt.size(); i += 3)
-            {
-                if ((stmt[i].text != "-E" && stmt[i].text != "-A") || i + 2 >= stmt.size())
-                {
-                    error = "unexpected '" + stmt[i].text + "' in an add statement of " + path;
-                    return sas;
-                }
-                std::string& alg = stmt[i].text == "-E" ? sa.encAlg : sa.authAlg;
-                std::string& key = stmt[i].text == "-E" ? sa.encKey : sa.authKey;
-                alg = stmt[i + 1].text;
-                if (!KeyToHex(stmt[i + 2], key))
-                {
-                    error = "bad key '" + stmt[i + 2].text + "' in " + path;
-                    return sas;
-                }
-            }
-            sas.push_back(sa);
-        }
-        stmt.clear();
-    }
-    return sas;
-}
-
-/// The SA of @p proto from @p src to @p dst, or nullptr.
-const ScriptSa*
-FindSa(const std::vector<ScriptSa>& sas,
-       const std::string& proto,
-       const std::string& src,
-       const std::string& dst)
-{
-    for (const auto& sa : sas)
-    {
-        if (sa.proto == proto && sa.src == CanonicalAddress(src) && sa.dst == CanonicalAddress(dst))
-        {
-            return &sa;
-        }
-    }
-    return nullptr;
+    return ipsectest::PcapFile(dir, "ipsec-host-to-host", node, dev);
 }
 
 // ===========================================================================
 // tshark
 // ===========================================================================
 
-/// Wireshark 4.0's names (the esp_sa UAT) of setkey's algorithms; "" if unknown.
-std::string
-TsharkEncryption(const std::string& alg)
-{
-    if (alg == "3des-cbc")
-    {
-        return "TripleDES-CBC [RFC2451]";
-    }
-    if (alg == "rijndael-cbc" || alg == "aes-cbc")
-    {
-        return "AES-CBC [RFC3602]";
-    }
-    if (alg == "null")
-    {
-        return "NULL";
-    }
-    return "";
-}
-
-std::string
-TsharkAuthentication(const std::string& alg)
-{
-    if (alg.empty())
-    {
-        return "NULL";
-    }
-    if (alg == "hmac-sha1")
-    {
-        return "HMAC-SHA-1-96 [RFC2404]";
-    }
-    if (alg == "hmac-md5")
-    {
-        return "HMAC-MD5-96 [RFC2403]";
-    }
-    return "";
-}
-
-/// The fields printed per frame, in this order.
+/// The fields printed per frame, in this order (the first occurrence of each).
 const std::vector<std::string> kFields = {
     "frame.number",
     "frame.protocols",
@@ -596,72 +232,6 @@ struct Frame
         return CanonicalAddress(Get("ip.dst").empty() ? Get("ipv6.dst") : Get("ip.dst"));
     }
 };
-
-std::vector<std::string>
-Split(const std::string& s, char sep)
-{
-    std::vector<std::string> parts;
-    size_t start = 0;
-    while (true)
-    {
-        size_t end = s.find(sep, start);
-        parts.push_back(
-            s.substr(start, end == std::string::npos ? std::string::npos : end - start));
-        if (end == std::string::npos)
-        {
-            return parts;
-        }
-        start = end + 1;
-    }
-}
-
-/// The tshark command line that dissects @p pcap, decrypting ESP with the
-/// ESP SAs of @p sas.
-std::vector<std::string>
-TsharkCommand(const std::string& pcap, bool ipv6, const std::vector<ScriptSa>& sas)
-{
-    std::vector<std::string> argv = {
-        "tshark",
-        "-n",
-        "-r",
-        pcap,
-        "-o",
-        "esp.enable_encryption_decode:TRUE",
-        "-o",
-        "esp.enable_authentication_check:TRUE",
-        "-o",
-        "ip.check_checksum:TRUE",
-        "-o",
-        "tcp.check_checksum:TRUE",
-        "-o",
-        "udp.check_checksum:TRUE",
-    };
-    for (const auto& sa : sas)
-    {
-        if (sa.proto != "esp")
-        {
-            continue;
-        }
-        char spi[16];
-        std::snprintf(spi, sizeof(spi), "0x%08x", sa.spi);
-        std::string auth = sa.authKey.empty() ? "" : "0x" + sa.authKey;
-        argv.push_back("-o");
-        argv.push_back(std::string("uat:esp_sa:\"") + (ipv6 ? "IPv6" : "IPv4") + "\",\"" + sa.src
-                       + "\",\"" + sa.dst + "\",\"" + spi + "\",\"" + TsharkEncryption(sa.encAlg)
-                       + "\",\"0x" + sa.encKey + "\",\"" + TsharkAuthentication(sa.authAlg)
-                       + "\",\"" + auth + "\"");
-    }
-    for (const char* opt : {"-T", "fields", "-E", "separator=/t", "-E", "occurrence=f"})
-    {
-        argv.push_back(opt);
-    }
-    for (const auto& f : kFields)
-    {
-        argv.push_back("-e");
-        argv.push_back(f);
-    }
-    return argv;
-}
 
 /// What tshark saw on one link, classified against the FAQ's traffic.
 struct LinkSummary
@@ -886,423 +456,6 @@ Summarize(const std::vector<Frame>& frames,
     return s;
 }
 
-// ===========================================================================
-// A minimal JSON reader
-// ===========================================================================
-
-struct Json
-{
-    enum Kind
-    {
-        NUL,
-        BOOLEAN,
-        NUMBER,
-        STRING,
-        ARRAY,
-        OBJECT
-    };
-
-    Kind kind{NUL};
-    std::string text; ///< a string's value, a number's or boolean's literal
-    std::vector<Json> items;
-    std::vector<std::pair<std::string, Json>> members;
-
-    /// The member @p key of an object, or nullptr.
-    const Json* Find(const std::string& key) const
-    {
-        for (const auto& [k, v] : members)
-        {
-            if (k == key)
-            {
-                return &v;
-            }
-        }
-        return nullptr;
-    }
-
-    /// A non-negative integer, or -1.
-    long long Integer() const
-    {
-        if (kind != NUMBER || text.empty()
-            || text.find_first_not_of("0123456789") != std::string::npos)
-        {
-            return -1;
-        }
-        return std::strtoll(text.c_str(), nullptr, 10);
-    }
-};
-
-class JsonReader
-{
-  public:
-    explicit JsonReader(const std::string& s)
-        : m_s(s)
-        , m_pos(0)
-    {
-    }
-
-    /// Reads the whole document into @p out; false on a syntax error.
-    bool Read(Json& out)
-    {
-        if (!Value(out, 0))
-        {
-            return false;
-        }
-        Space();
-        return m_pos == m_s.size();
-    }
-
-    size_t Position() const
-    {
-        return m_pos;
-    }
-
-  private:
-    void Space()
-    {
-        while (m_pos < m_s.size() && isspace(static_cast<unsigned char>(m_s[m_pos])))
-        {
-            ++m_pos;
-        }
-    }
-
-    bool Literal(const char* word)
-    {
-        std::string w(word);
-        if (m_s.compare(m_pos, w.size(), w) != 0)
-        {
-            return false;
-        }
-        m_pos += w.size();
-        return true;
-    }
-
-    bool String(std::string& out)
-    {
-        if (m_pos >= m_s.size() || m_s[m_pos] != '"')
-        {
-            return false;
-        }
-        ++m_pos;
-        while (m_pos < m_s.size() && m_s[m_pos] != '"')
-        {
-            char c = m_s[m_pos++];
-            if (c != '\\')
-            {
-                out += c;
-                continue;
-            }
-            if (m_pos >= m_s.size())
-            {
-                return false;
-            }
-            char e = m_s[m_pos++];
-            switch (e)
-            {
-                case 'n':
-                    out += '\n';
-                    break;
-                case 't':
-                    out += '\t';
-                    break;
-                case 'r':
-                    out += '\r';
-                    break;
-                case 'b':
-                    out += '\b';
-                    break;
-                case 'f':
-                    out += '\f';
-                    break;
-                case 'u':
-                    if (m_pos + 4 > m_s.size())
-                    {
-                        return false;
-                    }
-                    out += static_cast<char>(
-                        std::strtol(m_s.substr(m_pos, 4).c_str(), nullptr, 16));
-                    m_pos += 4;
-                    break;
-                default:
-                    out += e;
-            }
-        }
-        if (m_pos >= m_s.size())
-        {
-            return false;
-        }
-        ++m_pos;
-        return true;
-    }
-
-    bool Value(Json& out, int depth)
-    {
-        Space();
-        if (m_pos >= m_s.size() || depth > 64)
-        {
-            return false;
-        }
-        char c = m_s[m_pos];
-        if (c == '{')
-        {
-            out.kind = Json::OBJECT;
-            ++m_pos;
-            Space();
-            if (m_pos < m_s.size() && m_s[m_pos] == '}')
-            {
-                ++m_pos;
-                return true;
-            }
-            while (true)
-            {
-                Space();
-                std::string key;
-                if (!String(key))
-                {
-                    return false;
-                }
-                Space();
-                if (m_pos >= m_s.size() || m_s[m_pos] != ':')
-                {
-                    return false;
-                }
-                ++m_pos;
-                Json v;
-                if (!Value(v, depth + 1))
-                {
-                    return false;
-                }
-                out.members.emplace_back(key, v);
-                Space();
-                if (m_pos < m_s.size() && m_s[m_pos] == ',')
-                {
-                    ++m_pos;
-                    continue;
-                }
-                if (m_pos < m_s.size() && m_s[m_pos] == '}')
-                {
-                    ++m_pos;
-                    return true;
-                }
-                return false;
-            }
-        }
-        if (c == '[')
-        {
-            out.kind = Json::ARRAY;
-            ++m_pos;
-            Space();
-            if (m_pos < m_s.size() && m_s[m_pos] == ']')
-            {
-                ++m_pos;
-                return true;
-            }
-            while (true)
-            {
-                Json v;
-                if (!Value(v, depth + 1))
-                {
-                    return false;
-                }
-                out.items.push_back(v);
-                Space();
-                if (m_pos < m_s.size() && m_s[m_pos] == ',')
-                {
-                    ++m_pos;
-                    continue;
-                }
-                if (m_pos < m_s.size() && m_s[m_pos] == ']')
-                {
-                    ++m_pos;
-                    return true;
-                }
-                return false;
-            }
-        }
-        if (c == '"')
-        {
-            out.kind = Json::STRING;
-            return String(out.text);
-        }
-        if (c == 't' || c == 'f')
-        {
-            out.kind = Json::BOOLEAN;
-            out.text = c == 't' ? "true" : "false";
-            return Literal(c == 't' ? "true" : "false");
-        }
-        if (c == 'n')
-        {
-            out.kind = Json::NUL;
-            return Literal("null");
-        }
-        size_t start = m_pos;
-        while (m_pos < m_s.size()
-               && std::string("+-0123456789.eE").find(m_s[m_pos]) != std::string::npos)
-        {
-            ++m_pos;
-        }
-        if (m_pos == start)
-        {
-            return false;
-        }
-        out.kind = Json::NUMBER;
-        out.text = m_s.substr(start, m_pos - start);
-        return true;
-    }
-
-    const std::string& m_s;
-    size_t m_pos;
-};
-
-/// One flow of the JSON summary.
-struct FlowResult
-{
-    std::string name;
-    std::string unit;
-    long long sent{-1};
-    long long received{-1};
-
-    bool operator==(const FlowResult& o) const
-    {
-        return name == o.name && unit == o.unit && sent == o.sent && received == o.received;
-    }
-};
-
-/// The "flows" of a JSON summary (empty if it has none).
-std::vector<FlowResult>
-JsonFlows(const Json& doc)
-{
-    std::vector<FlowResult> flows;
-    const Json* arr = doc.Find("flows");
-    if (arr == nullptr)
-    {
-        return flows;
-    }
-    for (const auto& f : arr->items)
-    {
-        FlowResult r;
-        if (const Json* v = f.Find("name"))
-        {
-            r.name = v->text;
-        }
-        if (const Json* v = f.Find("unit"))
-        {
-            r.unit = v->text;
-        }
-        if (const Json* v = f.Find("sent"))
-        {
-            r.sent = v->Integer();
-        }
-        if (const Json* v = f.Find("received"))
-        {
-            r.received = v->Integer();
-        }
-        flows.push_back(r);
-    }
-    return flows;
-}
-
-/// The "counters" object of node @p name in a JSON summary, or nullptr.
-const Json*
-JsonCounters(const Json& doc, const std::string& name)
-{
-    const Json* nodes = doc.Find("nodes");
-    if (nodes == nullptr)
-    {
-        return nullptr;
-    }
-    for (const auto& n : nodes->items)
-    {
-        const Json* nm = n.Find("name");
-        if (nm != nullptr && nm->text == name)
-        {
-            return n.Find("counters");
-        }
-    }
-    return nullptr;
-}
-
-// ===========================================================================
-// pcap files
-// ===========================================================================
-
-struct PcapRecord
-{
-    uint32_t sec{0};
-    uint32_t usec{0};
-    uint32_t origLen{0};
-    std::string data;
-};
-
-/// Reads a classic pcap file; false if it is not one.
-bool
-ReadPcap(const std::string& path, uint32_t& linkType, std::vector<PcapRecord>& records)
-{
-    std::string bytes = ReadFile(path);
-    if (bytes.size() < 24)
-    {
-        return false;
-    }
-    auto u32 = [&bytes](size_t at, bool swap)
-    {
-        uint32_t v = 0;
-        for (int i = 0; i < 4; ++i)
-        {
-            uint32_t byte = static_cast<unsigned char>(bytes[at + (swap ? 3 - i : i)]);
-            v |= byte << (8 * i);
-        }
-        return v;
-    };
-    bool swap;
-    if (u32(0, false) == 0xa1b2c3d4)
-    {
-        swap = false;
-    }
-    else if (u32(0, true) == 0xa1b2c3d4)
-    {
-        swap = true;
-    }
-    else
-    {
-        return false;
-    }
-    linkType = u32(20, swap);
-    size_t at = 24;
-    while (at + 16 <= bytes.size())
-    {
-        PcapRecord r;
-        r.sec = u32(at, swap);
-        r.usec = u32(at + 4, swap);
-        uint32_t incl = u32(at + 8, swap);
-        r.origLen = u32(at + 12, swap);
-        at += 16;
-        if (at + incl > bytes.size())
-        {
-            return false;
-        }
-        r.data = bytes.substr(at, incl);
-        at += incl;
-        records.push_back(r);
-    }
-    return at == bytes.size();
-}
-
-/// The regular files of @p dir, by name.
-std::set<std::string>
-FilesIn(const std::string& dir)
-{
-    std::set<std::string> names;
-    std::error_code ec;
-    for (const auto& e : std::filesystem::directory_iterator(dir, ec))
-    {
-        if (e.is_regular_file())
-        {
-            names.insert(e.path().filename().string());
-        }
-    }
-    return names;
-}
-
 std::string
 Describe(const ShippedConfig& cfg, const Family& fam)
 {
@@ -1324,26 +477,15 @@ ExampleCommand(const ShippedConfig& cfg, const Family& fam, const std::vector<st
 // Shared base: running the example and tshark, with test assertions
 // ===========================================================================
 
-class IpsecPcapTestCase : public TestCase
+class IpsecPcapTestCase : public ExampleTestCase
 {
   public:
     explicit IpsecPcapTestCase(const std::string& name)
-        : TestCase(name)
+        : ExampleTestCase(name)
     {
     }
 
   protected:
-    /// Runs the example; true if it exited with status 0.
-    bool RunExample(const std::vector<std::string>& argv, const TempDir& tmp, RunResult& r)
-    {
-        r = RunProgram(argv, tmp.File("example.stderr"));
-        NS_TEST_EXPECT_MSG_EQ(r.status,
-                              0,
-                              "the example failed: " << r.command << "\nstderr:\n"
-                                                     << r.err);
-        return r.status == 0;
-    }
-
     /// The SAs of the shipped host-A script of @p cfg, checked against the
     /// configuration's description (two SAs, one per direction, per protocol).
     bool ReadSas(const ShippedConfig& cfg, const Family& fam, std::vector<ScriptSa>& sas)
@@ -1393,26 +535,8 @@ class IpsecPcapTestCase : public TestCase
                  std::vector<Frame>& frames)
     {
         frames.clear();
-        RunResult r = RunProgram(TsharkCommand(pcap, ipv6, sas), tmp.File("tshark.stderr"));
-        NS_TEST_EXPECT_MSG_EQ(r.status, 0, "tshark failed: " << r.command << "\n" << r.err);
-        if (r.status != 0)
+        auto row = [&frames](const std::vector<std::string>& values)
         {
-            return false;
-        }
-        std::istringstream lines(r.out);
-        std::string line;
-        while (std::getline(lines, line))
-        {
-            if (line.empty())
-            {
-                continue;
-            }
-            std::vector<std::string> values = Split(line, '\t');
-            NS_TEST_EXPECT_MSG_EQ(values.size(), kFields.size(), "tshark line: " << line);
-            if (values.size() != kFields.size())
-            {
-                return false;
-            }
             Frame f;
             for (size_t i = 0; i < kFields.size(); ++i)
             {
@@ -1420,6 +544,10 @@ class IpsecPcapTestCase : public TestCase
             }
             f.layers = Split(f.Get("frame.protocols"), ':');
             frames.push_back(f);
+        };
+        if (!RunTshark(pcap, ipv6, sas, kFields, "f", tmp, row))
+        {
+            return false;
         }
         NS_TEST_EXPECT_MSG_GT(frames.size(), 0, "tshark printed no frames for " << pcap);
         return !frames.empty();
@@ -1450,7 +578,7 @@ class IpsecPcapTsharkTestCase : public IpsecPcapTestCase
         NS_TEST_ASSERT_MSG_EQ(std::filesystem::exists(ExampleBinary()),
                               true,
                               ExampleBinary() << " is missing: build the examples");
-        TempDir tmp("tshark");
+        TempDir tmp("ipsec-pcap-tshark");
         NS_TEST_ASSERT_MSG_EQ(tmp.Ok(), true, "cannot create a temporary directory");
         const uint64_t tcpBytes = 100000;
 
@@ -1459,7 +587,7 @@ class IpsecPcapTsharkTestCase : public IpsecPcapTestCase
             for (const Family* fam : {&kIpv4, &kIpv6})
             {
                 const std::string what = Describe(cfg, *fam);
-                const std::string dir = SubDir(tmp, std::string(cfg.name) + "-" + fam->name);
+                const std::string dir = tmp.SubDir(std::string(cfg.name) + "-" + fam->name);
                 RunResult r;
                 std::vector<ScriptSa> sas;
                 if (!RunExample(ExampleCommand(
@@ -1555,7 +683,7 @@ class IpsecPcapTsharkTestCase : public IpsecPcapTestCase
         // is plaintext between A and B, which the checks above must see.
         const std::string empty = tmp.File("empty.conf");
         std::ofstream(empty) << "# no SAs, no policies\n";
-        const std::string dir = SubDir(tmp, "no-ipsec");
+        const std::string dir = tmp.SubDir("no-ipsec");
         RunResult r;
         std::vector<Frame> frames;
         if (RunExample({ExampleBinary(),
@@ -1594,7 +722,7 @@ class IpsecPcapDeterminismTestCase : public IpsecPcapTestCase
         NS_TEST_ASSERT_MSG_EQ(std::filesystem::exists(ExampleBinary()),
                               true,
                               ExampleBinary() << " is missing: build the examples");
-        TempDir tmp("determinism");
+        TempDir tmp("ipsec-pcap-determinism");
         NS_TEST_ASSERT_MSG_EQ(tmp.Ok(), true, "cannot create a temporary directory");
         const ShippedConfig& cfg = kConfigs[0]; // 3des, the example's default
         const Family& fam = kIpv4;
@@ -1602,7 +730,7 @@ class IpsecPcapDeterminismTestCase : public IpsecPcapTestCase
         std::map<std::string, std::string> dirs;
         for (const std::string run : {"1a", "1b", "2"})
         {
-            std::string dir = SubDir(tmp, "run" + run);
+            std::string dir = tmp.SubDir("run" + run);
             dirs[run] = dir;
             RunResult r;
             bool ok = RunExample(ExampleCommand(cfg,
@@ -1745,7 +873,7 @@ class IpsecPcapCountersTestCase : public IpsecPcapTestCase
         NS_TEST_ASSERT_MSG_EQ(std::filesystem::exists(ExampleBinary()),
                               true,
                               ExampleBinary() << " is missing: build the examples");
-        TempDir tmp("counters");
+        TempDir tmp("ipsec-pcap-counters");
         NS_TEST_ASSERT_MSG_EQ(tmp.Ok(), true, "cannot create a temporary directory");
         const uint64_t segment = DefaultTcpSegmentSize();
         NS_TEST_ASSERT_MSG_GT(segment, 0, "cannot read ns3::TcpSocket::SegmentSize");
@@ -1783,7 +911,7 @@ class IpsecPcapCountersTestCase : public IpsecPcapTestCase
                 const bool full
                     = std::string(cfg.name) == "3des" || std::string(cfg.name) == "ah-esp";
                 const uint64_t tcpBytes = full ? kTcpDefault : 200000;
-                const std::string dir = SubDir(tmp, std::string(cfg.name) + "-" + fam->name);
+                const std::string dir = tmp.SubDir(std::string(cfg.name) + "-" + fam->name);
                 const std::string json = dir + "/summary.json";
                 std::vector<std::string> extra = {"--json=" + json};
                 if (!full)
@@ -1987,7 +1115,7 @@ class IpsecPcapBadScriptTestCase : public IpsecPcapTestCase
         NS_TEST_ASSERT_MSG_EQ(std::filesystem::exists(ExampleBinary()),
                               true,
                               ExampleBinary() << " is missing: build the examples");
-        TempDir tmp("badscript");
+        TempDir tmp("ipsec-pcap-badscript");
         NS_TEST_ASSERT_MSG_EQ(tmp.Ok(), true, "cannot create a temporary directory");
         // The NetBSD IPsec FAQ, "host-to-host encryption", host A, verbatim:
         // the 10000 key on line 2 is 128 bits, but 3des-cbc takes 192.
@@ -1999,7 +1127,7 @@ class IpsecPcapBadScriptTestCase : public IpsecPcapTestCase
                    "0xdeadbeefdeadbeefdeadbeefdeadbeef;\n"
                 << "spdadd 10.1.1.1 20.1.1.1 any -P out ipsec esp/transport//use;\n";
         }
-        const std::string pcapDir = SubDir(tmp, "pcap");
+        const std::string pcapDir = tmp.SubDir("pcap");
         const std::string json = tmp.File("summary.json");
         RunResult r = RunProgram(
             {ExampleBinary(), "--setkeyA=" + script, "--pcapDir=" + pcapDir, "--json=" + json},

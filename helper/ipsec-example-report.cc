@@ -1,0 +1,71 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "ipsec-example-report.h"
+
+#include "ipsec-helper.h"
+
+#include <fstream>
+
+namespace ns3
+{
+
+void
+IpsecPrintFlowLine(std::ostream& os,
+                   const IpsecFlowResult& flow,
+                   const std::string& from,
+                   const std::string& to)
+{
+    os << "flow " << flow.name << " " << from << " -> " << to << ": " << flow.received << " of "
+       << flow.sent << " " << flow.unit << " delivered\n";
+}
+
+void
+IpsecPrintNetstatSection(std::ostream& os, const std::string& label, Ptr<Node> node)
+{
+    os << "\n" << label << " (netstat -s -p ipsec / ipsec6):\n";
+    IpsecHelper::PrintNetstat(node, os);
+}
+
+void
+IpsecWriteReportJson(std::ostream& os,
+                     const std::vector<IpsecReportNode>& nodes,
+                     const std::vector<IpsecReportFlow>& flows,
+                     const std::string& indent)
+{
+    os << "\"nodes\": [\n";
+    for (size_t i = 0; i < nodes.size(); ++i)
+    {
+        os << indent << "  {\"name\": \"" << nodes[i].name << "\", \"addresses\": [";
+        for (size_t a = 0; a < nodes[i].addresses.size(); ++a)
+        {
+            os << (a ? ", " : "") << "\"" << nodes[i].addresses[a] << "\"";
+        }
+        os << "], \"counters\": ";
+        IpsecHelper::PrintStatsJson(nodes[i].node, os);
+        os << "}" << (i + 1 < nodes.size() ? "," : "") << "\n";
+    }
+    os << indent << "],\n" << indent << "\"flows\": [\n";
+    for (size_t i = 0; i < flows.size(); ++i)
+    {
+        const IpsecFlowResult& f = flows[i].result;
+        os << indent << "  {\"name\": \"" << f.name << "\", \"from\": \"" << flows[i].from
+           << "\", \"to\": \"" << flows[i].to << "\", \"unit\": \"" << f.unit
+           << "\", \"sent\": " << f.sent << ", \"received\": " << f.received << "}"
+           << (i + 1 < flows.size() ? "," : "") << "\n";
+    }
+    os << indent << "]";
+}
+
+void
+IpsecWriteReportJsonFile(const std::string& path,
+                         const std::vector<IpsecReportNode>& nodes,
+                         const std::vector<IpsecReportFlow>& flows)
+{
+    std::ofstream out(path);
+    out << "{\n  ";
+    IpsecWriteReportJson(out, nodes, flows, "  ");
+    out << "\n}\n";
+}
+
+} // namespace ns3

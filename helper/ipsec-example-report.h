@@ -1,0 +1,74 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * The end-of-run report the example programs print and write: one line per
+ * flow, a netstat section per node, and the JSON summary.
+ */
+#ifndef IPSEC_EXAMPLE_REPORT_H
+#define IPSEC_EXAMPLE_REPORT_H
+
+#include "ns3/ipsec-address.h"
+#include "ns3/ipsec-traffic-helper.h"
+#include "ns3/node.h"
+#include "ns3/ptr.h"
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+
+/// A node of the summary: its name, the node, its addresses.
+struct IpsecReportNode
+{
+    std::string name;
+    Ptr<Node> node;
+    std::vector<IpsecAddress> addresses;
+};
+
+/// One flow's result with its endpoints' names.
+struct IpsecReportFlow
+{
+    std::string from;
+    std::string to;
+    IpsecFlowResult result;
+};
+
+/**
+ * Writes `flow NAME FROM -> TO: RECEIVED of SENT UNIT delivered` and a
+ * newline to @p os.
+ */
+void IpsecPrintFlowLine(std::ostream& os,
+                        const IpsecFlowResult& flow,
+                        const std::string& from,
+                        const std::string& to);
+
+/**
+ * Writes an empty line, `LABEL (netstat -s -p ipsec / ipsec6):` and
+ * @p node's netstat sections (IpsecHelper::PrintNetstat) to @p os.
+ */
+void IpsecPrintNetstatSection(std::ostream& os, const std::string& label, Ptr<Node> node);
+
+/**
+ * Writes the `"nodes": [...]` and `"flows": [...]` members of a JSON
+ * summary to @p os: the members' closing lines are indented by @p indent,
+ * their elements by @p indent plus two spaces.  Nothing precedes the first
+ * member and nothing follows the last one's `]`.
+ */
+void IpsecWriteReportJson(std::ostream& os,
+                          const std::vector<IpsecReportNode>& nodes,
+                          const std::vector<IpsecReportFlow>& flows,
+                          const std::string& indent);
+
+/**
+ * Writes a JSON summary (an object with the members of
+ * IpsecWriteReportJson) to the file @p path.
+ */
+void IpsecWriteReportJsonFile(const std::string& path,
+                              const std::vector<IpsecReportNode>& nodes,
+                              const std::vector<IpsecReportFlow>& flows);
+
+} // namespace ns3
+
+#endif /* IPSEC_EXAMPLE_REPORT_H */
