@@ -5,6 +5,7 @@
 
 #include "ns3/ipsec-stack.h"
 #include "ns3/log.h"
+#include "ns3/simulator.h"
 
 #include <cstring>
 #include <fstream>
@@ -49,8 +50,11 @@ IpsecHelper::GetStack(Ptr<Node> node)
     return ipsec;
 }
 
-SetkeyResult
-IpsecHelper::RunSetkeyFile(Ptr<Node> node, const std::string& path) const
+namespace
+{
+
+std::string
+ReadScript(const std::string& path)
 {
     std::ifstream in(path);
     if (!in)
@@ -59,7 +63,15 @@ IpsecHelper::RunSetkeyFile(Ptr<Node> node, const std::string& path) const
     }
     std::ostringstream text;
     text << in.rdbuf();
-    return RunSetkeyString(node, text.str(), path);
+    return text.str();
+}
+
+} // namespace
+
+SetkeyResult
+IpsecHelper::RunSetkeyFile(Ptr<Node> node, const std::string& path) const
+{
+    return RunSetkeyString(node, ReadScript(path), path);
 }
 
 SetkeyResult
@@ -95,6 +107,33 @@ IpsecHelper::RunSetkeyString(Ptr<Node> node, const std::string& text, const std:
         throw IpsecConfigError(what.str());
     }
     return r;
+}
+
+void
+IpsecHelper::SetBootConfig(Ptr<Node> node, const std::string& path) const
+{
+    ScheduleSetkeyFile(node, path, Seconds(0));
+}
+
+void
+IpsecHelper::ScheduleSetkeyFile(Ptr<Node> node, const std::string& path, Time at) const
+{
+    std::string text = ReadScript(path);
+    // setkey -n now: a script that does not parse never reaches the simulation.
+    IpsecHelper check(*this);
+    check.m_options.parseOnly = true;
+    check.RunSetkeyString(node, text, path);
+    IpsecHelper run(*this);
+    run.m_tolerateKernelErrors = true; // at run time setkey goes on, as it does
+    Simulator::ScheduleWithContext(node->GetId(),
+                                   at,
+                                   [run, node, text, path]()
+                                   {
+                                       SetkeyResult r = run.RunSetkeyString(node, text, path);
+                                       NS_LOG_INFO("node " << node->GetId() << " ran " << path
+                                                           << ": " << r.statementsExecuted
+                                                           << " statement(s)");
+                                   });
 }
 
 void

@@ -13,6 +13,7 @@
 #include "ns3/ipsec-policy.h"
 #include "ns3/ipsec-sa.h"
 #include "ns3/node.h"
+#include "ns3/nstime.h"
 #include "ns3/setkey.h"
 
 #include <ostream>
@@ -49,6 +50,20 @@ class IpsecHelper
     SetkeyResult RunSetkeyString(Ptr<Node> node,
                                  const std::string& text,
                                  const std::string& name = "") const;
+
+    /**
+     * Boot-time configuration, like rc.conf's ipsec=YES running
+     * `setkey -f /etc/ipsec.conf` before any network activity: the script
+     * is checked now (a parse error raises IpsecConfigError before the
+     * simulation starts) and run on @p node when the simulation starts.
+     */
+    void SetBootConfig(Ptr<Node> node, const std::string& path) const;
+    /**
+     * Runs the setkey script in @p path on @p node at simulated time @p at
+     * (an administrator typing `setkey -f`).  The script is checked now; its
+     * messages are logged when it runs.
+     */
+    void ScheduleSetkeyFile(Ptr<Node> node, const std::string& path, Time at) const;
 
     /// Adds an SA (SADB_ADD); raises IpsecConfigError if the SAD refuses it.
     void AddSa(Ptr<Node> node, const IpsecSaParams& params) const;

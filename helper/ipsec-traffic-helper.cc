@@ -174,41 +174,47 @@ IpsecTrafficHelper::Install(Ptr<Node> client,
             });
     }
 
-    // UDP echo on port 7.
-    UdpEchoServerHelper echoServer(7);
-    echoServer.Install(server).Start(Seconds(0));
-    Address serverSock = v6 ? Address(serverAddr.ToIpv6()) : Address(serverAddr.ToIpv4());
-    UdpEchoClientHelper echoClient(serverSock, 7);
-    echoClient.SetAttribute("MaxPackets", UintegerValue(m_udpEchoes));
-    echoClient.SetAttribute("Interval", TimeValue(Seconds(1)));
-    echoClient.SetAttribute("PacketSize", UintegerValue(512));
-    ApplicationContainer ec = echoClient.Install(client);
-    ec.Start(t + MilliSeconds(500));
-    ec.Get(0)->TraceConnectWithoutContext("Tx",
-                                          Callback<void, Ptr<const Packet>>(
-                                              [c](Ptr<const Packet>)
-                                              {
-                                                  c->udpSent++;
-                                              }));
-    ec.Get(0)->TraceConnectWithoutContext("Rx",
-                                          Callback<void, Ptr<const Packet>>(
-                                              [c](Ptr<const Packet>)
-                                              {
-                                                  c->udpReceived++;
-                                              }));
+    // UDP echo on port 7 (none when the count is 0: UdpEchoClient would send forever).
+    if (m_udpEchoes > 0)
+    {
+        UdpEchoServerHelper echoServer(7);
+        echoServer.Install(server).Start(Seconds(0));
+        Address serverSock = v6 ? Address(serverAddr.ToIpv6()) : Address(serverAddr.ToIpv4());
+        UdpEchoClientHelper echoClient(serverSock, 7);
+        echoClient.SetAttribute("MaxPackets", UintegerValue(m_udpEchoes));
+        echoClient.SetAttribute("Interval", TimeValue(Seconds(1)));
+        echoClient.SetAttribute("PacketSize", UintegerValue(512));
+        ApplicationContainer ec = echoClient.Install(client);
+        ec.Start(t + MilliSeconds(500));
+        ec.Get(0)->TraceConnectWithoutContext("Tx",
+                                              Callback<void, Ptr<const Packet>>(
+                                                  [c](Ptr<const Packet>)
+                                                  {
+                                                      c->udpSent++;
+                                                  }));
+        ec.Get(0)->TraceConnectWithoutContext("Rx",
+                                              Callback<void, Ptr<const Packet>>(
+                                                  [c](Ptr<const Packet>)
+                                                  {
+                                                      c->udpReceived++;
+                                                  }));
+    }
 
-    // TCP bulk transfer to port 5001.
-    Address sinkAddr = v6 ? Address(Inet6SocketAddress(Ipv6Address::GetAny(), 5001))
-                          : Address(InetSocketAddress(Ipv4Address::GetAny(), 5001));
-    PacketSinkHelper sinkHelper("ns3::TcpSocketFactory", sinkAddr);
-    ApplicationContainer sinkApp = sinkHelper.Install(server);
-    sinkApp.Start(Seconds(0));
-    c->sink = DynamicCast<PacketSink>(sinkApp.Get(0));
-    Address dstAddr = v6 ? Address(Inet6SocketAddress(serverAddr.ToIpv6(), 5001))
-                         : Address(InetSocketAddress(serverAddr.ToIpv4(), 5001));
-    BulkSendHelper bulk("ns3::TcpSocketFactory", dstAddr);
-    bulk.SetAttribute("MaxBytes", UintegerValue(m_tcpBytes));
-    bulk.Install(client).Start(t + Seconds(m_pings + m_udpEchoes));
+    // TCP bulk transfer to port 5001 (none for 0 bytes: BulkSend would not stop).
+    if (m_tcpBytes > 0)
+    {
+        Address sinkAddr = v6 ? Address(Inet6SocketAddress(Ipv6Address::GetAny(), 5001))
+                              : Address(InetSocketAddress(Ipv4Address::GetAny(), 5001));
+        PacketSinkHelper sinkHelper("ns3::TcpSocketFactory", sinkAddr);
+        ApplicationContainer sinkApp = sinkHelper.Install(server);
+        sinkApp.Start(Seconds(0));
+        c->sink = DynamicCast<PacketSink>(sinkApp.Get(0));
+        Address dstAddr = v6 ? Address(Inet6SocketAddress(serverAddr.ToIpv6(), 5001))
+                             : Address(InetSocketAddress(serverAddr.ToIpv4(), 5001));
+        BulkSendHelper bulk("ns3::TcpSocketFactory", dstAddr);
+        bulk.SetAttribute("MaxBytes", UintegerValue(m_tcpBytes));
+        bulk.Install(client).Start(t + Seconds(m_pings + m_udpEchoes));
+    }
     c->tcpTarget = m_tcpBytes;
     return t + Seconds(m_pings + m_udpEchoes + 20);
 }
