@@ -419,9 +419,9 @@ IpsecStack::CheckInbound(Ptr<const Packet> packet, const IpsecSelector& sel)
         }
     }
     Ptr<IpsecPolicy> policy = m_spd->Lookup(IpsecDirection::INBOUND, sel);
-    m_policyTrace(IpsecDirection::INBOUND,
-                  sel.src.ToString() + " " + sel.dst.ToString() + " " + std::to_string(sel.ulproto),
-                  policy);
+    NotifyPolicy(IpsecDirection::INBOUND,
+                 sel.src.ToString() + " " + sel.dst.ToString() + " " + std::to_string(sel.ulproto),
+                 policy);
     std::string why;
     if (!policy)
     {

@@ -162,7 +162,7 @@ IpsecStack::ProcessOutput(Ptr<Packet> packet, const OutputContext& ctx)
     IpsecFillUpperLayer(sel, ctx.header.protocol, packet, !ctx.forwarded, m_icmp6TypeCode);
 
     Ptr<IpsecPolicy> policy = m_spd->Lookup(IpsecDirection::OUTBOUND, sel);
-    m_policyTrace(IpsecDirection::OUTBOUND, PacketSelectorText(sel), policy);
+    NotifyPolicy(IpsecDirection::OUTBOUND, PacketSelectorText(sel), policy);
     r.policy = policy;
     if (!policy)
     {

@@ -325,6 +325,18 @@ IpsecStack::EffectiveLevel(const IpsecRequest& req, bool ipv6) const
 }
 
 void
+IpsecStack::NotifyPolicy(IpsecDirection dir, const std::string& selector, Ptr<IpsecPolicy> policy)
+{
+    NS_LOG_INFO("node " << (m_node ? m_node->GetId() : 0) << " " << IpsecDirectionName(dir) << " "
+                        << selector << ": "
+                        << (policy
+                                ? "spid " + std::to_string(policy->id) + " "
+                                      + policy->SelectorString() + " -P " + policy->PolicyString()
+                                : std::string("no policy, system default")));
+    m_policyTrace(dir, selector, policy);
+}
+
+void
 IpsecStack::NotifyDrop(Ptr<const Packet> packet,
                        bool ipv6,
                        const std::string& counter,

@@ -157,6 +157,10 @@ class IpsecStack : public Object
     /// The decapsulation history stored under @p id (empty if expired/unknown).
     std::vector<IpsecHistoryEntry> GetHistory(uint32_t id) const;
 
+    /// Fires the PolicyMatch trace and logs which policy (id and text) a
+    /// packet matched, or that the system default applied.
+    void NotifyPolicy(IpsecDirection dir, const std::string& selector, Ptr<IpsecPolicy> policy);
+
     /// Reports a drop: fires the Drop trace and logs it.
     void NotifyDrop(Ptr<const Packet> packet,
                     bool ipv6,

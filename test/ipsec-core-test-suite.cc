@@ -499,10 +499,21 @@ class PolicyDecisionTestCase : public TestCase
             return p;
         };
         uint32_t me = node->GetId();
+        // The PolicyMatch trace names the policy each packet matched.
+        std::vector<uint32_t> matched;
+        s->TraceConnectWithoutContext(
+            "PolicyMatch",
+            Callback<void, IpsecDirection, const std::string&, Ptr<IpsecPolicy>>(
+                [&matched](IpsecDirection, const std::string&, Ptr<IpsecPolicy> p)
+                {
+                    matched.push_back(p ? p->id : 0);
+                }));
         NS_TEST_EXPECT_MSG_EQ(s->CheckInbound(Create<Packet>(8), PacketSel("10.0.0.2", "10.0.0.1")),
                               false,
                               "plaintext rejected by esp require");
         NS_TEST_EXPECT_MSG_EQ(s->GetStats(false).in_polvio, 1u, "in_polvio counted");
+        NS_TEST_ASSERT_MSG_EQ(matched.size(), 1u, "one PolicyMatch per lookup");
+        NS_TEST_EXPECT_MSG_EQ(matched[0], 16388u, "the first inbound policy (spid 16388) matched");
         NS_TEST_EXPECT_MSG_EQ(s->CheckInbound(marked(IpsecHistoryTag::DECRYPTED, me),
                                               PacketSel("10.0.0.2", "10.0.0.1")),
                               true,
