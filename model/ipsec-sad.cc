@@ -8,6 +8,7 @@
 #include "ns3/simulator.h"
 
 #include <cerrno>
+#include <cmath>
 
 namespace ns3
 {
@@ -124,7 +125,108 @@ IpsecSad::Add(const IpsecSaParams& params, std::string* why)
     sa->params.reqid = head->reqid;
     head->sas[static_cast<int>(IpsecSaState::MATURE)].push_front(sa);
     m_inbound.emplace(InboundKey(params.dst, static_cast<uint8_t>(params.proto), params.spi), sa);
+    if (params.softAddTime != 0 || params.hardAddTime != 0)
+    {
+        ScheduleTick();
+    }
     return 0;
+}
+
+void
+IpsecSad::SetExpireCallback(Callback<void, Ptr<IpsecSa>> cb)
+{
+    m_expire = cb;
+}
+
+void
+IpsecSad::ScheduleTick()
+{
+    if (m_ticking)
+    {
+        return;
+    }
+    m_ticking = true;
+    // KAME's timer runs on whole seconds.
+    Time next = Seconds(std::floor(Simulator::Now().GetSeconds()) + 1);
+    Simulator::Schedule(next - Simulator::Now(), &IpsecSad::Tick, Ptr<IpsecSad>(this));
+}
+
+bool
+IpsecSad::NeedsTick() const
+{
+    for (const auto& h : m_heads)
+    {
+        for (auto st : {IpsecSaState::MATURE, IpsecSaState::DYING})
+        {
+            for (const auto& sa : h->sas[static_cast<int>(st)])
+            {
+                if (sa->params.softAddTime != 0 || sa->params.hardAddTime != 0)
+                {
+                    return true;
+                }
+            }
+        }
+    }
+    return false;
+}
+
+void
+IpsecSad::Tick()
+{
+    m_ticking = false;
+    Time now = Simulator::Now();
+    auto age = [now](const Ptr<IpsecSa>& sa)
+    {
+        return static_cast<uint64_t>(std::floor((now - sa->created).GetSeconds()));
+    };
+    for (auto& h : m_heads)
+    {
+        auto& mature = h->sas[static_cast<int>(IpsecSaState::MATURE)];
+        auto& dying = h->sas[static_cast<int>(IpsecSaState::DYING)];
+        // Dying SAs past their hard lifetime: dead, silently.
+        for (auto it = dying.begin(); it != dying.end();)
+        {
+            const Ptr<IpsecSa>& sa = *it;
+            if (sa->params.hardAddTime != 0 && age(sa) > sa->params.hardAddTime)
+            {
+                sa->state = IpsecSaState::DEAD;
+                Unindex(sa);
+                it = dying.erase(it);
+            }
+            else
+            {
+                ++it;
+            }
+        }
+        // Mature SAs past their soft lifetime.
+        for (auto it = mature.begin(); it != mature.end();)
+        {
+            Ptr<IpsecSa> sa = *it;
+            if (sa->params.softAddTime == 0 || age(sa) <= sa->params.softAddTime)
+            {
+                ++it;
+                continue;
+            }
+            it = mature.erase(it);
+            if (sa->lastUsed.IsZero())
+            {
+                // Never used: straight to dead, no SADB_EXPIRE.
+                sa->state = IpsecSaState::DEAD;
+                Unindex(sa);
+                continue;
+            }
+            sa->state = IpsecSaState::DYING;
+            dying.push_front(sa);
+            if (!m_expire.IsNull())
+            {
+                m_expire(sa);
+            }
+        }
+    }
+    if (NeedsTick())
+    {
+        ScheduleTick();
+    }
 }
 
 void

@@ -10,6 +10,7 @@
 #define IPSEC_SAD_H
 
 #include "ipsec-sa.h"
+#include "ns3/callback.h"
 #include "ns3/object.h"
 #include "ns3/ptr.h"
 
@@ -80,6 +81,18 @@ class IpsecSad : public Object
     /// Number of SAs in every state.
     uint32_t GetN() const;
 
+    /**
+     * KAME's key_timehandler, once a second while some SA has a lifetime:
+     * a mature SA whose age exceeds its soft add-time lifetime becomes dying
+     * (and the Expire callback is told, SADB_EXPIRE) -- or, never used, is
+     * removed silently; a dying SA whose age exceeds its hard lifetime is
+     * removed silently.  Ages are whole seconds compared strictly.
+     */
+    void Tick();
+
+    /// Called with an SA that just became dying (soft expiry: SADB_EXPIRE).
+    void SetExpireCallback(Callback<void, Ptr<IpsecSa>> cb);
+
     /// ICV truncation rule applied to SAs added from now on.
     void SetIcvTruncation(IpsecIcvTruncation t);
     IpsecIcvTruncation GetIcvTruncation() const;
@@ -96,6 +109,12 @@ class IpsecSad : public Object
     std::list<Ptr<IpsecSaHead>> m_heads;
     std::multimap<InboundKey, Ptr<IpsecSa>> m_inbound;
     IpsecIcvTruncation m_truncation;
+    /// Whether a Tick is scheduled (only while some SA has a lifetime, so
+    /// a simulation without Simulator::Stop still ends).
+    bool m_ticking{false};
+    Callback<void, Ptr<IpsecSa>> m_expire;
+    void ScheduleTick();
+    bool NeedsTick() const;
 };
 
 } // namespace ns3
