@@ -6,6 +6,7 @@
 #include "ns3/enum.h"
 #include "ns3/log.h"
 #include "ns3/simulator.h"
+#include "ns3/uinteger.h"
 
 #include <cerrno>
 #include <cmath>
@@ -19,16 +20,142 @@ NS_OBJECT_ENSURE_REGISTERED(IpsecSad);
 TypeId
 IpsecSad::GetTypeId()
 {
-    static TypeId tid = TypeId("ns3::IpsecSad")
-                            .SetParent<Object>()
-                            .SetGroupName("Ipsec")
-                            .AddConstructor<IpsecSad>();
+    static TypeId tid
+        = TypeId("ns3::IpsecSad")
+              .SetParent<Object>()
+              .SetGroupName("Ipsec")
+              .AddConstructor<IpsecSad>()
+              .AddAttribute("LarvalLifetime",
+                            "net.key.larval_lifetime: seconds a larval SA (from GETSPI) may "
+                            "wait for its keys before it is removed -- the time an IKE "
+                            "exchange has.",
+                            UintegerValue(30),
+                            MakeUintegerAccessor(&IpsecSad::m_larvalLifetime),
+                            MakeUintegerChecker<uint32_t>())
+              .AddAttribute("SpiMinValue",
+                            "net.key.spi_min_value: lowest SPI GETSPI chooses.",
+                            UintegerValue(0x100),
+                            MakeUintegerAccessor(&IpsecSad::m_spiMin),
+                            MakeUintegerChecker<uint32_t>())
+              .AddAttribute("SpiMaxValue",
+                            "net.key.spi_max_value: highest SPI GETSPI chooses.",
+                            UintegerValue(0x0fffffff),
+                            MakeUintegerAccessor(&IpsecSad::m_spiMax),
+                            MakeUintegerChecker<uint32_t>())
+              .AddAttribute("SpiTry",
+                            "net.key.spi_try: random SPIs GETSPI tries before giving up.",
+                            UintegerValue(1000),
+                            MakeUintegerAccessor(&IpsecSad::m_spiTry),
+                            MakeUintegerChecker<uint32_t>(1));
     return tid;
 }
 
 IpsecSad::IpsecSad()
     : m_truncation(IpsecIcvTruncation::KAME_96)
+    , m_larvalLifetime(30)
+    , m_spiMin(0x100)
+    , m_spiMax(0x0fffffff)
+    , m_spiTry(1000)
+    , m_spiRng(CreateObject<UniformRandomVariable>())
 {
+}
+
+int64_t
+IpsecSad::AssignStreams(int64_t stream)
+{
+    m_spiRng->SetStream(stream);
+    return 1;
+}
+
+bool
+IpsecSad::SpiInUse(const IpsecAddress& dst, IpsecProto proto, uint32_t spi) const
+{
+    for (const auto& h : m_heads)
+    {
+        if (h->proto != proto || h->dst != dst)
+        {
+            continue;
+        }
+        for (auto st : {IpsecSaState::LARVAL, IpsecSaState::MATURE, IpsecSaState::DYING})
+        {
+            for (const auto& sa : h->sas[static_cast<int>(st)])
+            {
+                if (sa->params.spi == spi)
+                {
+                    return true;
+                }
+            }
+        }
+    }
+    return false;
+}
+
+int
+IpsecSad::GetSpi(const IpsecAddress& src,
+                 const IpsecAddress& dst,
+                 IpsecProto proto,
+                 IpsecMode mode,
+                 uint32_t reqid,
+                 uint32_t minSpi,
+                 uint32_t maxSpi,
+                 uint32_t* spi)
+{
+    if (proto == IpsecProto::IPCOMP)
+    {
+        maxSpi = std::min<uint32_t>(maxSpi, 0xffff); // CPIs are 16 bits
+    }
+    if (minSpi > maxSpi)
+    {
+        return EINVAL;
+    }
+    uint32_t chosen = 0;
+    if (minSpi == maxSpi)
+    {
+        if (SpiInUse(dst, proto, minSpi))
+        {
+            return EEXIST;
+        }
+        chosen = minSpi;
+    }
+    else
+    {
+        for (uint32_t i = 0; i < m_spiTry && chosen == 0; ++i)
+        {
+            uint32_t candidate = m_spiRng->GetInteger(minSpi, maxSpi);
+            if (!SpiInUse(dst, proto, candidate))
+            {
+                chosen = candidate;
+            }
+        }
+        if (chosen == 0)
+        {
+            return EEXIST;
+        }
+    }
+    IpsecSaParams p;
+    p.src = src;
+    p.dst = dst;
+    p.proto = proto;
+    p.spi = chosen;
+    p.mode = mode;
+    p.reqid = reqid;
+    Ptr<IpsecSaHead> head = FindHead(src, dst, proto, mode, reqid);
+    if (!head)
+    {
+        head = Create<IpsecSaHead>();
+        head->src = src;
+        head->dst = dst;
+        head->proto = proto;
+        head->mode = mode;
+        head->reqid = reqid;
+        m_heads.push_front(head);
+    }
+    auto sa = Create<IpsecSa>(p, Simulator::Now());
+    sa->state = IpsecSaState::LARVAL;
+    head->sas[static_cast<int>(IpsecSaState::LARVAL)].push_front(sa);
+    *spi = chosen;
+    ScheduleTick();
+    return 0;
 }
 
 void
@@ -156,6 +283,10 @@ IpsecSad::NeedsTick() const
 {
     for (const auto& h : m_heads)
     {
+        if (!h->sas[static_cast<int>(IpsecSaState::LARVAL)].empty())
+        {
+            return true;
+        }
         for (auto st : {IpsecSaState::MATURE, IpsecSaState::DYING})
         {
             for (const auto& sa : h->sas[static_cast<int>(st)])
@@ -181,8 +312,20 @@ IpsecSad::Tick()
     };
     for (auto& h : m_heads)
     {
+        auto& larval = h->sas[static_cast<int>(IpsecSaState::LARVAL)];
         auto& mature = h->sas[static_cast<int>(IpsecSaState::MATURE)];
         auto& dying = h->sas[static_cast<int>(IpsecSaState::DYING)];
+        // Larval SAs nobody updated within net.key.larval_lifetime: silently gone.
+        larval.remove_if(
+            [&](const Ptr<IpsecSa>& sa)
+            {
+                if (age(sa) > m_larvalLifetime)
+                {
+                    sa->state = IpsecSaState::DEAD;
+                    return true;
+                }
+                return false;
+            });
         // Dying SAs past their hard lifetime: dead, silently.
         for (auto it = dying.begin(); it != dying.end();)
         {

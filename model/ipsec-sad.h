@@ -13,6 +13,7 @@
 #include "ns3/callback.h"
 #include "ns3/object.h"
 #include "ns3/ptr.h"
+#include "ns3/random-variable-stream.h"
 
 #include <list>
 #include <map>
@@ -48,6 +49,25 @@ class IpsecSad : public Object
      * EEXIST.
      */
     int Add(const IpsecSaParams& params, std::string* why = nullptr);
+    /**
+     * SADB_GETSPI: creates a larval SA (not usable until updated) with an SPI
+     * from [@p minSpi, @p maxSpi] -- that exact SPI when they are equal
+     * (EEXIST if an alive SA to @p dst already has it), else one of up to
+     * spi_try random SPIs (KAME's key_do_getnewspi).  Larval SAs are removed
+     * silently after net.key.larval_lifetime seconds (LarvalLifetime).
+     * Returns 0 and sets @p spi, or an errno.
+     */
+    int GetSpi(const IpsecAddress& src,
+               const IpsecAddress& dst,
+               IpsecProto proto,
+               IpsecMode mode,
+               uint32_t reqid,
+               uint32_t minSpi,
+               uint32_t maxSpi,
+               uint32_t* spi);
+    /// Assigns the random stream of GetSpi; returns the number of streams used.
+    int64_t AssignStreams(int64_t stream);
+
     /// SADB_DELETE by SPI; ENOENT if absent.
     int Delete(const IpsecAddress& src, const IpsecAddress& dst, IpsecProto proto, uint32_t spi);
     /// SADB_GET by SPI (nullptr if absent).
@@ -113,6 +133,12 @@ class IpsecSad : public Object
     /// a simulation without Simulator::Stop still ends).
     bool m_ticking{false};
     Callback<void, Ptr<IpsecSa>> m_expire;
+    uint32_t m_larvalLifetime; ///< net.key.larval_lifetime (s)
+    uint32_t m_spiMin;         ///< net.key.spi_min_value
+    uint32_t m_spiMax;         ///< net.key.spi_max_value
+    uint32_t m_spiTry;         ///< net.key.spi_try
+    Ptr<UniformRandomVariable> m_spiRng;
+    bool SpiInUse(const IpsecAddress& dst, IpsecProto proto, uint32_t spi) const;
     void ScheduleTick();
     bool NeedsTick() const;
 };

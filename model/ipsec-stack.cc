@@ -264,7 +264,7 @@ int64_t
 IpsecStack::AssignStreams(int64_t stream)
 {
     m_rng->SetStream(stream);
-    return 1;
+    return 1 + m_sad->AssignStreams(stream + 1);
 }
 
 void

@@ -4,6 +4,7 @@
 #include "setkey.h"
 
 #include "ns3/log.h"
+#include "ns3/uinteger.h"
 
 #include <cerrno>
 #include <cstring>
@@ -220,9 +221,21 @@ Setkey::Execute(Ptr<IpsecSad> sad,
             return ExecDump(sad, st, dump);
         case SetkeyCommand::GETSPI:
         {
-            Outcome o = Fail(st.command, EOPNOTSUPP, "SADB_GETSPI is not modelled yet");
-            o.text = "getspi is not supported yet";
-            return o;
+            // ipsec-tools: SPIRANGE min = max = spi when an SPI is given.
+            uint32_t spi = 0;
+            uint32_t lo = st.sa.spi;
+            uint32_t hi = st.sa.spi;
+            if (st.sa.spi == 0)
+            {
+                UintegerValue v;
+                sad->GetAttribute("SpiMinValue", v);
+                lo = v.Get();
+                sad->GetAttribute("SpiMaxValue", v);
+                hi = v.Get();
+            }
+            int rc = sad->GetSpi(
+                st.sa.src, st.sa.dst, st.sa.proto, st.sa.mode, st.sa.reqid, lo, hi, &spi);
+            return rc == 0 ? Outcome() : Fail(st.command, rc, "no free SPI in the range");
         }
         case SetkeyCommand::SPDADD:
             return ExecSpdAdd(spd, st);

@@ -12,6 +12,7 @@
 #include "ns3/ipsec-module.h"
 #include "ns3/simulator.h"
 #include "ns3/test.h"
+#include "ns3/uinteger.h"
 
 using namespace ns3;
 
@@ -119,6 +120,51 @@ class LifetimeTestCase : public TestCase
     }
 };
 
+/// net.key.larval_lifetime: a GETSPI SA nobody updates is gone after it (the FAQ's IKE warning).
+class LarvalLifetimeTestCase : public TestCase
+{
+  public:
+    LarvalLifetimeTestCase()
+        : TestCase("larval SAs expire after net.key.larval_lifetime")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        auto sad = CreateObject<IpsecSad>();
+        sad->SetAttribute("LarvalLifetime", UintegerValue(30));
+        IpsecAddress a = *IpsecAddress::Parse("10.0.0.1");
+        IpsecAddress b = *IpsecAddress::Parse("10.0.0.2");
+        uint32_t spi = 0;
+        NS_TEST_ASSERT_MSG_EQ(
+            sad->GetSpi(a, b, IpsecProto::ESP, IpsecMode::ANY, 0, 0x100, 0x0fffffff, &spi),
+            0,
+            "GETSPI");
+        NS_TEST_EXPECT_MSG_GT_OR_EQ(spi, 0x100u, "SPI in the kernel's range");
+        uint32_t second = 0;
+        sad->GetSpi(a, b, IpsecProto::ESP, IpsecMode::ANY, 0, 0x100, 0x0fffffff, &second);
+        NS_TEST_EXPECT_MSG_NE(second, spi, "a different SPI for the second request");
+        std::string at30;
+        std::string at31;
+        Simulator::Schedule(Seconds(30.5),
+                            [&]()
+                            {
+                                at30 = sad->Get(a, b, IpsecProto::ESP, spi) ? "there" : "gone";
+                            });
+        Simulator::Schedule(Seconds(31.5),
+                            [&]()
+                            {
+                                at31 = sad->Get(a, b, IpsecProto::ESP, spi) ? "there" : "gone";
+                            });
+        Simulator::Run();
+        NS_TEST_EXPECT_MSG_EQ(at30, "there", "age 30 is not > 30");
+        NS_TEST_EXPECT_MSG_EQ(at31, "gone", "removed at age 31");
+        NS_TEST_EXPECT_MSG_EQ(sad->GetN(), 0u, "both larval SAs gone");
+        Simulator::Destroy();
+    }
+};
+
 class IpsecLifetimeTestSuite : public TestSuite
 {
   public:
@@ -126,6 +172,7 @@ class IpsecLifetimeTestSuite : public TestSuite
         : TestSuite("ipsec-lifetime", UNIT)
     {
         AddTestCase(new LifetimeTestCase, TestCase::QUICK);
+        AddTestCase(new LarvalLifetimeTestCase, TestCase::QUICK);
     }
 };
 

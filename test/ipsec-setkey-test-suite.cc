@@ -1138,10 +1138,20 @@ class SetkeySadCommandsTestCase : public TestCase
         NS_TEST_EXPECT_MSG_NE(
             n.Sa("10.0.0.1", "10.0.0.2", IpsecProto::ESP, 0x5002), nullptr, "script continued");
 
-        // getspi parses; the kernel side is not modelled yet.
+        // getspi (SADB_GETSPI, SPIRANGE min = max = 0x6000): a larval SA.
         r = n.Run("getspi 10.0.0.1 10.0.0.2 esp 0x6000;");
         NS_TEST_EXPECT_MSG_EQ(r.aborted, false, "getspi parses");
-        NS_TEST_EXPECT_MSG_EQ(Contains(r.messages[0], "not supported yet"), true, "getspi note");
+        NS_TEST_EXPECT_MSG_EQ(r.kernelErrors.size(), 0u, "getspi accepted");
+        Ptr<IpsecSa> larval = n.Sa("10.0.0.1", "10.0.0.2", IpsecProto::ESP, 0x6000);
+        NS_TEST_ASSERT_MSG_NE(larval, nullptr, "larval SA created");
+        NS_TEST_EXPECT_MSG_EQ(IpsecSaStateName(larval->state), "larval", "state larval");
+        NS_TEST_EXPECT_MSG_EQ(
+            n.sad->LookupInbound(*IpsecAddress::Parse("10.0.0.2"), IpsecProto::ESP, 0x6000),
+            nullptr,
+            "larval SAs are invisible to input");
+        r = n.Run("getspi 10.0.0.1 10.0.0.2 esp 0x6000;");
+        bool exists = !r.messages.empty() && Contains(r.messages[0], "File exists");
+        NS_TEST_EXPECT_MSG_EQ(exists, true, "the same SPI again: File exists");
         Simulator::Destroy();
     }
 };
