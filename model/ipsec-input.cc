@@ -374,11 +374,8 @@ IpsecStack::CheckInbound(Ptr<const Packet> packet,
                          bool forwarded,
                          const void* socket)
 {
-    IpsecSelector sel;
-    sel.src = src;
-    sel.dst = dst;
-    sel.prefs = sel.prefd = src.GetBits();
-    IpsecFillUpperLayer(sel, protocol, packet, !forwarded, m_icmp6TypeCode);
+    IpsecSelector sel
+        = IpsecPacketSelector(src, dst, protocol, packet, !forwarded, m_icmp6TypeCode);
     if (socket)
     {
         // KAME's per-socket policy cache: a miss after any SPD change or when

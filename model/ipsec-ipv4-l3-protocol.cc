@@ -236,12 +236,8 @@ IpsecIpv4L3Protocol::ForwardWithIpsec(Ptr<Ipv4Route> route,
     }
     // ip_forward: ip_output refused a DF datagram (EMSGSIZE); the sender is
     // told the MTU less the IPsec overhead (ipsec4_hdrsiz).
-    IpsecSelector sel;
-    sel.src = ctx.header.src;
-    sel.dst = ctx.header.dst;
-    sel.prefs = sel.prefd = 32;
-    sel.ulproto = header.GetProtocol();
-    uint32_t overhead = ipsec->OutputOverhead(sel);
+    uint32_t overhead = ipsec->OutputOverhead(IpsecPacketSelector(
+        ctx.header.src, ctx.header.dst, header.GetProtocol(), original, false, false));
     GetObject<Icmpv4L4Protocol>()->SendDestUnreachFragNeeded(
         header, original, mtu > overhead ? mtu - overhead : 68);
     ipsec->NotifyDrop(original,

@@ -143,12 +143,8 @@ IpsecIpv6L3Protocol::ForwardWithIpsec(Ptr<const NetDevice> idev,
     ctx.forwarded = true;
     // ip6_forward: too big once IPsec is added -> Packet Too Big with the MTU
     // reduced by the IPsec overhead (routers never fragment IPv6).
-    IpsecSelector sel;
-    sel.src = ctx.header.src;
-    sel.dst = ctx.header.dst;
-    sel.prefs = sel.prefd = 128;
-    sel.ulproto = header.GetNextHeader();
-    uint32_t overhead = ipsec->OutputOverhead(sel);
+    uint32_t overhead = ipsec->OutputOverhead(IpsecPacketSelector(
+        ctx.header.src, ctx.header.dst, header.GetNextHeader(), packet, false, false));
     uint32_t mtu = route->GetOutputDevice()->GetMtu();
     if (overhead > 0 && packet->GetSize() + 40 + overhead > mtu)
     {

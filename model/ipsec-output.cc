@@ -123,14 +123,8 @@ IpsecStack::FitTcpSegmentSize(Ptr<const Packet> segment, const IpsecIpHeader& ip
     {
         return;
     }
-    IpsecSelector sel;
-    sel.src = ip.src;
-    sel.dst = ip.dst;
-    sel.prefs = sel.prefd = ip.src.GetBits();
-    sel.ulproto = 6;
-    sel.sport = tcp.GetSourcePort();
-    sel.dport = tcp.GetDestinationPort();
-    uint32_t overhead = OutputOverhead(sel);
+    uint32_t overhead
+        = OutputOverhead(IpsecPacketSelector(ip.src, ip.dst, 6, segment, true, false));
     uint32_t fixed = ip.Size() + 20 + 12 + overhead;
     Ptr<TcpL4Protocol> l4 = m_node->GetObject<TcpL4Protocol>();
     if (overhead == 0 || mtu <= fixed || !l4)
@@ -155,11 +149,12 @@ IpsecStack::ProcessOutput(Ptr<Packet> packet, const OutputContext& ctx)
     r.packet = packet;
     r.header = ctx.header;
 
-    IpsecSelector sel;
-    sel.src = ctx.header.src;
-    sel.dst = ctx.header.dst;
-    sel.prefs = sel.prefd = sel.src.GetBits();
-    IpsecFillUpperLayer(sel, ctx.header.protocol, packet, !ctx.forwarded, m_icmp6TypeCode);
+    IpsecSelector sel = IpsecPacketSelector(ctx.header.src,
+                                            ctx.header.dst,
+                                            ctx.header.protocol,
+                                            packet,
+                                            !ctx.forwarded,
+                                            m_icmp6TypeCode);
 
     Ptr<IpsecPolicy> policy = m_spd->Lookup(IpsecDirection::OUTBOUND, sel);
     NotifyPolicy(IpsecDirection::OUTBOUND, PacketSelectorText(sel), policy);

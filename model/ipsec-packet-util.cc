@@ -77,16 +77,19 @@ IpsecPacketBytes(Ptr<const Packet> p)
     return buf;
 }
 
-void
-IpsecFillUpperLayer(IpsecSelector& sel,
+IpsecSelector
+IpsecPacketSelector(const IpsecAddress& src,
+                    const IpsecAddress& dst,
                     uint8_t protocol,
                     Ptr<const Packet> segment,
                     bool wantPorts,
                     bool icmp6TypeCode)
 {
+    IpsecSelector sel;
+    sel.src = src;
+    sel.dst = dst;
+    sel.prefs = sel.prefd = src.GetBits();
     sel.ulproto = protocol;
-    sel.sport = 0;
-    sel.dport = 0;
     uint8_t b[4];
     if ((protocol == 6 || protocol == 17) && wantPorts && segment->GetSize() >= 4)
     {
@@ -100,6 +103,7 @@ IpsecFillUpperLayer(IpsecSelector& sel,
         sel.sport = b[0];
         sel.dport = b[1];
     }
+    return sel;
 }
 
 } // namespace ns3

@@ -30,15 +30,17 @@ Ptr<Packet> IpsecMakePacket(const uint8_t* data, size_t len, Ptr<const Packet> t
 std::vector<uint8_t> IpsecPacketBytes(Ptr<const Packet> p);
 
 /**
- * Fills the upper-layer part of a packet selector (ipsec_setspidx): protocol
- * and, for TCP/UDP when @p wantPorts, the ports read from the front of the
- * segment; for ICMPv6 the type/code in the port slots when @p icmp6TypeCode.
+ * The selector of a datagram from @p src to @p dst carrying @p segment
+ * (ipsec_setspidx): full-length prefixes, the upper-layer protocol and, for
+ * TCP/UDP when @p wantPorts, the ports read from the front of the segment;
+ * for ICMPv6 the type/code in the port slots when @p icmp6TypeCode.
  */
-void IpsecFillUpperLayer(IpsecSelector& sel,
-                         uint8_t protocol,
-                         Ptr<const Packet> segment,
-                         bool wantPorts,
-                         bool icmp6TypeCode);
+IpsecSelector IpsecPacketSelector(const IpsecAddress& src,
+                                  const IpsecAddress& dst,
+                                  uint8_t protocol,
+                                  Ptr<const Packet> segment,
+                                  bool wantPorts,
+                                  bool icmp6TypeCode);
 
 /// Big-endian helpers.
 inline void
