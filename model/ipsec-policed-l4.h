@@ -85,8 +85,12 @@ class IpsecPolicedL4 : public Base
             uint16_t dport = 0;
             if (IpsecPeekPorts(p, &sport, &dport))
             {
-                socket = IpsecFindEndPoint(
-                    *this, header.GetDestination(), dport, header.GetSource(), sport, iface);
+                socket = IpsecFindEndPoint(static_cast<Base&>(*this),
+                                           header.GetDestination(),
+                                           dport,
+                                           header.GetSource(),
+                                           sport,
+                                           iface);
             }
             if (!socket)
             {

@@ -106,19 +106,6 @@ Demux(TcpL4Protocol& l4)
     }
 }
 
-template <typename L4, typename Addr, typename Iface>
-const void*
-FindEndPoint(L4& l4, Addr dst, uint16_t dport, Addr src, uint16_t sport, Ptr<Iface> iface)
-{
-    auto* demux = Demux<Addr>(l4);
-    if (!demux)
-    {
-        return nullptr;
-    }
-    auto found = demux->Lookup(dst, dport, src, sport, iface);
-    return found.empty() ? nullptr : static_cast<const void*>(found.front());
-}
-
 struct TcpSockets
 {
     using type = std::vector<Ptr<TcpSocketBase>> TcpL4Protocol::*;
@@ -140,49 +127,27 @@ template struct Grant<Ipv6SendOutgoing, &Ipv6L3Protocol::m_sendOutgoingTrace>;
 
 } // namespace
 
+template <typename L4, typename Addr, typename Iface>
 const void*
-IpsecFindEndPoint(UdpL4Protocol& l4,
-                  Ipv4Address dst,
-                  uint16_t dport,
-                  Ipv4Address src,
-                  uint16_t sport,
-                  Ptr<Ipv4Interface> iface)
+IpsecFindEndPoint(L4& l4, Addr dst, uint16_t dport, Addr src, uint16_t sport, Ptr<Iface> iface)
 {
-    return FindEndPoint(l4, dst, dport, src, sport, iface);
+    auto* demux = Demux<Addr>(l4);
+    if (!demux)
+    {
+        return nullptr;
+    }
+    auto found = demux->Lookup(dst, dport, src, sport, iface);
+    return found.empty() ? nullptr : static_cast<const void*>(found.front());
 }
 
-const void*
-IpsecFindEndPoint(UdpL4Protocol& l4,
-                  Ipv6Address dst,
-                  uint16_t dport,
-                  Ipv6Address src,
-                  uint16_t sport,
-                  Ptr<Ipv6Interface> iface)
-{
-    return FindEndPoint(l4, dst, dport, src, sport, iface);
-}
-
-const void*
-IpsecFindEndPoint(TcpL4Protocol& l4,
-                  Ipv4Address dst,
-                  uint16_t dport,
-                  Ipv4Address src,
-                  uint16_t sport,
-                  Ptr<Ipv4Interface> iface)
-{
-    return FindEndPoint(l4, dst, dport, src, sport, iface);
-}
-
-const void*
-IpsecFindEndPoint(TcpL4Protocol& l4,
-                  Ipv6Address dst,
-                  uint16_t dport,
-                  Ipv6Address src,
-                  uint16_t sport,
-                  Ptr<Ipv6Interface> iface)
-{
-    return FindEndPoint(l4, dst, dport, src, sport, iface);
-}
+template const void* IpsecFindEndPoint(
+    UdpL4Protocol&, Ipv4Address, uint16_t, Ipv4Address, uint16_t, Ptr<Ipv4Interface>);
+template const void* IpsecFindEndPoint(
+    UdpL4Protocol&, Ipv6Address, uint16_t, Ipv6Address, uint16_t, Ptr<Ipv6Interface>);
+template const void* IpsecFindEndPoint(
+    TcpL4Protocol&, Ipv4Address, uint16_t, Ipv4Address, uint16_t, Ptr<Ipv4Interface>);
+template const void* IpsecFindEndPoint(
+    TcpL4Protocol&, Ipv6Address, uint16_t, Ipv6Address, uint16_t, Ptr<Ipv6Interface>);
 
 uint32_t
 IpsecLowerTcpSegmentSize(TcpL4Protocol& tcp,

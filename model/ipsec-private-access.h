@@ -58,30 +58,10 @@ void IpsecFireSendOutgoing(Ipv6L3Protocol& l3,
  * from the protocol's private end-point demultiplexer.  KAME checks the
  * inbound policy of UDP/TCP only when a socket is found.
  */
-const void* IpsecFindEndPoint(UdpL4Protocol& l4,
-                              Ipv4Address dst,
-                              uint16_t dport,
-                              Ipv4Address src,
-                              uint16_t sport,
-                              Ptr<Ipv4Interface> iface);
-const void* IpsecFindEndPoint(UdpL4Protocol& l4,
-                              Ipv6Address dst,
-                              uint16_t dport,
-                              Ipv6Address src,
-                              uint16_t sport,
-                              Ptr<Ipv6Interface> iface);
-const void* IpsecFindEndPoint(TcpL4Protocol& l4,
-                              Ipv4Address dst,
-                              uint16_t dport,
-                              Ipv4Address src,
-                              uint16_t sport,
-                              Ptr<Ipv4Interface> iface);
-const void* IpsecFindEndPoint(TcpL4Protocol& l4,
-                              Ipv6Address dst,
-                              uint16_t dport,
-                              Ipv6Address src,
-                              uint16_t sport,
-                              Ptr<Ipv6Interface> iface);
+template <typename L4, typename Addr, typename Iface>
+const void* IpsecFindEndPoint(
+    L4& l4, Addr dst, uint16_t dport, Addr src, uint16_t sport, Ptr<Iface> iface);
+// Instantiated for UdpL4Protocol and TcpL4Protocol, IPv4 and IPv6.
 
 /**
  * Lowers the segment size of the TCP socket of @p tcp bound to @p local and
