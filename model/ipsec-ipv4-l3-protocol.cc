@@ -89,9 +89,7 @@ IpsecIpv4L3Protocol::Send(Ptr<Packet> packet,
     SocketIpTosTag tosTag;
     ctx.header.tos = packet->PeekPacketTag(tosTag) ? tosTag.GetTos() : 0;
     SocketIpTtlTag ttlTag;
-    UintegerValue defaultTtl;
-    GetAttribute("DefaultTtl", defaultTtl);
-    ctx.header.ttl = packet->PeekPacketTag(ttlTag) ? ttlTag.GetTtl() : defaultTtl.Get();
+    ctx.header.ttl = packet->PeekPacketTag(ttlTag) ? ttlTag.GetTtl() : IpsecDefaultTtl(*this);
     SetIdentificationHooks(ctx);
     if (route)
     {

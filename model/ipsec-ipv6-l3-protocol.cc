@@ -69,10 +69,8 @@ IpsecIpv6L3Protocol::Send(Ptr<Packet> packet,
     SocketIpv6TclassTag tclass;
     ctx.header.tos = packet->PeekPacketTag(tclass) ? tclass.GetTclass() : 0;
     SocketIpv6HopLimitTag hopLimit;
-    UintegerValue defaultHopLimit;
-    GetAttribute("DefaultTtl", defaultHopLimit);
     ctx.header.ttl
-        = packet->PeekPacketTag(hopLimit) ? hopLimit.GetHopLimit() : defaultHopLimit.Get();
+        = packet->PeekPacketTag(hopLimit) ? hopLimit.GetHopLimit() : IpsecDefaultTtl(*this);
     if (route)
     {
         ipsec->FitTcpSegmentSize(packet, ctx.header, route->GetOutputDevice()->GetMtu());

@@ -121,6 +121,20 @@ struct TcpControlBlock
 template struct Grant<TcpSockets, &TcpL4Protocol::m_sockets>;
 template struct Grant<TcpControlBlock, &TcpSocketBase::m_tcb>;
 
+struct Ipv4DefaultTtl
+{
+    using type = uint8_t Ipv4L3Protocol::*;
+    friend type Get(Ipv4DefaultTtl);
+};
+
+struct Ipv6DefaultTtl
+{
+    using type = uint8_t Ipv6L3Protocol::*;
+    friend type Get(Ipv6DefaultTtl);
+};
+
+template struct Grant<Ipv4DefaultTtl, &Ipv4L3Protocol::m_defaultTtl>;
+template struct Grant<Ipv6DefaultTtl, &Ipv6L3Protocol::m_defaultTtl>;
 template struct Grant<Ipv4Identification, &Ipv4L3Protocol::m_identification>;
 template struct Grant<Ipv4SendOutgoing, &Ipv4L3Protocol::m_sendOutgoingTrace>;
 template struct Grant<Ipv6SendOutgoing, &Ipv6L3Protocol::m_sendOutgoingTrace>;
@@ -173,6 +187,18 @@ IpsecLowerTcpSegmentSize(TcpL4Protocol& tcp,
         return tcb->m_segmentSize;
     }
     return 0;
+}
+
+uint8_t
+IpsecDefaultTtl(const Ipv4L3Protocol& l3)
+{
+    return l3.*Get(Ipv4DefaultTtl{});
+}
+
+uint8_t
+IpsecDefaultTtl(const Ipv6L3Protocol& l3)
+{
+    return l3.*Get(Ipv6DefaultTtl{});
 }
 
 uint16_t

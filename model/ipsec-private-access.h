@@ -40,6 +40,10 @@ uint16_t IpsecNextIpv4Identification(Ipv4L3Protocol& l3,
                                      Ipv4Address dst,
                                      uint8_t protocol);
 
+/// The DefaultTtl attribute's value, read without an attribute lookup per packet.
+uint8_t IpsecDefaultTtl(const Ipv4L3Protocol& l3);
+uint8_t IpsecDefaultTtl(const Ipv6L3Protocol& l3);
+
 /// Fires Ipv4L3Protocol's SendOutgoing trace.
 void IpsecFireSendOutgoing(Ipv4L3Protocol& l3,
                            const Ipv4Header& header,
