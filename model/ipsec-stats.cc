@@ -4,6 +4,7 @@
 #include "ipsec-stats.h"
 
 #include "ipsec-algorithms.h"
+#include "pfkey-message.h"
 
 namespace ns3
 {
@@ -180,6 +181,107 @@ IpsecStats::PrintJson(std::ostream& os) const
     JsonHistogram(os, "out_esphist", out_esphist, EspName);
     JsonHistogram(os, "out_ahhist", out_ahhist, AhName);
     JsonHistogram(os, "out_comphist", out_comphist, CompName);
+    os << "}";
+}
+
+namespace
+{
+
+std::string
+PfKeyName(uint32_t type)
+{
+    return PfKeyTypeName(static_cast<uint8_t>(type));
+}
+
+} // namespace
+
+std::vector<std::pair<std::string, uint64_t>>
+IpsecPfKeyStats::Scalars() const
+{
+    return {
+        {"out_total", out_total},
+        {"out_bytes", out_bytes},
+        {"out_invlen", out_invlen},
+        {"out_invver", out_invver},
+        {"out_invmsgtype", out_invmsgtype},
+        {"out_tooshort", out_tooshort},
+        {"out_nomem", out_nomem},
+        {"out_dupext", out_dupext},
+        {"out_invexttype", out_invexttype},
+        {"out_invsatype", out_invsatype},
+        {"out_invaddr", out_invaddr},
+        {"in_total", in_total},
+        {"in_bytes", in_bytes},
+        {"in_msgtarget_one", in_msgtarget[0]},
+        {"in_msgtarget_all", in_msgtarget[1]},
+        {"in_msgtarget_registered", in_msgtarget[2]},
+        {"in_nomem", in_nomem},
+    };
+}
+
+bool
+IpsecPfKeyStats::Increment(const std::string& name)
+{
+    static const std::pair<const char*, uint64_t IpsecPfKeyStats::*> kFields[] = {
+        {"out_invlen", &IpsecPfKeyStats::out_invlen},
+        {"out_invver", &IpsecPfKeyStats::out_invver},
+        {"out_invmsgtype", &IpsecPfKeyStats::out_invmsgtype},
+        {"out_tooshort", &IpsecPfKeyStats::out_tooshort},
+        {"out_nomem", &IpsecPfKeyStats::out_nomem},
+        {"out_dupext", &IpsecPfKeyStats::out_dupext},
+        {"out_invexttype", &IpsecPfKeyStats::out_invexttype},
+        {"out_invsatype", &IpsecPfKeyStats::out_invsatype},
+        {"out_invaddr", &IpsecPfKeyStats::out_invaddr},
+        {"in_nomem", &IpsecPfKeyStats::in_nomem},
+    };
+    for (const auto& [fieldName, field] : kFields)
+    {
+        if (name == fieldName)
+        {
+            ++(this->*field);
+            return true;
+        }
+    }
+    return false;
+}
+
+void
+IpsecPfKeyStats::Print(std::ostream& os, bool omitZero) const
+{
+    os << "pfkey:\n";
+    Line(os, out_total, "request", " sent from userland", omitZero);
+    Line(os, out_bytes, "byte", " sent from userland", omitZero);
+    Histogram(os, out_msgtype, "histogram by message type", PfKeyName);
+    Line(os, out_invlen, "message", " with invalid length field", omitZero);
+    Line(os, out_invver, "message", " with invalid version field", omitZero);
+    Line(os, out_invmsgtype, "message", " with invalid message type field", omitZero);
+    Line(os, out_tooshort, "message", " too short", omitZero);
+    Line(os, out_nomem, "message", " with memory allocation failure", omitZero);
+    Line(os, out_dupext, "message", " with duplicate extension", omitZero);
+    Line(os, out_invexttype, "message", " with invalid extension type", omitZero);
+    Line(os, out_invsatype, "message", " with invalid sa type", omitZero);
+    Line(os, out_invaddr, "message", " with invalid address extension", omitZero);
+    Line(os, in_total, "request", " sent to userland", omitZero);
+    Line(os, in_bytes, "byte", " sent to userland", omitZero);
+    Histogram(os, in_msgtype, "histogram by message type", PfKeyName);
+    Line(os, in_msgtarget[0], "message", " toward single socket", omitZero);
+    Line(os, in_msgtarget[1], "message", " toward all sockets", omitZero);
+    Line(os, in_msgtarget[2], "message", " toward registered sockets", omitZero);
+    Line(os, in_nomem, "message", " with memory allocation failure", omitZero);
+}
+
+void
+IpsecPfKeyStats::PrintJson(std::ostream& os) const
+{
+    os << "{";
+    bool first = true;
+    for (const auto& [name, value] : Scalars())
+    {
+        os << (first ? "" : ", ") << "\"" << name << "\": " << value;
+        first = false;
+    }
+    JsonHistogram(os, "out_msgtype", out_msgtype, PfKeyName);
+    JsonHistogram(os, "in_msgtype", in_msgtype, PfKeyName);
     os << "}";
 }
 

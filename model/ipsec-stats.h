@@ -61,6 +61,42 @@ struct IpsecStats
 };
 
 /**
+ * KAME's struct pfkeystat (keysock.c / key.c): what crossed a node's PF_KEY
+ * sockets.  "out" is userland to kernel (requests), "in" kernel to
+ * userland (replies, ACQUIRE, EXPIRE), as netstat's KAME wording has it.
+ */
+struct IpsecPfKeyStats
+{
+    uint64_t out_total{0};
+    uint64_t out_bytes{0};
+    std::array<uint64_t, 256> out_msgtype{};
+    uint64_t out_invlen{0};
+    uint64_t out_invver{0};
+    uint64_t out_invmsgtype{0};
+    uint64_t out_tooshort{0};
+    uint64_t out_nomem{0};
+    uint64_t out_dupext{0};
+    uint64_t out_invexttype{0};
+    uint64_t out_invsatype{0};
+    uint64_t out_invaddr{0};
+    uint64_t in_total{0};
+    uint64_t in_bytes{0};
+    std::array<uint64_t, 256> in_msgtype{};
+    /// [0] toward one socket, [1] toward all sockets, [2] toward registered sockets.
+    std::array<uint64_t, 3> in_msgtarget{};
+    uint64_t in_nomem{0};
+
+    /// The scalar counters as (KAME field name, value), in declaration order.
+    std::vector<std::pair<std::string, uint64_t>> Scalars() const;
+    /// Increments the scalar counter named @p name ("out_invlen"...); false if unknown.
+    bool Increment(const std::string& name);
+    /// netstat -s's "pfkey:" section (with @p omitZero: netstat -ss).
+    void Print(std::ostream& os, bool omitZero = false) const;
+    /// A JSON object of the scalars and both histograms (by message type name).
+    void PrintJson(std::ostream& os) const;
+};
+
+/**
  * The outcome of a processing step: success, or the KAME counter that was
  * incremented and a human-readable reason (for the Drop trace and logs).
  */

@@ -1,0 +1,1008 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "pfkey-message.h"
+
+#include <cerrno>
+#include <cstring>
+#include <sstream>
+
+namespace ns3
+{
+
+namespace
+{
+
+constexpr uint8_t NETBSD_AF_INET = 2;
+constexpr uint8_t NETBSD_AF_INET6 = 24;
+constexpr uint8_t SOCKADDR_IN_LEN = 16;
+constexpr uint8_t SOCKADDR_IN6_LEN = 28;
+constexpr size_t REQUEST_SIZE = 16; ///< sizeof(struct sadb_x_ipsecrequest)
+constexpr size_t COMB_SIZE = 72;    ///< sizeof(struct sadb_comb)
+
+/// Smallest body+header of each extension type (key_align's minsize table); 0 = unknown.
+size_t
+MinExtensionSize(uint16_t type)
+{
+    static const size_t kMin[PfKeyExt::MAX + 1] = {
+        0,  // reserved
+        16, // SA
+        32, // LIFETIME_CURRENT
+        32, // LIFETIME_HARD
+        32, // LIFETIME_SOFT
+        8,  // ADDRESS_SRC
+        8,  // ADDRESS_DST
+        8,  // ADDRESS_PROXY
+        8,  // KEY_AUTH
+        8,  // KEY_ENCRYPT
+        8,  // IDENTITY_SRC
+        8,  // IDENTITY_DST
+        16, // SENSITIVITY
+        8,  // PROPOSAL
+        8,  // SUPPORTED_AUTH
+        8,  // SUPPORTED_ENCRYPT
+        16, // SPIRANGE
+        8,  // X_KMPRIVATE
+        16, // X_POLICY
+        16, // X_SA2
+        8,  // X_TAG
+    };
+    return type <= PfKeyExt::MAX ? kMin[type] : 0;
+}
+
+size_t
+Align8(size_t n)
+{
+    return (n + 7) & ~size_t(7);
+}
+
+/// Appends little-endian host-order fields (and network-order ones on request).
+class Writer
+{
+  public:
+    explicit Writer(std::vector<uint8_t>& b)
+        : m_b(b)
+    {
+    }
+
+    void U8(uint8_t v)
+    {
+        m_b.push_back(v);
+    }
+
+    void U16(uint16_t v)
+    {
+        U8(v & 0xff);
+        U8(v >> 8);
+    }
+
+    void U32(uint32_t v)
+    {
+        U16(v & 0xffff);
+        U16(v >> 16);
+    }
+
+    void U64(uint64_t v)
+    {
+        U32(v & 0xffffffff);
+        U32(v >> 32);
+    }
+
+    void N16(uint16_t v)
+    {
+        U8(v >> 8);
+        U8(v & 0xff);
+    }
+
+    void N32(uint32_t v)
+    {
+        N16(v >> 16);
+        N16(v & 0xffff);
+    }
+
+    void Bytes(const uint8_t* p, size_t n)
+    {
+        m_b.insert(m_b.end(), p, p + n);
+    }
+
+    void Zero(size_t n)
+    {
+        m_b.insert(m_b.end(), n, 0);
+    }
+
+    void PadTo8(size_t start)
+    {
+        Zero(Align8(m_b.size() - start) - (m_b.size() - start));
+    }
+
+    size_t Size() const
+    {
+        return m_b.size();
+    }
+
+    /// Writes an extension header whose length is patched by End().
+    size_t Begin(uint16_t type)
+    {
+        size_t at = m_b.size();
+        U16(0);
+        U16(type);
+        return at;
+    }
+
+    void End(size_t at)
+    {
+        PadTo8(at);
+        uint16_t words = static_cast<uint16_t>((m_b.size() - at) / 8);
+        m_b[at] = words & 0xff;
+        m_b[at + 1] = words >> 8;
+    }
+
+    void Sockaddr(const IpsecAddress& a, uint16_t port)
+    {
+        if (a.IsV6())
+        {
+            U8(SOCKADDR_IN6_LEN);
+            U8(NETBSD_AF_INET6);
+            N16(port);
+            U32(0); // flowinfo
+            Bytes(a.Bytes(), 16);
+            U32(0); // scope id
+        }
+        else
+        {
+            U8(SOCKADDR_IN_LEN);
+            U8(NETBSD_AF_INET);
+            N16(port);
+            if (a.IsV4())
+            {
+                Bytes(a.Bytes(), 4);
+            }
+            else
+            {
+                Zero(4);
+            }
+            Zero(8);
+        }
+    }
+
+  private:
+    std::vector<uint8_t>& m_b;
+};
+
+/// Reads the same layout; every read is bounds-checked by the caller's length checks.
+class Reader
+{
+  public:
+    Reader(const uint8_t* p, size_t n)
+        : m_p(p)
+        , m_n(n)
+    {
+    }
+
+    size_t Left() const
+    {
+        return m_n - m_off;
+    }
+
+    size_t Offset() const
+    {
+        return m_off;
+    }
+
+    uint8_t U8()
+    {
+        return m_off < m_n ? m_p[m_off++] : 0;
+    }
+
+    uint16_t U16()
+    {
+        uint16_t lo = U8();
+        return lo | (uint16_t(U8()) << 8);
+    }
+
+    uint32_t U32()
+    {
+        uint32_t lo = U16();
+        return lo | (uint32_t(U16()) << 16);
+    }
+
+    uint64_t U64()
+    {
+        uint64_t lo = U32();
+        return lo | (uint64_t(U32()) << 32);
+    }
+
+    uint16_t N16()
+    {
+        uint16_t hi = U8();
+        return (hi << 8) | U8();
+    }
+
+    uint32_t N32()
+    {
+        uint32_t hi = N16();
+        return (hi << 16) | N16();
+    }
+
+    void Skip(size_t n)
+    {
+        m_off = std::min(m_n, m_off + n);
+    }
+
+    const uint8_t* Here() const
+    {
+        return m_p + m_off;
+    }
+
+  private:
+    const uint8_t* m_p;
+    size_t m_n;
+    size_t m_off{0};
+};
+
+/// Decodes a sockaddr at @p p (at most @p avail bytes); its length in @p used.
+bool
+ReadSockaddr(const uint8_t* p, size_t avail, IpsecAddress* addr, uint16_t* port, size_t* used)
+{
+    if (avail < 2)
+    {
+        return false;
+    }
+    uint8_t len = p[0];
+    uint8_t family = p[1];
+    if (len > avail)
+    {
+        return false;
+    }
+    if (family == NETBSD_AF_INET && len == SOCKADDR_IN_LEN)
+    {
+        *port = (p[2] << 8) | p[3];
+        *addr = IpsecAddress(Ipv4Address((uint32_t(p[4]) << 24) | (uint32_t(p[5]) << 16)
+                                         | (uint32_t(p[6]) << 8) | p[7]));
+        *used = len;
+        return true;
+    }
+    if (family == NETBSD_AF_INET6 && len == SOCKADDR_IN6_LEN)
+    {
+        *port = (p[2] << 8) | p[3];
+        uint8_t bytes[16];
+        std::memcpy(bytes, p + 8, 16);
+        *addr = IpsecAddress(Ipv6Address(bytes));
+        *used = len;
+        return true;
+    }
+    return false;
+}
+
+struct Failure
+{
+    int errnum;
+    PfKeyParseError error;
+};
+
+void
+WriteLifetime(Writer& w, uint16_t type, const PfKeyLifetime& l)
+{
+    size_t at = w.Begin(type);
+    w.U32(l.allocations);
+    w.U64(l.bytes);
+    w.U64(l.addtime);
+    w.U64(l.usetime);
+    w.End(at);
+}
+
+void
+WriteAddress(Writer& w, uint16_t type, const PfKeyAddress& a)
+{
+    size_t at = w.Begin(type);
+    w.U8(a.proto);
+    w.U8(a.prefixlen);
+    w.U16(0);
+    w.Sockaddr(a.addr, a.port);
+    w.End(at);
+}
+
+void
+WriteKey(Writer& w, uint16_t type, const PfKeyKey& k)
+{
+    size_t at = w.Begin(type);
+    w.U16(k.bits);
+    w.U16(0);
+    w.Bytes(k.data.data(), k.data.size());
+    w.End(at);
+}
+
+void
+WriteSupported(Writer& w, uint16_t type, const std::vector<PfKeyAlg>& algs)
+{
+    size_t at = w.Begin(type);
+    w.U32(0);
+    for (const PfKeyAlg& a : algs)
+    {
+        w.U8(a.id);
+        w.U8(a.ivlen);
+        w.U16(a.minbits);
+        w.U16(a.maxbits);
+        w.U16(0);
+    }
+    w.End(at);
+}
+
+void
+WritePolicy(Writer& w, const PfKeyPolicy& p)
+{
+    size_t at = w.Begin(PfKeyExt::X_POLICY);
+    w.U16(p.type);
+    w.U8(p.dir);
+    w.U8(0);
+    w.U32(p.id);
+    w.U32(0);
+    for (const IpsecRequest& r : p.requests)
+    {
+        size_t start = w.Size();
+        size_t len = REQUEST_SIZE;
+        if (r.HasEndpoints())
+        {
+            len += 2 * (r.tunnelSrc.IsV6() ? SOCKADDR_IN6_LEN : SOCKADDR_IN_LEN);
+        }
+        w.U16(static_cast<uint16_t>(Align8(len))); // sadb_x_ipsecrequest_len is in bytes
+        w.U16(static_cast<uint16_t>(r.proto));
+        w.U8(static_cast<uint8_t>(r.mode));
+        w.U8(static_cast<uint8_t>(r.level));
+        w.U16(0);
+        w.U32(r.reqid);
+        w.U32(0);
+        if (r.HasEndpoints())
+        {
+            w.Sockaddr(r.tunnelSrc, 0);
+            w.Sockaddr(r.tunnelDst, 0);
+        }
+        w.PadTo8(start);
+    }
+    w.End(at);
+}
+
+void
+WriteProposal(Writer& w, const PfKeyProposal& p)
+{
+    size_t at = w.Begin(PfKeyExt::PROPOSAL);
+    w.U8(p.replay);
+    w.Zero(3);
+    for (const PfKeyComb& c : p.combs)
+    {
+        w.U8(c.auth);
+        w.U8(c.encrypt);
+        w.U16(c.flags);
+        w.U16(c.authMinBits);
+        w.U16(c.authMaxBits);
+        w.U16(c.encMinBits);
+        w.U16(c.encMaxBits);
+        w.U32(0);
+        w.U32(c.softAllocations);
+        w.U32(c.hardAllocations);
+        w.U64(c.softBytes);
+        w.U64(c.hardBytes);
+        w.U64(c.softAddtime);
+        w.U64(c.hardAddtime);
+        w.U64(c.softUsetime);
+        w.U64(c.hardUsetime);
+    }
+    w.End(at);
+}
+
+/// Parses the body of X_POLICY (after its 8-byte header) into @p p.
+bool
+ReadPolicy(Reader& r, size_t extLen, PfKeyPolicy* p)
+{
+    p->type = r.U16();
+    p->dir = r.U8();
+    r.U8();
+    p->id = r.U32();
+    r.U32();
+    size_t left = extLen - 16;
+    while (left > 0)
+    {
+        if (left < REQUEST_SIZE)
+        {
+            return false;
+        }
+        const uint8_t* base = r.Here();
+        uint16_t len = r.U16();
+        if (len < REQUEST_SIZE || len > left || len % 8 != 0)
+        {
+            return false;
+        }
+        IpsecRequest req;
+        uint16_t proto = r.U16();
+        uint8_t mode = r.U8();
+        uint8_t level = r.U8();
+        r.U16();
+        req.reqid = r.U32();
+        r.U32();
+        if (proto > 0xff || mode > 2 || level > 3)
+        {
+            return false;
+        }
+        req.proto = static_cast<IpsecProto>(proto);
+        req.mode = static_cast<IpsecMode>(mode);
+        req.level = static_cast<IpsecLevel>(level);
+        if (len > REQUEST_SIZE)
+        {
+            size_t avail = len - REQUEST_SIZE;
+            const uint8_t* s = base + REQUEST_SIZE;
+            size_t used1 = 0;
+            size_t used2 = 0;
+            uint16_t port = 0;
+            if (!ReadSockaddr(s, avail, &req.tunnelSrc, &port, &used1)
+                || !ReadSockaddr(s + used1, avail - used1, &req.tunnelDst, &port, &used2)
+                || req.tunnelSrc.GetFamily() != req.tunnelDst.GetFamily())
+            {
+                return false;
+            }
+        }
+        r.Skip(len - REQUEST_SIZE);
+        left -= len;
+        p->requests.push_back(req);
+    }
+    return true;
+}
+
+bool
+ReadAddress(Reader& r, size_t extLen, PfKeyAddress* a)
+{
+    a->proto = r.U8();
+    a->prefixlen = r.U8();
+    r.U16();
+    size_t used = 0;
+    if (!ReadSockaddr(r.Here(), extLen - 8, &a->addr, &a->port, &used))
+    {
+        return false;
+    }
+    if (a->prefixlen > a->addr.GetBits())
+    {
+        return false;
+    }
+    r.Skip(extLen - 8);
+    return true;
+}
+
+PfKeyLifetime
+ReadLifetime(Reader& r)
+{
+    PfKeyLifetime l;
+    l.allocations = r.U32();
+    l.bytes = r.U64();
+    l.addtime = r.U64();
+    l.usetime = r.U64();
+    return l;
+}
+
+bool
+ReadKey(Reader& r, size_t extLen, PfKeyKey* k)
+{
+    k->bits = r.U16();
+    r.U16();
+    size_t bytes = (k->bits + 7) / 8;
+    if (bytes > extLen - 8)
+    {
+        return false;
+    }
+    k->data.assign(r.Here(), r.Here() + bytes);
+    r.Skip(extLen - 8);
+    return true;
+}
+
+std::vector<PfKeyAlg>
+ReadSupported(Reader& r, size_t extLen)
+{
+    r.U32();
+    std::vector<PfKeyAlg> algs;
+    for (size_t left = extLen - 8; left >= 8; left -= 8)
+    {
+        PfKeyAlg a;
+        a.id = r.U8();
+        a.ivlen = r.U8();
+        a.minbits = r.U16();
+        a.maxbits = r.U16();
+        r.U16();
+        algs.push_back(a);
+    }
+    return algs;
+}
+
+PfKeyProposal
+ReadProposal(Reader& r, size_t extLen)
+{
+    PfKeyProposal p;
+    p.replay = r.U8();
+    r.Skip(3);
+    for (size_t left = extLen - 8; left >= COMB_SIZE; left -= COMB_SIZE)
+    {
+        PfKeyComb c;
+        c.auth = r.U8();
+        c.encrypt = r.U8();
+        c.flags = r.U16();
+        c.authMinBits = r.U16();
+        c.authMaxBits = r.U16();
+        c.encMinBits = r.U16();
+        c.encMaxBits = r.U16();
+        r.U32();
+        c.softAllocations = r.U32();
+        c.hardAllocations = r.U32();
+        c.softBytes = r.U64();
+        c.hardBytes = r.U64();
+        c.softAddtime = r.U64();
+        c.hardAddtime = r.U64();
+        c.softUsetime = r.U64();
+        c.hardUsetime = r.U64();
+        p.combs.push_back(c);
+    }
+    return p;
+}
+
+/// Does message type @p type need an satype (key_parse)?
+bool
+NeedsSaType(uint8_t type)
+{
+    switch (static_cast<PfKeyType>(type))
+    {
+        case PfKeyType::GETSPI:
+        case PfKeyType::UPDATE:
+        case PfKeyType::ADD:
+        case PfKeyType::DELETE:
+        case PfKeyType::GET:
+        case PfKeyType::ACQUIRE:
+        case PfKeyType::EXPIRE:
+            return true;
+        default:
+            return false;
+    }
+}
+
+bool
+IsSpdType(uint8_t type)
+{
+    return type >= static_cast<uint8_t>(PfKeyType::X_SPDUPDATE)
+        && type <= static_cast<uint8_t>(PfKeyType::X_SPDDELETE2);
+}
+
+/// key_parse's satype rules.
+int
+CheckSaType(const PfKeyMessage& m)
+{
+    if (m.satype == PfKeySaType::UNSPEC)
+    {
+        return NeedsSaType(m.type) ? EINVAL : 0;
+    }
+    if (IsSpdType(m.type))
+    {
+        return EINVAL;
+    }
+    switch (m.satype)
+    {
+        case PfKeySaType::AH:
+        case PfKeySaType::ESP:
+        case PfKeySaType::IPCOMP:
+            return 0;
+        case PfKeySaType::RSVP:
+        case PfKeySaType::OSPFV2:
+        case PfKeySaType::RIPV2:
+        case PfKeySaType::MIP:
+            return EOPNOTSUPP;
+        default:
+            return EINVAL;
+    }
+}
+
+/// Decodes one extension body (after its 4-byte header) into @p m.
+bool
+ReadExtension(Reader& r, uint16_t type, size_t extLen, PfKeyMessage* m)
+{
+    switch (type)
+    {
+        case PfKeyExt::SA:
+        {
+            PfKeySa sa;
+            sa.spi = r.N32();
+            sa.replay = r.U8();
+            sa.state = r.U8();
+            sa.auth = r.U8();
+            sa.encrypt = r.U8();
+            sa.flags = r.U32();
+            m->sa = sa;
+            return true;
+        }
+        case PfKeyExt::LIFETIME_CURRENT:
+            m->current = ReadLifetime(r);
+            return true;
+        case PfKeyExt::LIFETIME_HARD:
+            m->hard = ReadLifetime(r);
+            return true;
+        case PfKeyExt::LIFETIME_SOFT:
+            m->soft = ReadLifetime(r);
+            return true;
+        case PfKeyExt::ADDRESS_SRC:
+        case PfKeyExt::ADDRESS_DST:
+        {
+            PfKeyAddress a;
+            if (!ReadAddress(r, extLen, &a))
+            {
+                return false;
+            }
+            (type == PfKeyExt::ADDRESS_SRC ? m->src : m->dst) = a;
+            return true;
+        }
+        case PfKeyExt::KEY_AUTH:
+        case PfKeyExt::KEY_ENCRYPT:
+        {
+            PfKeyKey k;
+            if (!ReadKey(r, extLen, &k))
+            {
+                return false;
+            }
+            (type == PfKeyExt::KEY_AUTH ? m->authKey : m->encKey) = k;
+            return true;
+        }
+        case PfKeyExt::PROPOSAL:
+            m->proposal = ReadProposal(r, extLen);
+            return true;
+        case PfKeyExt::SUPPORTED_AUTH:
+            m->supportedAuth = ReadSupported(r, extLen);
+            return true;
+        case PfKeyExt::SUPPORTED_ENCRYPT:
+            m->supportedEncrypt = ReadSupported(r, extLen);
+            return true;
+        case PfKeyExt::SPIRANGE:
+        {
+            PfKeySpiRange s;
+            s.min = r.U32();
+            s.max = r.U32();
+            m->spirange = s;
+            return true;
+        }
+        case PfKeyExt::X_POLICY:
+        {
+            PfKeyPolicy p;
+            if (!ReadPolicy(r, extLen, &p))
+            {
+                return false;
+            }
+            m->policy = p;
+            return true;
+        }
+        case PfKeyExt::X_SA2:
+        {
+            PfKeySa2 s;
+            s.mode = r.U8();
+            r.U8();
+            r.U16();
+            s.sequence = r.U32();
+            s.reqid = r.U32();
+            m->sa2 = s;
+            return true;
+        }
+        default:
+            m->opaque[type].assign(r.Here(), r.Here() + (extLen - 4));
+            return true;
+    }
+}
+
+} // namespace
+
+std::string
+PfKeyTypeName(uint8_t type)
+{
+    static const char* const kNames[] = {
+        "reserved",  "getspi",      "update",      "add",         "delete",       "get",
+        "acquire",   "register",    "expire",      "flush",       "dump",         "x_promisc",
+        "x_pchange", "x_spdupdate", "x_spdadd",    "x_spddelete", "x_spdget",     "x_spdacquire",
+        "x_spddump", "x_spdflush",  "x_spdsetidx", "x_spdexpire", "x_spddelete2",
+    };
+    if (type <= PFKEY_TYPE_MAX)
+    {
+        return kNames[type];
+    }
+    return "#" + std::to_string(type);
+}
+
+uint8_t
+PfKeySaTypeOf(IpsecProto proto)
+{
+    switch (proto)
+    {
+        case IpsecProto::AH:
+            return PfKeySaType::AH;
+        case IpsecProto::ESP:
+            return PfKeySaType::ESP;
+        case IpsecProto::IPCOMP:
+            return PfKeySaType::IPCOMP;
+    }
+    return PfKeySaType::UNSPEC;
+}
+
+bool
+PfKeyProtoOf(uint8_t satype, IpsecProto* proto)
+{
+    switch (satype)
+    {
+        case PfKeySaType::AH:
+            *proto = IpsecProto::AH;
+            return true;
+        case PfKeySaType::ESP:
+            *proto = IpsecProto::ESP;
+            return true;
+        case PfKeySaType::IPCOMP:
+            *proto = IpsecProto::IPCOMP;
+            return true;
+        default:
+            return false;
+    }
+}
+
+std::string
+PfKeyParseErrorCounter(PfKeyParseError e)
+{
+    switch (e)
+    {
+        case PfKeyParseError::NONE:
+            return "";
+        case PfKeyParseError::TOO_SHORT:
+            return "out_tooshort";
+        case PfKeyParseError::INVALID_LENGTH:
+            return "out_invlen";
+        case PfKeyParseError::INVALID_VERSION:
+            return "out_invver";
+        case PfKeyParseError::INVALID_TYPE:
+            return "out_invmsgtype";
+        case PfKeyParseError::DUPLICATE_EXTENSION:
+            return "out_dupext";
+        case PfKeyParseError::INVALID_EXTENSION:
+            return "out_invexttype";
+        case PfKeyParseError::INVALID_SATYPE:
+            return "out_invsatype";
+        case PfKeyParseError::INVALID_ADDRESS:
+            return "out_invaddr";
+    }
+    return "";
+}
+
+PfKeyMessage::PfKeyMessage(PfKeyType t, uint8_t st, uint32_t s, uint32_t p)
+    : type(static_cast<uint8_t>(t))
+    , satype(st)
+    , seq(s)
+    , pid(p)
+{
+}
+
+PfKeyType
+PfKeyMessage::GetType() const
+{
+    return static_cast<PfKeyType>(type);
+}
+
+std::vector<uint8_t>
+PfKeyMessage::Serialize() const
+{
+    std::vector<uint8_t> b;
+    b.reserve(256);
+    Writer w(b);
+    w.U8(version);
+    w.U8(type);
+    w.U8(errnum);
+    w.U8(satype);
+    w.U16(0); // sadb_msg_len, patched below
+    w.U16(reserved);
+    w.U32(seq);
+    w.U32(pid);
+    // Extensions in type order (KAME's own replies use this order too).
+    if (sa)
+    {
+        size_t at = w.Begin(PfKeyExt::SA);
+        w.N32(sa->spi);
+        w.U8(sa->replay);
+        w.U8(sa->state);
+        w.U8(sa->auth);
+        w.U8(sa->encrypt);
+        w.U32(sa->flags);
+        w.End(at);
+    }
+    if (current)
+    {
+        WriteLifetime(w, PfKeyExt::LIFETIME_CURRENT, *current);
+    }
+    if (hard)
+    {
+        WriteLifetime(w, PfKeyExt::LIFETIME_HARD, *hard);
+    }
+    if (soft)
+    {
+        WriteLifetime(w, PfKeyExt::LIFETIME_SOFT, *soft);
+    }
+    if (src)
+    {
+        WriteAddress(w, PfKeyExt::ADDRESS_SRC, *src);
+    }
+    if (dst)
+    {
+        WriteAddress(w, PfKeyExt::ADDRESS_DST, *dst);
+    }
+    if (authKey)
+    {
+        WriteKey(w, PfKeyExt::KEY_AUTH, *authKey);
+    }
+    if (encKey)
+    {
+        WriteKey(w, PfKeyExt::KEY_ENCRYPT, *encKey);
+    }
+    if (proposal)
+    {
+        WriteProposal(w, *proposal);
+    }
+    if (supportedAuth)
+    {
+        WriteSupported(w, PfKeyExt::SUPPORTED_AUTH, *supportedAuth);
+    }
+    if (supportedEncrypt)
+    {
+        WriteSupported(w, PfKeyExt::SUPPORTED_ENCRYPT, *supportedEncrypt);
+    }
+    if (spirange)
+    {
+        size_t at = w.Begin(PfKeyExt::SPIRANGE);
+        w.U32(spirange->min);
+        w.U32(spirange->max);
+        w.U32(0);
+        w.End(at);
+    }
+    if (policy)
+    {
+        WritePolicy(w, *policy);
+    }
+    if (sa2)
+    {
+        size_t at = w.Begin(PfKeyExt::X_SA2);
+        w.U8(sa2->mode);
+        w.U8(0);
+        w.U16(0);
+        w.U32(sa2->sequence);
+        w.U32(sa2->reqid);
+        w.End(at);
+    }
+    for (const auto& [extType, body] : opaque)
+    {
+        size_t at = w.Begin(extType);
+        w.Bytes(body.data(), body.size());
+        w.End(at);
+    }
+    uint16_t words = static_cast<uint16_t>(b.size() / 8);
+    b[4] = words & 0xff;
+    b[5] = words >> 8;
+    return b;
+}
+
+int
+PfKeyMessage::Parse(const uint8_t* data, size_t len, PfKeyMessage* msg, PfKeyParseError* error)
+{
+    auto fail = [error](int errnum, PfKeyParseError e)
+    {
+        if (error)
+        {
+            *error = e;
+        }
+        return errnum;
+    };
+    if (error)
+    {
+        *error = PfKeyParseError::NONE;
+    }
+    if (data == nullptr || len < HEADER_SIZE)
+    {
+        return fail(EINVAL, PfKeyParseError::TOO_SHORT);
+    }
+    Reader r(data, len);
+    PfKeyMessage m;
+    m.version = r.U8();
+    m.type = r.U8();
+    m.errnum = r.U8();
+    m.satype = r.U8();
+    uint16_t words = r.U16();
+    m.reserved = r.U16();
+    m.seq = r.U32();
+    m.pid = r.U32();
+    if (size_t(words) * 8 != len)
+    {
+        return fail(EINVAL, PfKeyParseError::INVALID_LENGTH);
+    }
+    if (m.version != VERSION)
+    {
+        return fail(EINVAL, PfKeyParseError::INVALID_VERSION);
+    }
+    if (m.type == 0 || m.type > PFKEY_TYPE_MAX)
+    {
+        return fail(EINVAL, PfKeyParseError::INVALID_TYPE);
+    }
+    bool seen[PfKeyExt::MAX + 1] = {};
+    while (r.Left() > 0)
+    {
+        if (r.Left() < 4)
+        {
+            return fail(EINVAL, PfKeyParseError::INVALID_LENGTH);
+        }
+        size_t start = r.Offset();
+        size_t extLen = size_t(r.U16()) * 8;
+        uint16_t extType = r.U16();
+        if (extType == 0 || extType > PfKeyExt::MAX)
+        {
+            return fail(EINVAL, PfKeyParseError::INVALID_EXTENSION);
+        }
+        if (seen[extType])
+        {
+            return fail(EINVAL, PfKeyParseError::DUPLICATE_EXTENSION);
+        }
+        seen[extType] = true;
+        if (extLen == 0 || extLen > len - start || extLen < MinExtensionSize(extType))
+        {
+            return fail(EINVAL, PfKeyParseError::INVALID_LENGTH);
+        }
+        Reader body(data + start + 4, extLen - 4);
+        bool ok = ReadExtension(body, extType, extLen, &m);
+        if (!ok)
+        {
+            bool address = extType == PfKeyExt::ADDRESS_SRC || extType == PfKeyExt::ADDRESS_DST;
+            return fail(EINVAL,
+                        address ? PfKeyParseError::INVALID_ADDRESS
+                                : PfKeyParseError::INVALID_LENGTH);
+        }
+        r.Skip(extLen - 4);
+    }
+    int rc = CheckSaType(m);
+    if (rc != 0)
+    {
+        return fail(rc, PfKeyParseError::INVALID_SATYPE);
+    }
+    if (m.src && m.dst)
+    {
+        // Both ends must agree in upper-layer protocol and family.
+        if (m.src->proto != m.dst->proto || m.src->addr.GetFamily() != m.dst->addr.GetFamily())
+        {
+            return fail(EINVAL, PfKeyParseError::INVALID_ADDRESS);
+        }
+    }
+    if (msg)
+    {
+        *msg = std::move(m);
+    }
+    return 0;
+}
+
+std::string
+PfKeyMessage::ToString() const
+{
+    std::ostringstream os;
+    os << "SADB_" << PfKeyTypeName(type) << " satype=" << unsigned(satype) << " seq=" << seq
+       << " pid=" << pid << " errno=" << unsigned(errnum);
+    if (sa)
+    {
+        os << " spi=" << sa->spi << " state=" << unsigned(sa->state);
+    }
+    if (src)
+    {
+        os << " src=" << src->addr;
+    }
+    if (dst)
+    {
+        os << " dst=" << dst->addr;
+    }
+    if (sa2)
+    {
+        os << " mode=" << unsigned(sa2->mode) << " reqid=" << sa2->reqid;
+    }
+    if (policy)
+    {
+        os << " policy(type=" << policy->type << " dir=" << unsigned(policy->dir)
+           << " id=" << policy->id << " requests=" << policy->requests.size() << ")";
+    }
+    return os.str();
+}
+
+} // namespace ns3
