@@ -78,7 +78,7 @@ SetkeyResult
 IpsecHelper::RunSetkeyString(Ptr<Node> node, const std::string& text, const std::string& name) const
 {
     Ptr<IpsecStack> ipsec = GetStack(node);
-    SetkeyResult r = Setkey::Run(ipsec->GetSad(), ipsec->GetSpd(), text, name, m_options);
+    SetkeyResult r = Setkey::Run(ipsec->GetKeyEngine(), text, name, m_options);
     std::ostringstream log;
     for (const std::string& m : r.messages)
     {

@@ -207,7 +207,8 @@ IpsecStack::ProcessOutput(Ptr<Packet> packet, const OutputContext& ctx)
         }
         const IpsecAddress& src = req.HasEndpoints() ? req.tunnelSrc : curSrc;
         const IpsecAddress& dst = req.HasEndpoints() ? req.tunnelDst : curDst;
-        Ptr<IpsecSa> sa = m_sad->SelectOutbound(src, dst, req.proto, req.mode, req.reqid);
+        // key_checkrequest: no SA sends an ACQUIRE (throttled), whatever the level.
+        Ptr<IpsecSa> sa = m_keyEngine->AllocateOutbound(src, dst, req, policy);
         if (!sa || !sa->IsUsable())
         {
             if (EffectiveLevel(req, src.IsV6()) == IpsecLevel::REQUIRE)

@@ -40,6 +40,14 @@ struct IpsecSaParams
     const IpsecCompAlgorithm* comp{nullptr};
     uint64_t hardAddTime{0}; ///< -lh seconds (0 = none)
     uint64_t softAddTime{0}; ///< -ls seconds (0 = none)
+    /// Byte lifetimes (-bh/-bs; refused by default, enforced with IpsecKeyEngine::ByteLifetimes).
+    uint64_t hardBytes{0};
+    uint64_t softBytes{0};
+    /// Use-time and allocation lifetimes: stored and shown, never enforced (KAME).
+    uint64_t hardUseTime{0};
+    uint64_t softUseTime{0};
+    uint32_t hardAllocations{0};
+    uint32_t softAllocations{0};
 };
 
 /**
@@ -100,6 +108,7 @@ class IpsecSa : public SimpleRefCount<IpsecSa>
     std::unique_ptr<IpsecAuthContext> mac;
     size_t icvLen{0}; ///< ICV bytes (MAC truncation or AEAD tag)
     uint32_t refcnt{1};
+    uint32_t pid{0}; ///< sadb_msg_pid of the GETSPI/ADD that created it (UPDATE must match)
 };
 
 } // namespace ns3

@@ -98,7 +98,8 @@ IpsecSad::GetSpi(const IpsecAddress& src,
                  uint32_t reqid,
                  uint32_t minSpi,
                  uint32_t maxSpi,
-                 uint32_t* spi)
+                 uint32_t* spi,
+                 uint32_t pid)
 {
     if (proto == IpsecProto::IPCOMP)
     {
@@ -152,6 +153,7 @@ IpsecSad::GetSpi(const IpsecAddress& src,
     }
     auto sa = Create<IpsecSa>(p, Simulator::Now());
     sa->state = IpsecSaState::LARVAL;
+    sa->pid = pid;
     head->sas[static_cast<int>(IpsecSaState::LARVAL)].push_front(sa);
     *spi = chosen;
     ScheduleTick();
@@ -252,10 +254,73 @@ IpsecSad::Add(const IpsecSaParams& params, std::string* why)
     sa->params.reqid = head->reqid;
     head->sas[static_cast<int>(IpsecSaState::MATURE)].push_front(sa);
     m_inbound.emplace(InboundKey(params.dst, static_cast<uint8_t>(params.proto), params.spi), sa);
-    if (params.softAddTime != 0 || params.hardAddTime != 0)
+    if (params.softAddTime != 0 || params.hardAddTime != 0 || params.softBytes != 0
+        || params.hardBytes != 0)
     {
         ScheduleTick();
     }
+    return 0;
+}
+
+int
+IpsecSad::Update(const IpsecSaParams& params, uint32_t pid, std::string* why)
+{
+    NS_LOG_FUNCTION(this << params.src << params.dst << IpsecProtoName(params.proto) << params.spi
+                         << pid);
+    auto fail = [why](int rc, const char* text)
+    {
+        if (why)
+        {
+            *why = text;
+        }
+        return rc;
+    };
+    Ptr<IpsecSaHead> head
+        = FindHead(params.src, params.dst, params.proto, params.mode, params.reqid);
+    if (!head)
+    {
+        return fail(ENOENT, "no SA head for these addresses, protocol, mode and reqid");
+    }
+    Ptr<IpsecSa> sa;
+    for (auto st : {IpsecSaState::LARVAL, IpsecSaState::MATURE, IpsecSaState::DYING})
+    {
+        for (const auto& candidate : head->sas[static_cast<int>(st)])
+        {
+            if (!sa && candidate->params.spi == params.spi)
+            {
+                sa = candidate;
+            }
+        }
+    }
+    if (!sa)
+    {
+        return fail(ENOENT, "no SA with this SPI");
+    }
+    if (sa->state != IpsecSaState::LARVAL)
+    {
+        return fail(EINVAL, "the SA is not larval");
+    }
+    if (sa->pid != pid)
+    {
+        return fail(EINVAL, "the SA was created by another process (pid mismatch)");
+    }
+    // key_setsaval + key_mature on a copy, so a refused update leaves the SA as it was.
+    IpsecSaParams p = params;
+    p.mode = head->mode;
+    p.reqid = head->reqid;
+    auto mature = Create<IpsecSa>(p, sa->created);
+    mature->pid = pid;
+    int rc = mature->Mature(m_truncation, why);
+    if (rc != 0)
+    {
+        return rc;
+    }
+    auto& larval = head->sas[static_cast<int>(IpsecSaState::LARVAL)];
+    larval.remove(sa);
+    sa->state = IpsecSaState::DEAD;
+    head->sas[static_cast<int>(IpsecSaState::MATURE)].push_front(mature);
+    m_inbound.emplace(InboundKey(p.dst, static_cast<uint8_t>(p.proto), p.spi), mature);
+    ScheduleTick();
     return 0;
 }
 
@@ -291,7 +356,9 @@ IpsecSad::NeedsTick() const
         {
             for (const auto& sa : h->sas[static_cast<int>(st)])
             {
-                if (sa->params.softAddTime != 0 || sa->params.hardAddTime != 0)
+                const IpsecSaParams& p = sa->params;
+                if (p.softAddTime != 0 || p.hardAddTime != 0 || p.softBytes != 0
+                    || p.hardBytes != 0)
                 {
                     return true;
                 }
@@ -329,12 +396,14 @@ IpsecSad::Tick()
         // Dying SAs past their hard lifetime: dead, silently.
         for (auto it = dying.begin(); it != dying.end();)
         {
-            const Ptr<IpsecSa>& sa = *it;
-            if (sa->params.hardAddTime != 0 && age(sa) > sa->params.hardAddTime)
+            const IpsecSaParams& p = (*it)->params;
+            bool expired = (p.hardAddTime != 0 && age(*it) > p.hardAddTime)
+                        || (p.hardBytes != 0 && (*it)->bytes > p.hardBytes);
+            if (expired)
             {
-                sa->state = IpsecSaState::DEAD;
-                Unindex(sa);
-                it = dying.erase(it);
+                auto next = std::next(it);
+                KillIn(dying, it, *h);
+                it = next;
             }
             else
             {
@@ -345,19 +414,23 @@ IpsecSad::Tick()
         for (auto it = mature.begin(); it != mature.end();)
         {
             Ptr<IpsecSa> sa = *it;
-            if (sa->params.softAddTime == 0 || age(sa) <= sa->params.softAddTime)
+            const IpsecSaParams& p = sa->params;
+            bool expired = (p.softAddTime != 0 && age(sa) > p.softAddTime)
+                        || (p.softBytes != 0 && sa->bytes > p.softBytes);
+            if (!expired)
             {
                 ++it;
                 continue;
             }
-            it = mature.erase(it);
             if (sa->lastUsed.IsZero())
             {
                 // Never used: straight to dead, no SADB_EXPIRE.
-                sa->state = IpsecSaState::DEAD;
-                Unindex(sa);
+                auto next = std::next(it);
+                KillIn(mature, it, *h);
+                it = next;
                 continue;
             }
+            it = mature.erase(it);
             sa->state = IpsecSaState::DYING;
             dying.push_front(sa);
             if (!m_expire.IsNull())
@@ -387,6 +460,42 @@ IpsecSad::Unindex(const Ptr<IpsecSa>& sa)
     }
 }
 
+void
+IpsecSad::KillIn(std::list<Ptr<IpsecSa>>& list,
+                 std::list<Ptr<IpsecSa>>::iterator it,
+                 IpsecSaHead& head)
+{
+    Ptr<IpsecSa> sa = *it;
+    list.erase(it);
+    sa->state = IpsecSaState::DEAD;
+    Unindex(sa);
+    if (sa->refcnt > 1)
+    {
+        // A policy request still holds it: visible as dead until released.
+        head.sas[static_cast<int>(IpsecSaState::DEAD)].push_front(sa);
+    }
+}
+
+void
+IpsecSad::Kill(Ptr<IpsecSa> sa)
+{
+    for (auto& h : m_heads)
+    {
+        for (auto st : {IpsecSaState::LARVAL, IpsecSaState::MATURE, IpsecSaState::DYING})
+        {
+            auto& list = h->sas[static_cast<int>(st)];
+            for (auto it = list.begin(); it != list.end(); ++it)
+            {
+                if (*it == sa)
+                {
+                    KillIn(list, it, *h);
+                    return;
+                }
+            }
+        }
+    }
+}
+
 int
 IpsecSad::Delete(const IpsecAddress& src, const IpsecAddress& dst, IpsecProto proto, uint32_t spi)
 {
@@ -396,21 +505,43 @@ IpsecSad::Delete(const IpsecAddress& src, const IpsecAddress& dst, IpsecProto pr
         {
             continue;
         }
-        for (auto& list : h->sas)
+        for (auto st : {IpsecSaState::LARVAL, IpsecSaState::MATURE, IpsecSaState::DYING})
         {
+            auto& list = h->sas[static_cast<int>(st)];
             for (auto it = list.begin(); it != list.end(); ++it)
             {
-                if ((*it)->params.spi == spi && (*it)->state != IpsecSaState::DEAD)
+                if ((*it)->params.spi == spi)
                 {
-                    (*it)->state = IpsecSaState::DEAD;
-                    Unindex(*it);
-                    list.erase(it);
+                    KillIn(list, it, *h);
                     return 0;
                 }
             }
         }
     }
     return ENOENT;
+}
+
+std::vector<Ptr<IpsecSa>>
+IpsecSad::DeleteAll(const IpsecAddress& src, const IpsecAddress& dst, IpsecProto proto)
+{
+    std::vector<Ptr<IpsecSa>> killed;
+    for (auto& h : m_heads)
+    {
+        if (h->proto != proto || h->src != src || h->dst != dst)
+        {
+            continue;
+        }
+        for (auto st : {IpsecSaState::MATURE, IpsecSaState::DYING})
+        {
+            auto& list = h->sas[static_cast<int>(st)];
+            while (!list.empty())
+            {
+                killed.push_back(list.front());
+                KillIn(list, list.begin(), *h);
+            }
+        }
+    }
+    return killed;
 }
 
 Ptr<IpsecSa>

@@ -64,12 +64,37 @@ class IpsecSad : public Object
                uint32_t reqid,
                uint32_t minSpi,
                uint32_t maxSpi,
-               uint32_t* spi);
+               uint32_t* spi,
+               uint32_t pid = 0);
+    /**
+     * SADB_UPDATE: the larval SA @p params.spi of the head ADD would choose
+     * gets its algorithms, keys and lifetimes and is validated (key_mature);
+     * it becomes mature.  ENOENT when there is no such SA, EINVAL when it is
+     * not larval, was created by another process (@p pid) or fails
+     * validation (@p why says why; the SA then stays larval).
+     */
+    int Update(const IpsecSaParams& params, uint32_t pid, std::string* why = nullptr);
     /// Assigns the random stream of GetSpi; returns the number of streams used.
     int64_t AssignStreams(int64_t stream);
 
-    /// SADB_DELETE by SPI; ENOENT if absent.
+    /// SADB_DELETE by SPI: the first alive SA with that SPI becomes dead; ENOENT if absent.
     int Delete(const IpsecAddress& src, const IpsecAddress& dst, IpsecProto proto, uint32_t spi);
+    /**
+     * SADB_DELETE without an SA extension (setkey deleteall): every mature
+     * and dying SA of every head with these addresses and protocol becomes
+     * dead; larval SAs and the heads stay.  Returns the SAs killed.
+     */
+    std::vector<Ptr<IpsecSa>> DeleteAll(const IpsecAddress& src,
+                                        const IpsecAddress& dst,
+                                        IpsecProto proto);
+    /**
+     * key_sa_chgstate(DEAD): @p sa leaves the data path.  An SA an outbound
+     * policy request still references (it carried traffic, refcnt 2) stays
+     * in its head's dead list until the next outbound lookup of that head
+     * drops the reference (setkey -D -a shows it meanwhile); any other SA is
+     * released at once.
+     */
+    void Kill(Ptr<IpsecSa> sa);
     /// SADB_GET by SPI (nullptr if absent).
     Ptr<IpsecSa> Get(const IpsecAddress& src,
                      const IpsecAddress& dst,
@@ -96,6 +121,17 @@ class IpsecSad : public Object
                                 uint32_t reqid,
                                 bool preferOld = true) const;
 
+    /**
+     * key_getsah: the first head (newest) whose protocol and addresses match,
+     * whose mode is any or @p mode and whose reqid matches (when @p reqid
+     * != 0); nullptr if none.
+     */
+    Ptr<IpsecSaHead> FindHead(const IpsecAddress& src,
+                              const IpsecAddress& dst,
+                              IpsecProto proto,
+                              IpsecMode mode,
+                              uint32_t reqid) const;
+
     /// Heads in KAME's list order (newest first), for dumps.
     const std::list<Ptr<IpsecSaHead>>& GetHeads() const;
     /// Number of SAs in every state.
@@ -106,7 +142,9 @@ class IpsecSad : public Object
      * a mature SA whose age exceeds its soft add-time lifetime becomes dying
      * (and the Expire callback is told, SADB_EXPIRE) -- or, never used, is
      * removed silently; a dying SA whose age exceeds its hard lifetime is
-     * removed silently.  Ages are whole seconds compared strictly.
+     * removed silently.  Ages are whole seconds compared strictly.  Byte
+     * lifetimes (only present when the key engine accepted them, K2001)
+     * work the same way on the bytes processed.
      */
     void Tick();
 
@@ -119,11 +157,10 @@ class IpsecSad : public Object
 
   private:
     using InboundKey = std::tuple<IpsecAddress, uint8_t, uint32_t>;
-    Ptr<IpsecSaHead> FindHead(const IpsecAddress& src,
-                              const IpsecAddress& dst,
-                              IpsecProto proto,
-                              IpsecMode mode,
-                              uint32_t reqid) const;
+    /// Removes @p sa from @p list of its head and kills it (Kill's rules).
+    void KillIn(std::list<Ptr<IpsecSa>>& list,
+                std::list<Ptr<IpsecSa>>::iterator it,
+                IpsecSaHead& head);
     void Unindex(const Ptr<IpsecSa>& sa);
 
     std::list<Ptr<IpsecSaHead>> m_heads;

@@ -188,6 +188,40 @@ IpsecSpd::Delete(const IpsecSelector& sel, IpsecDirection dir)
     return EINVAL;
 }
 
+int
+IpsecSpd::DeleteById(uint32_t id)
+{
+    for (auto* list : {&m_in, &m_out})
+    {
+        for (auto it = list->begin(); it != list->end(); ++it)
+        {
+            if ((*it)->id == id)
+            {
+                list->erase(it);
+                InvalidateCache();
+                return 0;
+            }
+        }
+    }
+    return EINVAL;
+}
+
+Ptr<IpsecPolicy>
+IpsecSpd::GetById(uint32_t id) const
+{
+    for (const auto* list : {&m_in, &m_out})
+    {
+        for (const auto& p : *list)
+        {
+            if (p->id == id)
+            {
+                return p;
+            }
+        }
+    }
+    return nullptr;
+}
+
 void
 IpsecSpd::Flush()
 {

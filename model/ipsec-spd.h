@@ -35,6 +35,10 @@ class IpsecSpd : public Object
     int Add(Ptr<IpsecPolicy> policy, std::string* why = nullptr);
     /// spddelete: removes the exact selector+direction; EINVAL if absent (as KAME).
     int Delete(const IpsecSelector& sel, IpsecDirection dir);
+    /// SADB_X_SPDDELETE2: removes the policy with id @p id; EINVAL if absent (as KAME).
+    int DeleteById(uint32_t id);
+    /// SADB_X_SPDGET: the policy with id @p id, or nullptr.
+    Ptr<IpsecPolicy> GetById(uint32_t id) const;
     /// spdflush.
     void Flush();
 

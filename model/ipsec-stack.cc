@@ -189,18 +189,31 @@ IpsecStack::GetTypeId()
 IpsecStack::IpsecStack()
     : m_spd(CreateObject<IpsecSpd>())
     , m_sad(CreateObject<IpsecSad>())
+    , m_keyEngine(CreateObject<IpsecKeyEngine>())
     , m_rng(CreateObject<UniformRandomVariable>())
     , m_ahClearTos(true)
     , m_ahOffsetMask(0)
     , m_icmp6TypeCode(false)
     , m_ahDefaultIsUse(false)
 {
+    m_keyEngine->SetDatabases(m_sad, m_spd);
+}
+
+Ptr<IpsecKeyEngine>
+IpsecStack::GetKeyEngine() const
+{
+    return m_keyEngine;
 }
 
 void
 IpsecStack::DoDispose()
 {
     m_node = nullptr;
+    if (m_keyEngine)
+    {
+        m_keyEngine->Dispose();
+    }
+    m_keyEngine = nullptr;
     m_spd = nullptr;
     m_sad = nullptr;
     m_rng = nullptr;

@@ -15,6 +15,7 @@
 
 #include "ipsec-ah.h"
 #include "ipsec-ip-header.h"
+#include "ipsec-key-engine.h"
 #include "ipsec-sad.h"
 #include "ipsec-spd.h"
 #include "ipsec-stats.h"
@@ -53,6 +54,8 @@ class IpsecStack : public Object
 
     Ptr<IpsecSpd> GetSpd() const;
     Ptr<IpsecSad> GetSad() const;
+    /// The node's key engine (PF_KEY): the way setkey and daemons reach the SAD and SPD.
+    Ptr<IpsecKeyEngine> GetKeyEngine() const;
 
     /// KAME's ipsecstat (IPv4) or ipsec6stat (IPv6).
     IpsecStats& GetStats(bool ipv6);
@@ -223,6 +226,7 @@ class IpsecStack : public Object
     Ptr<Node> m_node;
     Ptr<IpsecSpd> m_spd;
     Ptr<IpsecSad> m_sad;
+    Ptr<IpsecKeyEngine> m_keyEngine;
     IpsecStats m_stats4;
     IpsecStats m_stats6;
     Ptr<UniformRandomVariable> m_rng;

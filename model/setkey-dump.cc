@@ -260,9 +260,12 @@ SetkeyDump::PrintSa(std::ostream& os,
     os << "\tcreated: " << FormatDate(created) << "\tcurrent: " << FormatDate(now) << "\n";
     os << "\tdiff: " << (created == 0 ? 0 : now - created) << "(s)\thard: " << p.hardAddTime
        << "(s)\tsoft: " << p.softAddTime << "(s)\n";
-    os << "\tlast: " << FormatDate(last) << "\thard: 0(s)\tsoft: 0(s)\n";
-    os << "\tcurrent: " << sa.bytes << "(bytes)\thard: 0(bytes)\tsoft: 0(bytes)\n";
-    os << "\tallocated: " << sa.allocations << "\thard: 0\tsoft: 0\n";
+    os << "\tlast: " << FormatDate(last) << "\thard: " << p.hardUseTime
+       << "(s)\tsoft: " << p.softUseTime << "(s)\n";
+    os << "\tcurrent: " << sa.bytes << "(bytes)\thard: " << p.hardBytes
+       << "(bytes)\tsoft: " << p.softBytes << "(bytes)\n";
+    os << "\tallocated: " << sa.allocations << "\thard: " << p.hardAllocations
+       << "\tsoft: " << p.softAllocations << "\n";
     // L11
     uint32_t refcnt = std::max<uint32_t>(sa.refcnt, UsedOutbound(sa, opts) ? 2 : 1);
     os << "\tsadb_seq=" << sadbSeq << " pid=" << opts.pid << " refcnt=" << refcnt << "\n";

@@ -4,10 +4,12 @@
 #include "setkey.h"
 
 #include "ns3/log.h"
+#include "ns3/nstime.h"
 #include "ns3/uinteger.h"
 
 #include <cerrno>
 #include <cstring>
+#include <sstream>
 
 namespace ns3
 {
@@ -152,182 +154,242 @@ Setkey::Fail(SetkeyCommand command, int errnum, const std::string& reason)
     return o;
 }
 
-IpsecSaParams
-Setkey::ToSaParams(const SetkeySaSpec& sa)
+namespace
 {
-    IpsecSaParams p;
-    p.src = sa.src;
-    p.dst = sa.dst;
-    p.proto = sa.proto;
-    p.spi = sa.spi;
-    p.mode = sa.mode;
-    p.reqid = sa.reqid;
-    p.flags = sa.flags;
-    p.replayWindow = static_cast<uint8_t>(sa.replay & 0xff); // sadb_sa_replay is 8 bits
-    p.enc = sa.enc;
-    // setkey never sends an encryption key for IPComp.
-    p.hasEncKey = sa.hasEncKey && sa.proto != IpsecProto::IPCOMP;
-    p.encKey = p.hasEncKey ? sa.encKey : std::vector<uint8_t>();
-    p.auth = sa.auth;
-    p.authKey = sa.authKey;
-    p.comp = sa.comp;
-    p.hardAddTime = sa.hardAddTime;
-    p.softAddTime = sa.softAddTime;
-    return p;
+
+PfKeyAddress
+SaAddress(const IpsecAddress& a, uint16_t port)
+{
+    PfKeyAddress x;
+    x.addr = a;
+    x.prefixlen = a.GetBits();
+    x.proto = IPSEC_ULPROTO_ANY;
+    x.port = port;
+    return x;
 }
 
-Ptr<IpsecPolicy>
-Setkey::ToPolicy(const SetkeyStatement& st)
+/// The SA, X_SA2 and address extensions of an SA statement.
+void
+SaIndex(const SetkeySaSpec& sa, bool withSa, PfKeyMessage* m)
 {
-    auto policy = Create<IpsecPolicy>();
-    policy->selector = st.spd.selector;
-    policy->direction = st.spd.policy.direction;
-    policy->action = st.spd.policy.action;
-    if (policy->action == IpsecPolicyAction::IPSEC)
+    if (withSa)
     {
-        // key_msg2sp() keeps requests only for ipsec policies.
-        policy->requests = st.spd.policy.requests;
+        PfKeySa x;
+        x.spi = sa.spi;
+        m->sa = x;
     }
-    policy->setkeyLine = st.firstLine;
-    return policy;
+    PfKeySa2 sa2;
+    sa2.mode = static_cast<uint8_t>(sa.mode);
+    sa2.reqid = sa.reqid;
+    m->sa2 = sa2;
+    m->src = SaAddress(sa.src, sa.srcPort);
+    m->dst = SaAddress(sa.dst, sa.dstPort);
+}
+
+PfKeyLifetime
+AddLifetime(uint64_t addtime, uint64_t bytes)
+{
+    PfKeyLifetime l;
+    l.addtime = addtime;
+    l.bytes = bytes;
+    return l;
+}
+
+} // namespace
+
+bool
+Setkey::ToMessage(const SetkeyStatement& st, PfKeyMessage* m)
+{
+    const SetkeySaSpec& sa = st.sa;
+    uint8_t satype = sa.hasProto ? PfKeySaTypeOf(sa.proto) : PfKeySaType::UNSPEC;
+    switch (st.command)
+    {
+        case SetkeyCommand::ADD:
+        {
+            *m = PfKeyMessage(PfKeyType::ADD, satype);
+            SaIndex(sa, true, m);
+            m->sa->replay = static_cast<uint8_t>(sa.replay & 0xff); // sadb_sa_replay is 8 bits
+            m->sa->flags = sa.flags;
+            m->sa->auth = sa.auth ? sa.auth->sadbId : 0;
+            m->sa->encrypt = sa.proto == IpsecProto::IPCOMP ? (sa.comp ? sa.comp->sadbId : 0)
+                                                            : (sa.enc ? sa.enc->sadbId : 0);
+            // setkey never sends an encryption key for IPComp.
+            if (sa.hasEncKey && sa.proto != IpsecProto::IPCOMP)
+            {
+                m->encKey = PfKeyKey{static_cast<uint16_t>(sa.encKey.size() * 8), sa.encKey};
+            }
+            if (sa.auth && (sa.hasAuthKey || !sa.authKey.empty()))
+            {
+                m->authKey = PfKeyKey{static_cast<uint16_t>(sa.authKey.size() * 8), sa.authKey};
+            }
+            // A lifetime extension is only sent when its value is non-zero.
+            if (sa.hardAddTime != 0 || sa.hardBytes != 0)
+            {
+                m->hard = AddLifetime(sa.hardAddTime, sa.hardBytes);
+            }
+            if (sa.softAddTime != 0 || sa.softBytes != 0)
+            {
+                m->soft = AddLifetime(sa.softAddTime, sa.softBytes);
+            }
+            return true;
+        }
+        case SetkeyCommand::GET:
+        case SetkeyCommand::DELETE:
+            *m = PfKeyMessage(st.command == SetkeyCommand::GET ? PfKeyType::GET : PfKeyType::DELETE,
+                              satype);
+            SaIndex(sa, true, m);
+            return true;
+        case SetkeyCommand::DELETEALL:
+            *m = PfKeyMessage(PfKeyType::DELETE, satype);
+            m->src = SaAddress(sa.src, 0);
+            m->dst = SaAddress(sa.dst, 0);
+            return true;
+        case SetkeyCommand::GETSPI:
+            *m = PfKeyMessage(PfKeyType::GETSPI, satype);
+            SaIndex(sa, true, m);
+            if (sa.spi != 0)
+            {
+                // ipsec-tools: SPIRANGE min = max = spi when an SPI is given.
+                m->spirange = PfKeySpiRange{sa.spi, sa.spi};
+            }
+            return true;
+        case SetkeyCommand::FLUSH:
+            *m = PfKeyMessage(PfKeyType::FLUSH, satype);
+            return true;
+        case SetkeyCommand::SPDADD:
+        case SetkeyCommand::SPDUPDATE:
+        case SetkeyCommand::SPDDELETE:
+        {
+            PfKeyType type = st.command == SetkeyCommand::SPDADD    ? PfKeyType::X_SPDADD
+                           : st.command == SetkeyCommand::SPDUPDATE ? PfKeyType::X_SPDUPDATE
+                                                                    : PfKeyType::X_SPDDELETE;
+            auto policy = Create<IpsecPolicy>();
+            policy->selector = st.spd.selector;
+            policy->direction = st.spd.policy.direction;
+            policy->action = st.spd.policy.action;
+            policy->requests = st.spd.policy.requests;
+            *m = IpsecKeyEngine::PolicyMessage(type, *policy);
+            m->reserved = 0;
+            if (st.spd.tagged)
+            {
+                // sadb_x_tag: the tag name, NUL-padded to the 64-bit boundary.
+                std::vector<uint8_t>& body = m->opaque[PfKeyExt::X_TAG];
+                body.assign(st.spd.tag.begin(), st.spd.tag.end());
+                body.resize(((4 + body.size() + 1 + 7) & ~size_t(7)) - 4);
+            }
+            return true;
+        }
+        case SetkeyCommand::SPDFLUSH:
+            *m = PfKeyMessage(PfKeyType::X_SPDFLUSH, PfKeySaType::UNSPEC);
+            return true;
+        case SetkeyCommand::DUMP:
+        case SetkeyCommand::SPDDUMP:
+        case SetkeyCommand::EXIT:
+            return false;
+    }
+    return false;
+}
+
+std::vector<std::string>
+Setkey::PrintGetReply(Ptr<IpsecKeyEngine> engine,
+                      const PfKeyMessage& reply,
+                      const SetkeyDumpOptions& dump)
+{
+    IpsecSaParams p;
+    if (engine->ToSaParams(reply, &p, nullptr) != 0)
+    {
+        return {"setkey: invalid keymsg length"};
+    }
+    SetkeyDumpOptions opts = dump;
+    int64_t created = reply.current ? static_cast<int64_t>(reply.current->addtime) : opts.epoch;
+    IpsecSa sa(p, Seconds(created - opts.epoch));
+    sa.state = static_cast<IpsecSaState>(reply.sa->state & 3);
+    if (reply.current)
+    {
+        sa.allocations = reply.current->allocations;
+        sa.bytes = reply.current->bytes;
+        if (reply.current->usetime != 0)
+        {
+            sa.lastUsed = Seconds(static_cast<int64_t>(reply.current->usetime) - opts.epoch);
+        }
+    }
+    sa.seqCounter = reply.sa2 ? reply.sa2->sequence : 0;
+    sa.refcnt = std::max<uint32_t>(1, reply.reserved);
+    std::ostringstream os;
+    SetkeyDump::PrintSa(os, sa, 0, opts);
+    return SplitLines(os.str());
 }
 
 Setkey::Outcome
-Setkey::Execute(Ptr<IpsecSad> sad,
-                Ptr<IpsecSpd> spd,
+Setkey::Execute(Ptr<IpsecKeyEngine> engine,
+                Ptr<IpsecPfKeySocket> socket,
                 const SetkeyStatement& st,
                 std::vector<Ptr<IpsecSa>>* retrieved,
                 const SetkeyDumpOptions& dump)
 {
     NS_LOG_FUNCTION(SetkeyCommandName(st.command) << st.line);
-    if (IsSaCommand(st.command) && !st.sa.hasProto)
+    if (st.command == SetkeyCommand::DUMP)
     {
-        // No protocol keyword: satype UNSPEC, which key_parse() refuses.
-        return Fail(st.command, EINVAL, "no SA type (esp, ah, ipcomp) given");
+        return ExecDump(engine->GetSad(), st, dump);
     }
-    switch (st.command)
+    if (st.command == SetkeyCommand::SPDDUMP)
     {
-        case SetkeyCommand::ADD:
-            return ExecAdd(sad, st);
-        case SetkeyCommand::GET:
-            return ExecGet(sad, st, retrieved);
-        case SetkeyCommand::DELETE:
-            return ExecDelete(sad, st);
-        case SetkeyCommand::DELETEALL:
-            return ExecDeleteAll(sad, st);
-        case SetkeyCommand::FLUSH:
-            return ExecFlush(sad, st);
-        case SetkeyCommand::DUMP:
-            return ExecDump(sad, st, dump);
-        case SetkeyCommand::GETSPI:
-        {
-            // ipsec-tools: SPIRANGE min = max = spi when an SPI is given.
-            uint32_t spi = 0;
-            uint32_t lo = st.sa.spi;
-            uint32_t hi = st.sa.spi;
-            if (st.sa.spi == 0)
-            {
-                UintegerValue v;
-                sad->GetAttribute("SpiMinValue", v);
-                lo = v.Get();
-                sad->GetAttribute("SpiMaxValue", v);
-                hi = v.Get();
-            }
-            int rc = sad->GetSpi(
-                st.sa.src, st.sa.dst, st.sa.proto, st.sa.mode, st.sa.reqid, lo, hi, &spi);
-            return rc == 0 ? Outcome() : Fail(st.command, rc, "no free SPI in the range");
-        }
-        case SetkeyCommand::SPDADD:
-            return ExecSpdAdd(spd, st);
-        case SetkeyCommand::SPDUPDATE:
-            return ExecSpdUpdate(spd, st);
-        case SetkeyCommand::SPDDELETE:
-            return ExecSpdDelete(spd, st);
-        case SetkeyCommand::SPDFLUSH:
-            spd->Flush();
-            return Outcome();
-        case SetkeyCommand::SPDDUMP:
-            return ExecSpdDump(spd, st, dump);
-        case SetkeyCommand::EXIT:
-            return Outcome();
+        return ExecSpdDump(engine->GetSpd(), st, dump);
     }
-    return Outcome();
-}
-
-Setkey::Outcome
-Setkey::ExecAdd(Ptr<IpsecSad> sad, const SetkeyStatement& st)
-{
-    if (st.sa.hardBytes != 0 || st.sa.softBytes != 0)
+    PfKeyMessage msg;
+    if (!ToMessage(st, &msg))
     {
-        return Fail(st.command, EINVAL, "we no longer support byte lifetime");
+        return Outcome();
     }
-    std::string why;
-    int rc = sad->Add(ToSaParams(st.sa), &why);
-    if (rc != 0)
+    msg.seq = 0;
+    int rc = socket->Send(msg);
+    std::string reason = engine->GetLastReason();
+    // setkey reads its reply (and whatever else was broadcast meanwhile).
+    Outcome o;
+    PfKeyMessage reply;
+    while (socket->GetRxAvailable() > 0)
     {
-        return Fail(st.command, rc, why);
-    }
-    return Outcome();
-}
-
-Setkey::Outcome
-Setkey::ExecGet(Ptr<IpsecSad> sad, const SetkeyStatement& st, std::vector<Ptr<IpsecSa>>* retrieved)
-{
-    Ptr<IpsecSa> sa = sad->Get(st.sa.src, st.sa.dst, st.sa.proto, st.sa.spi);
-    if (!sa)
-    {
-        return Fail(st.command, ENOENT, "no such SA");
-    }
-    if (retrieved)
-    {
-        retrieved->push_back(sa);
-    }
-    return Outcome();
-}
-
-Setkey::Outcome
-Setkey::ExecDelete(Ptr<IpsecSad> sad, const SetkeyStatement& st)
-{
-    int rc = sad->Delete(st.sa.src, st.sa.dst, st.sa.proto, st.sa.spi);
-    if (rc != 0)
-    {
-        return Fail(st.command, rc, "no such SA");
-    }
-    return Outcome();
-}
-
-Setkey::Outcome
-Setkey::ExecDeleteAll(Ptr<IpsecSad> sad, const SetkeyStatement& st)
-{
-    // key_delete_all(): every mature and dying SA of every matching head; larval
-    // SAs and the heads stay; success even when nothing matched.
-    std::vector<uint32_t> spis;
-    for (const auto& head : sad->GetHeads())
-    {
-        if (head->proto != st.sa.proto || head->src != st.sa.src || head->dst != st.sa.dst)
+        if (!socket->Recv(&reply))
         {
             continue;
         }
-        for (auto state : {IpsecSaState::MATURE, IpsecSaState::DYING})
+        if (rc == 0
+            && (reply.GetType() == PfKeyType::X_SPDADD || reply.GetType() == PfKeyType::X_SPDUPDATE)
+            && reply.policy && reply.pid == socket->GetPid())
         {
-            for (const auto& sa : head->sas[static_cast<int>(state)])
+            // Not part of PF_KEY: the model remembers which line added a
+            // policy, for the PolicyMatch log and the lint.
+            if (Ptr<IpsecPolicy> added = engine->GetSpd()->GetById(reply.policy->id))
             {
-                spis.push_back(sa->params.spi);
+                added->setkeyLine = st.firstLine;
+            }
+        }
+        if (rc == 0 && st.command == SetkeyCommand::GET && reply.GetType() == PfKeyType::GET
+            && reply.errnum == 0 && reply.sa)
+        {
+            o.output = PrintGetReply(engine, reply, dump);
+            if (retrieved)
+            {
+                IpsecProto proto = IpsecProto::ESP;
+                PfKeyProtoOf(reply.satype, &proto);
+                Ptr<IpsecSa> live
+                    = engine->GetSad()->Get(st.sa.src, st.sa.dst, proto, reply.sa->spi);
+                if (live)
+                {
+                    retrieved->push_back(live);
+                }
             }
         }
     }
-    for (uint32_t spi : spis)
+    if (rc != 0)
     {
-        sad->Delete(st.sa.src, st.sa.dst, st.sa.proto, spi);
+        if (!st.sa.hasProto && IsSaCommand(st.command))
+        {
+            reason = "no SA type (esp, ah, ipcomp) given";
+        }
+        return Fail(st.command, rc, reason);
     }
-    return Outcome();
-}
-
-Setkey::Outcome
-Setkey::ExecFlush(Ptr<IpsecSad> sad, const SetkeyStatement& st)
-{
-    sad->Flush(!st.sa.hasProto, st.sa.proto);
-    return Outcome();
+    return o;
 }
 
 Setkey::Outcome
@@ -360,60 +422,6 @@ Setkey::ExecDump(Ptr<IpsecSad> sad, const SetkeyStatement& st, const SetkeyDumpO
 }
 
 Setkey::Outcome
-Setkey::ExecSpdAdd(Ptr<IpsecSpd> spd, const SetkeyStatement& st)
-{
-    if (st.spd.tagged)
-    {
-        return Fail(st.command, EOPNOTSUPP, "tagged policies need pf, which the model lacks");
-    }
-    std::string why;
-    int rc = spd->Add(ToPolicy(st), &why);
-    if (rc != 0)
-    {
-        return Fail(st.command, rc, why);
-    }
-    return Outcome();
-}
-
-Setkey::Outcome
-Setkey::ExecSpdUpdate(Ptr<IpsecSpd> spd, const SetkeyStatement& st)
-{
-    if (st.spd.tagged)
-    {
-        return Fail(st.command, EOPNOTSUPP, "tagged policies need pf, which the model lacks");
-    }
-    // key_spdadd(SADB_X_SPDUPDATE): the selector checks come first; then an
-    // existing exact match is removed, and the new policy is appended at the
-    // tail (even if it then fails validation).
-    const IpsecSelector& sel = st.spd.selector;
-    bool selectorOk = sel.src.GetFamily() == sel.dst.GetFamily() && sel.prefs <= sel.src.GetBits()
-                   && sel.prefd <= sel.dst.GetBits();
-    if (selectorOk)
-    {
-        spd->Delete(sel, st.spd.policy.direction);
-    }
-    std::string why;
-    int rc = spd->Add(ToPolicy(st), &why);
-    if (rc != 0)
-    {
-        return Fail(st.command, rc, why);
-    }
-    return Outcome();
-}
-
-Setkey::Outcome
-Setkey::ExecSpdDelete(Ptr<IpsecSpd> spd, const SetkeyStatement& st)
-{
-    // Only the direction of the policy matters; not found is EINVAL in KAME.
-    int rc = spd->Delete(st.spd.selector, st.spd.policy.direction);
-    if (rc != 0)
-    {
-        return Fail(st.command, rc, "no such policy");
-    }
-    return Outcome();
-}
-
-Setkey::Outcome
 Setkey::ExecSpdDump(Ptr<IpsecSpd> spd, const SetkeyStatement& st, const SetkeyDumpOptions& dump)
 {
     if (spd->GetN() == 0)
@@ -432,6 +440,20 @@ Setkey::Run(Ptr<IpsecSad> sad,
             const std::string& fileName,
             const SetkeyOptions& opts)
 {
+    auto engine = CreateObject<IpsecKeyEngine>();
+    engine->SetDatabases(sad, spd, false);
+    SetkeyResult r = Run(engine, text, fileName, opts);
+    engine->Dispose();
+    return r;
+}
+
+SetkeyResult
+Setkey::Run(Ptr<IpsecKeyEngine> engine,
+            const std::string& text,
+            const std::string& fileName,
+            const SetkeyOptions& opts)
+{
+    Ptr<IpsecPfKeySocket> socket = opts.parseOnly ? nullptr : engine->Open(opts.dump.pid);
     NS_LOG_FUNCTION(fileName << (opts.dialect == SetkeyDialect::KAME ? "kame" : "ipsec-tools")
                              << opts.parseOnly);
     SetkeyResult r;
@@ -497,7 +519,7 @@ Setkey::Run(Ptr<IpsecSad> sad,
         {
             continue;
         }
-        Outcome o = Execute(sad, spd, st, &r.retrieved, opts.dump);
+        Outcome o = Execute(engine, socket, st, &r.retrieved, opts.dump);
         ++r.statementsExecuted;
         for (const auto& line : o.output)
         {
@@ -516,6 +538,10 @@ Setkey::Run(Ptr<IpsecSad> sad,
             NS_LOG_LOGIC("line " << st.line << ": " << o.reason);
             say("The result of line " + std::to_string(st.line) + ": " + o.text + ".");
         }
+    }
+    if (socket)
+    {
+        socket->Close();
     }
     return r;
 }

@@ -2,8 +2,10 @@
  * SPDX-License-Identifier: GPL-2.0-only
  *
  * setkey -f for a simulated node: parses a script statement by statement and
- * applies each one to the node's SAD and SPD as soon as it is parsed, with
- * KAME setkey's semantics and messages.
+ * sends each one to the node's key engine as soon as it is parsed, as the
+ * PF_KEY message KAME's setkey builds (kame-spec 1.5), with KAME setkey's
+ * semantics and messages.  "dump" and "spddump" read the databases the way
+ * KHEAD's setkey does (the sysctl/kernfs path), so they are never truncated.
  *
  *  - A client-side error (syntax, address, algorithm, key length, policy
  *    string) prints "line N: MESSAGE at [TOKEN]" and "parse failed, line N."
@@ -17,6 +19,7 @@
 #ifndef SETKEY_H
 #define SETKEY_H
 
+#include "ipsec-key-engine.h"
 #include "ipsec-sad.h"
 #include "ipsec-spd.h"
 #include "ns3/ptr.h"
@@ -101,13 +104,22 @@ struct SetkeyResult
     bool PartiallyApplied() const;
 };
 
-/// setkey for one node's SAD and SPD.
+/// setkey for one node's key engine.
 class Setkey
 {
   public:
     /**
-     * Runs @p text (a setkey script) against @p sad and @p spd.  @p fileName
-     * is only used in SetkeyError (pass "" for none).
+     * Runs @p text (a setkey script) through @p engine, on a PF_KEY socket
+     * of process SetkeyOptions::dump.pid.  @p fileName is only used in
+     * SetkeyError (pass "" for none).
+     */
+    static SetkeyResult Run(Ptr<IpsecKeyEngine> engine,
+                            const std::string& text,
+                            const std::string& fileName = "",
+                            const SetkeyOptions& opts = SetkeyOptions());
+    /**
+     * The same for a standalone @p sad and @p spd (a node-less check, as
+     * ipsec-setkey does): a key engine is made for the run.
      */
     static SetkeyResult Run(Ptr<IpsecSad> sad,
                             Ptr<IpsecSpd> spd,
@@ -121,16 +133,17 @@ class Setkey
         int errnum{0};      ///< 0 or an errno
         std::string text;   ///< setkey's rendering of errnum ("" when 0)
         std::string reason; ///< the model's explanation
-        /// What the statement prints when it succeeds (dump, spddump), one line each.
+        /// What the statement prints when it succeeds (get, dump, spddump), one line each.
         std::vector<std::string> output;
     };
 
     /**
-     * Applies one parsed statement.  @p retrieved receives the SA a "get"
-     * found (may be null).  @p dump renders dump/spddump output.
+     * Applies one parsed statement through @p socket (a PF_KEY socket of
+     * @p engine).  @p retrieved receives the SA a "get" found (may be null).
+     * @p dump renders get/dump/spddump output.
      */
-    static Outcome Execute(Ptr<IpsecSad> sad,
-                           Ptr<IpsecSpd> spd,
+    static Outcome Execute(Ptr<IpsecKeyEngine> engine,
+                           Ptr<IpsecPfKeySocket> socket,
                            const SetkeyStatement& st,
                            std::vector<Ptr<IpsecSa>>* retrieved,
                            const SetkeyDumpOptions& dump = SetkeyDumpOptions());
@@ -138,29 +151,25 @@ class Setkey
     /// How setkey renders kernel errno @p errnum for @p command (postproc()).
     static std::string ErrorText(SetkeyCommand command, int errnum);
 
-    /// The SADB_ADD contents of an add statement.
-    static IpsecSaParams ToSaParams(const SetkeySaSpec& sa);
-    /// The policy an spdadd/spdupdate statement installs.
-    static Ptr<IpsecPolicy> ToPolicy(const SetkeyStatement& st);
+    /**
+     * The PF_KEY message setkey sends for @p st (kame-spec 1.5); false for
+     * the statements that send none (dump and spddump read the databases,
+     * exit).
+     */
+    static bool ToMessage(const SetkeyStatement& st, PfKeyMessage* msg);
 
   private:
-    static Outcome ExecAdd(Ptr<IpsecSad> sad, const SetkeyStatement& st);
-    static Outcome ExecGet(Ptr<IpsecSad> sad,
-                           const SetkeyStatement& st,
-                           std::vector<Ptr<IpsecSa>>* retrieved);
-    static Outcome ExecDelete(Ptr<IpsecSad> sad, const SetkeyStatement& st);
-    static Outcome ExecDeleteAll(Ptr<IpsecSad> sad, const SetkeyStatement& st);
-    static Outcome ExecFlush(Ptr<IpsecSad> sad, const SetkeyStatement& st);
+    static Outcome Fail(SetkeyCommand command, int errnum, const std::string& reason);
     static Outcome ExecDump(Ptr<IpsecSad> sad,
                             const SetkeyStatement& st,
                             const SetkeyDumpOptions& dump);
-    static Outcome ExecSpdAdd(Ptr<IpsecSpd> spd, const SetkeyStatement& st);
-    static Outcome ExecSpdUpdate(Ptr<IpsecSpd> spd, const SetkeyStatement& st);
-    static Outcome ExecSpdDelete(Ptr<IpsecSpd> spd, const SetkeyStatement& st);
     static Outcome ExecSpdDump(Ptr<IpsecSpd> spd,
                                const SetkeyStatement& st,
                                const SetkeyDumpOptions& dump);
-    static Outcome Fail(SetkeyCommand command, int errnum, const std::string& reason);
+    /// Prints the SA of a GET reply as pfkey_sadump does.
+    static std::vector<std::string> PrintGetReply(Ptr<IpsecKeyEngine> engine,
+                                                  const PfKeyMessage& reply,
+                                                  const SetkeyDumpOptions& dump);
 };
 
 } // namespace ns3

@@ -1093,11 +1093,21 @@ class SetkeySadCommandsTestCase : public TestCase
         // SA 0x1002 (-m transport) went to the existing any head.
         NS_TEST_EXPECT_MSG_EQ(
             I(r.retrieved[0]->params.mode), I(IpsecMode::ANY), "filed under any head");
-        NS_TEST_ASSERT_MSG_EQ(r.messages.size(), 3, "two errors and a warning");
-        NS_TEST_EXPECT_MSG_EQ(r.messages[0], "The result of line 8: No entry.", "get miss");
-        NS_TEST_EXPECT_MSG_EQ(r.messages[1], "The result of line 10: No entry.", "delete miss");
+        // get prints the SA it found as pfkey_sadump does (kame-spec 6.4,
+        // L1..L11; the key extension of -E null is empty), with sadb_seq 0.
+        NS_TEST_ASSERT_MSG_EQ(r.messages.size(), 13, "an SA of 10 lines, two errors, a warning");
+        NS_TEST_EXPECT_MSG_EQ(r.messages[0], "10.0.0.1 10.0.0.2 ", "L1 addresses");
+        NS_TEST_EXPECT_MSG_EQ(r.messages[1],
+                              "\tesp mode=any spi=4098(0x00001002) reqid=0(0x00000000)",
+                              "L2: the head's mode");
+        NS_TEST_EXPECT_MSG_EQ(r.messages[2], "\tE: null ", "L3 null cipher, no key bytes");
         NS_TEST_EXPECT_MSG_EQ(
-            r.messages[2], "line 11: WARNING: mode is obsolete at [;]", "mode warning");
+            r.messages[3], "\tseq=0x00000000 replay=0 flags=0x00000040 state=mature ", "L5");
+        NS_TEST_EXPECT_MSG_EQ(r.messages[9].rfind("\tsadb_seq=0 pid=", 0), 0, "L11: get is seq 0");
+        NS_TEST_EXPECT_MSG_EQ(r.messages[10], "The result of line 8: No entry.", "get miss");
+        NS_TEST_EXPECT_MSG_EQ(r.messages[11], "The result of line 10: No entry.", "delete miss");
+        NS_TEST_EXPECT_MSG_EQ(
+            r.messages[12], "line 11: WARNING: mode is obsolete at [;]", "mode warning");
         NS_TEST_EXPECT_MSG_EQ(
             n.Sa("fec0::1", "fec0::2", IpsecProto::ESP, 0x4001), nullptr, "IPv6 SA deleted");
         NS_TEST_EXPECT_MSG_EQ(n.sad->GetN(), 4, "0x1002 0x1003 0x2001 0x3001");
