@@ -28,13 +28,22 @@ NS_LOG_COMPONENT_DEFINE("IpsecSysctl");
 namespace
 {
 
+/// Which object of the node holds the attribute a variable shows.
+enum class Owner : uint8_t
+{
+    STACK, ///< ns3::IpsecStack (net.inet*.ipsec*, protocol switches)
+    SAD,   ///< ns3::IpsecSad (net.key SPI and larval knobs)
+    KEY,   ///< ns3::IpsecKeyEngine (the other net.key knobs)
+};
+
 /// One sysctl variable.
 struct SysctlRow
 {
     const char* name;      ///< full sysctl name
-    const char* attribute; ///< ns3::IpsecStack attribute it shows
+    const char* attribute; ///< attribute it shows
     int64_t min;           ///< smallest value the kernel accepts
     int64_t max;           ///< largest value the kernel accepts
+    Owner owner{Owner::STACK};
 };
 
 constexpr int64_t INT_MAX_VALUE = std::numeric_limits<int32_t>::max();
@@ -62,7 +71,50 @@ const SysctlRow g_rows[] = {
     {"net.inet6.ipsec6.ah_net_deflev", "Ipv6AhNetDeflev", 1, 2},
     {"net.inet6.ipsec6.ecn", "Ipv6Ecn", -1, 1},
     {"net.inet6.ipsec6.debug", "Debug", 0, INT_MAX_VALUE},
+    // net.key in KEYCTL order (random_int is not modelled: no reseeding).
+    {"net.key.debug", "Debug", 0, INT_MAX_VALUE, Owner::KEY},
+    {"net.key.spi_try", "SpiTry", 1, INT_MAX_VALUE, Owner::SAD},
+    {"net.key.spi_min_value", "SpiMinValue", 0, INT_MAX_VALUE, Owner::SAD},
+    {"net.key.spi_max_value", "SpiMaxValue", 0, INT_MAX_VALUE, Owner::SAD},
+    {"net.key.larval_lifetime", "LarvalLifetime", 0, INT_MAX_VALUE, Owner::SAD},
+    {"net.key.blockacq_count", "BlockAcqCount", 0, INT_MAX_VALUE, Owner::KEY},
+    {"net.key.blockacq_lifetime", "BlockAcqLifetime", 0, INT_MAX_VALUE, Owner::KEY},
+    {"net.key.esp_keymin", "EspKeyMin", 0, INT_MAX_VALUE, Owner::KEY},
+    {"net.key.esp_auth", "EspAuth", 0, INT_MAX_VALUE, Owner::KEY},
+    {"net.key.ah_keymin", "AhKeyMin", 0, INT_MAX_VALUE, Owner::KEY},
+    {"net.key.preferred_oldsa", "PreferredOldSa", 0, 1, Owner::KEY},
 };
+
+/// The object of @p stack's node that holds @p row's attribute.
+Ptr<Object>
+OwnerOf(Ptr<IpsecStack> stack, const SysctlRow& row)
+{
+    switch (row.owner)
+    {
+        case Owner::SAD:
+            return stack->GetSad();
+        case Owner::KEY:
+            return stack->GetKeyEngine();
+        case Owner::STACK:
+            break;
+    }
+    return stack;
+}
+
+TypeId
+OwnerTypeId(const SysctlRow& row)
+{
+    switch (row.owner)
+    {
+        case Owner::SAD:
+            return IpsecSad::GetTypeId();
+        case Owner::KEY:
+            return IpsecKeyEngine::GetTypeId();
+        case Owner::STACK:
+            break;
+    }
+    return IpsecStack::GetTypeId();
+}
 
 /// NetBSD sysctl.c lname[]: the ordinal of a name component.
 const char* const g_levelNames[] = {
@@ -258,8 +310,10 @@ Ptr<const AttributeChecker>
 CheckerOf(const SysctlRow& row)
 {
     TypeId::AttributeInformation info;
-    bool found = IpsecStack::GetTypeId().LookupAttributeByName(row.attribute, &info);
-    NS_ABORT_MSG_UNLESS(found, "IpsecSysctl: ns3::IpsecStack has no attribute " << row.attribute);
+    bool found = OwnerTypeId(row).LookupAttributeByName(row.attribute, &info);
+    NS_ABORT_MSG_UNLESS(found,
+                        "IpsecSysctl: " << OwnerTypeId(row).GetName() << " has no attribute "
+                                        << row.attribute);
     return info.checker;
 }
 
@@ -267,7 +321,7 @@ int64_t
 ReadValue(Ptr<IpsecStack> stack, const SysctlRow& row)
 {
     Ptr<AttributeValue> value = CheckerOf(row)->Create();
-    stack->GetAttribute(row.attribute, *value);
+    OwnerOf(stack, row)->GetAttribute(row.attribute, *value);
     if (auto u = DynamicCast<UintegerValue>(value))
     {
         return static_cast<int64_t>(u->Get());
@@ -348,7 +402,7 @@ IpsecSysctl::Set(Ptr<Node> node, const std::string& name, const std::string& val
             name, "sysctl: " + name + ": Invalid argument (expected " + Expected(row) + ")");
     }
     int64_t old = ReadValue(stack, row);
-    bool ok = stack->SetAttributeFailSafe(row.attribute, *attr);
+    bool ok = OwnerOf(stack, row)->SetAttributeFailSafe(row.attribute, *attr);
     NS_ABORT_MSG_UNLESS(ok, "IpsecSysctl: " << row.attribute << " refused a checked value");
     NS_LOG_INFO("node " << node->GetId() << " " << name << ": " << old << " -> " << v);
 }

@@ -2,7 +2,7 @@
 /*
  * IpsecSysctl: the ipsec(4) sysctl variables of a node by their NetBSD/KAME
  * names, as sysctl(8) reads and writes them.  Every variable is a view of an
- * attribute of the node's ns3::IpsecStack (kame-spec.md §3.10, ipsec(4)):
+ * attribute of the node's ns3::IpsecStack, SAD or key engine (kame-spec.md §3.10, ipsec(4)):
  *
  *   net.inet.ipsec.def_policy        DefPolicy           0 discard, 1 none
  *   net.inet.ipsec.esp_trans_deflev  EspTransDeflev      1 use, 2 require
@@ -24,6 +24,21 @@
  *   net.inet6.ipsec6.ah_net_deflev   Ipv6AhNetDeflev     1, 2
  *   net.inet6.ipsec6.ecn             Ipv6Ecn             -1, 0, 1
  *   net.inet6.ipsec6.debug           Debug (shared)      0 .. 2147483647
+ *   net.key.debug                    IpsecKeyEngine::Debug            0 .. 2147483647
+ *   net.key.spi_try                  IpsecSad::SpiTry                 1 .. 2147483647
+ *   net.key.spi_min_value            IpsecSad::SpiMinValue            0 .. 2147483647
+ *   net.key.spi_max_value            IpsecSad::SpiMaxValue            0 .. 2147483647
+ *   net.key.larval_lifetime          IpsecSad::LarvalLifetime         seconds
+ *   net.key.blockacq_count           IpsecKeyEngine::BlockAcqCount    packets
+ *   net.key.blockacq_lifetime        IpsecKeyEngine::BlockAcqLifetime seconds
+ *   net.key.esp_keymin               IpsecKeyEngine::EspKeyMin        bits
+ *   net.key.esp_auth                 IpsecKeyEngine::EspAuth          0 .. 2147483647
+ *   net.key.ah_keymin                IpsecKeyEngine::AhKeyMin         bits
+ *   net.key.preferred_oldsa          IpsecKeyEngine::PreferredOldSa   0, 1
+ *
+ * The net.key variables are attributes of the node's SAD and key engine
+ * (IpsecStack::GetSad, IpsecStack::GetKeyEngine); net.key.random_int is
+ * not modelled (the model never reseeds).
  *
  * ah_cleartos, ah_offsetmask and dfbit exist only under net.inet.ipsec.
  * net.inet.ipsec.debug and net.inet6.ipsec6.debug are two names of the one

@@ -284,10 +284,16 @@ class SysctlDefaultsTestCase : public TestCase
     void DoRun() override
     {
         std::vector<std::string> names = IpsecSysctl::GetNames();
-        NS_TEST_ASSERT_MSG_EQ(names.size(), std::size(g_knobs), "20 variables");
-        for (std::size_t i = 0; i < names.size(); ++i)
+        // The IpsecStack variables of g_knobs, then the 11 net.key ones
+        // (SysctlNetKeyTestCase and the listing test check those).
+        NS_TEST_ASSERT_MSG_EQ(names.size(), std::size(g_knobs) + 11, "31 variables");
+        for (std::size_t i = 0; i < std::size(g_knobs); ++i)
         {
             NS_TEST_EXPECT_MSG_EQ(names[i], std::string(g_knobs[i].name), "name " << i);
+        }
+        for (std::size_t i = std::size(g_knobs); i < names.size(); ++i)
+        {
+            NS_TEST_EXPECT_MSG_EQ(names[i].rfind("net.key.", 0), 0, "name " << i);
         }
         Ptr<Node> n = MakeNode();
         for (const Knob& k : g_knobs)
@@ -697,7 +703,8 @@ class SysctlUnknownNameTestCase : public TestCase
              "sysctl: fourth level name 'ah_enable' in 'net.inet.esp.ah_enable' is invalid"},
             {"net.inet6.esp.esp_enable",
              "sysctl: third level name 'esp' in 'net.inet6.esp.esp_enable' is invalid"},
-            {"net.key.debug", "sysctl: second level name 'key' in 'net.key.debug' is invalid"},
+            {"net.key.spi_typo",
+             "sysctl: third level name 'spi_typo' in 'net.key.spi_typo' is invalid"},
             {"kern.hostname", "sysctl: top level name 'kern' in 'kern.hostname' is invalid"},
             {"dfbit", "sysctl: top level name 'dfbit' in 'dfbit' is invalid"},
             {"", "sysctl: top level name '' in '' is invalid"},
@@ -888,6 +895,69 @@ class SysctlSetFromStringTestCase : public TestCase
     }
 };
 
+/// net.key.*: views of the SAD's and the key engine's attributes.
+class SysctlNetKeyTestCase : public TestCase
+{
+  public:
+    SysctlNetKeyTestCase()
+        : TestCase("net.key variables reach the SAD and the key engine")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        Ptr<Node> n = MakeNode();
+        Ptr<IpsecStack> stack = n->GetObject<IpsecStack>();
+        IpsecSysctl::Set(n, "net.key.larval_lifetime", "120");
+        UintegerValue u;
+        stack->GetSad()->GetAttribute("LarvalLifetime", u);
+        NS_TEST_EXPECT_MSG_EQ(u.Get(), 120, "larval_lifetime is the SAD's LarvalLifetime");
+        IpsecSysctl::Set(n, "net.key.blockacq_count", "3");
+        stack->GetKeyEngine()->GetAttribute("BlockAcqCount", u);
+        NS_TEST_EXPECT_MSG_EQ(u.Get(), 3, "blockacq_count is the engine's BlockAcqCount");
+        IpsecSysctl::Set(n, "net.key.preferred_oldsa", "0");
+        BooleanValue b;
+        stack->GetKeyEngine()->GetAttribute("PreferredOldSa", b);
+        NS_TEST_EXPECT_MSG_EQ(b.Get(), false, "preferred_oldsa 0");
+        NS_TEST_EXPECT_MSG_EQ(IpsecSysctl::Get(n, "net.key.preferred_oldsa"), "0", "read back");
+        std::string message;
+        try
+        {
+            IpsecSysctl::Set(n, "net.key.preferred_oldsa", "2");
+        }
+        catch (const IpsecSysctlError& e)
+        {
+            message = e.what();
+        }
+        NS_TEST_EXPECT_MSG_EQ(message,
+                              "sysctl: net.key.preferred_oldsa: Invalid argument (expected 0 or 1)",
+                              "out of range");
+        message.clear();
+        try
+        {
+            IpsecSysctl::Set(n, "net.key.spi_try", "0");
+        }
+        catch (const IpsecSysctlError& e)
+        {
+            message = e.what();
+        }
+        NS_TEST_EXPECT_MSG_NE(message, "", "spi_try 0 refused");
+        message.clear();
+        try
+        {
+            IpsecSysctl::Get(n, "net.key.random_int");
+        }
+        catch (const IpsecSysctlError& e)
+        {
+            message = e.what();
+        }
+        NS_TEST_EXPECT_MSG_EQ(
+            message,
+            "sysctl: third level name 'random_int' in 'net.key.random_int' is invalid",
+            "random_int is not modelled");
+    }
+};
 /// `sysctl -a` lines.
 class SysctlListTestCase : public TestCase
 {
@@ -920,7 +990,19 @@ class SysctlListTestCase : public TestCase
                                      "net.inet6.ipsec6.ah_trans_deflev = 1\n"
                                      "net.inet6.ipsec6.ah_net_deflev = 1\n"
                                      "net.inet6.ipsec6.ecn = 0\n"
-                                     "net.inet6.ipsec6.debug = 0\n";
+                                     "net.inet6.ipsec6.debug = 0\n"
+                                     // kame-spec 3.10's net.key defaults
+                                     "net.key.debug = 0\n"
+                                     "net.key.spi_try = 1000\n"
+                                     "net.key.spi_min_value = 256\n"
+                                     "net.key.spi_max_value = 268435455\n"
+                                     "net.key.larval_lifetime = 30\n"
+                                     "net.key.blockacq_count = 10\n"
+                                     "net.key.blockacq_lifetime = 20\n"
+                                     "net.key.esp_keymin = 256\n"
+                                     "net.key.esp_auth = 0\n"
+                                     "net.key.ah_keymin = 128\n"
+                                     "net.key.preferred_oldsa = 1\n";
         NS_TEST_EXPECT_MSG_EQ(Join(IpsecSysctl::List(n)), defaults, "defaults");
         NS_TEST_EXPECT_MSG_EQ(Join(IpsecSysctl::List(n)), defaults, "stable");
         NS_TEST_EXPECT_MSG_EQ(Join(IpsecSysctl::List(n, "net")), defaults, "net subtree = all");
@@ -929,7 +1011,7 @@ class SysctlListTestCase : public TestCase
         IpsecSysctl::Set(n, "net.inet.ipsec.ah_cleartos", "0");
         IpsecSysctl::Set(n, "net.inet6.ipsec6.ecn", "-1");
         std::vector<std::string> lines = IpsecSysctl::List(n);
-        NS_TEST_ASSERT_MSG_EQ(lines.size(), 20u, "one line per variable");
+        NS_TEST_ASSERT_MSG_EQ(lines.size(), 31u, "one line per variable");
         NS_TEST_EXPECT_MSG_EQ(lines[5], "net.inet.ipsec.ah_cleartos = 0", "boolean as 0");
         NS_TEST_EXPECT_MSG_EQ(lines[6], "net.inet.ipsec.ah_offsetmask = 65535", "decimal");
         NS_TEST_EXPECT_MSG_EQ(lines[18], "net.inet6.ipsec6.ecn = -1", "negative");
@@ -977,6 +1059,7 @@ class IpsecSysctlTestSuite : public TestSuite
         AddTestCase(new SysctlNoStackTestCase, TestCase::QUICK);
         AddTestCase(new SysctlSetFromStringTestCase, TestCase::QUICK);
         AddTestCase(new SysctlListTestCase, TestCase::QUICK);
+        AddTestCase(new SysctlNetKeyTestCase, TestCase::QUICK);
     }
 };
 
