@@ -177,6 +177,8 @@ IpsecHelper::PrintStatsJson(Ptr<Node> node, std::ostream& os)
     ipsec->GetStats(false).PrintJson(os);
     os << ", \"ipsec6\": ";
     ipsec->GetStats(true).PrintJson(os);
+    os << ", \"pfkey\": ";
+    ipsec->GetKeyEngine()->GetStats().PrintJson(os);
     os << "}";
 }
 

@@ -72,9 +72,9 @@ class IpsecHelper
 
     /// The node's IPsec stack; raises IpsecConfigError if it has none.
     static Ptr<IpsecStack> GetStack(Ptr<Node> node);
-    /// netstat -s's ipsec: and ipsec6: sections for @p node.
+    /// netstat -s's ipsec:, ipsec6: and pfkey: sections for @p node.
     static void PrintNetstat(Ptr<Node> node, std::ostream& os, bool omitZero = false);
-    /// {"ipsec": {...}, "ipsec6": {...}} with KAME's field names.
+    /// {"ipsec": {...}, "ipsec6": {...}, "pfkey": {...}} with KAME's field names.
     static void PrintStatsJson(Ptr<Node> node, std::ostream& os);
 
   private:

@@ -271,6 +271,7 @@ IpsecStack::PrintStats(std::ostream& os, bool omitZero) const
 {
     m_stats4.Print(os, "ipsec", omitZero);
     m_stats6.Print(os, "ipsec6", omitZero);
+    m_keyEngine->PrintStats(os, omitZero);
 }
 
 int64_t

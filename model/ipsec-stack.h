@@ -60,7 +60,7 @@ class IpsecStack : public Object
     /// KAME's ipsecstat (IPv4) or ipsec6stat (IPv6).
     IpsecStats& GetStats(bool ipv6);
     const IpsecStats& GetStats(bool ipv6) const;
-    /// `netstat -s` sections "ipsec:" and "ipsec6:".
+    /// `netstat -s` sections "ipsec:", "ipsec6:" and "pfkey:" (in netstat's order).
     void PrintStats(std::ostream& os, bool omitZero = false) const;
 
     /// Assigns the random stream used for IVs and random padding.
