@@ -570,6 +570,10 @@ IsSpdType(uint8_t type)
 int
 CheckSaType(const PfKeyMessage& m)
 {
+    if (m.type == static_cast<uint8_t>(PfKeyType::X_PROMISC))
+    {
+        return 0; // sadb_msg_satype is the on/off switch
+    }
     if (m.satype == PfKeySaType::UNSPEC)
     {
         return NeedsSaType(m.type) ? EINVAL : 0;
