@@ -842,6 +842,80 @@ class PfKeyLifeCycleTestCase : public TestCase
     bool m_preferOld;
 };
 
+/**
+ * Byte lifetimes: refused by default (NetBSD 2.0); with ByteLifetimes
+ * (KAME 2001) the bytes an SA processed end its life like add-time
+ * lifetimes do: soft -> dying and EXPIRE, hard -> dead.
+ */
+class PfKeyByteLifetimeTestCase : public TestCase
+{
+  public:
+    PfKeyByteLifetimeTestCase()
+        : TestCase("byte lifetimes: refused, or enforced with ByteLifetimes")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        IpsecHostToHostHelper topo;
+        topo.Build();
+        std::string a = topo.GetAddressA().ToString();
+        std::string b = topo.GetAddressB().ToString();
+        Ptr<IpsecStack> stack = topo.GetHostA()->GetObject<IpsecStack>();
+        Ptr<IpsecKeyEngine> engine = stack->GetKeyEngine();
+        Ptr<IpsecPfKeySocket> racoon = engine->Open(500);
+        PfKeyMessage add = EspSa(PfKeyType::ADD, a, b, 0x700);
+        add.soft = PfKeyLifetime{};
+        add.soft->bytes = 1000;
+        add.hard = PfKeyLifetime{};
+        add.hard->bytes = 2000;
+        NS_TEST_EXPECT_MSG_EQ(racoon->Send(add), EINVAL, "refused by default");
+        NS_TEST_EXPECT_MSG_EQ(
+            engine->GetLastReason(), "we no longer support byte lifetime", "KAME's reason");
+        engine->SetAttribute("ByteLifetimes", BooleanValue(true));
+        NS_TEST_ASSERT_MSG_EQ(racoon->Send(add), 0, "accepted with ByteLifetimes");
+        racoon->Send(PfKeyMessage(PfKeyType::REGISTER, PfKeySaType::ESP));
+        Drain(racoon);
+        IpsecHelper().RunSetkeyString(topo.GetHostA(),
+                                      "spdadd " + a + " " + b
+                                          + " udp -P out ipsec esp/transport//require;\n",
+                                      "A");
+        std::vector<std::pair<Time, PfKeyMessage>> expires;
+        racoon->SetRecvCallback(Callback<void, Ptr<IpsecPfKeySocket>>(
+            [&expires](Ptr<IpsecPfKeySocket> so)
+            {
+                for (const auto& m : Drain(so))
+                {
+                    if (m.GetType() == PfKeyType::EXPIRE)
+                    {
+                        expires.emplace_back(Simulator::Now(), m);
+                    }
+                }
+            }));
+        Ptr<Socket> tx = Socket::CreateSocket(topo.GetHostA(), UdpSocketFactory::GetTypeId());
+        tx->Connect(InetSocketAddress(topo.GetAddressB().ToIpv4(), 9));
+        for (int i = 0; i < 40; ++i)
+        {
+            Simulator::Schedule(Seconds(0.5 + 0.5 * i),
+                                [tx]()
+                                {
+                                    tx->Send(Create<Packet>(92));
+                                });
+        }
+        Simulator::Stop(Seconds(21));
+        Simulator::Run();
+        const IpsecStats& st = stack->GetStats(false);
+        NS_TEST_ASSERT_MSG_EQ(expires.size(), 1u, "one EXPIRE");
+        NS_TEST_EXPECT_MSG_GT(expires[0].second.current->bytes, 1000u, "past the soft bytes");
+        NS_TEST_EXPECT_MSG_EQ(expires[0].second.soft->bytes, 1000u, "soft byte lifetime");
+        NS_TEST_EXPECT_MSG_GT(st.out_success, 0u, "some datagrams protected");
+        NS_TEST_EXPECT_MSG_GT(st.out_nosa, 0u, "then the SA died of its hard byte lifetime");
+        NS_TEST_EXPECT_MSG_EQ(st.out_success + st.out_nosa, 40u, "every datagram accounted for");
+        Simulator::Destroy();
+    }
+};
+
 /// SPD messages and promiscuous sockets.
 class PfKeySpdMessagesTestCase : public TestCase
 {
@@ -943,6 +1017,7 @@ class IpsecKeyEngineTestSuite : public TestSuite
         AddTestCase(new PfKeyAcquireKnobsTestCase, TestCase::QUICK);
         AddTestCase(new PfKeyLifeCycleTestCase(true), TestCase::QUICK);
         AddTestCase(new PfKeyLifeCycleTestCase(false), TestCase::QUICK);
+        AddTestCase(new PfKeyByteLifetimeTestCase, TestCase::QUICK);
         AddTestCase(new PfKeySpdMessagesTestCase, TestCase::QUICK);
     }
 };
