@@ -644,33 +644,24 @@ IpsecKeyEngine::HandleGetSpi(IpsecPfKeySocket* so, const PfKeyMessage& m)
 int
 IpsecKeyEngine::HandleUpdate(IpsecPfKeySocket* so, const PfKeyMessage& m)
 {
-    IpsecSaParams p;
-    std::string why;
-    int rc = ToSaParams(m, &p, &why);
-    if (rc == 0)
-    {
-        rc = m_sad->Update(p, m.pid, &why);
-    }
-    if (rc != 0)
-    {
-        return Fail(rc, why);
-    }
-    PfKeyMessage reply = m;
-    reply.authKey.reset();
-    reply.encKey.reset();
-    SendUp(so, Target::ALL, reply);
-    return 0;
+    return InstallSa(so, m, true);
 }
 
 int
 IpsecKeyEngine::HandleAdd(IpsecPfKeySocket* so, const PfKeyMessage& m)
+{
+    return InstallSa(so, m, false);
+}
+
+int
+IpsecKeyEngine::InstallSa(IpsecPfKeySocket* so, const PfKeyMessage& m, bool update)
 {
     IpsecSaParams p;
     std::string why;
     int rc = ToSaParams(m, &p, &why);
     if (rc == 0)
     {
-        rc = m_sad->Add(p, &why);
+        rc = update ? m_sad->Update(p, m.pid, &why) : m_sad->Add(p, &why);
     }
     if (rc != 0)
     {

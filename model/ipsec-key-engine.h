@@ -121,6 +121,8 @@ class IpsecKeyEngine : public Object
     int HandleGetSpi(IpsecPfKeySocket* so, const PfKeyMessage& m);
     int HandleUpdate(IpsecPfKeySocket* so, const PfKeyMessage& m);
     int HandleAdd(IpsecPfKeySocket* so, const PfKeyMessage& m);
+    /// ADD (@p update false) or UPDATE: the SA of @p m into the SAD, result to all.
+    int InstallSa(IpsecPfKeySocket* so, const PfKeyMessage& m, bool update);
     int HandleDelete(IpsecPfKeySocket* so, const PfKeyMessage& m);
     int HandleGet(IpsecPfKeySocket* so, const PfKeyMessage& m);
     int HandleAcquire(IpsecPfKeySocket* so, const PfKeyMessage& m);
