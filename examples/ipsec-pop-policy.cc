@@ -912,7 +912,7 @@ main(int argc, char* argv[])
                   << " in clear, " << c.other << " other IPv4 datagrams\n";
     }
     std::cout << "  from A to A: " << wire->selfToSelf << " datagrams\n";
-    std::cout << "\npolicy lookups on A (datagrams; A's own traffic to itself apart):\n";
+    std::cout << "\npolicy lookups on A, in datagrams (own: from A to A; others: the rest):\n";
     for (const auto& r : hits->rows)
     {
         std::cout << "  " << std::setw(3) << std::left << IpsecDirectionName(r.dir) << std::right
