@@ -403,7 +403,7 @@ class PopClient : public Application
                 return;
             }
             std::string line = m_input.substr(0, eol);
-            if (m_state == RETR)
+            if (m_state == RETR && line.compare(0, 3, "+OK") == 0)
             {
                 // "+OK N octets", the message, a line with a single dot.
                 size_t end = m_input.find("\r\n.\r\n", eol);
