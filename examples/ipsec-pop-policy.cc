@@ -474,6 +474,7 @@ struct PolicyHits
     std::vector<Row> rows; ///< in order of first use
     bool verbose{false};
     std::string nodeName;
+    uint64_t defPolicy{1}; ///< net.inet.ipsec.def_policy of the node
 
     void Hit(IpsecDirection dir, const std::string& selector, Ptr<IpsecPolicy> policy)
     {
@@ -506,11 +507,13 @@ struct PolicyHits
         }
     }
 
-    static std::string Describe(IpsecDirection dir, Ptr<IpsecPolicy> policy)
+    std::string Describe(IpsecDirection dir, Ptr<IpsecPolicy> policy) const
     {
         if (!policy)
         {
-            return "no " + IpsecDirectionName(dir) + "bound policy matches: system default";
+            return "no " + IpsecDirectionName(dir)
+                 + "bound policy matches: system default, def_policy=" + std::to_string(defPolicy)
+                 + (defPolicy == 0 ? " (discard)" : " (none)");
         }
         std::string line = policy->setkeyLine ? "line " + std::to_string(policy->setkeyLine)
                                               : "spid " + std::to_string(policy->id);
@@ -783,6 +786,9 @@ main(int argc, char* argv[])
     auto hits = std::make_shared<PolicyHits>();
     hits->verbose = verbose;
     hits->nodeName = "A";
+    UintegerValue defPolicy;
+    IpsecHelper::GetStack(a)->GetAttribute("DefPolicy", defPolicy);
+    hits->defPolicy = defPolicy.Get();
     IpsecHelper::GetStack(a)->TraceConnectWithoutContext(
         "PolicyMatch",
         Callback<void, IpsecDirection, const std::string&, Ptr<IpsecPolicy>>(
@@ -917,7 +923,7 @@ main(int argc, char* argv[])
     {
         std::cout << "  " << std::setw(3) << std::left << IpsecDirectionName(r.dir) << std::right
                   << "  own " << std::setw(4) << r.own << "  others " << std::setw(4) << r.others
-                  << "  " << PolicyHits::Describe(r.dir, r.policy) << "\n";
+                  << "  " << hits->Describe(r.dir, r.policy) << "\n";
     }
     const char* names[] = {"A", "B", "C"};
     for (uint32_t i = 0; i < nodes.GetN(); ++i)
@@ -973,7 +979,7 @@ main(int argc, char* argv[])
         if (r.own > 0)
         {
             std::cout << "    " << r.own << " x " << IpsecDirectionName(r.dir) << ": "
-                      << PolicyHits::Describe(r.dir, r.policy) << "\n";
+                      << hits->Describe(r.dir, r.policy) << "\n";
         }
     }
     if (ownLookups == 0)
@@ -1077,7 +1083,7 @@ main(int argc, char* argv[])
             const auto& r = hits->rows[i];
             out << "    {\"direction\": " << JsonString(IpsecDirectionName(r.dir))
                 << ", \"line\": " << (r.policy ? r.policy->setkeyLine : 0)
-                << ", \"policy\": " << JsonString(PolicyHits::Describe(r.dir, r.policy))
+                << ", \"policy\": " << JsonString(hits->Describe(r.dir, r.policy))
                 << ", \"own\": " << r.own << ", \"others\": " << r.others << "}"
                 << (i + 1 < hits->rows.size() ? "," : "") << "\n";
         }
