@@ -33,6 +33,10 @@
  *     another one other IVs and ciphertext, the same flows.
  *  6. A broken gateway script stops ipsec-vpn with exit status 1 and
  *     setkey's message naming the file and line.
+ *  7. ipsec-pop-policy and ipsec-bootstrap with their documented defaults
+ *     deliver everything (stdout and JSON agree, no policy violation, no
+ *     missing SA) and stop with status 1 on a script that does not parse
+ *     (their own suites, ipsec-pop and ipsec-bootstrap, judge them in depth).
  *
  * Expected values come from the scripts, the README and the helpers'
  * documented topology and traffic (5 pings, 5 UDP echoes to port 7, a TCP
@@ -1979,6 +1983,88 @@ class IpsecExamplesVpnBadScriptTestCase : public IpsecExamplesTestCase
     }
 };
 
+/// The POP and bootstrap examples as a user runs them: documented defaults, errors.
+class IpsecExamplesPopBootstrapTestCase : public IpsecExamplesTestCase
+{
+  public:
+    IpsecExamplesPopBootstrapTestCase()
+        : IpsecExamplesTestCase("ipsec-pop-policy, ipsec-bootstrap: the documented defaults "
+                                "deliver everything, a broken script stops them")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        const std::string pop = ExampleBinary("ipsec-pop-policy");
+        const std::string boot = ExampleBinary("ipsec-bootstrap");
+        if (!HaveBinary(pop) || !HaveBinary(boot))
+        {
+            return;
+        }
+        TempDir tmp("ipsec-examples-pop-boot");
+        NS_TEST_ASSERT_MSG_EQ(tmp.Ok(), true, "cannot create a temporary directory");
+
+        // Defaults (README): a 20000-byte message to B and to A itself; 20
+        // NFS requests from each client.  stdout and JSON agree.
+        struct Run
+        {
+            std::string binary;
+            std::vector<FlowResult> expected;
+        };
+
+        const std::vector<Run> runs = {
+            {pop,
+             {{"pop", "B", "A", "bytes of mail", 20000, 20000},
+              {"pop", "A", "A", "bytes of mail", 20000, 20000}}},
+            {boot,
+             {{"nfs", "client1", "server", "requests/replies", 20, 20},
+              {"nfs", "client2", "server", "requests/replies", 20, 20}}},
+        };
+        for (const auto& run : runs)
+        {
+            const std::string json = tmp.File("summary.json");
+            RunResult r;
+            Json doc;
+            if (!RunExample({run.binary, "--json=" + json}, tmp, r) || !ReadJson(json, doc))
+            {
+                continue;
+            }
+            std::vector<FlowResult> flows = JsonFlows(doc);
+            NS_TEST_EXPECT_MSG_EQ((flows == run.expected), true, run.binary << ": JSON flows");
+            NS_TEST_EXPECT_MSG_EQ((StdoutFlows(r.out) == flows), true, run.binary << ": stdout");
+            for (const char* zero : {"in_polvio", "out_nosa", "in_ahauthfail"})
+            {
+                for (const char* node : {"A", "B", "server", "client1", "client2"})
+                {
+                    const Json* c = JsonCounters(doc, node, "ipsec");
+                    const Json* v = c ? c->Find(zero) : nullptr;
+                    NS_TEST_EXPECT_MSG_EQ((v ? v->Integer() : 0), 0, run.binary << " " << node);
+                }
+            }
+        }
+
+        // A script that does not parse: status 1 before the simulation.
+        const std::string bad = tmp.File("bad.conf");
+        std::ofstream(bad) << "spdadd 10.0.0.1 10.0.0.2 tcp -P out ipsec ah/transport//bogus;\n";
+        const std::string confDir = tmp.SubDir("conf");
+        for (const char* name : {"server.conf", "client1.conf", "client2.conf"})
+        {
+            std::ofstream(confDir + "/" + name)
+                << ReadFile(ShippedScript("bootstrap", name))
+                << "add 10.1.0.9 10.1.0.1 esp 700 -E des-cbc \"short\";\n";
+        }
+        for (const auto& argv : std::vector<std::vector<std::string>>{
+                 {pop, "--setkeyA=" + bad}, {boot, "--confDir=" + confDir}})
+        {
+            RunResult r = RunProgram(argv, tmp.File("example.stderr"));
+            NS_TEST_EXPECT_MSG_EQ(r.status, 1, r.command << "\n" << r.err);
+            NS_TEST_EXPECT_MSG_NE(r.err.find("not started"), std::string::npos, r.err);
+            NS_TEST_EXPECT_MSG_EQ(StdoutFlows(r.out).size(), 0, r.command);
+        }
+    }
+};
+
 class IpsecExamplesTestSuite : public TestSuite
 {
   public:
@@ -2007,6 +2093,7 @@ class IpsecExamplesTestSuite : public TestSuite
         AddTestCase(new IpsecExamplesAhTunnelTestCase, TestCase::QUICK);
         AddTestCase(new IpsecExamplesVpnDeterminismTestCase, TestCase::QUICK);
         AddTestCase(new IpsecExamplesVpnBadScriptTestCase, TestCase::QUICK);
+        AddTestCase(new IpsecExamplesPopBootstrapTestCase, TestCase::QUICK);
     }
 };
 
