@@ -5,6 +5,8 @@
 
 #include "ipsec-history-tag.h"
 #include "ipsec-stack.h"
+#include "ns3/ipv4-route.h"
+#include "ns3/ipv6-route.h"
 #include "ns3/node.h"
 
 namespace ns3
@@ -61,6 +63,49 @@ IpsecStripHistory(Ptr<Packet> packet)
 {
     IpsecHistoryTag tag;
     packet->RemovePacketTag(tag);
+}
+
+IpL4Protocol::DownTargetCallback
+IpsecMarkL4Send(IpL4Protocol* l4, IpL4Protocol::DownTargetCallback target)
+{
+    if (target.IsNull())
+    {
+        return target;
+    }
+    return IpL4Protocol::DownTargetCallback(
+        [l4,
+         target](Ptr<Packet> p, Ipv4Address src, Ipv4Address dst, uint8_t proto, Ptr<Ipv4Route> r)
+        {
+            Ptr<IpsecStack> ipsec = l4->GetObject<IpsecStack>();
+            IpsecL4SendScope scope(ipsec ? ipsec->GetSocketPolicyRegistry() : nullptr);
+            target(p, src, dst, proto, r);
+        });
+}
+
+IpL4Protocol::DownTargetCallback6
+IpsecMarkL4Send(IpL4Protocol* l4, IpL4Protocol::DownTargetCallback6 target)
+{
+    if (target.IsNull())
+    {
+        return target;
+    }
+    return IpL4Protocol::DownTargetCallback6(
+        [l4,
+         target](Ptr<Packet> p, Ipv6Address src, Ipv6Address dst, uint8_t proto, Ptr<Ipv6Route> r)
+        {
+            Ptr<IpsecStack> ipsec = l4->GetObject<IpsecStack>();
+            IpsecL4SendScope scope(ipsec ? ipsec->GetSocketPolicyRegistry() : nullptr);
+            target(p, src, dst, proto, r);
+        });
+}
+
+void
+IpsecEndRawDelivery(const IpL4Protocol& l4)
+{
+    if (Ptr<IpsecStack> ipsec = l4.GetObject<IpsecStack>())
+    {
+        ipsec->GetSocketPolicyRegistry()->RestoreRawSockets();
+    }
 }
 
 bool

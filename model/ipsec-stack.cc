@@ -194,6 +194,7 @@ IpsecStack::IpsecStack()
     , m_ahOffsetMask(0)
     , m_icmp6TypeCode(false)
     , m_ahDefaultIsUse(false)
+    , m_socketPolicies(CreateObject<IpsecSocketPolicyRegistry>())
 {
 }
 
@@ -204,6 +205,8 @@ IpsecStack::DoDispose()
     m_spd = nullptr;
     m_sad = nullptr;
     m_rng = nullptr;
+    m_socketPolicies->Dispose();
+    m_socketPolicies = nullptr;
     Object::DoDispose();
 }
 
