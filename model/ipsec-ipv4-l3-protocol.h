@@ -52,6 +52,8 @@ class IpsecIpv4L3Protocol : public Ipv4L3Protocol
 
   protected:
     void DoDispose() override;
+    /// Also attaches the raw-socket gate of the per-socket policies to the Rx trace.
+    void NotifyNewAggregate() override;
 
   private:
     enum class SendStatus
@@ -71,8 +73,16 @@ class IpsecIpv4L3Protocol : public Ipv4L3Protocol
     /// The IPv4 identification hooks of an output context.
     void SetIdentificationHooks(IpsecStack::OutputContext& ctx);
 
+    /**
+     * The Rx trace, which ns-3 fires just before it hands a received datagram
+     * to the raw sockets: raw sockets whose per-socket inbound policy rejects
+     * it are kept from this delivery.
+     */
+    void GateRawSockets(Ptr<const Packet> packet, Ptr<Ipv4> ipv4, uint32_t interface);
+
     Ptr<IpsecStack> m_ipsec;
     uint32_t m_depth; ///< re-entrancy guard: Ipv4L3Protocol::Send calls Send again
+    bool m_rawGate;   ///< GateRawSockets is connected
 };
 
 } // namespace ns3

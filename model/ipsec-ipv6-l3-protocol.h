@@ -49,10 +49,17 @@ class IpsecIpv6L3Protocol : public Ipv6L3Protocol
 
   protected:
     void DoDispose() override;
+    /// Also attaches the raw-socket gate of the per-socket policies to the Rx trace.
+    void NotifyNewAggregate() override;
 
   private:
+    /// The Rx trace: raw sockets whose per-socket inbound policy rejects the
+    /// datagram are kept from this delivery (see IpsecIpv4L3Protocol).
+    void GateRawSockets(Ptr<const Packet> packet, Ptr<Ipv6> ipv6, uint32_t interface);
+
     Ptr<IpsecStack> m_ipsec;
     uint32_t m_depth;
+    bool m_rawGate; ///< GateRawSockets is connected
 };
 
 } // namespace ns3
