@@ -114,7 +114,7 @@ ClassifySocket(Ptr<Socket> socket, Kind* kind, bool* rawV6)
     // Debian installs no header of Ipv6RawSocketImpl: recognise it by its TypeId.
     TypeId raw6;
     if (TypeId::LookupByNameFailSafe("ns3::Ipv6RawSocketImpl", &raw6)
-        && socket->GetInstanceTypeId().IsChildOf(raw6))
+        && (socket->GetInstanceTypeId() == raw6 || socket->GetInstanceTypeId().IsChildOf(raw6)))
     {
         *kind = Kind::RAW;
         *rawV6 = true;
