@@ -14,8 +14,10 @@
 #include "ns3/boolean.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/inet6-socket-address.h"
+#include "ns3/ipv4-end-point.h"
 #include "ns3/ipv4-interface.h"
 #include "ns3/ipv4-raw-socket-impl.h"
+#include "ns3/ipv6-end-point.h"
 #include "ns3/ipv6-interface.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
@@ -268,18 +270,16 @@ IpsecSocketPolicyRegistry::FindListenerOf(Ptr<Socket> socket)
     {
         return nullptr;
     }
+    // The connection seen as its own end point; it is not registered, so
+    // only a listener can claim it.
     for (bool v6 : {false, true})
     {
-        IpsecAddress local;
-        IpsecAddress peer;
-        uint16_t localPort = 0;
-        uint16_t peerPort = 0;
-        if (SocketName(*socket, false, v6, &local, &localPort)
-            && SocketName(*socket, true, v6, &peer, &peerPort) && localPort != 0 && peerPort != 0)
+        IpsecEndPointName ep;
+        if (SocketName(*socket, false, v6, &ep.local, &ep.localPort)
+            && SocketName(*socket, true, v6, &ep.peer, &ep.peerPort) && ep.localPort != 0
+            && ep.peerPort != 0)
         {
-            Ptr<const IpsecSocketPolicyEntry> e
-                = FindEntry(Kind::TCP, v6, 6, local, localPort, peer, peerPort);
-            return ConstCast<IpsecSocketPolicyEntry>(e);
+            return ConstCast<IpsecSocketPolicyEntry>(FindOwner(Kind::TCP, v6, ep));
         }
     }
     return nullptr;
@@ -476,13 +476,62 @@ IpsecSocketPolicyRegistry::GetN()
 // ---- matching datagrams to sockets ---------------------------------------------
 
 Ptr<const IpsecSocketPolicyEntry>
-IpsecSocketPolicyRegistry::FindEntry(Kind kind,
-                                     bool v6,
-                                     uint8_t protocol,
-                                     const IpsecAddress& local,
-                                     uint16_t localPort,
-                                     const IpsecAddress& remote,
-                                     uint16_t remotePort)
+IpsecSocketPolicyRegistry::FindOwner(Kind kind, bool v6, const IpsecEndPointName& ep)
+{
+    Ptr<const IpsecSocketPolicyEntry> listener;
+    bool listenerAny = true;
+    bool sweep = false;
+    bool connection = !(ep.peer.IsAny() && ep.peerPort == 0);
+    for (const Ptr<IpsecSocketPolicyEntry>& e : m_entries)
+    {
+        if (e->kind != kind)
+        {
+            continue;
+        }
+        if (!IsAlive(*e))
+        {
+            sweep = true;
+            continue;
+        }
+        IpsecAddress name;
+        uint16_t port = 0;
+        if (!SocketName(*e->socket, false, v6, &name, &port) || port != ep.localPort)
+        {
+            continue;
+        }
+        IpsecAddress peer;
+        uint16_t peerPort = 0;
+        // A listening TCP socket's peer is 0.0.0.0:0: unconnected.  (A
+        // connected ns-3 UDP socket has a peer but an end point without one.)
+        bool connected = SocketName(*e->socket, true, v6, &peer, &peerPort)
+                      && !(peer.IsAny() && peerPort == 0);
+        if (name == ep.local && (!connection || (peer == ep.peer && peerPort == ep.peerPort)))
+        {
+            listener = e; // the end point's own socket
+            break;
+        }
+        if (kind == Kind::TCP && connection && !connected && (name.IsAny() || name == ep.local)
+            && (!listener || listenerAny))
+        {
+            listener = e; // an accepted connection's listener (a bound address wins)
+            listenerAny = name.IsAny();
+        }
+    }
+    if (sweep)
+    {
+        Sweep();
+    }
+    return listener;
+}
+
+Ptr<const IpsecSocketPolicyEntry>
+IpsecSocketPolicyRegistry::FindByName(Kind kind,
+                                      bool v6,
+                                      uint8_t protocol,
+                                      const IpsecAddress& local,
+                                      uint16_t localPort,
+                                      const IpsecAddress& remote,
+                                      uint16_t remotePort)
 {
     Ptr<const IpsecSocketPolicyEntry> best;
     int bestScore = 0;
@@ -511,7 +560,6 @@ IpsecSocketPolicyRegistry::FindEntry(Kind kind,
         }
         IpsecAddress peer;
         uint16_t peerPort = 0;
-        // A listening TCP socket's peer is 0.0.0.0:0: unconnected.
         bool connected = SocketName(*e->socket, true, v6, &peer, &peerPort)
                       && !(peer.IsAny() && peerPort == 0);
         if (connected && (peer != remote || (kind != Kind::RAW && peerPort != remotePort)))
@@ -535,8 +583,29 @@ IpsecSocketPolicyRegistry::FindEntry(Kind kind,
 namespace
 {
 
+/// The names of end point @p endPoint (an Ipv4EndPoint or Ipv6EndPoint).
+template <typename EndPoint>
+IpsecEndPointName
+NameOf(const void* endPoint)
+{
+    // ns-3's end point getters are not const.
+    auto* e = const_cast<EndPoint*>(static_cast<const EndPoint*>(endPoint));
+    IpsecEndPointName name;
+    name.local = IpsecAddress(e->GetLocalAddress());
+    name.localPort = e->GetLocalPort();
+    name.peer = IpsecAddress(e->GetPeerAddress());
+    name.peerPort = e->GetPeerPort();
+    return name;
+}
+
+IpsecEndPointName
+NameOfEndPoint(const void* endPoint, bool v6)
+{
+    return v6 ? NameOf<Ipv6EndPoint>(endPoint) : NameOf<Ipv4EndPoint>(endPoint);
+}
+
 /// The UDP/TCP end point of the local socket sending from @p src:@p sport to
-/// @p dst:@p dport (the end point the reply would be demultiplexed to).
+/// @p dst:@p dport: the end point the reply would be demultiplexed to.
 const void*
 SenderEndPoint(Ptr<Node> node,
                uint8_t protocol,
@@ -609,7 +678,7 @@ IpsecSocketPolicyRegistry::FindSender(const IpsecIpHeader& ip, Ptr<const Packet>
         // Not sent by UDP, TCP or ICMP: a raw socket (ip_output called by
         // rip_output).  Only a raw socket with a policy can be recognised.
         return HasRawSockets(v6)
-                 ? RawMatch(FindEntry(Kind::RAW, v6, ip.protocol, ip.src, 0, ip.dst, 0))
+                 ? RawMatch(FindByName(Kind::RAW, v6, ip.protocol, ip.src, 0, ip.dst, 0))
                  : m;
     }
     uint8_t ports[4];
@@ -620,20 +689,18 @@ IpsecSocketPolicyRegistry::FindSender(const IpsecIpHeader& ip, Ptr<const Packet>
     segment->CopyData(ports, sizeof(ports));
     uint16_t sport = (ports[0] << 8) | ports[1];
     uint16_t dport = (ports[2] << 8) | ports[3];
+    // No end point: a TCP reset for a closed port, which has no socket.
     m.identity = SenderEndPoint(m_node, ip.protocol, ip.src, sport, ip.dst, dport);
-    if (!m_entries.empty())
+    if (m.identity && !m_entries.empty())
     {
-        m.entry = FindEntry(ip.protocol == 6 ? Kind::TCP : Kind::UDP,
-                            v6,
-                            ip.protocol,
-                            ip.src,
-                            sport,
-                            ip.dst,
-                            dport);
-    }
-    if (!m.identity && m.entry)
-    {
-        m.identity = PeekPointer(m.entry->socket);
+        Kind kind = ip.protocol == 6 ? Kind::TCP : Kind::UDP;
+        m.entry = FindOwner(kind, v6, NameOfEndPoint(m.identity, v6));
+        if (!m.entry && kind == Kind::UDP)
+        {
+            // The reply's end point is another socket's that shares the port:
+            // the datagram may as well be this registered socket's.
+            m.entry = FindByName(kind, v6, ip.protocol, ip.src, sport, ip.dst, dport);
+        }
     }
     return m;
 }
@@ -645,13 +712,9 @@ IpsecSocketPolicyRegistry::FindReceiver(const IpsecSelector& sel, const void* en
     m.identity = endPoint;
     if (endPoint && !m_entries.empty() && (sel.ulproto == 6 || sel.ulproto == 17))
     {
-        m.entry = FindEntry(sel.ulproto == 6 ? Kind::TCP : Kind::UDP,
-                            sel.src.IsV6(),
-                            sel.ulproto,
-                            sel.dst,
-                            sel.dport,
-                            sel.src,
-                            sel.sport);
+        bool v6 = sel.src.IsV6();
+        m.entry
+            = FindOwner(sel.ulproto == 6 ? Kind::TCP : Kind::UDP, v6, NameOfEndPoint(endPoint, v6));
     }
     return m;
 }

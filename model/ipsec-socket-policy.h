@@ -8,12 +8,16 @@
  * (no IPsec, privileged sockets only).
  *
  * ns-3 tells the IP layer nothing about the socket a datagram comes from or
- * goes to, so the registry matches datagrams to sockets lazily: the
- * datagram's protocol, addresses and ports against each registered socket's
- * GetSockName()/GetPeerName(); a connected socket wins over an unconnected
- * one.  A listening TCP socket (peer 0.0.0.0:0) thus also covers the
- * connections it accepted, as KAME copies the listener's policy to them.
- * Raw sockets (no ports) match on protocol and addresses.
+ * goes to, so the registry matches datagrams to sockets lazily.  A UDP/TCP
+ * datagram belongs to the end point ns-3's demultiplexer gives its ports
+ * and addresses; the registered socket whose GetSockName()/GetPeerName()
+ * are that end point's owns it.  A listening TCP socket (peer 0.0.0.0:0)
+ * also covers the connections it accepted (same local port, a peer of their
+ * own), as KAME copies the listener's policy to them.  Raw sockets (no
+ * ports) match on protocol and addresses, as ns-3's raw delivery does.
+ * An outgoing UDP datagram whose end point has no registered owner goes to
+ * a registered socket whose names match it: two sockets sharing a port
+ * (one bound to the unspecified address) send identical datagrams.
  *
  * The registry belongs to one node's IpsecStack (GetSocketPolicyRegistry);
  * the per-socket parts of IpsecStack are in ipsec-socket-policy.cc too.
@@ -83,6 +87,15 @@ struct IpsecSocketMatch
     }
 };
 
+/// A UDP/TCP end point's names (or a socket's, seen as one).
+struct IpsecEndPointName
+{
+    IpsecAddress local;
+    uint16_t localPort{0};
+    IpsecAddress peer; ///< the unspecified address when the end point has no peer
+    uint16_t peerPort{0};
+};
+
 class IpsecSocketPolicyRegistry : public Object
 {
   public:
@@ -138,8 +151,11 @@ class IpsecSocketPolicyRegistry : public Object
      * sockets without a policy have no socket.
      */
     IpsecSocketMatch FindSender(const IpsecIpHeader& ip, Ptr<const Packet> segment);
-    /// The socket of a received UDP/TCP segment with selector @p sel that the
-    /// L4 demultiplexer delivers to end point @p endPoint.
+    /**
+     * The socket of a received UDP/TCP segment with selector @p sel that the
+     * L4 demultiplexer delivers to @p endPoint: the Ipv4EndPoint (IPv4
+     * selector) or Ipv6EndPoint (IPv6) IpsecFindEndPoint returned.
+     */
     IpsecSocketMatch FindReceiver(const IpsecSelector& sel, const void* endPoint);
     /// The policy cache identity and entry of a registered raw socket.
     static IpsecSocketMatch RawMatch(Ptr<const IpsecSocketPolicyEntry> entry);
@@ -212,15 +228,26 @@ class IpsecSocketPolicyRegistry : public Object
   private:
     /// The entry of @p socket (nullptr if none); forgets dead entries first.
     Ptr<IpsecSocketPolicyEntry> Find(Ptr<Socket> socket);
-    /// The registered socket that would own a datagram of @p kind with this
-    /// local and remote end (raw: @p protocol, no ports); connected wins.
-    Ptr<const IpsecSocketPolicyEntry> FindEntry(IpsecSocketPolicyEntry::Kind kind,
+    /**
+     * The registered socket whose end point @p ep is (its local name is the
+     * end point's, and its peer too when the end point has one), else the
+     * registered listening TCP socket an accepted connection @p ep comes from.
+     */
+    Ptr<const IpsecSocketPolicyEntry> FindOwner(IpsecSocketPolicyEntry::Kind kind,
                                                 bool v6,
-                                                uint8_t protocol,
-                                                const IpsecAddress& local,
-                                                uint16_t localPort,
-                                                const IpsecAddress& remote,
-                                                uint16_t remotePort);
+                                                const IpsecEndPointName& ep);
+    /**
+     * The registered socket of @p kind whose names match a datagram with this
+     * local and remote end (raw: of @p protocol, ports ignored); a connected
+     * one wins, then one bound to an address.
+     */
+    Ptr<const IpsecSocketPolicyEntry> FindByName(IpsecSocketPolicyEntry::Kind kind,
+                                                 bool v6,
+                                                 uint8_t protocol,
+                                                 const IpsecAddress& local,
+                                                 uint16_t localPort,
+                                                 const IpsecAddress& remote,
+                                                 uint16_t remotePort);
     /// An accepted TCP connection's listener entry (the policy it inherits).
     Ptr<IpsecSocketPolicyEntry> FindListenerOf(Ptr<Socket> socket);
     /// Is the socket of @p e still alive (open, referenced by others)?  Updates wasBound.
