@@ -978,6 +978,55 @@ class RawSocketTestCase : public TestCase
 };
 
 /**
+ * A raw socket with "in entrust" gets the SPD's inbound check (KAME's
+ * rip_input checks every raw socket); a raw socket without a policy of its
+ * own still gets every copy, as ns-3 hands raw sockets their copy before any
+ * check (the documented limitation).
+ */
+class RawEntrustTestCase : public TestCase
+{
+  public:
+    explicit RawEntrustTestCase(bool v6)
+        : TestCase("raw ICMP socket with in entrust gets the SPD's check" + Family(v6))
+        , m_v6(v6)
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        const uint32_t n = 3;
+        Net net(m_v6);
+        net.Setkey(net.a,
+                   "spdadd " + net.addrB.ToString() + " " + net.addrA.ToString()
+                       + (m_v6 ? " icmp6" : " icmp") + " -P in ipsec esp/transport//require;\n");
+        net.Setkey(net.b, "");
+        Ptr<Socket> entrusted = net.RawIcmp(net.a, net.addrA, net.addrB);
+        Ptr<Socket> plain = net.RawIcmp(net.a, net.addrA, net.addrB);
+        Ptr<Socket> pinger = net.RawIcmp(net.b, net.addrB, net.addrA);
+        IpsecHelper().SetSocketPolicy(entrusted, "in entrust");
+        net.Ping(pinger, n, 1.0);
+        Simulator::Stop(Seconds(2));
+        Simulator::Run();
+
+        NS_TEST_EXPECT_MSG_EQ(net.wireB.Icmp(net.EchoRequest()), n, "B pinged in clear");
+        NS_TEST_EXPECT_MSG_EQ(net.RawReceived(entrusted, net.EchoRequest()),
+                              0u,
+                              "the SPD's require rejects them for the entrust socket");
+        NS_TEST_EXPECT_MSG_EQ(net.RawReceived(plain, net.EchoRequest()),
+                              n,
+                              "a raw socket without policy gets them anyway");
+        NS_TEST_EXPECT_MSG_EQ(net.wireA.Icmp(net.EchoReply()), 0u, "A's kernel rejected them too");
+        NS_TEST_EXPECT_MSG_EQ(
+            net.Stats(net.a).in_polvio, 2 * n, "the kernel's ICMP check and the entrust socket's");
+        NS_TEST_EXPECT_MSG_EQ(net.Stats(net.a).spdcachelookup, n, "the raw socket's lookups");
+        Simulator::Destroy();
+    }
+
+    bool m_v6;
+};
+
+/**
  * setsockopt's errors (KAME ipsec_set_policy): EINVAL for discard, none, a
  * direction alone, an ipsec policy without request, a text that does not
  * parse; EACCES for bypass by a non-privileged caller; ENOPROTOOPT for a
@@ -1222,6 +1271,7 @@ class IpsecSocketPolicyTestSuite : public TestSuite
             AddTestCase(new TcpListenerTestCase(v6), TestCase::QUICK);
             AddTestCase(new RawSocketTestCase(v6, true), TestCase::QUICK);
             AddTestCase(new RawSocketTestCase(v6, false), TestCase::QUICK);
+            AddTestCase(new RawEntrustTestCase(v6), TestCase::QUICK);
             AddTestCase(new CacheTestCase(v6), TestCase::QUICK);
         }
     }
