@@ -44,9 +44,8 @@ IpsecIpv4L3Protocol::DoDispose()
 }
 
 void
-IpsecIpv4L3Protocol::NotifyNewAggregate()
+IpsecIpv4L3Protocol::EnableRawSocketGate()
 {
-    Ipv4L3Protocol::NotifyNewAggregate();
     if (!m_rawGate)
     {
         m_rawGate = TraceConnectWithoutContext(

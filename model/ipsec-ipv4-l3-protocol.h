@@ -33,6 +33,13 @@ class IpsecIpv4L3Protocol : public Ipv4L3Protocol
     Ptr<IpsecStack> GetIpsec();
 
     /**
+     * Attaches the per-socket policies' raw-socket gate to the Rx trace (the
+     * per-socket policies do so when a raw socket of this family first gets
+     * a policy; until then received datagrams pay nothing for it).
+     */
+    void EnableRawSocketGate();
+
+    /**
      * Sends a datagram the output processing protected: with its original
      * route in transport mode, or routed to the tunnel's outer destination
      * with the outer header's TTL, TOS and DF.  Never runs IPsec again.
@@ -52,8 +59,6 @@ class IpsecIpv4L3Protocol : public Ipv4L3Protocol
 
   protected:
     void DoDispose() override;
-    /// Also attaches the raw-socket gate of the per-socket policies to the Rx trace.
-    void NotifyNewAggregate() override;
 
   private:
     enum class SendStatus

@@ -41,9 +41,8 @@ IpsecIpv6L3Protocol::DoDispose()
 }
 
 void
-IpsecIpv6L3Protocol::NotifyNewAggregate()
+IpsecIpv6L3Protocol::EnableRawSocketGate()
 {
-    Ipv6L3Protocol::NotifyNewAggregate();
     if (!m_rawGate)
     {
         m_rawGate = TraceConnectWithoutContext(

@@ -31,6 +31,13 @@ class IpsecIpv6L3Protocol : public Ipv6L3Protocol
     Ptr<IpsecStack> GetIpsec();
 
     /**
+     * Attaches the per-socket policies' raw-socket gate to the Rx trace (the
+     * per-socket policies do so when a raw socket of this family first gets
+     * a policy; until then received datagrams pay nothing for it).
+     */
+    void EnableRawSocketGate();
+
+    /**
      * Sends a datagram the output processing protected: with its original
      * route in transport mode, or routed to the tunnel's outer destination
      * with hop limit 64 and the outer traffic class (no route: out_noroute).
@@ -49,8 +56,6 @@ class IpsecIpv6L3Protocol : public Ipv6L3Protocol
 
   protected:
     void DoDispose() override;
-    /// Also attaches the raw-socket gate of the per-socket policies to the Rx trace.
-    void NotifyNewAggregate() override;
 
   private:
     /// The Rx trace: raw sockets whose per-socket inbound policy rejects the

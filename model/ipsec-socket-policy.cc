@@ -7,6 +7,8 @@
  */
 #include "ipsec-socket-policy.h"
 
+#include "ipsec-ipv4-l3-protocol.h"
+#include "ipsec-ipv6-l3-protocol.h"
 #include "ipsec-policy-parser.h"
 #include "ipsec-private-access.h"
 #include "ipsec-spd.h"
@@ -250,6 +252,32 @@ IpsecSocketPolicyRegistry::Sweep()
 }
 
 Ptr<IpsecSocketPolicyEntry>
+IpsecSocketPolicyRegistry::AddEntry(Ptr<Socket> socket, Kind kind, bool rawV6, bool privileged)
+{
+    Ptr<IpsecSocketPolicyEntry> e = Create<IpsecSocketPolicyEntry>();
+    e->socket = socket;
+    e->kind = kind;
+    e->rawV6 = rawV6;
+    e->privileged = privileged;
+    m_entries.push_back(e);
+    if (kind == Kind::RAW && m_node)
+    {
+        if (rawV6)
+        {
+            if (Ptr<IpsecIpv6L3Protocol> l3 = m_node->GetObject<IpsecIpv6L3Protocol>())
+            {
+                l3->EnableRawSocketGate();
+            }
+        }
+        else if (Ptr<IpsecIpv4L3Protocol> l3 = m_node->GetObject<IpsecIpv4L3Protocol>())
+        {
+            l3->EnableRawSocketGate();
+        }
+    }
+    return e;
+}
+
+Ptr<IpsecSocketPolicyEntry>
 IpsecSocketPolicyRegistry::Find(Ptr<Socket> socket)
 {
     Sweep();
@@ -384,20 +412,15 @@ IpsecSocketPolicyRegistry::Set(Ptr<Socket> socket,
     Ptr<IpsecSocketPolicyEntry> e = Find(socket);
     if (!e)
     {
-        e = Create<IpsecSocketPolicyEntry>();
-        e->socket = socket;
-        e->kind = kind;
-        e->rawV6 = rawV6;
-        e->privileged = privileged;
-        if (Ptr<IpsecSocketPolicyEntry> listener = FindListenerOf(socket))
+        Ptr<IpsecSocketPolicyEntry> listener = FindListenerOf(socket);
+        e = AddEntry(socket, kind, rawV6, listener ? listener->privileged : privileged);
+        if (listener)
         {
             // An accepted connection has its own copy of the listener's
             // policies (KAME ipsec_copy_pcbpolicy); now it may change them.
-            e->privileged = listener->privileged;
             e->in = listener->in;
             e->out = listener->out;
         }
-        m_entries.push_back(e);
     }
     (spec.direction == IpsecDirection::INBOUND ? e->in : e->out) = policy;
     e->generation++;
@@ -434,11 +457,7 @@ IpsecSocketPolicyRegistry::SetPrivileged(Ptr<Socket> socket, bool privileged)
     if (!e && socket && ClassifySocket(socket, &kind, &rawV6))
     {
         m_node = socket->GetNode();
-        e = Create<IpsecSocketPolicyEntry>();
-        e->socket = socket;
-        e->kind = kind;
-        e->rawV6 = rawV6;
-        m_entries.push_back(e);
+        e = AddEntry(socket, kind, rawV6, privileged);
     }
     if (e && e->privileged != privileged)
     {

@@ -252,6 +252,11 @@ class IpsecSocketPolicyRegistry : public Object
     Ptr<IpsecSocketPolicyEntry> FindListenerOf(Ptr<Socket> socket);
     /// Is the socket of @p e still alive (open, referenced by others)?  Updates wasBound.
     bool IsAlive(IpsecSocketPolicyEntry& e) const;
+    /// A new entry; a raw socket's also attaches its L3's raw-socket gate.
+    Ptr<IpsecSocketPolicyEntry> AddEntry(Ptr<Socket> socket,
+                                         IpsecSocketPolicyEntry::Kind kind,
+                                         bool rawV6,
+                                         bool privileged);
     void Sweep();
 
     Ptr<Node> m_node;
