@@ -65,38 +65,47 @@ IpsecStripHistory(Ptr<Packet> packet)
     packet->RemovePacketTag(tag);
 }
 
-IpL4Protocol::DownTargetCallback
-IpsecMarkL4Send(IpL4Protocol* l4, IpL4Protocol::DownTargetCallback target)
+namespace
+{
+
+template <typename Target, typename Addr, typename Route>
+Target
+MarkL4Send(IpL4Protocol* l4, Target target)
 {
     if (target.IsNull())
     {
         return target;
     }
-    return IpL4Protocol::DownTargetCallback(
-        [l4,
-         target](Ptr<Packet> p, Ipv4Address src, Ipv4Address dst, uint8_t proto, Ptr<Ipv4Route> r)
+    // The node's registry, found once when the IPsec stack is already there
+    // (IpsecStackHelper aggregates it before the L4 protocols).
+    Ptr<IpsecStack> ipsec = l4->GetObject<IpsecStack>();
+    Ptr<IpsecSocketPolicyRegistry> known = ipsec ? ipsec->GetSocketPolicyRegistry() : nullptr;
+    return Target(
+        [l4, known, target](Ptr<Packet> p, Addr src, Addr dst, uint8_t proto, Ptr<Route> r)
         {
-            Ptr<IpsecStack> ipsec = l4->GetObject<IpsecStack>();
-            IpsecL4SendScope scope(ipsec ? ipsec->GetSocketPolicyRegistry() : nullptr);
+            Ptr<IpsecSocketPolicyRegistry> registry = known;
+            if (!registry)
+            {
+                Ptr<IpsecStack> late = l4->GetObject<IpsecStack>();
+                registry = late ? late->GetSocketPolicyRegistry() : nullptr;
+            }
+            IpsecL4SendScope scope(registry);
             target(p, src, dst, proto, r);
         });
+}
+
+} // namespace
+
+IpL4Protocol::DownTargetCallback
+IpsecMarkL4Send(IpL4Protocol* l4, IpL4Protocol::DownTargetCallback target)
+{
+    return MarkL4Send<IpL4Protocol::DownTargetCallback, Ipv4Address, Ipv4Route>(l4, target);
 }
 
 IpL4Protocol::DownTargetCallback6
 IpsecMarkL4Send(IpL4Protocol* l4, IpL4Protocol::DownTargetCallback6 target)
 {
-    if (target.IsNull())
-    {
-        return target;
-    }
-    return IpL4Protocol::DownTargetCallback6(
-        [l4,
-         target](Ptr<Packet> p, Ipv6Address src, Ipv6Address dst, uint8_t proto, Ptr<Ipv6Route> r)
-        {
-            Ptr<IpsecStack> ipsec = l4->GetObject<IpsecStack>();
-            IpsecL4SendScope scope(ipsec ? ipsec->GetSocketPolicyRegistry() : nullptr);
-            target(p, src, dst, proto, r);
-        });
+    return MarkL4Send<IpL4Protocol::DownTargetCallback6, Ipv6Address, Ipv6Route>(l4, target);
 }
 
 void

@@ -174,6 +174,8 @@ IpsecSocketPolicyRegistry::GetTypeId()
 
 IpsecSocketPolicyRegistry::IpsecSocketPolicyRegistry() = default;
 
+IpsecSocketPolicyRegistry::~IpsecSocketPolicyRegistry() = default;
+
 void
 IpsecSocketPolicyRegistry::DoDispose()
 {
@@ -182,6 +184,10 @@ IpsecSocketPolicyRegistry::DoDispose()
     m_entries.clear();
     m_cache.clear();
     m_node = nullptr;
+    m_ipv4 = nullptr;
+    m_ipv6 = nullptr;
+    m_udp = nullptr;
+    m_tcp = nullptr;
     m_nowhere = nullptr;
     Object::DoDispose();
 }
@@ -192,6 +198,7 @@ IpsecSocketPolicyRegistry::SetNode(Ptr<Node> node)
     if (m_node != node)
     {
         m_node = node;
+        m_haveProtocols = false;
     }
 }
 
@@ -408,7 +415,7 @@ IpsecSocketPolicyRegistry::Set(Ptr<Socket> socket,
         }
     }
 
-    m_node = socket->GetNode();
+    SetNode(socket->GetNode());
     Ptr<IpsecSocketPolicyEntry> e = Find(socket);
     if (!e)
     {
@@ -456,7 +463,7 @@ IpsecSocketPolicyRegistry::SetPrivileged(Ptr<Socket> socket, bool privileged)
     bool rawV6 = false;
     if (!e && socket && ClassifySocket(socket, &kind, &rawV6))
     {
-        m_node = socket->GetNode();
+        SetNode(socket->GetNode());
         e = AddEntry(socket, kind, rawV6, privileged);
     }
     if (e && e->privileged != privileged)
@@ -623,57 +630,58 @@ NameOfEndPoint(const void* endPoint, bool v6)
     return v6 ? NameOf<Ipv6EndPoint>(endPoint) : NameOf<Ipv4EndPoint>(endPoint);
 }
 
-/// The UDP/TCP end point of the local socket sending from @p src:@p sport to
-/// @p dst:@p dport: the end point the reply would be demultiplexed to.
+} // namespace
+
 const void*
-SenderEndPoint(Ptr<Node> node,
-               uint8_t protocol,
-               const IpsecAddress& src,
-               uint16_t sport,
-               const IpsecAddress& dst,
-               uint16_t dport)
+IpsecSocketPolicyRegistry::SenderEndPoint(uint8_t protocol,
+                                          const IpsecAddress& src,
+                                          uint16_t sport,
+                                          const IpsecAddress& dst,
+                                          uint16_t dport)
 {
-    if (!node)
+    if (!m_node)
     {
         return nullptr;
     }
+    if (!m_haveProtocols)
+    {
+        m_ipv4 = m_node->GetObject<Ipv4L3Protocol>();
+        m_ipv6 = m_node->GetObject<Ipv6L3Protocol>();
+        m_udp = m_node->GetObject<UdpL4Protocol>();
+        m_tcp = m_node->GetObject<TcpL4Protocol>();
+        m_haveProtocols = true;
+    }
     if (!src.IsV6())
     {
-        Ptr<Ipv4L3Protocol> l3 = node->GetObject<Ipv4L3Protocol>();
-        int32_t i = l3 ? l3->GetInterfaceForAddress(src.ToIpv4()) : -1;
+        int32_t i = m_ipv4 ? m_ipv4->GetInterfaceForAddress(src.ToIpv4()) : -1;
         if (i < 0)
         {
             return nullptr;
         }
-        Ptr<Ipv4Interface> iface = l3->GetInterface(i);
+        Ptr<Ipv4Interface> iface = m_ipv4->GetInterface(i);
         if (protocol == 17)
         {
-            Ptr<UdpL4Protocol> udp = node->GetObject<UdpL4Protocol>();
-            return udp ? IpsecFindEndPoint(*udp, src.ToIpv4(), sport, dst.ToIpv4(), dport, iface)
-                       : nullptr;
+            return m_udp
+                     ? IpsecFindEndPoint(*m_udp, src.ToIpv4(), sport, dst.ToIpv4(), dport, iface)
+                     : nullptr;
         }
-        Ptr<TcpL4Protocol> tcp = node->GetObject<TcpL4Protocol>();
-        return tcp ? IpsecFindEndPoint(*tcp, src.ToIpv4(), sport, dst.ToIpv4(), dport, iface)
-                   : nullptr;
+        return m_tcp ? IpsecFindEndPoint(*m_tcp, src.ToIpv4(), sport, dst.ToIpv4(), dport, iface)
+                     : nullptr;
     }
-    Ptr<Ipv6L3Protocol> l3 = node->GetObject<Ipv6L3Protocol>();
-    int32_t i = l3 ? l3->GetInterfaceForAddress(src.ToIpv6()) : -1;
+    int32_t i = m_ipv6 ? m_ipv6->GetInterfaceForAddress(src.ToIpv6()) : -1;
     if (i < 0)
     {
         return nullptr;
     }
-    Ptr<Ipv6Interface> iface = l3->GetInterface(i);
+    Ptr<Ipv6Interface> iface = m_ipv6->GetInterface(i);
     if (protocol == 17)
     {
-        Ptr<UdpL4Protocol> udp = node->GetObject<UdpL4Protocol>();
-        return udp ? IpsecFindEndPoint(*udp, src.ToIpv6(), sport, dst.ToIpv6(), dport, iface)
-                   : nullptr;
+        return m_udp ? IpsecFindEndPoint(*m_udp, src.ToIpv6(), sport, dst.ToIpv6(), dport, iface)
+                     : nullptr;
     }
-    Ptr<TcpL4Protocol> tcp = node->GetObject<TcpL4Protocol>();
-    return tcp ? IpsecFindEndPoint(*tcp, src.ToIpv6(), sport, dst.ToIpv6(), dport, iface) : nullptr;
+    return m_tcp ? IpsecFindEndPoint(*m_tcp, src.ToIpv6(), sport, dst.ToIpv6(), dport, iface)
+                 : nullptr;
 }
-
-} // namespace
 
 IpsecSocketMatch
 IpsecSocketPolicyRegistry::RawMatch(Ptr<const IpsecSocketPolicyEntry> entry)
@@ -709,7 +717,7 @@ IpsecSocketPolicyRegistry::FindSender(const IpsecIpHeader& ip, Ptr<const Packet>
     uint16_t sport = (ports[0] << 8) | ports[1];
     uint16_t dport = (ports[2] << 8) | ports[3];
     // No end point: a TCP reset for a closed port, which has no socket.
-    m.identity = SenderEndPoint(m_node, ip.protocol, ip.src, sport, ip.dst, dport);
+    m.identity = SenderEndPoint(ip.protocol, ip.src, sport, ip.dst, dport);
     if (m.identity && !m_entries.empty())
     {
         Kind kind = ip.protocol == 6 ? Kind::TCP : Kind::UDP;
@@ -744,7 +752,7 @@ bool
 IpsecSocketPolicyRegistry::CacheState::operator!=(const CacheState& o) const
 {
     return spdGeneration != o.spdGeneration || policyGeneration != o.policyGeneration
-        || selector != o.selector;
+        || !(selector == o.selector);
 }
 
 IpsecSocketPolicyRegistry::Lookup
@@ -765,9 +773,7 @@ IpsecSocketPolicyRegistry::LookupBySocket(const IpsecSocketMatch& match,
         // The socket's cache (kame-spec 2.11): usable when neither the SPD
         // nor the socket's policy changed and the selector is the same.
         stats.spdcachelookup++;
-        CacheState now{spd.GetGeneration(),
-                       match.entry ? match.entry->generation : 0,
-                       IpsecSpd::CacheKey(sel)};
+        CacheState now{spd.GetGeneration(), match.entry ? match.entry->generation : 0, sel};
         auto key = std::make_pair(match.identity, dir);
         auto it = m_cache.find(key);
         if (it == m_cache.end() || it->second != now)

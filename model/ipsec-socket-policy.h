@@ -44,7 +44,11 @@ namespace ns3
 
 class IpsecSpd;
 class IpsecStack;
+class Ipv4L3Protocol;
+class Ipv6L3Protocol;
 class Node;
+class TcpL4Protocol;
+class UdpL4Protocol;
 
 /// A registered socket and its two policies.
 struct IpsecSocketPolicyEntry : public SimpleRefCount<IpsecSocketPolicyEntry>
@@ -101,6 +105,7 @@ class IpsecSocketPolicyRegistry : public Object
   public:
     static TypeId GetTypeId();
     IpsecSocketPolicyRegistry();
+    ~IpsecSocketPolicyRegistry() override;
 
     /**
      * setsockopt(IP_IPSEC_POLICY / IPV6_IPSEC_POLICY) with the text
@@ -252,6 +257,13 @@ class IpsecSocketPolicyRegistry : public Object
     Ptr<IpsecSocketPolicyEntry> FindListenerOf(Ptr<Socket> socket);
     /// Is the socket of @p e still alive (open, referenced by others)?  Updates wasBound.
     bool IsAlive(IpsecSocketPolicyEntry& e) const;
+    /// The UDP/TCP end point sending from @p src:@p sport to @p dst:@p dport
+    /// (the one its reply would reach); nullptr if none.
+    const void* SenderEndPoint(uint8_t protocol,
+                               const IpsecAddress& src,
+                               uint16_t sport,
+                               const IpsecAddress& dst,
+                               uint16_t dport);
     /// A new entry; a raw socket's also attaches its L3's raw-socket gate.
     Ptr<IpsecSocketPolicyEntry> AddEntry(Ptr<Socket> socket,
                                          IpsecSocketPolicyEntry::Kind kind,
@@ -260,6 +272,12 @@ class IpsecSocketPolicyRegistry : public Object
     void Sweep();
 
     Ptr<Node> m_node;
+    /// The node's protocols, looked up once (every UDP/TCP datagram needs them).
+    Ptr<Ipv4L3Protocol> m_ipv4;
+    Ptr<Ipv6L3Protocol> m_ipv6;
+    Ptr<UdpL4Protocol> m_udp;
+    Ptr<TcpL4Protocol> m_tcp;
+    bool m_haveProtocols{false};
     std::vector<Ptr<IpsecSocketPolicyEntry>> m_entries;
     uint32_t m_l4Sends{0};
     bool m_kameInvalidLookupAccepts{false};
@@ -270,7 +288,7 @@ class IpsecSocketPolicyRegistry : public Object
     {
         uint64_t spdGeneration;
         uint32_t policyGeneration;
-        std::string selector;
+        IpsecSelector selector;
 
         bool operator!=(const CacheState& o) const;
     };
