@@ -205,8 +205,7 @@ IpsecStack::DoDispose()
     m_spd = nullptr;
     m_sad = nullptr;
     m_rng = nullptr;
-    m_socketPolicies->Dispose();
-    m_socketPolicies = nullptr;
+    m_socketPolicies->Dispose(); // kept: disposed, it refers to nothing
     Object::DoDispose();
 }
 
