@@ -164,6 +164,36 @@ IpsecHelper::AddPolicy(Ptr<Node> node, Ptr<IpsecPolicy> policy) const
 }
 
 void
+IpsecHelper::SetSocketPolicy(Ptr<Socket> socket, const std::string& policy, bool privileged) const
+{
+    Ptr<Node> node = socket ? socket->GetNode() : nullptr;
+    if (!node)
+    {
+        throw IpsecConfigError("per-socket policy \"" + policy
+                               + "\": no socket, or a socket without a node\n");
+    }
+    std::string why;
+    int rc = GetStack(node)->SetSocketPolicy(socket, policy, privileged, &why);
+    if (rc != 0)
+    {
+        throw IpsecConfigError("setsockopt IP_IPSEC_POLICY \"" + policy + "\" on a socket of node "
+                               + std::to_string(node->GetId()) + ": " + std::strerror(rc)
+                               + (why.empty() ? "" : " (" + why + ")") + "\n");
+    }
+}
+
+std::string
+IpsecHelper::GetSocketPolicy(Ptr<Socket> socket, IpsecDirection dir)
+{
+    Ptr<Node> node = socket ? socket->GetNode() : nullptr;
+    if (!node)
+    {
+        throw IpsecConfigError("per-socket policy: no socket, or a socket without a node\n");
+    }
+    return GetStack(node)->GetSocketPolicy(socket, dir);
+}
+
+void
 IpsecHelper::PrintNetstat(Ptr<Node> node, std::ostream& os, bool omitZero)
 {
     GetStack(node)->PrintStats(os, omitZero);

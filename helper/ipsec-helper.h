@@ -2,10 +2,10 @@
  * SPDX-License-Identifier: GPL-2.0-only
  *
  * Configuring a node's IPsec: setkey scripts (from a file or a string, as
- * `setkey -f`), or the C++ API (SAs and policies), and reading the state
- * back (`netstat -s`, JSON).  Errors never leave a node silently
- * half-configured: a script with an error raises IpsecConfigError carrying
- * setkey's messages, so a simulation does not start on it.
+ * `setkey -f`), or the C++ API (SAs, policies, per-socket policies), and
+ * reading the state back (`netstat -s`, JSON).  Errors never leave a node
+ * silently half-configured: a script with an error raises IpsecConfigError
+ * carrying setkey's messages, so a simulation does not start on it.
  */
 #ifndef IPSEC_HELPER_H
 #define IPSEC_HELPER_H
@@ -15,6 +15,7 @@
 #include "ns3/node.h"
 #include "ns3/nstime.h"
 #include "ns3/setkey.h"
+#include "ns3/socket.h"
 
 #include <ostream>
 #include <stdexcept>
@@ -69,6 +70,19 @@ class IpsecHelper
     void AddSa(Ptr<Node> node, const IpsecSaParams& params) const;
     /// Adds a policy (spdadd); raises IpsecConfigError if the SPD refuses it.
     void AddPolicy(Ptr<Node> node, Ptr<IpsecPolicy> policy) const;
+
+    /**
+     * Per-socket policy, setsockopt(IP_IPSEC_POLICY / IPV6_IPSEC_POLICY): sets
+     * one direction of @p socket's policy from ipsec_set_policy(3) text, e.g.
+     * "out ipsec esp/transport//require", "in bypass", "in entrust".
+     * @p privileged: set by root (only root may set bypass).  Raises
+     * IpsecConfigError naming the policy and what was wrong if refused.
+     */
+    void SetSocketPolicy(Ptr<Socket> socket,
+                         const std::string& policy,
+                         bool privileged = true) const;
+    /// ipsec_get_policy(3): @p socket's policy in @p dir ("in entrust" if none).
+    static std::string GetSocketPolicy(Ptr<Socket> socket, IpsecDirection dir);
 
     /// The node's IPsec stack; raises IpsecConfigError if it has none.
     static Ptr<IpsecStack> GetStack(Ptr<Node> node);

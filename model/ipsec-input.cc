@@ -366,6 +366,24 @@ IpsecStack::HistorySatisfies(const IpsecRequest& req,
     return false;
 }
 
+namespace
+{
+
+std::string
+InboundSelectorText(const IpsecSelector& sel)
+{
+    return sel.src.ToString() + " " + sel.dst.ToString() + " " + std::to_string(sel.ulproto);
+}
+
+/// How a drop message names the policy: "policy spid N", or the socket's.
+std::string
+PolicyName(const IpsecPolicy& policy)
+{
+    return policy.id != 0 ? "policy spid " + std::to_string(policy.id) : "the socket's policy";
+}
+
+} // namespace
+
 bool
 IpsecStack::CheckInbound(Ptr<const Packet> packet,
                          const IpsecAddress& src,
@@ -378,27 +396,73 @@ IpsecStack::CheckInbound(Ptr<const Packet> packet,
         = IpsecPacketSelector(src, dst, protocol, packet, !forwarded, m_icmp6TypeCode);
     if (socket)
     {
-        // KAME's per-socket policy cache: a miss after any SPD change or when
-        // the selector differs from the socket's previous lookup.
-        IpsecStats& st = GetStats(src.IsV6());
-        st.spdcachelookup++;
-        auto key = std::make_pair(m_spd->GetGeneration(), IpsecSpd::CacheKey(sel));
-        auto it = m_socketCache.find(socket);
-        if (it == m_socketCache.end() || it->second != key)
-        {
-            st.spdcachemiss++;
-            if (m_socketCache.size() >= 4096)
-            {
-                m_socketCache.clear(); // bounded: sockets come and go
-            }
-            m_socketCache[socket] = key;
-        }
+        // The UDP/TCP end point the segment goes to: a socket-based lookup
+        // (ipsec4_in_reject_so), with that socket's policy if it has one.
+        m_socketPolicies->SetNode(m_node);
+        return CheckInboundBySocket(packet, sel, m_socketPolicies->FindReceiver(sel, socket));
     }
     return CheckInbound(packet, sel);
 }
 
 bool
+IpsecStack::CheckInboundSocket(Ptr<const Packet> packet,
+                               const IpsecAddress& src,
+                               const IpsecAddress& dst,
+                               uint8_t protocol,
+                               const IpsecSocketMatch& socket)
+{
+    m_socketPolicies->SetNode(m_node);
+    return CheckInboundBySocket(
+        packet, IpsecPacketSelector(src, dst, protocol, packet, true, m_icmp6TypeCode), socket);
+}
+
+bool
+IpsecStack::CheckInboundBySocket(Ptr<const Packet> packet,
+                                 const IpsecSelector& sel,
+                                 const IpsecSocketMatch& socket)
+{
+    bool v6 = sel.src.IsV6();
+    IpsecStats& st = GetStats(v6);
+    IpsecSocketPolicyRegistry::Lookup r
+        = m_socketPolicies->LookupBySocket(socket, IpsecDirection::INBOUND, sel, *m_spd, st, true);
+    switch (r.result)
+    {
+        case IpsecSocketPolicyRegistry::Lookup::NO_SOCKET:
+            return CheckInbound(packet, sel);
+        case IpsecSocketPolicyRegistry::Lookup::POLICY:
+            return CheckInboundPolicy(packet, sel, r.policy);
+        case IpsecSocketPolicyRegistry::Lookup::BYPASS:
+            NotifyPolicy(IpsecDirection::INBOUND, InboundSelectorText(sel), r.policy);
+            return true;
+        case IpsecSocketPolicyRegistry::Lookup::INVALID:
+            break;
+    }
+    NotifyPolicy(IpsecDirection::INBOUND, InboundSelectorText(sel), r.policy);
+    if (m_socketPolicies->GetKameInvalidLookupAccepts())
+    {
+        // KAME ipsec4_in_reject_so: "if (sp == NULL) return 0;".
+        NS_LOG_LOGIC("failed socket lookup (EINVAL) treated as not rejected, as KAME");
+        return true;
+    }
+    st.in_polvio++;
+    NotifyDrop(packet,
+               v6,
+               "in_polvio",
+               "socket policy '" + r.policy->PolicyString()
+                   + "' of a non-privileged socket and no SPD entry matches (EINVAL)");
+    return false;
+}
+
+bool
 IpsecStack::CheckInbound(Ptr<const Packet> packet, const IpsecSelector& sel)
+{
+    return CheckInboundPolicy(packet, sel, m_spd->Lookup(IpsecDirection::INBOUND, sel));
+}
+
+bool
+IpsecStack::CheckInboundPolicy(Ptr<const Packet> packet,
+                               const IpsecSelector& sel,
+                               Ptr<IpsecPolicy> policy)
 {
     bool v6 = sel.src.IsV6();
     IpsecStats& st = GetStats(v6);
@@ -415,10 +479,7 @@ IpsecStack::CheckInbound(Ptr<const Packet> packet, const IpsecSelector& sel)
             haveHistory = true;
         }
     }
-    Ptr<IpsecPolicy> policy = m_spd->Lookup(IpsecDirection::INBOUND, sel);
-    NotifyPolicy(IpsecDirection::INBOUND,
-                 sel.src.ToString() + " " + sel.dst.ToString() + " " + std::to_string(sel.ulproto),
-                 policy);
+    NotifyPolicy(IpsecDirection::INBOUND, InboundSelectorText(sel), policy);
     std::string why;
     if (!policy)
     {
@@ -445,7 +506,7 @@ IpsecStack::CheckInbound(Ptr<const Packet> packet, const IpsecSelector& sel)
             if (req.proto != IpsecProto::IPCOMP && EffectiveLevel(req, false) == IpsecLevel::REQUIRE
                 && !HistorySatisfies(req, history))
             {
-                why = "policy spid " + std::to_string(policy->id) + " requires " + req.ToString()
+                why = PolicyName(*policy) + " requires " + req.ToString()
                     + ", which did not protect the packet";
                 break;
             }
@@ -480,15 +541,15 @@ IpsecStack::CheckInbound(Ptr<const Packet> packet, const IpsecSelector& sel)
         }
         if (needConf && !(marks & IpsecHistoryTag::DECRYPTED))
         {
-            why = "policy spid " + std::to_string(policy->id) + " requires ESP";
+            why = PolicyName(*policy) + " requires ESP";
         }
         else if (needInteg && !needAuth && !(marks & IpsecHistoryTag::AUTH_DGRAM))
         {
-            why = "policy spid " + std::to_string(policy->id) + " requires integrity";
+            why = PolicyName(*policy) + " requires integrity";
         }
         else if (needAuth && !(marks & IpsecHistoryTag::AUTH_HDR))
         {
-            why = "policy spid " + std::to_string(policy->id) + " requires AH";
+            why = PolicyName(*policy) + " requires AH";
         }
         else
         {

@@ -32,6 +32,7 @@ IpsecIpv4L3Protocol::GetTypeId()
 
 IpsecIpv4L3Protocol::IpsecIpv4L3Protocol()
     : m_depth(0)
+    , m_rawGate(false)
 {
 }
 
@@ -40,6 +41,49 @@ IpsecIpv4L3Protocol::DoDispose()
 {
     m_ipsec = nullptr;
     Ipv4L3Protocol::DoDispose();
+}
+
+void
+IpsecIpv4L3Protocol::EnableRawSocketGate()
+{
+    if (!m_rawGate)
+    {
+        m_rawGate = TraceConnectWithoutContext(
+            "Rx", MakeCallback(&IpsecIpv4L3Protocol::GateRawSockets, this));
+    }
+}
+
+void
+IpsecIpv4L3Protocol::GateRawSockets(Ptr<const Packet> packet, Ptr<Ipv4>, uint32_t interface)
+{
+    Ptr<IpsecStack> ipsec = GetIpsec();
+    if (!ipsec)
+    {
+        return;
+    }
+    ipsec->GetSocketPolicyRegistry()->RestoreRawSockets();
+    if (!ipsec->GetSocketPolicyRegistry()->HasRawSockets(false))
+    {
+        return;
+    }
+    Ipv4Header header;
+    if (Node::ChecksumEnabled())
+    {
+        header.EnableChecksum();
+    }
+    Ptr<Packet> payload = packet->Copy();
+    if (payload->RemoveHeader(header) == 0 || !header.IsChecksumOk()
+        || payload->GetSize() < header.GetPayloadSize())
+    {
+        return; // Receive drops it before any raw socket sees it
+    }
+    payload->RemoveAtEnd(payload->GetSize() - header.GetPayloadSize());
+    ipsec->GetSocketPolicyRegistry()->GateRawDelivery(*ipsec,
+                                                      payload,
+                                                      IpsecAddress(header.GetSource()),
+                                                      IpsecAddress(header.GetDestination()),
+                                                      header.GetProtocol(),
+                                                      GetNetDevice(interface));
 }
 
 Ptr<IpsecStack>

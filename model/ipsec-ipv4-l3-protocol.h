@@ -33,6 +33,13 @@ class IpsecIpv4L3Protocol : public Ipv4L3Protocol
     Ptr<IpsecStack> GetIpsec();
 
     /**
+     * Attaches the per-socket policies' raw-socket gate to the Rx trace (the
+     * per-socket policies do so when a raw socket of this family first gets
+     * a policy; until then received datagrams pay nothing for it).
+     */
+    void EnableRawSocketGate();
+
+    /**
      * Sends a datagram the output processing protected: with its original
      * route in transport mode, or routed to the tunnel's outer destination
      * with the outer header's TTL, TOS and DF.  Never runs IPsec again.
@@ -71,8 +78,16 @@ class IpsecIpv4L3Protocol : public Ipv4L3Protocol
     /// The IPv4 identification hooks of an output context.
     void SetIdentificationHooks(IpsecStack::OutputContext& ctx);
 
+    /**
+     * The Rx trace, which ns-3 fires just before it hands a received datagram
+     * to the raw sockets: raw sockets whose per-socket inbound policy rejects
+     * it are kept from this delivery.
+     */
+    void GateRawSockets(Ptr<const Packet> packet, Ptr<Ipv4> ipv4, uint32_t interface);
+
     Ptr<IpsecStack> m_ipsec;
     uint32_t m_depth; ///< re-entrancy guard: Ipv4L3Protocol::Send calls Send again
+    bool m_rawGate;   ///< GateRawSockets is connected
 };
 
 } // namespace ns3

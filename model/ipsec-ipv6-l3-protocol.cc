@@ -29,6 +29,7 @@ IpsecIpv6L3Protocol::GetTypeId()
 
 IpsecIpv6L3Protocol::IpsecIpv6L3Protocol()
     : m_depth(0)
+    , m_rawGate(false)
 {
 }
 
@@ -37,6 +38,44 @@ IpsecIpv6L3Protocol::DoDispose()
 {
     m_ipsec = nullptr;
     Ipv6L3Protocol::DoDispose();
+}
+
+void
+IpsecIpv6L3Protocol::EnableRawSocketGate()
+{
+    if (!m_rawGate)
+    {
+        m_rawGate = TraceConnectWithoutContext(
+            "Rx", MakeCallback(&IpsecIpv6L3Protocol::GateRawSockets, this));
+    }
+}
+
+void
+IpsecIpv6L3Protocol::GateRawSockets(Ptr<const Packet> packet, Ptr<Ipv6>, uint32_t interface)
+{
+    Ptr<IpsecStack> ipsec = GetIpsec();
+    if (!ipsec)
+    {
+        return;
+    }
+    ipsec->GetSocketPolicyRegistry()->RestoreRawSockets();
+    if (!ipsec->GetSocketPolicyRegistry()->HasRawSockets(true))
+    {
+        return;
+    }
+    Ipv6Header header;
+    Ptr<Packet> payload = packet->Copy();
+    if (payload->RemoveHeader(header) == 0 || payload->GetSize() < header.GetPayloadLength())
+    {
+        return;
+    }
+    payload->RemoveAtEnd(payload->GetSize() - header.GetPayloadLength());
+    ipsec->GetSocketPolicyRegistry()->GateRawDelivery(*ipsec,
+                                                      payload,
+                                                      IpsecAddress(header.GetSource()),
+                                                      IpsecAddress(header.GetDestination()),
+                                                      header.GetNextHeader(),
+                                                      GetNetDevice(interface));
 }
 
 Ptr<IpsecStack>

@@ -31,6 +31,13 @@ class IpsecIpv6L3Protocol : public Ipv6L3Protocol
     Ptr<IpsecStack> GetIpsec();
 
     /**
+     * Attaches the per-socket policies' raw-socket gate to the Rx trace (the
+     * per-socket policies do so when a raw socket of this family first gets
+     * a policy; until then received datagrams pay nothing for it).
+     */
+    void EnableRawSocketGate();
+
+    /**
      * Sends a datagram the output processing protected: with its original
      * route in transport mode, or routed to the tunnel's outer destination
      * with hop limit 64 and the outer traffic class (no route: out_noroute).
@@ -51,8 +58,13 @@ class IpsecIpv6L3Protocol : public Ipv6L3Protocol
     void DoDispose() override;
 
   private:
+    /// The Rx trace: raw sockets whose per-socket inbound policy rejects the
+    /// datagram are kept from this delivery (see IpsecIpv4L3Protocol).
+    void GateRawSockets(Ptr<const Packet> packet, Ptr<Ipv6> ipv6, uint32_t interface);
+
     Ptr<IpsecStack> m_ipsec;
     uint32_t m_depth;
+    bool m_rawGate; ///< GateRawSockets is connected
 };
 
 } // namespace ns3

@@ -60,6 +60,7 @@ IpsecL4Protocol::Receive(Ptr<Packet> p,
                          Ptr<Ipv4Interface> incomingInterface)
 {
     NS_LOG_FUNCTION(this << p << header);
+    m_ipsec->GetSocketPolicyRegistry()->RestoreRawSockets(); // raw sockets had their copy
     IpsecStack::DecapResult r = m_ipsec->Decapsulate(p, IpsecIpHeader::FromIpv4(header));
     if (!r.ok)
     {
@@ -88,6 +89,7 @@ IpsecL4Protocol::Receive(Ptr<Packet> p,
                          Ptr<Ipv6Interface> incomingInterface)
 {
     NS_LOG_FUNCTION(this << p << header);
+    m_ipsec->GetSocketPolicyRegistry()->RestoreRawSockets(); // raw sockets had their copy
     IpsecStack::DecapResult r = m_ipsec->Decapsulate(p, IpsecIpHeader::FromIpv6(header));
     if (!r.ok)
     {
@@ -126,6 +128,7 @@ IpsecL4Protocol::Reinject(const IpsecStack::DecapResult& r, Ptr<NetDevice> devic
                       Address(),
                       Address(),
                       NetDevice::PACKET_HOST);
+        m_ipsec->GetSocketPolicyRegistry()->RestoreRawSockets();
         return;
     }
     Ptr<Ipv4L3Protocol> ipv4 = m_ipsec->GetObject<Ipv4L3Protocol>();
@@ -137,6 +140,8 @@ IpsecL4Protocol::Reinject(const IpsecStack::DecapResult& r, Ptr<NetDevice> devic
     }
     ipv4->Receive(
         dev, r.packet, Ipv4L3Protocol::PROT_NUMBER, Address(), Address(), NetDevice::PACKET_HOST);
+    // The inner datagram's raw-socket delivery is over, whatever path it took.
+    m_ipsec->GetSocketPolicyRegistry()->RestoreRawSockets();
 }
 
 template <typename L3>

@@ -76,7 +76,12 @@ IpsecStack::TunnelHeader(const IpsecSa& sa, const IpsecIpHeader& inner) const
 uint32_t
 IpsecStack::OutputOverhead(const IpsecSelector& sel)
 {
-    Ptr<IpsecPolicy> policy = m_spd->Lookup(IpsecDirection::OUTBOUND, sel);
+    return PolicyOverhead(m_spd->Lookup(IpsecDirection::OUTBOUND, sel), sel);
+}
+
+uint32_t
+IpsecStack::PolicyOverhead(Ptr<IpsecPolicy> policy, const IpsecSelector& sel)
+{
     if (!policy || policy->action != IpsecPolicyAction::IPSEC)
     {
         return 0;
@@ -123,8 +128,13 @@ IpsecStack::FitTcpSegmentSize(Ptr<const Packet> segment, const IpsecIpHeader& ip
     {
         return;
     }
-    uint32_t overhead
-        = OutputOverhead(IpsecPacketSelector(ip.src, ip.dst, 6, segment, true, false));
+    // The segment's socket decides (KAME ipsec4_hdrsiz with the socket):
+    // its own policy, or the SPD.  Not counted as a lookup.
+    IpsecSelector sel = IpsecPacketSelector(ip.src, ip.dst, 6, segment, true, false);
+    IpsecSocketPolicyRegistry::Lookup lookup = OutputPolicy(ip, segment, sel, false);
+    uint32_t overhead = lookup.result == IpsecSocketPolicyRegistry::Lookup::POLICY
+                          ? PolicyOverhead(lookup.policy, sel)
+                          : 0;
     uint32_t fixed = ip.Size() + 20 + 12 + overhead;
     Ptr<TcpL4Protocol> l4 = m_node->GetObject<TcpL4Protocol>();
     if (overhead == 0 || mtu <= fixed || !l4)
@@ -138,6 +148,30 @@ IpsecStack::FitTcpSegmentSize(Ptr<const Packet> segment, const IpsecIpHeader& ip
                      : Address(InetSocketAddress(ip.dst.ToIpv4(), tcp.GetDestinationPort()));
     uint32_t size = IpsecLowerTcpSegmentSize(*l4, local, peer, mtu - fixed);
     NS_LOG_LOGIC("TCP segment size " << size << " for an IPsec overhead of " << overhead);
+}
+
+IpsecSocketPolicyRegistry::Lookup
+IpsecStack::OutputPolicy(const IpsecIpHeader& ip,
+                         Ptr<const Packet> segment,
+                         const IpsecSelector& sel,
+                         bool count)
+{
+    m_socketPolicies->SetNode(m_node);
+    IpsecSocketPolicyRegistry::Lookup r
+        = m_socketPolicies->LookupBySocket(m_socketPolicies->FindSender(ip, segment),
+                                           IpsecDirection::OUTBOUND,
+                                           sel,
+                                           *m_spd,
+                                           GetStats(ip.IsV6()),
+                                           count);
+    if (r.result == IpsecSocketPolicyRegistry::Lookup::NO_SOCKET)
+    {
+        // ipsec4_getpolicybyaddr: no socket (kernel ICMP, a TCP reset for a
+        // closed port, a raw socket without a policy).
+        r.result = IpsecSocketPolicyRegistry::Lookup::POLICY;
+        r.policy = m_spd->Lookup(IpsecDirection::OUTBOUND, sel);
+    }
+    return r;
 }
 
 IpsecStack::OutputResult
@@ -156,9 +190,37 @@ IpsecStack::ProcessOutput(Ptr<Packet> packet, const OutputContext& ctx)
                                             !ctx.forwarded,
                                             m_icmp6TypeCode);
 
-    Ptr<IpsecPolicy> policy = m_spd->Lookup(IpsecDirection::OUTBOUND, sel);
+    // A forwarded datagram has no socket; a local one is looked up by its
+    // socket's policy first (kame-spec 2.10).
+    IpsecSocketPolicyRegistry::Lookup lookup;
+    if (ctx.forwarded)
+    {
+        lookup.policy = m_spd->Lookup(IpsecDirection::OUTBOUND, sel);
+    }
+    else
+    {
+        lookup = OutputPolicy(ctx.header, packet, sel, true);
+    }
+    Ptr<IpsecPolicy> policy = lookup.policy;
     NotifyPolicy(IpsecDirection::OUTBOUND, PacketSelectorText(sel), policy);
     r.policy = policy;
+    if (lookup.result == IpsecSocketPolicyRegistry::Lookup::BYPASS)
+    {
+        NS_LOG_LOGIC("outbound " << PacketSelectorText(sel) << ": socket policy bypass");
+        return r;
+    }
+    if (lookup.result == IpsecSocketPolicyRegistry::Lookup::INVALID)
+    {
+        // ip_output: ipsec4_getpolicybysock failed (EINVAL).
+        st.out_inval++;
+        NotifyDrop(packet,
+                   v6,
+                   "out_inval",
+                   "socket policy '" + policy->PolicyString()
+                       + "' of a non-privileged socket and no SPD entry matches (EINVAL)");
+        r.verdict = Verdict::DROP;
+        return r;
+    }
     if (!policy)
     {
         uint32_t def = v6 ? m_defPolicy6 : m_defPolicy4;
@@ -170,7 +232,9 @@ IpsecStack::ProcessOutput(Ptr<Packet> packet, const OutputContext& ctx)
         }
         return r;
     }
-    NS_LOG_LOGIC("outbound " << PacketSelectorText(sel) << " matched spid " << policy->id);
+    NS_LOG_LOGIC("outbound " << PacketSelectorText(sel) << " matched "
+                             << (lookup.fromSocket ? std::string("the socket's policy")
+                                                   : "spid " + std::to_string(policy->id)));
     switch (policy->action)
     {
         case IpsecPolicyAction::DISCARD:

@@ -5,6 +5,8 @@
 
 #include "ipsec-history-tag.h"
 #include "ipsec-stack.h"
+#include "ns3/ipv4-route.h"
+#include "ns3/ipv6-route.h"
 #include "ns3/node.h"
 
 namespace ns3
@@ -61,6 +63,58 @@ IpsecStripHistory(Ptr<Packet> packet)
 {
     IpsecHistoryTag tag;
     packet->RemovePacketTag(tag);
+}
+
+namespace
+{
+
+template <typename Target, typename Addr, typename Route>
+Target
+MarkL4Send(IpL4Protocol* l4, Target target)
+{
+    if (target.IsNull())
+    {
+        return target;
+    }
+    // The node's registry, found once when the IPsec stack is already there
+    // (IpsecStackHelper aggregates it before the L4 protocols).
+    Ptr<IpsecStack> ipsec = l4->GetObject<IpsecStack>();
+    Ptr<IpsecSocketPolicyRegistry> known = ipsec ? ipsec->GetSocketPolicyRegistry() : nullptr;
+    return Target(
+        [l4, known, target](Ptr<Packet> p, Addr src, Addr dst, uint8_t proto, Ptr<Route> r)
+        {
+            Ptr<IpsecSocketPolicyRegistry> registry = known;
+            if (!registry)
+            {
+                Ptr<IpsecStack> late = l4->GetObject<IpsecStack>();
+                registry = late ? late->GetSocketPolicyRegistry() : nullptr;
+            }
+            IpsecL4SendScope scope(registry);
+            target(p, src, dst, proto, r);
+        });
+}
+
+} // namespace
+
+IpL4Protocol::DownTargetCallback
+IpsecMarkL4Send(IpL4Protocol* l4, IpL4Protocol::DownTargetCallback target)
+{
+    return MarkL4Send<IpL4Protocol::DownTargetCallback, Ipv4Address, Ipv4Route>(l4, target);
+}
+
+IpL4Protocol::DownTargetCallback6
+IpsecMarkL4Send(IpL4Protocol* l4, IpL4Protocol::DownTargetCallback6 target)
+{
+    return MarkL4Send<IpL4Protocol::DownTargetCallback6, Ipv6Address, Ipv6Route>(l4, target);
+}
+
+void
+IpsecEndRawDelivery(const IpL4Protocol& l4)
+{
+    if (Ptr<IpsecStack> ipsec = l4.GetObject<IpsecStack>())
+    {
+        ipsec->GetSocketPolicyRegistry()->RestoreRawSockets();
+    }
 }
 
 bool

@@ -7,7 +7,9 @@
  * ICMPv4 and ICMPv6 protocol objects are these subclasses, whose Receive()
  * asks IpsecStack::CheckInbound first and drops (in_polvio) what the policy
  * rejects.  IpsecStackHelper installs them in place of the stock classes,
- * so GetObject<UdpL4Protocol>() and every ns-3 API keep working.
+ * so GetObject<UdpL4Protocol>() and every ns-3 API keep working.  Their
+ * down targets also tell the per-socket policies which datagrams an L4
+ * protocol (rather than a raw socket) sends.
  */
 #ifndef IPSEC_POLICED_L4_H
 #define IPSEC_POLICED_L4_H
@@ -45,6 +47,18 @@ bool IpsecAdmitInbound(Ptr<Node> node,
                        const void* socket);
 /// Removes this module's marks from a packet that leaves the check.
 void IpsecStripHistory(Ptr<Packet> packet);
+/**
+ * @p target wrapped so that the node's per-socket policies know the L3 is
+ * handed a datagram by an L4 protocol (a socket's UDP/TCP segment, or the
+ * kernel's ICMP), not by a raw socket.  @p l4 is the L4 protocol object.
+ */
+IpL4Protocol::DownTargetCallback IpsecMarkL4Send(IpL4Protocol* l4,
+                                                 IpL4Protocol::DownTargetCallback target);
+IpL4Protocol::DownTargetCallback6 IpsecMarkL4Send(IpL4Protocol* l4,
+                                                  IpL4Protocol::DownTargetCallback6 target);
+/// Ends a raw-socket delivery the per-socket policies prepared (see
+/// IpsecSocketPolicyRegistry::GateRawDelivery) before the datagram goes up.
+void IpsecEndRawDelivery(const IpL4Protocol& l4);
 /// The ports at the front of a UDP/TCP segment; false if it is too short.
 bool IpsecPeekPorts(Ptr<const Packet> segment, uint16_t* sport, uint16_t* dport);
 
@@ -74,10 +88,21 @@ class IpsecPolicedL4 : public Base
         return Police(p, header, incomingInterface);
     }
 
+    void SetDownTarget(IpL4Protocol::DownTargetCallback cb) override
+    {
+        Base::SetDownTarget(IpsecMarkL4Send(this, cb));
+    }
+
+    void SetDownTarget6(IpL4Protocol::DownTargetCallback6 cb) override
+    {
+        Base::SetDownTarget6(IpsecMarkL4Send(this, cb));
+    }
+
   private:
     template <typename Header, typename Iface>
     enum IpL4Protocol::RxStatus Police(Ptr<Packet> p, const Header& header, Ptr<Iface> iface)
     {
+        IpsecEndRawDelivery(*this);
         const void* socket = nullptr;
         if constexpr (std::is_same_v<Base, UdpL4Protocol> || std::is_same_v<Base, TcpL4Protocol>)
         {

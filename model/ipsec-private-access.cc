@@ -9,10 +9,12 @@
 #include "ipsec-private-access.h"
 
 #include "ns3/ipv4-end-point-demux.h"
+#include "ns3/ipv4-raw-socket-impl.h"
 #include "ns3/ipv6-end-point-demux.h"
 #include "ns3/tcp-socket-base.h"
 #include "ns3/tcp-tx-buffer.h"
 
+#include <list>
 #include <map>
 #include <type_traits>
 
@@ -133,6 +135,29 @@ struct Ipv6DefaultTtl
     friend type Get(Ipv6DefaultTtl);
 };
 
+// Ipv6RawSocketImpl's header is not installed by Debian: its list is only
+// walked and its elements compared by address, which needs no complete type.
+struct Ipv4RawSockets
+{
+    using type = std::list<Ptr<Ipv4RawSocketImpl>> Ipv4L3Protocol::*;
+    friend type Get(Ipv4RawSockets);
+};
+
+struct Ipv6RawSockets
+{
+    using type = std::list<Ptr<Ipv6RawSocketImpl>> Ipv6L3Protocol::*;
+    friend type Get(Ipv6RawSockets);
+};
+
+struct SocketBoundDevice
+{
+    using type = Ptr<NetDevice> Socket::*;
+    friend type Get(SocketBoundDevice);
+};
+
+template struct Grant<Ipv4RawSockets, &Ipv4L3Protocol::m_sockets>;
+template struct Grant<Ipv6RawSockets, &Ipv6L3Protocol::m_sockets>;
+template struct Grant<SocketBoundDevice, &Socket::m_boundnetdevice>;
 template struct Grant<Ipv4DefaultTtl, &Ipv4L3Protocol::m_defaultTtl>;
 template struct Grant<Ipv6DefaultTtl, &Ipv6L3Protocol::m_defaultTtl>;
 template struct Grant<Ipv4Identification, &Ipv4L3Protocol::m_identification>;
@@ -187,6 +212,41 @@ IpsecLowerTcpSegmentSize(TcpL4Protocol& tcp,
         return tcb->m_segmentSize;
     }
     return 0;
+}
+
+bool
+IpsecIsOpenRawSocket(const Ipv4L3Protocol& l3, const Socket* socket)
+{
+    for (const Ptr<Ipv4RawSocketImpl>& s : l3.*Get(Ipv4RawSockets{}))
+    {
+        if (static_cast<const Socket*>(PeekPointer(s)) == socket)
+        {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool
+IpsecIsOpenRawSocket(const Ipv6L3Protocol& l3, const Socket* socket)
+{
+    // The most derived object's address, compared with the list's elements
+    // (Ipv6RawSocketImpl objects, which are most derived).
+    const void* object = dynamic_cast<const void*>(socket);
+    for (const Ptr<Ipv6RawSocketImpl>& s : l3.*Get(Ipv6RawSockets{}))
+    {
+        if (static_cast<const void*>(PeekPointer(s)) == object)
+        {
+            return true;
+        }
+    }
+    return false;
+}
+
+void
+IpsecSetBoundNetDevice(Socket& socket, Ptr<NetDevice> device)
+{
+    socket.*Get(SocketBoundDevice{}) = device;
 }
 
 uint8_t

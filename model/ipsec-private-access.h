@@ -10,6 +10,10 @@
  *  - Ipv4L3Protocol/Ipv6L3Protocol::m_sendOutgoingTrace: fired with the
  *    plaintext datagram before it is protected, so FlowMonitor (which
  *    classifies TCP/UDP flows on SendOutgoing) still sees the flow.
+ *  - Ipv4L3Protocol/Ipv6L3Protocol::m_sockets (read only): whether a raw
+ *    socket is still open, for per-socket policies.
+ *  - Socket::m_boundnetdevice: keeps a raw socket whose per-socket inbound
+ *    policy rejects a datagram from ns-3's raw-socket delivery.
  *
  * The standard allows naming a private member in an explicit template
  * instantiation; the instantiation below stores the member pointer where a
@@ -21,6 +25,7 @@
 
 #include "ns3/ipv4-l3-protocol.h"
 #include "ns3/ipv6-l3-protocol.h"
+#include "ns3/socket.h"
 #include "ns3/tcp-l4-protocol.h"
 #include "ns3/udp-l4-protocol.h"
 
@@ -78,6 +83,20 @@ uint32_t IpsecLowerTcpSegmentSize(TcpL4Protocol& tcp,
                                   const Address& local,
                                   const Address& peer,
                                   uint32_t limit);
+
+/**
+ * Whether @p socket is one of the open raw sockets of @p l3 (ns-3 removes a
+ * raw socket from its L3's list when it is closed).
+ */
+bool IpsecIsOpenRawSocket(const Ipv4L3Protocol& l3, const Socket* socket);
+bool IpsecIsOpenRawSocket(const Ipv6L3Protocol& l3, const Socket* socket);
+
+/**
+ * Writes @p socket's bound device without Socket::BindToNetDevice's checks
+ * (a raw socket bound to a device other than the incoming one is skipped by
+ * Ipv4RawSocketImpl::ForwardUp and Ipv6RawSocketImpl::ForwardUp).
+ */
+void IpsecSetBoundNetDevice(Socket& socket, Ptr<NetDevice> device);
 
 } // namespace ns3
 

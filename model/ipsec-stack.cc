@@ -195,6 +195,7 @@ IpsecStack::IpsecStack()
     , m_ahOffsetMask(0)
     , m_icmp6TypeCode(false)
     , m_ahDefaultIsUse(false)
+    , m_socketPolicies(CreateObject<IpsecSocketPolicyRegistry>())
 {
     m_keyEngine->SetDatabases(m_sad, m_spd);
 }
@@ -217,6 +218,7 @@ IpsecStack::DoDispose()
     m_spd = nullptr;
     m_sad = nullptr;
     m_rng = nullptr;
+    m_socketPolicies->Dispose(); // kept: disposed, it refers to nothing
     Object::DoDispose();
 }
 

@@ -8,7 +8,8 @@
  * implements the family-neutral packet processing the IPv4/IPv6 glue calls:
  *   - ProcessOutput  (ipsec-output.cc): SPD lookup, SA selection, transforms;
  *   - Decapsulate    (ipsec-input.cc):  ESP/AH input, marks and history;
- *   - CheckInbound   (ipsec-input.cc):  the inbound policy check (ipsec_in_reject).
+ *   - CheckInbound   (ipsec-input.cc):  the inbound policy check (ipsec_in_reject);
+ *   - per-socket policies (ipsec-socket-policy.cc): setsockopt IP_IPSEC_POLICY.
  */
 #ifndef IPSEC_STACK_H
 #define IPSEC_STACK_H
@@ -17,6 +18,7 @@
 #include "ipsec-ip-header.h"
 #include "ipsec-key-engine.h"
 #include "ipsec-sad.h"
+#include "ipsec-socket-policy.h"
 #include "ipsec-spd.h"
 #include "ipsec-stats.h"
 #include "ns3/object.h"
@@ -156,9 +158,33 @@ class IpsecStack : public Object
                       uint8_t protocol,
                       bool forwarded,
                       const void* socket = nullptr);
+    /// The inbound check of a datagram for socket @p socket (a raw socket's
+    /// delivery): its socket policy in KAME's precedence (kame-spec 2.10).
+    bool CheckInboundSocket(Ptr<const Packet> packet,
+                            const IpsecAddress& src,
+                            const IpsecAddress& dst,
+                            uint8_t protocol,
+                            const IpsecSocketMatch& socket);
 
     /// The decapsulation history stored under @p id (empty if expired/unknown).
     std::vector<IpsecHistoryEntry> GetHistory(uint32_t id) const;
+
+    // ---- per-socket policies (ipsec-socket-policy.cc) --------------------
+    /**
+     * setsockopt(IP_IPSEC_POLICY / IPV6_IPSEC_POLICY) on @p socket, one of
+     * this node's UDP, TCP or raw sockets: @p policy is ipsec_set_policy(3)
+     * text ("out ipsec esp/transport//require", "in bypass", "in entrust").
+     * @p privileged: the caller is root.  Returns 0 or KAME's errno (EINVAL,
+     * EACCES, ENOPROTOOPT), with a sentence in @p why.
+     */
+    int SetSocketPolicy(Ptr<Socket> socket,
+                        const std::string& policy,
+                        bool privileged = true,
+                        std::string* why = nullptr);
+    /// ipsec_get_policy(3): @p socket's policy in @p dir as text ("out entrust" if none).
+    std::string GetSocketPolicy(Ptr<Socket> socket, IpsecDirection dir) const;
+    /// The node's per-socket policies.
+    Ptr<IpsecSocketPolicyRegistry> GetSocketPolicyRegistry() const;
 
     /// Fires the PolicyMatch trace and logs which policy (id and text) a
     /// packet matched, or that the system default applied.
@@ -222,6 +248,21 @@ class IpsecStack : public Object
     /// Is a required request satisfied by the decapsulation history?
     bool HistorySatisfies(const IpsecRequest& req,
                           const std::vector<IpsecHistoryEntry>& history) const;
+    /// ipsec_in_reject for @p policy (nullptr: the system default).
+    bool CheckInboundPolicy(Ptr<const Packet> packet,
+                            const IpsecSelector& sel,
+                            Ptr<IpsecPolicy> policy);
+    /// The inbound check of a datagram with selector @p sel for @p socket.
+    bool CheckInboundBySocket(Ptr<const Packet> packet,
+                              const IpsecSelector& sel,
+                              const IpsecSocketMatch& socket);
+    /// The output policy of a local datagram (socket-based when it has a socket).
+    IpsecSocketPolicyRegistry::Lookup OutputPolicy(const IpsecIpHeader& ip,
+                                                   Ptr<const Packet> segment,
+                                                   const IpsecSelector& sel,
+                                                   bool count);
+    /// ipsec_hdrsiz for @p policy (nullptr or not ipsec: 0).
+    uint32_t PolicyOverhead(Ptr<IpsecPolicy> policy, const IpsecSelector& sel);
 
     Ptr<Node> m_node;
     Ptr<IpsecSpd> m_spd;
@@ -255,8 +296,8 @@ class IpsecStack : public Object
     bool m_ipcompEnable{true};
     bool m_kameDecapHistory{false};
 
-    /// Per-socket policy cache state: socket -> (SPD generation, selector).
-    std::map<const void*, std::pair<uint64_t, std::string>> m_socketCache;
+    /// Per-socket policies and their cache.
+    Ptr<IpsecSocketPolicyRegistry> m_socketPolicies;
 
     static constexpr uint32_t HISTORY_SLOTS = 256;
     std::array<std::vector<IpsecHistoryEntry>, HISTORY_SLOTS> m_history;
