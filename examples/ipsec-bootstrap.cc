@@ -119,42 +119,6 @@ struct LanCounts
     }
 };
 
-std::string
-JsonString(const std::string& s)
-{
-    std::string out = "\"";
-    for (char c : s)
-    {
-        switch (c)
-        {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20)
-                {
-                    char buf[8];
-                    std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-                    out += buf;
-                }
-                else
-                {
-                    out += c;
-                }
-        }
-    }
-    return out + "\"";
-}
-
 /// The times of a comma-separated list ("5,30.5"); false on a bad number.
 bool
 ParseTimes(const std::string& list, std::vector<double>& times)
@@ -400,8 +364,9 @@ main(int argc, char* argv[])
         for (size_t i = 0; i < dumps->size(); ++i)
         {
             const Dump& d = (*dumps)[i];
-            out << "    {\"at\": " << d.at << ", \"node\": " << JsonString(d.node)
-                << ", \"sad\": " << JsonString(d.sad) << ", \"spd\": " << JsonString(d.spd) << "}"
+            out << "    {\"at\": " << d.at << ", \"node\": " << IpsecJsonString(d.node)
+                << ", \"sad\": " << IpsecJsonString(d.sad)
+                << ", \"spd\": " << IpsecJsonString(d.spd) << "}"
                 << (i + 1 < dumps->size() ? "," : "") << "\n";
         }
         out << "  ]\n}\n";

@@ -590,31 +590,6 @@ struct DropLog
     }
 };
 
-std::string
-JsonString(const std::string& s)
-{
-    std::string out = "\"";
-    for (char c : s)
-    {
-        if (c == '"' || c == '\\')
-        {
-            out += '\\';
-            out += c;
-        }
-        else if (static_cast<unsigned char>(c) < 0x20)
-        {
-            char buf[8];
-            std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-            out += buf;
-        }
-        else
-        {
-            out += c;
-        }
-    }
-    return out + "\"";
-}
-
 /**
  * Sends what @p node sends to its own address @p addr through its loopback
  * device, as BSD sends it through lo0, with @p addr as the source.  ns-3's
@@ -1038,15 +1013,16 @@ main(int argc, char* argv[])
     {
         std::ofstream out(json);
         out << "{\n  \"example\": \"ipsec-pop-policy\",\n  \"order\": "
-            << JsonString(customA ? "custom" : order) << ",\n  \"local\": " << JsonString(local)
-            << ",\n  ";
+            << IpsecJsonString(customA ? "custom" : order)
+            << ",\n  \"local\": " << IpsecJsonString(local) << ",\n  ";
         IpsecWriteReportJson(out, reportNodes, flows, "  ");
         out << ",\n  \"sessions\": [\n";
         for (size_t i = 0; i < sessions.size(); ++i)
         {
             const PopSession& s = *sessions[i];
-            out << "    {\"name\": " << JsonString(s.name) << ", \"from\": " << JsonString(s.from)
-                << ", \"server\": " << JsonString(AddressText(s.server))
+            out << "    {\"name\": " << IpsecJsonString(s.name)
+                << ", \"from\": " << IpsecJsonString(s.from)
+                << ", \"server\": " << IpsecJsonString(AddressText(s.server))
                 << ", \"port\": " << kPopPort << ", \"clientPort\": " << s.localPort
                 << ", \"synSent\": " << s.synSent
                 << ", \"connected\": " << (s.connected ? "true" : "false")
@@ -1060,16 +1036,17 @@ main(int argc, char* argv[])
         for (size_t i = 0; i < server->GetAccepted().size(); ++i)
         {
             const InetSocketAddress& peer = server->GetAccepted()[i];
-            out << (i ? ", " : "") << "{\"address\": " << JsonString(AddressText(peer.GetIpv4()))
+            out << (i ? ", " : "")
+                << "{\"address\": " << IpsecJsonString(AddressText(peer.GetIpv4()))
                 << ", \"port\": " << peer.GetPort() << "}";
         }
         out << "],\n  \"lint\": [\n";
         for (size_t i = 0; i < lint.size(); ++i)
         {
             const IpsecLintFinding& f = lint[i];
-            out << "    {\"kind\": " << JsonString(IpsecLintFinding::KindName(f.kind))
+            out << "    {\"kind\": " << IpsecJsonString(IpsecLintFinding::KindName(f.kind))
                 << ", \"line\": " << f.policy->setkeyLine
-                << ", \"statement\": " << JsonString(IpsecPolicyLint::Statement(*f.policy))
+                << ", \"statement\": " << IpsecJsonString(IpsecPolicyLint::Statement(*f.policy))
                 << ", \"coveredByLines\": [";
             for (size_t c = 0; c < f.coveredBy.size(); ++c)
             {
@@ -1081,9 +1058,9 @@ main(int argc, char* argv[])
         for (size_t i = 0; i < hits->rows.size(); ++i)
         {
             const auto& r = hits->rows[i];
-            out << "    {\"direction\": " << JsonString(IpsecDirectionName(r.dir))
+            out << "    {\"direction\": " << IpsecJsonString(IpsecDirectionName(r.dir))
                 << ", \"line\": " << (r.policy ? r.policy->setkeyLine : 0)
-                << ", \"policy\": " << JsonString(hits->Describe(r.dir, r.policy))
+                << ", \"policy\": " << IpsecJsonString(hits->Describe(r.dir, r.policy))
                 << ", \"own\": " << r.own << ", \"others\": " << r.others << "}"
                 << (i + 1 < hits->rows.size() ? "," : "") << "\n";
         }
@@ -1093,10 +1070,10 @@ main(int argc, char* argv[])
         {
             for (const auto& d : drops[i]->drops)
             {
-                out << (first ? "" : ",\n") << "    {\"node\": " << JsonString(names[i])
-                    << ", \"counter\": " << JsonString(d.first.first)
-                    << ", \"reason\": " << JsonString(d.first.second) << ", \"count\": " << d.second
-                    << "}";
+                out << (first ? "" : ",\n") << "    {\"node\": " << IpsecJsonString(names[i])
+                    << ", \"counter\": " << IpsecJsonString(d.first.first)
+                    << ", \"reason\": " << IpsecJsonString(d.first.second)
+                    << ", \"count\": " << d.second << "}";
                 first = false;
             }
         }
@@ -1105,7 +1082,7 @@ main(int argc, char* argv[])
         first = true;
         for (const auto& [peer, c] : wire->peers)
         {
-            out << (first ? "" : ", ") << "{\"address\": " << JsonString(AddressText(peer))
+            out << (first ? "" : ", ") << "{\"address\": " << IpsecJsonString(AddressText(peer))
                 << ", \"ahPop\": " << c.ahPop << ", \"clearPop\": " << c.clearPop
                 << ", \"other\": " << c.other << "}";
             first = false;

@@ -5,6 +5,7 @@
 
 #include "ipsec-helper.h"
 
+#include <cstdio>
 #include <fstream>
 
 namespace ns3
@@ -66,6 +67,31 @@ IpsecWriteReportJsonFile(const std::string& path,
     out << "{\n  ";
     IpsecWriteReportJson(out, nodes, flows, "  ");
     out << "\n}\n";
+}
+
+std::string
+IpsecJsonString(const std::string& s)
+{
+    std::string out = "\"";
+    for (char c : s)
+    {
+        if (c == '"' || c == '\\')
+        {
+            out += '\\';
+            out += c;
+        }
+        else if (static_cast<unsigned char>(c) < 0x20)
+        {
+            char buf[8];
+            std::snprintf(buf, sizeof(buf), "\\u%04x", c);
+            out += buf;
+        }
+        else
+        {
+            out += c;
+        }
+    }
+    return out + "\"";
 }
 
 } // namespace ns3
