@@ -980,8 +980,7 @@ IpsecKeyEngine::AllocateOutbound(const IpsecAddress& src,
         // SA it was keeping alive is released now.
         head->sas[static_cast<int>(IpsecSaState::DEAD)].clear();
     }
-    Ptr<IpsecSa> sa
-        = m_sad->SelectOutbound(src, dst, req.proto, req.mode, req.reqid, m_preferredOldSa);
+    Ptr<IpsecSa> sa = head ? IpsecSad::SelectInHead(*head, m_preferredOldSa) : nullptr;
     if (!sa)
     {
         Acquire(src, dst, req, policy);

@@ -623,13 +623,15 @@ IpsecSad::SelectOutbound(const IpsecAddress& src,
                          bool preferOld) const
 {
     Ptr<IpsecSaHead> head = FindHead(src, dst, proto, mode, reqid);
-    if (!head)
-    {
-        return nullptr;
-    }
+    return head ? SelectInHead(*head, preferOld) : nullptr;
+}
+
+Ptr<IpsecSa>
+IpsecSad::SelectInHead(const IpsecSaHead& head, bool preferOld)
+{
     for (auto st : {IpsecSaState::DYING, IpsecSaState::MATURE})
     {
-        const auto& list = head->sas[static_cast<int>(st)];
+        const auto& list = head.sas[static_cast<int>(st)];
         Ptr<IpsecSa> chosen;
         for (const auto& sa : list)
         {

@@ -121,6 +121,9 @@ class IpsecSad : public Object
                                 uint32_t reqid,
                                 bool preferOld = true) const;
 
+    /// The SA SelectOutbound picks inside @p head (dying first, then mature).
+    static Ptr<IpsecSa> SelectInHead(const IpsecSaHead& head, bool preferOld = true);
+
     /**
      * key_getsah: the first head (newest) whose protocol and addresses match,
      * whose mode is any or @p mode and whose reqid matches (when @p reqid
