@@ -78,6 +78,29 @@ IpsecIpv6L3Protocol::GateRawSockets(Ptr<const Packet> packet, Ptr<Ipv6>, uint32_
                                                       GetNetDevice(interface));
 }
 
+void
+IpsecIcmp6AdminProhibited(Ptr<Icmpv6L4Protocol> icmp,
+                          Ptr<const Packet> payload,
+                          const Ipv6Header& header)
+{
+    if (!icmp)
+    {
+        return;
+    }
+    if (header.GetNextHeader() == Icmpv6L4Protocol::PROT_NUMBER)
+    {
+        uint8_t type = 0;
+        if (payload->GetSize() == 0 || (payload->CopyData(&type, 1), type < 128))
+        {
+            return; // an ICMPv6 error (types 0..127)
+        }
+    }
+    Ptr<Packet> offending = payload->Copy();
+    offending->AddHeader(header);
+    icmp->SendErrorDestinationUnreachable(
+        offending, header.GetSource(), Icmpv6Header::ICMPV6_ADM_PROHIBITED);
+}
+
 Ptr<IpsecStack>
 IpsecIpv6L3Protocol::GetIpsec()
 {

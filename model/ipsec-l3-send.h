@@ -13,9 +13,23 @@
 #include "ipsec-packet-util.h"
 #include "ipsec-private-access.h"
 #include "ipsec-stack.h"
+#include "ns3/icmpv6-l4-protocol.h"
+#include "ns3/ipv6-header.h"
+
+#include <type_traits>
 
 namespace ns3
 {
+
+/**
+ * KAME's ipsec6_output_trans on a missing SA: an ICMPv6 destination
+ * unreachable (code 1, administratively prohibited) about @p payload (the
+ * datagram @p header would have carried) goes back to its local sender --
+ * never about an ICMPv6 error, so errors cannot beget errors.
+ */
+void IpsecIcmp6AdminProhibited(Ptr<Icmpv6L4Protocol> icmp,
+                               Ptr<const Packet> payload,
+                               const Ipv6Header& header);
 
 /**
  * @tparam BaseL3 Ipv4L3Protocol or Ipv6L3Protocol (its Send is called non-virtually).
@@ -38,6 +52,13 @@ IpsecProtectAndSend(L3& l3,
     switch (r.verdict)
     {
         case IpsecStack::Verdict::DROP:
+            if constexpr (std::is_same_v<Header, Ipv6Header>)
+            {
+                if (r.adminProhibited)
+                {
+                    IpsecIcmp6AdminProhibited(l3.GetIcmpv6(), packet, plainHeader);
+                }
+            }
             return;
         case IpsecStack::Verdict::BYPASS:
             l3.BaseL3::Send(

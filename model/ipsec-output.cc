@@ -284,6 +284,7 @@ IpsecStack::ProcessOutput(Ptr<Packet> packet, const OutputContext& ctx)
                            "no " + IpsecProtoName(req.proto) + " SA " + src.ToString() + "->"
                                + dst.ToString() + " for required request " + req.ToString());
                 r.verdict = Verdict::DROP;
+                r.adminProhibited = v6 && !ctx.forwarded && req.mode != IpsecMode::TUNNEL;
                 return r;
             }
             NS_LOG_LOGIC("no SA for " << req.ToString() << " (level use): skipped");

@@ -97,7 +97,11 @@ class IpsecStack : public Object
         Ptr<Packet> packet;
         /// The header to send the packet with (the outer header after a tunnel).
         IpsecIpHeader header;
-        bool tunnelled{false};   ///< a tunnel request was applied
+        bool tunnelled{false}; ///< a tunnel request was applied
+        /// DROP of a locally sent IPv6 datagram for want of a transport SA:
+        /// KAME's ipsec6_output_trans answers the sender with an ICMPv6
+        /// destination unreachable, administratively prohibited.
+        bool adminProhibited{false};
         Ptr<IpsecPolicy> policy; ///< the policy applied (nullptr = system default)
     };
 

@@ -10,7 +10,9 @@
  * reacts to packets.
  */
 #include "ns3/boolean.h"
+#include "ns3/callback.h"
 #include "ns3/inet-socket-address.h"
+#include "ns3/inet6-socket-address.h"
 #include "ns3/ipsec-module.h"
 #include "ns3/simulator.h"
 #include "ns3/test.h"
@@ -625,6 +627,93 @@ class PfKeyAcquireTestCase : public TestCase
 };
 
 /**
+ * kame-spec 3.5 (6): an IPv6 datagram dropped for want of a transport SA is
+ * answered with an ICMPv6 destination unreachable, administratively
+ * prohibited, to its local sender; a tunnel request that lacks its SA, and
+ * IPv4, drop silently.
+ */
+class PfKeyNoSaIcmp6TestCase : public TestCase
+{
+  public:
+    PfKeyNoSaIcmp6TestCase(bool v6, bool tunnel)
+        : TestCase(std::string("no SA under require: ") + (v6 ? "IPv6 " : "IPv4 ")
+                   + (tunnel ? "tunnel" : "transport") + " request, ICMP to the sender or not")
+        , m_v6(v6)
+        , m_tunnel(tunnel)
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        IpsecHostToHostHelper topo;
+        topo.SetIpv6(m_v6);
+        topo.Build();
+        std::string a = topo.GetAddressA().ToString();
+        std::string b = topo.GetAddressB().ToString();
+        std::string req = m_tunnel ? "esp/tunnel/" + a + "-" + b + "/require"
+                                   : std::string("esp/transport//require");
+        IpsecHelper().RunSetkeyString(
+            topo.GetHostA(), "spdadd " + a + " " + b + " udp -P out ipsec " + req + ";\n", "A");
+        Ptr<Socket> tx = Socket::CreateSocket(topo.GetHostA(), UdpSocketFactory::GetTypeId());
+        std::vector<std::pair<uint8_t, uint8_t>> icmp; // type, code
+        if (m_v6)
+        {
+            bool ok = tx->SetAttributeFailSafe(
+                "IcmpCallback6",
+                CallbackValue(Callback<void, Ipv6Address, uint8_t, uint8_t, uint8_t, uint32_t>(
+                    [&icmp](Ipv6Address, uint8_t, uint8_t type, uint8_t code, uint32_t)
+                    {
+                        icmp.emplace_back(type, code);
+                    })));
+            NS_TEST_ASSERT_MSG_EQ(ok, true, "UDP sockets report ICMPv6 errors");
+            tx->Connect(Inet6SocketAddress(topo.GetAddressB().ToIpv6(), 9));
+        }
+        else
+        {
+            bool ok = tx->SetAttributeFailSafe(
+                "IcmpCallback",
+                CallbackValue(Callback<void, Ipv4Address, uint8_t, uint8_t, uint8_t, uint32_t>(
+                    [&icmp](Ipv4Address, uint8_t, uint8_t type, uint8_t code, uint32_t)
+                    {
+                        icmp.emplace_back(type, code);
+                    })));
+            NS_TEST_ASSERT_MSG_EQ(ok, true, "UDP sockets report ICMP errors");
+            tx->Connect(InetSocketAddress(topo.GetAddressB().ToIpv4(), 9));
+        }
+        for (int i = 0; i < 3; ++i)
+        {
+            Simulator::Schedule(Seconds(1 + i),
+                                [tx]()
+                                {
+                                    tx->Send(Create<Packet>(100));
+                                });
+        }
+        Simulator::Stop(Seconds(5));
+        Simulator::Run();
+        Ptr<IpsecStack> stack = topo.GetHostA()->GetObject<IpsecStack>();
+        NS_TEST_EXPECT_MSG_EQ(stack->GetStats(m_v6).out_nosa, 3u, "all three dropped");
+        if (m_v6 && !m_tunnel)
+        {
+            NS_TEST_EXPECT_MSG_EQ(icmp.size(), 3u, "one ICMPv6 error per datagram");
+            for (const auto& [type, code] : icmp)
+            {
+                NS_TEST_EXPECT_MSG_EQ(unsigned(type), 1u, "destination unreachable");
+                NS_TEST_EXPECT_MSG_EQ(unsigned(code), 1u, "administratively prohibited");
+            }
+        }
+        else
+        {
+            NS_TEST_EXPECT_MSG_EQ(icmp.size(), 0u, "the sender is not told");
+        }
+        Simulator::Destroy();
+    }
+
+    bool m_v6;
+    bool m_tunnel;
+};
+
+/**
  * A daemon's GETSPI with the ACQUIRE's sequence number restarts the block
  * entry's lifetime; BlockAcqCount changes the period.
  */
@@ -1015,6 +1104,9 @@ class IpsecKeyEngineTestSuite : public TestSuite
         AddTestCase(new PfKeyAcquireTestCase(true), TestCase::QUICK);
         AddTestCase(new PfKeyAcquireTestCase(false), TestCase::QUICK);
         AddTestCase(new PfKeyAcquireKnobsTestCase, TestCase::QUICK);
+        AddTestCase(new PfKeyNoSaIcmp6TestCase(true, false), TestCase::QUICK);
+        AddTestCase(new PfKeyNoSaIcmp6TestCase(true, true), TestCase::QUICK);
+        AddTestCase(new PfKeyNoSaIcmp6TestCase(false, false), TestCase::QUICK);
         AddTestCase(new PfKeyLifeCycleTestCase(true), TestCase::QUICK);
         AddTestCase(new PfKeyLifeCycleTestCase(false), TestCase::QUICK);
         AddTestCase(new PfKeyByteLifetimeTestCase, TestCase::QUICK);
