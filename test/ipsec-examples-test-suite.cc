@@ -1983,6 +1983,98 @@ class IpsecExamplesVpnBadScriptTestCase : public IpsecExamplesTestCase
     }
 };
 
+/**
+ * ipsec-pfkey-daemon: daemons keyed through PF_KEY.  A quick exchange
+ * (2 s) loses the pings sent before it (out_nosa, not queued) and carries
+ * the rest in ESP; one slower than net.key.larval_lifetime never gets its
+ * SAs (every ping dropped); raising the lifetime rescues it.
+ */
+class IpsecExamplesPfKeyDaemonTestCase : public IpsecExamplesTestCase
+{
+  public:
+    IpsecExamplesPfKeyDaemonTestCase()
+        : IpsecExamplesTestCase("ipsec-pfkey-daemon: ACQUIRE, GETSPI, UPDATE and the larval "
+                                "lifetime race")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        const std::string binary = ExampleBinary("ipsec-pfkey-daemon");
+        if (!HaveBinary(binary))
+        {
+            return;
+        }
+        TempDir tmp("ipsec-examples-pfkey");
+        NS_TEST_ASSERT_MSG_EQ(tmp.Ok(), true, "cannot create a temporary directory");
+        struct Case
+        {
+            std::vector<std::string> args;
+            long long pings;
+            bool keyed; ///< SAs installed in time
+        };
+
+        const std::vector<Case> cases = {
+            {{}, 20, true},
+            {{"--ipv6=true"}, 20, true},
+            {{"--delay=40", "--pings=50"}, 50, false},
+            {{"--delay=40", "--pings=50", "--larvalLifetime=60"}, 50, true},
+        };
+        for (const Case& c : cases)
+        {
+            std::string ctx = binary;
+            for (const auto& a : c.args)
+            {
+                ctx += " " + a;
+            }
+            bool v6 = !c.args.empty() && c.args[0] == "--ipv6=true";
+            const std::string json = tmp.File("summary.json");
+            std::vector<std::string> argv = {binary, "--verbose=false", "--json=" + json};
+            argv.insert(argv.end(), c.args.begin(), c.args.end());
+            RunResult r;
+            Json doc;
+            if (!RunExample(argv, tmp, r) || !ReadJson(json, doc))
+            {
+                continue;
+            }
+            std::vector<FlowResult> flows = JsonFlows(doc);
+            NS_TEST_ASSERT_MSG_EQ(flows.size(), 1u, ctx << ": the ping flow");
+            NS_TEST_EXPECT_MSG_EQ(flows[0].sent, c.pings, ctx);
+            const Json* a = JsonCounters(doc, "A", v6 ? "ipsec6" : "ipsec");
+            const Json* b = JsonCounters(doc, "B", v6 ? "ipsec6" : "ipsec");
+            const Json* pfkey = JsonCounters(doc, "A", "pfkey");
+            long long nosa = Counter(a, "out_nosa", ctx);
+            NS_TEST_EXPECT_MSG_GT(Histogram(pfkey, "in_msgtype", "acquire", ctx),
+                                  0,
+                                  ctx << ": A's kernel asked for keys");
+            NS_TEST_EXPECT_MSG_GT(Histogram(pfkey, "out_msgtype", "getspi", ctx),
+                                  0,
+                                  ctx << ": A's daemon reserved an SPI");
+            if (c.keyed)
+            {
+                NS_TEST_EXPECT_MSG_GT(nosa, 0, ctx << ": pings before the keys are lost");
+                NS_TEST_EXPECT_MSG_EQ(
+                    flows[0].received + nosa, c.pings, ctx << ": the rest get through");
+                NS_TEST_EXPECT_MSG_EQ(
+                    Counter(b, "in_success", ctx), flows[0].received, ctx << ": in ESP");
+                NS_TEST_EXPECT_MSG_EQ(Histogram(pfkey, "out_msgtype", "update", ctx),
+                                      1,
+                                      ctx << ": A's daemon matured its larval SA");
+            }
+            else
+            {
+                NS_TEST_EXPECT_MSG_EQ(flows[0].received, 0, ctx << ": never keyed");
+                NS_TEST_EXPECT_MSG_EQ(nosa, c.pings, ctx << ": every ping dropped");
+                NS_TEST_EXPECT_MSG_EQ(Counter(b, "in_success", ctx), 0, ctx);
+                NS_TEST_EXPECT_MSG_EQ(Histogram(pfkey, "in_msgtype", "add", ctx),
+                                      0,
+                                      ctx << ": no SA added after the larval SA expired");
+            }
+        }
+    }
+};
+
 /// The POP and bootstrap examples as a user runs them: documented defaults, errors.
 class IpsecExamplesPopBootstrapTestCase : public IpsecExamplesTestCase
 {
@@ -2094,6 +2186,7 @@ class IpsecExamplesTestSuite : public TestSuite
         AddTestCase(new IpsecExamplesVpnDeterminismTestCase, TestCase::QUICK);
         AddTestCase(new IpsecExamplesVpnBadScriptTestCase, TestCase::QUICK);
         AddTestCase(new IpsecExamplesPopBootstrapTestCase, TestCase::QUICK);
+        AddTestCase(new IpsecExamplesPfKeyDaemonTestCase, TestCase::QUICK);
     }
 };
 
