@@ -30,7 +30,6 @@ struct IpsecTrafficHelper::Counters
     uint64_t udpReceived{0};
     uint64_t tcpTarget{0};
     Ptr<PacketSink> sink;
-    Ptr<Socket> pingSocket;
 };
 
 IpsecTrafficHelper::IpsecTrafficHelper()
@@ -130,7 +129,8 @@ IpsecTrafficHelper::Install(Ptr<Node> client,
     Ptr<Socket> ping = v6 ? Socket::CreateSocket(client, Ipv6RawSocketFactory::GetTypeId())
                           : Socket::CreateSocket(client, Ipv4RawSocketFactory::GetTypeId());
     ping->SetAttribute("Protocol", UintegerValue(v6 ? 58 : 1));
-    c->pingSocket = ping;
+    // (The node's IP layer keeps the socket; holding it here too would make
+    // a cycle with the receive callback, which holds these counters.)
     ping->SetRecvCallback(
         [c, v6, serverAddr](Ptr<Socket> s)
         {
