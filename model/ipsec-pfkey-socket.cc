@@ -24,10 +24,14 @@ IpsecPfKeySocket::GetTypeId()
               .SetParent<Object>()
               .SetGroupName("Ipsec")
               .AddAttribute("RcvBufSize",
-                            "Receive buffer in bytes (SO_RCVBUF); 0 = unlimited.  KAME loses "
-                            "the messages that do not fit (pfkey in_nomem), which is how large "
-                            "dumps got truncated; set 131072 to reproduce that.",
-                            UintegerValue(0),
+                            "Receive buffer in bytes (SO_RCVBUF; 0 = unlimited).  Messages "
+                            "that do not fit are lost and counted (pfkey in_nomem), as in "
+                            "KAME, so a daemon that never reads cannot make the node's "
+                            "memory grow.  The default is the 2 MiB ipsec-tools' "
+                            "pfkey_open asks for; KAME's libipsec asked for 128 KiB, which "
+                            "is how large PF_KEY dumps got truncated (setkey's own dumps "
+                            "here read the databases directly and are never truncated).",
+                            UintegerValue(2 * 1024 * 1024),
                             MakeUintegerAccessor(&IpsecPfKeySocket::m_rcvBuf),
                             MakeUintegerChecker<uint64_t>());
     return tid;

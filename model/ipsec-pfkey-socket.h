@@ -84,7 +84,7 @@ class IpsecPfKeySocket : public Object
     uint32_t m_pid{0};
     std::deque<std::vector<uint8_t>> m_queue;
     uint64_t m_queuedBytes{0};
-    uint64_t m_rcvBuf{0}; ///< RcvBufSize attribute (0 = unlimited)
+    uint64_t m_rcvBuf{0}; ///< RcvBufSize attribute (0 = unlimited; default 2 MiB)
     std::bitset<256> m_registered;
     bool m_promisc{false};
     bool m_notifyPending{false};

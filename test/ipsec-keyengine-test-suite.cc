@@ -388,6 +388,20 @@ class PfKeySaMessagesTestCase : public TestCase
         NS_TEST_EXPECT_MSG_EQ(r[0].seq, 1u, "seq counts down");
         NS_TEST_EXPECT_MSG_EQ(r[1].seq, 0u, "to 0 on the last");
         NS_TEST_EXPECT_MSG_EQ(r[0].pid, 200u, "requester's pid");
+        // A small receive buffer loses what does not fit (KAME's truncated dumps).
+        UintegerValue big;
+        daemon->GetAttribute("RcvBufSize", big);
+        NS_TEST_EXPECT_MSG_EQ(big.Get(), 2u * 1024 * 1024, "2 MiB by default");
+        daemon->SetAttribute("RcvBufSize", UintegerValue(250));
+        uint64_t nomem = engine->GetStats().in_nomem;
+        NS_TEST_ASSERT_MSG_EQ(daemon->Send(PfKeyMessage(PfKeyType::DUMP, PfKeySaType::UNSPEC)),
+                              0,
+                              "dump into a small buffer");
+        r = Drain(daemon);
+        NS_TEST_EXPECT_MSG_EQ(r.size(), 1u, "the second SA message did not fit");
+        NS_TEST_EXPECT_MSG_EQ(r[0].seq, 1u, "the first one did");
+        NS_TEST_EXPECT_MSG_EQ(engine->GetStats().in_nomem, nomem + 1, "in_nomem");
+        daemon->SetAttribute("RcvBufSize", UintegerValue(0));
 
         PfKeyMessage del(PfKeyType::DELETE, PfKeySaType::ESP);
         del.sa = PfKeySa{};
