@@ -330,8 +330,8 @@ IpsecKeyEngine::Receive(IpsecPfKeySocket* from, const uint8_t* data, size_t len)
 int
 IpsecKeyEngine::SendError(IpsecPfKeySocket* so, const PfKeyMessage& request, int errnum)
 {
-    NS_LOG_INFO("SADB_" << PfKeyTypeName(request.type) << " failed: errno " << errnum << " ("
-                        << m_lastReason << ")");
+    NS_LOG_INFO("SADB message type " << PfKeyTypeName(request.type) << " failed: errno " << errnum
+                                     << " (" << m_lastReason << ")");
     PfKeyMessage echo(request.GetType(), request.satype, request.seq, request.pid);
     echo.errnum = static_cast<uint8_t>(errnum);
     if (so)

@@ -3,6 +3,7 @@
  */
 #include "pfkey-message.h"
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <sstream>
@@ -983,8 +984,13 @@ std::string
 PfKeyMessage::ToString() const
 {
     std::ostringstream os;
-    os << "SADB_" << PfKeyTypeName(type) << " satype=" << unsigned(satype) << " seq=" << seq
-       << " pid=" << pid << " errno=" << unsigned(errnum);
+    std::string name = PfKeyTypeName(type);
+    for (char& c : name)
+    {
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    }
+    os << "SADB_" << name << " satype=" << unsigned(satype) << " seq=" << seq << " pid=" << pid
+       << " errno=" << unsigned(errnum);
     if (sa)
     {
         os << " spi=" << sa->spi << " state=" << unsigned(sa->state);

@@ -14,8 +14,9 @@
  * can never match (IpsecPolicyLint).
  *
  *   -n             parse and check only, change nothing (setkey -n)
- *   -v             also print, on standard error, what the run did and why
- *                  the "kernel" refused statements
+ *   -v             also print, on standard error, every PF_KEY message sent and
+ *                  received (setkey -v), what the run did and why the "kernel"
+ *                  refused statements
  *   -a             dumps include dead SAs (setkey -a)
  *   --ipsec-tools  a bad statement is dropped and the rest runs (ipsec-tools
  *                  setkey -c); default: the first client-side error stops the
@@ -254,7 +255,18 @@ main(int argc, char** argv)
     int status = 0;
     if (fromStdin || !file.empty())
     {
-        SetkeyResult r = Setkey::Run(sad, spd, text, name, options);
+        if (verbose)
+        {
+            // setkey -v: every PF_KEY message, as it crosses the socket.
+            stack->GetKeyEngine()->TraceConnectWithoutContext(
+                "Message",
+                MakeCallback(+[](const PfKeyMessage& m, bool fromUser)
+                             {
+                                 std::cerr << (fromUser ? "ipsec-setkey: -> " : "ipsec-setkey: <- ")
+                                           << m.ToString() << "\n";
+                             }));
+        }
+        SetkeyResult r = Setkey::Run(stack->GetKeyEngine(), text, name, options);
         for (const auto& m : r.messages)
         {
             std::cout << m << "\n";
