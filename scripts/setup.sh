@@ -11,6 +11,7 @@ PACKAGES=(
   zlib1g-dev                # deflate for IPComp
   tshark                    # independent ESP/AH decoder used by the tests
   clang-format
+  python3-docutils          # checks doc/ipsec.rst (the ipsec-doc test)
   clang libclang-rt-14-dev  # the fuzzers (fuzz/): clang++ and libFuzzer (libclang_rt.fuzzer)
 )
 
