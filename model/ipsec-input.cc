@@ -398,7 +398,6 @@ IpsecStack::CheckInbound(Ptr<const Packet> packet,
     {
         // The UDP/TCP end point the segment goes to: a socket-based lookup
         // (ipsec4_in_reject_so), with that socket's policy if it has one.
-        m_socketPolicies->SetNode(m_node);
         return CheckInboundBySocket(packet, sel, m_socketPolicies->FindReceiver(sel, socket));
     }
     return CheckInbound(packet, sel);
@@ -411,7 +410,6 @@ IpsecStack::CheckInboundSocket(Ptr<const Packet> packet,
                                uint8_t protocol,
                                const IpsecSocketMatch& socket)
 {
-    m_socketPolicies->SetNode(m_node);
     return CheckInboundBySocket(
         packet, IpsecPacketSelector(src, dst, protocol, packet, true, m_icmp6TypeCode), socket);
 }

@@ -352,7 +352,8 @@ IpsecKeyEngine::SendUp(IpsecPfKeySocket* one, Target target, const PfKeyMessage&
     m_messageTrace(msg, false);
     NS_LOG_LOGIC("to userland: " << msg.ToString());
     std::vector<uint8_t> wrapped;
-    for (const auto& so : std::vector<Ptr<IpsecPfKeySocket>>(m_sockets))
+    // Deliver only queues (receive callbacks run later), so m_sockets cannot change here.
+    for (const auto& so : m_sockets)
     {
         if (so->IsPromiscuous())
         {

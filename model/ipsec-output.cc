@@ -156,7 +156,6 @@ IpsecStack::OutputPolicy(const IpsecIpHeader& ip,
                          const IpsecSelector& sel,
                          bool count)
 {
-    m_socketPolicies->SetNode(m_node);
     IpsecSocketPolicyRegistry::Lookup r
         = m_socketPolicies->LookupBySocket(m_socketPolicies->FindSender(ip, segment),
                                            IpsecDirection::OUTBOUND,

@@ -227,7 +227,7 @@ IpsecStack::NotifyNewAggregate()
 {
     if (!m_node)
     {
-        m_node = GetObject<Node>();
+        SetNode(GetObject<Node>());
     }
     Object::NotifyNewAggregate();
 }
@@ -242,6 +242,10 @@ void
 IpsecStack::SetNode(Ptr<Node> node)
 {
     m_node = node;
+    if (m_socketPolicies)
+    {
+        m_socketPolicies->SetNode(node); // the registry reaches the node's UDP/TCP/L3
+    }
 }
 
 Ptr<IpsecSpd>
