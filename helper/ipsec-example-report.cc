@@ -24,7 +24,7 @@ IpsecPrintFlowLine(std::ostream& os,
 void
 IpsecPrintNetstatSection(std::ostream& os, const std::string& label, Ptr<Node> node)
 {
-    os << "\n" << label << " (netstat -s -p ipsec / ipsec6):\n";
+    os << "\n" << label << " (netstat -s -p ipsec / ipsec6 / pfkey):\n";
     IpsecHelper::PrintNetstat(node, os);
 }
 

@@ -44,13 +44,13 @@ void IpsecPrintFlowLine(std::ostream& os,
                         const std::string& from,
                         const std::string& to);
 
-/**
- * Writes an empty line, `LABEL (netstat -s -p ipsec / ipsec6):` and
- * @p node's netstat sections (IpsecHelper::PrintNetstat) to @p os.
- */
 /// @p s as a JSON string literal, quotes included (control characters as \uXXXX).
 std::string IpsecJsonString(const std::string& s);
 
+/**
+ * Writes an empty line, `LABEL (netstat -s -p ipsec / ipsec6 / pfkey):` and
+ * @p node's netstat sections (IpsecHelper::PrintNetstat) to @p os.
+ */
 void IpsecPrintNetstatSection(std::ostream& os, const std::string& label, Ptr<Node> node);
 
 /**
