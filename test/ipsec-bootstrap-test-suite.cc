@@ -305,26 +305,8 @@ class BootExampleTestCase : public ExampleTestCase
                       << "\": it runs the standalone build's example program\n";
             return false;
         }
-        const std::string binary = std::string(NS3_IPSEC_BINARY_DIR) + "/examples/ipsec-bootstrap";
-        bool exists = std::filesystem::exists(binary);
-        NS_TEST_EXPECT_MSG_EQ(exists, true, binary << " is missing: build the examples");
-        if (!exists || !tmp.Ok())
-        {
-            return false;
-        }
-        pcaps = tmp.SubDir("pcap");
-        const std::string json = tmp.File("summary.json");
-        std::vector<std::string> argv = {binary, "--json=" + json, "--pcapDir=" + pcaps};
-        argv.insert(argv.end(), args.begin(), args.end());
-        RunResult r;
-        if (!RunExample(argv, tmp, r))
-        {
-            return false;
-        }
-        std::string text = ReadFile(json);
-        bool parsed = JsonReader(text).Read(doc);
-        NS_TEST_EXPECT_MSG_EQ(parsed, true, "bad JSON in " << json << ":\n" << text);
-        return parsed;
+        return RunExampleJson(
+            std::string(NS3_IPSEC_BINARY_DIR) + "/examples/ipsec-bootstrap", args, tmp, doc, pcaps);
     }
 
     /// The scripts' SAs of every node (server.conf and so on, or rekey-*.conf).

@@ -844,6 +844,34 @@ ExampleTestCase::RunExample(const std::vector<std::string>& argv, const TempDir&
 }
 
 bool
+ExampleTestCase::RunExampleJson(const std::string& binary,
+                                const std::vector<std::string>& args,
+                                const TempDir& tmp,
+                                Json& doc,
+                                std::string& pcaps)
+{
+    bool exists = std::filesystem::exists(binary);
+    NS_TEST_EXPECT_MSG_EQ(exists, true, binary << " is missing: build the examples");
+    if (!exists || !tmp.Ok())
+    {
+        return false;
+    }
+    pcaps = tmp.SubDir("pcap");
+    const std::string json = tmp.File("summary.json");
+    std::vector<std::string> argv = {binary, "--json=" + json, "--pcapDir=" + pcaps};
+    argv.insert(argv.end(), args.begin(), args.end());
+    RunResult r;
+    if (!RunExample(argv, tmp, r))
+    {
+        return false;
+    }
+    std::string text = ReadFile(json);
+    bool parsed = JsonReader(text).Read(doc);
+    NS_TEST_EXPECT_MSG_EQ(parsed, true, "bad JSON in " << json << ":\n" << text);
+    return parsed;
+}
+
+bool
 ExampleTestCase::RunTshark(const std::string& pcap,
                            bool ipv6,
                            const std::vector<ScriptSa>& sas,

@@ -269,6 +269,18 @@ class ExampleTestCase : public TestCase
     /// Runs the example; true if it exited with status 0.
     bool RunExample(const std::vector<std::string>& argv, const TempDir& tmp, RunResult& r);
 
+    /**
+     * Runs the example program @p binary with @p args plus --json and
+     * --pcapDir (a new directory of @p tmp, returned in @p pcaps) and reads
+     * its JSON summary into @p doc; false (reported) if the program is
+     * missing, fails or writes bad JSON.
+     */
+    bool RunExampleJson(const std::string& binary,
+                        const std::vector<std::string>& args,
+                        const TempDir& tmp,
+                        Json& doc,
+                        std::string& pcaps);
+
     /// Runs tshark over @p pcap (TsharkCommand) and gives each non-empty
     /// line's @p fields.size() tab-separated values to @p row, in order;
     /// false if tshark failed or printed a line with another number of values.
