@@ -19,6 +19,7 @@
 #include "ns3/udp-socket-factory.h"
 #include "ns3/uinteger.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <sstream>
 
@@ -99,6 +100,29 @@ Drain(Ptr<IpsecPfKeySocket> so)
         }
     }
     return out;
+}
+
+/// Messages a daemon read, with the simulated time it read them.
+using Timeline = std::vector<std::pair<Time, PfKeyMessage>>;
+
+/**
+ * Makes @p so's daemon keep, in @p got, every message of the @p types it
+ * reads (in simulated time, from its receive callback).
+ */
+void
+Record(Ptr<IpsecPfKeySocket> so, std::vector<PfKeyType> types, Timeline* got)
+{
+    so->SetRecvCallback(Callback<void, Ptr<IpsecPfKeySocket>>(
+        [types, got](Ptr<IpsecPfKeySocket> s)
+        {
+            for (const auto& m : Drain(s))
+            {
+                if (std::find(types.begin(), types.end(), m.GetType()) != types.end())
+                {
+                    got->emplace_back(Simulator::Now(), m);
+                }
+            }
+        }));
 }
 
 PfKeyAddress
@@ -553,18 +577,8 @@ class PfKeyAcquireTestCase : public TestCase
         Drain(racoon);
         Ptr<IpsecPfKeySocket> bystander = engine->Open(600);
 
-        std::vector<std::pair<Time, PfKeyMessage>> acquires;
-        racoon->SetRecvCallback(Callback<void, Ptr<IpsecPfKeySocket>>(
-            [&acquires](Ptr<IpsecPfKeySocket> so)
-            {
-                for (const auto& m : Drain(so))
-                {
-                    if (m.GetType() == PfKeyType::ACQUIRE)
-                    {
-                        acquires.emplace_back(Simulator::Now(), m);
-                    }
-                }
-            }));
+        Timeline acquires;
+        Record(racoon, {PfKeyType::ACQUIRE}, &acquires);
 
         Ptr<Socket> rx = Socket::CreateSocket(topo.GetHostB(), UdpSocketFactory::GetTypeId());
         rx->Bind(InetSocketAddress(Ipv4Address::GetAny(), 9));
@@ -847,18 +861,8 @@ class PfKeyLifeCycleTestCase : public TestCase
         Ptr<IpsecPfKeySocket> racoon = engine->Open(500);
         racoon->Send(PfKeyMessage(PfKeyType::REGISTER, PfKeySaType::ESP));
         Drain(racoon);
-        std::vector<std::pair<Time, PfKeyMessage>> got;
-        racoon->SetRecvCallback(Callback<void, Ptr<IpsecPfKeySocket>>(
-            [&got](Ptr<IpsecPfKeySocket> so)
-            {
-                for (const auto& m : Drain(so))
-                {
-                    if (m.GetType() == PfKeyType::EXPIRE || m.GetType() == PfKeyType::DELETE)
-                    {
-                        got.emplace_back(Simulator::Now(), m);
-                    }
-                }
-            }));
+        Timeline got;
+        Record(racoon, {PfKeyType::EXPIRE, PfKeyType::DELETE}, &got);
         std::vector<uint32_t> spis;
         stack->TraceConnectWithoutContext("Output",
                                           Callback<void, Ptr<const Packet>, uint8_t, uint32_t>(
@@ -984,18 +988,8 @@ class PfKeyByteLifetimeTestCase : public TestCase
                                       "spdadd " + a + " " + b
                                           + " udp -P out ipsec esp/transport//require;\n",
                                       "A");
-        std::vector<std::pair<Time, PfKeyMessage>> expires;
-        racoon->SetRecvCallback(Callback<void, Ptr<IpsecPfKeySocket>>(
-            [&expires](Ptr<IpsecPfKeySocket> so)
-            {
-                for (const auto& m : Drain(so))
-                {
-                    if (m.GetType() == PfKeyType::EXPIRE)
-                    {
-                        expires.emplace_back(Simulator::Now(), m);
-                    }
-                }
-            }));
+        Timeline expires;
+        Record(racoon, {PfKeyType::EXPIRE}, &expires);
         Ptr<Socket> tx = Socket::CreateSocket(topo.GetHostA(), UdpSocketFactory::GetTypeId());
         tx->Connect(InetSocketAddress(topo.GetAddressB().ToIpv4(), 9));
         for (int i = 0; i < 40; ++i)
