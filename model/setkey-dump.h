@@ -26,13 +26,14 @@
  * and receives on (a loopback SA) KAME's counter also counts both.
  *
  * The SA's "refcnt=" is 1 for an idle SA and 2 once it carried outbound
- * traffic (the policy request keeps a reference, kame-spec 3.5); the model
- * does not count references, so "carried outbound traffic" is derived: with
- * SetkeyDumpOptions::localAddresses given, an SA whose source is one of
- * them and that processed a packet; otherwise an SA that processed a packet
- * and sent a sequence number (so an outbound IPComp SA, which has no
- * sequence numbers, shows 1 unless localAddresses is given).  A larger
- * IpsecSa::refcnt, should the model ever maintain it, wins.
+ * traffic (the policy request keeps a reference, kame-spec 3.5).  The key
+ * engine sets IpsecSa::refcnt to 2 when output selects an SA; for SAs used
+ * without it (an SA driven by hand, as the dump tests do) "carried outbound
+ * traffic" is also derived: with SetkeyDumpOptions::localAddresses given,
+ * an SA whose source is one of them and that processed a packet; otherwise
+ * an SA that processed a packet and sent a sequence number (so such an
+ * outbound IPComp SA shows 1 unless localAddresses is given).  The larger
+ * of the two wins.
  */
 #ifndef SETKEY_DUMP_H
 #define SETKEY_DUMP_H
