@@ -157,6 +157,8 @@ IpsecStackHelper::Install(Ptr<Node> node) const
         }
         if (m_ipv6)
         {
+            // (IpsecIpv6L3Protocol also registers ESP, AH and IPComp as
+            // extension headers, so they are found behind any other one.)
             node->GetObject<Ipv6>()->Insert(l4);
         }
     }

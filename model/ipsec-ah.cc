@@ -7,6 +7,7 @@
 #include "ipsec-packet-util.h"
 #include "ns3/log.h"
 
+#include <algorithm>
 #include <openssl/crypto.h>
 
 namespace ns3
@@ -47,17 +48,114 @@ IpsecAhIcvHeaderV4(uint8_t tos,
     return h;
 }
 
-std::vector<uint8_t>
-IpsecAhIcvHeaderV6(uint16_t payloadLength, const IpsecAddress& src, const IpsecAddress& dst)
+namespace
 {
-    std::vector<uint8_t> h(40, 0);
+
+constexpr uint8_t OPT_PAD1 = 0;
+constexpr uint8_t OPT_MAY_CHANGE = 0x20;
+constexpr uint8_t PROTO_HOPOPTS = 0;
+constexpr uint8_t PROTO_ROUTING = 43;
+constexpr uint8_t PROTO_DSTOPTS = 60;
+
+/// Zeroes the data of the mutable options of the Hop-by-Hop or Destination
+/// Options header at [off, end) (options are type, length, data; Pad1 is one byte).
+void
+ZeroMutableOptions(std::vector<uint8_t>& b, uint32_t off, uint32_t end)
+{
+    uint32_t o = off + 2;
+    while (o < end)
+    {
+        if (b[o] == OPT_PAD1)
+        {
+            ++o;
+            continue;
+        }
+        if (o + 1 >= end)
+        {
+            return; // truncated option: ns-3 would not have accepted it
+        }
+        uint32_t len = b[o + 1];
+        uint32_t dataEnd = std::min(end, o + 2 + len);
+        if (b[o] & OPT_MAY_CHANGE)
+        {
+            std::fill(b.begin() + o + 2, b.begin() + dataEnd, 0);
+        }
+        o += 2 + len;
+    }
+}
+
+/// A type 0 Routing header at [off, end) with segments left, as the final
+/// destination sees it: @p dst becomes the first address, the last address
+/// the destination (RFC 2460 section 4.4), no segments left.
+void
+FinalFormRouting(std::vector<uint8_t>& b, uint32_t off, uint32_t end, uint8_t* dst)
+{
+    uint32_t n = (end - off - 8) / 16; // addresses
+    uint8_t segmentsLeft = b[off + 3];
+    if (b[off + 2] != 0 || segmentsLeft == 0 || n == 0 || segmentsLeft > n)
+    {
+        return;
+    }
+    // The addresses not yet visited rotate through the destination field.
+    uint32_t first = n - segmentsLeft;
+    uint8_t cur[16];
+    std::copy(dst, dst + 16, cur);
+    for (uint32_t k = first; k < n; ++k)
+    {
+        uint8_t* a = &b[off + 8 + 16 * k];
+        std::swap_ranges(cur, cur + 16, a);
+    }
+    std::copy(cur, cur + 16, dst);
+    b[off + 3] = 0;
+}
+
+} // namespace
+
+std::vector<uint8_t>
+IpsecAhIcvHeaderV6(uint32_t payloadLength,
+                   const IpsecAddress& src,
+                   const IpsecAddress& dst,
+                   const std::vector<uint8_t>& ext,
+                   uint8_t extFirst,
+                   bool outbound)
+{
+    std::vector<uint8_t> h(40 + ext.size(), 0);
+    uint32_t plen = payloadLength + ext.size();
     h[0] = 0x60;
-    h[4] = payloadLength >> 8;
-    h[5] = payloadLength & 0xff;
-    h[6] = 51; // next header: AH
-    h[7] = 0;  // hop limit
+    h[4] = plen >> 8;
+    h[5] = plen & 0xff;
+    h[6] = ext.empty() ? 51 : extFirst;
+    h[7] = 0; // hop limit
     std::copy(src.Bytes(), src.Bytes() + 16, &h[8]);
     std::copy(dst.Bytes(), dst.Bytes() + 16, &h[24]);
+    std::copy(ext.begin(), ext.end(), h.begin() + 40);
+    uint8_t type = extFirst;
+    uint32_t off = 40;
+    while (off + 2 <= h.size())
+    {
+        uint32_t end = off + ((uint32_t(h[off + 1]) + 1) << 3);
+        if (end > h.size())
+        {
+            break; // the caller's chain is malformed: leave the rest as is
+        }
+        if (type == PROTO_ROUTING)
+        {
+            if (outbound)
+            {
+                FinalFormRouting(h, off, end, &h[24]);
+            }
+        }
+        else if (type == PROTO_HOPOPTS || type == PROTO_DSTOPTS)
+        {
+            ZeroMutableOptions(h, off, end);
+        }
+        type = h[off];
+        if (end == h.size())
+        {
+            h[off] = 51; // the last extension header is followed by AH
+        }
+        off = end;
+    }
     return h;
 }
 
@@ -164,7 +262,7 @@ IpsecAh::Input(IpsecSa& sa,
                           "replay window update refused sequence number " + std::to_string(seq));
     }
     *nextHeader = buf[0];
-    packet = IpsecMakePacket(&buf[ahLen], buf.size() - ahLen, packet);
+    packet = IpsecMakePacket(buf.data() + ahLen, buf.size() - ahLen, packet);
     return {};
 }
 

@@ -39,10 +39,23 @@ std::vector<uint8_t> IpsecAhIcvHeaderV4(uint8_t tos,
                                         bool clearTos,
                                         uint16_t offsetMask);
 
-/// IPv6 header for the AH ICV (ah6_calccksum): traffic class, flow label and hop limit zeroed.
-std::vector<uint8_t> IpsecAhIcvHeaderV6(uint16_t payloadLength,
+/**
+ * IPv6 header and extension headers for the AH ICV (ah6_calccksum, RFC 4302
+ * section 3.3.3.1.2): traffic class, flow label and hop limit zeroed; the
+ * extension headers @p ext in front of AH (a chain starting with
+ * @p extFirst, the last one followed by AH) with the data of every
+ * Hop-by-Hop / Destination option whose type has the may-change bit (0x20)
+ * zeroed; the payload length covers them and the @p payloadLength bytes
+ * from AH on.  @p outbound: a type 0 Routing header that still has segments
+ * left, and the destination, are taken as the final destination will see
+ * them (KAME computes the output ICV on the final-destination form).
+ */
+std::vector<uint8_t> IpsecAhIcvHeaderV6(uint32_t payloadLength,
                                         const IpsecAddress& src,
-                                        const IpsecAddress& dst);
+                                        const IpsecAddress& dst,
+                                        const std::vector<uint8_t>& ext = {},
+                                        uint8_t extFirst = 0,
+                                        bool outbound = false);
 
 class IpsecAh
 {

@@ -1,23 +1,40 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  *
- * The marks KAME keeps on a decapsulated packet (mbuf flags M_DECRYPTED,
- * M_AUTHIPDGM, M_AUTHIPHDR) plus a reference to the decapsulation history
- * (which transforms, SPIs and modes were removed), carried as an ns-3
- * packet tag from the IPsec input to the inbound policy check.
+ * What IPsec input leaves on a decapsulated packet for the inbound policy
+ * check: KAME's marks (mbuf flags M_DECRYPTED, M_AUTHIPDGM, M_AUTHIPHDR)
+ * and the decapsulation history (ipsec_addhist: which transforms were
+ * removed, with their SPIs, modes and outer addresses), carried with the
+ * packet as an ns-3 packet tag.  The history travels with the datagram
+ * through re-injection, forwarding decisions and reassembly (ns-3 keeps the
+ * first fragment's tags, as BSD keeps the first mbuf's flags), so nothing
+ * on the node can expire or overwrite it.
  *
- * ns-3 packet tags are limited to 21 bytes, so the history itself lives on
- * the node (IpsecStack) and the tag carries its id.  The node id guards
- * against a tag that crossed a link: only the node that decapsulated the
- * packet honours it.
+ * The node id guards against a tag that crossed a link: only the node that
+ * decapsulated the packet honours it, and the glue strips it before a
+ * datagram leaves the node.
  */
 #ifndef IPSEC_HISTORY_TAG_H
 #define IPSEC_HISTORY_TAG_H
 
+#include "ipsec-address.h"
+#include "ipsec-types.h"
 #include "ns3/tag.h"
+
+#include <vector>
 
 namespace ns3
 {
+
+/// One removed transform, as the decapsulation history records it.
+struct IpsecHistoryEntry
+{
+    IpsecProto proto;
+    uint32_t spi;
+    IpsecMode mode;
+    IpsecAddress outerSrc;
+    IpsecAddress outerDst;
+};
 
 class IpsecHistoryTag : public Tag
 {
@@ -38,16 +55,17 @@ class IpsecHistoryTag : public Tag
     void Print(std::ostream& os) const override;
 
     IpsecHistoryTag();
-    IpsecHistoryTag(uint32_t nodeId, uint8_t marks, uint32_t historyId);
+    IpsecHistoryTag(uint32_t nodeId, uint8_t marks, std::vector<IpsecHistoryEntry> history);
 
     uint32_t GetNodeId() const;
     uint8_t GetMarks() const;
-    uint32_t GetHistoryId() const;
+    /// The removed transforms, outermost first.
+    const std::vector<IpsecHistoryEntry>& GetHistory() const;
 
   private:
     uint32_t m_nodeId;
     uint8_t m_marks;
-    uint32_t m_historyId;
+    std::vector<IpsecHistoryEntry> m_history;
 };
 
 } // namespace ns3

@@ -7,6 +7,7 @@
  * delivery.
  */
 #include "ipsec-esp.h"
+#include "ipsec-header-walk.h"
 #include "ipsec-history-tag.h"
 #include "ipsec-ipcomp.h"
 #include "ipsec-packet-util.h"
@@ -170,13 +171,28 @@ IpsecStack::Decapsulate(Ptr<Packet> packet, const IpsecIpHeader& outer)
     DecapResult r;
     std::vector<IpsecHistoryEntry> history;
     // A datagram that left an outer tunnel of this node keeps what was
-    // removed before (nested tunnels).
+    // removed before (nested tunnels): the marks and the history travel with it.
     IpsecHistoryTag previous;
     if (packet->PeekPacketTag(previous) && m_node && previous.GetNodeId() == m_node->GetId())
     {
         r.marks = previous.GetMarks();
-        history = GetHistory(previous.GetHistoryId());
+        history = previous.GetHistory();
     }
+    // Refuses one more transform on a datagram that had MaxTransforms removed.
+    auto tooDeep = [&]()
+    {
+        if (history.size() < m_maxTransforms)
+        {
+            return false;
+        }
+        st.in_nomem++;
+        NotifyDrop(packet,
+                   v6,
+                   "in_nomem",
+                   "more than " + std::to_string(m_maxTransforms)
+                       + " IPsec transforms on one datagram (MaxTransforms)");
+        return true;
+    };
     uint8_t current = outer.protocol;
     Ptr<IpsecSa> sa; // the SA of the last transform (none for a well-known IPComp CPI)
     IpsecProto proto = IpsecProto::IPCOMP;
@@ -191,6 +207,10 @@ IpsecStack::Decapsulate(Ptr<Packet> packet, const IpsecIpHeader& outer)
             || (proto == IpsecProto::IPCOMP && !m_ipcompEnable))
         {
             NotifyDrop(packet, v6, "(not counted)", IpsecProtoName(proto) + " input is disabled");
+            return r;
+        }
+        if (tooDeep())
+        {
             return r;
         }
         uint32_t wireBytes = packet->GetSize();
@@ -217,8 +237,9 @@ IpsecStack::Decapsulate(Ptr<Packet> packet, const IpsecIpHeader& outer)
             }
             else
             {
-                // The ICV covers the outer header as it is now (length of what is left).
-                IpsecIpHeader icvHeader = outer;
+                // The ICV covers the outer header and the extension headers in
+                // front of AH as they are now (length of what is left).
+                const IpsecIpHeader& icvHeader = outer;
                 bool clearTos = m_ahClearTos;
                 uint16_t mask = m_ahOffsetMask;
                 v = IpsecAh::Input(
@@ -261,6 +282,10 @@ IpsecStack::Decapsulate(Ptr<Packet> packet, const IpsecIpHeader& outer)
         // an IPComp tunnel left uncompressed (plain IP-in-IP).
         bool innerV6 = current == 41;
         std::string why;
+        if (!transformed && tooDeep())
+        {
+            return r;
+        }
         if (!TunnelValidate(transformed ? sa : nullptr, outer, packet, innerV6, &why))
         {
             // KAME hands it to the IP-in-IP handler: without a gif interface
@@ -289,9 +314,13 @@ IpsecStack::Decapsulate(Ptr<Packet> packet, const IpsecIpHeader& outer)
     r.ok = true;
     r.packet = packet;
     r.nextHeader = current;
-    r.historyId = StoreHistory(std::move(history));
-    IpsecHistoryTag tag(m_node ? m_node->GetId() : 0, r.marks, r.historyId);
-    r.packet->ReplacePacketTag(tag);
+    r.history = history;
+    // Remove, then add: ns-3.37's ReplacePacketTag rewrites a tag in place,
+    // in the space of the old one, and the history may have grown.
+    IpsecHistoryTag tag(m_node ? m_node->GetId() : 0, r.marks, std::move(history));
+    IpsecHistoryTag old;
+    r.packet->RemovePacketTag(old);
+    r.packet->AddPacketTag(tag);
     return r;
 }
 
@@ -315,12 +344,24 @@ IpsecStack::DecompressInput(Ptr<Packet>& packet,
     {
         *cpi = IpsecIpcomp::PeekCpi(packet);
         *sa = nullptr;
+        uint8_t inner = IpsecIpcomp::PeekNextHeader(packet);
         if (*cpi >= IpsecIpcomp::CPI_NEGOTIATE_MIN)
         {
             *sa = m_sad->LookupInbound(outer.dst, IpsecProto::IPCOMP, *cpi);
         }
         const IpsecCompAlgorithm* alg = IpsecIpcomp::AlgorithmForCpi(*cpi, *sa);
-        if (!alg)
+        if (inner == static_cast<uint8_t>(IpsecProto::IPCOMP)
+            || inner == static_cast<uint8_t>(IpsecProto::ESP)
+            || inner == static_cast<uint8_t>(IpsecProto::AH))
+        {
+            // NetBSD ipcomp4_input/ipcomp6_input: "nested ipcomp - possible
+            // attack, not likely useful".
+            v = IPSEC_FAIL(st,
+                           in_inval,
+                           "nested IPComp: an IPComp header followed by "
+                               + IpsecProtoName(static_cast<IpsecProto>(inner)) + " (bailing)");
+        }
+        else if (!alg)
         {
             v = IPSEC_FAIL(
                 st, in_nosa, "no IPComp algorithm or SA for CPI " + std::to_string(*cpi));
@@ -390,10 +431,11 @@ IpsecStack::CheckInbound(Ptr<const Packet> packet,
                          const IpsecAddress& dst,
                          uint8_t protocol,
                          bool forwarded,
-                         const void* socket)
+                         const void* socket,
+                         uint16_t ipv4FragField)
 {
     IpsecSelector sel
-        = IpsecPacketSelector(src, dst, protocol, packet, !forwarded, m_icmp6TypeCode);
+        = IpsecPacketSelector(src, dst, protocol, packet, WalkRules(!forwarded, ipv4FragField));
     if (socket)
     {
         // The UDP/TCP end point the segment goes to: a socket-based lookup
@@ -411,7 +453,7 @@ IpsecStack::CheckInboundSocket(Ptr<const Packet> packet,
                                const IpsecSocketMatch& socket)
 {
     return CheckInboundBySocket(
-        packet, IpsecPacketSelector(src, dst, protocol, packet, true, m_icmp6TypeCode), socket);
+        packet, IpsecPacketSelector(src, dst, protocol, packet, WalkRules(true)), socket);
 }
 
 bool
@@ -466,17 +508,13 @@ IpsecStack::CheckInboundPolicy(Ptr<const Packet> packet,
     IpsecStats& st = GetStats(v6);
     uint8_t marks = 0;
     bool haveHistory = false;
-    std::vector<IpsecHistoryEntry> history;
     IpsecHistoryTag tag;
     if (packet->PeekPacketTag(tag) && m_node && tag.GetNodeId() == m_node->GetId())
     {
         marks = tag.GetMarks();
-        if (!m_kameDecapHistory && tag.GetHistoryId() != 0)
-        {
-            history = GetHistory(tag.GetHistoryId());
-            haveHistory = true;
-        }
+        haveHistory = !m_kameDecapHistory && !tag.GetHistory().empty();
     }
+    const std::vector<IpsecHistoryEntry>& history = tag.GetHistory();
     NotifyPolicy(IpsecDirection::INBOUND, InboundSelectorText(sel), policy);
     std::string why;
     if (!policy)

@@ -4,6 +4,7 @@
 #include "ipsec-ip-header.h"
 
 #include "ipsec-ah.h"
+#include "ipsec-packet-util.h"
 #include "ns3/node.h"
 
 namespace ns3
@@ -18,7 +19,7 @@ IpsecIpHeader::IsV6() const
 uint32_t
 IpsecIpHeader::Size() const
 {
-    return IsV6() ? 40 : 20;
+    return (IsV6() ? 40 : 20) + ext.size();
 }
 
 IpsecIpHeader
@@ -70,6 +71,16 @@ IpsecIpHeader::ToIpv4(uint32_t payloadSize) const
     {
         h.SetMayFragment();
     }
+    // A forwarded fragment keeps its place in the original datagram.
+    if (fragField & 0x2000)
+    {
+        h.SetMoreFragments();
+    }
+    else
+    {
+        h.SetLastFragment();
+    }
+    h.SetFragmentOffset((fragField & 0x1fff) * 8);
     if (Node::ChecksumEnabled())
     {
         h.EnableChecksum();
@@ -91,12 +102,33 @@ IpsecIpHeader::ToIpv6(uint32_t payloadSize) const
     return h;
 }
 
+uint8_t
+IpsecIpHeader::WireProtocol() const
+{
+    return ext.empty() ? protocol : extFirst;
+}
+
+void
+IpsecIpHeader::PrependExtensions(Ptr<Packet> packet) const
+{
+    if (ext.empty())
+    {
+        return;
+    }
+    std::vector<uint8_t> bytes = ext;
+    bytes[extLastNextHeader] = protocol;
+    packet->AddHeader(IpsecBytesHeader(std::move(bytes)));
+}
+
 void
 IpsecIpHeader::Prepend(Ptr<Packet> packet) const
 {
     if (IsV6())
     {
-        packet->AddHeader(ToIpv6(packet->GetSize()));
+        PrependExtensions(packet);
+        Ipv6Header h = ToIpv6(packet->GetSize());
+        h.SetNextHeader(WireProtocol());
+        packet->AddHeader(h);
     }
     else
     {
@@ -131,11 +163,14 @@ IpsecIpHeader::Peek(Ptr<const Packet> packet, bool v6, IpsecIpHeader* out)
 }
 
 std::vector<uint8_t>
-IpsecIpHeader::AhIcvBytes(uint32_t payloadLength, bool clearTos, uint16_t offsetMask) const
+IpsecIpHeader::AhIcvBytes(uint32_t payloadLength,
+                          bool clearTos,
+                          uint16_t offsetMask,
+                          bool outbound) const
 {
     if (IsV6())
     {
-        return IpsecAhIcvHeaderV6(static_cast<uint16_t>(payloadLength), src, dst);
+        return IpsecAhIcvHeaderV6(payloadLength, src, dst, ext, extFirst, outbound);
     }
     return IpsecAhIcvHeaderV4(tos,
                               static_cast<uint16_t>(20 + payloadLength),

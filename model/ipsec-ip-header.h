@@ -34,9 +34,20 @@ struct IpsecIpHeader
     uint16_t id{0};        ///< IPv4 identification
     bool haveId{false};    ///< id is decided (else the sender assigns it)
     uint32_t flowLabel{0}; ///< IPv6 flow label
+    /**
+     * IPv6: the extension headers that sit between this header and the
+     * IPsec header, in wire order -- on output the unfragmentable part a
+     * transport-mode header goes behind, on input what preceded the IPsec
+     * header.  Their chain starts with extFirst (what the IPv6 header's next
+     * header says); the last one's next-header byte, at extLastNextHeader,
+     * is written as protocol.  Empty for IPv4 and for most IPv6 datagrams.
+     */
+    std::vector<uint8_t> ext;
+    uint8_t extFirst{0};
+    uint32_t extLastNextHeader{0};
 
     bool IsV6() const;
-    /// 20 or 40 bytes.
+    /// 20 or 40 bytes, and the extension headers in ext.
     uint32_t Size() const;
 
     static IpsecIpHeader FromIpv4(const Ipv4Header& h);
@@ -44,7 +55,11 @@ struct IpsecIpHeader
     Ipv4Header ToIpv4(uint32_t payloadSize) const;
     Ipv6Header ToIpv6(uint32_t payloadSize) const;
 
-    /// Writes the header in front of @p packet (its payload).
+    /// What the IP header's protocol / next header field says (extFirst when ext is not empty).
+    uint8_t WireProtocol() const;
+    /// Writes ext (its last next header set to protocol) in front of @p packet.
+    void PrependExtensions(Ptr<Packet> packet) const;
+    /// Writes the header (and ext) in front of @p packet (its payload).
     void Prepend(Ptr<Packet> packet) const;
     /**
      * Reads the IP header at the front of @p packet (an inner datagram of
@@ -56,11 +71,16 @@ struct IpsecIpHeader
      * The header bytes AH's ICV covers when this header carries AH (protocol
      * 51) in front of @p payloadLength bytes.  IPv4: TTL and checksum zero,
      * TOS zero when @p clearTos, flags/offset AND @p offsetMask.  IPv6:
-     * traffic class, flow label and hop limit zero.
+     * traffic class, flow label and hop limit zero, then ext with the data of
+     * every option whose type has the may-change bit (0x20) zeroed and the
+     * last next header 51 (RFC 4302 section 3.3.3.1.2, KAME ah6_calccksum);
+     * on output (@p outbound) a type 0 Routing header and the destination
+     * as the final destination will see them.
      */
     std::vector<uint8_t> AhIcvBytes(uint32_t payloadLength,
                                     bool clearTos,
-                                    uint16_t offsetMask) const;
+                                    uint16_t offsetMask,
+                                    bool outbound = false) const;
 };
 
 } // namespace ns3

@@ -384,6 +384,15 @@ IpsecIpcomp::PeekCpi(Ptr<const Packet> packet)
     return static_cast<uint16_t>((b[2] << 8) | b[3]);
 }
 
+uint8_t
+IpsecIpcomp::PeekNextHeader(Ptr<const Packet> packet)
+{
+    NS_ASSERT_MSG(packet->GetSize() >= HEADER_SIZE, "IPComp packet shorter than its header");
+    uint8_t b = 0;
+    packet->CopyData(&b, 1);
+    return b;
+}
+
 const IpsecCompAlgorithm*
 IpsecIpcomp::AlgorithmForCpi(uint16_t cpi, Ptr<IpsecSa> saOrNull)
 {

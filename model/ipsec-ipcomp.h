@@ -76,6 +76,8 @@ class IpsecIpcomp
     /// The CPI (host order) of an IPComp packet; the caller checked that
     /// the packet holds at least HEADER_SIZE bytes (else in_inval).
     static uint16_t PeekCpi(Ptr<const Packet> packet);
+    /// The next-header field of an IPComp header (same precondition).
+    static uint8_t PeekNextHeader(Ptr<const Packet> packet);
 
     /**
      * The algorithm a received @p cpi designates (ipcomp4_input):

@@ -3,6 +3,7 @@
  */
 #include "ipsec-ipv4-l3-protocol.h"
 
+#include "ipsec-header-walk.h"
 #include "ipsec-ipv6-l3-protocol.h"
 #include "ipsec-l3-send.h"
 #include "ipsec-private-access.h"
@@ -278,8 +279,12 @@ IpsecIpv4L3Protocol::ForwardWithIpsec(Ptr<Ipv4Route> route,
     }
     // ip_forward: ip_output refused a DF datagram (EMSGSIZE); the sender is
     // told the MTU less the IPsec overhead (ipsec4_hdrsiz).
-    uint32_t overhead = ipsec->OutputOverhead(IpsecPacketSelector(
-        ctx.header.src, ctx.header.dst, header.GetProtocol(), original, false, false));
+    uint32_t overhead = ipsec->OutputOverhead(
+        IpsecPacketSelector(ctx.header.src,
+                            ctx.header.dst,
+                            header.GetProtocol(),
+                            original,
+                            ipsec->WalkRules(false, IpsecIpHeader::FromIpv4(header).fragField)));
     GetObject<Icmpv4L4Protocol>()->SendDestUnreachFragNeeded(
         header, original, mtu > overhead ? mtu - overhead : 68);
     ipsec->NotifyDrop(original,

@@ -3,13 +3,22 @@
  */
 #include "ipsec-ipv6-l3-protocol.h"
 
+#include "ipsec-header-walk.h"
 #include "ipsec-ipv4-l3-protocol.h"
+#include "ipsec-ipv6-extension.h"
 #include "ipsec-l3-send.h"
+#include "ipsec-l4-protocol.h"
 #include "ns3/icmpv6-l4-protocol.h"
+#include "ns3/ipv4-route.h"
+#include "ns3/ipv4-routing-protocol.h"
+#include "ns3/ipv6-extension-demux.h"
 #include "ns3/ipv6-route.h"
 #include "ns3/log.h"
+#include "ns3/node.h"
 #include "ns3/socket.h"
 #include "ns3/uinteger.h"
+
+#include <algorithm>
 
 namespace ns3
 {
@@ -30,7 +39,69 @@ IpsecIpv6L3Protocol::GetTypeId()
 IpsecIpv6L3Protocol::IpsecIpv6L3Protocol()
     : m_depth(0)
     , m_rawGate(false)
+    , m_rxInterface(0)
+    , m_rxNoted(false)
+    , m_extensions(false)
 {
+}
+
+void
+IpsecIpv6L3Protocol::NotifyNewAggregate()
+{
+    if (!m_rxNoted)
+    {
+        // ns-3 does not tell an extension header's Process which interface
+        // the datagram came in on; IPsec input needs it to re-inject the
+        // inner one.  (Connected once the object has its TypeId.)
+        m_rxNoted = TraceConnectWithoutContext(
+            "Rx", MakeCallback(&IpsecIpv6L3Protocol::NoteReceive, this));
+    }
+    Ipv6L3Protocol::NotifyNewAggregate();
+}
+
+void
+IpsecIpv6L3Protocol::NoteReceive(Ptr<const Packet>, Ptr<Ipv6>, uint32_t interface)
+{
+    m_rxInterface = interface;
+    if (!m_extensions)
+    {
+        RegisterIpsecExtensions();
+    }
+}
+
+void
+IpsecIpv6L3Protocol::RegisterIpsecExtensions()
+{
+    // ESP, AH and IPComp as extension headers: ns-3 then calls them wherever
+    // they are in the chain, with the headers in front.  Done before the
+    // first datagram is processed rather than at installation: an
+    // Ipv6Extension owns a random variable, and creating them with the
+    // stack would shift the automatic stream numbers of every random
+    // variable created after it (CSMA backoffs, ...), changing existing
+    // simulations' results.
+    m_extensions = true;
+    Ptr<Ipv6ExtensionDemux> demux = GetObject<Ipv6ExtensionDemux>();
+    if (!demux)
+    {
+        return;
+    }
+    for (int proto : {ipsecproto::ESP, ipsecproto::AH, ipsecproto::IPCOMP})
+    {
+        Ptr<IpsecL4Protocol> l4 = DynamicCast<IpsecL4Protocol>(GetProtocol(proto));
+        if (l4)
+        {
+            Ptr<IpsecIpv6Extension> ext = CreateObject<IpsecIpv6Extension>();
+            ext->SetNode(GetObject<Node>());
+            ext->Setup(l4, this);
+            demux->Insert(ext);
+        }
+    }
+}
+
+Ptr<NetDevice>
+IpsecIpv6L3Protocol::GetReceivingDevice()
+{
+    return m_rxInterface < GetNInterfaces() ? GetNetDevice(m_rxInterface) : nullptr;
 }
 
 void
@@ -185,6 +256,32 @@ IpsecIpv6L3Protocol::SendProtected(const IpsecStack::OutputResult& r, Ptr<Ipv6Ro
 }
 
 void
+IpsecIpv6L3Protocol::SendTooBig(Ptr<IpsecStack> ipsec,
+                                Ptr<const Packet> original,
+                                const Ipv6Header& header,
+                                uint32_t mtu)
+{
+    // ip6_forward: the link MTU less ipsec6_hdrsiz of the original datagram,
+    // never below the IPv6 minimum MTU.
+    uint32_t overhead
+        = ipsec->OutputOverhead(IpsecPacketSelector(IpsecAddress(header.GetSource()),
+                                                    IpsecAddress(header.GetDestination()),
+                                                    header.GetNextHeader(),
+                                                    original,
+                                                    ipsec->WalkRules(false)));
+    uint32_t reported = std::max<uint32_t>(overhead < mtu ? mtu - overhead : mtu, 1280);
+    Ptr<Packet> quoted = original->Copy();
+    quoted->AddHeader(header);
+    GetIcmpv6()->SendErrorTooBig(quoted, header.GetSource(), reported);
+    ipsec->NotifyDrop(original,
+                      true,
+                      "(ifs6_in_toobig)",
+                      "too big for the link MTU " + std::to_string(mtu)
+                          + " once IPsec is added; Packet Too Big, MTU "
+                          + std::to_string(reported));
+}
+
+void
 IpsecIpv6L3Protocol::ForwardWithIpsec(Ptr<const NetDevice> idev,
                                       Ptr<Ipv6Route> route,
                                       Ptr<Packet> packet,
@@ -201,35 +298,56 @@ IpsecIpv6L3Protocol::ForwardWithIpsec(Ptr<const NetDevice> idev,
     ctx.header = IpsecIpHeader::FromIpv6(header);
     ctx.header.ttl = header.GetHopLimit() - 1;
     ctx.forwarded = true;
-    // ip6_forward: too big once IPsec is added -> Packet Too Big with the MTU
-    // reduced by the IPsec overhead (routers never fragment IPv6).
-    uint32_t overhead = ipsec->OutputOverhead(IpsecPacketSelector(
-        ctx.header.src, ctx.header.dst, header.GetNextHeader(), packet, false, false));
-    uint32_t mtu = route->GetOutputDevice()->GetMtu();
-    if (overhead > 0 && packet->GetSize() + 40 + overhead > mtu)
-    {
-        Ptr<Packet> quoted = packet->Copy();
-        quoted->AddHeader(header);
-        GetIcmpv6()->SendErrorTooBig(quoted, header.GetSource(), mtu - overhead);
-        ipsec->NotifyDrop(packet,
-                          true,
-                          "(ip6s_cantfrag)",
-                          "too big once IPsec is added; Packet Too Big, MTU "
-                              + std::to_string(mtu - overhead));
-        return;
-    }
+    Ptr<Packet> original = packet->Copy(); // tunnel encapsulation writes into packet
     IpsecStack::OutputResult r = ipsec->ProcessOutput(packet, ctx);
     switch (r.verdict)
     {
         case IpsecStack::Verdict::DROP:
             return;
         case IpsecStack::Verdict::BYPASS:
-            forward(idev, route, packet, header);
+            forward(idev, route, original, header);
             return;
         case IpsecStack::Verdict::PROTECTED:
-            SendProtected(r, r.tunnelled ? nullptr : route);
-            return;
+            break;
     }
+    // ip6_forward after ipsec6_output_tunnel: a router never fragments an
+    // IPv6 datagram, so one that no longer fits the outgoing link (an IPv6
+    // outer header, or an IPv4 one with DF) goes back as Packet Too Big.
+    const IpsecIpHeader& h = r.header;
+    if (h.IsV6() || h.df)
+    {
+        uint32_t mtu = 0;
+        if (!r.tunnelled)
+        {
+            mtu = route->GetOutputDevice()->GetMtu();
+        }
+        else if (h.IsV6())
+        {
+            Socket::SocketErrno err;
+            Ipv6Header outer = h.ToIpv6(r.packet->GetSize());
+            Ptr<Ipv6Route> out = GetRoutingProtocol()->RouteOutput(r.packet, outer, nullptr, err);
+            mtu = out ? out->GetOutputDevice()->GetMtu() : 0;
+        }
+        else if (Ptr<Ipv4> ipv4 = GetObject<Ipv4>())
+        {
+            Socket::SocketErrno err;
+            Ipv4Header outer = h.ToIpv4(r.packet->GetSize());
+            Ptr<Ipv4Route> out
+                = ipv4->GetRoutingProtocol()->RouteOutput(r.packet, outer, nullptr, err);
+            mtu = out ? out->GetOutputDevice()->GetMtu() : 0;
+        }
+        bool fits = mtu == 0 || r.packet->GetSize() + h.Size() <= mtu;
+        // RFC 2473 section 7.1: a tunnel entry point fragments the tunnel
+        // packet of a datagram no larger than the minimum MTU.
+        bool fragmentTunnel = ipsec->GetIpv6TunnelTooBig() == IpsecTunnelTooBig::RFC_2473
+                           && r.tunnelled && h.IsV6() && original->GetSize() + 40 <= 1280;
+        if (!fits && !fragmentTunnel)
+        {
+            SendTooBig(ipsec, original, header, mtu);
+            return;
+        }
+    }
+    SendProtected(r, r.tunnelled ? nullptr : route);
 }
 
 } // namespace ns3

@@ -47,6 +47,8 @@ class IpsecIpv6L3Protocol : public Ipv6L3Protocol
     /**
      * The gateway's output path for a forwarded datagram (called by
      * IpsecIpv6ListRouting instead of IpForward); @p forward is IpForward.
+     * A datagram that no longer fits the outgoing link once protected gets
+     * the stack's Ipv6TunnelTooBig treatment (KAME: Packet Too Big).
      */
     void ForwardWithIpsec(Ptr<const NetDevice> idev,
                           Ptr<Ipv6Route> route,
@@ -54,17 +56,35 @@ class IpsecIpv6L3Protocol : public Ipv6L3Protocol
                           const Ipv6Header& header,
                           const Ipv6RoutingProtocol::UnicastForwardCallback& forward);
 
+    /// The device of the datagram being received (the interface of the last Rx).
+    Ptr<NetDevice> GetReceivingDevice();
+
   protected:
     void DoDispose() override;
+    void NotifyNewAggregate() override;
 
   private:
+    /// The Rx trace: remembers the interface a datagram arrives on.
+    void NoteReceive(Ptr<const Packet> packet, Ptr<Ipv6> ipv6, uint32_t interface);
+    /// Registers IpsecIpv6Extension for ESP, AH and IPComp with the node's demux.
+    void RegisterIpsecExtensions();
+    /// ip6_forward's Packet Too Big for the original datagram @p original
+    /// (with @p header), the MTU @p mtu less the IPsec overhead (at least 1280).
+    void SendTooBig(Ptr<IpsecStack> ipsec,
+                    Ptr<const Packet> original,
+                    const Ipv6Header& header,
+                    uint32_t mtu);
+
     /// The Rx trace: raw sockets whose per-socket inbound policy rejects the
     /// datagram are kept from this delivery (see IpsecIpv4L3Protocol).
     void GateRawSockets(Ptr<const Packet> packet, Ptr<Ipv6> ipv6, uint32_t interface);
 
     Ptr<IpsecStack> m_ipsec;
     uint32_t m_depth;
-    bool m_rawGate; ///< GateRawSockets is connected
+    bool m_rawGate;         ///< GateRawSockets is connected
+    uint32_t m_rxInterface; ///< interface of the datagram being received
+    bool m_rxNoted;         ///< NoteReceive is connected
+    bool m_extensions;      ///< RegisterIpsecExtensions has run
 };
 
 } // namespace ns3

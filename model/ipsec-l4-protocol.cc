@@ -60,27 +60,11 @@ IpsecL4Protocol::Receive(Ptr<Packet> p,
                          Ptr<Ipv4Interface> incomingInterface)
 {
     NS_LOG_FUNCTION(this << p << header);
-    m_ipsec->GetSocketPolicyRegistry()->RestoreRawSockets(); // raw sockets had their copy
-    IpsecStack::DecapResult r = m_ipsec->Decapsulate(p, IpsecIpHeader::FromIpv4(header));
-    if (!r.ok)
-    {
-        return IpL4Protocol::RX_OK; // dropped and counted
-    }
-    if (!r.tunnel)
-    {
-        Ipv4Header inner = header;
-        inner.SetProtocol(r.nextHeader);
-        inner.SetPayloadSize(r.packet->GetSize());
-        inner.SetFragmentOffset(0);
-        inner.SetLastFragment();
-        if (Node::ChecksumEnabled())
-        {
-            inner.EnableChecksum();
-        }
-        r.packet->AddHeader(inner);
-    }
-    Reinject(r, incomingInterface->GetDevice());
-    return IpL4Protocol::RX_OK;
+    IpsecIpHeader outer = IpsecIpHeader::FromIpv4(header);
+    outer.protocol = m_protocol;
+    outer.fragField &= 0x4000; // reassembled: only DF is left of the fragment fields
+    Input(p, outer, incomingInterface->GetDevice());
+    return IpL4Protocol::RX_OK; // delivered, or dropped and counted
 }
 
 enum IpL4Protocol::RxStatus
@@ -89,22 +73,35 @@ IpsecL4Protocol::Receive(Ptr<Packet> p,
                          Ptr<Ipv6Interface> incomingInterface)
 {
     NS_LOG_FUNCTION(this << p << header);
+    // ns-3 has processed (and removed) any extension headers in front: the
+    // header's next header is the first of them, this receiver's protocol
+    // is what p starts with.
+    IpsecIpHeader outer = IpsecIpHeader::FromIpv6(header);
+    outer.protocol = m_protocol;
+    Input(p, outer, incomingInterface->GetDevice());
+    return IpL4Protocol::RX_OK;
+}
+
+void
+IpsecL4Protocol::Input(Ptr<Packet> payload, const IpsecIpHeader& outer, Ptr<NetDevice> device)
+{
     m_ipsec->GetSocketPolicyRegistry()->RestoreRawSockets(); // raw sockets had their copy
-    IpsecStack::DecapResult r = m_ipsec->Decapsulate(p, IpsecIpHeader::FromIpv6(header));
+    IpsecStack::DecapResult r = m_ipsec->Decapsulate(payload, outer);
     if (!r.ok)
     {
-        return IpL4Protocol::RX_OK;
+        return; // dropped and counted
     }
     if (!r.tunnel)
     {
-        Ipv6Header inner = header;
-        inner.SetNextHeader(r.nextHeader);
-        inner.SetPayloadLength(r.packet->GetSize());
-        r.packet->AddHeader(inner);
-        r.innerV6 = true;
+        // Transport mode: the datagram goes on with the upper-layer protocol
+        // (KAME sets ip_p / ip6_nxt and goes on with the next header).
+        IpsecIpHeader inner = outer;
+        inner.ext.clear();
+        inner.protocol = r.nextHeader;
+        inner.Prepend(r.packet);
+        r.innerV6 = outer.IsV6();
     }
-    Reinject(r, incomingInterface->GetDevice());
-    return IpL4Protocol::RX_OK;
+    Reinject(r, device);
 }
 
 void

@@ -2,13 +2,18 @@
  * SPDX-License-Identifier: GPL-2.0-only
  *
  * The inbound entry of IPsec: an IpL4Protocol registered with Ipv4 and Ipv6
- * for protocol 50 (ESP) or 51 (AH).  ns-3 hands it every ESP/AH datagram
- * addressed to the node, after reassembly.  It asks the IpsecStack to
- * remove the IPsec headers, then re-injects the inner datagram into the IP
- * input path (Ipv4L3Protocol::Receive / Ipv6L3Protocol::Receive) carrying
- * an IpsecHistoryTag, so raw sockets, ICMP, UDP and TCP receive it exactly
- * as if it had arrived in clear, and the inbound policy check sees how it
- * was protected.
+ * for protocol 50 (ESP), 51 (AH), 108 (IPComp), 4 and 41 (the plain
+ * IP-in-IP an IPComp tunnel sends uncompressed).  ns-3 hands it every such
+ * datagram addressed to the node, after reassembly; over IPv6, ESP, AH and
+ * IPComp come through IpsecIpv6Extension instead, which sees the extension
+ * headers in front of them.  It asks the IpsecStack to remove the IPsec
+ * headers, then re-injects the inner datagram into the IP input path
+ * (Ipv4L3Protocol::Receive / Ipv6L3Protocol::Receive) carrying an
+ * IpsecHistoryTag, so raw sockets, ICMP, UDP and TCP receive it exactly as
+ * if it had arrived in clear, and the inbound policy check sees how it was
+ * protected.  The re-injection is synchronous (nested in the outer
+ * datagram's input); its depth is bounded because every level removes at
+ * least one transform and the stack's MaxTransforms bounds those.
  */
 #ifndef IPSEC_L4_PROTOCOL_H
 #define IPSEC_L4_PROTOCOL_H
@@ -29,8 +34,18 @@ class IpsecL4Protocol : public IpL4Protocol
     static TypeId GetTypeId();
     IpsecL4Protocol();
 
-    /// Binds the receiver to a node's stack; @p protocol is 50 or 51.
+    /// Binds the receiver to a node's stack; @p protocol is 50, 51, 108, 4 or 41.
     void Setup(Ptr<IpsecStack> ipsec, uint8_t protocol);
+
+    /**
+     * Processes @p payload, which starts with this receiver's protocol and
+     * arrived with @p outer (protocol set to it; IPv6 extension headers in
+     * front of it in outer.ext) on @p device: decapsulates, then re-injects
+     * the inner datagram, or in transport mode the datagram rebuilt with
+     * the upper-layer protocol (the extension headers already processed are
+     * not repeated).
+     */
+    void Input(Ptr<Packet> payload, const IpsecIpHeader& outer, Ptr<NetDevice> device);
 
     int GetProtocolNumber() const override;
     enum IpL4Protocol::RxStatus Receive(Ptr<Packet> p,

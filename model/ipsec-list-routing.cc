@@ -65,7 +65,9 @@ IpsecIpv4ListRouting::RouteInput(Ptr<const Packet> p,
                                           IpsecAddress(h.GetSource()),
                                           IpsecAddress(h.GetDestination()),
                                           h.GetProtocol(),
-                                          true);
+                                          true,
+                                          nullptr,
+                                          IpsecIpHeader::FromIpv4(h).fragField);
             IpsecStripHistory(copy); // the marks never leave this node
             if (ok)
             {

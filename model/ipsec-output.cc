@@ -8,6 +8,7 @@
  * header (ipsec4_encapsulate), and later requests work on that header.
  */
 #include "ipsec-esp.h"
+#include "ipsec-header-walk.h"
 #include "ipsec-ipcomp.h"
 #include "ipsec-packet-util.h"
 #include "ipsec-private-access.h"
@@ -130,7 +131,7 @@ IpsecStack::FitTcpSegmentSize(Ptr<const Packet> segment, const IpsecIpHeader& ip
     }
     // The segment's socket decides (KAME ipsec4_hdrsiz with the socket):
     // its own policy, or the SPD.  Not counted as a lookup.
-    IpsecSelector sel = IpsecPacketSelector(ip.src, ip.dst, 6, segment, true, false);
+    IpsecSelector sel = IpsecPacketSelector(ip.src, ip.dst, 6, segment, IpsecWalkRules{});
     IpsecSocketPolicyRegistry::Lookup lookup = OutputPolicy(ip, segment, sel, false);
     uint32_t overhead = lookup.result == IpsecSocketPolicyRegistry::Lookup::POLICY
                           ? PolicyOverhead(lookup.policy, sel)
@@ -182,12 +183,13 @@ IpsecStack::ProcessOutput(Ptr<Packet> packet, const OutputContext& ctx)
     r.packet = packet;
     r.header = ctx.header;
 
-    IpsecSelector sel = IpsecPacketSelector(ctx.header.src,
-                                            ctx.header.dst,
-                                            ctx.header.protocol,
-                                            packet,
-                                            !ctx.forwarded,
-                                            m_icmp6TypeCode);
+    bool fragment = !v6 && (ctx.header.fragField & 0x3fff) != 0; // MF or an offset
+    IpsecSelector sel
+        = IpsecPacketSelector(ctx.header.src,
+                              ctx.header.dst,
+                              ctx.header.protocol,
+                              packet,
+                              WalkRules(!ctx.forwarded, v6 ? 0 : ctx.header.fragField));
 
     // A forwarded datagram has no socket; a local one is looked up by its
     // socket's policy first (kame-spec 2.10).
@@ -312,9 +314,44 @@ IpsecStack::ProcessOutput(Ptr<Packet> packet, const OutputContext& ctx)
 
     IpsecIpHeader cur = ctx.header;
     bool changed = false; // IPComp alone may leave the datagram as it was
+    bool tunnelled = false;
     for (size_t i = 0; i < steps.size(); ++i)
     {
         IpsecSa& sa = *steps[i].sa;
+        if (steps[i].req->mode != IpsecMode::TUNNEL && !tunnelled)
+        {
+            if (fragment)
+            {
+                // A forwarded IPv4 fragment: a transport-mode header would sit
+                // in one fragment of a datagram it does not cover, and the
+                // destination could never reassemble it (RFC 4301 section 7:
+                // transport mode carries whole datagrams).  Tunnel it instead.
+                st.out_inval++;
+                NotifyDrop(packet,
+                           v6,
+                           "out_inval",
+                           "transport mode cannot protect a fragment (" + steps[i].req->ToString()
+                               + ")");
+                r.verdict = Verdict::DROP;
+                return r;
+            }
+            if (v6 && cur.ext.empty() && IpsecIsIpv6OptionLayout(cur.protocol))
+            {
+                // ipsec6_output_trans: the transport header goes behind the
+                // unfragmentable part (Hop-by-Hop, Destination Options before
+                // a Routing header, the Routing header).
+                IpsecIpv6Unfragmentable u = IpsecIpv6UnfragmentablePart(cur.protocol, packet);
+                if (u.length > 0)
+                {
+                    cur.ext = IpsecPacketBytes(packet->CreateFragment(0, u.length));
+                    cur.extFirst = u.firstHeader;
+                    cur.extLastNextHeader = u.nextHeaderAt;
+                    cur.protocol = u.nextHeader;
+                    packet = packet->Copy(); // the caller's datagram stays whole
+                    packet->RemoveAtStart(u.length);
+                }
+            }
+        }
         if (steps[i].req->mode == IpsecMode::TUNNEL)
         {
             // ipsec4_encapsulate / ipsec6_encapsulate
@@ -326,6 +363,7 @@ IpsecStack::ProcessOutput(Ptr<Packet> packet, const OutputContext& ctx)
             cur.Prepend(packet);
             cur = TunnelHeader(sa, cur);
             r.tunnelled = true;
+            tunnelled = true;
             changed = true;
         }
         IpsecVerdict v;
@@ -373,7 +411,7 @@ IpsecStack::ProcessOutput(Ptr<Packet> packet, const OutputContext& ctx)
                 cur.IsV6(),
                 [&icvHeader, clearTos, mask](uint32_t len)
                 {
-                    return icvHeader.AhIcvBytes(len, clearTos, mask);
+                    return icvHeader.AhIcvBytes(len, clearTos, mask, true);
                 },
                 GetStats(cur.IsV6()));
         }
@@ -392,6 +430,10 @@ IpsecStack::ProcessOutput(Ptr<Packet> packet, const OutputContext& ctx)
     {
         return r; // sent as it is
     }
+    // The unfragmentable extension headers go back in front.
+    cur.PrependExtensions(packet);
+    cur.protocol = cur.WireProtocol();
+    cur.ext.clear();
     r.verdict = Verdict::PROTECTED;
     r.packet = packet;
     r.header = cur;

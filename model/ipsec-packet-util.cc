@@ -6,6 +6,7 @@
 #include "ns3/tag.h"
 
 #include <memory>
+#include <utility>
 
 namespace ns3
 {
@@ -40,9 +41,15 @@ IpsecCopyTags(Ptr<const Packet> from, Ptr<Packet> to)
     PacketTagIterator pit = from->GetPacketTagIterator();
     while (pit.HasNext())
     {
-        if (auto tag = ReadTag(pit.Next()))
+        PacketTagIterator::Item item = pit.Next();
+        if (auto tag = ReadTag(item))
         {
-            to->ReplacePacketTag(*tag);
+            // Remove (into a scratch copy), then add: ReplacePacketTag
+            // (ns-3.37) writes over the old tag in place and assumes the
+            // new one has the same size.
+            auto scratch = ReadTag(item);
+            to->RemovePacketTag(*scratch);
+            to->AddPacketTag(*tag);
         }
     }
     IpsecCopyByteTags(from, to);
@@ -77,33 +84,52 @@ IpsecPacketBytes(Ptr<const Packet> p)
     return buf;
 }
 
-IpsecSelector
-IpsecPacketSelector(const IpsecAddress& src,
-                    const IpsecAddress& dst,
-                    uint8_t protocol,
-                    Ptr<const Packet> segment,
-                    bool wantPorts,
-                    bool icmp6TypeCode)
+NS_OBJECT_ENSURE_REGISTERED(IpsecBytesHeader);
+
+TypeId
+IpsecBytesHeader::GetTypeId()
 {
-    IpsecSelector sel;
-    sel.src = src;
-    sel.dst = dst;
-    sel.prefs = sel.prefd = src.GetBits();
-    sel.ulproto = protocol;
-    uint8_t b[4];
-    if ((protocol == 6 || protocol == 17) && wantPorts && segment->GetSize() >= 4)
-    {
-        segment->CopyData(b, 4);
-        sel.sport = (b[0] << 8) | b[1];
-        sel.dport = (b[2] << 8) | b[3];
-    }
-    else if (protocol == 58 && icmp6TypeCode && segment->GetSize() >= 2)
-    {
-        segment->CopyData(b, 2);
-        sel.sport = b[0];
-        sel.dport = b[1];
-    }
-    return sel;
+    static TypeId tid = TypeId("ns3::IpsecBytesHeader")
+                            .SetParent<Header>()
+                            .SetGroupName("Ipsec")
+                            .AddConstructor<IpsecBytesHeader>();
+    return tid;
+}
+
+TypeId
+IpsecBytesHeader::GetInstanceTypeId() const
+{
+    return GetTypeId();
+}
+
+IpsecBytesHeader::IpsecBytesHeader(std::vector<uint8_t> bytes)
+    : m_bytes(std::move(bytes))
+{
+}
+
+uint32_t
+IpsecBytesHeader::GetSerializedSize() const
+{
+    return m_bytes.size();
+}
+
+void
+IpsecBytesHeader::Serialize(Buffer::Iterator start) const
+{
+    start.Write(m_bytes.data(), m_bytes.size());
+}
+
+uint32_t
+IpsecBytesHeader::Deserialize(Buffer::Iterator start)
+{
+    start.Read(m_bytes.data(), m_bytes.size());
+    return m_bytes.size();
+}
+
+void
+IpsecBytesHeader::Print(std::ostream& os) const
+{
+    os << m_bytes.size() << " bytes";
 }
 
 } // namespace ns3

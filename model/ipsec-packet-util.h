@@ -3,13 +3,12 @@
  *
  * Small packet utilities shared by the transforms: carrying ns-3 tags from
  * the packet a transform consumed to the packet it produced (FlowMonitor's
- * byte tags, socket TTL/TOS/priority tags), and reading the selector of an
- * upper-layer segment.
+ * byte tags, socket TTL/TOS/priority tags) and reading a packet's bytes.
  */
 #ifndef IPSEC_PACKET_UTIL_H
 #define IPSEC_PACKET_UTIL_H
 
-#include "ipsec-policy.h"
+#include "ns3/header.h"
 #include "ns3/packet.h"
 
 #include <cstdint>
@@ -30,17 +29,25 @@ Ptr<Packet> IpsecMakePacket(const uint8_t* data, size_t len, Ptr<const Packet> t
 std::vector<uint8_t> IpsecPacketBytes(Ptr<const Packet> p);
 
 /**
- * The selector of a datagram from @p src to @p dst carrying @p segment
- * (ipsec_setspidx): full-length prefixes, the upper-layer protocol and, for
- * TCP/UDP when @p wantPorts, the ports read from the front of the segment;
- * for ICMPv6 the type/code in the port slots when @p icmp6TypeCode.
+ * Raw bytes written in front of a packet with AddHeader (an IPv6 extension
+ * header chain the model keeps as bytes), so the packet keeps its tags.
  */
-IpsecSelector IpsecPacketSelector(const IpsecAddress& src,
-                                  const IpsecAddress& dst,
-                                  uint8_t protocol,
-                                  Ptr<const Packet> segment,
-                                  bool wantPorts,
-                                  bool icmp6TypeCode);
+class IpsecBytesHeader : public Header
+{
+  public:
+    static TypeId GetTypeId();
+    TypeId GetInstanceTypeId() const override;
+    IpsecBytesHeader() = default;
+    explicit IpsecBytesHeader(std::vector<uint8_t> bytes);
+    uint32_t GetSerializedSize() const override;
+    void Serialize(Buffer::Iterator start) const override;
+    /// Reads as many bytes as the header holds (set them first, or use RemoveAtStart).
+    uint32_t Deserialize(Buffer::Iterator start) override;
+    void Print(std::ostream& os) const override;
+
+  private:
+    std::vector<uint8_t> m_bytes;
+};
 
 /// Big-endian helpers.
 inline void

@@ -148,6 +148,18 @@ IpsecStack::GetTypeId()
                             BooleanValue(false),
                             MakeBooleanAccessor(&IpsecStack::m_icmp6TypeCode),
                             MakeBooleanChecker())
+              .AddAttribute("Rfc4301FragmentSelectors",
+                            "Variant: selectors of fragments as RFC 4301 section 4.4.1.1 "
+                            "has them: an IPv4 fragment keeps its protocol (a first "
+                            "fragment its ports too) and a non-first IPv6 fragment takes "
+                            "the protocol its Fragment header names, ports OPAQUE.  false "
+                            "= KAME (ipsec4_get_ulp, ip6_lasthdr): an IPv4 fragment "
+                            "matches only 'any' policies, a non-first IPv6 fragment is "
+                            "protocol 44, so a protocol-specific policy never sees "
+                            "fragments.",
+                            BooleanValue(false),
+                            MakeBooleanAccessor(&IpsecStack::m_rfc4301Fragments),
+                            MakeBooleanChecker())
               .AddAttribute("AhDefaultFallthrough",
                             "Variant: KAME proper (and FAST_IPSEC 2.0) resolve ah/.../default "
                             "always to 'use' (a missing break); false = NetBSD 2.0, which "
@@ -165,6 +177,29 @@ IpsecStack::GetTypeId()
                                   "Kame96",
                                   static_cast<int>(IpsecIcvTruncation::RFC_4868),
                                   "Rfc4868"))
+              .AddAttribute("MaxTransforms",
+                            "The most IPsec transforms (ESP, AH, IPComp, and the plain IP-in-IP "
+                            "that ends an IPComp tunnel) removed from one datagram on this node, "
+                            "tunnels inside tunnels included.  One more is dropped (in_nomem, as "
+                            "KAME counts a packet whose decapsulation history cannot grow), so "
+                            "the work and the re-injection depth per datagram are bounded.  The "
+                            "deepest bundle KAME's policies describe in practice (IPComp, ESP "
+                            "and AH, twice nested) needs 6.",
+                            UintegerValue(16),
+                            MakeUintegerAccessor(&IpsecStack::m_maxTransforms),
+                            MakeUintegerChecker<uint32_t>(1, 1024))
+              .AddAttribute("Ipv6TunnelTooBig",
+                            "A gateway's answer to a forwarded IPv6 datagram that no longer fits "
+                            "the outgoing link once IPsec protected it: Kame (ip6_forward: drop "
+                            "it, ICMPv6 Packet Too Big with the link MTU less ipsec6_hdrsiz, at "
+                            "least 1280) or Rfc2473 (fragment the tunnel packet when the "
+                            "original datagram is at most 1280 bytes, Packet Too Big otherwise).",
+                            EnumValue(static_cast<int>(IpsecTunnelTooBig::KAME)),
+                            MakeEnumAccessor(&IpsecStack::m_ip6TunnelTooBig),
+                            MakeEnumChecker(static_cast<int>(IpsecTunnelTooBig::KAME),
+                                            "Kame",
+                                            static_cast<int>(IpsecTunnelTooBig::RFC_2473),
+                                            "Rfc2473"))
               .AddTraceSource("Drop",
                               "A packet dropped by IPsec: packet, IPv6?, the KAME counter "
                               "incremented, and the reason.",
@@ -373,27 +408,27 @@ IpsecStack::NotifyDrop(Ptr<const Packet> packet,
     m_dropTrace(packet, ipv6, counter, reason);
 }
 
-uint32_t
-IpsecStack::StoreHistory(std::vector<IpsecHistoryEntry> entries)
+IpsecWalkRules
+IpsecStack::WalkRules(bool wantPorts, uint16_t ipv4FragField) const
 {
-    uint32_t id = m_nextHistoryId++;
-    if (m_nextHistoryId == 0)
-    {
-        m_nextHistoryId = 1;
-    }
-    m_history[id % HISTORY_SLOTS] = std::move(entries);
-    m_historyIds[id % HISTORY_SLOTS] = id;
-    return id;
+    IpsecWalkRules rules;
+    rules.wantPorts = wantPorts;
+    rules.icmp6TypeCode = m_icmp6TypeCode;
+    rules.ipv4FragField = ipv4FragField;
+    rules.rfc4301Fragments = m_rfc4301Fragments;
+    return rules;
 }
 
-std::vector<IpsecHistoryEntry>
-IpsecStack::GetHistory(uint32_t id) const
+uint32_t
+IpsecStack::GetMaxTransforms() const
 {
-    if (id == 0 || m_historyIds[id % HISTORY_SLOTS] != id)
-    {
-        return {};
-    }
-    return m_history[id % HISTORY_SLOTS];
+    return m_maxTransforms;
+}
+
+IpsecTunnelTooBig
+IpsecStack::GetIpv6TunnelTooBig() const
+{
+    return static_cast<IpsecTunnelTooBig>(m_ip6TunnelTooBig);
 }
 
 } // namespace ns3

@@ -15,6 +15,8 @@
 #define IPSEC_STACK_H
 
 #include "ipsec-ah.h"
+#include "ipsec-header-walk.h"
+#include "ipsec-history-tag.h"
 #include "ipsec-ip-header.h"
 #include "ipsec-key-engine.h"
 #include "ipsec-sad.h"
@@ -37,16 +39,6 @@ namespace ns3
 {
 
 class Node;
-
-/// One removed transform, as the decapsulation history records it.
-struct IpsecHistoryEntry
-{
-    IpsecProto proto;
-    uint32_t spi;
-    IpsecMode mode;
-    IpsecAddress outerSrc;
-    IpsecAddress outerDst;
-};
 
 class IpsecStack : public Object
 {
@@ -133,14 +125,18 @@ class IpsecStack : public Object
         bool tunnel{false};    ///< a tunnel was decapsulated: packet is an IP datagram
         bool innerV6{false};   ///< family of that inner datagram
         uint8_t marks{0};      ///< IpsecHistoryTag::Mark bits
-        uint32_t historyId{0};
+        /// Every transform removed from the datagram on this node, outermost first.
+        std::vector<IpsecHistoryEntry> history;
     };
 
     /**
-     * Removes the IPsec header @p outer.protocol (and any IPsec headers
-     * nested in it, and a tunnel's outer header when the tunnel checks of
-     * kame-spec 4.8 pass) from @p packet, which arrived with header @p outer.
-     * Drops are counted and traced.
+     * Removes the IPsec header @p outer.protocol at the front of @p packet
+     * (and the IPsec headers nested in it, and a tunnel's outer header when
+     * ipsec4_tunnel_validate's checks pass); @p packet arrived with header
+     * @p outer, whose IPv6 extension headers (those in front of the IPsec
+     * header) AH's ICV covers.  At most MaxTransforms transforms are removed
+     * from one datagram on this node, IPComp directly in front of another
+     * IPsec header is refused.  Drops are counted and traced.
      */
     DecapResult Decapsulate(Ptr<Packet> packet, const IpsecIpHeader& outer);
 
@@ -156,12 +152,16 @@ class IpsecStack : public Object
     /// @p socket, when not null, identifies the receiving socket: the lookup
     /// then counts as socket-based (spdcachelookup, and spdcachemiss when the
     /// socket's cached selector or the SPD changed since its last lookup).
+    /// @p protocol is the IP header's protocol / next header and @p packet its
+    /// payload (the selector walks the headers, ipsec_setspidx);
+    /// @p ipv4FragField: an IPv4 header's flags and fragment offset.
     bool CheckInbound(Ptr<const Packet> packet,
                       const IpsecAddress& src,
                       const IpsecAddress& dst,
                       uint8_t protocol,
                       bool forwarded,
-                      const void* socket = nullptr);
+                      const void* socket = nullptr,
+                      uint16_t ipv4FragField = 0);
     /// The inbound check of a datagram for socket @p socket (a raw socket's
     /// delivery): its socket policy in KAME's precedence (kame-spec 2.10).
     bool CheckInboundSocket(Ptr<const Packet> packet,
@@ -169,9 +169,6 @@ class IpsecStack : public Object
                             const IpsecAddress& dst,
                             uint8_t protocol,
                             const IpsecSocketMatch& socket);
-
-    /// The decapsulation history stored under @p id (empty if expired/unknown).
-    std::vector<IpsecHistoryEntry> GetHistory(uint32_t id) const;
 
     // ---- per-socket policies (ipsec-socket-policy.cc) --------------------
     /**
@@ -208,6 +205,18 @@ class IpsecStack : public Object
     bool GetAhClearTos() const;
     uint16_t GetAhOffsetMask() const;
 
+    /**
+     * How this node's selectors walk a datagram's headers: ports only when
+     * @p wantPorts (not for forwarded datagrams), the ICMPv6 type/code and
+     * fragment variants from the attributes, @p ipv4FragField the IPv4
+     * header's flags and fragment offset.
+     */
+    IpsecWalkRules WalkRules(bool wantPorts, uint16_t ipv4FragField = 0) const;
+    /// MaxTransforms: the most transforms removed from one datagram.
+    uint32_t GetMaxTransforms() const;
+    /// Ipv6TunnelTooBig: a gateway's answer to a forwarded IPv6 datagram too big once protected.
+    IpsecTunnelTooBig GetIpv6TunnelTooBig() const;
+
     /// Effective level of a request (default resolved through the *_deflev knobs).
     IpsecLevel EffectiveLevel(const IpsecRequest& req, bool ipv6) const;
 
@@ -229,7 +238,6 @@ class IpsecStack : public Object
     /// The IcvTruncation attribute (an IpsecIcvTruncation; kept by the SAD).
     void SetIcvTruncation(int mode);
     int GetIcvTruncation() const;
-    uint32_t StoreHistory(std::vector<IpsecHistoryEntry> entries);
     Ptr<IpsecSa> FindInboundSa(
         Ptr<Packet> packet, IpsecProto proto, const IpsecAddress& dst, bool ipv6, uint32_t* spi);
     /// ipsec4_tunnel_validate: may this decapsulated datagram leave its tunnel?
@@ -290,6 +298,7 @@ class IpsecStack : public Object
     bool m_ahClearTos;
     uint16_t m_ahOffsetMask;
     bool m_icmp6TypeCode;
+    bool m_rfc4301Fragments{false};
     bool m_ahDefaultIsUse;
     uint32_t m_dfbit{0};
     int32_t m_ecn4{0};
@@ -303,10 +312,8 @@ class IpsecStack : public Object
     /// Per-socket policies and their cache.
     Ptr<IpsecSocketPolicyRegistry> m_socketPolicies;
 
-    static constexpr uint32_t HISTORY_SLOTS = 256;
-    std::array<std::vector<IpsecHistoryEntry>, HISTORY_SLOTS> m_history;
-    std::array<uint32_t, HISTORY_SLOTS> m_historyIds{};
-    uint32_t m_nextHistoryId{1};
+    uint32_t m_maxTransforms{16};
+    int m_ip6TunnelTooBig{static_cast<int>(IpsecTunnelTooBig::KAME)}; ///< an IpsecTunnelTooBig
 
     TracedCallback<Ptr<const Packet>, bool, const std::string&, const std::string&> m_dropTrace;
     TracedCallback<Ptr<const Packet>, uint8_t, uint32_t> m_outputTrace;

@@ -79,6 +79,21 @@ constexpr uint32_t PZERO = 0x0200;
 constexpr uint32_t PSEQ = 0x0000;
 } // namespace IpsecSaFlags
 
+/**
+ * What a gateway does with a forwarded IPv6 datagram that no longer fits the
+ * outgoing link once IPsec has protected it (a router never fragments IPv6).
+ */
+enum class IpsecTunnelTooBig : uint8_t
+{
+    /// KAME ip6_forward: drop it and send the source an ICMPv6 Packet Too Big
+    /// with the link MTU less ipsec6_hdrsiz (at least 1280).
+    KAME = 0,
+    /// RFC 2473 section 7.1: the tunnel entry point fragments the tunnel
+    /// packet when the original datagram is at most 1280 bytes (the IPv6
+    /// minimum MTU), and sends Packet Too Big for larger ones.
+    RFC_2473 = 1,
+};
+
 /// Upper-layer protocol wildcard (IPSEC_ULPROTO_ANY).
 constexpr uint8_t IPSEC_ULPROTO_ANY = 255;
 /// Largest reqid an administrator may choose (IPSEC_MANUAL_REQID_MAX).

@@ -494,7 +494,7 @@ class PolicyDecisionTestCase : public TestCase
         auto marked = [&](uint8_t marks, uint32_t nodeId)
         {
             Ptr<Packet> p = Create<Packet>(8);
-            IpsecHistoryTag tag(nodeId, marks, 0);
+            IpsecHistoryTag tag(nodeId, marks, {});
             p->AddPacketTag(tag);
             return p;
         };

@@ -756,7 +756,12 @@ class IpcompTagTestCase : public TestCase
         Ptr<IpsecSa> sa = MakeSa(2);
         Bytes payload = Compressible(800);
         Ptr<Packet> p = MakePacket(payload);
-        p->AddPacketTag(IpsecHistoryTag(7, IpsecHistoryTag::AUTH_DGRAM, 42));
+        IpsecHistoryEntry esp{IpsecProto::ESP,
+                              42,
+                              IpsecMode::TRANSPORT,
+                              IpsecAddress(Ipv4Address("10.0.0.1")),
+                              IpsecAddress(Ipv4Address("10.0.0.2"))};
+        p->AddPacketTag(IpsecHistoryTag(7, IpsecHistoryTag::AUTH_DGRAM, {esp}));
         IpsecStats st;
         bool applied = false;
         IpsecVerdict v = IpsecIpcomp::Output(*sa, p, UDP, st, &applied);
@@ -768,7 +773,8 @@ class IpcompTagTestCase : public TestCase
         v = IpsecIpcomp::Input(2, p, &nh, &marks, st);
         NS_TEST_ASSERT_MSG_EQ(v.Ok(), true, v.reason);
         NS_TEST_EXPECT_MSG_EQ(p->PeekPacketTag(tag), true, "tag after Input");
-        NS_TEST_EXPECT_MSG_EQ(tag.GetHistoryId(), 42u, "tag content");
+        NS_TEST_ASSERT_MSG_EQ(tag.GetHistory().size(), 1u, "tag content");
+        NS_TEST_EXPECT_MSG_EQ(tag.GetHistory()[0].spi, 42u, "tag content");
     }
 };
 
