@@ -18,18 +18,23 @@
  *       - delivered, then a forged copy of its bytes   -> CORRUPTED (twice)
  *       - dropped, then forged bytes with one changed  -> CORRUPTED (bytes)
  *       - an unidentifiable datagram on the port       -> a stray
- *     and the summary, Ok() and the report agree.
+ *     and the summary, Ok() and the report agree;
+ *  3. IPv4 datagrams dropped by a full queue disc: DROPPED, with the queue
+ *     disc's drop event, never silently lost.
  */
 #include "ns3/error-model.h"
+#include "ns3/inet-socket-address.h"
 #include "ns3/inet6-socket-address.h"
 #include "ns3/internet-stack-helper.h"
 #include "ns3/ipsec-module.h"
+#include "ns3/ipv4-address-helper.h"
 #include "ns3/ipv6-static-routing-helper.h"
 #include "ns3/point-to-point-helper.h"
 #include "ns3/point-to-point-net-device.h"
 #include "ns3/simulator.h"
 #include "ns3/string.h"
 #include "ns3/test.h"
+#include "ns3/traffic-control-helper.h"
 #include "ns3/udp-socket-factory.h"
 
 #include <functional>
@@ -264,6 +269,78 @@ class AuditVerdictTestCase : public TestCase
     }
 };
 
+// ===========================================================================
+// 3. Queue drops over IPv4
+// ===========================================================================
+
+/**
+ * 30 datagrams sent at once over a 1 Mbps IPv4 link whose root queue disc
+ * holds 5 packets and device queue 1: most are dropped by the queue disc.
+ * Every datagram is DELIVERED or DROPPED with a queue-disc drop event at A,
+ * none is silently lost.
+ */
+class AuditQueueDropTestCase : public TestCase
+{
+  public:
+    AuditQueueDropTestCase()
+        : TestCase("verdicts: queue disc drops over IPv4 are accounted")
+    {
+    }
+
+  private:
+    void DoTeardown() override
+    {
+        Simulator::Destroy();
+    }
+
+    void DoRun() override
+    {
+        NodeContainer n;
+        n.Create(2);
+        PointToPointHelper p2p;
+        p2p.SetDeviceAttribute("DataRate", StringValue("1Mbps"));
+        p2p.SetChannelAttribute("Delay", StringValue("1ms"));
+        p2p.SetQueue("ns3::DropTailQueue", "MaxSize", StringValue("1p"));
+        NetDeviceContainer d = p2p.Install(n);
+        InternetStackHelper().Install(n);
+        TrafficControlHelper tch;
+        tch.SetRootQueueDisc("ns3::PfifoFastQueueDisc", "MaxSize", StringValue("5p"));
+        tch.Install(d);
+        Ipv4AddressHelper addr;
+        addr.SetBase("10.9.0.0", "255.255.255.0");
+        addr.Assign(d);
+
+        IpsecDatagramAudit audit;
+        audit.Watch(n);
+        audit.Listen(n.Get(1), PORT);
+        const uint32_t count = 30;
+        for (uint32_t i = 0; i < count; ++i)
+        {
+            audit.Send(n.Get(0), InetSocketAddress("10.9.0.2", PORT), 1000, Seconds(1));
+        }
+        Simulator::Stop(Seconds(3));
+        Simulator::Run();
+
+        IpsecDatagramAudit::Summary s = audit.GetSummary();
+        NS_TEST_EXPECT_MSG_EQ(s.delivered + s.dropped, count, audit.Report());
+        NS_TEST_EXPECT_MSG_GT(s.dropped, 0u, "the queue disc overflowed");
+        NS_TEST_EXPECT_MSG_GT(s.delivered, 0u, "some got through");
+        NS_TEST_EXPECT_MSG_EQ(audit.Ok(), true, audit.Report());
+        for (uint32_t id = 1; id <= count; ++id)
+        {
+            if (audit.GetVerdict(id) != IpsecDatagramAudit::Verdict::DROPPED)
+            {
+                continue;
+            }
+            const auto& drops = audit.GetRecord(id).drops;
+            NS_TEST_ASSERT_MSG_EQ(drops.size(), 1u, audit.Describe(id));
+            NS_TEST_EXPECT_MSG_EQ(drops[0].node, n.Get(0)->GetId(), audit.Describe(id));
+            NS_TEST_EXPECT_MSG_EQ(
+                drops[0].trace, "device 0 QueueDisc DropBeforeEnqueue", audit.Describe(id));
+        }
+    }
+};
+
 class IpsecDatagramAuditTestSuite : public TestSuite
 {
   public:
@@ -272,6 +349,7 @@ class IpsecDatagramAuditTestSuite : public TestSuite
     {
         AddTestCase(new AuditPayloadTestCase(), TestCase::QUICK);
         AddTestCase(new AuditVerdictTestCase(), TestCase::QUICK);
+        AddTestCase(new AuditQueueDropTestCase(), TestCase::QUICK);
     }
 };
 
