@@ -57,6 +57,10 @@ class IpsecIpv4L3Protocol : public Ipv4L3Protocol
                           const Ipv4Header& header,
                           const Ipv4RoutingProtocol::UnicastForwardCallback& forward);
 
+    /// The IPv4 identification hooks of an output context (also used by
+    /// IPv6 output when a tunnel puts its datagram in an IPv4 outer header).
+    void SetIdentificationHooks(IpsecStack::OutputContext& ctx);
+
   protected:
     void DoDispose() override;
 
@@ -74,9 +78,6 @@ class IpsecIpv4L3Protocol : public Ipv4L3Protocol
                                     Ptr<Ipv4Route> route,
                                     bool forwarded,
                                     uint32_t* mtu);
-
-    /// The IPv4 identification hooks of an output context.
-    void SetIdentificationHooks(IpsecStack::OutputContext& ctx);
 
     /**
      * The Rx trace, which ns-3 fires just before it hands a received datagram

@@ -172,6 +172,17 @@ IpsecIcmp6AdminProhibited(Ptr<Icmpv6L4Protocol> icmp,
         offending, header.GetSource(), Icmpv6Header::ICMPV6_ADM_PROHIBITED);
 }
 
+void
+IpsecIpv6L3Protocol::SetIdentificationHooks(IpsecStack::OutputContext& ctx)
+{
+    // An IPv4 outer header of a mixed-family tunnel takes its identification
+    // from IPv4 (AH covers it).
+    if (Ptr<IpsecIpv4L3Protocol> ipv4 = GetObject<IpsecIpv4L3Protocol>())
+    {
+        ipv4->SetIdentificationHooks(ctx);
+    }
+}
+
 Ptr<IpsecStack>
 IpsecIpv6L3Protocol::GetIpsec()
 {
@@ -204,6 +215,7 @@ IpsecIpv6L3Protocol::Send(Ptr<Packet> packet,
     SocketIpv6HopLimitTag hopLimit;
     ctx.header.ttl
         = packet->PeekPacketTag(hopLimit) ? hopLimit.GetHopLimit() : IpsecDefaultTtl(*this);
+    SetIdentificationHooks(ctx);
     if (route)
     {
         ipsec->FitTcpSegmentSize(packet, ctx.header, route->GetOutputDevice()->GetMtu());
@@ -298,6 +310,7 @@ IpsecIpv6L3Protocol::ForwardWithIpsec(Ptr<const NetDevice> idev,
     ctx.header = IpsecIpHeader::FromIpv6(header);
     ctx.header.ttl = header.GetHopLimit() - 1;
     ctx.forwarded = true;
+    SetIdentificationHooks(ctx);
     Ptr<Packet> original = packet->Copy(); // tunnel encapsulation writes into packet
     IpsecStack::OutputResult r = ipsec->ProcessOutput(packet, ctx);
     switch (r.verdict)

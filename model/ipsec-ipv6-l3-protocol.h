@@ -64,6 +64,8 @@ class IpsecIpv6L3Protocol : public Ipv6L3Protocol
     void NotifyNewAggregate() override;
 
   private:
+    /// The IPv4 identification hooks, for an IPv4 outer header (mixed families).
+    void SetIdentificationHooks(IpsecStack::OutputContext& ctx);
     /// The Rx trace: remembers the interface a datagram arrives on.
     void NoteReceive(Ptr<const Packet> packet, Ptr<Ipv6> ipv6, uint32_t interface);
     /// Registers IpsecIpv6Extension for ESP, AH and IPComp with the node's demux.

@@ -88,13 +88,19 @@ IpsecStack::PolicyOverhead(Ptr<IpsecPolicy> policy, const IpsecSelector& sel)
         return 0;
     }
     uint32_t size = 0;
+    // A transport request without endpoints uses the addresses of the header
+    // current at its place in the bundle (the outer ones after a tunnel).
+    IpsecAddress curSrc = sel.src;
+    IpsecAddress curDst = sel.dst;
     for (const IpsecRequest& req : policy->requests)
     {
-        const IpsecAddress& src = req.HasEndpoints() ? req.tunnelSrc : sel.src;
-        const IpsecAddress& dst = req.HasEndpoints() ? req.tunnelDst : sel.dst;
+        const IpsecAddress& src = req.HasEndpoints() ? req.tunnelSrc : curSrc;
+        const IpsecAddress& dst = req.HasEndpoints() ? req.tunnelDst : curDst;
         if (req.mode == IpsecMode::TUNNEL)
         {
             size += req.tunnelSrc.IsV6() ? 40 : 20;
+            curSrc = req.tunnelSrc;
+            curDst = req.tunnelDst;
         }
         Ptr<IpsecSa> sa = m_sad->SelectOutbound(src, dst, req.proto, req.mode, req.reqid);
         switch (req.proto)
@@ -355,7 +361,7 @@ IpsecStack::ProcessOutput(Ptr<Packet> packet, const OutputContext& ctx)
         if (steps[i].req->mode == IpsecMode::TUNNEL)
         {
             // ipsec4_encapsulate / ipsec6_encapsulate
-            if (!cur.IsV6() && !cur.haveId)
+            if (!cur.IsV6() && !cur.haveId && ctx.allocateId)
             {
                 cur.id = ctx.allocateId(cur);
                 cur.haveId = true;
@@ -391,7 +397,7 @@ IpsecStack::ProcessOutput(Ptr<Packet> packet, const OutputContext& ctx)
         }
         else
         {
-            if (!cur.IsV6() && !cur.haveId)
+            if (!cur.IsV6() && !cur.haveId && ctx.allocateId && ctx.peekId)
             {
                 // AH covers the identification: the final header's is the
                 // one the stack will assign, an inner one is decided now.

@@ -42,7 +42,7 @@
  *     in_success = sum over fragments of the transforms (IPComp skipped for
  *     inner packets under 90 bytes).  The same when the outer family is
  *     IPv6 (gw1 is the source of the outer IPv6 packet and may fragment it).
- *   - IPv6 through the gateways (outer IPv6 or IPv4): a gateway never
+ *   - IPv6 through the gateways (IPv6 in IPv6): a gateway never
  *     fragments a forwarded IPv6 datagram.  KAME's ip6_forward applies the
  *     IPsec output (counting its transforms) and then, when the
  *     encapsulated packet exceeds the outgoing link MTU, drops it and sends
@@ -54,9 +54,10 @@
  *     that does not fit is lost, accounted at gw1.  IPComp compresses the
  *     audit's text about fivefold, so nothing is too big with it.
  *
- *   - IPv6 in IPv4 is taken as "IPv6 through the gateways" (the forwarded
- *     datagram is IPv6, so Packet Too Big, outer header 20 bytes), IPv4 in
- *     IPv6 as "IPv4 through the gateways".
+ *   - IPv6 in IPv4 (no KAME counterpart: KAME tunnels only within a
+ *     family): the outer IPv4 header follows the IPv4 rules, so gw1, its
+ *     source, fragments it when it exceeds the WAN MTU (DF clear, dfbit 0)
+ *     and nothing is too big; IPv4 in IPv6 is "IPv4 through the gateways".
  *
  * Each cell checks: the audit is Ok(); every datagram's verdict (DELIVERED,
  * or DROPPED with a drop event at gw1 where the rules above drop it); the
@@ -360,7 +361,7 @@ Expect(const Cell& c, const std::vector<uint32_t>& sizes)
         for (uint32_t n : packets)
         {
             e.out += Transforms(c.xform, n);
-            if (c.innerV6 && Tunnelled(c.xform, n, c.outerV6) > WAN_MTU)
+            if (c.innerV6 && c.outerV6 && Tunnelled(c.xform, n, c.outerV6) > WAN_MTU)
             {
                 e.dropped.insert(k);
                 uint32_t mtu = std::max(IPV6_MIN_MTU, WAN_MTU - TunnelHdrsiz(c.xform, c.outerV6));
