@@ -13,7 +13,8 @@ namespace ns3
 namespace
 {
 
-/// Reads bytes at an offset of a packet, copying only the prefix it needs.
+/// Reads bytes at an offset of a packet, copying only the prefix it needs
+/// (into a small buffer first: most walks read a few header bytes).
 class PrefixReader
 {
   public:
@@ -35,21 +36,31 @@ class PrefixReader
         {
             return false;
         }
-        if (off + n > m_buf.size())
+        if (off + n > m_have)
         {
-            uint32_t want = std::min<uint32_t>(
-                m_size, std::max<uint32_t>(off + n, std::max<uint32_t>(64, 2 * m_buf.size())));
-            m_buf.resize(want);
-            m_packet->CopyData(m_buf.data(), want);
+            m_have = std::min<uint32_t>(m_size, std::max<uint32_t>(off + n, 2 * m_have));
+            if (m_have <= SMALL)
+            {
+                m_have = std::min<uint32_t>(m_size, SMALL);
+                m_packet->CopyData(m_small, m_have);
+            }
+            else
+            {
+                m_big.resize(m_have);
+                m_packet->CopyData(m_big.data(), m_have);
+            }
         }
-        std::memcpy(out, m_buf.data() + off, n);
+        std::memcpy(out, (m_have <= SMALL ? m_small : m_big.data()) + off, n);
         return true;
     }
 
   private:
+    static constexpr uint32_t SMALL = 64;
     Ptr<const Packet> m_packet;
     uint32_t m_size;
-    std::vector<uint8_t> m_buf;
+    uint32_t m_have{0}; ///< bytes copied so far
+    uint8_t m_small[SMALL];
+    std::vector<uint8_t> m_big;
 };
 
 } // namespace
