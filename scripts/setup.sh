@@ -12,6 +12,8 @@ PACKAGES=(
   tshark                    # independent ESP/AH decoder used by the tests
   clang-format
   python3-docutils          # checks doc/ipsec.rst (the ipsec-doc test)
+  python3-scapy             # independent IPsec implementation (the ipsec-scapy-exthdr test)
+  python3-cryptography      # scapy's IPsec ciphers and HMACs (only recommended by python3-scapy)
   clang libclang-rt-14-dev  # the fuzzers (fuzz/): clang++ and libFuzzer (libclang_rt.fuzzer)
 )
 
