@@ -279,6 +279,29 @@ Udp4(Ipv4Address src, Ipv4Address dst, uint16_t sport, uint16_t dport, const Byt
     return UdpWithPseudo(pseudo, sport, dport, data);
 }
 
+/// An IPv4 header (RFC 791, no options) with its checksum.
+Bytes
+Ipv4Hdr(Ipv4Address src,
+        Ipv4Address dst,
+        uint8_t proto,
+        uint32_t payloadLength,
+        uint16_t id,
+        uint16_t fragField = 0)
+{
+    Bytes h = {0x45, 0};
+    Put16(h, 20 + payloadLength);
+    Put16(h, id);
+    Put16(h, fragField);
+    h.push_back(64);
+    h.push_back(proto);
+    Put16(h, 0);
+    h = Cat({h, Addr(src), Addr(dst)});
+    uint16_t c = Fold(Sum(h));
+    h[10] = c >> 8;
+    h[11] = c & 0xff;
+    return h;
+}
+
 /// An IPv6 header (RFC 8200), traffic class and flow label 0.
 Bytes
 Ipv6Hdr(Ipv6Address src, Ipv6Address dst, uint8_t next, uint32_t payloadLength, uint8_t hop = 64)
@@ -553,6 +576,37 @@ AhIcvV6(const Bytes& key, Bytes d, uint32_t ahOffset, bool zeroMutable = true)
     uint32_t ahLen = (uint32_t(d[ahOffset + 1]) + 2) * 4;
     std::fill(d.begin() + ahOffset + 12, d.begin() + ahOffset + ahLen, 0);
     return HmacSha1_96(key, d);
+}
+
+// ---- IPComp: zlib directly ---------------------------------------------------
+
+/// RFC 2394: a raw deflate stream (RFC 1951, no zlib header), window 2^15.
+Bytes
+RawDeflate(const Bytes& in)
+{
+    z_stream zs{};
+    NS_ABORT_MSG_UNLESS(
+        deflateInit2(&zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) == Z_OK,
+        "deflateInit2");
+    Bytes out(deflateBound(&zs, in.size()) + 16);
+    zs.next_in = const_cast<Bytef*>(in.data());
+    zs.avail_in = static_cast<uInt>(in.size());
+    zs.next_out = out.data();
+    zs.avail_out = static_cast<uInt>(out.size());
+    int rc = deflate(&zs, Z_FINISH);
+    NS_ABORT_MSG_UNLESS(rc == Z_STREAM_END, "deflate did not finish: " << rc);
+    out.resize(zs.total_out);
+    deflateEnd(&zs);
+    return out;
+}
+
+/// An IPComp header (RFC 3173): next header, flags 0, CPI.
+Bytes
+IpcompHdr(uint8_t next, uint16_t cpi = 2)
+{
+    Bytes h = {next, 0};
+    Put16(h, cpi);
+    return h;
 }
 
 // ===========================================================================
@@ -1449,6 +1503,23 @@ SendRaw4(
         });
 }
 
+/// An IPv4 raw socket with IpHeaderInclude on @p node sends the datagram
+/// @p datagram (our own header) at @p at.
+void
+SendDatagram4(Ptr<Node> node, const Bytes& datagram, Time at)
+{
+    Ptr<Socket> s = Socket::CreateSocket(node, Ipv4RawSocketFactory::GetTypeId());
+    s->SetAttribute("IpHeaderInclude", BooleanValue(true));
+    Ipv4Address dst = Dst4(datagram);
+    Simulator::Schedule(at - Simulator::Now(),
+                        [s, dst, datagram]()
+                        {
+                            s->SendTo(Create<Packet>(datagram.data(), datagram.size()),
+                                      0,
+                                      InetSocketAddress(dst, 0));
+                        });
+}
+
 // ===========================================================================
 // 2. IPv6 input: ESP and AH behind Hop-by-Hop and Destination Options
 // ===========================================================================
@@ -2048,6 +2119,132 @@ class GatewayIpv4AhTestCase : public SimTestCase
 };
 
 // ===========================================================================
+// 5. Bounded decapsulation: nested IPComp tunnels
+// ===========================================================================
+
+/// The innermost UDP datagram A -> B wrapped in @p layers IPComp tunnels
+/// (well-known CPI 2, deflate), each an IPv4 datagram A -> B.
+Bytes
+NestedIpcomp(const Pair& net, const Bytes& data, uint32_t layers)
+{
+    Bytes udp = Udp4(net.s4, net.r4, TX_PORT, RX_PORT, data);
+    Bytes d = Cat({Ipv4Hdr(net.s4, net.r4, P_UDP, udp.size(), 1), udp});
+    for (uint32_t k = 1; k <= layers; ++k)
+    {
+        Bytes c = RawDeflate(d);
+        d = Cat({Ipv4Hdr(net.s4, net.r4, P_IPCOMP, 4 + c.size(), static_cast<uint16_t>(1 + k)),
+                 IpcompHdr(P_IPV4),
+                 c});
+    }
+    return d;
+}
+
+const std::string IPCOMP_POLICY = "spdadd 10.1.0.1 10.1.0.2 any -P in ipsec "
+                                  "ipcomp/tunnel/10.1.0.1-10.1.0.2/use;\n";
+
+class IpcompDepthTestCase : public SimTestCase
+{
+  public:
+    IpcompDepthTestCase(uint32_t layers, uint32_t maxTransforms)
+        : SimTestCase("bounded decapsulation: " + std::to_string(layers)
+                      + " nested IPComp tunnels, "
+                      + (maxTransforms ? "MaxTransforms " + std::to_string(maxTransforms)
+                                       : std::string("default MaxTransforms (16)")))
+        , m_layers(layers)
+        , m_max(maxTransforms)
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
+        IpsecStackHelper helper;
+        if (m_max)
+        {
+            helper.SetIpsecAttribute("MaxTransforms", UintegerValue(m_max));
+        }
+        Pair net = BuildPair(helper);
+        uint32_t limit = m_max ? m_max : 16;
+        REQUIRE_MSG_EQ(net.ipsec->GetMaxTransforms(), limit, "B's MaxTransforms");
+        if (!Setkey(net.r, IPCOMP_POLICY, "B"))
+        {
+            return;
+        }
+        UdpSink sink;
+        sink.Open(net.r, false, RX_PORT);
+        DropLog drops;
+        drops.Connect(net.ipsec);
+        Bytes data = Text(300, 30);
+        SendDatagram4(net.s, NestedIpcomp(net, data, m_layers), START);
+        Simulator::Stop(START + Seconds(1));
+        Simulator::Run();
+
+        const IpsecStats& st = net.ipsec->GetStats(false);
+        if (m_layers <= limit)
+        {
+            REQUIRE_MSG_EQ(sink.received.size(), 1u, "delivered; " << drops.Text());
+            NS_TEST_EXPECT_MSG_EQ((sink.received[0] == data), true, "byte for byte");
+            NS_TEST_EXPECT_MSG_EQ(st.in_success, m_layers, "in_success: one per layer");
+            NS_TEST_EXPECT_MSG_EQ(st.in_nomem, 0u, "in_nomem");
+            NS_TEST_EXPECT_MSG_EQ(st.in_inval + st.in_polvio + st.in_nosa, 0u, drops.Text());
+            NS_TEST_EXPECT_MSG_EQ(drops.drops.size(), 0u, drops.Text());
+        }
+        else
+        {
+            NS_TEST_EXPECT_MSG_EQ(sink.received.size(), 0u, "nothing delivered");
+            NS_TEST_EXPECT_MSG_EQ(st.in_nomem, 1u, "in_nomem: one transform too many");
+            NS_TEST_EXPECT_MSG_EQ(st.in_success, limit, "in_success: the layers removed before");
+            NS_TEST_EXPECT_MSG_EQ(st.in_inval + st.in_polvio + st.in_nosa, 0u, drops.Text());
+            NS_TEST_EXPECT_MSG_EQ(drops.Has("in_nomem", "MaxTransforms"), true, drops.Text());
+            NS_TEST_EXPECT_MSG_EQ(drops.drops.size(), 1u, drops.Text());
+        }
+    }
+
+    uint32_t m_layers;
+    uint32_t m_max;
+};
+
+class NestedIpcompTestCase : public SimTestCase
+{
+  public:
+    NestedIpcompTestCase()
+        : SimTestCase("bounded decapsulation: IPComp directly inside IPComp is refused (in_inval)")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
+        Pair net = BuildPair(IpsecStackHelper());
+        if (!Setkey(net.r, IPCOMP_POLICY, "B"))
+        {
+            return;
+        }
+        UdpSink sink;
+        sink.Open(net.r, false, RX_PORT);
+        DropLog drops;
+        drops.Connect(net.ipsec);
+        // [IPv4 108][IPComp next 108][deflate([IPComp next 4][deflate(IPv4 UDP)])]
+        Bytes udp = Udp4(net.s4, net.r4, TX_PORT, RX_PORT, Text(200, 40));
+        Bytes inner = Cat({Ipv4Hdr(net.s4, net.r4, P_UDP, udp.size(), 1), udp});
+        Bytes layer = Cat({IpcompHdr(P_IPV4), RawDeflate(inner)});
+        Bytes c = RawDeflate(layer);
+        Bytes d = Cat({Ipv4Hdr(net.s4, net.r4, P_IPCOMP, 4 + c.size(), 2), IpcompHdr(P_IPCOMP), c});
+        SendDatagram4(net.s, d, START);
+        Simulator::Stop(START + Seconds(1));
+        Simulator::Run();
+
+        const IpsecStats& st = net.ipsec->GetStats(false);
+        NS_TEST_EXPECT_MSG_EQ(sink.received.size(), 0u, "nothing delivered");
+        NS_TEST_EXPECT_MSG_EQ(st.in_inval, 1u, "in_inval; " << drops.Text());
+        NS_TEST_EXPECT_MSG_EQ(st.in_success, 0u, "in_success");
+        NS_TEST_EXPECT_MSG_EQ(drops.Has("in_inval", "nested IPComp"), true, drops.Text());
+    }
+};
+
+// ===========================================================================
 
 class IpsecHeadersTestSuite : public TestSuite
 {
@@ -2083,6 +2280,11 @@ class IpsecHeadersTestSuite : public TestSuite
         }
         AddTestCase(new GatewayIpv6TestCase(), TestCase::QUICK);
         AddTestCase(new GatewayIpv4AhTestCase(), TestCase::QUICK);
+        AddTestCase(new IpcompDepthTestCase(16, 0), TestCase::QUICK);
+        AddTestCase(new IpcompDepthTestCase(17, 0), TestCase::QUICK);
+        AddTestCase(new IpcompDepthTestCase(200, 0), TestCase::QUICK);
+        AddTestCase(new IpcompDepthTestCase(40, 64), TestCase::QUICK);
+        AddTestCase(new NestedIpcompTestCase(), TestCase::QUICK);
     }
 };
 
