@@ -12,6 +12,8 @@
 #include "ns3/ipv4-route.h"
 #include "ns3/ipv4-routing-protocol.h"
 #include "ns3/ipv6-extension-demux.h"
+#include "ns3/ipv6-extension.h"
+#include "ns3/simulator.h"
 #include "ns3/ipv6-route.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
@@ -220,9 +222,80 @@ IpsecIpv6L3Protocol::Send(Ptr<Packet> packet,
     {
         ipsec->FitTcpSegmentSize(packet, ctx.header, route->GetOutputDevice()->GetMtu());
     }
+    uint32_t pmtu = ipsec->GetFragmentBeforeTunnel() ? LearnedPmtu(destination) : 0;
+    if (pmtu > 0 && packet->GetSize() + 40 > pmtu && SendFragmentsToTunnel(ctx, packet, route, pmtu))
+    {
+        return;
+    }
     Ipv6Header plainHeader = ctx.header.ToIpv6(packet->GetSize());
     IpsecProtectAndSend<Ipv6L3Protocol>(
         *this, m_depth, *ipsec, ctx, packet, protocol, route, plainHeader);
+}
+
+bool
+IpsecIpv6L3Protocol::SendFragmentsToTunnel(const IpsecStack::OutputContext& ctx,
+                                           Ptr<Packet> packet,
+                                           Ptr<Ipv6Route> route,
+                                           uint32_t pmtu)
+{
+    // Only a datagram that a tunnel will carry: in transport mode (and in
+    // clear) ns-3 fragments the datagram on its way out, to the same PMTU.
+    Ptr<IpsecPolicy> policy = GetIpsec()->PeekOutputPolicy(packet, ctx.header);
+    bool tunnel = false;
+    for (const IpsecRequest& req : policy ? policy->requests : std::vector<IpsecRequest>{})
+    {
+        tunnel = tunnel || req.mode == IpsecMode::TUNNEL;
+    }
+    Ptr<Ipv6ExtensionDemux> demux = GetObject<Ipv6ExtensionDemux>();
+    Ptr<Ipv6ExtensionFragment> fragmenter =
+        demux ? DynamicCast<Ipv6ExtensionFragment>(
+                    demux->GetExtension(Ipv6ExtensionFragment::EXT_NUMBER))
+              : nullptr;
+    if (!tunnel || !fragmenter)
+    {
+        return false;
+    }
+    // The source fragments its datagram (RFC 8200 section 4.5) before the
+    // tunnel takes it; every fragment gets the datagram's policy.
+    std::list<Ipv6ExtensionFragment::Ipv6PayloadHeaderPair> fragments;
+    fragmenter->GetFragments(packet, ctx.header.ToIpv6(packet->GetSize()), pmtu, fragments);
+    NS_LOG_LOGIC("datagram of " << packet->GetSize() + 40 << " bytes to " << ctx.header.dst
+                                << " fragmented to its path MTU " << pmtu
+                                << " before the tunnel: " << fragments.size() << " fragments");
+    for (auto& [fragment, header] : fragments)
+    {
+        IpsecStack::OutputContext fctx = ctx;
+        fctx.header.protocol = header.GetNextHeader();
+        fctx.policy = policy;
+        IpsecProtectAndSend<Ipv6L3Protocol>(
+            *this, m_depth, *GetIpsec(), fctx, fragment, header.GetNextHeader(), route, header);
+    }
+    return true;
+}
+
+void
+IpsecIpv6L3Protocol::SetPmtu(Ipv6Address dst, uint32_t pmtu)
+{
+    Ipv6L3Protocol::SetPmtu(dst, pmtu);
+    // Remembered for FragmentBeforeTunnel, as long as ns-3's PMTU cache keeps
+    // it by default (Ipv6PmtuCache::CacheExpiryTime, 10 minutes).
+    m_pmtu[dst] = {pmtu, Simulator::Now() + Minutes(10)};
+}
+
+uint32_t
+IpsecIpv6L3Protocol::LearnedPmtu(Ipv6Address dst)
+{
+    auto it = m_pmtu.find(dst);
+    if (it == m_pmtu.end())
+    {
+        return 0;
+    }
+    if (it->second.second <= Simulator::Now())
+    {
+        m_pmtu.erase(it);
+        return 0;
+    }
+    return it->second.first;
 }
 
 void
@@ -318,6 +391,17 @@ IpsecIpv6L3Protocol::ForwardWithIpsec(Ptr<const NetDevice> idev,
         case IpsecStack::Verdict::DROP:
             return;
         case IpsecStack::Verdict::BYPASS:
+            if (original->GetSize() + 40 > route->GetOutputDevice()->GetMtu())
+            {
+                // ns-3's IpForward answers with Packet Too Big and drops it
+                // without a trace: say so here (KAME: ifs6_in_toobig).
+                ipsec->NotifyDrop(original,
+                                  true,
+                                  "(ifs6_in_toobig)",
+                                  "too big for the link MTU "
+                                      + std::to_string(route->GetOutputDevice()->GetMtu())
+                                      + "; Packet Too Big");
+            }
             forward(idev, route, original, header);
             return;
         case IpsecStack::Verdict::PROTECTED:

@@ -11,6 +11,10 @@
 #include "ipsec-stack.h"
 #include "ns3/ipv6-l3-protocol.h"
 #include "ns3/ipv6-routing-protocol.h"
+#include "ns3/nstime.h"
+
+#include <map>
+#include <utility>
 
 namespace ns3
 {
@@ -56,6 +60,9 @@ class IpsecIpv6L3Protocol : public Ipv6L3Protocol
                           const Ipv6Header& header,
                           const Ipv6RoutingProtocol::UnicastForwardCallback& forward);
 
+    /// Also remembers @p pmtu for @p dst (see FragmentBeforeTunnel).
+    void SetPmtu(Ipv6Address dst, uint32_t pmtu) override;
+
     /// The device of the datagram being received (the interface of the last Rx).
     Ptr<NetDevice> GetReceivingDevice();
 
@@ -64,6 +71,17 @@ class IpsecIpv6L3Protocol : public Ipv6L3Protocol
     void NotifyNewAggregate() override;
 
   private:
+    /// The path MTU learned for @p dst (0 if none or expired).
+    uint32_t LearnedPmtu(Ipv6Address dst);
+    /**
+     * FragmentBeforeTunnel: when a tunnel will carry the local datagram
+     * @p packet (header in @p ctx), fragments it to @p pmtu and sends each
+     * fragment through the datagram's policy; false when no tunnel applies.
+     */
+    bool SendFragmentsToTunnel(const IpsecStack::OutputContext& ctx,
+                               Ptr<Packet> packet,
+                               Ptr<Ipv6Route> route,
+                               uint32_t pmtu);
     /// The IPv4 identification hooks, for an IPv4 outer header (mixed families).
     void SetIdentificationHooks(IpsecStack::OutputContext& ctx);
     /// The Rx trace: remembers the interface a datagram arrives on.
@@ -87,6 +105,8 @@ class IpsecIpv6L3Protocol : public Ipv6L3Protocol
     uint32_t m_rxInterface; ///< interface of the datagram being received
     bool m_rxNoted;         ///< NoteReceive is connected
     bool m_extensions;      ///< RegisterIpsecExtensions has run
+    /// Path MTUs learned from Packet Too Big: destination -> (MTU, expiry).
+    std::map<Ipv6Address, std::pair<uint32_t, Time>> m_pmtu;
 };
 
 } // namespace ns3

@@ -180,6 +180,23 @@ IpsecStack::OutputPolicy(const IpsecIpHeader& ip,
     return r;
 }
 
+Ptr<IpsecPolicy>
+IpsecStack::PeekOutputPolicy(Ptr<const Packet> packet, const IpsecIpHeader& header)
+{
+    IpsecSelector sel = IpsecPacketSelector(header.src,
+                                            header.dst,
+                                            header.protocol,
+                                            packet,
+                                            WalkRules(true, header.IsV6() ? 0 : header.fragField));
+    IpsecSocketPolicyRegistry::Lookup lookup = OutputPolicy(header, packet, sel, false);
+    if (lookup.result != IpsecSocketPolicyRegistry::Lookup::POLICY || !lookup.policy
+        || lookup.policy->action != IpsecPolicyAction::IPSEC)
+    {
+        return nullptr;
+    }
+    return lookup.policy;
+}
+
 IpsecStack::OutputResult
 IpsecStack::ProcessOutput(Ptr<Packet> packet, const OutputContext& ctx)
 {
@@ -200,7 +217,12 @@ IpsecStack::ProcessOutput(Ptr<Packet> packet, const OutputContext& ctx)
     // A forwarded datagram has no socket; a local one is looked up by its
     // socket's policy first (kame-spec 2.10).
     IpsecSocketPolicyRegistry::Lookup lookup;
-    if (ctx.forwarded)
+    if (ctx.policy)
+    {
+        lookup.result = IpsecSocketPolicyRegistry::Lookup::POLICY;
+        lookup.policy = ctx.policy; // a fragment: its datagram's policy
+    }
+    else if (ctx.forwarded)
     {
         lookup.policy = m_spd->Lookup(IpsecDirection::OUTBOUND, sel);
     }

@@ -419,6 +419,12 @@ IpsecStack::WalkRules(bool wantPorts, uint16_t ipv4FragField) const
     return rules;
 }
 
+bool
+IpsecStack::GetFragmentBeforeTunnel() const
+{
+    return m_fragmentBeforeTunnel;
+}
+
 uint32_t
 IpsecStack::GetMaxTransforms() const
 {

@@ -81,6 +81,9 @@ class IpsecStack : public Object
         /// IPv4: the identification the stack's Send will give the final
         /// (outermost) header, which AH must cover.
         std::function<uint16_t(const IpsecIpHeader&)> peekId;
+        /// A fragment of a datagram whose policy was already chosen (see
+        /// FragmentBeforeTunnel): that policy applies, without a lookup.
+        Ptr<IpsecPolicy> policy;
     };
 
     struct OutputResult
@@ -113,6 +116,13 @@ class IpsecStack : public Object
     void FitTcpSegmentSize(Ptr<const Packet> segment, const IpsecIpHeader& ip, uint32_t mtu);
 
     OutputResult ProcessOutput(Ptr<Packet> packet, const OutputContext& ctx);
+
+    /**
+     * The ipsec policy ProcessOutput would apply to the local datagram
+     * @p packet with header @p header (the sending socket's or the SPD's),
+     * looked up without counting; nullptr when no ipsec policy applies.
+     */
+    Ptr<IpsecPolicy> PeekOutputPolicy(Ptr<const Packet> packet, const IpsecIpHeader& header);
 
     // ---- inbound -----------------------------------------------------
     struct DecapResult
@@ -212,6 +222,8 @@ class IpsecStack : public Object
      * header's flags and fragment offset.
      */
     IpsecWalkRules WalkRules(bool wantPorts, uint16_t ipv4FragField = 0) const;
+    /// FragmentBeforeTunnel: a host fragments an IPv6 datagram it tunnels to a learned path MTU.
+    bool GetFragmentBeforeTunnel() const;
     /// MaxTransforms: the most transforms removed from one datagram.
     uint32_t GetMaxTransforms() const;
     /// Ipv6TunnelTooBig: a gateway's answer to a forwarded IPv6 datagram too big once protected.
@@ -313,6 +325,7 @@ class IpsecStack : public Object
     Ptr<IpsecSocketPolicyRegistry> m_socketPolicies;
 
     uint32_t m_maxTransforms{16};
+    bool m_fragmentBeforeTunnel{true};
     int m_ip6TunnelTooBig{static_cast<int>(IpsecTunnelTooBig::KAME)}; ///< an IpsecTunnelTooBig
 
     TracedCallback<Ptr<const Packet>, bool, const std::string&, const std::string&> m_dropTrace;
