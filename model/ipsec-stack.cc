@@ -188,6 +188,16 @@ IpsecStack::GetTypeId()
                             UintegerValue(16),
                             MakeUintegerAccessor(&IpsecStack::m_maxTransforms),
                             MakeUintegerChecker<uint32_t>(1, 1024))
+              .AddAttribute("FragmentBeforeTunnel",
+                            "A host that tunnels an IPv6 datagram larger than the path MTU it "
+                            "learned (Packet Too Big) for the datagram's own destination "
+                            "fragments the datagram first and tunnels each fragment, so the "
+                            "tunnel end can forward them.  false = KAME: ip6_output tunnels the "
+                            "datagram whole, and the tunnel end can never forward it over a "
+                            "link with a smaller MTU (every such datagram is lost).",
+                            BooleanValue(true),
+                            MakeBooleanAccessor(&IpsecStack::m_fragmentBeforeTunnel),
+                            MakeBooleanChecker())
               .AddAttribute("Ipv6TunnelTooBig",
                             "A gateway's answer to a forwarded IPv6 datagram that no longer fits "
                             "the outgoing link once IPsec protected it: Kame (ip6_forward: drop "

@@ -839,6 +839,192 @@ class SizesTestCase : public TestCase
     Cell m_cell;
 };
 
+/**
+ * A host's own tunnel (the FAQ's leaf-node tunnel: leaf -- router --
+ * server, the leaf tunnels its traffic to the server up to the router).
+ * The leaf protects each whole datagram and fragments the tunnel packet for
+ * its link; the router reassembles, decapsulates and forwards the inner
+ * datagram to the server over a 1500-byte link.
+ *   - IPv4: the router fragments the inner datagram; all delivered.
+ *   - IPv6: a router never fragments, so an inner datagram larger than the
+ *     server's link is dropped at the router with a Packet Too Big (MTU
+ *     1500) to the leaf.  With FragmentBeforeTunnel (the default) the leaf
+ *     then fragments every later datagram to that path MTU before the
+ *     tunnel takes it (fragments of floor((1500 - 48) / 8) * 8 bytes, one
+ *     tunnel packet and one transform set each): only the first too-big
+ *     datagram is lost.  Without it (KAME) every datagram larger than the
+ *     server's link is lost, each with its Packet Too Big.
+ */
+class LeafTunnelSizesTestCase : public TestCase
+{
+  public:
+    LeafTunnelSizesTestCase(Xform x, bool v6, bool fragmentBeforeTunnel)
+        : TestCase(std::string("host tunnel leaf-router, ") + (v6 ? "IPv6, " : "IPv4, ")
+                   + XformName(x) + (fragmentBeforeTunnel ? "" : ", FragmentBeforeTunnel=false")
+                   + ": UDP 1 to 65000 bytes to a server behind the router")
+        , m_xform(x)
+        , m_v6(v6)
+        , m_fragmentBeforeTunnel(fragmentBeforeTunnel)
+    {
+    }
+
+  private:
+    void DoTeardown() override
+    {
+        Simulator::Destroy();
+    }
+
+    void DoRun() override
+    {
+        GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
+        IpsecLeafNodeHelper topo;
+        topo.SetIpv6(m_v6);
+        topo.SetLeafRate("100Mbps");
+        topo.SetLeafDelay("1ms");
+        topo.SetServerRate("100Mbps");
+        topo.Build();
+        IpsecStackHelper().AssignStreams(topo.GetNodes(), 1);
+        Ptr<Node> leaf = topo.GetLeaf();
+        Ptr<Node> router = topo.GetRouter();
+        for (Ptr<Node> n : {leaf, router})
+        {
+            n->GetObject<IpsecStack>()->SetAttribute("FragmentBeforeTunnel",
+                                                     BooleanValue(m_fragmentBeforeTunnel));
+        }
+        for (NetDeviceContainer d : {topo.GetLeafDevices(), topo.GetServerDevices()})
+        {
+            for (uint32_t i = 0; i < d.GetN(); ++i)
+            {
+                NS_ABORT_MSG_UNLESS(d.Get(i)->GetMtu() == LAN_MTU,
+                                    "the expectations assume 1500-byte MTUs");
+            }
+        }
+        const std::string l = topo.GetLeafAddress().ToString();
+        const std::string r = topo.GetRouterLeafAddress().ToString();
+        const std::string s = topo.GetServerAddress().ToString();
+        Cell cell{m_xform, true, m_v6, m_v6};
+        try
+        {
+            IpsecHelper ipsec;
+            ipsec.RunSetkeyString(leaf, Script(cell, l, r, l, s, l, r), "leaf");
+            ipsec.RunSetkeyString(router, Script(cell, l, r, s, l, r, l), "router");
+        }
+        catch (const IpsecConfigError& ex)
+        {
+            NS_TEST_ASSERT_MSG_EQ(std::string(ex.what()), "", "the setkey scripts are refused");
+            return;
+        }
+
+        IpsecDatagramAudit audit;
+        audit.Watch(topo.GetNodes());
+        audit.Listen(topo.GetServer(), PORT);
+        std::vector<uint32_t> ptbMtus;
+        if (m_v6)
+        {
+            leaf->GetObject<Ipv6L3Protocol>()->TraceConnectWithoutContext(
+                "Rx",
+                Callback<void, Ptr<const Packet>, Ptr<Ipv6>, uint32_t>(
+                    [&ptbMtus](Ptr<const Packet> p, Ptr<Ipv6>, uint32_t)
+                    {
+                        uint8_t b[48];
+                        if (p->GetSize() >= sizeof(b) && (p->CopyData(b, sizeof(b)), true)
+                            && b[6] == 58 && b[40] == 2 && b[41] == 0)
+                        {
+                            ptbMtus.push_back(Read32(&b[44]));
+                        }
+                    }));
+        }
+        Address to = m_v6 ? Address(Inet6SocketAddress(topo.GetServerAddress().ToIpv6(), PORT))
+                          : Address(InetSocketAddress(topo.GetServerAddress().ToIpv4(), PORT));
+        std::vector<uint32_t> sizes;
+        std::vector<uint32_t> ids;
+        Time at = START;
+        for (uint32_t round = 0; round < ROUNDS; ++round)
+        {
+            for (uint32_t size : SIZES)
+            {
+                sizes.push_back(size);
+                ids.push_back(audit.Send(leaf, to, size, at));
+                at += SPACING;
+            }
+        }
+        Simulator::Stop(at + Seconds(1));
+        Simulator::Run();
+
+        // The specification, datagram by datagram.
+        uint32_t header = m_v6 ? 40 : 20;
+        uint32_t pmtu = 0; // the leaf's path MTU to the server, once learned
+        uint64_t out = 0;
+        std::set<uint32_t> dropped;
+        std::vector<uint32_t> expectedPtbs;
+        for (uint32_t k = 0; k < sizes.size(); ++k)
+        {
+            uint32_t segment = 8 + sizes[k];
+            std::vector<uint32_t> inner = {header + segment};
+            if (m_v6 && pmtu > 0 && header + segment > pmtu)
+            {
+                inner = Ipv6Packets(segment, pmtu);
+            }
+            for (uint32_t n : inner)
+            {
+                out += Transforms(m_xform, n);
+            }
+            if (m_v6 && inner.size() == 1 && inner[0] > LAN_MTU)
+            {
+                dropped.insert(k);
+                expectedPtbs.push_back(LAN_MTU);
+                if (m_fragmentBeforeTunnel)
+                {
+                    pmtu = LAN_MTU;
+                }
+            }
+        }
+
+        NS_TEST_EXPECT_MSG_EQ(audit.Ok(), true, "the audit:\n" << audit.Report());
+        for (uint32_t k = 0; k < ids.size(); ++k)
+        {
+            bool drop = dropped.count(k) > 0;
+            IpsecDatagramAudit::Verdict v = audit.GetVerdict(ids[k]);
+            NS_TEST_EXPECT_MSG_EQ(
+                IpsecDatagramAudit::VerdictName(v),
+                IpsecDatagramAudit::VerdictName(drop ? IpsecDatagramAudit::Verdict::DROPPED
+                                                     : IpsecDatagramAudit::Verdict::DELIVERED),
+                audit.Describe(ids[k]));
+            if (drop && v == IpsecDatagramAudit::Verdict::DROPPED)
+            {
+                bool atRouter = false;
+                for (const auto& d : audit.GetRecord(ids[k]).drops)
+                {
+                    atRouter |= d.node == router->GetId() && d.counter == "(ifs6_in_toobig)";
+                }
+                NS_TEST_EXPECT_MSG_EQ(atRouter,
+                                      true,
+                                      "the router accounts the datagram it cannot forward: "
+                                          << audit.Describe(ids[k]));
+            }
+        }
+        NS_TEST_EXPECT_MSG_EQ(ptbMtus.size(), expectedPtbs.size(), "Packet Too Big at the leaf");
+        for (uint32_t i = 0; i < std::min(ptbMtus.size(), expectedPtbs.size()); ++i)
+        {
+            NS_TEST_EXPECT_MSG_EQ(
+                ptbMtus[i], expectedPtbs[i], "Packet Too Big MTU: the server's link");
+        }
+        const IpsecStats& a = leaf->GetObject<IpsecStack>()->GetStats(m_v6);
+        const IpsecStats& b = router->GetObject<IpsecStack>()->GetStats(m_v6);
+        NS_TEST_EXPECT_MSG_EQ(a.out_success,
+                              out,
+                              "leaf out_success: one per transform applied to each datagram "
+                              "(each fragment, once fragmented before the tunnel)");
+        NS_TEST_EXPECT_MSG_EQ(b.in_success, out, "router in_success: the same transforms removed");
+        NS_TEST_EXPECT_MSG_EQ(a.out_nosa + a.out_inval + a.out_polvio, 0u, "no output errors");
+        NS_TEST_EXPECT_MSG_EQ(b.in_polvio + b.in_inval + b.in_nosa, 0u, "no input errors");
+    }
+
+    Xform m_xform;
+    bool m_v6;
+    bool m_fragmentBeforeTunnel;
+};
+
 class IpsecSizesTestSuite : public TestSuite
 {
   public:
@@ -863,6 +1049,14 @@ class IpsecSizesTestSuite : public TestSuite
                 AddTestCase(new SizesTestCase({x, true, innerV6, outerV6}), TestCase::QUICK);
             }
         }
+        for (bool v6 : {false, true})
+        {
+            for (Xform x : {Xform::ESP_CBC, Xform::AH, Xform::IPCOMP_ESP})
+            {
+                AddTestCase(new LeafTunnelSizesTestCase(x, v6, true), TestCase::QUICK);
+            }
+        }
+        AddTestCase(new LeafTunnelSizesTestCase(Xform::ESP_CBC, true, false), TestCase::QUICK);
     }
 };
 
