@@ -269,7 +269,7 @@ FrameIsIcmpError(Ptr<NetDevice> dev, Ptr<const Packet> p)
 }
 
 std::string
-Ipv4DropReasonName(Ipv4L3Protocol::DropReason r)
+DropReasonName(Ipv4L3Protocol::DropReason r)
 {
     switch (r)
     {
@@ -292,7 +292,7 @@ Ipv4DropReasonName(Ipv4L3Protocol::DropReason r)
 }
 
 std::string
-Ipv6DropReasonName(Ipv6L3Protocol::DropReason r)
+DropReasonName(Ipv6L3Protocol::DropReason r)
 {
     switch (r)
     {
@@ -314,6 +314,29 @@ Ipv6DropReasonName(Ipv6L3Protocol::DropReason r)
             return "DROP_FRAGMENT_TIMEOUT";
     }
     return "DropReason " + std::to_string(static_cast<int>(r));
+}
+
+/**
+ * Connects @p onDrop to the "Drop" trace of the L3 protocol @p l3, called
+ * with the datagram's bytes (header included), the packet, the DropReason's
+ * name, the interface and whether it was a reassembly timeout.
+ */
+template <typename L3, typename Hdr, typename Ip, typename OnDrop>
+void
+ConnectL3Drop(Ptr<L3> l3, OnDrop onDrop)
+{
+    l3->TraceConnectWithoutContext(
+        "Drop",
+        Callback<void, const Hdr&, Ptr<const Packet>, typename L3::DropReason, Ptr<Ip>, uint32_t>(
+            [onDrop](const Hdr& h,
+                     Ptr<const Packet> p,
+                     typename L3::DropReason r,
+                     Ptr<Ip>,
+                     uint32_t iface)
+            {
+                onDrop(
+                    WithHeader(h, p), p, DropReasonName(r), iface, r == L3::DROP_FRAGMENT_TIMEOUT);
+            }));
 }
 
 /// Connects @p cb to trace @p name of @p object if it exists with the
@@ -582,67 +605,34 @@ IpsecDatagramAudit::Watch(Ptr<Node> node)
                     s->Drop(id, "IpsecStack Drop", counter, reason, p, icmp, false);
                 }));
     }
+    // The L3 protocols' Drop traces (one callback shape for both families).
+    auto l3Drop = [w, id](std::string trace)
+    {
+        return [w, id, trace](const std::vector<uint8_t>& b,
+                              Ptr<const Packet> p,
+                              const std::string& reason,
+                              uint32_t iface,
+                              bool timeout)
+        {
+            if (auto s = w.lock())
+            {
+                s->Drop(id,
+                        trace,
+                        reason,
+                        "interface " + std::to_string(iface),
+                        p,
+                        DatagramIsIcmpError(b.data(), b.size()),
+                        timeout);
+            }
+        };
+    };
     if (Ptr<Ipv4L3Protocol> ipv4 = node->GetObject<Ipv4L3Protocol>())
     {
-        ipv4->TraceConnectWithoutContext("Drop",
-                                         Callback<void,
-                                                  const Ipv4Header&,
-                                                  Ptr<const Packet>,
-                                                  Ipv4L3Protocol::DropReason,
-                                                  Ptr<Ipv4>,
-                                                  uint32_t>(
-                                             [w, id](const Ipv4Header& h,
-                                                     Ptr<const Packet> p,
-                                                     Ipv4L3Protocol::DropReason r,
-                                                     Ptr<Ipv4>,
-                                                     uint32_t iface)
-                                             {
-                                                 auto s = w.lock();
-                                                 if (!s)
-                                                 {
-                                                     return;
-                                                 }
-                                                 std::vector<uint8_t> b = WithHeader(h, p);
-                                                 s->Drop(
-                                                     id,
-                                                     "Ipv4L3Protocol Drop",
-                                                     Ipv4DropReasonName(r),
-                                                     "interface " + std::to_string(iface),
-                                                     p,
-                                                     DatagramIsIcmpError(b.data(), b.size()),
-                                                     r == Ipv4L3Protocol::DROP_FRAGMENT_TIMEOUT);
-                                             }));
+        ConnectL3Drop<Ipv4L3Protocol, Ipv4Header, Ipv4>(ipv4, l3Drop("Ipv4L3Protocol Drop"));
     }
     if (Ptr<Ipv6L3Protocol> ipv6 = node->GetObject<Ipv6L3Protocol>())
     {
-        ipv6->TraceConnectWithoutContext("Drop",
-                                         Callback<void,
-                                                  const Ipv6Header&,
-                                                  Ptr<const Packet>,
-                                                  Ipv6L3Protocol::DropReason,
-                                                  Ptr<Ipv6>,
-                                                  uint32_t>(
-                                             [w, id](const Ipv6Header& h,
-                                                     Ptr<const Packet> p,
-                                                     Ipv6L3Protocol::DropReason r,
-                                                     Ptr<Ipv6>,
-                                                     uint32_t iface)
-                                             {
-                                                 auto s = w.lock();
-                                                 if (!s)
-                                                 {
-                                                     return;
-                                                 }
-                                                 std::vector<uint8_t> b = WithHeader(h, p);
-                                                 s->Drop(
-                                                     id,
-                                                     "Ipv6L3Protocol Drop",
-                                                     Ipv6DropReasonName(r),
-                                                     "interface " + std::to_string(iface),
-                                                     p,
-                                                     DatagramIsIcmpError(b.data(), b.size()),
-                                                     r == Ipv6L3Protocol::DROP_FRAGMENT_TIMEOUT);
-                                             }));
+        ConnectL3Drop<Ipv6L3Protocol, Ipv6Header, Ipv6>(ipv6, l3Drop("Ipv6L3Protocol Drop"));
     }
     if (Ptr<ArpL3Protocol> arp = node->GetObject<ArpL3Protocol>())
     {

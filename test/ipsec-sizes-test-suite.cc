@@ -209,25 +209,12 @@ Tunnelled(Xform x, uint32_t n, bool outerV6)
 }
 
 /// The size of a @p segment-byte UDP segment protected in transport mode
-/// (IP header included); 0 for IPComp, whose compressed size is not exact.
+/// (IP header included): as a tunnel's inner packet with the datagram's own
+/// header in front; 0 for IPComp, whose compressed size is not exact.
 uint32_t
 TransportProtected(Xform x, uint32_t segment, bool v6)
 {
-    uint32_t ip = v6 ? 40 : 20;
-    switch (x)
-    {
-        case Xform::ESP_CBC:
-            return ip + EspLength(segment, CBC_IV, CBC_PAD, SHA1_ICV);
-        case Xform::ESP_GCM:
-            return ip + EspLength(segment, GCM_IV, GCM_PAD, GCM_ICV);
-        case Xform::AH:
-            return ip + AH_LEN + segment;
-        case Xform::ESP_AH:
-            return ip + AH_LEN + EspLength(segment, CBC_IV, CBC_PAD, 0);
-        case Xform::IPCOMP_ESP:
-            return 0;
-    }
-    return 0;
+    return x == Xform::IPCOMP_ESP ? 0 : Tunnelled(x, segment, v6);
 }
 
 /// ipsec6_hdrsiz of the gateways' tunnel policy.
