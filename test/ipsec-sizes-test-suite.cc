@@ -238,41 +238,38 @@ TunnelHdrsiz(Xform x, bool outerV6)
     return 0;
 }
 
-/// The packets (their sizes) a host sends for a @p segment-byte UDP
-/// segment over a path MTU @p mtu: RFC 791, fragments of
-/// floor((MTU - 20) / 8) * 8 data bytes.
+/// The packets (their sizes) a host sends for a @p segment-byte payload
+/// over a path MTU @p mtu with a @p header-byte IP header, each fragment
+/// carrying @p fragmentHeader more bytes and floor((MTU - header -
+/// fragmentHeader) / 8) * 8 data bytes.
 std::vector<uint32_t>
-Ipv4Packets(uint32_t segment, uint32_t mtu)
+Packets(uint32_t segment, uint32_t mtu, uint32_t header, uint32_t fragmentHeader)
 {
-    if (20 + segment <= mtu)
+    if (header + segment <= mtu)
     {
-        return {20 + segment};
+        return {header + segment};
     }
     std::vector<uint32_t> out;
-    uint32_t chunk = (mtu - 20) / 8 * 8;
+    uint32_t chunk = (mtu - header - fragmentHeader) / 8 * 8;
     for (uint32_t off = 0; off < segment; off += chunk)
     {
-        out.push_back(20 + std::min(chunk, segment - off));
+        out.push_back(header + fragmentHeader + std::min(chunk, segment - off));
     }
     return out;
 }
 
-/// The same for IPv6 (RFC 8200): an 8-byte Fragment header in each
-/// fragment, floor((MTU - 48) / 8) * 8 data bytes per fragment.
+/// IPv4 (RFC 791): fragments of floor((MTU - 20) / 8) * 8 data bytes.
+std::vector<uint32_t>
+Ipv4Packets(uint32_t segment, uint32_t mtu)
+{
+    return Packets(segment, mtu, 20, 0);
+}
+
+/// IPv6 (RFC 8200): an 8-byte Fragment header in each fragment.
 std::vector<uint32_t>
 Ipv6Packets(uint32_t segment, uint32_t mtu)
 {
-    if (40 + segment <= mtu)
-    {
-        return {40 + segment};
-    }
-    std::vector<uint32_t> out;
-    uint32_t chunk = (mtu - 48) / 8 * 8;
-    for (uint32_t off = 0; off < segment; off += chunk)
-    {
-        out.push_back(48 + std::min(chunk, segment - off));
-    }
-    return out;
+    return Packets(segment, mtu, 40, 8);
 }
 
 /// One cell of the matrix.
