@@ -2246,6 +2246,103 @@ class NestedIpcompTestCase : public SimTestCase
 
 // ===========================================================================
 
+/**
+ * The decapsulation history travels with the datagram.  Two fragments of
+ * one UDP datagram from host1 to gw2's own LAN address are tunnelled by gw1
+ * (an "any" policy: KAME gives fragments no upper layer) with 300 other
+ * datagrams to host2 between them.  gw2 decapsulates each fragment and
+ * keeps the first one in reassembly while it decapsulates the 300 others;
+ * the reassembled datagram must still show it came through the tunnel
+ * (gw2's inbound policy requires it): delivered, no in_polvio.  (A history
+ * kept on the node, in a ring of 256 slots, was overwritten by then.)
+ */
+class ReassemblyHistoryTestCase : public SimTestCase
+{
+  public:
+    ReassemblyHistoryTestCase()
+        : SimTestCase("history: a fragment that waits in reassembly while 300 other datagrams are "
+                      "decapsulated keeps its history")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
+        IpsecVpnHelper vpn;
+        vpn.SetLanRate("100Mbps");
+        vpn.SetWanRate("100Mbps");
+        vpn.SetWanDelay("1ms");
+        vpn.Build();
+        Ptr<Node> h1 = vpn.GetHosts(1).Get(0);
+        Ptr<Node> h2 = vpn.GetHosts(2).Get(0);
+        Ptr<Node> gw2 = vpn.GetGateway(2);
+        std::string w1 = vpn.GetGatewayWanAddress(1).ToString();
+        std::string w2 = vpn.GetGatewayWanAddress(2).ToString();
+        EspSa sa12{0x4001, ENC_KEY, AUTH_KEY};
+        EspSa sa21{0x4002, ENC_KEY2, AUTH_KEY2};
+        std::string sas = EspSaLine(w1, w2, sa12) + EspSaLine(w2, w1, sa21);
+        const std::string l1 = "10.0.1.0/24";
+        const std::string l2 = "10.0.2.0/24";
+        if (!Setkey(vpn.GetGateway(1),
+                    sas + "spdadd " + l1 + " " + l2 + " any -P out ipsec esp/tunnel/" + w1 + "-"
+                        + w2 + "/require;\n",
+                    "gw1")
+            || !Setkey(gw2,
+                       sas + "spdadd " + l1 + " " + l2 + " any -P in ipsec esp/tunnel/" + w1 + "-"
+                           + w2 + "/require;\n",
+                       "gw2"))
+        {
+            return;
+        }
+        Ipv4Address a1 = vpn.GetHostAddress(1, 0).ToIpv4();
+        Ipv4Address g2 = vpn.GetGatewayLanAddress(2).ToIpv4();
+        UdpSink atGw2;
+        atGw2.Open(gw2, false, RX_PORT);
+        UdpSink atH2;
+        atH2.Open(h2, false, RX_PORT);
+
+        // The datagram, cut by hand: 512 bytes (UDP header included) at
+        // offset 0 with MF, the rest at offset 64 (in 8-byte units).
+        Bytes data = Text(1000, 7);
+        Bytes udp = Udp4(a1, g2, 4000, RX_PORT, data);
+        Bytes part1 = Slice(udp, 0, 512);
+        Bytes part2 = Slice(udp, 512);
+        SendDatagram4(h1, Cat({Ipv4Hdr(a1, g2, P_UDP, part1.size(), 0x777, 0x2000), part1}), START);
+        SendDatagram4(
+            h1, Cat({Ipv4Hdr(a1, g2, P_UDP, part2.size(), 0x777, 64), part2}), START + Seconds(1));
+        // 300 datagrams decapsulated by gw2 in between.
+        Ptr<Socket> s = Socket::CreateSocket(h1, UdpSocketFactory::GetTypeId());
+        InetSocketAddress to(vpn.GetHostAddress(2, 0).ToIpv4(), RX_PORT);
+        // (One first, alone, to resolve host2's address on gw2's LAN: ARP
+        // keeps only a few datagrams while it waits.)
+        Simulator::Schedule(START - MilliSeconds(500),
+                            [s, to]()
+                            {
+                                s->SendTo(Create<Packet>(20), 0, to);
+                            });
+        for (uint32_t i = 0; i < 300; ++i)
+        {
+            Simulator::Schedule(START + MilliSeconds(100) + MilliSeconds(2 * i),
+                                [s, to]()
+                                {
+                                    s->SendTo(Create<Packet>(20), 0, to);
+                                });
+        }
+        DropLog drops;
+        drops.Connect(gw2->GetObject<IpsecStack>());
+        Simulator::Stop(START + Seconds(3));
+        Simulator::Run();
+
+        NS_TEST_EXPECT_MSG_EQ(atH2.received.size(), 301u, "the 300 datagrams in between, and one");
+        const IpsecStats& st = gw2->GetObject<IpsecStack>()->GetStats(false);
+        NS_TEST_EXPECT_MSG_EQ(st.in_success, 303u, "gw2 decapsulated the two fragments and 301");
+        NS_TEST_EXPECT_MSG_EQ(st.in_polvio, 0u, "no policy violation: " << drops.Text());
+        NS_TEST_ASSERT_MSG_EQ(atGw2.received.size(), 1u, "the reassembled datagram at gw2");
+        NS_TEST_EXPECT_MSG_EQ(Hex(atGw2.received[0]), Hex(data), "byte for byte");
+    }
+};
+
 class IpsecHeadersTestSuite : public TestSuite
 {
   public:
@@ -2285,6 +2382,7 @@ class IpsecHeadersTestSuite : public TestSuite
         AddTestCase(new IpcompDepthTestCase(200, 0), TestCase::QUICK);
         AddTestCase(new IpcompDepthTestCase(40, 64), TestCase::QUICK);
         AddTestCase(new NestedIpcompTestCase(), TestCase::QUICK);
+        AddTestCase(new ReassemblyHistoryTestCase(), TestCase::QUICK);
     }
 };
 
