@@ -1,0 +1,154 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * The processor of a node, as a cost model: everything a node computes
+ * (the IKE daemon's Diffie-Hellman, PRF and cipher work, and later the data
+ * path's per-packet transforms) is a job on one non-preemptive FIFO
+ * processor.  racoon is single threaded: while it computes a modexp, its
+ * other negotiations, PF_KEY messages and retransmissions wait; the
+ * processor reproduces that.
+ *
+ * A job's duration comes from the model only, never from the host: the
+ * real cryptography is computed for the bytes, and simulated time is the
+ * operation's cycle count in the node's profile divided by its clock.
+ * Profiles (IpsecCpuProfile) describe machines from a current server to a
+ * 25 MHz MIPS R3000 and a microcontroller, each with the source of its
+ * numbers; every cost can be overridden by attribute, and separate scale
+ * factors apply to public-key and symmetric work (one factor cannot
+ * describe an old machine: its modexps are about 1000 times slower than
+ * today's, its ciphers about 40 times).
+ */
+#ifndef IPSEC_CPU_H
+#define IPSEC_CPU_H
+
+#include "ns3/nstime.h"
+#include "ns3/object.h"
+#include "ns3/traced-callback.h"
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+
+/// The cycle costs of one kind of machine.
+struct IpsecCpuProfile
+{
+    std::string name;        ///< "Reference2020s", "Pentium100", ...
+    std::string description; ///< the machine, and where its numbers come from
+    double clockHz{0};
+    /**
+     * Modular exponentiation: cycles per exponent bit, by modulus size in
+     * bits (sizes in between are interpolated on a log-log scale, sizes
+     * outside extrapolated), plus a fixed cost per operation.
+     */
+    std::map<uint32_t, double> modexpCyclesPerExponentBit;
+    double modexpFixedCycles{0};
+    /// Block ciphers (CBC): cycles per byte by algorithm ("des", "3des",
+    /// "blowfish", "cast128", "aes"), plus a fixed cost per message.
+    std::map<std::string, double> cipherCyclesPerByte;
+    double cipherCyclesPerMessage{0};
+    /// Hashes: cycles per byte by algorithm ("md5", "sha1", "sha256", "sha384", "sha512").
+    std::map<std::string, double> hashCyclesPerByte;
+    /// A PRF/HMAC call's fixed cost (key pads, the second hash, finalisation).
+    double hmacCyclesPerCall{0};
+    /// Parsing or building one IKE message (everything but the cryptography).
+    double messageCycles{0};
+
+    /// The profile named @p name (nullptr if none).
+    static const IpsecCpuProfile* Find(const std::string& name);
+    /// The names of the shipped profiles.
+    static std::vector<std::string> Names();
+};
+
+class IpsecCpu : public Object
+{
+  public:
+    static TypeId GetTypeId();
+    IpsecCpu();
+
+    /// The node's processor, aggregated to it on first use.
+    static Ptr<IpsecCpu> Of(Ptr<Node> node);
+
+    /// The profile in use (the Profile attribute), with the overrides applied.
+    const IpsecCpuProfile& GetProfile() const;
+
+    // ---- costs (simulated time) ----------------------------------------
+    /// One modular exponentiation with a @p modulusBits modulus and a
+    /// @p exponentBits exponent (public-key scale applied).
+    Time ModexpTime(uint32_t modulusBits, uint32_t exponentBits) const;
+    /// CBC encryption or decryption of @p bytes with @p alg (symmetric scale).
+    Time CipherTime(const std::string& alg, uint32_t bytes) const;
+    /// One hash of @p bytes with @p alg.
+    Time HashTime(const std::string& alg, uint32_t bytes) const;
+    /// One HMAC (PRF) of @p bytes with @p alg: the call cost and the hash of
+    /// the padded key blocks and the data.
+    Time PrfTime(const std::string& alg, uint32_t bytes) const;
+    /// Parsing or building one IKE message.
+    Time MessageTime() const;
+
+    // ---- the processor ---------------------------------------------------
+    /**
+     * Queues a job of duration @p cost named @p what (e.g. "modexp 1024");
+     * @p done runs when it has finished.  Jobs run one at a time, in the
+     * order they were submitted, without preemption.  Returns the job's id.
+     */
+    uint64_t Submit(const std::string& what, Time cost, std::function<void()> done);
+
+    bool IsBusy() const;
+    /// Time still needed for the queued and the running jobs.
+    Time GetBacklog() const;
+    /// Total time spent computing.
+    Time GetBusyTime() const;
+    uint64_t GetJobsDone() const;
+
+    /// The stages a job goes through (the Job trace).
+    enum class JobEvent : uint8_t
+    {
+        QUEUED,
+        STARTED,
+        FINISHED,
+    };
+
+    /// Signature of the Job trace: event, job id, what, cost.
+    typedef void (*JobTracedCallback)(JobEvent, uint64_t, const std::string&, Time);
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    struct Job
+    {
+        uint64_t id;
+        std::string what;
+        Time cost;
+        std::function<void()> done;
+    };
+
+    void SetProfileName(const std::string& name);
+    std::string GetProfileName() const;
+    void StartNext();
+    void Finish();
+    double Cycles(const std::map<std::string, double>& table, const std::string& alg) const;
+
+    IpsecCpuProfile m_profile;
+    double m_publicKeyScale{1};
+    double m_symmetricScale{1};
+    double m_clockHz{0};        ///< attribute override (0: the profile's)
+    double m_messageCycles{-1}; ///< attribute override (negative: the profile's)
+    std::deque<Job> m_queue;
+    bool m_running{false};
+    Time m_runningUntil;
+    Time m_busy;
+    uint64_t m_nextId{1};
+    uint64_t m_done{0};
+    TracedCallback<JobEvent, uint64_t, const std::string&, Time> m_jobTrace;
+};
+
+} // namespace ns3
+
+#endif /* IPSEC_CPU_H */
