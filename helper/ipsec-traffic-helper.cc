@@ -26,6 +26,7 @@ struct IpsecTrafficHelper::Counters
 {
     uint64_t pingSent{0};
     uint64_t pingReplies{0};
+    std::function<void(uint16_t)> onPingReply;
     uint64_t udpSent{0};
     uint64_t udpReceived{0};
     uint64_t tcpTarget{0};
@@ -63,6 +64,12 @@ void
 IpsecTrafficHelper::SetStart(Time start)
 {
     m_start = start;
+}
+
+void
+IpsecTrafficHelper::SetPingReplyCallback(std::function<void(uint16_t)> cb)
+{
+    m_counters->onPingReply = std::move(cb);
 }
 
 namespace
@@ -147,6 +154,12 @@ IpsecTrafficHelper::Install(Ptr<Node> client,
                         && ip.GetSource() == serverAddr.ToIpv6())
                     {
                         c->pingReplies++;
+                        Icmpv6Echo echo(false);
+                        p->PeekHeader(echo);
+                        if (c->onPingReply)
+                        {
+                            c->onPingReply(echo.GetSeq());
+                        }
                     }
                 }
                 else
@@ -154,11 +167,17 @@ IpsecTrafficHelper::Install(Ptr<Node> client,
                     Ipv4Header ip;
                     p->RemoveHeader(ip);
                     Icmpv4Header h;
-                    p->PeekHeader(h);
+                    p->RemoveHeader(h);
                     if (h.GetType() == Icmpv4Header::ICMPV4_ECHO_REPLY
                         && ip.GetSource() == serverAddr.ToIpv4())
                     {
                         c->pingReplies++;
+                        Icmpv4Echo echo;
+                        p->PeekHeader(echo);
+                        if (c->onPingReply)
+                        {
+                            c->onPingReply(echo.GetSequenceNumber());
+                        }
                     }
                 }
             }

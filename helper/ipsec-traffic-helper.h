@@ -14,6 +14,7 @@
 #include "ns3/packet.h"
 #include "ns3/socket.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -41,6 +42,8 @@ class IpsecTrafficHelper
     void SetUdpEchoCount(uint32_t n); ///< default 5 datagrams of 512 bytes
     void SetTcpBytes(uint64_t bytes); ///< default 1 MB (1000000 bytes)
     void SetStart(Time start);        ///< default 1 s
+    /// Called with the sequence number (from 1) of every echo reply the client gets.
+    void SetPingReplyCallback(std::function<void(uint16_t)> cb);
 
     /**
      * Installs the traffic from @p client (at @p clientAddr) to @p server

@@ -1,0 +1,274 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * The NetBSD IPsec FAQ's "Configuring AH/ESP keys by using IKE", simulated.
+ *
+ *   host A 10.1.1.1 ---- router ---- host B 20.1.1.1
+ *
+ * A and B require transport-mode ESP between them (the FAQ's policies,
+ * examples/ike/A.conf and B.conf) and have no SA.  Each runs the simulated
+ * racoon (IkeDaemon) with racoon's sample configuration
+ * (examples/ike/racoon.conf, "copy racoon.conf.sample to
+ * /etc/racoon/racoon.conf") and the FAQ's psk.txt (spamspamspam).  A pings
+ * B once a second: the first ping meets no SA, is dropped (out_nosa) and
+ * makes A's kernel send an ACQUIRE; racoon negotiates phase 1 and quick mode
+ * over the simulated link (real ISAKMP messages on UDP 500, real
+ * Diffie-Hellman and keys, the node's CPU model charging the work), installs
+ * the SAs, and "with some delay, you will start seeing replies".  At the end
+ * `setkey -D` on both hosts shows the negotiated SAs.
+ *
+ * The options vary what decides whether and when the SAs come up: link
+ * rate, delay and loss, the CPU profile (--cpu=Pentium100 for the FAQ's
+ * "slow machines"), the Diffie-Hellman group, the exchange mode and
+ * net.key.larval_lifetime.  --pcapDir writes a pcap of each device and the
+ * keys Wireshark needs to decrypt the ISAKMP messages and the ESP packets
+ * (ikev1_decryption_table and esp_sa: a Wireshark profile's files).
+ */
+#include "ns3/core-module.h"
+#include "ns3/internet-module.h"
+#include "ns3/ipsec-module.h"
+#include "ns3/network-module.h"
+#include "ns3/point-to-point-module.h"
+
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+using namespace ns3;
+
+NS_LOG_COMPONENT_DEFINE("IpsecIkeExample");
+
+namespace
+{
+
+std::string
+At()
+{
+    std::ostringstream os;
+    os << std::fixed << std::setprecision(3) << std::setw(8) << Simulator::Now().GetSeconds()
+       << " s  ";
+    return os.str();
+}
+
+std::string
+ExampleFile(const std::string& name)
+{
+    return std::string(NS3_IPSEC_EXAMPLES_DIR) + "/ike/" + name;
+}
+
+} // namespace
+
+int
+main(int argc, char* argv[])
+{
+    bool ipv6 = false;
+    uint32_t pings = 20;
+    std::string rate = "10Mbps";
+    std::string delay = "2ms";
+    double loss = 0;
+    std::string cpu = "Reference2020s";
+    uint32_t dhGroup = 0;
+    std::string mode;
+    uint32_t larvalLifetime = 30;
+    std::string confA = ExampleFile("racoon.conf");
+    std::string confB = ExampleFile("racoon.conf");
+    std::string psk = ExampleFile("psk.txt");
+    uint32_t pskMode = 0600;
+    std::string pcapDir;
+    bool verbose = true;
+
+    CommandLine cmd(__FILE__);
+    cmd.AddValue("ipv6", "run over IPv6 (A fd00:10:1::1, B fd00:20:1::1)", ipv6);
+    cmd.AddValue("pings", "pings from A to B, one per second", pings);
+    cmd.AddValue("rate", "rate of both links", rate);
+    cmd.AddValue("delay", "delay of each link", delay);
+    cmd.AddValue("loss", "packet loss rate on each link (0..1)", loss);
+    cmd.AddValue("cpu", "CPU profile of both hosts (IpsecCpu profiles)", cpu);
+    cmd.AddValue("dhGroup", "Diffie-Hellman group of phase 1 (and of PFS), 0 = racoon.conf's", dhGroup);
+    cmd.AddValue("mode", "exchange mode of the initiator: main or aggressive ('' = racoon.conf's)", mode);
+    cmd.AddValue("larvalLifetime", "net.key.larval_lifetime on both hosts (s)", larvalLifetime);
+    cmd.AddValue("confA", "racoon.conf of A", confA);
+    cmd.AddValue("confB", "racoon.conf of B", confB);
+    cmd.AddValue("psk", "psk.txt of both hosts", psk);
+    cmd.AddValue("pskMode", "the psk.txt's file mode (racoon refuses group/other access)", pskMode);
+    cmd.AddValue("pcapDir", "write a pcap of every device into this directory", pcapDir);
+    cmd.AddValue("verbose", "print racoon's log and every IKE message", verbose);
+    cmd.Parse(argc, argv);
+
+    GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
+
+    IpsecHostToHostHelper topology;
+    topology.SetIpv6(ipv6);
+    topology.SetLinkRate(rate);
+    topology.SetLinkDelay(delay);
+    topology.Build();
+    NodeContainer nodes = topology.GetNodes();
+    IpsecStackHelper().AssignStreams(nodes, 100);
+    Ptr<Node> a = topology.GetHostA();
+    Ptr<Node> b = topology.GetHostB();
+    if (loss > 0)
+    {
+        NetDeviceContainer devs = topology.GetDevices();
+        for (uint32_t i = 0; i < devs.GetN(); ++i)
+        {
+            Ptr<RateErrorModel> em = CreateObject<RateErrorModel>();
+            em->SetAttribute("ErrorRate", DoubleValue(loss));
+            em->SetAttribute("ErrorUnit", StringValue("ERROR_UNIT_PACKET"));
+            em->AssignStreams(200 + i);
+            devs.Get(i)->SetAttribute("ReceiveErrorModel", PointerValue(em));
+        }
+    }
+
+    IpsecHelper ipsec;
+    std::map<Ptr<Node>, std::string> name = {{a, "A"}, {b, "B"}};
+    try
+    {
+        ipsec.RunSetkeyFile(a, ExampleFile(ipv6 ? "A-v6.conf" : "A.conf"));
+        ipsec.RunSetkeyFile(b, ExampleFile(ipv6 ? "B-v6.conf" : "B.conf"));
+    }
+    catch (const IpsecConfigError& e)
+    {
+        std::cerr << e.what() << "\n";
+        return 1;
+    }
+    IpsecIkeHelper ike;
+    Ptr<IkeDaemon> racoon[2];
+    try
+    {
+        int k = 0;
+        for (Ptr<Node> n : {a, b})
+        {
+            IpsecSysctl::Set(n, "net.key.larval_lifetime", std::to_string(larvalLifetime));
+            IpsecCpu::Of(n)->SetAttribute("Profile", StringValue(cpu));
+            RacoonConf conf = ReadRacoonConf(n == a ? confA : confB);
+            for (RacoonRemote& rm : conf.remotes)
+            {
+                if (!mode.empty())
+                {
+                    rm.exchangeModes = {mode};
+                }
+                for (RacoonProposal& p : rm.proposals)
+                {
+                    p.dhGroup = dhGroup ? dhGroup : p.dhGroup;
+                }
+            }
+            for (RacoonSainfo& si : conf.sainfos)
+            {
+                if (dhGroup && si.pfsGroup)
+                {
+                    si.pfsGroup = dhGroup;
+                }
+            }
+            racoon[k++] = ike.Install(n, conf, RacoonPskFile::Read(psk, pskMode));
+        }
+    }
+    catch (const RacoonConfError& e)
+    {
+        std::cerr << "racoon: " << e.what() << "\n";
+        return 1;
+    }
+    ike.AssignStreams(nodes, 300);
+
+    if (verbose)
+    {
+        for (int k = 0; k < 2; ++k)
+        {
+            std::string who = k == 0 ? "A" : "B";
+            racoon[k]->TraceConnectWithoutContext(
+                "Log",
+                Callback<void, int, const std::string&>([who](int, const std::string& line) {
+                    std::cout << At() << who << " racoon: " << line << "\n";
+                }));
+            racoon[k]->TraceConnectWithoutContext(
+                "Message",
+                Callback<void,
+                         IkeDaemon::Direction,
+                         const IpsecAddress&,
+                         uint8_t,
+                         uint32_t,
+                         uint32_t,
+                         bool>([who](IkeDaemon::Direction d,
+                                     const IpsecAddress& peer,
+                                     uint8_t exchange,
+                                     uint32_t number,
+                                     uint32_t bytes,
+                                     bool again) {
+                    if (d != IkeDaemon::Direction::SENT)
+                    {
+                        return;
+                    }
+                    std::cout << At() << who << " -> " << peer << "  " << isakmp::ExchangeName(exchange)
+                              << (number ? " #" + std::to_string(number) : std::string())
+                              << ", " << bytes << " bytes" << (again ? " (again)" : "") << "\n";
+                }));
+        }
+    }
+
+    IpsecTrafficHelper traffic;
+    traffic.SetPingCount(pings);
+    traffic.SetUdpEchoCount(0);
+    traffic.SetTcpBytes(0);
+    Time firstReply = Seconds(-1);
+    uint16_t firstSeq = 0;
+    traffic.SetPingReplyCallback([&](uint16_t seq) {
+        if (firstReply.IsNegative())
+        {
+            firstReply = Simulator::Now();
+            firstSeq = seq;
+        }
+        if (verbose)
+        {
+            std::cout << At() << "A: echo reply " << seq << " from B\n";
+        }
+    });
+    Time end = traffic.Install(a, topology.GetAddressA(), b, topology.GetAddressB());
+    if (!pcapDir.empty())
+    {
+        PointToPointHelper().EnablePcapAll(pcapDir + "/ipsec-ike", true);
+        // Wireshark's IKEv1 decryption table and ESP SA table, beside the pcaps.
+        ike.EnableKeyLog(nodes, pcapDir);
+    }
+    Simulator::Stop(end);
+    Simulator::Run();
+
+    std::vector<IpsecFlowResult> flows = traffic.GetResults();
+    std::cout << "ipsec-ike: the FAQ's IKE example, " << (ipv6 ? "IPv6" : "IPv4") << ", CPU "
+              << cpu << ", net.key.larval_lifetime " << larvalLifetime << " s\n";
+    for (const auto& f : flows)
+    {
+        if (f.sent != 0)
+        {
+            IpsecPrintFlowLine(std::cout, f, "A", "B");
+        }
+    }
+    if (!firstReply.IsNegative())
+    {
+        std::cout << "first reply: ping " << firstSeq << " at " << firstReply.GetSeconds()
+                  << " s\n";
+    }
+    else
+    {
+        std::cout << "no reply: the SAs never came up\n";
+    }
+    for (int k = 0; k < 2; ++k)
+    {
+        const IkeDaemonStats& s = racoon[k]->GetStats();
+        std::cout << (k == 0 ? "A" : "B") << " racoon: phase 1 established " << s.ph1Established
+                  << ", phase 2 established " << s.ph2Established << ", SAs installed "
+                  << s.saInstalled << ", messages " << s.messagesSent << " sent / "
+                  << s.messagesReceived << " received, retransmissions " << s.retransmissions
+                  << ", CPU busy " << IpsecCpu::Of(k == 0 ? a : b)->GetBusyTime().GetSeconds()
+                  << " s\n";
+    }
+    std::cout << "A's out_nosa (pings dropped for want of an SA): "
+              << a->GetObject<IpsecStack>()->GetStats(ipv6).out_nosa << "\n";
+    for (Ptr<Node> n : {a, b})
+    {
+        std::cout << "\n" << name[n] << "# setkey -D\n";
+        SetkeyDumpOptions opts;
+        SetkeyDump::PrintSad(std::cout, n->GetObject<IpsecStack>()->GetSad(), opts);
+    }
+    Simulator::Destroy();
+    return 0;
+}

@@ -1,0 +1,222 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ */
+#include "ipsec-ike-helper.h"
+
+#include "ns3/node.h"
+
+#include "ns3/abort.h"
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <set>
+#include <sys/stat.h>
+
+namespace ns3
+{
+
+namespace
+{
+
+bool
+Exists(const std::string& path)
+{
+    struct stat st;
+    return !path.empty() && ::stat(path.c_str(), &st) == 0;
+}
+
+std::string
+DirOf(const std::string& path)
+{
+    size_t slash = path.find_last_of('/');
+    return slash == std::string::npos ? "." : path.substr(0, slash);
+}
+
+std::string
+BaseOf(const std::string& path)
+{
+    size_t slash = path.find_last_of('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+std::string
+Hex(const std::vector<uint8_t>& b)
+{
+    static const char* digits = "0123456789abcdef";
+    std::string s;
+    for (uint8_t x : b)
+    {
+        s += digits[x >> 4];
+        s += digits[x & 15];
+    }
+    return s;
+}
+
+/// Wireshark's names of the ESP algorithms (its ESP SA table), by SADB id.
+std::string
+WiresharkEncryption(uint8_t sadb)
+{
+    switch (sadb)
+    {
+    case 2:
+        return "DES-CBC [RFC2405]";
+    case 3:
+        return "TripleDES-CBC [RFC2451]";
+    case 6:
+        return "CAST5-CBC [RFC2144]";
+    case 7:
+        return "BLOWFISH-CBC [RFC2451]";
+    case 11:
+        return "NULL";
+    case 12:
+        return "AES-CBC [RFC3602]";
+    case 13:
+        return "AES-CTR [RFC3686]";
+    default:
+        return "NULL";
+    }
+}
+
+std::string
+WiresharkAuthentication(uint8_t sadb)
+{
+    switch (sadb)
+    {
+    case 2:
+        return "HMAC-MD5-96 [RFC2403]";
+    case 3:
+        return "HMAC-SHA-1-96 [RFC2404]";
+    case 5:
+        return "HMAC-SHA-256-96 [draft-ietf-ipsec-ciph-sha-256-00]";
+    default:
+        return "NULL";
+    }
+}
+
+/// The two key files of one directory, each line written once.
+struct KeyLog
+{
+    std::ofstream ike;
+    std::ofstream esp;
+    std::set<std::string> seen;
+
+    void Write(std::ofstream& f, const std::string& line)
+    {
+        if (seen.insert(line).second)
+        {
+            f << line << "\n";
+            f.flush();
+        }
+    }
+};
+
+} // namespace
+
+IpsecIkeHelper::IpsecIkeHelper()
+{
+    m_factory.SetTypeId(IkeDaemon::GetTypeId());
+}
+
+void
+IpsecIkeHelper::SetAttribute(const std::string& name, const AttributeValue& value)
+{
+    m_factory.Set(name, value);
+}
+
+Ptr<IkeDaemon>
+IpsecIkeHelper::Install(Ptr<Node> node,
+                        const std::string& confPath,
+                        const std::string& pskPath,
+                        uint32_t pskMode) const
+{
+    RacoonConf conf = ReadRacoonConf(confPath);
+    std::string psk = pskPath;
+    if (psk.empty() && !conf.pskPath.empty())
+    {
+        psk = Exists(conf.pskPath) ? conf.pskPath : DirOf(confPath) + "/" + BaseOf(conf.pskPath);
+    }
+    std::optional<RacoonPskFile> keys;
+    if (!psk.empty())
+    {
+        keys = RacoonPskFile::Read(psk, pskMode);
+    }
+    return Install(node, conf, keys);
+}
+
+Ptr<IkeDaemon>
+IpsecIkeHelper::Install(Ptr<Node> node,
+                        const RacoonConf& conf,
+                        const std::optional<RacoonPskFile>& psk) const
+{
+    Ptr<IkeDaemon> d = m_factory.Create<IkeDaemon>();
+    d->SetConfig(conf);
+    if (psk)
+    {
+        d->SetPskFile(*psk);
+    }
+    node->AddApplication(d);
+    return d;
+}
+
+void
+IpsecIkeHelper::EnableKeyLog(const NodeContainer& nodes, const std::string& dir) const
+{
+    auto log = std::make_shared<KeyLog>();
+    log->ike.open(dir + "/ikev1_decryption_table");
+    log->esp.open(dir + "/esp_sa");
+    NS_ABORT_MSG_UNLESS(log->ike && log->esp, "cannot write the key log into " << dir);
+    for (auto it = nodes.Begin(); it != nodes.End(); ++it)
+    {
+        for (uint32_t i = 0; i < (*it)->GetNApplications(); ++i)
+        {
+            Ptr<IkeDaemon> d = DynamicCast<IkeDaemon>((*it)->GetApplication(i));
+            if (!d)
+            {
+                continue;
+            }
+            d->TraceConnectWithoutContext(
+                "Phase1Keys",
+                Callback<void, const IkeDaemon::Phase1Keys&>(
+                    [log](const IkeDaemon::Phase1Keys& k) {
+                        log->Write(log->ike,
+                                   "\"" + Hex(k.icookie) + "\",\"" + Hex(k.encKey) + "\"");
+                    }));
+            d->TraceConnectWithoutContext(
+                "SaKeys",
+                Callback<void, const IkeDaemon::SaKeys&>([log](const IkeDaemon::SaKeys& k) {
+                    if (k.proto != IpsecProto::ESP)
+                    {
+                        return;
+                    }
+                    char spi[16];
+                    std::snprintf(spi, sizeof(spi), "0x%08x", k.spi);
+                    log->Write(log->esp,
+                               std::string("\"") + (k.src.IsV6() ? "IPv6" : "IPv4") + "\",\""
+                                   + k.src.ToString() + "\",\"" + k.dst.ToString() + "\",\""
+                                   + spi + "\",\"" + WiresharkEncryption(k.encrypt) + "\",\"0x"
+                                   + Hex(k.encKey) + "\",\"" + WiresharkAuthentication(k.auth)
+                                   + "\",\"0x" + Hex(k.authKey) + "\"");
+                }));
+        }
+    }
+}
+
+int64_t
+IpsecIkeHelper::AssignStreams(const NodeContainer& nodes, int64_t stream) const
+{
+    int64_t current = stream;
+    for (auto it = nodes.Begin(); it != nodes.End(); ++it)
+    {
+        for (uint32_t i = 0; i < (*it)->GetNApplications(); ++i)
+        {
+            if (Ptr<IkeDaemon> d = DynamicCast<IkeDaemon>((*it)->GetApplication(i)))
+            {
+                current += d->AssignStreams(current);
+            }
+        }
+    }
+    return current - stream;
+}
+
+} // namespace ns3

@@ -1,0 +1,719 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * IkeDaemon: the application, its sockets, the processor jobs, PF_KEY,
+ * retransmission and the shared helpers.  Phase 1 is in ike-phase1.cc,
+ * quick mode and informational exchanges in ike-phase2.cc.
+ */
+#include "ike-daemon.h"
+
+#include "ike-daemon-handles.h"
+#include "ipsec-cpu.h"
+#include "ipsec-pfkey-socket.h"
+#include "ipsec-stack.h"
+
+#include "ns3/inet-socket-address.h"
+#include "ns3/inet6-socket-address.h"
+#include "ns3/ipv4.h"
+#include "ns3/ipv6.h"
+#include "ns3/log.h"
+#include "ns3/node.h"
+#include "ns3/packet.h"
+#include "ns3/simulator.h"
+#include "ns3/uinteger.h"
+#include "ns3/udp-socket-factory.h"
+
+#include <cerrno>
+#include <iomanip>
+#include <sstream>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("IkeDaemon");
+NS_OBJECT_ENSURE_REGISTERED(IkeDaemon);
+
+std::string
+IkePh1StateName(IkePh1State s)
+{
+    static const char* names[] = {"SPAWN",
+                                  "START",
+                                  "MSG1RECEIVED",
+                                  "MSG1SENT",
+                                  "MSG2RECEIVED",
+                                  "MSG2SENT",
+                                  "MSG3RECEIVED",
+                                  "MSG3SENT",
+                                  "MSG4RECEIVED",
+                                  "ESTABLISHED",
+                                  "DYING",
+                                  "EXPIRED"};
+    return names[static_cast<size_t>(s)];
+}
+
+std::string
+IkePh2StateName(IkePh2State s)
+{
+    static const char* names[] = {"SPAWN",
+                                  "START",
+                                  "STATUS",
+                                  "GETSPISENT",
+                                  "GETSPIDONE",
+                                  "MSG1SENT",
+                                  "COMMIT",
+                                  "ADDSA",
+                                  "ESTABLISHED",
+                                  "EXPIRED"};
+    return names[static_cast<size_t>(s)];
+}
+
+std::string
+IkeFailureName(IkeFailure f)
+{
+    switch (f)
+    {
+    case IkeFailure::NO_REMOTE:
+        return "no remote configuration";
+    case IkeFailure::NO_SAINFO:
+        return "no sainfo";
+    case IkeFailure::NO_POLICY:
+        return "no policy";
+    case IkeFailure::PSK_MISSING:
+        return "pre-shared key missing";
+    case IkeFailure::PSK_WEAK_PERMISSION:
+        return "psk file has weak permissions";
+    case IkeFailure::PH1_NO_PROPOSAL:
+        return "phase 1 proposal mismatch";
+    case IkeFailure::PH1_AUTH_FAILED:
+        return "phase 1 authentication failed (pre-shared key mismatch)";
+    case IkeFailure::PH1_TIMEOUT:
+        return "phase 1 no response";
+    case IkeFailure::PH1_WAIT_TIMEOUT:
+        return "phase 2 waited too long for phase 1";
+    case IkeFailure::PH2_NO_PROPOSAL:
+        return "phase 2 proposal mismatch";
+    case IkeFailure::PH2_AUTH_FAILED:
+        return "phase 2 authentication failed";
+    case IkeFailure::PH2_TIMEOUT:
+        return "phase 2 no response";
+    case IkeFailure::PH2_DEADLINE:
+        return "phase 2 deadline";
+    case IkeFailure::LARVAL_EXPIRED:
+        return "larval SA expired";
+    case IkeFailure::MALFORMED:
+        return "malformed message";
+    case IkeFailure::COUNT:
+        break;
+    }
+    return "?";
+}
+
+TypeId
+IkeDaemon::GetTypeId()
+{
+    static TypeId tid =
+        TypeId("ns3::IkeDaemon")
+            .SetParent<Application>()
+            .SetGroupName("Ipsec")
+            .AddConstructor<IkeDaemon>()
+            .AddAttribute("Pid",
+                          "The process id of the daemon's PF_KEY messages (sadb_msg_pid).",
+                          UintegerValue(500),
+                          MakeUintegerAccessor(&IkeDaemon::m_pid),
+                          MakeUintegerChecker<uint32_t>())
+            .AddAttribute("Port",
+                          "The UDP port IKE listens on and sends to (isakmp, 500).",
+                          UintegerValue(500),
+                          MakeUintegerAccessor(&IkeDaemon::m_port),
+                          MakeUintegerChecker<uint16_t>(1))
+            .AddAttribute("DhExponentBits",
+                          "Length of the Diffie-Hellman private exponents: 0 = the modulus "
+                          "length less one, as classic racoon with OpenSSL 0.9 (the default); "
+                          "e.g. 256 for the short exponents of later libraries.",
+                          UintegerValue(0),
+                          MakeUintegerAccessor(&IkeDaemon::m_exponentBits),
+                          MakeUintegerChecker<uint32_t>())
+            .AddTraceSource("Message",
+                            "An ISAKMP message sent or received: direction, peer, exchange, "
+                            "message number, bytes, retransmission (or duplicate).",
+                            MakeTraceSourceAccessor(&IkeDaemon::m_messageTrace),
+                            "ns3::IkeDaemon::MessageTracedCallback")
+            .AddTraceSource("Phase1State",
+                            "A phase-1 handle changed state (racoon's names).",
+                            MakeTraceSourceAccessor(&IkeDaemon::m_ph1Trace),
+                            "ns3::IkeDaemon::Ph1StateTracedCallback")
+            .AddTraceSource("Phase2State",
+                            "A phase-2 handle changed state (racoon's names).",
+                            MakeTraceSourceAccessor(&IkeDaemon::m_ph2Trace),
+                            "ns3::IkeDaemon::Ph2StateTracedCallback")
+            .AddTraceSource("Negotiation",
+                            "A phase-1 or phase-2 negotiation ended: phase, success, the "
+                            "failure's reason, peer, duration.",
+                            MakeTraceSourceAccessor(&IkeDaemon::m_negotiationTrace),
+                            "ns3::IkeDaemon::NegotiationTracedCallback")
+            .AddTraceSource("Phase1Keys",
+                            "The keys of an ISAKMP SA just established (Wireshark's IKEv1 "
+                            "decryption table: the initiator's cookie and the encryption key).",
+                            MakeTraceSourceAccessor(&IkeDaemon::m_phase1KeysTrace),
+                            "ns3::IkeDaemon::Phase1KeysTracedCallback")
+            .AddTraceSource("SaKeys",
+                            "The keys of an SA the daemon installed (Wireshark's ESP SA table).",
+                            MakeTraceSourceAccessor(&IkeDaemon::m_saKeysTrace),
+                            "ns3::IkeDaemon::SaKeysTracedCallback")
+            .AddTraceSource("Log",
+                            "racoon's log lines, with racoon's level (1 ERROR, 2 WARNING, "
+                            "3 NOTIFY, 4 INFO, 5 DEBUG).",
+                            MakeTraceSourceAccessor(&IkeDaemon::m_logTrace),
+                            "ns3::IkeDaemon::LogTracedCallback");
+    return tid;
+}
+
+IkeDaemon::IkeDaemon()
+    : m_rng(CreateObject<UniformRandomVariable>()),
+      m_pid(500),
+      m_exponentBits(0),
+      m_port(500),
+      m_running(false),
+      m_nextHandle(1),
+      m_pfkeySeq(0)
+{
+}
+
+IkeDaemon::~IkeDaemon() = default;
+
+void
+IkeDaemon::DoDispose()
+{
+    m_ph1.clear();
+    m_ph2.clear();
+    if (m_pfkey)
+    {
+        m_pfkey->Close();
+    }
+    m_pfkey = nullptr;
+    m_socket4 = nullptr;
+    m_socket6 = nullptr;
+    m_ipsec = nullptr;
+    m_cpu = nullptr;
+    m_rng = nullptr;
+    Application::DoDispose();
+}
+
+void
+IkeDaemon::SetConfig(const RacoonConf& conf)
+{
+    m_conf = conf;
+}
+
+void
+IkeDaemon::SetPskFile(const RacoonPskFile& psk)
+{
+    m_psk = psk;
+}
+
+const RacoonConf&
+IkeDaemon::GetConfig() const
+{
+    return m_conf;
+}
+
+const IkeDaemonStats&
+IkeDaemon::GetStats() const
+{
+    return m_stats;
+}
+
+int64_t
+IkeDaemon::AssignStreams(int64_t stream)
+{
+    m_rng->SetStream(stream);
+    return 1;
+}
+
+// ---- the application -------------------------------------------------------
+
+void
+IkeDaemon::StartApplication()
+{
+    Ptr<Node> node = GetNode();
+    m_ipsec = node->GetObject<IpsecStack>();
+    NS_ABORT_MSG_UNLESS(m_ipsec, "IkeDaemon on node " << node->GetId() << " without IPsec");
+    m_cpu = IpsecCpu::Of(node);
+    m_running = true;
+
+    // PF_KEY: register for every SA type, then read the SPD.
+    m_pfkey = m_ipsec->GetKeyEngine()->Open(m_pid);
+    m_pfkey->SetRecvCallback(MakeCallback(&IkeDaemon::OnPfKey, this));
+    for (uint8_t satype : {PfKeySaType::ESP, PfKeySaType::AH, PfKeySaType::IPCOMP})
+    {
+        m_pfkey->Send(PfKeyMessage(PfKeyType::REGISTER, satype, ++m_pfkeySeq));
+    }
+    m_pfkey->Send(PfKeyMessage(PfKeyType::X_SPDDUMP, PfKeySaType::UNSPEC, ++m_pfkeySeq));
+
+    // isakmp: UDP 500 on each family the node has, bypassing IPsec both ways
+    // (racoon's setsockopt(IP_IPSEC_POLICY, "in bypass" / "out bypass")).
+    auto open = [this, node](bool v6) {
+        Ptr<Socket> s = Socket::CreateSocket(node, UdpSocketFactory::GetTypeId());
+        int rc = v6 ? s->Bind(Inet6SocketAddress(Ipv6Address::GetAny(), m_port))
+                    : s->Bind(InetSocketAddress(Ipv4Address::GetAny(), m_port));
+        NS_ABORT_MSG_IF(rc != 0, "IkeDaemon: cannot bind UDP port " << m_port);
+        for (const char* p : {"in bypass", "out bypass"})
+        {
+            std::string why;
+            NS_ABORT_MSG_IF(m_ipsec->SetSocketPolicy(s, p, true, &why) != 0,
+                            "IkeDaemon: setsockopt(" << p << "): " << why);
+        }
+        s->SetRecvCallback(MakeCallback(&IkeDaemon::OnIsakmp, this));
+        return s;
+    };
+    if (node->GetObject<Ipv4>())
+    {
+        m_socket4 = open(false);
+    }
+    if (node->GetObject<Ipv6>())
+    {
+        m_socket6 = open(true);
+    }
+    Log(4, "racoon started (simulated) on node " + std::to_string(node->GetId()));
+}
+
+void
+IkeDaemon::StopApplication()
+{
+    m_running = false;
+    for (auto& [id, ph1] : m_ph1)
+    {
+        Simulator::Cancel(ph1->retry.timer);
+        Simulator::Cancel(ph1->expire);
+    }
+    for (auto& [id, ph2] : m_ph2)
+    {
+        Simulator::Cancel(ph2->retry.timer);
+        Simulator::Cancel(ph2->deadline);
+        Simulator::Cancel(ph2->poll);
+    }
+    for (Ptr<Socket> s : {m_socket4, m_socket6})
+    {
+        if (s)
+        {
+            s->SetRecvCallback(MakeNullCallback<void, Ptr<Socket>>());
+            s->Close();
+        }
+    }
+    if (m_pfkey)
+    {
+        m_pfkey->Close();
+        m_pfkey = nullptr;
+    }
+}
+
+// ---- the processor -----------------------------------------------------------
+
+void
+IkeDaemon::Run(const std::string& what, std::function<void(Work&)> logic)
+{
+    auto work = std::make_shared<Work>();
+    work->daemon = this;
+    Ptr<IkeDaemon> self = this;
+    m_cpu->SubmitWork(
+        what,
+        [self, work, logic]() {
+            if (self->m_running)
+            {
+                logic(*work);
+            }
+            return work->cost;
+        },
+        [self, work, what]() {
+            for (auto& out : work->outputs)
+            {
+                out();
+            }
+            if (work->then && self->m_running)
+            {
+                // The rest of the same handler (racoon computes it right
+                // after sending): before anything else waiting.
+                self->m_cpu->SubmitWork(
+                    what + " (continued)",
+                    [self, work]() {
+                        Work& w2 = *work->next;
+                        if (self->m_running)
+                        {
+                            work->then(w2);
+                        }
+                        return w2.cost;
+                    },
+                    [work]() {
+                        for (auto& out : work->next->outputs)
+                        {
+                            out();
+                        }
+                    },
+                    true);
+            }
+        });
+}
+
+void
+IkeDaemon::Work::ChargeMessage()
+{
+    cost += daemon->m_cpu->MessageTime();
+}
+
+void
+IkeDaemon::Work::ChargeModexp(uint32_t modulusBits, uint32_t exponentBits)
+{
+    cost += daemon->m_cpu->ModexpTime(modulusBits, exponentBits);
+}
+
+void
+IkeDaemon::Work::ChargePrf(const IkeHashAlg& h, uint32_t bytes)
+{
+    cost += daemon->m_cpu->PrfTime(h.name, bytes);
+}
+
+void
+IkeDaemon::Work::ChargeHash(const IkeHashAlg& h, uint32_t bytes)
+{
+    cost += daemon->m_cpu->HashTime(h.name, bytes);
+}
+
+void
+IkeDaemon::Work::ChargeCipher(const IkeCipherAlg& c, uint32_t bytes)
+{
+    cost += daemon->m_cpu->CipherTime(c.name, bytes);
+}
+
+void
+IkeDaemon::Work::Then(std::function<void(Work&)> rest)
+{
+    then = std::move(rest);
+    next = std::make_shared<Work>();
+    next->daemon = daemon;
+}
+
+// ---- PF_KEY ---------------------------------------------------------------------
+
+void
+IkeDaemon::OnPfKey(Ptr<IpsecPfKeySocket> so)
+{
+    std::vector<uint8_t> bytes;
+    while (so->Recv(&bytes))
+    {
+        PfKeyMessage m;
+        if (PfKeyMessage::Parse(bytes.data(), bytes.size(), &m) != 0)
+        {
+            continue;
+        }
+        Run("pfkey " + PfKeyTypeName(m.type), [this, m](Work& w) { HandlePfKey(w, m); });
+    }
+}
+
+void
+IkeDaemon::HandlePfKey(Work& w, const PfKeyMessage& m)
+{
+    switch (m.GetType())
+    {
+    case PfKeyType::ACQUIRE:
+        if (m.pid == 0 && m.errnum == 0)
+        {
+            HandleAcquire(w, m);
+        }
+        break;
+    case PfKeyType::GETSPI:
+        if (m.pid == m_pid)
+        {
+            HandleGetSpi(w, m);
+        }
+        break;
+    case PfKeyType::UPDATE:
+    case PfKeyType::ADD:
+        if (m.pid == m_pid)
+        {
+            HandleUpdateAddReply(w, m);
+        }
+        break;
+    case PfKeyType::EXPIRE:
+        HandleExpire(w, m);
+        break;
+    case PfKeyType::X_SPDDUMP:
+    case PfKeyType::X_SPDADD:
+    case PfKeyType::X_SPDUPDATE:
+    case PfKeyType::X_SPDDELETE:
+    case PfKeyType::X_SPDDELETE2:
+    case PfKeyType::X_SPDFLUSH:
+        HandleSpd(m);
+        break;
+    default:
+        break;
+    }
+}
+
+void
+IkeDaemon::HandleSpd(const PfKeyMessage& m)
+{
+    if (m.errnum != 0)
+    {
+        return;
+    }
+    switch (m.GetType())
+    {
+    case PfKeyType::X_SPDFLUSH:
+        m_spd.clear();
+        return;
+    case PfKeyType::X_SPDDELETE:
+    case PfKeyType::X_SPDDELETE2:
+        if (m.policy)
+        {
+            m_spd.erase(m.policy->id);
+        }
+        return;
+    default:
+        break;
+    }
+    if (!m.policy || !m.src || !m.dst || m.policy->id == 0)
+    {
+        return;
+    }
+    IpsecPolicy p;
+    p.id = m.policy->id;
+    p.direction = static_cast<IpsecDirection>(m.policy->dir);
+    p.action = static_cast<IpsecPolicyAction>(m.policy->type);
+    p.requests = m.policy->requests;
+    p.selector.src = m.src->addr;
+    p.selector.dst = m.dst->addr;
+    p.selector.prefs = m.src->prefixlen;
+    p.selector.prefd = m.dst->prefixlen;
+    p.selector.sport = m.src->port;
+    p.selector.dport = m.dst->port;
+    p.selector.ulproto = m.src->proto;
+    m_spd[p.id] = p;
+}
+
+const IpsecPolicy*
+IkeDaemon::FindPolicyById(uint32_t id) const
+{
+    auto it = m_spd.find(id);
+    return it == m_spd.end() ? nullptr : &it->second;
+}
+
+const IpsecPolicy*
+IkeDaemon::FindPolicyBySelector(IpsecDirection dir, const IpsecSelector& sel) const
+{
+    // racoon's getsp_r: the policy whose selector is exactly this one.
+    for (const auto& [id, p] : m_spd)
+    {
+        const IpsecSelector& s = p.selector;
+        if (p.direction == dir && p.action == IpsecPolicyAction::IPSEC && s.src == sel.src
+            && s.dst == sel.dst && s.prefs == sel.prefs && s.prefd == sel.prefd
+            && s.sport == sel.sport && s.dport == sel.dport && s.ulproto == sel.ulproto)
+        {
+            return &p;
+        }
+    }
+    return nullptr;
+}
+
+void
+IkeDaemon::SendPfKey(Work& w, PfKeyMessage m)
+{
+    m.pid = m_pid;
+    Ptr<IpsecPfKeySocket> so = m_pfkey;
+    w.outputs.push_back([so, m]() {
+        if (so)
+        {
+            so->Send(m);
+        }
+    });
+}
+
+void
+IkeDaemon::SendErrorAcquire(Work& w, const Ph2& ph2)
+{
+    // racoon's pk_sendeacquire: the kernel holds further ACQUIREs for this
+    // destination back for another blockacq_lifetime.
+    if (!ph2.initiator || ph2.seq == 0)
+    {
+        return;
+    }
+    PfKeyMessage m(PfKeyType::ACQUIRE,
+                   ph2.requests.empty() ? PfKeySaType::ESP
+                                        : PfKeySaTypeOf(ph2.requests.front().proto),
+                   ph2.seq);
+    m.errnum = ENOENT;
+    SendPfKey(w, m);
+    m_stats.errorAcquires++;
+}
+
+// ---- ISAKMP datagrams -----------------------------------------------------------
+
+void
+IkeDaemon::OnIsakmp(Ptr<Socket> socket)
+{
+    Address from;
+    while (Ptr<Packet> p = socket->RecvFrom(from))
+    {
+        std::vector<uint8_t> bytes(p->GetSize());
+        p->CopyData(bytes.data(), bytes.size());
+        Run("isakmp input", [this, bytes, from](Work& w) {
+            w.ChargeMessage();
+            HandleIsakmp(w, bytes, from);
+        });
+    }
+}
+
+void
+IkeDaemon::SendIsakmp(Work& w,
+                      const IpsecAddress& peer,
+                      const std::vector<uint8_t>& bytes,
+                      uint8_t exchange,
+                      uint32_t messageNumber,
+                      bool retransmission)
+{
+    Ptr<Socket> s = peer.IsV6() ? m_socket6 : m_socket4;
+    uint16_t port = m_port;
+    Ptr<IkeDaemon> self = this;
+    w.outputs.push_back([self, s, peer, bytes, port, exchange, messageNumber, retransmission]() {
+        if (!s || !self->m_running)
+        {
+            return;
+        }
+        Ptr<Packet> p = Create<Packet>(bytes.data(), bytes.size());
+        Address to = peer.IsV6() ? Address(Inet6SocketAddress(peer.ToIpv6(), port))
+                                 : Address(InetSocketAddress(peer.ToIpv4(), port));
+        s->SendTo(p, 0, to);
+        self->m_stats.messagesSent++;
+        self->m_stats.bytesSent += bytes.size();
+        self->m_messageTrace(Direction::SENT,
+                             peer,
+                             exchange,
+                             messageNumber,
+                             static_cast<uint32_t>(bytes.size()),
+                             retransmission);
+    });
+}
+
+void
+IkeDaemon::SendWithRetry(Work& w,
+                         uint32_t id,
+                         bool phase1,
+                         const IpsecAddress& peer,
+                         const std::vector<uint8_t>& bytes,
+                         uint8_t exchange,
+                         uint32_t messageNumber)
+{
+    Retry* r = phase1 ? (FindPh1Id(id) ? &FindPh1Id(id)->retry : nullptr)
+                      : (FindPh2(id) ? &FindPh2(id)->retry : nullptr);
+    if (!r)
+    {
+        return;
+    }
+    Simulator::Cancel(r->timer);
+    r->generation++;
+    r->last = bytes;
+    r->sends = 1;
+    r->peer = peer;
+    r->exchange = exchange;
+    r->messageNumber = messageNumber;
+    SendIsakmp(w, peer, bytes, exchange, messageNumber);
+    uint64_t generation = r->generation;
+    Ptr<IkeDaemon> self = this;
+    w.outputs.push_back([self, id, phase1, generation]() { self->ArmResend(id, phase1, generation); });
+}
+
+void
+IkeDaemon::StopRetry(uint32_t id, bool phase1)
+{
+    Retry* r = phase1 ? (FindPh1Id(id) ? &FindPh1Id(id)->retry : nullptr)
+                      : (FindPh2(id) ? &FindPh2(id)->retry : nullptr);
+    if (r)
+    {
+        Simulator::Cancel(r->timer);
+        r->generation++;
+    }
+}
+
+void
+IkeDaemon::ArmResend(uint32_t id, bool phase1, uint64_t generation)
+{
+    Retry* r = phase1 ? (FindPh1Id(id) ? &FindPh1Id(id)->retry : nullptr)
+                      : (FindPh2(id) ? &FindPh2(id)->retry : nullptr);
+    if (!r || r->generation != generation || !m_running)
+    {
+        return;
+    }
+    r->timer = Simulator::Schedule(Interval(), &IkeDaemon::Resend, this, id, phase1, generation);
+}
+
+void
+IkeDaemon::Resend(uint32_t id, bool phase1, uint64_t generation)
+{
+    Run("isakmp resend", [this, id, phase1, generation](Work& w) {
+        Ph1* ph1 = phase1 ? FindPh1Id(id) : nullptr;
+        Ph2* ph2 = phase1 ? nullptr : FindPh2(id);
+        Retry* r = ph1 ? &ph1->retry : (ph2 ? &ph2->retry : nullptr);
+        if (!r || r->generation != generation)
+        {
+            return;
+        }
+        if (r->sends >= std::max<uint32_t>(1, m_conf.timer.counter))
+        {
+            if (ph1)
+            {
+                Ph1Failed(w, *ph1, IkeFailure::PH1_TIMEOUT, "phase1 negotiation failed due to time up. "
+                                                                + ph1->Describe());
+            }
+            else
+            {
+                Ph2Failed(w, *ph2, IkeFailure::PH2_TIMEOUT, "phase2 negotiation failed due to time up. "
+                                                                + ph2->Describe());
+            }
+            return;
+        }
+        r->sends++;
+        m_stats.retransmissions++;
+        Log(5,
+            "resend phase" + std::string(phase1 ? "1 packet " : "2 packet ")
+                + (ph1 ? ph1->Describe() : ph2->Describe()));
+        SendIsakmp(w, r->peer, r->last, r->exchange, r->messageNumber, true);
+        Ptr<IkeDaemon> self = this;
+        w.outputs.push_back([self, id, phase1, generation]() { self->ArmResend(id, phase1, generation); });
+    });
+}
+
+Time
+IkeDaemon::Interval() const
+{
+    return m_conf.timer.interval;
+}
+
+// ---- helpers ------------------------------------------------------------------------
+
+std::vector<uint8_t>
+IkeDaemon::Random(uint32_t n)
+{
+    std::vector<uint8_t> b(n);
+    for (uint8_t& x : b)
+    {
+        x = static_cast<uint8_t>(m_rng->GetInteger(0, 255));
+    }
+    return b;
+}
+
+void
+IkeDaemon::Log(int level, const std::string& text)
+{
+    static const char* names[] = {"", "ERROR", "WARNING", "NOTIFY", "INFO", "DEBUG"};
+    std::ostringstream os;
+    os << names[std::min(level, 5)] << ": " << text;
+    NS_LOG_INFO("node " << (GetNode() ? GetNode()->GetId() : 0) << " racoon " << os.str());
+    m_logTrace(level, os.str());
+}
+
+void
+IkeDaemon::Fail(IkeFailure why)
+{
+    m_stats.failures[static_cast<size_t>(why)]++;
+}
+
+} // namespace ns3

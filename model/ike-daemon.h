@@ -1,0 +1,369 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * IkeDaemon: a racoon-faithful IKEv1 daemon on a simulated node, an ns-3
+ * Application.
+ *
+ * With its node's kernel it speaks PF_KEY exactly as racoon does: it
+ * registers for ESP, AH and IPComp, keeps a copy of the SPD (X_SPDDUMP at
+ * start, then the X_SPD* messages every socket receives), starts phase 1
+ * and quick mode on SADB_ACQUIRE, reserves its inbound SPIs with
+ * SADB_GETSPI at quick mode (larval SAs: the larval clock runs during phase
+ * 2 only), installs the negotiated SAs with SADB_UPDATE (inbound) and
+ * SADB_ADD (outbound) with soft lifetimes at 80 % of the hard ones, sends
+ * the error ACQUIRE when a negotiation fails, and reacts to EXPIRE.
+ *
+ * With its peers it speaks IKEv1 (RFC 2409) in real ISAKMP datagrams on UDP
+ * port 500, through a socket whose per-socket policies bypass IPsec: main
+ * and aggressive mode with pre-shared keys, quick mode with and without
+ * PFS, informational exchanges.  The Diffie-Hellman, SKEYID, KEYMAT and
+ * phase-1 encryption are real (OpenSSL), so the SAs it installs are the
+ * ones ESP uses and a capture decrypts.
+ *
+ * Timers and failures follow racoon (timer { }: 5 transmissions 10 s
+ * apart, no back-off; the last message of an exchange sent once and
+ * re-sent when the peer repeats its previous one; a queued phase 2 waits
+ * phase1 seconds for phase 1; a quick mode gives up phase2 seconds after
+ * GETSPI; unauthenticated phase-1 notifications are only logged).
+ *
+ * Everything it computes is a job on the node's processor (IpsecCpu): a
+ * received message is processed when the processor is free, its
+ * cryptography takes the time the node's profile says, and what it sends
+ * leaves when that is done.
+ */
+#ifndef IKE_DAEMON_H
+#define IKE_DAEMON_H
+
+#include "ike-crypto.h"
+#include "ike-proposal.h"
+#include "ipsec-address.h"
+#include "ipsec-policy.h"
+#include "isakmp-message.h"
+#include "pfkey-message.h"
+#include "racoon-conf.h"
+
+#include "ns3/application.h"
+#include "ns3/event-id.h"
+#include "ns3/nstime.h"
+#include "ns3/random-variable-stream.h"
+#include "ns3/socket.h"
+#include "ns3/traced-callback.h"
+
+#include <array>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+
+class IpsecCpu;
+class IpsecPfKeySocket;
+class IpsecStack;
+
+/// racoon's phase-1 states (handler.h).
+enum class IkePh1State : uint8_t
+{
+    SPAWN,
+    START,
+    MSG1RECEIVED,
+    MSG1SENT,
+    MSG2RECEIVED,
+    MSG2SENT,
+    MSG3RECEIVED,
+    MSG3SENT,
+    MSG4RECEIVED,
+    ESTABLISHED,
+    DYING,
+    EXPIRED,
+};
+
+/// racoon's phase-2 states (handler.h).
+enum class IkePh2State : uint8_t
+{
+    SPAWN,
+    START,
+    STATUS,       ///< waiting for phase 1
+    GETSPISENT,
+    GETSPIDONE,
+    MSG1SENT,
+    COMMIT,
+    ADDSA,
+    ESTABLISHED,
+    EXPIRED,
+};
+
+std::string IkePh1StateName(IkePh1State s);
+std::string IkePh2StateName(IkePh2State s);
+
+/// Why a negotiation failed (the daemon counts each).
+enum class IkeFailure : uint8_t
+{
+    NO_REMOTE,           ///< no remote block for the peer
+    NO_SAINFO,           ///< no sainfo for the phase 2
+    NO_POLICY,           ///< responder: no policy for the proposed selectors
+    PSK_MISSING,         ///< no pre-shared key for the peer
+    PSK_WEAK_PERMISSION, ///< psk.txt readable by group or others
+    PH1_NO_PROPOSAL,     ///< phase-1 proposal mismatch
+    PH1_AUTH_FAILED,     ///< HASH_I / HASH_R mismatch, or undecryptable (PSK mismatch)
+    PH1_TIMEOUT,         ///< no response: phase 1 retransmissions exhausted
+    PH1_WAIT_TIMEOUT,    ///< a phase 2 waited phase1 seconds for phase 1
+    PH2_NO_PROPOSAL,     ///< phase-2 proposal mismatch
+    PH2_AUTH_FAILED,     ///< quick-mode HASH mismatch
+    PH2_TIMEOUT,         ///< no response: quick-mode retransmissions exhausted
+    PH2_DEADLINE,        ///< phase2 seconds after GETSPI (racoon's quick_timeover)
+    LARVAL_EXPIRED,      ///< UPDATE refused (ENOENT): the larval SA was gone
+    MALFORMED,           ///< a message the daemon could not parse
+    COUNT,
+};
+
+std::string IkeFailureName(IkeFailure f);
+
+/// The daemon's counters.
+struct IkeDaemonStats
+{
+    uint64_t acquires{0};       ///< SADB_ACQUIRE received
+    uint64_t ph1Started{0};     ///< phase 1 as initiator
+    uint64_t ph1Responded{0};   ///< phase 1 as responder
+    uint64_t ph1Established{0};
+    uint64_t ph2Started{0};
+    uint64_t ph2Responded{0};
+    uint64_t ph2Established{0};
+    uint64_t saInstalled{0};    ///< SAs UPDATEd or ADDed
+    uint64_t messagesSent{0};
+    uint64_t messagesReceived{0};
+    uint64_t bytesSent{0};
+    uint64_t bytesReceived{0};
+    uint64_t retransmissions{0};
+    uint64_t duplicates{0};     ///< peer retransmissions answered from the cache
+    uint64_t dropped{0};        ///< received messages dropped (no handle, malformed, ...)
+    uint64_t errorAcquires{0};
+    uint64_t rekeys{0};         ///< quick modes started on a soft EXPIRE
+    std::array<uint64_t, static_cast<size_t>(IkeFailure::COUNT)> failures{};
+
+    uint64_t Failures(IkeFailure f) const
+    {
+        return failures[static_cast<size_t>(f)];
+    }
+};
+
+class IkeDaemon : public Application
+{
+  public:
+    static TypeId GetTypeId();
+    IkeDaemon();
+    ~IkeDaemon() override;
+
+    /// The configuration (racoon.conf) and the pre-shared keys (psk.txt).
+    void SetConfig(const RacoonConf& conf);
+    void SetPskFile(const RacoonPskFile& psk);
+    const RacoonConf& GetConfig() const;
+
+    const IkeDaemonStats& GetStats() const;
+
+    /// Assigns the random stream for cookies, nonces, message ids and DH exponents.
+    int64_t AssignStreams(int64_t stream);
+
+    /// Direction of a message in the Message trace.
+    enum class Direction : uint8_t
+    {
+        SENT,
+        RECEIVED,
+    };
+
+    /// Signature of the Message trace: direction, peer, exchange, message
+    /// number in its exchange (1-based; 0 informational), bytes, retransmission.
+    typedef void (*MessageTracedCallback)(Direction,
+                                          const IpsecAddress&,
+                                          uint8_t,
+                                          uint32_t,
+                                          uint32_t,
+                                          bool);
+    /// Signature of the Phase1State / Phase2State traces: old, new, initiator?, peer.
+    typedef void (*Ph1StateTracedCallback)(IkePh1State, IkePh1State, bool, const IpsecAddress&);
+    typedef void (*Ph2StateTracedCallback)(IkePh2State, IkePh2State, bool, const IpsecAddress&);
+    /// Signature of the Negotiation trace: phase (1, 2), success, failure
+    /// reason (meaningless on success), peer, duration.
+    typedef void (*NegotiationTracedCallback)(uint8_t, bool, IkeFailure, const IpsecAddress&, Time);
+    /// Signature of the Log trace: racoon's level (1 ERROR ... 5 DEBUG2) and the line.
+    typedef void (*LogTracedCallback)(int, const std::string&);
+
+    /// The keys of an established ISAKMP SA (for Wireshark's IKEv1 decryption table).
+    struct Phase1Keys
+    {
+        std::vector<uint8_t> icookie;
+        std::vector<uint8_t> rcookie;
+        std::string cipher; ///< racoon's name ("3des", "aes", ...)
+        uint32_t keyBits{0};
+        std::string hash;
+        std::vector<uint8_t> encKey;
+        bool initiator{false};
+    };
+
+    /// The keys of an installed SA (for Wireshark's ESP SA table).
+    struct SaKeys
+    {
+        IpsecProto proto{IpsecProto::ESP};
+        IpsecAddress src;
+        IpsecAddress dst;
+        uint32_t spi{0};
+        uint8_t encrypt{0}; ///< SADB_EALG_*
+        uint8_t auth{0};    ///< SADB_AALG_*
+        std::vector<uint8_t> encKey;
+        std::vector<uint8_t> authKey;
+    };
+
+    typedef void (*Phase1KeysTracedCallback)(const Phase1Keys&);
+    typedef void (*SaKeysTracedCallback)(const SaKeys&);
+
+  protected:
+    void DoDispose() override;
+
+  private:
+    struct Retry;
+    struct Ph1;
+    struct Ph2;
+    struct Work;
+
+    void StartApplication() override;
+    void StopApplication() override;
+
+    // ---- the processor ---------------------------------------------------
+    /// Runs @p logic as one job on the node's processor: it runs when the
+    /// processor is free, charges what it computed, and what it sends leaves
+    /// when the job ends.
+    void Run(const std::string& what, std::function<void(Work&)> logic);
+
+    // ---- PF_KEY -------------------------------------------------------------
+    void OnPfKey(Ptr<IpsecPfKeySocket> so);
+    void HandlePfKey(Work& w, const PfKeyMessage& m);
+    void HandleAcquire(Work& w, const PfKeyMessage& m);
+    void HandleGetSpi(Work& w, const PfKeyMessage& m);
+    void HandleUpdateAddReply(Work& w, const PfKeyMessage& m);
+    void HandleExpire(Work& w, const PfKeyMessage& m);
+    void HandleSpd(const PfKeyMessage& m);
+    void SendPfKey(Work& w, PfKeyMessage m);
+    void SendErrorAcquire(Work& w, const Ph2& ph2);
+
+    // ---- ISAKMP datagrams ----------------------------------------------------
+    void OnIsakmp(Ptr<Socket> socket);
+    void HandleIsakmp(Work& w, const std::vector<uint8_t>& bytes, const Address& from);
+    /// Sends @p bytes to @p peer when the job ends (the Message trace says
+    /// it is message @p messageNumber of @p exchange).
+    void SendIsakmp(Work& w,
+                    const IpsecAddress& peer,
+                    const std::vector<uint8_t>& bytes,
+                    uint8_t exchange,
+                    uint32_t messageNumber,
+                    bool retransmission = false);
+
+    // ---- phase 1 --------------------------------------------------------------
+    Ph1* StartPh1(Work& w, const IpsecAddress& peer, const RacoonRemote& rm);
+    void HandlePh1(Work& w, Ph1& ph1, const IsakmpMessage& m, const std::vector<uint8_t>& raw);
+    void RespondPh1(Work& w,
+                    const IsakmpMessage& m,
+                    const IpsecAddress& peer,
+                    const std::vector<uint8_t>& raw);
+    bool ComputeKeys(Work& w, Ph1& ph1);
+    std::vector<uint8_t> Ph1Message(Work& w, Ph1& ph1, IsakmpMessage m, bool encrypt);
+    bool DecryptPh1(Work& w, Ph1& ph1, const std::vector<uint8_t>& raw, IsakmpMessage* m);
+    void Ph1Established(Work& w, Ph1& ph1);
+    void Ph1Failed(Work& w, Ph1& ph1, IkeFailure why, const std::string& text);
+    void SetPh1State(Ph1& ph1, IkePh1State s);
+    std::optional<std::vector<uint8_t>> LookupPsk(Work& w, Ph1& ph1);
+
+    // ---- phase 2 --------------------------------------------------------------
+    void StartPh2(Work& w, Ph2& ph2);
+    void HandlePh2(Work& w, Ph1& ph1, const IsakmpMessage& m, const std::vector<uint8_t>& raw);
+    void RespondPh2(Work& w, Ph1& ph1, const IsakmpMessage& m, const std::vector<uint8_t>& raw);
+    void SendQuick1(Work& w, Ph2& ph2);
+    void SendQuick2(Work& w, Ph2& ph2);
+    void InstallSas(Work& w, Ph2& ph2);
+    void Ph2Failed(Work& w, Ph2& ph2, IkeFailure why, const std::string& text);
+    void SetPh2State(Ph2& ph2, IkePh2State s);
+    void DeletePh2(uint32_t id);
+    void PollPh1(uint32_t ph2Id);
+    std::vector<uint8_t> Ph2Message(Work& w,
+                                    Ph1& ph1,
+                                    uint32_t messageId,
+                                    std::vector<uint8_t>& iv,
+                                    uint8_t exchange,
+                                    const std::vector<IsakmpPayload>& payloads,
+                                    const std::vector<uint8_t>& hash);
+    bool DecryptPh2(Work& w,
+                    Ph1& ph1,
+                    const std::vector<uint8_t>& raw,
+                    std::vector<uint8_t>& iv,
+                    IsakmpMessage* m);
+
+    // ---- informational -----------------------------------------------------------
+    void SendNotify(Work& w, Ph1* ph1, const IpsecAddress& peer, const IsakmpHeader& about, uint16_t type);
+    void HandleInfo(Work& w, Ph1* ph1, const IsakmpMessage& m, const std::vector<uint8_t>& raw);
+
+    // ---- retransmission ------------------------------------------------------------
+    /**
+     * Sends @p bytes to @p peer for handle @p id (phase 1 or 2) and re-sends
+     * it every interval until counter transmissions were made; the next
+     * expiry fails the negotiation (isakmp_ph1resend / isakmp_ph2resend).
+     */
+    void SendWithRetry(Work& w,
+                       uint32_t id,
+                       bool phase1,
+                       const IpsecAddress& peer,
+                       const std::vector<uint8_t>& bytes,
+                       uint8_t exchange,
+                       uint32_t messageNumber);
+    /// Stops the handle's retransmissions (its message was answered).
+    void StopRetry(uint32_t id, bool phase1);
+    void ArmResend(uint32_t id, bool phase1, uint64_t generation);
+    void Resend(uint32_t id, bool phase1, uint64_t generation);
+
+    // ---- helpers ---------------------------------------------------------------------
+    std::vector<uint8_t> Random(uint32_t n);
+    void Log(int level, const std::string& text);
+    void Fail(IkeFailure why);
+    Ph1* FindPh1(const std::array<uint8_t, 8>& icookie, const std::array<uint8_t, 8>& rcookie);
+    Ph1* FindPh1Id(uint32_t id);
+    Ph1* FindPh1ByPeer(const IpsecAddress& peer, bool established);
+    Ph2* FindPh2(uint32_t id);
+    const IpsecPolicy* FindPolicyById(uint32_t id) const;
+    const IpsecPolicy* FindPolicyBySelector(IpsecDirection dir,
+                                            const IpsecSelector& sel) const;
+    Time Interval() const;
+
+    RacoonConf m_conf;
+    std::optional<RacoonPskFile> m_psk;
+    Ptr<IpsecStack> m_ipsec;
+    Ptr<IpsecCpu> m_cpu;
+    Ptr<IpsecPfKeySocket> m_pfkey;
+    Ptr<Socket> m_socket4;
+    Ptr<Socket> m_socket6;
+    Ptr<UniformRandomVariable> m_rng;
+    uint32_t m_pid;
+    uint32_t m_exponentBits;
+    uint16_t m_port;
+    bool m_running;
+
+    std::map<uint32_t, std::unique_ptr<Ph1>> m_ph1;
+    std::map<uint32_t, std::unique_ptr<Ph2>> m_ph2;
+    uint32_t m_nextHandle;
+    uint32_t m_pfkeySeq;
+    /// The daemon's copy of the SPD (by policy id), from X_SPDDUMP and the X_SPD* messages.
+    std::map<uint32_t, IpsecPolicy> m_spd;
+
+    IkeDaemonStats m_stats;
+    TracedCallback<Direction, const IpsecAddress&, uint8_t, uint32_t, uint32_t, bool> m_messageTrace;
+    TracedCallback<IkePh1State, IkePh1State, bool, const IpsecAddress&> m_ph1Trace;
+    TracedCallback<IkePh2State, IkePh2State, bool, const IpsecAddress&> m_ph2Trace;
+    TracedCallback<uint8_t, bool, IkeFailure, const IpsecAddress&, Time> m_negotiationTrace;
+    TracedCallback<int, const std::string&> m_logTrace;
+    TracedCallback<const Phase1Keys&> m_phase1KeysTrace;
+    TracedCallback<const SaKeys&> m_saKeysTrace;
+};
+
+} // namespace ns3
+
+#endif /* IKE_DAEMON_H */

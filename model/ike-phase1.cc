@@ -1,0 +1,1182 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * IkeDaemon, phase 1 (RFC 2409 sections 5 and 5.4, racoon's isakmp_ident.c
+ * and isakmp_agg.c): main mode (6 messages) and aggressive mode (3) with
+ * pre-shared keys, as initiator and responder, and the ISAKMP datagram
+ * dispatch.
+ *
+ *   main mode          initiator                        responder
+ *   MM1  HDR, SA                       ->
+ *   MM2                                <-  HDR, SA
+ *   MM3  HDR, KE, Ni                   ->   (I: DH key pair first)
+ *   MM4                                <-  HDR, KE, Nr   (R: key pair, sends,
+ *                                                         then g^xy and keys)
+ *   MM5  HDR*, IDii, HASH_I            ->   (I: g^xy and keys first)
+ *   MM6                                <-  HDR*, IDir, HASH_R   (sent once)
+ *
+ *   aggressive mode
+ *   AM1  HDR, SA, KE, Ni, IDii         ->
+ *   AM2                                <-  HDR, SA, KE, Nr, IDir, HASH_R
+ *   AM3  HDR, HASH_I                   ->   (sent once)
+ */
+#include "ike-daemon-handles.h"
+#include "ipsec-cpu.h"
+#include "ipsec-stack.h"
+
+#include "ns3/inet-socket-address.h"
+#include "ns3/inet6-socket-address.h"
+#include "ns3/ipv4-route.h"
+#include "ns3/ipv4-routing-protocol.h"
+#include "ns3/ipv4.h"
+#include "ns3/ipv6-route.h"
+#include "ns3/ipv6-routing-protocol.h"
+#include "ns3/ipv6.h"
+#include "ns3/log.h"
+#include "ns3/node.h"
+#include "ns3/simulator.h"
+
+#include <algorithm>
+#include <iomanip>
+#include <sstream>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("IkePhase1");
+
+namespace
+{
+
+std::string
+Hex(const uint8_t* b, size_t n)
+{
+    std::ostringstream os;
+    for (size_t i = 0; i < n; ++i)
+    {
+        os << std::hex << std::setw(2) << std::setfill('0') << static_cast<int>(b[i]);
+    }
+    return os.str();
+}
+
+bool
+IsZero(const std::array<uint8_t, 8>& c)
+{
+    return std::all_of(c.begin(), c.end(), [](uint8_t b) { return b == 0; });
+}
+
+IkeBytes
+CookieBytes(const std::array<uint8_t, 8>& c)
+{
+    return IkeBytes(c.begin(), c.end());
+}
+
+/// The message number within its exchange of a phase-1 message sent by the
+/// initiator (odd) or the responder (even) after state @p s.
+uint32_t
+MainModeNumber(IkePh1State s)
+{
+    switch (s)
+    {
+    case IkePh1State::MSG1SENT:
+        return 1;
+    case IkePh1State::MSG2SENT:
+        return 3;
+    case IkePh1State::MSG3SENT:
+        return 5;
+    default:
+        return 0;
+    }
+}
+
+/// Our identity in phase 1 (my_identifier; the address by default).
+IsakmpId
+MyId(const RacoonRemote* rm, const IpsecAddress& local)
+{
+    IsakmpId id = IsakmpId::Address(local);
+    if (!rm || !rm->myIdentifier)
+    {
+        return id;
+    }
+    const RacoonIdentifier& my = *rm->myIdentifier;
+    switch (my.type)
+    {
+    case RacoonIdentifier::Type::ADDRESS:
+        if (std::optional<IpsecAddress> a = IpsecAddress::Parse(my.value))
+        {
+            id = IsakmpId::Address(*a);
+        }
+        return id;
+    case RacoonIdentifier::Type::FQDN:
+        id.type = isakmp::ID_FQDN;
+        break;
+    case RacoonIdentifier::Type::USER_FQDN:
+        id.type = isakmp::ID_USER_FQDN;
+        break;
+    case RacoonIdentifier::Type::KEYID:
+        id.type = isakmp::ID_KEY_ID;
+        break;
+    }
+    id.protocol = 0;
+    id.port = 0;
+    id.data.assign(my.value.begin(), my.value.end());
+    return id;
+}
+
+/// verify_identifier: does the peer's ID body @p idBody match peers_identifier?
+bool
+PeerIdAcceptable(const RacoonRemote* rm, const IkeBytes& idBody, const IpsecAddress& peer)
+{
+    if (!rm || !rm->verifyIdentifier || !rm->peersIdentifier)
+    {
+        return true;
+    }
+    IsakmpId got;
+    std::string why;
+    if (!IsakmpId::Decode(idBody, &got, &why))
+    {
+        return false;
+    }
+    IsakmpId want = MyId(nullptr, peer);
+    const RacoonIdentifier& p = *rm->peersIdentifier;
+    RacoonRemote tmp;
+    tmp.myIdentifier = p;
+    want = MyId(&tmp, peer);
+    return got.type == want.type && got.data == want.data;
+}
+
+} // namespace
+
+std::string
+IkeDaemon::Ph1::Cookies() const
+{
+    return Hex(icookie.data(), 8) + ":" + Hex(rcookie.data(), 8);
+}
+
+std::string
+IkeDaemon::Ph1::Describe() const
+{
+    return local.ToString() + "[500]-" + peer.ToString() + "[500] spi:" + Cookies();
+}
+
+// ---- lookups --------------------------------------------------------------------
+
+IkeDaemon::Ph1*
+IkeDaemon::FindPh1(const std::array<uint8_t, 8>& icookie, const std::array<uint8_t, 8>& rcookie)
+{
+    for (auto& [id, ph1] : m_ph1)
+    {
+        if (ph1->icookie != icookie)
+        {
+            continue;
+        }
+        // The initiator's retransmitted first message still has no responder cookie.
+        if (ph1->rcookie == rcookie || IsZero(rcookie) || IsZero(ph1->rcookie))
+        {
+            return ph1.get();
+        }
+    }
+    return nullptr;
+}
+
+IkeDaemon::Ph1*
+IkeDaemon::FindPh1Id(uint32_t id)
+{
+    auto it = m_ph1.find(id);
+    return it == m_ph1.end() ? nullptr : it->second.get();
+}
+
+IkeDaemon::Ph1*
+IkeDaemon::FindPh1ByPeer(const IpsecAddress& peer, bool established)
+{
+    // racoon's getph1byaddr: an established one first, else one negotiating.
+    Ph1* negotiating = nullptr;
+    for (auto& [id, ph1] : m_ph1)
+    {
+        if (ph1->peer != peer || ph1->state == IkePh1State::EXPIRED
+            || ph1->state == IkePh1State::DYING)
+        {
+            continue;
+        }
+        if (ph1->Established())
+        {
+            return ph1.get();
+        }
+        if (!negotiating)
+        {
+            negotiating = ph1.get();
+        }
+    }
+    return established ? nullptr : negotiating;
+}
+
+// ---- dispatch ---------------------------------------------------------------------
+
+void
+IkeDaemon::HandleIsakmp(Work& w, const std::vector<uint8_t>& bytes, const Address& from)
+{
+    IpsecAddress peer;
+    if (InetSocketAddress::IsMatchingType(from))
+    {
+        peer = IpsecAddress(InetSocketAddress::ConvertFrom(from).GetIpv4());
+    }
+    else if (Inet6SocketAddress::IsMatchingType(from))
+    {
+        peer = IpsecAddress(Inet6SocketAddress::ConvertFrom(from).GetIpv6());
+    }
+    m_stats.messagesReceived++;
+    m_stats.bytesReceived += bytes.size();
+    IsakmpHeader h;
+    std::string why;
+    if (!IsakmpMessage::ParseHeader(bytes, &h, &why))
+    {
+        m_stats.dropped++;
+        Fail(IkeFailure::MALFORMED);
+        Log(1, "malformed ISAKMP packet from " + peer.ToString() + ": " + why);
+        return;
+    }
+    Ph1* ph1 = FindPh1(h.icookie, h.rcookie);
+    if (ph1 && ph1->peer != peer)
+    {
+        ph1 = nullptr; // a cookie pair from another address is not that negotiation
+    }
+    switch (h.exchange)
+    {
+    case isakmp::EXCH_IDENT:
+    case isakmp::EXCH_AGGRESSIVE:
+        if (ph1)
+        {
+            if (bytes == ph1->lastReceived && !ph1->lastReply.empty())
+            {
+                // check_recvdpkt: the peer repeated its message, ours was lost.
+                m_stats.duplicates++;
+                m_messageTrace(Direction::RECEIVED,
+                               peer,
+                               h.exchange,
+                               ph1->lastReplyNumber - 1,
+                               static_cast<uint32_t>(bytes.size()),
+                               true);
+                Log(5, "the packet is retransmitted by " + peer.ToString() + ".");
+                SendIsakmp(w, peer, ph1->lastReply, h.exchange, ph1->lastReplyNumber, true);
+                return;
+            }
+            if (h.exchange != ph1->exchange)
+            {
+                m_stats.dropped++;
+                Log(1, "exchange type mismatch for " + ph1->Describe());
+                return;
+            }
+            IsakmpMessage m;
+            m.header = h;
+            HandlePh1(w, *ph1, m, bytes);
+        }
+        else if (IsZero(h.rcookie))
+        {
+            IsakmpMessage m;
+            if (!IsakmpMessage::Parse(bytes, &m, &why))
+            {
+                m_stats.dropped++;
+                Fail(IkeFailure::MALFORMED);
+                Log(1, "malformed first message from " + peer.ToString() + ": " + why);
+                return;
+            }
+            RespondPh1(w, m, peer, bytes);
+        }
+        else
+        {
+            m_stats.dropped++;
+            Log(1, "unknown ISAKMP-SA cookies " + Hex(h.icookie.data(), 8) + ":"
+                       + Hex(h.rcookie.data(), 8) + " from " + peer.ToString());
+        }
+        return;
+    case isakmp::EXCH_QUICK:
+        if (!ph1 || !ph1->Established())
+        {
+            m_stats.dropped++;
+            Log(1, "unknown ISAKMP-SA for a quick mode from " + peer.ToString());
+            return;
+        }
+        HandlePh2(w, *ph1, IsakmpMessage{h, {}}, bytes);
+        return;
+    case isakmp::EXCH_INFO:
+        HandleInfo(w, ph1, IsakmpMessage{h, {}}, bytes);
+        return;
+    default:
+        m_stats.dropped++;
+        Log(1, "invalid exchange type " + std::to_string(h.exchange) + " from " + peer.ToString());
+        return;
+    }
+}
+
+// ---- phase 1 as initiator ---------------------------------------------------------------
+
+IkeDaemon::Ph1*
+IkeDaemon::StartPh1(Work& w, const IpsecAddress& peer, const RacoonRemote& rm)
+{
+    auto ph1 = std::make_unique<Ph1>();
+    Ph1& p = *ph1;
+    p.id = m_nextHandle++;
+    p.initiator = true;
+    p.peer = peer;
+    p.rm = &rm;
+    p.exchange = !rm.exchangeModes.empty() && rm.exchangeModes.front() == "aggressive"
+                     ? isakmp::EXCH_AGGRESSIVE
+                     : isakmp::EXCH_IDENT;
+    p.started = Simulator::Now();
+    IkeBytes c = Random(8);
+    std::copy(c.begin(), c.end(), p.icookie.begin());
+    // The local address: the source of the route to the peer.
+    Ptr<Node> node = GetNode();
+    if (peer.IsV6())
+    {
+        Ptr<Ipv6> ipv6 = node->GetObject<Ipv6>();
+        Ipv6Header hdr;
+        hdr.SetDestination(peer.ToIpv6());
+        Socket::SocketErrno err;
+        Ptr<Ipv6Route> r = ipv6 ? ipv6->GetRoutingProtocol()->RouteOutput(nullptr, hdr, nullptr, err)
+                                : nullptr;
+        p.local = r ? IpsecAddress(r->GetSource()) : IpsecAddress(Ipv6Address::GetAny());
+    }
+    else
+    {
+        Ptr<Ipv4> ipv4 = node->GetObject<Ipv4>();
+        Ipv4Header hdr;
+        hdr.SetDestination(peer.ToIpv4());
+        Socket::SocketErrno err;
+        Ptr<Ipv4Route> r = ipv4 ? ipv4->GetRoutingProtocol()->RouteOutput(nullptr, hdr, nullptr, err)
+                                : nullptr;
+        p.local = r ? IpsecAddress(r->GetSource()) : IpsecAddress(Ipv4Address::GetAny());
+    }
+    m_stats.ph1Started++;
+    Ph1* raw = ph1.get();
+    m_ph1[p.id] = std::move(ph1);
+    SetPh1State(p, IkePh1State::START);
+    Log(4,
+        std::string("initiate new phase 1 negotiation: ") + p.local.ToString() + "[500]<=>"
+            + peer.ToString() + "[500]");
+    Log(4,
+        std::string("begin ")
+            + (p.exchange == isakmp::EXCH_IDENT ? "Identity Protection" : "Aggressive")
+            + " mode.");
+
+    IsakmpMessage m;
+    m.header.icookie = p.icookie;
+    m.header.exchange = p.exchange;
+    IsakmpSa sa = IkePhase1Offer(rm);
+    p.saiBody = sa.Encode();
+    m.Add(isakmp::PL_SA, p.saiBody);
+    uint32_t number = 1;
+    if (p.exchange == isakmp::EXCH_AGGRESSIVE)
+    {
+        // One group for all proposals: the first one's.
+        const IkeDhGroup* g = IkeDhGroup::ById(rm.proposals.empty() ? 2 : rm.proposals[0].dhGroup);
+        p.dh = std::make_unique<IkeDh>(*g, Random(g->bits / 8), m_exponentBits);
+        w.ChargeModexp(g->bits, p.dh->GetExponentBits());
+        p.gxi = p.dh->GetPublic();
+        p.ni = Random(rm.nonceSize);
+        p.idiiBody = MyId(p.rm, p.local).Encode();
+        m.Add(isakmp::PL_KE, p.gxi);
+        m.Add(isakmp::PL_NONCE, p.ni);
+        m.Add(isakmp::PL_ID, p.idiiBody);
+    }
+    w.ChargeMessage();
+    SendWithRetry(w, p.id, true, peer, m.Serialize(), p.exchange, number);
+    SetPh1State(p, IkePh1State::MSG1SENT);
+    return raw;
+}
+
+// ---- phase 1 as responder -----------------------------------------------------------------
+
+void
+IkeDaemon::RespondPh1(Work& w,
+                      const IsakmpMessage& m,
+                      const IpsecAddress& peer,
+                      const std::vector<uint8_t>& raw)
+{
+    m_messageTrace(Direction::RECEIVED,
+                   peer,
+                   m.header.exchange,
+                   1,
+                   static_cast<uint32_t>(raw.size()),
+                   false);
+    const RacoonRemote* rm = m_conf.FindRemote(peer);
+    if (!rm)
+    {
+        Fail(IkeFailure::NO_REMOTE);
+        Log(1, "couldn't find configuration for " + peer.ToString() + ".");
+        return;
+    }
+    std::string mode = m.header.exchange == isakmp::EXCH_AGGRESSIVE ? "aggressive" : "main";
+    if (std::find(rm->exchangeModes.begin(), rm->exchangeModes.end(), mode)
+        == rm->exchangeModes.end())
+    {
+        Fail(IkeFailure::PH1_NO_PROPOSAL);
+        Log(1, "not acceptable " + std::string(mode == "main" ? "Identity Protection" : "Aggressive")
+                   + " mode from " + peer.ToString() + ".");
+        return;
+    }
+    const IsakmpPayload* saPl = m.Find(isakmp::PL_SA);
+    IsakmpSa offered;
+    std::string why;
+    if (!saPl || !IsakmpSa::Decode(saPl->body, &offered, &why))
+    {
+        m_stats.dropped++;
+        Fail(IkeFailure::MALFORMED);
+        Log(1, "malformed SA payload from " + peer.ToString() + ": " + why);
+        return;
+    }
+    IkePh1Transform chosen;
+    if (!IkeSelectPhase1(offered, *rm, &chosen, &why))
+    {
+        Fail(IkeFailure::PH1_NO_PROPOSAL);
+        Log(1, why + ".");
+        Log(1, "failed to get valid proposal.");
+        // An unauthenticated NO-PROPOSAL-CHOSEN the initiator can only log.
+        SendNotify(w, nullptr, peer, m.header, isakmp::N_NO_PROPOSAL_CHOSEN);
+        m_negotiationTrace(1, false, IkeFailure::PH1_NO_PROPOSAL, peer, Seconds(0));
+        return;
+    }
+    auto ph1 = std::make_unique<Ph1>();
+    Ph1& p = *ph1;
+    p.id = m_nextHandle++;
+    p.initiator = false;
+    p.peer = peer;
+    p.rm = rm;
+    p.exchange = m.header.exchange;
+    p.started = Simulator::Now();
+    p.icookie = m.header.icookie;
+    IkeBytes c = Random(8);
+    std::copy(c.begin(), c.end(), p.rcookie.begin());
+    p.saiBody = saPl->body;
+    p.chosen = chosen;
+    p.hash = IkeHashAlg::ById(chosen.hash);
+    p.cipher = IkeCipherAlg::ById(chosen.cipher);
+    p.keyBytes = (chosen.keyBits ? chosen.keyBits : p.cipher->defaultKeyBits) / 8;
+    // Our address is the one the peer sent to: the source towards it.
+    Ptr<Node> node = GetNode();
+    if (peer.IsV6())
+    {
+        Ipv6Header hdr;
+        hdr.SetDestination(peer.ToIpv6());
+        Socket::SocketErrno err;
+        Ptr<Ipv6Route> r =
+            node->GetObject<Ipv6>()->GetRoutingProtocol()->RouteOutput(nullptr, hdr, nullptr, err);
+        p.local = r ? IpsecAddress(r->GetSource()) : IpsecAddress(Ipv6Address::GetAny());
+    }
+    else
+    {
+        Ipv4Header hdr;
+        hdr.SetDestination(peer.ToIpv4());
+        Socket::SocketErrno err;
+        Ptr<Ipv4Route> r =
+            node->GetObject<Ipv4>()->GetRoutingProtocol()->RouteOutput(nullptr, hdr, nullptr, err);
+        p.local = r ? IpsecAddress(r->GetSource()) : IpsecAddress(Ipv4Address::GetAny());
+    }
+    m_stats.ph1Responded++;
+    Ph1* ph = ph1.get();
+    m_ph1[p.id] = std::move(ph1);
+    p.lastReceived = raw;
+    SetPh1State(p, IkePh1State::START);
+    Log(4,
+        std::string("respond new phase 1 negotiation: ") + p.local.ToString() + "[500]<=>"
+            + peer.ToString() + "[500]");
+    SetPh1State(p, IkePh1State::MSG1RECEIVED);
+
+    // The chosen transform, as offered.
+    IsakmpSa reply;
+    IsakmpProposal prop;
+    prop.number = offered.proposals[0].number;
+    prop.protocol = isakmp::PROTO_ISAKMP;
+    for (const IsakmpTransform& t : offered.proposals[0].transforms)
+    {
+        if (t.number == chosen.number)
+        {
+            prop.transforms.push_back(t);
+        }
+    }
+    reply.proposals.push_back(prop);
+
+    IsakmpMessage out;
+    out.header.icookie = p.icookie;
+    out.header.rcookie = p.rcookie;
+    out.header.exchange = p.exchange;
+    out.Add(isakmp::PL_SA, reply.Encode());
+    w.ChargeMessage();
+
+    if (p.exchange == isakmp::EXCH_AGGRESSIVE)
+    {
+        // AM1 carries KE, Ni and IDii: key pair, g^xy, keys, then AM2.
+        const IsakmpPayload* ke = m.Find(isakmp::PL_KE);
+        const IsakmpPayload* nonce = m.Find(isakmp::PL_NONCE);
+        const IsakmpPayload* id = m.Find(isakmp::PL_ID);
+        if (!ke || !nonce || !id)
+        {
+            Ph1Failed(w, *ph, IkeFailure::MALFORMED, "aggressive mode message without KE, Ni or ID");
+            return;
+        }
+        p.gxi = ke->body;
+        p.ni = nonce->body;
+        p.idiiBody = id->body;
+        std::optional<IkeBytes> psk = LookupPsk(w, *ph);
+        if (!psk)
+        {
+            return;
+        }
+        p.psk = *psk;
+        const IkeDhGroup* g = IkeDhGroup::ById(chosen.group);
+        p.dh = std::make_unique<IkeDh>(*g, Random(g->bits / 8), m_exponentBits);
+        w.ChargeModexp(g->bits, p.dh->GetExponentBits());
+        p.gxr = p.dh->GetPublic();
+        p.nr = Random(p.rm->nonceSize);
+        if (!ComputeKeys(w, *ph))
+        {
+            return;
+        }
+        p.idirBody = MyId(p.rm, p.local).Encode();
+        IkeBytes hashR = IkeHashR(*p.hash,
+                                  p.keys.skeyid,
+                                  p.gxi,
+                                  p.gxr,
+                                  CookieBytes(p.icookie),
+                                  CookieBytes(p.rcookie),
+                                  p.saiBody,
+                                  p.idirBody);
+        w.ChargePrf(*p.hash, static_cast<uint32_t>(2 * p.gxi.size() + 16 + p.saiBody.size()));
+        out.Add(isakmp::PL_KE, p.gxr);
+        out.Add(isakmp::PL_NONCE, p.nr);
+        out.Add(isakmp::PL_ID, p.idirBody);
+        out.Add(isakmp::PL_HASH, hashR);
+    }
+    std::vector<uint8_t> bytes = out.Serialize();
+    p.lastReply = bytes;
+    p.lastReplyNumber = 2;
+    SendWithRetry(w, p.id, true, peer, bytes, p.exchange, 2);
+    SetPh1State(p, IkePh1State::MSG1SENT);
+}
+
+// ---- phase 1 messages ------------------------------------------------------------------------
+
+void
+IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector<uint8_t>& raw)
+{
+    IsakmpMessage m;
+    std::string why;
+    bool encrypted = hm.header.flags & isakmp::FLAG_ENC;
+    if (encrypted)
+    {
+        if (!p.keysReady)
+        {
+            m_stats.dropped++;
+            Log(1, "an encrypted message before the keys exist: " + p.Describe());
+            return;
+        }
+        if (!DecryptPh1(w, p, raw, &m))
+        {
+            // A pre-shared key mismatch looks like garbage here.
+            m_stats.dropped++;
+            Fail(IkeFailure::PH1_AUTH_FAILED);
+            Log(1, "failed to decrypt or parse the message: " + p.Describe()
+                       + " (probably a pre-shared key mismatch)");
+            SendNotify(w, &p, p.peer, hm.header, isakmp::N_PAYLOAD_MALFORMED);
+            return;
+        }
+    }
+    else if (!IsakmpMessage::Parse(raw, &m, &why))
+    {
+        m_stats.dropped++;
+        Fail(IkeFailure::MALFORMED);
+        Log(1, "malformed message " + p.Describe() + ": " + why);
+        return;
+    }
+    const IsakmpHeader& h = m.header;
+    auto need = [&](uint8_t type) -> const IsakmpPayload* {
+        const IsakmpPayload* pl = m.Find(type);
+        if (!pl)
+        {
+            Log(1, "few isakmp message received: no " + isakmp::PayloadName(type) + " payload");
+        }
+        return pl;
+    };
+
+    if (p.exchange == isakmp::EXCH_IDENT && p.initiator)
+    {
+        switch (p.state)
+        {
+        case IkePh1State::MSG1SENT: { // MM2: HDR, SA
+            const IsakmpPayload* sa = need(isakmp::PL_SA);
+            IsakmpSa chosenSa;
+            if (!sa || !IsakmpSa::Decode(sa->body, &chosenSa, &why)
+                || chosenSa.proposals.size() != 1 || chosenSa.proposals[0].transforms.size() != 1
+                || !IkeDecodePh1Transform(chosenSa.proposals[0].transforms[0], &p.chosen, &why))
+            {
+                m_stats.dropped++;
+                Log(1, "invalid SA payload in MM2: " + why);
+                return;
+            }
+            // The responder must pick one of ours, unchanged.
+            IkePh1Transform own;
+            bool ours = false;
+            for (const IsakmpTransform& t : IkePhase1Offer(*p.rm).proposals[0].transforms)
+            {
+                if (IkeDecodePh1Transform(t, &own, &why) && own.cipher == p.chosen.cipher
+                    && own.keyBits == p.chosen.keyBits && own.hash == p.chosen.hash
+                    && own.group == p.chosen.group && own.auth == p.chosen.auth)
+                {
+                    ours = true;
+                }
+            }
+            if (!ours)
+            {
+                m_stats.dropped++;
+                Log(1, "the responder chose a transform we did not offer");
+                return;
+            }
+            m_messageTrace(Direction::RECEIVED, p.peer, h.exchange, 2, raw.size(), false);
+            StopRetry(p.id, true);
+            p.rcookie = h.rcookie;
+            p.lastReceived = raw;
+            p.hash = IkeHashAlg::ById(p.chosen.hash);
+            p.cipher = IkeCipherAlg::ById(p.chosen.cipher);
+            p.keyBytes = (p.chosen.keyBits ? p.chosen.keyBits : p.cipher->defaultKeyBits) / 8;
+            SetPh1State(p, IkePh1State::MSG2RECEIVED);
+            // MM3: our key pair first.
+            const IkeDhGroup* g = IkeDhGroup::ById(p.chosen.group);
+            p.dh = std::make_unique<IkeDh>(*g, Random(g->bits / 8), m_exponentBits);
+            w.ChargeModexp(g->bits, p.dh->GetExponentBits());
+            p.gxi = p.dh->GetPublic();
+            p.ni = Random(p.rm->nonceSize);
+            IsakmpMessage out;
+            out.header.icookie = p.icookie;
+            out.header.rcookie = p.rcookie;
+            out.header.exchange = p.exchange;
+            out.Add(isakmp::PL_KE, p.gxi);
+            out.Add(isakmp::PL_NONCE, p.ni);
+            w.ChargeMessage();
+            std::vector<uint8_t> bytes = out.Serialize();
+            p.lastReply = bytes;
+            p.lastReplyNumber = 3;
+            SendWithRetry(w, p.id, true, p.peer, bytes, p.exchange, 3);
+            SetPh1State(p, IkePh1State::MSG2SENT);
+            return;
+        }
+        case IkePh1State::MSG2SENT: { // MM4: HDR, KE, Nr
+            const IsakmpPayload* ke = need(isakmp::PL_KE);
+            const IsakmpPayload* nonce = need(isakmp::PL_NONCE);
+            if (!ke || !nonce)
+            {
+                m_stats.dropped++;
+                return;
+            }
+            m_messageTrace(Direction::RECEIVED, p.peer, h.exchange, 4, raw.size(), false);
+            StopRetry(p.id, true);
+            p.lastReceived = raw;
+            p.gxr = ke->body;
+            p.nr = nonce->body;
+            SetPh1State(p, IkePh1State::MSG3RECEIVED);
+            std::optional<IkeBytes> psk = LookupPsk(w, p);
+            if (!psk)
+            {
+                return;
+            }
+            p.psk = *psk;
+            if (!ComputeKeys(w, p))
+            {
+                return;
+            }
+            // MM5: HDR*, IDii, HASH_I.
+            p.idiiBody = MyId(p.rm, p.local).Encode();
+            IkeBytes hashI = IkeHashI(*p.hash,
+                                      p.keys.skeyid,
+                                      p.gxi,
+                                      p.gxr,
+                                      CookieBytes(p.icookie),
+                                      CookieBytes(p.rcookie),
+                                      p.saiBody,
+                                      p.idiiBody);
+            w.ChargePrf(*p.hash, static_cast<uint32_t>(2 * p.gxi.size() + 16 + p.saiBody.size()));
+            IsakmpMessage out;
+            out.Add(isakmp::PL_ID, p.idiiBody);
+            out.Add(isakmp::PL_HASH, hashI);
+            std::vector<uint8_t> bytes = Ph1Message(w, p, out, true);
+            p.lastReply = bytes;
+            p.lastReplyNumber = 5;
+            SendWithRetry(w, p.id, true, p.peer, bytes, p.exchange, 5);
+            SetPh1State(p, IkePh1State::MSG3SENT);
+            return;
+        }
+        case IkePh1State::MSG3SENT: { // MM6: HDR*, IDir, HASH_R
+            const IsakmpPayload* id = need(isakmp::PL_ID);
+            const IsakmpPayload* hash = need(isakmp::PL_HASH);
+            if (!id || !hash)
+            {
+                m_stats.dropped++;
+                return;
+            }
+            IkeBytes expect = IkeHashR(*p.hash,
+                                       p.keys.skeyid,
+                                       p.gxi,
+                                       p.gxr,
+                                       CookieBytes(p.icookie),
+                                       CookieBytes(p.rcookie),
+                                       p.saiBody,
+                                       id->body);
+            w.ChargePrf(*p.hash, static_cast<uint32_t>(2 * p.gxi.size() + 16 + p.saiBody.size()));
+            if (expect != hash->body)
+            {
+                m_stats.dropped++;
+                Fail(IkeFailure::PH1_AUTH_FAILED);
+                Log(1, "HASH mismatch: " + p.Describe());
+                SendNotify(w, &p, p.peer, h, isakmp::N_INVALID_HASH_INFORMATION);
+                return;
+            }
+            if (!PeerIdAcceptable(p.rm, id->body, p.peer))
+            {
+                Ph1Failed(w, p, IkeFailure::PH1_AUTH_FAILED, "mismatched ID: " + p.Describe());
+                return;
+            }
+            m_messageTrace(Direction::RECEIVED, p.peer, h.exchange, 6, raw.size(), false);
+            StopRetry(p.id, true);
+            p.lastReceived = raw;
+            p.idirBody = id->body;
+            SetPh1State(p, IkePh1State::MSG4RECEIVED);
+            Ph1Established(w, p);
+            return;
+        }
+        default:
+            m_stats.dropped++;
+            Log(2, "unexpected message in state " + IkePh1StateName(p.state) + ": "
+                       + p.Describe());
+            return;
+        }
+    }
+
+    if (p.exchange == isakmp::EXCH_IDENT && !p.initiator)
+    {
+        switch (p.state)
+        {
+        case IkePh1State::MSG1SENT: { // MM3: HDR, KE, Ni
+            const IsakmpPayload* ke = need(isakmp::PL_KE);
+            const IsakmpPayload* nonce = need(isakmp::PL_NONCE);
+            if (!ke || !nonce)
+            {
+                m_stats.dropped++;
+                return;
+            }
+            m_messageTrace(Direction::RECEIVED, p.peer, h.exchange, 3, raw.size(), false);
+            StopRetry(p.id, true);
+            p.lastReceived = raw;
+            p.gxi = ke->body;
+            p.ni = nonce->body;
+            SetPh1State(p, IkePh1State::MSG2RECEIVED);
+            std::optional<IkeBytes> psk = LookupPsk(w, p);
+            if (!psk)
+            {
+                return;
+            }
+            p.psk = *psk;
+            const IkeDhGroup* g = IkeDhGroup::ById(p.chosen.group);
+            p.dh = std::make_unique<IkeDh>(*g, Random(g->bits / 8), m_exponentBits);
+            w.ChargeModexp(g->bits, p.dh->GetExponentBits());
+            p.gxr = p.dh->GetPublic();
+            p.nr = Random(p.rm->nonceSize);
+            IsakmpMessage out;
+            out.header.icookie = p.icookie;
+            out.header.rcookie = p.rcookie;
+            out.header.exchange = p.exchange;
+            out.Add(isakmp::PL_KE, p.gxr);
+            out.Add(isakmp::PL_NONCE, p.nr);
+            w.ChargeMessage();
+            std::vector<uint8_t> bytes = out.Serialize();
+            p.lastReply = bytes;
+            p.lastReplyNumber = 4;
+            SendWithRetry(w, p.id, true, p.peer, bytes, p.exchange, 4);
+            SetPh1State(p, IkePh1State::MSG2SENT);
+            // ident_r2send: g^xy and the keys once MM4 is out.
+            uint32_t id = p.id;
+            w.Then([this, id](Work& w2) {
+                if (Ph1* q = FindPh1Id(id))
+                {
+                    ComputeKeys(w2, *q);
+                }
+            });
+            return;
+        }
+        case IkePh1State::MSG2SENT: { // MM5: HDR*, IDii, HASH_I
+            const IsakmpPayload* id = need(isakmp::PL_ID);
+            const IsakmpPayload* hash = need(isakmp::PL_HASH);
+            if (!id || !hash)
+            {
+                m_stats.dropped++;
+                return;
+            }
+            IkeBytes expect = IkeHashI(*p.hash,
+                                       p.keys.skeyid,
+                                       p.gxi,
+                                       p.gxr,
+                                       CookieBytes(p.icookie),
+                                       CookieBytes(p.rcookie),
+                                       p.saiBody,
+                                       id->body);
+            w.ChargePrf(*p.hash, static_cast<uint32_t>(2 * p.gxi.size() + 16 + p.saiBody.size()));
+            if (expect != hash->body)
+            {
+                m_stats.dropped++;
+                Fail(IkeFailure::PH1_AUTH_FAILED);
+                Log(1, "HASH mismatch: " + p.Describe() + " (pre-shared key mismatch?)");
+                SendNotify(w, &p, p.peer, h, isakmp::N_INVALID_HASH_INFORMATION);
+                return;
+            }
+            if (!PeerIdAcceptable(p.rm, id->body, p.peer))
+            {
+                Ph1Failed(w, p, IkeFailure::PH1_AUTH_FAILED, "mismatched ID: " + p.Describe());
+                return;
+            }
+            m_messageTrace(Direction::RECEIVED, p.peer, h.exchange, 5, raw.size(), false);
+            StopRetry(p.id, true);
+            p.lastReceived = raw;
+            p.idiiBody = id->body;
+            SetPh1State(p, IkePh1State::MSG3RECEIVED);
+            // MM6: HDR*, IDir, HASH_R -- the last message, sent once.
+            p.idirBody = MyId(p.rm, p.local).Encode();
+            IkeBytes hashR = IkeHashR(*p.hash,
+                                      p.keys.skeyid,
+                                      p.gxi,
+                                      p.gxr,
+                                      CookieBytes(p.icookie),
+                                      CookieBytes(p.rcookie),
+                                      p.saiBody,
+                                      p.idirBody);
+            w.ChargePrf(*p.hash, static_cast<uint32_t>(2 * p.gxi.size() + 16 + p.saiBody.size()));
+            IsakmpMessage out;
+            out.Add(isakmp::PL_ID, p.idirBody);
+            out.Add(isakmp::PL_HASH, hashR);
+            std::vector<uint8_t> bytes = Ph1Message(w, p, out, true);
+            p.lastReply = bytes;
+            p.lastReplyNumber = 6;
+            SendIsakmp(w, p.peer, bytes, p.exchange, 6);
+            Ph1Established(w, p);
+            return;
+        }
+        default:
+            m_stats.dropped++;
+            Log(2, "unexpected message in state " + IkePh1StateName(p.state) + ": "
+                       + p.Describe());
+            return;
+        }
+    }
+
+    if (p.exchange == isakmp::EXCH_AGGRESSIVE && p.initiator && p.state == IkePh1State::MSG1SENT)
+    {
+        // AM2: HDR, SA, KE, Nr, IDir, HASH_R.
+        const IsakmpPayload* sa = need(isakmp::PL_SA);
+        const IsakmpPayload* ke = need(isakmp::PL_KE);
+        const IsakmpPayload* nonce = need(isakmp::PL_NONCE);
+        const IsakmpPayload* id = need(isakmp::PL_ID);
+        const IsakmpPayload* hash = need(isakmp::PL_HASH);
+        IsakmpSa chosenSa;
+        if (!sa || !ke || !nonce || !id || !hash || !IsakmpSa::Decode(sa->body, &chosenSa, &why)
+            || chosenSa.proposals.size() != 1 || chosenSa.proposals[0].transforms.size() != 1
+            || !IkeDecodePh1Transform(chosenSa.proposals[0].transforms[0], &p.chosen, &why))
+        {
+            m_stats.dropped++;
+            Log(1, "invalid aggressive mode reply: " + why);
+            return;
+        }
+        StopRetry(p.id, true);
+        m_messageTrace(Direction::RECEIVED, p.peer, h.exchange, 2, raw.size(), false);
+        p.rcookie = h.rcookie;
+        p.lastReceived = raw;
+        p.hash = IkeHashAlg::ById(p.chosen.hash);
+        p.cipher = IkeCipherAlg::ById(p.chosen.cipher);
+        p.keyBytes = (p.chosen.keyBits ? p.chosen.keyBits : p.cipher->defaultKeyBits) / 8;
+        p.gxr = ke->body;
+        p.nr = nonce->body;
+        p.idirBody = id->body;
+        SetPh1State(p, IkePh1State::MSG2RECEIVED);
+        std::optional<IkeBytes> psk = LookupPsk(w, p);
+        if (!psk)
+        {
+            return;
+        }
+        p.psk = *psk;
+        if (!ComputeKeys(w, p))
+        {
+            return;
+        }
+        IkeBytes expect = IkeHashR(*p.hash,
+                                   p.keys.skeyid,
+                                   p.gxi,
+                                   p.gxr,
+                                   CookieBytes(p.icookie),
+                                   CookieBytes(p.rcookie),
+                                   p.saiBody,
+                                   p.idirBody);
+        w.ChargePrf(*p.hash, static_cast<uint32_t>(2 * p.gxi.size() + 16 + p.saiBody.size()));
+        if (expect != hash->body)
+        {
+            Ph1Failed(w, p, IkeFailure::PH1_AUTH_FAILED, "HASH mismatch: " + p.Describe());
+            return;
+        }
+        IkeBytes hashI = IkeHashI(*p.hash,
+                                  p.keys.skeyid,
+                                  p.gxi,
+                                  p.gxr,
+                                  CookieBytes(p.icookie),
+                                  CookieBytes(p.rcookie),
+                                  p.saiBody,
+                                  p.idiiBody);
+        w.ChargePrf(*p.hash, static_cast<uint32_t>(2 * p.gxi.size() + 16 + p.saiBody.size()));
+        IsakmpMessage out;
+        out.header.icookie = p.icookie;
+        out.header.rcookie = p.rcookie;
+        out.header.exchange = p.exchange;
+        out.Add(isakmp::PL_HASH, hashI);
+        w.ChargeMessage();
+        std::vector<uint8_t> bytes = out.Serialize();
+        p.lastReply = bytes;
+        p.lastReplyNumber = 3;
+        SendIsakmp(w, p.peer, bytes, p.exchange, 3);
+        SetPh1State(p, IkePh1State::MSG2SENT);
+        Ph1Established(w, p);
+        return;
+    }
+
+    if (p.exchange == isakmp::EXCH_AGGRESSIVE && !p.initiator && p.state == IkePh1State::MSG1SENT)
+    {
+        // AM3: HDR, HASH_I.
+        const IsakmpPayload* hash = need(isakmp::PL_HASH);
+        if (!hash || !p.keysReady)
+        {
+            m_stats.dropped++;
+            return;
+        }
+        IkeBytes expect = IkeHashI(*p.hash,
+                                   p.keys.skeyid,
+                                   p.gxi,
+                                   p.gxr,
+                                   CookieBytes(p.icookie),
+                                   CookieBytes(p.rcookie),
+                                   p.saiBody,
+                                   p.idiiBody);
+        w.ChargePrf(*p.hash, static_cast<uint32_t>(2 * p.gxi.size() + 16 + p.saiBody.size()));
+        if (expect != hash->body)
+        {
+            m_stats.dropped++;
+            Fail(IkeFailure::PH1_AUTH_FAILED);
+            Log(1, "HASH mismatch: " + p.Describe() + " (pre-shared key mismatch?)");
+            SendNotify(w, &p, p.peer, h, isakmp::N_INVALID_HASH_INFORMATION);
+            return;
+        }
+        m_messageTrace(Direction::RECEIVED, p.peer, h.exchange, 3, raw.size(), false);
+        StopRetry(p.id, true);
+        p.lastReceived = raw;
+        SetPh1State(p, IkePh1State::MSG2RECEIVED);
+        Ph1Established(w, p);
+        return;
+    }
+
+    m_stats.dropped++;
+    Log(2, "unexpected message in state " + IkePh1StateName(p.state) + ": " + p.Describe());
+}
+
+// ---- keys, encryption ----------------------------------------------------------------------
+
+std::optional<std::vector<uint8_t>>
+IkeDaemon::LookupPsk(Work& w, Ph1& p)
+{
+    // Main mode can only select the key by the peer's address (its ID is
+    // still encrypted); aggressive mode tries the received ID first.
+    std::string why;
+    std::optional<std::vector<uint8_t>> key;
+    if (m_psk)
+    {
+        if (p.exchange == isakmp::EXCH_AGGRESSIVE && !p.initiator && !p.idiiBody.empty())
+        {
+            IsakmpId id;
+            if (IsakmpId::Decode(p.idiiBody, &id, &why))
+            {
+                key = m_psk->Lookup(id.ToString(), &why);
+            }
+        }
+        if (!key)
+        {
+            key = m_psk->Lookup(p.peer.ToString(), &why);
+        }
+    }
+    if (key)
+    {
+        return key;
+    }
+    bool weak = m_psk && why.find("permission") != std::string::npos;
+    IkeFailure f = weak ? IkeFailure::PSK_WEAK_PERMISSION : IkeFailure::PSK_MISSING;
+    if (weak)
+    {
+        Log(1, why);
+    }
+    Ph1Failed(w, p, f, "couldn't find the pskey for " + p.peer.ToString() + ".");
+    return std::nullopt;
+}
+
+bool
+IkeDaemon::ComputeKeys(Work& w, Ph1& p)
+{
+    const IkeBytes& peerPublic = p.initiator ? p.gxr : p.gxi;
+    if (!p.dh || !p.dh->ComputeShared(peerPublic, &p.gxy))
+    {
+        Ph1Failed(w, p, IkeFailure::MALFORMED, "invalid DH public value: " + p.Describe());
+        return false;
+    }
+    w.ChargeModexp(p.dh->GetGroup().bits, p.dh->GetExponentBits());
+    p.keys = IkeDerivePhase1Psk(*p.hash,
+                                *p.cipher,
+                                p.keyBytes,
+                                p.psk,
+                                p.ni,
+                                p.nr,
+                                p.gxy,
+                                p.gxi,
+                                p.gxr,
+                                CookieBytes(p.icookie),
+                                CookieBytes(p.rcookie));
+    // SKEYID, SKEYID_d/_a/_e, the key expansion, the IV hash.
+    uint32_t n = static_cast<uint32_t>(p.gxy.size());
+    w.ChargePrf(*p.hash, static_cast<uint32_t>(p.ni.size() + p.nr.size()));
+    w.ChargePrf(*p.hash, n + 17);
+    w.ChargePrf(*p.hash, n + 17 + p.hash->length);
+    w.ChargePrf(*p.hash, n + 17 + p.hash->length);
+    for (uint32_t have = p.hash->length; have < p.keyBytes; have += p.hash->length)
+    {
+        w.ChargePrf(*p.hash, p.hash->length);
+    }
+    w.ChargeHash(*p.hash, 2 * n);
+    p.iv = p.keys.iv;
+    p.keysReady = true;
+    Log(5, "SKEYID computed: " + p.Describe());
+    return true;
+}
+
+std::vector<uint8_t>
+IkeDaemon::Ph1Message(Work& w, Ph1& p, IsakmpMessage m, bool encrypt)
+{
+    m.header.icookie = p.icookie;
+    m.header.rcookie = p.rcookie;
+    m.header.exchange = p.exchange;
+    m.header.messageId = 0;
+    w.ChargeMessage();
+    if (!encrypt)
+    {
+        return m.Serialize();
+    }
+    m.header.flags |= isakmp::FLAG_ENC;
+    std::vector<uint8_t> plain = m.SerializePayloads();
+    // racoon's padding: to the block size, random bytes, the last one the
+    // pad length less one (exclusive_tail).
+    uint32_t bs = p.cipher->blockSize;
+    uint32_t pad = bs - plain.size() % bs;
+    IkeBytes fill = Random(pad);
+    fill.back() = static_cast<uint8_t>(pad - 1);
+    plain.insert(plain.end(), fill.begin(), fill.end());
+    IkeBytes cipher;
+    IkeCbcEncrypt(*p.cipher, p.keys.encKey, p.iv, plain, &cipher);
+    w.ChargeCipher(*p.cipher, static_cast<uint32_t>(plain.size()));
+    p.iv.assign(cipher.end() - bs, cipher.end());
+    return m.Serialize(cipher);
+}
+
+bool
+IkeDaemon::DecryptPh1(Work& w, Ph1& p, const std::vector<uint8_t>& raw, IsakmpMessage* m)
+{
+    std::string why;
+    if (!IsakmpMessage::ParseHeader(raw, &m->header, &why))
+    {
+        return false;
+    }
+    uint32_t bs = p.cipher->blockSize;
+    IkeBytes body(raw.begin() + IsakmpHeader::SIZE, raw.end());
+    if (body.empty() || body.size() % bs != 0)
+    {
+        return false;
+    }
+    IkeBytes plain;
+    w.ChargeCipher(*p.cipher, static_cast<uint32_t>(body.size()));
+    if (!IkeCbcDecrypt(*p.cipher, p.keys.encKey, p.iv, body, &plain)
+        || !IsakmpMessage::ParsePayloads(m->header.nextPayload, plain, &m->payloads, &why))
+    {
+        return false;
+    }
+    p.iv.assign(body.end() - bs, body.end());
+    return true;
+}
+
+// ---- outcomes ----------------------------------------------------------------------------------
+
+void
+IkeDaemon::SetPh1State(Ph1& p, IkePh1State s)
+{
+    IkePh1State old = p.state;
+    p.state = s;
+    m_ph1Trace(old, s, p.initiator, p.peer);
+}
+
+void
+IkeDaemon::Ph1Established(Work& w, Ph1& p)
+{
+    SetPh1State(p, IkePh1State::ESTABLISHED);
+    m_stats.ph1Established++;
+    Time took = Simulator::Now() - p.started;
+    m_negotiationTrace(1, true, IkeFailure::COUNT, p.peer, took);
+    Log(4, "ISAKMP-SA established " + p.Describe());
+    Phase1Keys keys;
+    keys.icookie.assign(p.icookie.begin(), p.icookie.end());
+    keys.rcookie.assign(p.rcookie.begin(), p.rcookie.end());
+    keys.cipher = p.cipher->name;
+    keys.keyBits = p.keyBytes * 8;
+    keys.hash = p.hash->name;
+    keys.encKey = p.keys.encKey;
+    keys.initiator = p.initiator;
+    m_phase1KeysTrace(keys);
+    uint32_t id = p.id;
+    Time life = Seconds(p.chosen.lifeSeconds ? p.chosen.lifeSeconds : 28800);
+    p.expire = Simulator::Schedule(life, [this, id]() {
+        Run("isakmp-sa expire", [this, id](Work&) {
+            if (Ph1* q = FindPh1Id(id))
+            {
+                SetPh1State(*q, IkePh1State::EXPIRED);
+                Log(4, "ISAKMP-SA expired " + q->Describe());
+                StopRetry(id, true);
+                m_ph1.erase(id);
+            }
+        });
+    });
+    // The phase-2 negotiations that waited for it.
+    std::vector<uint32_t> waiting;
+    waiting.swap(p.waiting);
+    for (uint32_t ph2id : waiting)
+    {
+        if (Ph2* ph2 = FindPh2(ph2id))
+        {
+            if (ph2->state == IkePh2State::STATUS)
+            {
+                Simulator::Cancel(ph2->poll);
+                ph2->ph1 = p.id;
+                StartPh2(w, *ph2);
+            }
+        }
+    }
+}
+
+void
+IkeDaemon::Ph1Failed(Work& w, Ph1& p, IkeFailure why, const std::string& text)
+{
+    (void)w;
+    Fail(why);
+    Log(1, text);
+    m_negotiationTrace(1, false, why, p.peer, Simulator::Now() - p.started);
+    StopRetry(p.id, true);
+    Simulator::Cancel(p.expire);
+    SetPh1State(p, IkePh1State::EXPIRED);
+    // The phase 2s waiting for it go on polling until their phase1 wait is over.
+    m_ph1.erase(p.id);
+}
+
+} // namespace ns3

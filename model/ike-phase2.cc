@@ -1,0 +1,1229 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * IkeDaemon, phase 2 (RFC 2409 section 5.5, racoon's isakmp_quick.c and
+ * pfkey.c) and informational exchanges (RFC 2409 section 5.7,
+ * isakmp_inf.c).
+ *
+ *   quick mode        initiator                         responder
+ *   (ACQUIRE; phase 1; GETSPI for its inbound SAs)
+ *   QM1  HDR*, HASH(1), SA, Ni [, KE], IDci, IDcr   ->
+ *                                      (policy, sainfo and proposal checks;
+ *                                       GETSPI for its inbound SAs)
+ *   QM2                               <-   HDR*, HASH(2), SA, Nr [, KE], IDci, IDcr
+ *   QM3  HDR*, HASH(3)                ->   (sent once)
+ *   (each side: KEYMAT, UPDATE of its inbound SAs, ADD of its outbound ones)
+ */
+#include "ike-daemon-handles.h"
+#include "ipsec-cpu.h"
+#include "ipsec-pfkey-socket.h"
+#include "ipsec-stack.h"
+
+#include "ns3/log.h"
+#include "ns3/simulator.h"
+
+#include <cerrno>
+#include <cstring>
+
+namespace ns3
+{
+
+NS_LOG_COMPONENT_DEFINE("IkePhase2");
+
+namespace
+{
+
+IkeBytes
+Be32(uint32_t v)
+{
+    return {static_cast<uint8_t>(v >> 24),
+            static_cast<uint8_t>(v >> 16),
+            static_cast<uint8_t>(v >> 8),
+            static_cast<uint8_t>(v)};
+}
+
+IkeBytes
+SpiBytes(IpsecProto p, uint32_t spi)
+{
+    if (p == IpsecProto::IPCOMP)
+    {
+        return {static_cast<uint8_t>(spi >> 8), static_cast<uint8_t>(spi)};
+    }
+    return Be32(spi);
+}
+
+uint8_t
+IsakmpProto(IpsecProto p)
+{
+    switch (p)
+    {
+    case IpsecProto::AH:
+        return isakmp::PROTO_IPSEC_AH;
+    case IpsecProto::ESP:
+        return isakmp::PROTO_IPSEC_ESP;
+    case IpsecProto::IPCOMP:
+        return isakmp::PROTO_IPCOMP;
+    }
+    return 0;
+}
+
+/// The payloads after the first (the HASH), as they are on the wire.
+IkeBytes
+AfterHash(const IsakmpMessage& m)
+{
+    IsakmpMessage rest;
+    rest.payloads.assign(m.payloads.begin() + 1, m.payloads.end());
+    return rest.SerializePayloads();
+}
+
+/// An ID payload for one side of a selector: an address, or an address and prefix.
+IsakmpId
+SelectorId(const IpsecAddress& a, uint8_t prefix, uint8_t proto, uint16_t port)
+{
+    uint8_t p = proto == IPSEC_ULPROTO_ANY ? 0 : proto;
+    if (prefix == a.GetBits())
+    {
+        return IsakmpId::Address(a, p, port);
+    }
+    return IsakmpId::Subnet(a, prefix, p, port);
+}
+
+/// The selector side an ID payload describes.
+bool
+IdToSide(const IsakmpId& id, IpsecAddress* a, uint8_t* prefix, uint8_t* proto, uint16_t* port)
+{
+    *proto = id.protocol == 0 ? IPSEC_ULPROTO_ANY : id.protocol;
+    *port = id.port;
+    auto read = [&](size_t n) -> bool {
+        if (id.data.size() < n)
+        {
+            return false;
+        }
+        if (n == 4)
+        {
+            uint8_t b[4];
+            std::copy(id.data.begin(), id.data.begin() + 4, b);
+            *a = IpsecAddress(Ipv4Address::Deserialize(b));
+        }
+        else
+        {
+            uint8_t b[16];
+            std::copy(id.data.begin(), id.data.begin() + 16, b);
+            *a = IpsecAddress(Ipv6Address(b));
+        }
+        return true;
+    };
+    auto maskBits = [&](size_t off, size_t n) {
+        uint8_t bits = 0;
+        for (size_t i = off; i < off + n && i < id.data.size(); ++i)
+        {
+            for (int b = 7; b >= 0; --b)
+            {
+                if (id.data[i] & (1 << b))
+                {
+                    ++bits;
+                }
+            }
+        }
+        return bits;
+    };
+    switch (id.type)
+    {
+    case isakmp::ID_IPV4_ADDR:
+        *prefix = 32;
+        return id.data.size() == 4 && read(4);
+    case isakmp::ID_IPV6_ADDR:
+        *prefix = 128;
+        return id.data.size() == 16 && read(16);
+    case isakmp::ID_IPV4_ADDR_SUBNET:
+        *prefix = maskBits(4, 4);
+        return id.data.size() == 8 && read(4);
+    case isakmp::ID_IPV6_ADDR_SUBNET:
+        *prefix = maskBits(16, 16);
+        return id.data.size() == 32 && read(16);
+    default:
+        return false;
+    }
+}
+
+} // namespace
+
+std::string
+IkeDaemon::Ph2::Describe() const
+{
+    std::string s;
+    for (const IpsecRequest& r : requests)
+    {
+        s += (s.empty() ? "" : "/") + IpsecProtoName(r.proto);
+    }
+    return s + " " + local.ToString() + "->" + peer.ToString();
+}
+
+IkeDaemon::Ph2*
+IkeDaemon::FindPh2(uint32_t id)
+{
+    auto it = m_ph2.find(id);
+    return it == m_ph2.end() ? nullptr : it->second.get();
+}
+
+void
+IkeDaemon::SetPh2State(Ph2& p, IkePh2State s)
+{
+    IkePh2State old = p.state;
+    p.state = s;
+    m_ph2Trace(old, s, p.initiator, p.peer);
+}
+
+void
+IkeDaemon::DeletePh2(uint32_t id)
+{
+    if (Ph2* p = FindPh2(id))
+    {
+        Simulator::Cancel(p->retry.timer);
+        Simulator::Cancel(p->deadline);
+        Simulator::Cancel(p->poll);
+        m_ph2.erase(id);
+    }
+}
+
+void
+IkeDaemon::Ph2Failed(Work& w, Ph2& p, IkeFailure why, const std::string& text)
+{
+    Fail(why);
+    Log(1, text);
+    m_negotiationTrace(2, false, why, p.peer, Simulator::Now() - p.started);
+    SendErrorAcquire(w, p);
+    SetPh2State(p, IkePh2State::EXPIRED);
+    DeletePh2(p.id);
+}
+
+// ---- PF_KEY: ACQUIRE, GETSPI, UPDATE/ADD replies, EXPIRE -----------------------------
+
+void
+IkeDaemon::HandleAcquire(Work& w, const PfKeyMessage& m)
+{
+    m_stats.acquires++;
+    if (!m.src || !m.dst || !m.policy)
+    {
+        Log(1, "an ACQUIRE without addresses or policy");
+        return;
+    }
+    const IpsecPolicy* sp = FindPolicyById(m.policy->id);
+    if (!sp || sp->action != IpsecPolicyAction::IPSEC)
+    {
+        Log(1, "no policy found: id:" + std::to_string(m.policy->id));
+        return;
+    }
+    for (const auto& [id, ph2] : m_ph2)
+    {
+        if (ph2->initiator && ph2->spid == sp->id && ph2->state != IkePh2State::ESTABLISHED)
+        {
+            Log(5, "ignore the acquire because ph2 found");
+            return;
+        }
+    }
+    IpsecAddress peer = m.dst->addr;
+    const RacoonRemote* rm = m_conf.FindRemote(peer);
+    if (!rm)
+    {
+        Fail(IkeFailure::NO_REMOTE);
+        Log(1, "no configuration found for " + peer.ToString() + ".");
+        return;
+    }
+    if (rm->passive)
+    {
+        Log(5, "because of passive mode, ignore the acquire message for " + peer.ToString());
+        return;
+    }
+    auto ph2 = std::make_unique<Ph2>();
+    Ph2& p = *ph2;
+    p.id = m_nextHandle++;
+    p.initiator = true;
+    p.seq = m.seq;
+    p.spid = sp->id;
+    p.local = m.src->addr;
+    p.peer = peer;
+    p.selector = sp->selector;
+    p.requests = sp->requests;
+    p.started = Simulator::Now();
+    RacoonSainfoId local;
+    local.anonymous = false;
+    local.address = p.selector.src;
+    local.prefix = p.selector.prefs;
+    local.port = p.selector.sport;
+    local.protocol = p.selector.ulproto;
+    RacoonSainfoId remote = local;
+    remote.address = p.selector.dst;
+    remote.prefix = p.selector.prefd;
+    remote.port = p.selector.dport;
+    p.sainfo = m_conf.FindSainfo(local, remote);
+    if (!p.sainfo)
+    {
+        Fail(IkeFailure::NO_SAINFO);
+        Log(1, "failed to get sainfo for " + p.selector.src.ToString() + "->"
+                   + p.selector.dst.ToString() + ".");
+        return;
+    }
+    m_stats.ph2Started++;
+    uint32_t id = p.id;
+    m_ph2[id] = std::move(ph2);
+    SetPh2State(p, IkePh2State::START);
+    Log(4, "IPsec-SA request for " + peer.ToString() + " queued due to no phase1 found.");
+
+    Ph1* ph1 = FindPh1ByPeer(peer, false);
+    if (ph1 && ph1->Established())
+    {
+        p.ph1 = ph1->id;
+        StartPh2(w, p);
+        return;
+    }
+    if (!ph1)
+    {
+        ph1 = StartPh1(w, peer, *rm);
+    }
+    ph1->waiting.push_back(id);
+    SetPh2State(p, IkePh2State::STATUS);
+    // isakmp_chkph1there: poll once a second for phase1 seconds.
+    p.poll = Simulator::Schedule(Seconds(1), &IkeDaemon::PollPh1, this, id);
+}
+
+void
+IkeDaemon::PollPh1(uint32_t ph2Id)
+{
+    Run("check phase1", [this, ph2Id](Work& w) {
+        Ph2* p = FindPh2(ph2Id);
+        if (!p || p->state != IkePh2State::STATUS)
+        {
+            return;
+        }
+        if (Ph1* ph1 = FindPh1ByPeer(p->peer, true))
+        {
+            p->ph1 = ph1->id;
+            StartPh2(w, *p);
+            return;
+        }
+        p->polls++;
+        if (Seconds(p->polls) >= m_conf.timer.phase1)
+        {
+            Ph2Failed(w,
+                      *p,
+                      IkeFailure::PH1_WAIT_TIMEOUT,
+                      "phase2 negotiation failed due to time up waiting for phase1. "
+                          + p->Describe());
+            return;
+        }
+        p->poll = Simulator::Schedule(Seconds(1), &IkeDaemon::PollPh1, this, ph2Id);
+    });
+}
+
+void
+IkeDaemon::StartPh2(Work& w, Ph2& p)
+{
+    // quick_i1prep / quick_r1prep: our inbound SPIs first (larval SAs; the
+    // larval clock runs from here), and the phase2 deadline.
+    Log(4, "initiate new phase 2 negotiation: " + p.Describe());
+    p.mySpis.assign(p.initiator ? p.requests.size() : p.chosen.sas.size(), 0);
+    p.spisPending = static_cast<uint32_t>(p.mySpis.size());
+    if (!p.initiator)
+    {
+        p.seq = 0x80000000u | ++m_pfkeySeq;
+    }
+    for (size_t i = 0; i < p.mySpis.size(); ++i)
+    {
+        IpsecProto proto = p.initiator ? p.requests[i].proto : p.chosen.sas[i].proto;
+        IpsecMode mode = p.initiator ? p.requests[i].mode : p.chosen.sas[i].mode;
+        PfKeyMessage m(PfKeyType::GETSPI, PfKeySaTypeOf(proto), p.seq);
+        PfKeyAddress src;
+        src.addr = p.peer;
+        src.prefixlen = p.peer.GetBits();
+        PfKeyAddress dst;
+        dst.addr = p.local;
+        dst.prefixlen = p.local.GetBits();
+        m.src = src;
+        m.dst = dst;
+        PfKeySa2 sa2;
+        sa2.mode = static_cast<uint8_t>(mode == IpsecMode::TUNNEL ? IpsecMode::TUNNEL
+                                                                   : IpsecMode::TRANSPORT);
+        m.sa2 = sa2;
+        if (proto == IpsecProto::IPCOMP)
+        {
+            PfKeySpiRange r;
+            r.min = 0x100;
+            r.max = 0xffff;
+            m.spirange = r;
+        }
+        SendPfKey(w, m);
+    }
+    SetPh2State(p, IkePh2State::GETSPISENT);
+    uint32_t id = p.id;
+    Simulator::Cancel(p.deadline);
+    p.deadline = Simulator::Schedule(m_conf.timer.phase2, [this, id]() {
+        Run("quick timeover", [this, id](Work& w) {
+            if (Ph2* q = FindPh2(id); q && q->state != IkePh2State::ESTABLISHED)
+            {
+                StopRetry(id, false);
+                Ph2Failed(w,
+                          *q,
+                          IkeFailure::PH2_DEADLINE,
+                          "give up to get IPsec-SA due to time up to wait. " + q->Describe());
+            }
+        });
+    });
+}
+
+void
+IkeDaemon::HandleGetSpi(Work& w, const PfKeyMessage& m)
+{
+    for (auto& [id, ph2] : m_ph2)
+    {
+        Ph2& p = *ph2;
+        if (p.seq != m.seq || p.state != IkePh2State::GETSPISENT)
+        {
+            continue;
+        }
+        if (m.errnum != 0 || !m.sa)
+        {
+            Ph2Failed(w, p, IkeFailure::LARVAL_EXPIRED, "pfkey GETSPI failed: " + std::string(std::strerror(m.errnum)));
+            return;
+        }
+        for (size_t i = 0; i < p.mySpis.size(); ++i)
+        {
+            IpsecProto proto = p.initiator ? p.requests[i].proto : p.chosen.sas[i].proto;
+            if (p.mySpis[i] == 0 && PfKeySaTypeOf(proto) == m.satype)
+            {
+                p.mySpis[i] = m.sa->spi;
+                p.spisPending--;
+                Log(5, "pfkey GETSPI succeeded: " + IpsecProtoName(proto) + " spi="
+                           + std::to_string(m.sa->spi));
+                break;
+            }
+        }
+        if (p.spisPending == 0)
+        {
+            SetPh2State(p, IkePh2State::GETSPIDONE);
+            if (p.initiator)
+            {
+                SendQuick1(w, p);
+            }
+            else
+            {
+                SendQuick2(w, p);
+            }
+        }
+        return;
+    }
+}
+
+void
+IkeDaemon::HandleUpdateAddReply(Work& w, const PfKeyMessage& m)
+{
+    (void)w;
+    for (auto& [id, ph2] : m_ph2)
+    {
+        Ph2& p = *ph2;
+        if (p.seq != m.seq || p.updatesPending == 0)
+        {
+            continue;
+        }
+        p.updatesPending--;
+        bool update = m.GetType() == PfKeyType::UPDATE;
+        if (m.errnum != 0)
+        {
+            std::string err = std::strerror(m.errnum);
+            Log(1, std::string("pfkey ") + (update ? "UPDATE" : "ADD") + " failed: " + err);
+            if (update && m.errnum == ENOENT)
+            {
+                Fail(IkeFailure::LARVAL_EXPIRED);
+                m_negotiationTrace(2,
+                                   false,
+                                   IkeFailure::LARVAL_EXPIRED,
+                                   p.peer,
+                                   Simulator::Now() - p.started);
+            }
+            return;
+        }
+        m_stats.saInstalled++;
+        Log(4, std::string("IPsec-SA established: ") + PfKeyTypeName(m.type) + " spi="
+                   + std::to_string(m.sa ? m.sa->spi : 0) + " " + p.Describe());
+        return;
+    }
+}
+
+void
+IkeDaemon::HandleExpire(Work& w, const PfKeyMessage& m)
+{
+    if (!m.sa)
+    {
+        return;
+    }
+    bool hard = m.hard.has_value();
+    for (auto& [id, ph2] : m_ph2)
+    {
+        Ph2& p = *ph2;
+        bool mine = std::find(p.mySpis.begin(), p.mySpis.end(), m.sa->spi) != p.mySpis.end();
+        bool theirs = false;
+        for (const IkePh2Sa& s : p.chosen.sas)
+        {
+            theirs = theirs || s.spi == m.sa->spi;
+        }
+        if (!mine && !theirs)
+        {
+            continue;
+        }
+        Log(4, std::string("IPsec-SA expired: ") + (hard ? "hard " : "soft ") + "spi="
+                   + std::to_string(m.sa->spi) + " " + p.Describe());
+        if (!hard)
+        {
+            if (p.initiator && p.state == IkePh2State::ESTABLISHED && !p.rekey)
+            {
+                // The initiator renegotiates at the soft expiry; the old SAs
+                // carry traffic until their hard expiry.
+                p.rekey = true;
+                m_stats.rekeys++;
+                PfKeyMessage acq(PfKeyType::ACQUIRE, m.satype, 0);
+                acq.src = PfKeyAddress{IPSEC_ULPROTO_ANY, p.local.GetBits(), p.local, 0};
+                acq.dst = PfKeyAddress{IPSEC_ULPROTO_ANY, p.peer.GetBits(), p.peer, 0};
+                PfKeyPolicy pol;
+                pol.id = p.spid;
+                pol.type = static_cast<uint16_t>(IpsecPolicyAction::IPSEC);
+                acq.policy = pol;
+                uint32_t old = id;
+                p.state = IkePh2State::EXPIRED; // no longer blocks a new negotiation
+                HandleAcquire(w, acq);
+                if (Ph2* q = FindPh2(old))
+                {
+                    q->state = IkePh2State::ESTABLISHED;
+                }
+            }
+            return;
+        }
+        if (mine)
+        {
+            // racoon deletes the expired SA's handle and tells the peer.
+            IsakmpDelete d;
+            d.protocol = isakmp::PROTO_IPSEC_ESP;
+            for (size_t i = 0; i < p.chosen.sas.size(); ++i)
+            {
+                if (p.mySpis[i] == m.sa->spi)
+                {
+                    d.protocol = IsakmpProto(p.chosen.sas[i].proto);
+                    d.spiSize = p.chosen.sas[i].proto == IpsecProto::IPCOMP ? 2 : 4;
+                    d.spis.push_back(SpiBytes(p.chosen.sas[i].proto, m.sa->spi));
+                }
+            }
+            if (Ph1* ph1 = FindPh1ByPeer(p.peer, true))
+            {
+                uint32_t msgid = 0;
+                while (msgid == 0)
+                {
+                    IkeBytes r = Random(4);
+                    msgid = (uint32_t(r[0]) << 24) | (r[1] << 16) | (r[2] << 8) | r[3];
+                }
+                IsakmpPayload pl{isakmp::PL_DELETE, d.Encode()};
+                IkeBytes iv = IkePhase2Iv(*ph1->hash, *ph1->cipher, ph1->iv, msgid);
+                IsakmpMessage rest;
+                rest.payloads.push_back(pl);
+                IkeBytes hash =
+                    IkeInfoHash(*ph1->hash, ph1->keys.skeyidA, msgid, rest.SerializePayloads());
+                w.ChargePrf(*ph1->hash, 64);
+                std::vector<uint8_t> bytes =
+                    Ph2Message(w, *ph1, msgid, iv, isakmp::EXCH_INFO, {pl}, hash);
+                SendIsakmp(w, p.peer, bytes, isakmp::EXCH_INFO, 0);
+                Log(4, "sendto Information delete: " + p.Describe());
+            }
+            DeletePh2(id);
+        }
+        return;
+    }
+}
+
+// ---- quick mode: the initiator -----------------------------------------------------------
+
+void
+IkeDaemon::SendQuick1(Work& w, Ph2& p)
+{
+    Ph1* ph1 = FindPh1Id(p.ph1);
+    if (!ph1 || !ph1->Established())
+    {
+        Ph2Failed(w, p, IkeFailure::PH1_WAIT_TIMEOUT, "the ISAKMP-SA is gone: " + p.Describe());
+        return;
+    }
+    while (p.messageId == 0)
+    {
+        IkeBytes r = Random(4);
+        p.messageId = (uint32_t(r[0]) << 24) | (r[1] << 16) | (r[2] << 8) | r[3];
+    }
+    p.offered = IkePhase2Proposals(p.requests, *p.sainfo, p.mySpis);
+    if (p.offered.empty())
+    {
+        Ph2Failed(w, p, IkeFailure::NO_SAINFO, "failed to create saprop: " + p.Describe());
+        return;
+    }
+    p.ni = Random(ph1->rm ? ph1->rm->nonceSize : 16);
+    std::vector<IsakmpPayload> payloads;
+    payloads.push_back({isakmp::PL_SA, IkeEncodePhase2(p.offered).Encode()});
+    payloads.push_back({isakmp::PL_NONCE, p.ni});
+    if (uint16_t g = p.offered[0].pfsGroup)
+    {
+        const IkeDhGroup* group = IkeDhGroup::ById(g);
+        p.dh = std::make_unique<IkeDh>(*group, Random(group->bits / 8), m_exponentBits);
+        w.ChargeModexp(group->bits, p.dh->GetExponentBits());
+        payloads.push_back({isakmp::PL_KE, p.dh->GetPublic()});
+    }
+    p.idci = SelectorId(p.selector.src, p.selector.prefs, p.selector.ulproto, p.selector.sport)
+                 .Encode();
+    p.idcr = SelectorId(p.selector.dst, p.selector.prefd, p.selector.ulproto, p.selector.dport)
+                 .Encode();
+    payloads.push_back({isakmp::PL_ID, p.idci});
+    payloads.push_back({isakmp::PL_ID, p.idcr});
+    IsakmpMessage rest;
+    rest.payloads = payloads;
+    IkeBytes restBytes = rest.SerializePayloads();
+    IkeBytes hash = IkeQuickHash1(*ph1->hash, ph1->keys.skeyidA, p.messageId, restBytes);
+    w.ChargePrf(*ph1->hash, static_cast<uint32_t>(4 + restBytes.size()));
+    p.iv = IkePhase2Iv(*ph1->hash, *ph1->cipher, ph1->iv, p.messageId);
+    w.ChargeHash(*ph1->hash, 12);
+    std::vector<uint8_t> bytes =
+        Ph2Message(w, *ph1, p.messageId, p.iv, isakmp::EXCH_QUICK, payloads, hash);
+    SendWithRetry(w, p.id, false, p.peer, bytes, isakmp::EXCH_QUICK, 1);
+    SetPh2State(p, IkePh2State::MSG1SENT);
+}
+
+// ---- quick mode: messages ---------------------------------------------------------------
+
+void
+IkeDaemon::HandlePh2(Work& w, Ph1& ph1, const IsakmpMessage& hm, const std::vector<uint8_t>& raw)
+{
+    Ph2* found = nullptr;
+    for (auto& [id, ph2] : m_ph2)
+    {
+        if (ph2->ph1 == ph1.id && ph2->messageId == hm.header.messageId)
+        {
+            found = ph2.get();
+        }
+    }
+    if (!found)
+    {
+        RespondPh2(w, ph1, hm, raw);
+        return;
+    }
+    Ph2& p = *found;
+    if (raw == p.lastReceived)
+    {
+        if (!p.lastReply.empty())
+        {
+            m_stats.duplicates++;
+            m_messageTrace(Direction::RECEIVED,
+                           p.peer,
+                           isakmp::EXCH_QUICK,
+                           p.lastReplyNumber - 1,
+                           static_cast<uint32_t>(raw.size()),
+                           true);
+            SendIsakmp(w, p.peer, p.lastReply, isakmp::EXCH_QUICK, p.lastReplyNumber, true);
+        }
+        return;
+    }
+    if (!(hm.header.flags & isakmp::FLAG_ENC))
+    {
+        m_stats.dropped++;
+        Log(1, "an unencrypted quick mode message: " + p.Describe());
+        return;
+    }
+    IkeBytes iv = p.iv;
+    IsakmpMessage m;
+    if (!DecryptPh2(w, ph1, raw, iv, &m) || m.payloads.empty()
+        || m.payloads[0].type != isakmp::PL_HASH)
+    {
+        m_stats.dropped++;
+        Fail(IkeFailure::MALFORMED);
+        Log(1, "failed to decrypt or parse a quick mode message: " + p.Describe());
+        return;
+    }
+    const IkeBytes& hash = m.payloads[0].body;
+    if (p.initiator && p.state == IkePh2State::MSG1SENT)
+    {
+        // QM2: HASH(2), SA, Nr [, KE], IDci, IDcr.
+        const IsakmpPayload* sa = m.Find(isakmp::PL_SA);
+        const IsakmpPayload* nonce = m.Find(isakmp::PL_NONCE);
+        if (!sa || !nonce)
+        {
+            m_stats.dropped++;
+            Log(1, "few isakmp message received in QM2: " + p.Describe());
+            return;
+        }
+        IkeBytes restBytes = AfterHash(m);
+        IkeBytes expect =
+            IkeQuickHash2(*ph1.hash, ph1.keys.skeyidA, p.messageId, p.ni, restBytes);
+        w.ChargePrf(*ph1.hash, static_cast<uint32_t>(4 + p.ni.size() + restBytes.size()));
+        if (expect != hash)
+        {
+            m_stats.dropped++;
+            Fail(IkeFailure::PH2_AUTH_FAILED);
+            Log(1, "HASH(2) mismatch: " + p.Describe());
+            return;
+        }
+        IsakmpSa chosenSa;
+        std::vector<IkePh2Proposal> alts;
+        std::string why;
+        if (!IsakmpSa::Decode(sa->body, &chosenSa, &why) || !IkeDecodePhase2(chosenSa, &alts, &why)
+            || alts.size() != 1)
+        {
+            Ph2Failed(w, p, IkeFailure::PH2_NO_PROPOSAL, "invalid SA in QM2: " + why);
+            return;
+        }
+        // It must be one of our alternatives (the responder's SPIs in it).
+        IkePh2Proposal picked;
+        if (!IkeSelectPhase2(alts, p.offered, "obey", &picked, &why))
+        {
+            Ph2Failed(w, p, IkeFailure::PH2_NO_PROPOSAL, "the responder chose a proposal we did not offer");
+            return;
+        }
+        m_messageTrace(Direction::RECEIVED, p.peer, isakmp::EXCH_QUICK, 2, raw.size(), false);
+        StopRetry(p.id, false);
+        p.iv = iv;
+        p.lastReceived = raw;
+        p.chosen = alts[0];
+        p.nr = nonce->body;
+        if (p.dh)
+        {
+            const IsakmpPayload* ke = m.Find(isakmp::PL_KE);
+            if (!ke || !p.dh->ComputeShared(ke->body, &p.gxyQm))
+            {
+                Ph2Failed(w, p, IkeFailure::PH2_NO_PROPOSAL, "no valid KE in QM2 with PFS");
+                return;
+            }
+            w.ChargeModexp(p.dh->GetGroup().bits, p.dh->GetExponentBits());
+        }
+        // QM3: HASH(3), sent once.
+        IkeBytes hash3 = IkeQuickHash3(*ph1.hash, ph1.keys.skeyidA, p.messageId, p.ni, p.nr);
+        w.ChargePrf(*ph1.hash, static_cast<uint32_t>(5 + p.ni.size() + p.nr.size()));
+        std::vector<uint8_t> bytes =
+            Ph2Message(w, ph1, p.messageId, p.iv, isakmp::EXCH_QUICK, {}, hash3);
+        p.lastReply = bytes;
+        p.lastReplyNumber = 3;
+        SendIsakmp(w, p.peer, bytes, isakmp::EXCH_QUICK, 3);
+        InstallSas(w, p);
+        return;
+    }
+    if (!p.initiator && p.state == IkePh2State::MSG1SENT)
+    {
+        // QM3: HASH(3).
+        IkeBytes expect = IkeQuickHash3(*ph1.hash, ph1.keys.skeyidA, p.messageId, p.ni, p.nr);
+        w.ChargePrf(*ph1.hash, static_cast<uint32_t>(5 + p.ni.size() + p.nr.size()));
+        if (expect != hash)
+        {
+            m_stats.dropped++;
+            Fail(IkeFailure::PH2_AUTH_FAILED);
+            Log(1, "HASH(3) mismatch: " + p.Describe());
+            return;
+        }
+        m_messageTrace(Direction::RECEIVED, p.peer, isakmp::EXCH_QUICK, 3, raw.size(), false);
+        StopRetry(p.id, false);
+        p.iv = iv;
+        p.lastReceived = raw;
+        InstallSas(w, p);
+        return;
+    }
+    m_stats.dropped++;
+    Log(2, "unexpected quick mode message in state " + IkePh2StateName(p.state) + ": "
+               + p.Describe());
+}
+
+// ---- quick mode: the responder --------------------------------------------------------
+
+void
+IkeDaemon::RespondPh2(Work& w, Ph1& ph1, const IsakmpMessage& hm, const std::vector<uint8_t>& raw)
+{
+    if (!(hm.header.flags & isakmp::FLAG_ENC) || hm.header.messageId == 0)
+    {
+        m_stats.dropped++;
+        Log(1, "an invalid first quick mode message from " + ph1.peer.ToString());
+        return;
+    }
+    IkeBytes iv = IkePhase2Iv(*ph1.hash, *ph1.cipher, ph1.iv, hm.header.messageId);
+    w.ChargeHash(*ph1.hash, 12);
+    IsakmpMessage m;
+    if (!DecryptPh2(w, ph1, raw, iv, &m) || m.payloads.empty()
+        || m.payloads[0].type != isakmp::PL_HASH)
+    {
+        m_stats.dropped++;
+        Fail(IkeFailure::MALFORMED);
+        Log(1, "failed to decrypt or parse QM1 from " + ph1.peer.ToString());
+        return;
+    }
+    IkeBytes restBytes = AfterHash(m);
+    IkeBytes expect = IkeQuickHash1(*ph1.hash, ph1.keys.skeyidA, hm.header.messageId, restBytes);
+    w.ChargePrf(*ph1.hash, static_cast<uint32_t>(4 + restBytes.size()));
+    if (expect != m.payloads[0].body)
+    {
+        m_stats.dropped++;
+        Fail(IkeFailure::PH2_AUTH_FAILED);
+        Log(1, "HASH(1) mismatch from " + ph1.peer.ToString());
+        return;
+    }
+    m_messageTrace(Direction::RECEIVED, ph1.peer, isakmp::EXCH_QUICK, 1, raw.size(), false);
+    const IsakmpPayload* sa = m.Find(isakmp::PL_SA);
+    const IsakmpPayload* nonce = m.Find(isakmp::PL_NONCE);
+    std::vector<const IsakmpPayload*> ids = m.FindAll(isakmp::PL_ID);
+    std::string why;
+    IsakmpSa offeredSa;
+    std::vector<IkePh2Proposal> offered;
+    if (!sa || !nonce || !IsakmpSa::Decode(sa->body, &offeredSa, &why)
+        || !IkeDecodePhase2(offeredSa, &offered, &why))
+    {
+        m_stats.dropped++;
+        Fail(IkeFailure::MALFORMED);
+        Log(1, "invalid QM1 from " + ph1.peer.ToString() + ": " + why);
+        return;
+    }
+    // The selectors: from the IDs, or the phase-1 addresses.
+    IpsecSelector sel; // as the initiator's outbound policy (our inbound) has it
+    sel.src = ph1.peer;
+    sel.dst = ph1.local;
+    sel.prefs = ph1.peer.GetBits();
+    sel.prefd = ph1.local.GetBits();
+    if (ids.size() == 2)
+    {
+        IsakmpId ci;
+        IsakmpId cr;
+        uint8_t proto = IPSEC_ULPROTO_ANY;
+        uint8_t proto2 = IPSEC_ULPROTO_ANY;
+        if (!IsakmpId::Decode(ids[0]->body, &ci, &why) || !IsakmpId::Decode(ids[1]->body, &cr, &why)
+            || !IdToSide(ci, &sel.src, &sel.prefs, &proto, &sel.sport)
+            || !IdToSide(cr, &sel.dst, &sel.prefd, &proto2, &sel.dport))
+        {
+            m_stats.dropped++;
+            Fail(IkeFailure::MALFORMED);
+            Log(1, "invalid ID payloads in QM1 from " + ph1.peer.ToString());
+            return;
+        }
+        sel.ulproto = proto;
+    }
+    // racoon's getsp_r: our inbound policy for these selectors, and the outbound twin.
+    const IpsecPolicy* in = FindPolicyBySelector(IpsecDirection::INBOUND, sel);
+    IpsecSelector rev = sel;
+    std::swap(rev.src, rev.dst);
+    std::swap(rev.prefs, rev.prefd);
+    std::swap(rev.sport, rev.dport);
+    const IpsecPolicy* out = FindPolicyBySelector(IpsecDirection::OUTBOUND, rev);
+    auto refuse = [&](IkeFailure f, const std::string& text) {
+        Fail(f);
+        Log(1, text);
+        m_negotiationTrace(2, false, f, ph1.peer, Seconds(0));
+        IsakmpHeader about = hm.header;
+        SendNotify(w, &ph1, ph1.peer, about, isakmp::N_NO_PROPOSAL_CHOSEN);
+    };
+    if (!in || !out)
+    {
+        refuse(IkeFailure::NO_POLICY,
+               "no policy found: " + sel.src.ToString() + "/" + std::to_string(sel.prefs) + " "
+                   + sel.dst.ToString() + "/" + std::to_string(sel.prefd));
+        return;
+    }
+    RacoonSainfoId local;
+    local.anonymous = false;
+    local.address = sel.dst;
+    local.prefix = sel.prefd;
+    local.port = sel.dport;
+    local.protocol = sel.ulproto;
+    RacoonSainfoId remote = local;
+    remote.address = sel.src;
+    remote.prefix = sel.prefs;
+    remote.port = sel.sport;
+    const RacoonSainfo* si = m_conf.FindSainfo(local, remote);
+    if (!si)
+    {
+        refuse(IkeFailure::NO_SAINFO, "failed to get sainfo.");
+        return;
+    }
+    std::vector<IkePh2Proposal> mine =
+        IkePhase2Proposals(in->requests, *si, std::vector<uint32_t>(in->requests.size(), 0));
+    IkePh2Proposal chosen;
+    if (!IkeSelectPhase2(offered, mine, ph1.rm ? ph1.rm->proposalCheck : "strict", &chosen, &why))
+    {
+        refuse(IkeFailure::PH2_NO_PROPOSAL, why + ".");
+        Log(1, "failed to pre-process ph2 packet.");
+        return;
+    }
+    auto ph2 = std::make_unique<Ph2>();
+    Ph2& p = *ph2;
+    p.id = m_nextHandle++;
+    p.initiator = false;
+    p.local = ph1.local;
+    p.peer = ph1.peer;
+    p.spid = out->id;
+    p.selector = rev;
+    p.requests = in->requests;
+    p.sainfo = si;
+    p.ph1 = ph1.id;
+    p.messageId = hm.header.messageId;
+    p.chosen = chosen;
+    p.ni = nonce->body;
+    p.iv = iv;
+    p.lastReceived = raw;
+    p.started = Simulator::Now();
+    if (ids.size() == 2)
+    {
+        p.idci = ids[0]->body;
+        p.idcr = ids[1]->body;
+    }
+    if (chosen.pfsGroup)
+    {
+        const IsakmpPayload* ke = m.Find(isakmp::PL_KE);
+        if (!ke)
+        {
+            refuse(IkeFailure::PH2_NO_PROPOSAL, "PFS without a KE payload.");
+            return;
+        }
+        p.peerKe = ke->body;
+    }
+    m_stats.ph2Responded++;
+    uint32_t id = p.id;
+    m_ph2[id] = std::move(ph2);
+    SetPh2State(p, IkePh2State::START);
+    Log(4, "respond new phase 2 negotiation: " + p.Describe());
+    StartPh2(w, p);
+}
+
+void
+IkeDaemon::SendQuick2(Work& w, Ph2& p)
+{
+    Ph1* ph1 = FindPh1Id(p.ph1);
+    if (!ph1)
+    {
+        Ph2Failed(w, p, IkeFailure::PH1_WAIT_TIMEOUT, "the ISAKMP-SA is gone: " + p.Describe());
+        return;
+    }
+    p.nr = Random(ph1->rm ? ph1->rm->nonceSize : 16);
+    // Our proposal: the chosen one with our SPIs.
+    IkePh2Proposal reply = p.chosen;
+    for (size_t i = 0; i < reply.sas.size(); ++i)
+    {
+        reply.sas[i].spi = p.mySpis[i];
+    }
+    std::vector<IsakmpPayload> payloads;
+    payloads.push_back({isakmp::PL_SA, IkeEncodePhase2({reply}).Encode()});
+    payloads.push_back({isakmp::PL_NONCE, p.nr});
+    if (p.chosen.pfsGroup)
+    {
+        const IkeDhGroup* group = IkeDhGroup::ById(p.chosen.pfsGroup);
+        p.dh = std::make_unique<IkeDh>(*group, Random(group->bits / 8), m_exponentBits);
+        w.ChargeModexp(group->bits, p.dh->GetExponentBits());
+        if (!p.dh->ComputeShared(p.peerKe, &p.gxyQm))
+        {
+            Ph2Failed(w, p, IkeFailure::MALFORMED, "invalid KE in QM1: " + p.Describe());
+            return;
+        }
+        w.ChargeModexp(group->bits, p.dh->GetExponentBits());
+        payloads.push_back({isakmp::PL_KE, p.dh->GetPublic()});
+    }
+    if (!p.idci.empty())
+    {
+        payloads.push_back({isakmp::PL_ID, p.idci});
+        payloads.push_back({isakmp::PL_ID, p.idcr});
+    }
+    IsakmpMessage rest;
+    rest.payloads = payloads;
+    IkeBytes restBytes = rest.SerializePayloads();
+    IkeBytes hash = IkeQuickHash2(*ph1->hash, ph1->keys.skeyidA, p.messageId, p.ni, restBytes);
+    w.ChargePrf(*ph1->hash, static_cast<uint32_t>(4 + p.ni.size() + restBytes.size()));
+    std::vector<uint8_t> bytes =
+        Ph2Message(w, *ph1, p.messageId, p.iv, isakmp::EXCH_QUICK, payloads, hash);
+    p.lastReply = bytes;
+    p.lastReplyNumber = 2;
+    SendWithRetry(w, p.id, false, p.peer, bytes, isakmp::EXCH_QUICK, 2);
+    SetPh2State(p, IkePh2State::MSG1SENT);
+}
+
+// ---- the SAs -----------------------------------------------------------------------------
+
+void
+IkeDaemon::InstallSas(Work& w, Ph2& p)
+{
+    Ph1* ph1 = FindPh1Id(p.ph1);
+    if (!ph1)
+    {
+        Ph2Failed(w, p, IkeFailure::PH1_WAIT_TIMEOUT, "the ISAKMP-SA is gone: " + p.Describe());
+        return;
+    }
+    Simulator::Cancel(p.deadline);
+    SetPh2State(p, IkePh2State::ADDSA);
+    uint64_t life = p.chosen.lifeSeconds ? p.chosen.lifeSeconds : 28800;
+    for (size_t i = 0; i < p.chosen.sas.size(); ++i)
+    {
+        const IkePh2Sa& s = p.chosen.sas[i];
+        IkeSadbAlgorithms alg;
+        std::string why;
+        if (!IkeSadbAlgorithmsOf(s, &alg, &why))
+        {
+            Ph2Failed(w, p, IkeFailure::PH2_NO_PROPOSAL, why);
+            return;
+        }
+        uint32_t reqid = i < p.requests.size() ? p.requests[i].reqid : 0;
+        uint32_t keyLen = alg.encKeyBytes + alg.authKeyBytes;
+        // Inbound (our SPI, UPDATE of the larval SA) and outbound (theirs, ADD).
+        for (bool inbound : {true, false})
+        {
+            uint32_t spi = inbound ? p.mySpis[i] : s.spi;
+            PfKeyMessage m(inbound ? PfKeyType::UPDATE : PfKeyType::ADD, alg.satype, p.seq);
+            PfKeySa sa;
+            sa.spi = spi;
+            sa.replay = s.proto == IpsecProto::IPCOMP ? 0 : 4; // racoon: a 32-packet window
+            sa.state = 1;
+            sa.auth = alg.auth;
+            sa.encrypt = alg.encrypt;
+            sa.flags = s.proto == IpsecProto::IPCOMP ? IpsecSaFlags::RAWCPI : 0;
+            m.sa = sa;
+            PfKeySa2 sa2;
+            sa2.mode = static_cast<uint8_t>(s.mode);
+            sa2.reqid = reqid;
+            m.sa2 = sa2;
+            const IpsecAddress& from = inbound ? p.peer : p.local;
+            const IpsecAddress& to = inbound ? p.local : p.peer;
+            m.src = PfKeyAddress{IPSEC_ULPROTO_ANY, from.GetBits(), from, 0};
+            m.dst = PfKeyAddress{IPSEC_ULPROTO_ANY, to.GetBits(), to, 0};
+            if (keyLen > 0)
+            {
+                IkeBytes keymat = IkeKeymat(*ph1->hash,
+                                            ph1->keys.skeyidD,
+                                            p.gxyQm,
+                                            IsakmpProto(s.proto),
+                                            SpiBytes(s.proto, spi),
+                                            p.ni,
+                                            p.nr,
+                                            keyLen);
+                for (uint32_t have = 0; have < keyLen; have += ph1->hash->length)
+                {
+                    w.ChargePrf(*ph1->hash,
+                                static_cast<uint32_t>(p.gxyQm.size() + 5 + p.ni.size() + p.nr.size()));
+                }
+                if (alg.encKeyBytes)
+                {
+                    m.encKey = PfKeyKey{static_cast<uint16_t>(alg.encKeyBytes * 8),
+                                        IkeBytes(keymat.begin(), keymat.begin() + alg.encKeyBytes)};
+                }
+                if (alg.authKeyBytes)
+                {
+                    m.authKey = PfKeyKey{static_cast<uint16_t>(alg.authKeyBytes * 8),
+                                         IkeBytes(keymat.begin() + alg.encKeyBytes, keymat.end())};
+                }
+            }
+            SaKeys k;
+            k.proto = s.proto;
+            k.src = from;
+            k.dst = to;
+            k.spi = spi;
+            k.encrypt = alg.encrypt;
+            k.auth = alg.auth;
+            k.encKey = m.encKey ? m.encKey->data : IkeBytes();
+            k.authKey = m.authKey ? m.authKey->data : IkeBytes();
+            m_saKeysTrace(k);
+            PfKeyLifetime hard;
+            hard.addtime = life;
+            PfKeyLifetime soft;
+            soft.addtime = life * 80 / 100; // libipsec's PFKEY_SOFT_LIFETIME_RATE
+            m.hard = hard;
+            m.soft = soft;
+            p.updatesPending++;
+            SendPfKey(w, m);
+        }
+    }
+    SetPh2State(p, IkePh2State::ESTABLISHED);
+    m_stats.ph2Established++;
+    m_negotiationTrace(2, true, IkeFailure::COUNT, p.peer, Simulator::Now() - p.started);
+    Log(4, "IPsec-SA established: " + p.chosen.ToString() + " " + p.Describe());
+}
+
+// ---- encrypted phase-2 and informational messages -------------------------------------------
+
+std::vector<uint8_t>
+IkeDaemon::Ph2Message(Work& w,
+                      Ph1& ph1,
+                      uint32_t messageId,
+                      std::vector<uint8_t>& iv,
+                      uint8_t exchange,
+                      const std::vector<IsakmpPayload>& payloads,
+                      const std::vector<uint8_t>& hash)
+{
+    IsakmpMessage m;
+    m.header.icookie = ph1.icookie;
+    m.header.rcookie = ph1.rcookie;
+    m.header.exchange = exchange;
+    m.header.flags = isakmp::FLAG_ENC;
+    m.header.messageId = messageId;
+    m.Add(isakmp::PL_HASH, hash);
+    for (const IsakmpPayload& pl : payloads)
+    {
+        m.Add(pl.type, pl.body);
+    }
+    w.ChargeMessage();
+    std::vector<uint8_t> plain = m.SerializePayloads();
+    uint32_t bs = ph1.cipher->blockSize;
+    uint32_t pad = bs - plain.size() % bs;
+    IkeBytes fill = Random(pad);
+    fill.back() = static_cast<uint8_t>(pad - 1);
+    plain.insert(plain.end(), fill.begin(), fill.end());
+    IkeBytes cipher;
+    IkeCbcEncrypt(*ph1.cipher, ph1.keys.encKey, iv, plain, &cipher);
+    w.ChargeCipher(*ph1.cipher, static_cast<uint32_t>(plain.size()));
+    iv.assign(cipher.end() - bs, cipher.end());
+    return m.Serialize(cipher);
+}
+
+bool
+IkeDaemon::DecryptPh2(Work& w,
+                      Ph1& ph1,
+                      const std::vector<uint8_t>& raw,
+                      std::vector<uint8_t>& iv,
+                      IsakmpMessage* m)
+{
+    std::string why;
+    if (!IsakmpMessage::ParseHeader(raw, &m->header, &why))
+    {
+        return false;
+    }
+    uint32_t bs = ph1.cipher->blockSize;
+    IkeBytes body(raw.begin() + IsakmpHeader::SIZE, raw.end());
+    if (body.empty() || body.size() % bs != 0)
+    {
+        return false;
+    }
+    IkeBytes plain;
+    w.ChargeCipher(*ph1.cipher, static_cast<uint32_t>(body.size()));
+    if (!IkeCbcDecrypt(*ph1.cipher, ph1.keys.encKey, iv, body, &plain)
+        || !IsakmpMessage::ParsePayloads(m->header.nextPayload, plain, &m->payloads, &why))
+    {
+        return false;
+    }
+    iv.assign(body.end() - bs, body.end());
+    return true;
+}
+
+void
+IkeDaemon::SendNotify(Work& w,
+                      Ph1* ph1,
+                      const IpsecAddress& peer,
+                      const IsakmpHeader& about,
+                      uint16_t type)
+{
+    IsakmpNotify n;
+    n.type = type;
+    n.protocol = isakmp::PROTO_ISAKMP;
+    // Phase-1 notifications carry the cookies as their SPI (isakmp_info_send_n1).
+    n.spi.assign(about.icookie.begin(), about.icookie.end());
+    n.spi.insert(n.spi.end(), about.rcookie.begin(), about.rcookie.end());
+    IsakmpPayload pl{isakmp::PL_NOTIFY, n.Encode()};
+    std::vector<uint8_t> bytes;
+    if (ph1 && ph1->Established())
+    {
+        uint32_t msgid = 0;
+        while (msgid == 0)
+        {
+            IkeBytes r = Random(4);
+            msgid = (uint32_t(r[0]) << 24) | (r[1] << 16) | (r[2] << 8) | r[3];
+        }
+        IsakmpMessage rest;
+        rest.payloads.push_back(pl);
+        IkeBytes hash = IkeInfoHash(*ph1->hash, ph1->keys.skeyidA, msgid, rest.SerializePayloads());
+        w.ChargePrf(*ph1->hash, 64);
+        IkeBytes iv = IkePhase2Iv(*ph1->hash, *ph1->cipher, ph1->iv, msgid);
+        bytes = Ph2Message(w, *ph1, msgid, iv, isakmp::EXCH_INFO, {pl}, hash);
+    }
+    else
+    {
+        IsakmpMessage m;
+        m.header.icookie = about.icookie;
+        m.header.rcookie = ph1 ? ph1->rcookie : about.rcookie;
+        m.header.exchange = isakmp::EXCH_INFO;
+        m.Add(pl.type, pl.body);
+        w.ChargeMessage();
+        bytes = m.Serialize();
+    }
+    Log(4, "sendto Information " + isakmp::NotifyName(type) + " to " + peer.ToString() + ".");
+    SendIsakmp(w, peer, bytes, isakmp::EXCH_INFO, 0);
+}
+
+void
+IkeDaemon::HandleInfo(Work& w, Ph1* ph1, const IsakmpMessage& hm, const std::vector<uint8_t>& raw)
+{
+    IsakmpMessage m;
+    std::string why;
+    IpsecAddress peer = ph1 ? ph1->peer : IpsecAddress();
+    if (hm.header.flags & isakmp::FLAG_ENC)
+    {
+        if (!ph1 || !ph1->keysReady)
+        {
+            m_stats.dropped++;
+            Log(1, "an encrypted informational message without an ISAKMP-SA");
+            return;
+        }
+        IkeBytes iv = IkePhase2Iv(*ph1->hash, *ph1->cipher, ph1->iv, hm.header.messageId);
+        if (!DecryptPh2(w, *ph1, raw, iv, &m) || m.payloads.empty()
+            || m.payloads[0].type != isakmp::PL_HASH)
+        {
+            m_stats.dropped++;
+            Log(1, "failed to decrypt an informational message from " + peer.ToString());
+            return;
+        }
+        IkeBytes expect = IkeInfoHash(*ph1->hash, ph1->keys.skeyidA, hm.header.messageId, AfterHash(m));
+        w.ChargePrf(*ph1->hash, 64);
+        if (expect != m.payloads[0].body)
+        {
+            m_stats.dropped++;
+            Log(1, "HASH mismatch in an informational message from " + peer.ToString());
+            return;
+        }
+    }
+    else if (!IsakmpMessage::Parse(raw, &m, &why))
+    {
+        m_stats.dropped++;
+        Log(1, "malformed informational message: " + why);
+        return;
+    }
+    m_messageTrace(Direction::RECEIVED, peer, isakmp::EXCH_INFO, 0, raw.size(), false);
+    bool encrypted = hm.header.flags & isakmp::FLAG_ENC;
+    for (const IsakmpPayload& pl : m.payloads)
+    {
+        if (pl.type == isakmp::PL_NOTIFY)
+        {
+            IsakmpNotify n;
+            if (IsakmpNotify::Decode(pl.body, &n, &why))
+            {
+                // Phase-1 error notifications are not authenticated: racoon only logs them.
+                Log(encrypted ? 2 : 1,
+                    "notification " + isakmp::NotifyName(n.type) + " received in "
+                        + (encrypted ? "" : "unencrypted ") + "informational exchange.");
+            }
+        }
+        else if (pl.type == isakmp::PL_DELETE && encrypted)
+        {
+            IsakmpDelete d;
+            if (!IsakmpDelete::Decode(pl.body, &d, &why) || d.protocol == isakmp::PROTO_ISAKMP)
+            {
+                continue;
+            }
+            // The peer deleted its inbound SAs: ours towards it go as well.
+            uint8_t satype = d.protocol == isakmp::PROTO_IPSEC_AH ? PfKeySaType::AH
+                             : d.protocol == isakmp::PROTO_IPCOMP ? PfKeySaType::IPCOMP
+                                                                  : PfKeySaType::ESP;
+            for (const auto& spiBytes : d.spis)
+            {
+                uint32_t spi = 0;
+                for (uint8_t b : spiBytes)
+                {
+                    spi = (spi << 8) | b;
+                }
+                PfKeyMessage del(PfKeyType::DELETE, satype, ++m_pfkeySeq);
+                PfKeySa sa;
+                sa.spi = spi;
+                del.sa = sa;
+                del.src = PfKeyAddress{IPSEC_ULPROTO_ANY, ph1->local.GetBits(), ph1->local, 0};
+                del.dst = PfKeyAddress{IPSEC_ULPROTO_ANY, ph1->peer.GetBits(), ph1->peer, 0};
+                SendPfKey(w, del);
+                Log(4, "purged IPsec-SA spi=" + std::to_string(spi) + ".");
+            }
+        }
+    }
+}
+
+} // namespace ns3
