@@ -13,14 +13,15 @@
  * operation's cycle count in the node's profile divided by its clock.
  * Profiles (IpsecCpuProfile) describe machines from a current server to a
  * 25 MHz MIPS R3000 and a microcontroller, each with the source of its
- * numbers; every cost can be overridden by attribute, and separate scale
- * factors apply to public-key and symmetric work (one factor cannot
+ * numbers (doc/ipsec.rst, "CPU cost model", tabulates them); every cost can be overridden by
+ * attribute, and separate scale factors apply to public-key and symmetric work (one factor cannot
  * describe an old machine: its modexps are about 1000 times slower than
  * today's, its ciphers about 40 times).
  */
 #ifndef IPSEC_CPU_H
 #define IPSEC_CPU_H
 
+#include "ns3/event-id.h"
 #include "ns3/nstime.h"
 #include "ns3/object.h"
 #include "ns3/traced-callback.h"
@@ -29,11 +30,14 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <ostream>
 #include <string>
 #include <vector>
 
 namespace ns3
 {
+
+class Node;
 
 /// The cycle costs of one kind of machine.
 struct IpsecCpuProfile
@@ -47,6 +51,13 @@ struct IpsecCpuProfile
      * outside extrapolated), plus a fixed cost per operation.
      */
     std::map<uint32_t, double> modexpCyclesPerExponentBit;
+    /**
+     * The work of a modexp that does not depend on the exponent's length
+     * (window precomputation, conversions into and out of Montgomery form),
+     * in exponent bits of the same modulus: an operation costs
+     * perBit(modulus) * (exponentBits + modexpOverheadBits) + modexpFixedCycles.
+     */
+    double modexpOverheadBits{0};
     double modexpFixedCycles{0};
     /// Block ciphers (CBC): cycles per byte by algorithm ("des", "3des",
     /// "blowfish", "cast128", "aes"), plus a fixed cost per message.
@@ -79,31 +90,45 @@ class IpsecCpu : public Object
 
     // ---- costs (simulated time) ----------------------------------------
     /// One modular exponentiation with a @p modulusBits modulus and a
-    /// @p exponentBits exponent (public-key scale applied).
-    Time ModexpTime(uint32_t modulusBits, uint32_t exponentBits) const;
-    /// CBC encryption or decryption of @p bytes with @p alg (symmetric scale).
-    Time CipherTime(const std::string& alg, uint32_t bytes) const;
-    /// One hash of @p bytes with @p alg.
+    /// @p exponentBits exponent (public-key scale applied).  0 exponent bits
+    /// means a full-length exponent, the modulus length less one (classic
+    /// racoon, as IkeDh).
+    Time ModexpTime(uint32_t modulusBits, uint32_t exponentBits = 0) const;
+    /// CBC encryption or decryption of @p bytes with @p alg (symmetric scale):
+    /// the per-message cost and the bytes.  @p keyBits matters for "aes"
+    /// only (10, 12 or 14 rounds for 128, 192 or 256 bits; 0: 128).
+    Time CipherTime(const std::string& alg, uint32_t bytes, uint32_t keyBits = 0) const;
+    /// One hash of @p bytes with @p alg (symmetric scale): the bytes the
+    /// compression function processes, padding and length field included.
     Time HashTime(const std::string& alg, uint32_t bytes) const;
-    /// One HMAC (PRF) of @p bytes with @p alg: the call cost and the hash of
-    /// the padded key blocks and the data.
+    /// One HMAC (PRF) of @p bytes with @p alg (symmetric scale): the call
+    /// cost and the hash of the padded key blocks and the data (inner hash:
+    /// key block and data; outer hash: key block and the inner digest; keys
+    /// no longer than a block).
     Time PrfTime(const std::string& alg, uint32_t bytes) const;
-    /// Parsing or building one IKE message.
+    /// Parsing or building one IKE message (no scale factor: not cryptography).
     Time MessageTime() const;
+    /// @p cycles at the node's clock, no scale factor (for other work).
+    Time CyclesTime(double cycles) const;
 
     // ---- the processor ---------------------------------------------------
     /**
      * Queues a job of duration @p cost named @p what (e.g. "modexp 1024");
      * @p done runs when it has finished.  Jobs run one at a time, in the
      * order they were submitted, without preemption.  Returns the job's id.
+     * The cost is fixed at submission (a later profile change does not
+     * alter it).  @p done never runs inside Submit: a zero-cost job finishes
+     * in an event at the current time.  A job submitted from a done
+     * callback waits behind the jobs already queued.
      */
     uint64_t Submit(const std::string& what, Time cost, std::function<void()> done);
 
     bool IsBusy() const;
     /// Time still needed for the queued and the running jobs.
     Time GetBacklog() const;
-    /// Total time spent computing.
+    /// Total time spent computing, the elapsed part of the running job included.
     Time GetBusyTime() const;
+    /// Jobs finished (their done callbacks have run or are running).
     uint64_t GetJobsDone() const;
 
     /// The stages a job goes through (the Job trace).
@@ -131,23 +156,45 @@ class IpsecCpu : public Object
 
     void SetProfileName(const std::string& name);
     std::string GetProfileName() const;
+    void SetClockHz(double hz);
+    double GetClockHz() const;
+    void SetMessageCycles(double cycles);
+    double GetMessageCycles() const;
+    void SetModexpFixedCycles(double cycles);
+    double GetModexpFixedCycles() const;
+    void SetHmacCyclesPerCall(double cycles);
+    double GetHmacCyclesPerCall() const;
+    void SetCipherCyclesPerMessage(double cycles);
+    double GetCipherCyclesPerMessage() const;
+    /// Rebuilds m_profile: the named profile with the overrides applied.
+    void ApplyOverrides();
+    /// Cycles to simulated time at the profile's clock, times @p scale.
+    Time ToTime(double cycles, double scale) const;
     void StartNext();
     void Finish();
     double Cycles(const std::map<std::string, double>& table, const std::string& alg) const;
 
-    IpsecCpuProfile m_profile;
+    const IpsecCpuProfile* m_base; ///< the named profile (the Profile attribute)
+    IpsecCpuProfile m_profile;     ///< m_base with the overrides applied
     double m_publicKeyScale{1};
     double m_symmetricScale{1};
-    double m_clockHz{0};        ///< attribute override (0: the profile's)
-    double m_messageCycles{-1}; ///< attribute override (negative: the profile's)
-    std::deque<Job> m_queue;
+    double m_clockHz{0};                 ///< attribute override (0: the profile's)
+    double m_messageCycles{-1};          ///< attribute override (negative: the profile's)
+    double m_modexpFixedCycles{-1};      ///< attribute override (negative: the profile's)
+    double m_hmacCyclesPerCall{-1};      ///< attribute override (negative: the profile's)
+    double m_cipherCyclesPerMessage{-1}; ///< attribute override (negative: the profile's)
+    std::deque<Job> m_queue;             ///< the running job (if any) first, then the waiting ones
     bool m_running{false};
     Time m_runningUntil;
-    Time m_busy;
+    Time m_waiting; ///< the costs of the waiting jobs
+    Time m_busy;    ///< the costs of the finished jobs
+    EventId m_finishEvent;
     uint64_t m_nextId{1};
     uint64_t m_done{0};
     TracedCallback<JobEvent, uint64_t, const std::string&, Time> m_jobTrace;
 };
+
+std::ostream& operator<<(std::ostream& os, IpsecCpu::JobEvent e);
 
 } // namespace ns3
 
