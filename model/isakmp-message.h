@@ -66,6 +66,8 @@ constexpr uint8_t FLAG_AUTH_ONLY = 0x04;
 constexpr uint8_t VERSION = 0x10; ///< major 1, minor 0
 constexpr uint32_t DOI_IPSEC = 1;
 constexpr uint32_t SIT_IDENTITY_ONLY = 1;
+constexpr uint32_t SIT_SECRECY = 2;   ///< labelled situation (not supported)
+constexpr uint32_t SIT_INTEGRITY = 4; ///< labelled situation (not supported)
 
 // Protocol ids (RFC 2407 4.4.1).
 constexpr uint8_t PROTO_ISAKMP = 1;
@@ -133,6 +135,10 @@ constexpr uint8_t ID_USER_FQDN = 3;
 constexpr uint8_t ID_IPV4_ADDR_SUBNET = 4;
 constexpr uint8_t ID_IPV6_ADDR = 5;
 constexpr uint8_t ID_IPV6_ADDR_SUBNET = 6;
+constexpr uint8_t ID_IPV4_ADDR_RANGE = 7;
+constexpr uint8_t ID_IPV6_ADDR_RANGE = 8;
+constexpr uint8_t ID_DER_ASN1_DN = 9;
+constexpr uint8_t ID_DER_ASN1_GN = 10;
 constexpr uint8_t ID_KEY_ID = 11;
 
 // Notify message types (RFC 2408 3.14.1, RFC 2407 4.6.3).
@@ -151,11 +157,24 @@ constexpr uint16_t N_ATTRIBUTES_NOT_SUPPORTED = 13;
 constexpr uint16_t N_RESPONDER_LIFETIME = 24576;
 constexpr uint16_t N_INITIAL_CONTACT = 24578;
 
-/// The names Wireshark and racoon use ("Identity Protection (Main Mode)", ...).
+/**
+ * The names Wireshark 4.0 prints ("Identity Protection (Main Mode)",
+ * "Quick Mode"; "Security Association", "Vendor ID"; notify types as
+ * racoon and Wireshark both spell them, "NO-PROPOSAL-CHOSEN"); a number
+ * without a name is its decimal value, as racoon's num2str prints it.
+ */
 std::string ExchangeName(uint8_t exchange);
 std::string PayloadName(uint8_t payload);
 std::string NotifyName(uint16_t type);
 } // namespace isakmp
+
+/*
+ * Encode() writes a structure as it is; a structure the wire cannot carry
+ * (a field that does not fit its octets, a Delete SPI of another size than
+ * spiSize, a payload over 65535 bytes) is the caller's bug and aborts.
+ * Decode() refuses with a reason what Encode() would not have written, so
+ * Decode(Encode(x)) == x for every x Decode accepts.
+ */
 
 /// The fixed header (RFC 2408 3.1).
 struct IsakmpHeader
@@ -169,6 +188,9 @@ struct IsakmpHeader
     uint8_t flags{0};
     uint32_t messageId{0};
     uint32_t length{0}; ///< the whole message, header included
+
+    bool operator==(const IsakmpHeader& o) const;
+    bool operator!=(const IsakmpHeader& o) const;
 };
 
 /// A data attribute (RFC 2408 3.3): basic (TV, 16-bit value) or variable (TLV).
@@ -178,10 +200,21 @@ struct IsakmpAttribute
     bool basic{true};
     uint16_t value{0};          ///< basic form
     std::vector<uint8_t> bytes; ///< variable form
-    /// The value as a number (basic, or a variable one of at most 8 bytes).
+    /// The value as a number (basic, or a variable one of at most 8 bytes;
+    /// 0 for a longer one: see HasNumber).
     uint64_t Number() const;
-    /// A basic attribute, or a variable one when @p v does not fit 16 bits.
+    /// True if Number() is the value: basic, or variable of at most 8 bytes.
+    bool HasNumber() const;
+    /**
+     * A basic attribute when @p v fits 16 bits, else a variable one of 4
+     * bytes (racoon's choice for life durations: isakmp_set_attr_v with a
+     * u_int32_t), or of the fewest bytes that hold @p v beyond 32 bits.
+     */
     static IsakmpAttribute Make(uint16_t type, uint64_t v);
+
+    /// Same type, form and value (the other form's field is not compared).
+    bool operator==(const IsakmpAttribute& o) const;
+    bool operator!=(const IsakmpAttribute& o) const;
 };
 
 struct IsakmpTransform
@@ -191,6 +224,9 @@ struct IsakmpTransform
     std::vector<IsakmpAttribute> attributes;
     /// The attribute of type @p type, if present.
     const IsakmpAttribute* Find(uint16_t type) const;
+
+    bool operator==(const IsakmpTransform& o) const;
+    bool operator!=(const IsakmpTransform& o) const;
 };
 
 struct IsakmpProposal
@@ -199,6 +235,9 @@ struct IsakmpProposal
     uint8_t protocol{0};
     std::vector<uint8_t> spi; ///< 0 bytes (phase 1), 4 (AH/ESP), 2 (IPComp CPI)
     std::vector<IsakmpTransform> transforms;
+
+    bool operator==(const IsakmpProposal& o) const;
+    bool operator!=(const IsakmpProposal& o) const;
 };
 
 /// The body of an SA payload (RFC 2408 3.4, RFC 2407 4.6.1).
@@ -211,6 +250,9 @@ struct IsakmpSa
     std::vector<uint8_t> Encode() const;
     /// False (with @p why) when the body is malformed.
     static bool Decode(const std::vector<uint8_t>& body, IsakmpSa* out, std::string* why);
+
+    bool operator==(const IsakmpSa& o) const;
+    bool operator!=(const IsakmpSa& o) const;
 };
 
 /// The body of an ID payload (RFC 2407 4.6.2).
@@ -230,8 +272,20 @@ struct IsakmpId
                            uint8_t prefix,
                            uint8_t protocol = 0,
                            uint16_t port = 0);
+    /**
+     * The identity racoon sends for an SPD selector (ipsecdoi_sockaddr2id):
+     * Address when @p prefix is the whole address, else Subnet; the
+     * upper-layer protocol IPSEC_ULPROTO_ANY (255) is sent as 0.
+     */
+    static IsakmpId Selector(const IpsecAddress& a,
+                             uint8_t prefix,
+                             uint8_t ulproto = 255,
+                             uint16_t port = 0);
     /// "10.1.1.1", "10.0.1.0/24", "host.example", ... (for logs).
     std::string ToString() const;
+
+    bool operator==(const IsakmpId& o) const;
+    bool operator!=(const IsakmpId& o) const;
 };
 
 /// The body of a Notification payload (RFC 2408 3.14).
@@ -245,6 +299,9 @@ struct IsakmpNotify
 
     std::vector<uint8_t> Encode() const;
     static bool Decode(const std::vector<uint8_t>& body, IsakmpNotify* out, std::string* why);
+
+    bool operator==(const IsakmpNotify& o) const;
+    bool operator!=(const IsakmpNotify& o) const;
 };
 
 /// The body of a Delete payload (RFC 2408 3.15).
@@ -257,6 +314,9 @@ struct IsakmpDelete
 
     std::vector<uint8_t> Encode() const;
     static bool Decode(const std::vector<uint8_t>& body, IsakmpDelete* out, std::string* why);
+
+    bool operator==(const IsakmpDelete& o) const;
+    bool operator!=(const IsakmpDelete& o) const;
 };
 
 /// One payload of a message: its type and body.
@@ -264,6 +324,9 @@ struct IsakmpPayload
 {
     uint8_t type{0};
     std::vector<uint8_t> body; ///< after the generic header (next, reserved, length)
+
+    bool operator==(const IsakmpPayload& o) const;
+    bool operator!=(const IsakmpPayload& o) const;
 };
 
 class IsakmpMessage
@@ -304,10 +367,20 @@ class IsakmpMessage
                               const std::vector<uint8_t>& chain,
                               std::vector<IsakmpPayload>* out,
                               std::string* why);
-    /// ParseHeader and ParsePayloads of a message without the E flag.
+    /**
+     * ParseHeader and ParsePayloads of a message without the E flag; as it
+     * is not padded, bytes after its last payload are refused too.
+     */
     static bool Parse(const std::vector<uint8_t>& bytes, IsakmpMessage* out, std::string* why);
 
-    /// "Identity Protection (Main Mode) R->I? len 180: SA KE NONCE" (for logs).
+    /**
+     * "Identity Protection (Main Mode) I->R len 80: SA" (for logs): the
+     * exchange, I->R when the responder cookie is zero (the initiator's
+     * first message), E when encrypted, the message id when not zero, the
+     * length (the header's when encrypted, else what Serialize writes), and
+     * the payloads by their RFC 2408
+     * abbreviations (SA KE ID HASH NONCE N D VID ...).
+     */
     std::string Summary() const;
 };
 
