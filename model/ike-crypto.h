@@ -16,6 +16,7 @@
 #define IKE_CRYPTO_H
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,11 @@ struct IkeDhGroup
 
     static const IkeDhGroup* ById(uint16_t id);
     static const IkeDhGroup* ByName(const std::string& name); ///< "modp1024" or "2"
+    /// Every group, in Oakley id order.
+    static const std::vector<IkeDhGroup>& All();
+
+    /// The modulus length in bytes (the length of public values and shared secrets).
+    uint32_t Bytes() const;
 };
 
 /// One side's Diffie-Hellman: a private exponent, the public value, the shared secret.
@@ -46,6 +52,10 @@ class IkeDh
      * exponent is their first @p exponentBits bits, or the modulus length
      * less one when 0 -- classic racoon's full-length exponents) and
      * computes the public value g^x mod p, padded to the modulus length.
+     * The exponent's top bit is then set, as OpenSSL's BN_rand(x, bits, 0, 0)
+     * did for racoon, so it has exactly GetExponentBits() bits.  @p random
+     * must hold at least ceil(bits / 8) bytes and @p exponentBits must be
+     * below the modulus length (a fatal error otherwise: a caller's bug).
      */
     IkeDh(const IkeDhGroup& group, const IkeBytes& random, uint32_t exponentBits = 0);
 
@@ -74,20 +84,38 @@ struct IkeHashAlg
     uint32_t length;  ///< output bytes
 
     static const IkeHashAlg* ById(uint16_t id);
+    /// racoon's names and its aliases ("sha2_256" for "sha256", ...) or the id ("2").
     static const IkeHashAlg* ByName(const std::string& name);
+    /// Every hash, in Oakley id order.
+    static const std::vector<IkeHashAlg>& All();
 };
 
 /// A phase-1 cipher (Oakley encryption attribute values), CBC.
 struct IkeCipherAlg
 {
-    uint16_t id;              ///< 1 des, 3 blowfish, 5 3des, 6 cast128, 7 aes
-    const char* name;         ///< racoon's name
-    uint32_t blockSize;       ///< bytes
-    uint32_t defaultKeyBits;  ///< key length when none is negotiated
-    bool variableKeyLength;   ///< a key length attribute may be negotiated
+    uint16_t id;             ///< 1 des, 3 blowfish, 5 3des, 6 cast128, 7 aes
+    const char* name;        ///< racoon's name
+    uint32_t blockSize;      ///< bytes
+    uint32_t defaultKeyBits; ///< key length when none is negotiated
+    bool variableKeyLength;  ///< a key length attribute may be negotiated
+    uint32_t minKeyBits;     ///< shortest key (racoon's check_keylen / eay_*_keylen)
+    uint32_t maxKeyBits;     ///< longest key
+    /**
+     * The key length racoon uses when a received proposal has no Key Length
+     * attribute (its eay_*_keylen(0)): defaultKeyBits except for blowfish,
+     * 448, while racoon.conf's default (and what racoon proposes) is 128.
+     */
+    uint32_t keyBitsWithoutAttribute;
 
     static const IkeCipherAlg* ById(uint16_t id);
+    /// racoon's names ("rijndael" too) or the id ("7").
     static const IkeCipherAlg* ByName(const std::string& name);
+    /// Every cipher, in Oakley id order.
+    static const std::vector<IkeCipherAlg>& All();
+
+    /// Whether a key of @p bits bits is valid (aes: 128, 192 or 256; others
+    /// a multiple of 8 in [minKeyBits, maxKeyBits]).
+    bool IsValidKeyBits(uint32_t bits) const;
 };
 
 /// hash(data).
@@ -108,6 +136,19 @@ struct IkePhase1Keys
     IkeBytes encKey; ///< the cipher key: SKEYID_e, expanded when too short (appendix B)
     IkeBytes iv;     ///< the first phase-1 IV: hash(g^xi | g^xr), one block
 };
+
+/**
+ * The phase-1 encryption key of @p keyBytes bytes from SKEYID_e (RFC 2409
+ * appendix B): its first bytes when it is long enough, else K1 | K2 | ...
+ * with K1 = prf(SKEYID_e, 0) (one zero byte) and Kn = prf(SKEYID_e, K(n-1)).
+ */
+IkeBytes IkeEncryptionKey(const IkeHashAlg& h, const IkeBytes& skeyidE, uint32_t keyBytes);
+
+/// The first phase-1 IV: hash(g^xi | g^xr), its first block (RFC 2409 appendix B).
+IkeBytes IkePhase1Iv(const IkeHashAlg& h,
+                     const IkeCipherAlg& cipher,
+                     const IkeBytes& gxi,
+                     const IkeBytes& gxr);
 
 /**
  * SKEYID = prf(PSK, Ni_b | Nr_b); SKEYID_d/_a/_e; the encryption key of
@@ -145,6 +186,12 @@ IkeBytes IkeHashR(const IkeHashAlg& h,
                   const IkeBytes& saiB,
                   const IkeBytes& idirB);
 
+/*
+ * Message IDs: @p messageId is the ISAKMP header's M-ID read as a
+ * big-endian number; the hashes and IVs below write it as those 4 bytes
+ * (racoon copies the header's bytes).
+ */
+
 /// The IV of a phase-2 or informational exchange: hash(last phase-1 CBC block | M-ID), one block.
 IkeBytes IkePhase2Iv(const IkeHashAlg& h,
                      const IkeCipherAlg& cipher,
@@ -162,7 +209,7 @@ IkeBytes IkeQuickHash2(const IkeHashAlg& h,
                        uint32_t messageId,
                        const IkeBytes& niB,
                        const IkeBytes& rest);
-/// HASH(3) = prf(SKEYID_a, 0 | M-ID | Ni_b | Nr_b).
+/// HASH(3) = prf(SKEYID_a, 0 | M-ID | Ni_b | Nr_b); the 0 is one byte.
 IkeBytes IkeQuickHash3(const IkeHashAlg& h,
                        const IkeBytes& skeyidA,
                        uint32_t messageId,
@@ -178,8 +225,9 @@ IkeBytes IkeInfoHash(const IkeHashAlg& h,
  * KEYMAT for one SA and direction, @p length bytes:
  * prf(SKEYID_d, [g(qm)^xy |] protocol | SPI | Ni_b | Nr_b), expanded
  * K1 | K2 | ... with Kn = prf(SKEYID_d, K(n-1) | seed) (RFC 2409 section 5.5).
- * @p spi is the SPI the receiving side chose (4 bytes; 2 for an IPComp CPI
- * as racoon writes it).
+ * @p spi is the SPI the receiving side chose, 4 bytes as racoon writes it
+ * (an IPComp CPI too: two zero bytes and the CPI; IPComp uses no keys).
+ * Any length is accepted; the bytes are used as given.
  */
 IkeBytes IkeKeymat(const IkeHashAlg& h,
                    const IkeBytes& skeyidD,

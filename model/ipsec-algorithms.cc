@@ -1142,4 +1142,10 @@ IcvLengthFor(const IpsecAuthAlgorithm& alg, IpsecIcvTruncation mode)
     return mode == IpsecIcvTruncation::RFC_4868 ? alg.rfcIcvLen : alg.kameIcvLen;
 }
 
+bool
+IpsecLoadOpensslProviders()
+{
+    return EnsureProviders().legacyProvider != nullptr;
+}
+
 } // namespace ns3

@@ -168,6 +168,16 @@ std::unique_ptr<IpsecAuthContext> CreateAuthContext(const IpsecAuthAlgorithm& al
 /// ICV length an SA with @p alg uses under @p mode (0 for null).
 size_t IcvLengthFor(const IpsecAuthAlgorithm& alg, IpsecIcvTruncation mode);
 
+/**
+ * Loads OpenSSL's "default" and "legacy" providers into the default library
+ * context, once, the first time it is called (DES, Blowfish and CAST5 live
+ * in "legacy"; loading a provider explicitly turns off the implicit loading
+ * of "default").  Every OpenSSL user in the module (the SA contexts here,
+ * IKE's cryptography) calls it before fetching an algorithm.  False when
+ * the legacy provider could not be loaded.
+ */
+bool IpsecLoadOpensslProviders();
+
 } // namespace ns3
 
 #endif /* IPSEC_ALGORITHMS_H */
