@@ -172,8 +172,8 @@ std::string NotifyName(uint16_t type);
  * Encode() writes a structure as it is; a structure the wire cannot carry
  * (a field that does not fit its octets, a Delete SPI of another size than
  * spiSize, a payload over 65535 bytes) is the caller's bug and aborts.
- * Decode() refuses with a reason what Encode() would not have written, so
- * Decode(Encode(x)) == x for every x Decode accepts.
+ * Decode() refuses malformed bytes with a reason; for every x it accepts,
+ * Decode(x.Encode()) gives x back.
  */
 
 /// The fixed header (RFC 2408 3.1).
