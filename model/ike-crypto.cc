@@ -171,6 +171,7 @@ const char* const kModp8192 = "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD12
                               "F9AB48195DED7EA1B1D510BD7EE74D73FAF36BC31ECFA268359046F4EB879F92"
                               "4009438B481C6CD7889A002ED5EE382BC9190DA6FC026E479558E4475677E9AA"
                               "9E3050E2765694DFC81F56E880B96E7160C980DD98EDD3DFFFFFFFFFFFFFFFFF";
+
 const std::vector<IkeDhGroup>&
 DhRows()
 {
@@ -216,8 +217,8 @@ struct CipherRow
     const char* evpName;
 };
 
-/// Oakley encryption algorithms (RFC 2409 appendix A; 7 from RFC 3602's
-/// IANA registration).  Key lengths as racoon checks them (check_keylen and
+/// Oakley encryption algorithms (RFC 2409 appendix A; 7, AES-CBC (RFC 3602),
+/// from the IANA registry).  Key lengths as racoon checks them (check_keylen and
 /// the eay_*_keylen functions of its crypto_openssl.c).
 const std::vector<CipherRow>&
 CipherRows()
