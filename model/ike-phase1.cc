@@ -616,7 +616,8 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
             // The responder must pick one of ours, unchanged.
             IkePh1Transform own;
             bool ours = false;
-            for (const IsakmpTransform& t : IkePhase1Offer(*p.rm).proposals[0].transforms)
+            IsakmpSa offer = IkePhase1Offer(*p.rm);
+            for (const IsakmpTransform& t : offer.proposals[0].transforms)
             {
                 if (IkeDecodePh1Transform(t, &own, &why) && own.cipher == p.chosen.cipher
                     && own.keyBits == p.chosen.keyBits && own.hash == p.chosen.hash

@@ -678,6 +678,28 @@ IpsecCpu::Submit(const std::string& what, Time cost, std::function<void()> done)
     return id;
 }
 
+uint64_t
+IpsecCpu::SubmitWork(const std::string& what,
+                     std::function<Time()> work,
+                     std::function<void()> done,
+                     bool front)
+{
+    NS_LOG_FUNCTION(this << what << front);
+    uint64_t id = m_nextId++;
+    Job job{id, what, Time(0), std::move(done), std::move(work)};
+    if (front)
+    {
+        m_queue.insert(m_running ? std::next(m_queue.begin()) : m_queue.begin(), std::move(job));
+    }
+    else
+    {
+        m_queue.push_back(std::move(job));
+    }
+    m_jobTrace(JobEvent::QUEUED, id, what, Time(0));
+    StartNext();
+    return id;
+}
+
 void
 IpsecCpu::StartNext()
 {
@@ -685,13 +707,25 @@ IpsecCpu::StartNext()
     {
         return;
     }
-    const Job& job = m_queue.front();
+    Job& job = m_queue.front();
     m_running = true;
-    m_waiting -= job.cost;
-    m_runningUntil = Simulator::Now() + job.cost;
-    NS_LOG_LOGIC("job " << job.id << " (" << job.what << ") runs until " << m_runningUntil);
-    m_jobTrace(JobEvent::STARTED, job.id, job.what, job.cost);
-    m_finishEvent = Simulator::Schedule(job.cost, &IpsecCpu::Finish, this);
+    if (job.work)
+    {
+        // The work happens now; what it computed decides how long it takes.
+        std::function<Time()> work = std::move(job.work);
+        Time cost = work();
+        NS_ABORT_MSG_IF(cost.IsStrictlyNegative(),
+                        "IpsecCpu::SubmitWork: negative cost for " << m_queue.front().what);
+        m_queue.front().cost = cost;
+        m_waiting += cost;
+    }
+    const Job& started = m_queue.front();
+    m_waiting -= started.cost;
+    m_runningUntil = Simulator::Now() + started.cost;
+    NS_LOG_LOGIC("job " << started.id << " (" << started.what << ") runs until "
+                        << m_runningUntil);
+    m_jobTrace(JobEvent::STARTED, started.id, started.what, started.cost);
+    m_finishEvent = Simulator::Schedule(started.cost, &IpsecCpu::Finish, this);
 }
 
 void

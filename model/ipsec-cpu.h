@@ -122,6 +122,17 @@ class IpsecCpu : public Object
      * callback waits behind the jobs already queued.
      */
     uint64_t Submit(const std::string& what, Time cost, std::function<void()> done);
+    /**
+     * Queues a job whose cost is known only once it runs: @p work runs when
+     * the job starts (the processor is free) and returns its duration;
+     * @p done runs when that has elapsed.  With @p front the job goes
+     * before every job still waiting (the continuation of the one that just
+     * ended).  Returns the job's id.
+     */
+    uint64_t SubmitWork(const std::string& what,
+                        std::function<Time()> work,
+                        std::function<void()> done,
+                        bool front = false);
 
     bool IsBusy() const;
     /// Time still needed for the queued and the running jobs.
@@ -152,6 +163,7 @@ class IpsecCpu : public Object
         std::string what;
         Time cost;
         std::function<void()> done;
+        std::function<Time()> work; ///< SubmitWork: runs at the start, gives the cost
     };
 
     void SetProfileName(const std::string& name);
