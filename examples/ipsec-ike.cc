@@ -71,6 +71,7 @@ main(int argc, char* argv[])
     uint32_t dhGroup = 0;
     std::string mode;
     uint32_t larvalLifetime = 30;
+    uint32_t phase2Wait = 0;
     std::string confA = ExampleFile("racoon.conf");
     std::string confB = ExampleFile("racoon.conf");
     std::string psk = ExampleFile("psk.txt");
@@ -88,6 +89,9 @@ main(int argc, char* argv[])
     cmd.AddValue("dhGroup", "Diffie-Hellman group of phase 1 (and of PFS), 0 = racoon.conf's", dhGroup);
     cmd.AddValue("mode", "exchange mode of the initiator: main or aggressive ('' = racoon.conf's)", mode);
     cmd.AddValue("larvalLifetime", "net.key.larval_lifetime on both hosts (s)", larvalLifetime);
+    cmd.AddValue("phase2Wait",
+                 "racoon's timer { phase2 } on both hosts (s; 0 = racoon.conf's, by default 30)",
+                 phase2Wait);
     cmd.AddValue("confA", "racoon.conf of A", confA);
     cmd.AddValue("confB", "racoon.conf of B", confB);
     cmd.AddValue("psk", "psk.txt of both hosts", psk);
@@ -142,6 +146,10 @@ main(int argc, char* argv[])
             IpsecSysctl::Set(n, "net.key.larval_lifetime", std::to_string(larvalLifetime));
             IpsecCpu::Of(n)->SetAttribute("Profile", StringValue(cpu));
             RacoonConf conf = ReadRacoonConf(n == a ? confA : confB);
+            if (phase2Wait)
+            {
+                conf.timer.phase2 = Seconds(phase2Wait);
+            }
             for (RacoonRemote& rm : conf.remotes)
             {
                 if (!mode.empty())

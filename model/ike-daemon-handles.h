@@ -112,6 +112,7 @@ struct IkeDaemon::Ph2
     EventId poll;     ///< once a second while waiting for phase 1
     uint32_t polls{0};
     uint32_t updatesPending{0};
+    int updateError{0}; ///< the first errno of a refused UPDATE/ADD
     Time started;
     bool rekey{false};
 

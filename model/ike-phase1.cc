@@ -476,6 +476,7 @@ IkeDaemon::RespondPh1(Work& w,
     Ph1* ph = ph1.get();
     m_ph1[p.id] = std::move(ph1);
     p.lastReceived = raw;
+    p.lastReply.clear(); // the reply to it, if any, is set when sent
     SetPh1State(p, IkePh1State::START);
     Log(4,
         std::string("respond new phase 1 negotiation: ") + p.local.ToString() + "[500]<=>"
@@ -636,6 +637,7 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
             StopRetry(p.id, true);
             p.rcookie = h.rcookie;
             p.lastReceived = raw;
+            p.lastReply.clear(); // the reply to it, if any, is set when sent
             p.hash = IkeHashAlg::ById(p.chosen.hash);
             p.cipher = IkeCipherAlg::ById(p.chosen.cipher);
             p.keyBytes = (p.chosen.keyBits ? p.chosen.keyBits : p.cipher->defaultKeyBits) / 8;
@@ -671,6 +673,7 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
             m_messageTrace(Direction::RECEIVED, p.peer, h.exchange, 4, raw.size(), false);
             StopRetry(p.id, true);
             p.lastReceived = raw;
+            p.lastReply.clear(); // the reply to it, if any, is set when sent
             p.gxr = ke->body;
             p.nr = nonce->body;
             SetPh1State(p, IkePh1State::MSG3RECEIVED);
@@ -738,6 +741,7 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
             m_messageTrace(Direction::RECEIVED, p.peer, h.exchange, 6, raw.size(), false);
             StopRetry(p.id, true);
             p.lastReceived = raw;
+            p.lastReply.clear(); // the reply to it, if any, is set when sent
             p.idirBody = id->body;
             SetPh1State(p, IkePh1State::MSG4RECEIVED);
             Ph1Established(w, p);
@@ -766,6 +770,7 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
             m_messageTrace(Direction::RECEIVED, p.peer, h.exchange, 3, raw.size(), false);
             StopRetry(p.id, true);
             p.lastReceived = raw;
+            p.lastReply.clear(); // the reply to it, if any, is set when sent
             p.gxi = ke->body;
             p.ni = nonce->body;
             SetPh1State(p, IkePh1State::MSG2RECEIVED);
@@ -835,6 +840,7 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
             m_messageTrace(Direction::RECEIVED, p.peer, h.exchange, 5, raw.size(), false);
             StopRetry(p.id, true);
             p.lastReceived = raw;
+            p.lastReply.clear(); // the reply to it, if any, is set when sent
             p.idiiBody = id->body;
             SetPh1State(p, IkePh1State::MSG3RECEIVED);
             // MM6: HDR*, IDir, HASH_R -- the last message, sent once.
@@ -887,6 +893,7 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
         m_messageTrace(Direction::RECEIVED, p.peer, h.exchange, 2, raw.size(), false);
         p.rcookie = h.rcookie;
         p.lastReceived = raw;
+        p.lastReply.clear(); // the reply to it, if any, is set when sent
         p.hash = IkeHashAlg::ById(p.chosen.hash);
         p.cipher = IkeCipherAlg::ById(p.chosen.cipher);
         p.keyBytes = (p.chosen.keyBits ? p.chosen.keyBits : p.cipher->defaultKeyBits) / 8;
@@ -971,6 +978,7 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
         m_messageTrace(Direction::RECEIVED, p.peer, h.exchange, 3, raw.size(), false);
         StopRetry(p.id, true);
         p.lastReceived = raw;
+        p.lastReply.clear(); // the reply to it, if any, is set when sent
         SetPh1State(p, IkePh1State::MSG2RECEIVED);
         Ph1Established(w, p);
         return;

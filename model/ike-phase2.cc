@@ -321,7 +321,10 @@ IkeDaemon::StartPh2(Work& w, Ph2& p)
 {
     // quick_i1prep / quick_r1prep: our inbound SPIs first (larval SAs; the
     // larval clock runs from here), and the phase2 deadline.
-    Log(4, "initiate new phase 2 negotiation: " + p.Describe());
+    if (p.initiator)
+    {
+        Log(4, "initiate new phase 2 negotiation: " + p.Describe());
+    }
     p.mySpis.assign(p.initiator ? p.requests.size() : p.chosen.sas.size(), 0);
     p.spisPending = static_cast<uint32_t>(p.mySpis.size());
     if (!p.initiator)
@@ -417,11 +420,10 @@ IkeDaemon::HandleGetSpi(Work& w, const PfKeyMessage& m)
 void
 IkeDaemon::HandleUpdateAddReply(Work& w, const PfKeyMessage& m)
 {
-    (void)w;
     for (auto& [id, ph2] : m_ph2)
     {
         Ph2& p = *ph2;
-        if (p.seq != m.seq || p.updatesPending == 0)
+        if (p.seq != m.seq || p.updatesPending == 0 || p.state != IkePh2State::ADDSA)
         {
             continue;
         }
@@ -429,22 +431,40 @@ IkeDaemon::HandleUpdateAddReply(Work& w, const PfKeyMessage& m)
         bool update = m.GetType() == PfKeyType::UPDATE;
         if (m.errnum != 0)
         {
-            std::string err = std::strerror(m.errnum);
-            Log(1, std::string("pfkey ") + (update ? "UPDATE" : "ADD") + " failed: " + err);
-            if (update && m.errnum == ENOENT)
-            {
-                Fail(IkeFailure::LARVAL_EXPIRED);
-                m_negotiationTrace(2,
-                                   false,
-                                   IkeFailure::LARVAL_EXPIRED,
-                                   p.peer,
-                                   Simulator::Now() - p.started);
-            }
+            // pk_recvupdate / pk_recvadd: the kernel refused the SA.  An
+            // UPDATE refused with ENOENT: the larval SA expired meanwhile
+            // (net.key.larval_lifetime).
+            p.updateError = p.updateError ? p.updateError : m.errnum;
+            Log(1,
+                std::string("pfkey ") + (update ? "UPDATE" : "ADD") + " failed: "
+                    + std::strerror(m.errnum));
+        }
+        else
+        {
+            m_stats.saInstalled++;
+            Log(5,
+                std::string("pfkey ") + (update ? "UPDATE" : "ADD") + " succeeded: spi="
+                    + std::to_string(m.sa ? m.sa->spi : 0) + " " + p.Describe());
+        }
+        if (p.updatesPending > 0)
+        {
             return;
         }
-        m_stats.saInstalled++;
-        Log(4, std::string("IPsec-SA established: ") + PfKeyTypeName(m.type) + " spi="
-                   + std::to_string(m.sa ? m.sa->spi : 0) + " " + p.Describe());
+        if (p.updateError)
+        {
+            IkeFailure f = p.updateError == ENOENT ? IkeFailure::LARVAL_EXPIRED
+                                                   : IkeFailure::PH2_NO_PROPOSAL;
+            Fail(f);
+            m_negotiationTrace(2, false, f, p.peer, Simulator::Now() - p.started);
+            SetPh2State(p, IkePh2State::EXPIRED);
+            DeletePh2(id);
+            return;
+        }
+        SetPh2State(p, IkePh2State::ESTABLISHED);
+        m_stats.ph2Established++;
+        m_negotiationTrace(2, true, IkeFailure::COUNT, p.peer, Simulator::Now() - p.started);
+        Log(4, "IPsec-SA established: " + p.chosen.ToString() + " " + p.Describe());
+        (void)w;
         return;
     }
 }
@@ -682,6 +702,7 @@ IkeDaemon::HandlePh2(Work& w, Ph1& ph1, const IsakmpMessage& hm, const std::vect
         StopRetry(p.id, false);
         p.iv = iv;
         p.lastReceived = raw;
+        p.lastReply.clear(); // the reply to it, if any, is set when sent
         p.chosen = alts[0];
         p.nr = nonce->body;
         if (p.dh)
@@ -721,6 +742,7 @@ IkeDaemon::HandlePh2(Work& w, Ph1& ph1, const IsakmpMessage& hm, const std::vect
         StopRetry(p.id, false);
         p.iv = iv;
         p.lastReceived = raw;
+        p.lastReply.clear(); // the reply to it, if any, is set when sent
         InstallSas(w, p);
         return;
     }
@@ -746,8 +768,8 @@ IkeDaemon::RespondPh2(Work& w, Ph1& ph1, const IsakmpMessage& hm, const std::vec
     if (!DecryptPh2(w, ph1, raw, iv, &m) || m.payloads.empty()
         || m.payloads[0].type != isakmp::PL_HASH)
     {
+        // (also a reply to a quick mode this side already gave up)
         m_stats.dropped++;
-        Fail(IkeFailure::MALFORMED);
         Log(1, "failed to decrypt or parse QM1 from " + ph1.peer.ToString());
         return;
     }
@@ -861,6 +883,7 @@ IkeDaemon::RespondPh2(Work& w, Ph1& ph1, const IsakmpMessage& hm, const std::vec
     p.ni = nonce->body;
     p.iv = iv;
     p.lastReceived = raw;
+    p.lastReply.clear(); // the reply to it, if any, is set when sent
     p.started = Simulator::Now();
     if (ids.size() == 2)
     {
@@ -1028,10 +1051,7 @@ IkeDaemon::InstallSas(Work& w, Ph2& p)
             SendPfKey(w, m);
         }
     }
-    SetPh2State(p, IkePh2State::ESTABLISHED);
-    m_stats.ph2Established++;
-    m_negotiationTrace(2, true, IkeFailure::COUNT, p.peer, Simulator::Now() - p.started);
-    Log(4, "IPsec-SA established: " + p.chosen.ToString() + " " + p.Describe());
+    // Established once the kernel accepted them (HandleUpdateAddReply).
 }
 
 // ---- encrypted phase-2 and informational messages -------------------------------------------
