@@ -74,7 +74,7 @@ main(int argc, char* argv[])
     uint32_t phase2Wait = 0;
     std::string confA = ExampleFile("racoon.conf");
     std::string confB = ExampleFile("racoon.conf");
-    std::string psk = ExampleFile("psk.txt");
+    std::string psk; // psk.txt, or psk-v6.txt with --ipv6
     uint32_t pskMode = 0600;
     std::string pcapDir;
     bool verbose = true;
@@ -94,13 +94,17 @@ main(int argc, char* argv[])
                  phase2Wait);
     cmd.AddValue("confA", "racoon.conf of A", confA);
     cmd.AddValue("confB", "racoon.conf of B", confB);
-    cmd.AddValue("psk", "psk.txt of both hosts", psk);
+    cmd.AddValue("psk", "psk.txt of both hosts (default: psk.txt, psk-v6.txt with --ipv6)", psk);
     cmd.AddValue("pskMode", "the psk.txt's file mode (racoon refuses group/other access)", pskMode);
     cmd.AddValue("pcapDir", "write a pcap of every device into this directory", pcapDir);
     cmd.AddValue("verbose", "print racoon's log and every IKE message", verbose);
     cmd.Parse(argc, argv);
 
     GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
+    if (psk.empty())
+    {
+        psk = ExampleFile(ipv6 ? "psk-v6.txt" : "psk.txt");
+    }
 
     IpsecHostToHostHelper topology;
     topology.SetIpv6(ipv6);
