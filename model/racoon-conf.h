@@ -146,7 +146,8 @@ struct RacoonSainfo
     RacoonSainfoId remote;
     std::optional<uint16_t> pfsGroup;
     Time lifetime{Seconds(28800)};
-    /// encryption_algorithm list: name and key length (0 = default).
+    /// encryption_algorithm list: name and key length in bits, as racoon's
+    /// encklen (as written, else the cipher's default; 0 for des, 3des, null_enc).
     std::vector<std::pair<std::string, uint32_t>> encryption;
     std::vector<std::string> authentication; ///< hmac_md5, hmac_sha1, hmac_sha256, ..., non_auth
     std::vector<std::string> compression;    ///< deflate
@@ -169,13 +170,13 @@ struct RacoonTimer
 /// A whole configuration.
 struct RacoonConf
 {
-    std::string pskPath; ///< path pre_shared_key
+    std::string pskPath; ///< path pre_shared_key, as written
     std::vector<std::pair<IpsecAddress, uint16_t>> listen;
     RacoonTimer timer;
     std::vector<RacoonRemote> remotes; ///< in the order written
     std::vector<RacoonSainfo> sainfos; ///< in the order written
     /// Statements accepted but without effect in this model, one note each
-    /// ("racoon.conf:19: log debug: ignored, ...").
+    /// ("racoon.conf:19: log debug: ignored (the simulated daemon keeps no log)").
     std::vector<std::string> ignored;
 
     /**
