@@ -5,10 +5,14 @@
  * daemon understands, and psk.txt.  The parser follows racoon's cfparse.y
  * grammar and defaults (ipsec-tools 0.7/0.8): statements end with ';',
  * blocks are in braces, '#' starts a comment, strings are quoted, "include"
- * reads another file; units "sec(s)", "min(s)", "hour(s)"; algorithm and
- * group names as racoon spells them.  A statement it does not know is an
- * error that names the file, the line, the token and what was expected
- * (racoon would stop there too); nothing half-parsed is ever used.
+ * reads other files (a glob(3) pattern, at most 10 deep, loops refused);
+ * units "sec(s)", "second(s)", "min(s)", "minute(s)", "hour(s)"; algorithm
+ * and group names as racoon spells them.  Of racoon's other statements,
+ * those that cannot change a negotiation in this model are accepted and
+ * noted in RacoonConf::ignored; the others are refused as not supported.
+ * A statement racoon does not know is an error that names the file, the
+ * line, the token and what was expected (racoon would stop there too);
+ * nothing half-parsed is ever used.
  *
  * psk.txt: one "identifier key" per line, '#' comments, the key is
  * everything after the first run of blanks, "0x..." keys are hex, "*"
@@ -23,6 +27,7 @@
 #include "ns3/nstime.h"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -31,22 +36,36 @@
 namespace ns3
 {
 
-/// A configuration error: where, and what was expected.
+/**
+ * A configuration error: where, and what was expected.  what() reads
+ * "FILE:LINE: unexpected 'TOKEN', expected EXPECTED" for a syntax error
+ * (the token "" and "end of file" at the end of a file), or
+ * "FILE:LINE: MESSAGE" when @p message is given (a statement racoon would
+ * refuse too, or one this model does not support, or an include problem).
+ */
 class RacoonConfError : public std::runtime_error
 {
   public:
     RacoonConfError(const std::string& file,
                     uint32_t line,
                     const std::string& token,
-                    const std::string& expected);
+                    const std::string& expected,
+                    const std::string& message = "");
     const std::string& GetFile() const;
     uint32_t GetLine() const;
+    /// The token as written ("" at the end of the file).
     const std::string& GetToken() const;
+    /// What the grammar wanted there, in words ("" if nothing in particular).
+    const std::string& GetExpected() const;
+    /// The message of a non-syntax error ("" for a syntax error).
+    const std::string& GetMessage() const;
 
   private:
     std::string m_file;
     uint32_t m_line;
     std::string m_token;
+    std::string m_expected;
+    std::string m_message;
 };
 
 /// An identifier (my_identifier, peers_identifier, sainfo ids).
@@ -54,52 +73,69 @@ struct RacoonIdentifier
 {
     enum class Type : uint8_t
     {
-        ADDRESS,    ///< "address [a.b.c.d]" (none: the interface's address)
-        FQDN,       ///< "fqdn \"host.example\""
-        USER_FQDN,  ///< "user_fqdn \"user@host.example\""
-        KEYID,      ///< "keyid \"...\""
+        ADDRESS,   ///< "address [a.b.c.d]" (none: the interface's address)
+        FQDN,      ///< "fqdn \"host.example\""
+        USER_FQDN, ///< "user_fqdn \"user@host.example\""
+        KEYID,     ///< "keyid \"...\""
     };
     Type type{Type::ADDRESS};
-    std::string value; ///< empty for "address" without a value
+    /// Empty for "address" without a value.  keyid: racoon's "keyid tag \"x\"" is x;
+    /// "keyid \"f\"" and "keyid file \"f\"" are the contents of the file f.
+    std::string value;
 };
 
 /// One phase-1 proposal (proposal { ... }).
 struct RacoonProposal
 {
-    std::string encryption{"3des"}; ///< des, 3des, blowfish, cast128, aes
-    uint32_t keyLength{0};          ///< bits; 0 = the algorithm's default
-    std::string hash{"sha1"};       ///< md5, sha1, sha256, sha384, sha512
+    std::string encryption{"3des"}; ///< des, 3des, blowfish, cast128, aes ("rijndael" is aes)
+    /// Bits, as racoon's encklen: the length written, else the algorithm's
+    /// default (128 for blowfish, cast128, aes); 0 for des and 3des.
+    uint32_t keyLength{0};
+    std::string hash{"sha1"}; ///< md5, sha1, sha256, sha384, sha512 ("sha2_256" is sha256, ...)
     std::string authMethod{"pre_shared_key"};
-    uint16_t dhGroup{2};   ///< Oakley group number
+    uint16_t dhGroup{2};       ///< Oakley group number
     Time lifetime{Seconds(0)}; ///< 0: the remote's lifetime
 };
 
 /// A remote block.
 struct RacoonRemote
 {
-    bool anonymous{false};
+    /// "remote \"name\" { remote_address ...; }" (racoon 0.8); empty for
+    /// "remote ADDRESS" and "remote anonymous".
+    std::string name;
+    bool anonymous{false}; ///< "remote anonymous", or a named remote without remote_address
     IpsecAddress address;
     uint16_t port{500};
+    /// In the order written, the first is what the initiator uses.  racoon
+    /// has no default: a remote without exchange_mode is an error.
     std::vector<std::string> exchangeModes{"main"}; ///< "main", "aggressive", "base"
     std::optional<RacoonIdentifier> myIdentifier;
-    std::optional<RacoonIdentifier> peersIdentifier;
+    std::optional<RacoonIdentifier> peersIdentifier; ///< the first peers_identifier
+    /// Every peers_identifier, in order (racoon accepts any of them).
+    std::vector<RacoonIdentifier> peersIdentifiers;
     bool verifyIdentifier{false};
     Time lifetime{Seconds(28800)};
     uint32_t nonceSize{16};
     bool initialContact{true};
     bool passive{false};
-    std::string proposalCheck{"strict"}; ///< obey, strict, claim, exact
-    bool generatePolicy{false};
-    std::vector<RacoonProposal> proposals;
+    std::string proposalCheck{"strict"};   ///< obey, strict, claim, exact
+    bool generatePolicy{false};            ///< "on" and "require" (racoon: the same thing)
+    std::vector<RacoonProposal> proposals; ///< in the order written (at least one)
+    std::string file;                      ///< where the block starts
+    uint32_t line{0};
 };
 
-/// An sainfo block's identity: "anonymous" or "address A/prefix [port] proto".
+/**
+ * An sainfo block's identity: "anonymous" or "address A[/prefix] [[port]]
+ * proto" ("subnet" is the same).  As a FindSainfo query, "anonymous" stands
+ * for a phase 2 without that identity, which racoon matches with anything.
+ */
 struct RacoonSainfoId
 {
     bool anonymous{true};
     IpsecAddress address;
-    uint8_t prefix{0}; ///< full length when none is written
-    uint16_t port{0};
+    uint8_t prefix{0};     ///< full length when none is written
+    uint16_t port{0};      ///< 0: any (racoon never compares ports)
     uint8_t protocol{255}; ///< "any"
 };
 
@@ -110,10 +146,13 @@ struct RacoonSainfo
     RacoonSainfoId remote;
     std::optional<uint16_t> pfsGroup;
     Time lifetime{Seconds(28800)};
-    /// encryption_algorithm list: name and key length (0 = default).
+    /// encryption_algorithm list: name and key length in bits, as racoon's
+    /// encklen (as written, else the cipher's default; 0 for des, 3des, null_enc).
     std::vector<std::pair<std::string, uint32_t>> encryption;
     std::vector<std::string> authentication; ///< hmac_md5, hmac_sha1, hmac_sha256, ..., non_auth
     std::vector<std::string> compression;    ///< deflate
+    std::string file;                        ///< where the block starts
+    uint32_t line{0};
 };
 
 /// timer { ... } (racoon's code defaults; the man page documents 15 s and 10 s
@@ -125,32 +164,69 @@ struct RacoonTimer
     uint32_t persend{1};
     Time phase1{Seconds(30)};
     Time phase2{Seconds(30)};
+    Time nattKeepalive{Seconds(20)}; ///< natt_keepalive (NAT-T itself is not modelled)
 };
 
 /// A whole configuration.
 struct RacoonConf
 {
-    std::string pskPath; ///< path pre_shared_key
+    std::string pskPath; ///< path pre_shared_key, as written
     std::vector<std::pair<IpsecAddress, uint16_t>> listen;
     RacoonTimer timer;
-    std::vector<RacoonRemote> remotes;
-    std::vector<RacoonSainfo> sainfos;
+    std::vector<RacoonRemote> remotes; ///< in the order written
+    std::vector<RacoonSainfo> sainfos; ///< in the order written
+    /// Statements accepted but without effect in this model, one note each
+    /// ("racoon.conf:19: log debug: ignored (the simulated daemon keeps no log)").
+    std::vector<std::string> ignored;
 
-    /// The remote block for @p peer (its address, else an anonymous one; nullptr if none).
+    /**
+     * The remote block for @p peer, as racoon 0.8's getrmconf(): the one
+     * with that address, else the anonymous one; nullptr if none, or if two
+     * blocks match equally well (racoon: "multiple ... configurations").
+     * Ports are not compared.
+     */
     const RacoonRemote* FindRemote(const IpsecAddress& peer) const;
-    /// The sainfo for a phase 2 between @p local and @p remote (racoon's
-    /// getsainfo: an exact match, then anonymous sides; nullptr if none).
+    /**
+     * The sainfo for a phase 2 between @p local and @p remote, as racoon
+     * 0.8's getsainfo(): blocks with both identities first, then those with
+     * one anonymous side, then "sainfo anonymous", each group in the order
+     * written; the first whose identities match (an anonymous side matches
+     * anything; otherwise address, prefix and protocol must be equal, ports
+     * are not compared).  nullptr if none matches.
+     */
     const RacoonSainfo* FindSainfo(const RacoonSainfoId& local, const RacoonSainfoId& remote) const;
 };
 
 /**
+ * How "include" (and "my_identifier keyid \"file\"") reach files: the real
+ * file system by default (RacoonConfDiskFiles), anything else in tests and
+ * fuzzers.
+ */
+struct RacoonConfFiles
+{
+    /// The files @p pattern names, sorted, as glob(3) lists them; empty if none.
+    std::function<std::vector<std::string>(const std::string& pattern)> glob;
+    /// The text of the file @p path; nullopt, with the reason in @p why, if it
+    /// cannot be read.
+    std::function<std::optional<std::string>(const std::string& path, std::string* why)> read;
+};
+
+/// The real file system (glob(3); regular files only).
+RacoonConfFiles RacoonConfDiskFiles();
+
+/**
  * Parses @p text as the contents of file @p fileName; "include" reads
- * files relative to @p baseDir.  Throws RacoonConfError.
+ * files relative to @p baseDir (or to "path include").  Throws RacoonConfError.
  */
 RacoonConf ParseRacoonConf(const std::string& text,
                            const std::string& fileName,
                            const std::string& baseDir = ".");
-/// Reads and parses the file @p path.
+/// The same, reaching included files through @p files.
+RacoonConf ParseRacoonConf(const std::string& text,
+                           const std::string& fileName,
+                           const std::string& baseDir,
+                           const RacoonConfFiles& files);
+/// Reads and parses the file @p path (includes relative to its directory).
 RacoonConf ReadRacoonConf(const std::string& path);
 
 /// psk.txt.
@@ -159,10 +235,16 @@ class RacoonPskFile
   public:
     /// Parses @p text (file @p fileName, for messages); @p mode is its
     /// permission bits (0600 by default).  Throws RacoonConfError on a line
-    /// without a key.
+    /// without a key (racoon skips such a line silently).
     RacoonPskFile(const std::string& text,
                   const std::string& fileName = "psk.txt",
                   uint32_t mode = 0600);
+    /**
+     * Reads the real file @p path.  Its permissions are @p mode, not the
+     * file's own (stat(2)): a simulation decides what the simulated file
+     * system holds, whatever the checkout's umask.  Throws RacoonConfError
+     * if the file cannot be read.
+     */
     static RacoonPskFile Read(const std::string& path, uint32_t mode = 0600);
 
     /**
@@ -175,11 +257,29 @@ class RacoonPskFile
                                                std::string* why = nullptr) const;
     uint32_t GetMode() const;
     void SetMode(uint32_t mode);
+    /// The number of lines with an identifier and a key.
+    size_t GetN() const;
+    /**
+     * Lines racoon reads differently from what they may seem to say: a
+     * leading blank (an empty identifier, never matched), blanks or a CR
+     * ending a key (kept in it), a malformed hex key (racoon fails when it
+     * is the match).  One "psk.txt:LINE: ..." note each.
+     */
+    const std::vector<std::string>& GetNotes() const;
 
   private:
+    struct Entry
+    {
+        std::string identifier;
+        std::vector<uint8_t> key;
+        uint32_t line{0};
+        bool valid{true}; ///< false: a "0x" key racoon cannot decode
+    };
+
     std::string m_file;
     uint32_t m_mode;
-    std::vector<std::pair<std::string, std::vector<uint8_t>>> m_entries;
+    std::vector<Entry> m_entries;
+    std::vector<std::string> m_notes;
 };
 
 } // namespace ns3
