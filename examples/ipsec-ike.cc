@@ -86,8 +86,10 @@ main(int argc, char* argv[])
     cmd.AddValue("delay", "delay of each link", delay);
     cmd.AddValue("loss", "packet loss rate on each link (0..1)", loss);
     cmd.AddValue("cpu", "CPU profile of both hosts (IpsecCpu profiles)", cpu);
-    cmd.AddValue("dhGroup", "Diffie-Hellman group of phase 1 (and of PFS), 0 = racoon.conf's", dhGroup);
-    cmd.AddValue("mode", "exchange mode of the initiator: main or aggressive ('' = racoon.conf's)", mode);
+    cmd.AddValue(
+        "dhGroup", "Diffie-Hellman group of phase 1 (and of PFS), 0 = racoon.conf's", dhGroup);
+    cmd.AddValue(
+        "mode", "exchange mode of the initiator: main or aggressive ('' = racoon.conf's)", mode);
     cmd.AddValue("larvalLifetime", "net.key.larval_lifetime on both hosts (s)", larvalLifetime);
     cmd.AddValue("phase2Wait",
                  "racoon's timer { phase2 } on both hosts (s; 0 = racoon.conf's, by default 30)",
@@ -187,11 +189,13 @@ main(int argc, char* argv[])
         for (int k = 0; k < 2; ++k)
         {
             std::string who = k == 0 ? "A" : "B";
-            racoon[k]->TraceConnectWithoutContext(
-                "Log",
-                Callback<void, int, const std::string&>([who](int, const std::string& line) {
-                    std::cout << At() << who << " racoon: " << line << "\n";
-                }));
+            racoon[k]->TraceConnectWithoutContext("Log",
+                                                  Callback<void, int, const std::string&>(
+                                                      [who](int, const std::string& line)
+                                                      {
+                                                          std::cout << At() << who
+                                                                    << " racoon: " << line << "\n";
+                                                      }));
             racoon[k]->TraceConnectWithoutContext(
                 "Message",
                 Callback<void,
@@ -200,20 +204,23 @@ main(int argc, char* argv[])
                          uint8_t,
                          uint32_t,
                          uint32_t,
-                         bool>([who](IkeDaemon::Direction d,
-                                     const IpsecAddress& peer,
-                                     uint8_t exchange,
-                                     uint32_t number,
-                                     uint32_t bytes,
-                                     bool again) {
-                    if (d != IkeDaemon::Direction::SENT)
+                         bool>(
+                    [who](IkeDaemon::Direction d,
+                          const IpsecAddress& peer,
+                          uint8_t exchange,
+                          uint32_t number,
+                          uint32_t bytes,
+                          bool again)
                     {
-                        return;
-                    }
-                    std::cout << At() << who << " -> " << peer << "  " << isakmp::ExchangeName(exchange)
-                              << (number ? " #" + std::to_string(number) : std::string())
-                              << ", " << bytes << " bytes" << (again ? " (again)" : "") << "\n";
-                }));
+                        if (d != IkeDaemon::Direction::SENT)
+                        {
+                            return;
+                        }
+                        std::cout << At() << who << " -> " << peer << "  "
+                                  << isakmp::ExchangeName(exchange)
+                                  << (number ? " #" + std::to_string(number) : std::string())
+                                  << ", " << bytes << " bytes" << (again ? " (again)" : "") << "\n";
+                    }));
         }
     }
 
@@ -223,17 +230,19 @@ main(int argc, char* argv[])
     traffic.SetTcpBytes(0);
     Time firstReply = Seconds(-1);
     uint16_t firstSeq = 0;
-    traffic.SetPingReplyCallback([&](uint16_t seq) {
-        if (firstReply.IsNegative())
+    traffic.SetPingReplyCallback(
+        [&](uint16_t seq)
         {
-            firstReply = Simulator::Now();
-            firstSeq = seq;
-        }
-        if (verbose)
-        {
-            std::cout << At() << "A: echo reply " << seq << " from B\n";
-        }
-    });
+            if (firstReply.IsNegative())
+            {
+                firstReply = Simulator::Now();
+                firstSeq = seq;
+            }
+            if (verbose)
+            {
+                std::cout << At() << "A: echo reply " << seq << " from B\n";
+            }
+        });
     Time end = traffic.Install(a, topology.GetAddressA(), b, topology.GetAddressB());
     if (!pcapDir.empty())
     {
@@ -245,8 +254,8 @@ main(int argc, char* argv[])
     Simulator::Run();
 
     std::vector<IpsecFlowResult> flows = traffic.GetResults();
-    std::cout << "ipsec-ike: the FAQ's IKE example, " << (ipv6 ? "IPv6" : "IPv4") << ", CPU "
-              << cpu << ", net.key.larval_lifetime " << larvalLifetime << " s\n";
+    std::cout << "ipsec-ike: the FAQ's IKE example, " << (ipv6 ? "IPv6" : "IPv4") << ", CPU " << cpu
+              << ", net.key.larval_lifetime " << larvalLifetime << " s\n";
     for (const auto& f : flows)
     {
         if (f.sent != 0)

@@ -3,9 +3,8 @@
  */
 #include "ipsec-ike-helper.h"
 
-#include "ns3/node.h"
-
 #include "ns3/abort.h"
+#include "ns3/node.h"
 
 #include <cstdio>
 #include <fstream>
@@ -59,22 +58,22 @@ WiresharkEncryption(uint8_t sadb)
 {
     switch (sadb)
     {
-    case 2:
-        return "DES-CBC [RFC2405]";
-    case 3:
-        return "TripleDES-CBC [RFC2451]";
-    case 6:
-        return "CAST5-CBC [RFC2144]";
-    case 7:
-        return "BLOWFISH-CBC [RFC2451]";
-    case 11:
-        return "NULL";
-    case 12:
-        return "AES-CBC [RFC3602]";
-    case 13:
-        return "AES-CTR [RFC3686]";
-    default:
-        return "NULL";
+        case 2:
+            return "DES-CBC [RFC2405]";
+        case 3:
+            return "TripleDES-CBC [RFC2451]";
+        case 6:
+            return "CAST5-CBC [RFC2144]";
+        case 7:
+            return "BLOWFISH-CBC [RFC2451]";
+        case 11:
+            return "NULL";
+        case 12:
+            return "AES-CBC [RFC3602]";
+        case 13:
+            return "AES-CTR [RFC3686]";
+        default:
+            return "NULL";
     }
 }
 
@@ -83,14 +82,14 @@ WiresharkAuthentication(uint8_t sadb)
 {
     switch (sadb)
     {
-    case 2:
-        return "HMAC-MD5-96 [RFC2403]";
-    case 3:
-        return "HMAC-SHA-1-96 [RFC2404]";
-    case 5:
-        return "HMAC-SHA-256-96 [draft-ietf-ipsec-ciph-sha-256-00]";
-    default:
-        return "NULL";
+        case 2:
+            return "HMAC-MD5-96 [RFC2403]";
+        case 3:
+            return "HMAC-SHA-1-96 [RFC2404]";
+        case 5:
+            return "HMAC-SHA-256-96 [draft-ietf-ipsec-ciph-sha-256-00]";
+        default:
+            return "NULL";
     }
 }
 
@@ -175,29 +174,32 @@ IpsecIkeHelper::EnableKeyLog(const NodeContainer& nodes, const std::string& dir)
             {
                 continue;
             }
-            d->TraceConnectWithoutContext(
-                "Phase1Keys",
-                Callback<void, const IkeDaemon::Phase1Keys&>(
-                    [log](const IkeDaemon::Phase1Keys& k) {
-                        log->Write(log->ike,
-                                   "\"" + Hex(k.icookie) + "\",\"" + Hex(k.encKey) + "\"");
-                    }));
+            d->TraceConnectWithoutContext("Phase1Keys",
+                                          Callback<void, const IkeDaemon::Phase1Keys&>(
+                                              [log](const IkeDaemon::Phase1Keys& k)
+                                              {
+                                                  log->Write(log->ike,
+                                                             "\"" + Hex(k.icookie) + "\",\""
+                                                                 + Hex(k.encKey) + "\"");
+                                              }));
             d->TraceConnectWithoutContext(
                 "SaKeys",
-                Callback<void, const IkeDaemon::SaKeys&>([log](const IkeDaemon::SaKeys& k) {
-                    if (k.proto != IpsecProto::ESP)
+                Callback<void, const IkeDaemon::SaKeys&>(
+                    [log](const IkeDaemon::SaKeys& k)
                     {
-                        return;
-                    }
-                    char spi[16];
-                    std::snprintf(spi, sizeof(spi), "0x%08x", k.spi);
-                    log->Write(log->esp,
-                               std::string("\"") + (k.src.IsV6() ? "IPv6" : "IPv4") + "\",\""
-                                   + k.src.ToString() + "\",\"" + k.dst.ToString() + "\",\""
-                                   + spi + "\",\"" + WiresharkEncryption(k.encrypt) + "\",\"0x"
-                                   + Hex(k.encKey) + "\",\"" + WiresharkAuthentication(k.auth)
-                                   + "\",\"0x" + Hex(k.authKey) + "\"");
-                }));
+                        if (k.proto != IpsecProto::ESP)
+                        {
+                            return;
+                        }
+                        char spi[16];
+                        std::snprintf(spi, sizeof(spi), "0x%08x", k.spi);
+                        log->Write(log->esp,
+                                   std::string("\"") + (k.src.IsV6() ? "IPv6" : "IPv4") + "\",\""
+                                       + k.src.ToString() + "\",\"" + k.dst.ToString() + "\",\""
+                                       + spi + "\",\"" + WiresharkEncryption(k.encrypt) + "\",\"0x"
+                                       + Hex(k.encKey) + "\",\"" + WiresharkAuthentication(k.auth)
+                                       + "\",\"0x" + Hex(k.authKey) + "\"");
+                    }));
         }
     }
 }

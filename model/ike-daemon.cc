@@ -11,7 +11,6 @@
 #include "ipsec-cpu.h"
 #include "ipsec-pfkey-socket.h"
 #include "ipsec-stack.h"
-
 #include "ns3/inet-socket-address.h"
 #include "ns3/inet6-socket-address.h"
 #include "ns3/ipv4.h"
@@ -20,8 +19,8 @@
 #include "ns3/node.h"
 #include "ns3/packet.h"
 #include "ns3/simulator.h"
-#include "ns3/uinteger.h"
 #include "ns3/udp-socket-factory.h"
+#include "ns3/uinteger.h"
 
 #include <cerrno>
 #include <iomanip>
@@ -72,38 +71,38 @@ IkeFailureName(IkeFailure f)
 {
     switch (f)
     {
-    case IkeFailure::NO_REMOTE:
-        return "no remote configuration";
-    case IkeFailure::NO_SAINFO:
-        return "no sainfo";
-    case IkeFailure::NO_POLICY:
-        return "no policy";
-    case IkeFailure::PSK_MISSING:
-        return "pre-shared key missing";
-    case IkeFailure::PSK_WEAK_PERMISSION:
-        return "psk file has weak permissions";
-    case IkeFailure::PH1_NO_PROPOSAL:
-        return "phase 1 proposal mismatch";
-    case IkeFailure::PH1_AUTH_FAILED:
-        return "phase 1 authentication failed (pre-shared key mismatch)";
-    case IkeFailure::PH1_TIMEOUT:
-        return "phase 1 no response";
-    case IkeFailure::PH1_WAIT_TIMEOUT:
-        return "phase 2 waited too long for phase 1";
-    case IkeFailure::PH2_NO_PROPOSAL:
-        return "phase 2 proposal mismatch";
-    case IkeFailure::PH2_AUTH_FAILED:
-        return "phase 2 authentication failed";
-    case IkeFailure::PH2_TIMEOUT:
-        return "phase 2 no response";
-    case IkeFailure::PH2_DEADLINE:
-        return "phase 2 deadline";
-    case IkeFailure::LARVAL_EXPIRED:
-        return "larval SA expired";
-    case IkeFailure::MALFORMED:
-        return "malformed message";
-    case IkeFailure::COUNT:
-        break;
+        case IkeFailure::NO_REMOTE:
+            return "no remote configuration";
+        case IkeFailure::NO_SAINFO:
+            return "no sainfo";
+        case IkeFailure::NO_POLICY:
+            return "no policy";
+        case IkeFailure::PSK_MISSING:
+            return "pre-shared key missing";
+        case IkeFailure::PSK_WEAK_PERMISSION:
+            return "psk file has weak permissions";
+        case IkeFailure::PH1_NO_PROPOSAL:
+            return "phase 1 proposal mismatch";
+        case IkeFailure::PH1_AUTH_FAILED:
+            return "phase 1 authentication failed (pre-shared key mismatch)";
+        case IkeFailure::PH1_TIMEOUT:
+            return "phase 1 no response";
+        case IkeFailure::PH1_WAIT_TIMEOUT:
+            return "phase 2 waited too long for phase 1";
+        case IkeFailure::PH2_NO_PROPOSAL:
+            return "phase 2 proposal mismatch";
+        case IkeFailure::PH2_AUTH_FAILED:
+            return "phase 2 authentication failed";
+        case IkeFailure::PH2_TIMEOUT:
+            return "phase 2 no response";
+        case IkeFailure::PH2_DEADLINE:
+            return "phase 2 deadline";
+        case IkeFailure::LARVAL_EXPIRED:
+            return "larval SA expired";
+        case IkeFailure::MALFORMED:
+            return "malformed message";
+        case IkeFailure::COUNT:
+            break;
     }
     return "?";
 }
@@ -111,71 +110,71 @@ IkeFailureName(IkeFailure f)
 TypeId
 IkeDaemon::GetTypeId()
 {
-    static TypeId tid =
-        TypeId("ns3::IkeDaemon")
-            .SetParent<Application>()
-            .SetGroupName("Ipsec")
-            .AddConstructor<IkeDaemon>()
-            .AddAttribute("Pid",
-                          "The process id of the daemon's PF_KEY messages (sadb_msg_pid).",
-                          UintegerValue(500),
-                          MakeUintegerAccessor(&IkeDaemon::m_pid),
-                          MakeUintegerChecker<uint32_t>())
-            .AddAttribute("Port",
-                          "The UDP port IKE listens on and sends to (isakmp, 500).",
-                          UintegerValue(500),
-                          MakeUintegerAccessor(&IkeDaemon::m_port),
-                          MakeUintegerChecker<uint16_t>(1))
-            .AddAttribute("DhExponentBits",
-                          "Length of the Diffie-Hellman private exponents: 0 = the modulus "
-                          "length less one, as classic racoon with OpenSSL 0.9 (the default); "
-                          "e.g. 256 for the short exponents of later libraries.",
-                          UintegerValue(0),
-                          MakeUintegerAccessor(&IkeDaemon::m_exponentBits),
-                          MakeUintegerChecker<uint32_t>())
-            .AddTraceSource("Message",
-                            "An ISAKMP message sent or received: direction, peer, exchange, "
-                            "message number, bytes, retransmission (or duplicate).",
-                            MakeTraceSourceAccessor(&IkeDaemon::m_messageTrace),
-                            "ns3::IkeDaemon::MessageTracedCallback")
-            .AddTraceSource("Phase1State",
-                            "A phase-1 handle changed state (racoon's names).",
-                            MakeTraceSourceAccessor(&IkeDaemon::m_ph1Trace),
-                            "ns3::IkeDaemon::Ph1StateTracedCallback")
-            .AddTraceSource("Phase2State",
-                            "A phase-2 handle changed state (racoon's names).",
-                            MakeTraceSourceAccessor(&IkeDaemon::m_ph2Trace),
-                            "ns3::IkeDaemon::Ph2StateTracedCallback")
-            .AddTraceSource("Negotiation",
-                            "A phase-1 or phase-2 negotiation ended: phase, success, the "
-                            "failure's reason, peer, duration.",
-                            MakeTraceSourceAccessor(&IkeDaemon::m_negotiationTrace),
-                            "ns3::IkeDaemon::NegotiationTracedCallback")
-            .AddTraceSource("Phase1Keys",
-                            "The keys of an ISAKMP SA just established (Wireshark's IKEv1 "
-                            "decryption table: the initiator's cookie and the encryption key).",
-                            MakeTraceSourceAccessor(&IkeDaemon::m_phase1KeysTrace),
-                            "ns3::IkeDaemon::Phase1KeysTracedCallback")
-            .AddTraceSource("SaKeys",
-                            "The keys of an SA the daemon installed (Wireshark's ESP SA table).",
-                            MakeTraceSourceAccessor(&IkeDaemon::m_saKeysTrace),
-                            "ns3::IkeDaemon::SaKeysTracedCallback")
-            .AddTraceSource("Log",
-                            "racoon's log lines, with racoon's level (1 ERROR, 2 WARNING, "
-                            "3 NOTIFY, 4 INFO, 5 DEBUG).",
-                            MakeTraceSourceAccessor(&IkeDaemon::m_logTrace),
-                            "ns3::IkeDaemon::LogTracedCallback");
+    static TypeId tid
+        = TypeId("ns3::IkeDaemon")
+              .SetParent<Application>()
+              .SetGroupName("Ipsec")
+              .AddConstructor<IkeDaemon>()
+              .AddAttribute("Pid",
+                            "The process id of the daemon's PF_KEY messages (sadb_msg_pid).",
+                            UintegerValue(500),
+                            MakeUintegerAccessor(&IkeDaemon::m_pid),
+                            MakeUintegerChecker<uint32_t>())
+              .AddAttribute("Port",
+                            "The UDP port IKE listens on and sends to (isakmp, 500).",
+                            UintegerValue(500),
+                            MakeUintegerAccessor(&IkeDaemon::m_port),
+                            MakeUintegerChecker<uint16_t>(1))
+              .AddAttribute("DhExponentBits",
+                            "Length of the Diffie-Hellman private exponents: 0 = the modulus "
+                            "length less one, as classic racoon with OpenSSL 0.9 (the default); "
+                            "e.g. 256 for the short exponents of later libraries.",
+                            UintegerValue(0),
+                            MakeUintegerAccessor(&IkeDaemon::m_exponentBits),
+                            MakeUintegerChecker<uint32_t>())
+              .AddTraceSource("Message",
+                              "An ISAKMP message sent or received: direction, peer, exchange, "
+                              "message number, bytes, retransmission (or duplicate).",
+                              MakeTraceSourceAccessor(&IkeDaemon::m_messageTrace),
+                              "ns3::IkeDaemon::MessageTracedCallback")
+              .AddTraceSource("Phase1State",
+                              "A phase-1 handle changed state (racoon's names).",
+                              MakeTraceSourceAccessor(&IkeDaemon::m_ph1Trace),
+                              "ns3::IkeDaemon::Ph1StateTracedCallback")
+              .AddTraceSource("Phase2State",
+                              "A phase-2 handle changed state (racoon's names).",
+                              MakeTraceSourceAccessor(&IkeDaemon::m_ph2Trace),
+                              "ns3::IkeDaemon::Ph2StateTracedCallback")
+              .AddTraceSource("Negotiation",
+                              "A phase-1 or phase-2 negotiation ended: phase, success, the "
+                              "failure's reason, peer, duration.",
+                              MakeTraceSourceAccessor(&IkeDaemon::m_negotiationTrace),
+                              "ns3::IkeDaemon::NegotiationTracedCallback")
+              .AddTraceSource("Phase1Keys",
+                              "The keys of an ISAKMP SA just established (Wireshark's IKEv1 "
+                              "decryption table: the initiator's cookie and the encryption key).",
+                              MakeTraceSourceAccessor(&IkeDaemon::m_phase1KeysTrace),
+                              "ns3::IkeDaemon::Phase1KeysTracedCallback")
+              .AddTraceSource("SaKeys",
+                              "The keys of an SA the daemon installed (Wireshark's ESP SA table).",
+                              MakeTraceSourceAccessor(&IkeDaemon::m_saKeysTrace),
+                              "ns3::IkeDaemon::SaKeysTracedCallback")
+              .AddTraceSource("Log",
+                              "racoon's log lines, with racoon's level (1 ERROR, 2 WARNING, "
+                              "3 NOTIFY, 4 INFO, 5 DEBUG).",
+                              MakeTraceSourceAccessor(&IkeDaemon::m_logTrace),
+                              "ns3::IkeDaemon::LogTracedCallback");
     return tid;
 }
 
 IkeDaemon::IkeDaemon()
-    : m_rng(CreateObject<UniformRandomVariable>()),
-      m_pid(500),
-      m_exponentBits(0),
-      m_port(500),
-      m_running(false),
-      m_nextHandle(1),
-      m_pfkeySeq(0)
+    : m_rng(CreateObject<UniformRandomVariable>())
+    , m_pid(500)
+    , m_exponentBits(0)
+    , m_port(500)
+    , m_running(false)
+    , m_nextHandle(1)
+    , m_pfkeySeq(0)
 {
 }
 
@@ -252,7 +251,8 @@ IkeDaemon::StartApplication()
 
     // isakmp: UDP 500 on each family the node has, bypassing IPsec both ways
     // (racoon's setsockopt(IP_IPSEC_POLICY, "in bypass" / "out bypass")).
-    auto open = [this, node](bool v6) {
+    auto open = [this, node](bool v6)
+    {
         Ptr<Socket> s = Socket::CreateSocket(node, UdpSocketFactory::GetTypeId());
         int rc = v6 ? s->Bind(Inet6SocketAddress(Ipv6Address::GetAny(), m_port))
                     : s->Bind(InetSocketAddress(Ipv4Address::GetAny(), m_port));
@@ -317,14 +317,16 @@ IkeDaemon::Run(const std::string& what, std::function<void(Work&)> logic)
     Ptr<IkeDaemon> self = this;
     m_cpu->SubmitWork(
         what,
-        [self, work, logic]() {
+        [self, work, logic]()
+        {
             if (self->m_running)
             {
                 logic(*work);
             }
             return work->cost;
         },
-        [self, work, what]() {
+        [self, work, what]()
+        {
             for (auto& out : work->outputs)
             {
                 out();
@@ -335,7 +337,8 @@ IkeDaemon::Run(const std::string& what, std::function<void(Work&)> logic)
                 // after sending): before anything else waiting.
                 self->m_cpu->SubmitWork(
                     what + " (continued)",
-                    [self, work]() {
+                    [self, work]()
+                    {
                         Work& w2 = *work->next;
                         if (self->m_running)
                         {
@@ -343,7 +346,8 @@ IkeDaemon::Run(const std::string& what, std::function<void(Work&)> logic)
                         }
                         return w2.cost;
                     },
-                    [work]() {
+                    [work]()
+                    {
                         for (auto& out : work->next->outputs)
                         {
                             out();
@@ -405,7 +409,11 @@ IkeDaemon::OnPfKey(Ptr<IpsecPfKeySocket> so)
         {
             continue;
         }
-        Run("pfkey " + PfKeyTypeName(m.type), [this, m](Work& w) { HandlePfKey(w, m); });
+        Run("pfkey " + PfKeyTypeName(m.type),
+            [this, m](Work& w)
+            {
+                HandlePfKey(w, m);
+            });
     }
 }
 
@@ -414,38 +422,38 @@ IkeDaemon::HandlePfKey(Work& w, const PfKeyMessage& m)
 {
     switch (m.GetType())
     {
-    case PfKeyType::ACQUIRE:
-        if (m.pid == 0 && m.errnum == 0)
-        {
-            HandleAcquire(w, m);
-        }
-        break;
-    case PfKeyType::GETSPI:
-        if (m.pid == m_pid)
-        {
-            HandleGetSpi(w, m);
-        }
-        break;
-    case PfKeyType::UPDATE:
-    case PfKeyType::ADD:
-        if (m.pid == m_pid)
-        {
-            HandleUpdateAddReply(w, m);
-        }
-        break;
-    case PfKeyType::EXPIRE:
-        HandleExpire(w, m);
-        break;
-    case PfKeyType::X_SPDDUMP:
-    case PfKeyType::X_SPDADD:
-    case PfKeyType::X_SPDUPDATE:
-    case PfKeyType::X_SPDDELETE:
-    case PfKeyType::X_SPDDELETE2:
-    case PfKeyType::X_SPDFLUSH:
-        HandleSpd(m);
-        break;
-    default:
-        break;
+        case PfKeyType::ACQUIRE:
+            if (m.pid == 0 && m.errnum == 0)
+            {
+                HandleAcquire(w, m);
+            }
+            break;
+        case PfKeyType::GETSPI:
+            if (m.pid == m_pid)
+            {
+                HandleGetSpi(w, m);
+            }
+            break;
+        case PfKeyType::UPDATE:
+        case PfKeyType::ADD:
+            if (m.pid == m_pid)
+            {
+                HandleUpdateAddReply(w, m);
+            }
+            break;
+        case PfKeyType::EXPIRE:
+            HandleExpire(w, m);
+            break;
+        case PfKeyType::X_SPDDUMP:
+        case PfKeyType::X_SPDADD:
+        case PfKeyType::X_SPDUPDATE:
+        case PfKeyType::X_SPDDELETE:
+        case PfKeyType::X_SPDDELETE2:
+        case PfKeyType::X_SPDFLUSH:
+            HandleSpd(m);
+            break;
+        default:
+            break;
     }
 }
 
@@ -458,18 +466,18 @@ IkeDaemon::HandleSpd(const PfKeyMessage& m)
     }
     switch (m.GetType())
     {
-    case PfKeyType::X_SPDFLUSH:
-        m_spd.clear();
-        return;
-    case PfKeyType::X_SPDDELETE:
-    case PfKeyType::X_SPDDELETE2:
-        if (m.policy)
-        {
-            m_spd.erase(m.policy->id);
-        }
-        return;
-    default:
-        break;
+        case PfKeyType::X_SPDFLUSH:
+            m_spd.clear();
+            return;
+        case PfKeyType::X_SPDDELETE:
+        case PfKeyType::X_SPDDELETE2:
+            if (m.policy)
+            {
+                m_spd.erase(m.policy->id);
+            }
+            return;
+        default:
+            break;
     }
     if (!m.policy || !m.src || !m.dst || m.policy->id == 0)
     {
@@ -519,12 +527,14 @@ IkeDaemon::SendPfKey(Work& w, PfKeyMessage m)
 {
     m.pid = m_pid;
     Ptr<IpsecPfKeySocket> so = m_pfkey;
-    w.outputs.push_back([so, m]() {
-        if (so)
+    w.outputs.push_back(
+        [so, m]()
         {
-            so->Send(m);
-        }
-    });
+            if (so)
+            {
+                so->Send(m);
+            }
+        });
 }
 
 void
@@ -555,10 +565,12 @@ IkeDaemon::OnIsakmp(Ptr<Socket> socket)
     {
         std::vector<uint8_t> bytes(p->GetSize());
         p->CopyData(bytes.data(), bytes.size());
-        Run("isakmp input", [this, bytes, from](Work& w) {
-            w.ChargeMessage();
-            HandleIsakmp(w, bytes, from);
-        });
+        Run("isakmp input",
+            [this, bytes, from](Work& w)
+            {
+                w.ChargeMessage();
+                HandleIsakmp(w, bytes, from);
+            });
     }
 }
 
@@ -573,24 +585,26 @@ IkeDaemon::SendIsakmp(Work& w,
     Ptr<Socket> s = peer.IsV6() ? m_socket6 : m_socket4;
     uint16_t port = m_port;
     Ptr<IkeDaemon> self = this;
-    w.outputs.push_back([self, s, peer, bytes, port, exchange, messageNumber, retransmission]() {
-        if (!s || !self->m_running)
+    w.outputs.push_back(
+        [self, s, peer, bytes, port, exchange, messageNumber, retransmission]()
         {
-            return;
-        }
-        Ptr<Packet> p = Create<Packet>(bytes.data(), bytes.size());
-        Address to = peer.IsV6() ? Address(Inet6SocketAddress(peer.ToIpv6(), port))
-                                 : Address(InetSocketAddress(peer.ToIpv4(), port));
-        s->SendTo(p, 0, to);
-        self->m_stats.messagesSent++;
-        self->m_stats.bytesSent += bytes.size();
-        self->m_messageTrace(Direction::SENT,
-                             peer,
-                             exchange,
-                             messageNumber,
-                             static_cast<uint32_t>(bytes.size()),
-                             retransmission);
-    });
+            if (!s || !self->m_running)
+            {
+                return;
+            }
+            Ptr<Packet> p = Create<Packet>(bytes.data(), bytes.size());
+            Address to = peer.IsV6() ? Address(Inet6SocketAddress(peer.ToIpv6(), port))
+                                     : Address(InetSocketAddress(peer.ToIpv4(), port));
+            s->SendTo(p, 0, to);
+            self->m_stats.messagesSent++;
+            self->m_stats.bytesSent += bytes.size();
+            self->m_messageTrace(Direction::SENT,
+                                 peer,
+                                 exchange,
+                                 messageNumber,
+                                 static_cast<uint32_t>(bytes.size()),
+                                 retransmission);
+        });
 }
 
 void
@@ -618,7 +632,11 @@ IkeDaemon::SendWithRetry(Work& w,
     SendIsakmp(w, peer, bytes, exchange, messageNumber);
     uint64_t generation = r->generation;
     Ptr<IkeDaemon> self = this;
-    w.outputs.push_back([self, id, phase1, generation]() { self->ArmResend(id, phase1, generation); });
+    w.outputs.push_back(
+        [self, id, phase1, generation]()
+        {
+            self->ArmResend(id, phase1, generation);
+        });
 }
 
 void
@@ -648,37 +666,47 @@ IkeDaemon::ArmResend(uint32_t id, bool phase1, uint64_t generation)
 void
 IkeDaemon::Resend(uint32_t id, bool phase1, uint64_t generation)
 {
-    Run("isakmp resend", [this, id, phase1, generation](Work& w) {
-        Ph1* ph1 = phase1 ? FindPh1Id(id) : nullptr;
-        Ph2* ph2 = phase1 ? nullptr : FindPh2(id);
-        Retry* r = ph1 ? &ph1->retry : (ph2 ? &ph2->retry : nullptr);
-        if (!r || r->generation != generation)
+    Run("isakmp resend",
+        [this, id, phase1, generation](Work& w)
         {
-            return;
-        }
-        if (r->sends >= std::max<uint32_t>(1, m_conf.timer.counter))
-        {
-            if (ph1)
+            Ph1* ph1 = phase1 ? FindPh1Id(id) : nullptr;
+            Ph2* ph2 = phase1 ? nullptr : FindPh2(id);
+            Retry* r = ph1 ? &ph1->retry : (ph2 ? &ph2->retry : nullptr);
+            if (!r || r->generation != generation)
             {
-                Ph1Failed(w, *ph1, IkeFailure::PH1_TIMEOUT, "phase1 negotiation failed due to time up. "
-                                                                + ph1->Describe());
+                return;
             }
-            else
+            if (r->sends >= std::max<uint32_t>(1, m_conf.timer.counter))
             {
-                Ph2Failed(w, *ph2, IkeFailure::PH2_TIMEOUT, "phase2 negotiation failed due to time up. "
-                                                                + ph2->Describe());
+                if (ph1)
+                {
+                    Ph1Failed(w,
+                              *ph1,
+                              IkeFailure::PH1_TIMEOUT,
+                              "phase1 negotiation failed due to time up. " + ph1->Describe());
+                }
+                else
+                {
+                    Ph2Failed(w,
+                              *ph2,
+                              IkeFailure::PH2_TIMEOUT,
+                              "phase2 negotiation failed due to time up. " + ph2->Describe());
+                }
+                return;
             }
-            return;
-        }
-        r->sends++;
-        m_stats.retransmissions++;
-        Log(5,
-            "resend phase" + std::string(phase1 ? "1 packet " : "2 packet ")
-                + (ph1 ? ph1->Describe() : ph2->Describe()));
-        SendIsakmp(w, r->peer, r->last, r->exchange, r->messageNumber, true);
-        Ptr<IkeDaemon> self = this;
-        w.outputs.push_back([self, id, phase1, generation]() { self->ArmResend(id, phase1, generation); });
-    });
+            r->sends++;
+            m_stats.retransmissions++;
+            Log(5,
+                "resend phase" + std::string(phase1 ? "1 packet " : "2 packet ")
+                    + (ph1 ? ph1->Describe() : ph2->Describe()));
+            SendIsakmp(w, r->peer, r->last, r->exchange, r->messageNumber, true);
+            Ptr<IkeDaemon> self = this;
+            w.outputs.push_back(
+                [self, id, phase1, generation]()
+                {
+                    self->ArmResend(id, phase1, generation);
+                });
+        });
 }
 
 Time

@@ -23,7 +23,6 @@
 #include "ike-daemon-handles.h"
 #include "ipsec-cpu.h"
 #include "ipsec-stack.h"
-
 #include "ns3/inet-socket-address.h"
 #include "ns3/inet6-socket-address.h"
 #include "ns3/ipv4-route.h"
@@ -62,7 +61,12 @@ Hex(const uint8_t* b, size_t n)
 bool
 IsZero(const std::array<uint8_t, 8>& c)
 {
-    return std::all_of(c.begin(), c.end(), [](uint8_t b) { return b == 0; });
+    return std::all_of(c.begin(),
+                       c.end(),
+                       [](uint8_t b)
+                       {
+                           return b == 0;
+                       });
 }
 
 IkeBytes
@@ -78,14 +82,14 @@ MainModeNumber(IkePh1State s)
 {
     switch (s)
     {
-    case IkePh1State::MSG1SENT:
-        return 1;
-    case IkePh1State::MSG2SENT:
-        return 3;
-    case IkePh1State::MSG3SENT:
-        return 5;
-    default:
-        return 0;
+        case IkePh1State::MSG1SENT:
+            return 1;
+        case IkePh1State::MSG2SENT:
+            return 3;
+        case IkePh1State::MSG3SENT:
+            return 5;
+        default:
+            return 0;
     }
 }
 
@@ -101,21 +105,21 @@ MyId(const RacoonRemote* rm, const IpsecAddress& local)
     const RacoonIdentifier& my = *rm->myIdentifier;
     switch (my.type)
     {
-    case RacoonIdentifier::Type::ADDRESS:
-        if (std::optional<IpsecAddress> a = IpsecAddress::Parse(my.value))
-        {
-            id = IsakmpId::Address(*a);
-        }
-        return id;
-    case RacoonIdentifier::Type::FQDN:
-        id.type = isakmp::ID_FQDN;
-        break;
-    case RacoonIdentifier::Type::USER_FQDN:
-        id.type = isakmp::ID_USER_FQDN;
-        break;
-    case RacoonIdentifier::Type::KEYID:
-        id.type = isakmp::ID_KEY_ID;
-        break;
+        case RacoonIdentifier::Type::ADDRESS:
+            if (std::optional<IpsecAddress> a = IpsecAddress::Parse(my.value))
+            {
+                id = IsakmpId::Address(*a);
+            }
+            return id;
+        case RacoonIdentifier::Type::FQDN:
+            id.type = isakmp::ID_FQDN;
+            break;
+        case RacoonIdentifier::Type::USER_FQDN:
+            id.type = isakmp::ID_USER_FQDN;
+            break;
+        case RacoonIdentifier::Type::KEYID:
+            id.type = isakmp::ID_KEY_ID;
+            break;
     }
     id.protocol = 0;
     id.port = 0;
@@ -242,69 +246,71 @@ IkeDaemon::HandleIsakmp(Work& w, const std::vector<uint8_t>& bytes, const Addres
     }
     switch (h.exchange)
     {
-    case isakmp::EXCH_IDENT:
-    case isakmp::EXCH_AGGRESSIVE:
-        if (ph1)
-        {
-            if (bytes == ph1->lastReceived && !ph1->lastReply.empty())
+        case isakmp::EXCH_IDENT:
+        case isakmp::EXCH_AGGRESSIVE:
+            if (ph1)
             {
-                // check_recvdpkt: the peer repeated its message, ours was lost.
-                m_stats.duplicates++;
-                m_messageTrace(Direction::RECEIVED,
-                               peer,
-                               h.exchange,
-                               ph1->lastReplyNumber - 1,
-                               static_cast<uint32_t>(bytes.size()),
-                               true);
-                Log(5, "the packet is retransmitted by " + peer.ToString() + ".");
-                SendIsakmp(w, peer, ph1->lastReply, h.exchange, ph1->lastReplyNumber, true);
-                return;
+                if (bytes == ph1->lastReceived && !ph1->lastReply.empty())
+                {
+                    // check_recvdpkt: the peer repeated its message, ours was lost.
+                    m_stats.duplicates++;
+                    m_messageTrace(Direction::RECEIVED,
+                                   peer,
+                                   h.exchange,
+                                   ph1->lastReplyNumber - 1,
+                                   static_cast<uint32_t>(bytes.size()),
+                                   true);
+                    Log(5, "the packet is retransmitted by " + peer.ToString() + ".");
+                    SendIsakmp(w, peer, ph1->lastReply, h.exchange, ph1->lastReplyNumber, true);
+                    return;
+                }
+                if (h.exchange != ph1->exchange)
+                {
+                    m_stats.dropped++;
+                    Log(1, "exchange type mismatch for " + ph1->Describe());
+                    return;
+                }
+                IsakmpMessage m;
+                m.header = h;
+                HandlePh1(w, *ph1, m, bytes);
             }
-            if (h.exchange != ph1->exchange)
+            else if (IsZero(h.rcookie))
+            {
+                IsakmpMessage m;
+                if (!IsakmpMessage::Parse(bytes, &m, &why))
+                {
+                    m_stats.dropped++;
+                    Fail(IkeFailure::MALFORMED);
+                    Log(1, "malformed first message from " + peer.ToString() + ": " + why);
+                    return;
+                }
+                RespondPh1(w, m, peer, bytes);
+            }
+            else
             {
                 m_stats.dropped++;
-                Log(1, "exchange type mismatch for " + ph1->Describe());
-                return;
+                Log(1,
+                    "unknown ISAKMP-SA cookies " + Hex(h.icookie.data(), 8) + ":"
+                        + Hex(h.rcookie.data(), 8) + " from " + peer.ToString());
             }
-            IsakmpMessage m;
-            m.header = h;
-            HandlePh1(w, *ph1, m, bytes);
-        }
-        else if (IsZero(h.rcookie))
-        {
-            IsakmpMessage m;
-            if (!IsakmpMessage::Parse(bytes, &m, &why))
-            {
-                m_stats.dropped++;
-                Fail(IkeFailure::MALFORMED);
-                Log(1, "malformed first message from " + peer.ToString() + ": " + why);
-                return;
-            }
-            RespondPh1(w, m, peer, bytes);
-        }
-        else
-        {
-            m_stats.dropped++;
-            Log(1, "unknown ISAKMP-SA cookies " + Hex(h.icookie.data(), 8) + ":"
-                       + Hex(h.rcookie.data(), 8) + " from " + peer.ToString());
-        }
-        return;
-    case isakmp::EXCH_QUICK:
-        if (!ph1 || !ph1->Established())
-        {
-            m_stats.dropped++;
-            Log(1, "unknown ISAKMP-SA for a quick mode from " + peer.ToString());
             return;
-        }
-        HandlePh2(w, *ph1, IsakmpMessage{h, {}}, bytes);
-        return;
-    case isakmp::EXCH_INFO:
-        HandleInfo(w, ph1, IsakmpMessage{h, {}}, bytes);
-        return;
-    default:
-        m_stats.dropped++;
-        Log(1, "invalid exchange type " + std::to_string(h.exchange) + " from " + peer.ToString());
-        return;
+        case isakmp::EXCH_QUICK:
+            if (!ph1 || !ph1->Established())
+            {
+                m_stats.dropped++;
+                Log(1, "unknown ISAKMP-SA for a quick mode from " + peer.ToString());
+                return;
+            }
+            HandlePh2(w, *ph1, IsakmpMessage{h, {}}, bytes);
+            return;
+        case isakmp::EXCH_INFO:
+            HandleInfo(w, ph1, IsakmpMessage{h, {}}, bytes);
+            return;
+        default:
+            m_stats.dropped++;
+            Log(1,
+                "invalid exchange type " + std::to_string(h.exchange) + " from " + peer.ToString());
+            return;
     }
 }
 
@@ -320,8 +326,8 @@ IkeDaemon::StartPh1(Work& w, const IpsecAddress& peer, const RacoonRemote& rm)
     p.peer = peer;
     p.rm = &rm;
     p.exchange = !rm.exchangeModes.empty() && rm.exchangeModes.front() == "aggressive"
-                     ? isakmp::EXCH_AGGRESSIVE
-                     : isakmp::EXCH_IDENT;
+                   ? isakmp::EXCH_AGGRESSIVE
+                   : isakmp::EXCH_IDENT;
     p.started = Simulator::Now();
     IkeBytes c = Random(8);
     std::copy(c.begin(), c.end(), p.icookie.begin());
@@ -333,8 +339,8 @@ IkeDaemon::StartPh1(Work& w, const IpsecAddress& peer, const RacoonRemote& rm)
         Ipv6Header hdr;
         hdr.SetDestination(peer.ToIpv6());
         Socket::SocketErrno err;
-        Ptr<Ipv6Route> r = ipv6 ? ipv6->GetRoutingProtocol()->RouteOutput(nullptr, hdr, nullptr, err)
-                                : nullptr;
+        Ptr<Ipv6Route> r
+            = ipv6 ? ipv6->GetRoutingProtocol()->RouteOutput(nullptr, hdr, nullptr, err) : nullptr;
         p.local = r ? IpsecAddress(r->GetSource()) : IpsecAddress(Ipv6Address::GetAny());
     }
     else
@@ -343,8 +349,8 @@ IkeDaemon::StartPh1(Work& w, const IpsecAddress& peer, const RacoonRemote& rm)
         Ipv4Header hdr;
         hdr.SetDestination(peer.ToIpv4());
         Socket::SocketErrno err;
-        Ptr<Ipv4Route> r = ipv4 ? ipv4->GetRoutingProtocol()->RouteOutput(nullptr, hdr, nullptr, err)
-                                : nullptr;
+        Ptr<Ipv4Route> r
+            = ipv4 ? ipv4->GetRoutingProtocol()->RouteOutput(nullptr, hdr, nullptr, err) : nullptr;
         p.local = r ? IpsecAddress(r->GetSource()) : IpsecAddress(Ipv4Address::GetAny());
     }
     m_stats.ph1Started++;
@@ -356,8 +362,7 @@ IkeDaemon::StartPh1(Work& w, const IpsecAddress& peer, const RacoonRemote& rm)
             + peer.ToString() + "[500]");
     Log(4,
         std::string("begin ")
-            + (p.exchange == isakmp::EXCH_IDENT ? "Identity Protection" : "Aggressive")
-            + " mode.");
+            + (p.exchange == isakmp::EXCH_IDENT ? "Identity Protection" : "Aggressive") + " mode.");
 
     IsakmpMessage m;
     m.header.icookie = p.icookie;
@@ -393,12 +398,8 @@ IkeDaemon::RespondPh1(Work& w,
                       const IpsecAddress& peer,
                       const std::vector<uint8_t>& raw)
 {
-    m_messageTrace(Direction::RECEIVED,
-                   peer,
-                   m.header.exchange,
-                   1,
-                   static_cast<uint32_t>(raw.size()),
-                   false);
+    m_messageTrace(
+        Direction::RECEIVED, peer, m.header.exchange, 1, static_cast<uint32_t>(raw.size()), false);
     const RacoonRemote* rm = m_conf.FindRemote(peer);
     if (!rm)
     {
@@ -411,8 +412,9 @@ IkeDaemon::RespondPh1(Work& w,
         == rm->exchangeModes.end())
     {
         Fail(IkeFailure::PH1_NO_PROPOSAL);
-        Log(1, "not acceptable " + std::string(mode == "main" ? "Identity Protection" : "Aggressive")
-                   + " mode from " + peer.ToString() + ".");
+        Log(1,
+            "not acceptable " + std::string(mode == "main" ? "Identity Protection" : "Aggressive")
+                + " mode from " + peer.ToString() + ".");
         return;
     }
     const IsakmpPayload* saPl = m.Find(isakmp::PL_SA);
@@ -459,8 +461,8 @@ IkeDaemon::RespondPh1(Work& w,
         Ipv6Header hdr;
         hdr.SetDestination(peer.ToIpv6());
         Socket::SocketErrno err;
-        Ptr<Ipv6Route> r =
-            node->GetObject<Ipv6>()->GetRoutingProtocol()->RouteOutput(nullptr, hdr, nullptr, err);
+        Ptr<Ipv6Route> r = node->GetObject<Ipv6>()->GetRoutingProtocol()->RouteOutput(
+            nullptr, hdr, nullptr, err);
         p.local = r ? IpsecAddress(r->GetSource()) : IpsecAddress(Ipv6Address::GetAny());
     }
     else
@@ -468,8 +470,8 @@ IkeDaemon::RespondPh1(Work& w,
         Ipv4Header hdr;
         hdr.SetDestination(peer.ToIpv4());
         Socket::SocketErrno err;
-        Ptr<Ipv4Route> r =
-            node->GetObject<Ipv4>()->GetRoutingProtocol()->RouteOutput(nullptr, hdr, nullptr, err);
+        Ptr<Ipv4Route> r = node->GetObject<Ipv4>()->GetRoutingProtocol()->RouteOutput(
+            nullptr, hdr, nullptr, err);
         p.local = r ? IpsecAddress(r->GetSource()) : IpsecAddress(Ipv4Address::GetAny());
     }
     m_stats.ph1Responded++;
@@ -512,7 +514,8 @@ IkeDaemon::RespondPh1(Work& w,
         const IsakmpPayload* id = m.Find(isakmp::PL_ID);
         if (!ke || !nonce || !id)
         {
-            Ph1Failed(w, *ph, IkeFailure::MALFORMED, "aggressive mode message without KE, Ni or ID");
+            Ph1Failed(
+                w, *ph, IkeFailure::MALFORMED, "aggressive mode message without KE, Ni or ID");
             return;
         }
         p.gxi = ke->body;
@@ -576,8 +579,9 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
             // A pre-shared key mismatch looks like garbage here.
             m_stats.dropped++;
             Fail(IkeFailure::PH1_AUTH_FAILED);
-            Log(1, "failed to decrypt or parse the message: " + p.Describe()
-                       + " (probably a pre-shared key mismatch)");
+            Log(1,
+                "failed to decrypt or parse the message: " + p.Describe()
+                    + " (probably a pre-shared key mismatch)");
             SendNotify(w, &p, p.peer, hm.header, isakmp::N_PAYLOAD_MALFORMED);
             return;
         }
@@ -590,7 +594,8 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
         return;
     }
     const IsakmpHeader& h = m.header;
-    auto need = [&](uint8_t type) -> const IsakmpPayload* {
+    auto need = [&](uint8_t type) -> const IsakmpPayload*
+    {
         const IsakmpPayload* pl = m.Find(type);
         if (!pl)
         {
@@ -603,155 +608,162 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
     {
         switch (p.state)
         {
-        case IkePh1State::MSG1SENT: { // MM2: HDR, SA
-            const IsakmpPayload* sa = need(isakmp::PL_SA);
-            IsakmpSa chosenSa;
-            if (!sa || !IsakmpSa::Decode(sa->body, &chosenSa, &why)
-                || chosenSa.proposals.size() != 1 || chosenSa.proposals[0].transforms.size() != 1
-                || !IkeDecodePh1Transform(chosenSa.proposals[0].transforms[0], &p.chosen, &why))
-            {
-                m_stats.dropped++;
-                Log(1, "invalid SA payload in MM2: " + why);
-                return;
-            }
-            // The responder must pick one of ours, unchanged.
-            IkePh1Transform own;
-            bool ours = false;
-            IsakmpSa offer = IkePhase1Offer(*p.rm);
-            for (const IsakmpTransform& t : offer.proposals[0].transforms)
-            {
-                if (IkeDecodePh1Transform(t, &own, &why) && own.cipher == p.chosen.cipher
-                    && own.keyBits == p.chosen.keyBits && own.hash == p.chosen.hash
-                    && own.group == p.chosen.group && own.auth == p.chosen.auth)
+            case IkePh1State::MSG1SENT:
+            { // MM2: HDR, SA
+                const IsakmpPayload* sa = need(isakmp::PL_SA);
+                IsakmpSa chosenSa;
+                if (!sa || !IsakmpSa::Decode(sa->body, &chosenSa, &why)
+                    || chosenSa.proposals.size() != 1
+                    || chosenSa.proposals[0].transforms.size() != 1
+                    || !IkeDecodePh1Transform(chosenSa.proposals[0].transforms[0], &p.chosen, &why))
                 {
-                    ours = true;
+                    m_stats.dropped++;
+                    Log(1, "invalid SA payload in MM2: " + why);
+                    return;
                 }
+                // The responder must pick one of ours, unchanged.
+                IkePh1Transform own;
+                bool ours = false;
+                IsakmpSa offer = IkePhase1Offer(*p.rm);
+                for (const IsakmpTransform& t : offer.proposals[0].transforms)
+                {
+                    if (IkeDecodePh1Transform(t, &own, &why) && own.cipher == p.chosen.cipher
+                        && own.keyBits == p.chosen.keyBits && own.hash == p.chosen.hash
+                        && own.group == p.chosen.group && own.auth == p.chosen.auth)
+                    {
+                        ours = true;
+                    }
+                }
+                if (!ours)
+                {
+                    m_stats.dropped++;
+                    Log(1, "the responder chose a transform we did not offer");
+                    return;
+                }
+                m_messageTrace(Direction::RECEIVED, p.peer, h.exchange, 2, raw.size(), false);
+                StopRetry(p.id, true);
+                p.rcookie = h.rcookie;
+                p.lastReceived = raw;
+                p.lastReply.clear(); // the reply to it, if any, is set when sent
+                p.hash = IkeHashAlg::ById(p.chosen.hash);
+                p.cipher = IkeCipherAlg::ById(p.chosen.cipher);
+                p.keyBytes = (p.chosen.keyBits ? p.chosen.keyBits : p.cipher->defaultKeyBits) / 8;
+                SetPh1State(p, IkePh1State::MSG2RECEIVED);
+                // MM3: our key pair first.
+                const IkeDhGroup* g = IkeDhGroup::ById(p.chosen.group);
+                p.dh = std::make_unique<IkeDh>(*g, Random(g->bits / 8), m_exponentBits);
+                w.ChargeModexp(g->bits, p.dh->GetExponentBits());
+                p.gxi = p.dh->GetPublic();
+                p.ni = Random(p.rm->nonceSize);
+                IsakmpMessage out;
+                out.header.icookie = p.icookie;
+                out.header.rcookie = p.rcookie;
+                out.header.exchange = p.exchange;
+                out.Add(isakmp::PL_KE, p.gxi);
+                out.Add(isakmp::PL_NONCE, p.ni);
+                w.ChargeMessage();
+                std::vector<uint8_t> bytes = out.Serialize();
+                p.lastReply = bytes;
+                p.lastReplyNumber = 3;
+                SendWithRetry(w, p.id, true, p.peer, bytes, p.exchange, 3);
+                SetPh1State(p, IkePh1State::MSG2SENT);
+                return;
             }
-            if (!ours)
-            {
+            case IkePh1State::MSG2SENT:
+            { // MM4: HDR, KE, Nr
+                const IsakmpPayload* ke = need(isakmp::PL_KE);
+                const IsakmpPayload* nonce = need(isakmp::PL_NONCE);
+                if (!ke || !nonce)
+                {
+                    m_stats.dropped++;
+                    return;
+                }
+                m_messageTrace(Direction::RECEIVED, p.peer, h.exchange, 4, raw.size(), false);
+                StopRetry(p.id, true);
+                p.lastReceived = raw;
+                p.lastReply.clear(); // the reply to it, if any, is set when sent
+                p.gxr = ke->body;
+                p.nr = nonce->body;
+                SetPh1State(p, IkePh1State::MSG3RECEIVED);
+                std::optional<IkeBytes> psk = LookupPsk(w, p);
+                if (!psk)
+                {
+                    return;
+                }
+                p.psk = *psk;
+                if (!ComputeKeys(w, p))
+                {
+                    return;
+                }
+                // MM5: HDR*, IDii, HASH_I.
+                p.idiiBody = MyId(p.rm, p.local).Encode();
+                IkeBytes hashI = IkeHashI(*p.hash,
+                                          p.keys.skeyid,
+                                          p.gxi,
+                                          p.gxr,
+                                          CookieBytes(p.icookie),
+                                          CookieBytes(p.rcookie),
+                                          p.saiBody,
+                                          p.idiiBody);
+                w.ChargePrf(*p.hash,
+                            static_cast<uint32_t>(2 * p.gxi.size() + 16 + p.saiBody.size()));
+                IsakmpMessage out;
+                out.Add(isakmp::PL_ID, p.idiiBody);
+                out.Add(isakmp::PL_HASH, hashI);
+                std::vector<uint8_t> bytes = Ph1Message(w, p, out, true);
+                p.lastReply = bytes;
+                p.lastReplyNumber = 5;
+                SendWithRetry(w, p.id, true, p.peer, bytes, p.exchange, 5);
+                SetPh1State(p, IkePh1State::MSG3SENT);
+                return;
+            }
+            case IkePh1State::MSG3SENT:
+            { // MM6: HDR*, IDir, HASH_R
+                const IsakmpPayload* id = need(isakmp::PL_ID);
+                const IsakmpPayload* hash = need(isakmp::PL_HASH);
+                if (!id || !hash)
+                {
+                    m_stats.dropped++;
+                    return;
+                }
+                IkeBytes expect = IkeHashR(*p.hash,
+                                           p.keys.skeyid,
+                                           p.gxi,
+                                           p.gxr,
+                                           CookieBytes(p.icookie),
+                                           CookieBytes(p.rcookie),
+                                           p.saiBody,
+                                           id->body);
+                w.ChargePrf(*p.hash,
+                            static_cast<uint32_t>(2 * p.gxi.size() + 16 + p.saiBody.size()));
+                if (expect != hash->body)
+                {
+                    m_stats.dropped++;
+                    Fail(IkeFailure::PH1_AUTH_FAILED);
+                    Log(1, "HASH mismatch: " + p.Describe());
+                    SendNotify(w, &p, p.peer, h, isakmp::N_INVALID_HASH_INFORMATION);
+                    return;
+                }
+                if (!PeerIdAcceptable(p.rm, id->body, p.peer))
+                {
+                    Ph1Failed(w, p, IkeFailure::PH1_AUTH_FAILED, "mismatched ID: " + p.Describe());
+                    return;
+                }
+                m_messageTrace(Direction::RECEIVED, p.peer, h.exchange, 6, raw.size(), false);
+                StopRetry(p.id, true);
+                p.lastReceived = raw;
+                p.lastReply.clear(); // the reply to it, if any, is set when sent
+                p.idirBody = id->body;
+                SetPh1State(p, IkePh1State::MSG4RECEIVED);
+                Ph1Established(w, p);
+                return;
+            }
+            default:
                 m_stats.dropped++;
-                Log(1, "the responder chose a transform we did not offer");
+                Log(2,
+                    "unexpected message in state " + IkePh1StateName(p.state) + ": "
+                        + p.Describe());
                 return;
-            }
-            m_messageTrace(Direction::RECEIVED, p.peer, h.exchange, 2, raw.size(), false);
-            StopRetry(p.id, true);
-            p.rcookie = h.rcookie;
-            p.lastReceived = raw;
-            p.lastReply.clear(); // the reply to it, if any, is set when sent
-            p.hash = IkeHashAlg::ById(p.chosen.hash);
-            p.cipher = IkeCipherAlg::ById(p.chosen.cipher);
-            p.keyBytes = (p.chosen.keyBits ? p.chosen.keyBits : p.cipher->defaultKeyBits) / 8;
-            SetPh1State(p, IkePh1State::MSG2RECEIVED);
-            // MM3: our key pair first.
-            const IkeDhGroup* g = IkeDhGroup::ById(p.chosen.group);
-            p.dh = std::make_unique<IkeDh>(*g, Random(g->bits / 8), m_exponentBits);
-            w.ChargeModexp(g->bits, p.dh->GetExponentBits());
-            p.gxi = p.dh->GetPublic();
-            p.ni = Random(p.rm->nonceSize);
-            IsakmpMessage out;
-            out.header.icookie = p.icookie;
-            out.header.rcookie = p.rcookie;
-            out.header.exchange = p.exchange;
-            out.Add(isakmp::PL_KE, p.gxi);
-            out.Add(isakmp::PL_NONCE, p.ni);
-            w.ChargeMessage();
-            std::vector<uint8_t> bytes = out.Serialize();
-            p.lastReply = bytes;
-            p.lastReplyNumber = 3;
-            SendWithRetry(w, p.id, true, p.peer, bytes, p.exchange, 3);
-            SetPh1State(p, IkePh1State::MSG2SENT);
-            return;
-        }
-        case IkePh1State::MSG2SENT: { // MM4: HDR, KE, Nr
-            const IsakmpPayload* ke = need(isakmp::PL_KE);
-            const IsakmpPayload* nonce = need(isakmp::PL_NONCE);
-            if (!ke || !nonce)
-            {
-                m_stats.dropped++;
-                return;
-            }
-            m_messageTrace(Direction::RECEIVED, p.peer, h.exchange, 4, raw.size(), false);
-            StopRetry(p.id, true);
-            p.lastReceived = raw;
-            p.lastReply.clear(); // the reply to it, if any, is set when sent
-            p.gxr = ke->body;
-            p.nr = nonce->body;
-            SetPh1State(p, IkePh1State::MSG3RECEIVED);
-            std::optional<IkeBytes> psk = LookupPsk(w, p);
-            if (!psk)
-            {
-                return;
-            }
-            p.psk = *psk;
-            if (!ComputeKeys(w, p))
-            {
-                return;
-            }
-            // MM5: HDR*, IDii, HASH_I.
-            p.idiiBody = MyId(p.rm, p.local).Encode();
-            IkeBytes hashI = IkeHashI(*p.hash,
-                                      p.keys.skeyid,
-                                      p.gxi,
-                                      p.gxr,
-                                      CookieBytes(p.icookie),
-                                      CookieBytes(p.rcookie),
-                                      p.saiBody,
-                                      p.idiiBody);
-            w.ChargePrf(*p.hash, static_cast<uint32_t>(2 * p.gxi.size() + 16 + p.saiBody.size()));
-            IsakmpMessage out;
-            out.Add(isakmp::PL_ID, p.idiiBody);
-            out.Add(isakmp::PL_HASH, hashI);
-            std::vector<uint8_t> bytes = Ph1Message(w, p, out, true);
-            p.lastReply = bytes;
-            p.lastReplyNumber = 5;
-            SendWithRetry(w, p.id, true, p.peer, bytes, p.exchange, 5);
-            SetPh1State(p, IkePh1State::MSG3SENT);
-            return;
-        }
-        case IkePh1State::MSG3SENT: { // MM6: HDR*, IDir, HASH_R
-            const IsakmpPayload* id = need(isakmp::PL_ID);
-            const IsakmpPayload* hash = need(isakmp::PL_HASH);
-            if (!id || !hash)
-            {
-                m_stats.dropped++;
-                return;
-            }
-            IkeBytes expect = IkeHashR(*p.hash,
-                                       p.keys.skeyid,
-                                       p.gxi,
-                                       p.gxr,
-                                       CookieBytes(p.icookie),
-                                       CookieBytes(p.rcookie),
-                                       p.saiBody,
-                                       id->body);
-            w.ChargePrf(*p.hash, static_cast<uint32_t>(2 * p.gxi.size() + 16 + p.saiBody.size()));
-            if (expect != hash->body)
-            {
-                m_stats.dropped++;
-                Fail(IkeFailure::PH1_AUTH_FAILED);
-                Log(1, "HASH mismatch: " + p.Describe());
-                SendNotify(w, &p, p.peer, h, isakmp::N_INVALID_HASH_INFORMATION);
-                return;
-            }
-            if (!PeerIdAcceptable(p.rm, id->body, p.peer))
-            {
-                Ph1Failed(w, p, IkeFailure::PH1_AUTH_FAILED, "mismatched ID: " + p.Describe());
-                return;
-            }
-            m_messageTrace(Direction::RECEIVED, p.peer, h.exchange, 6, raw.size(), false);
-            StopRetry(p.id, true);
-            p.lastReceived = raw;
-            p.lastReply.clear(); // the reply to it, if any, is set when sent
-            p.idirBody = id->body;
-            SetPh1State(p, IkePh1State::MSG4RECEIVED);
-            Ph1Established(w, p);
-            return;
-        }
-        default:
-            m_stats.dropped++;
-            Log(2, "unexpected message in state " + IkePh1StateName(p.state) + ": "
-                       + p.Describe());
-            return;
         }
     }
 
@@ -759,116 +771,123 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
     {
         switch (p.state)
         {
-        case IkePh1State::MSG1SENT: { // MM3: HDR, KE, Ni
-            const IsakmpPayload* ke = need(isakmp::PL_KE);
-            const IsakmpPayload* nonce = need(isakmp::PL_NONCE);
-            if (!ke || !nonce)
-            {
-                m_stats.dropped++;
-                return;
-            }
-            m_messageTrace(Direction::RECEIVED, p.peer, h.exchange, 3, raw.size(), false);
-            StopRetry(p.id, true);
-            p.lastReceived = raw;
-            p.lastReply.clear(); // the reply to it, if any, is set when sent
-            p.gxi = ke->body;
-            p.ni = nonce->body;
-            SetPh1State(p, IkePh1State::MSG2RECEIVED);
-            std::optional<IkeBytes> psk = LookupPsk(w, p);
-            if (!psk)
-            {
-                return;
-            }
-            p.psk = *psk;
-            const IkeDhGroup* g = IkeDhGroup::ById(p.chosen.group);
-            p.dh = std::make_unique<IkeDh>(*g, Random(g->bits / 8), m_exponentBits);
-            w.ChargeModexp(g->bits, p.dh->GetExponentBits());
-            p.gxr = p.dh->GetPublic();
-            p.nr = Random(p.rm->nonceSize);
-            IsakmpMessage out;
-            out.header.icookie = p.icookie;
-            out.header.rcookie = p.rcookie;
-            out.header.exchange = p.exchange;
-            out.Add(isakmp::PL_KE, p.gxr);
-            out.Add(isakmp::PL_NONCE, p.nr);
-            w.ChargeMessage();
-            std::vector<uint8_t> bytes = out.Serialize();
-            p.lastReply = bytes;
-            p.lastReplyNumber = 4;
-            SendWithRetry(w, p.id, true, p.peer, bytes, p.exchange, 4);
-            SetPh1State(p, IkePh1State::MSG2SENT);
-            // ident_r2send: g^xy and the keys once MM4 is out.
-            uint32_t id = p.id;
-            w.Then([this, id](Work& w2) {
-                if (Ph1* q = FindPh1Id(id))
+            case IkePh1State::MSG1SENT:
+            { // MM3: HDR, KE, Ni
+                const IsakmpPayload* ke = need(isakmp::PL_KE);
+                const IsakmpPayload* nonce = need(isakmp::PL_NONCE);
+                if (!ke || !nonce)
                 {
-                    ComputeKeys(w2, *q);
+                    m_stats.dropped++;
+                    return;
                 }
-            });
-            return;
-        }
-        case IkePh1State::MSG2SENT: { // MM5: HDR*, IDii, HASH_I
-            const IsakmpPayload* id = need(isakmp::PL_ID);
-            const IsakmpPayload* hash = need(isakmp::PL_HASH);
-            if (!id || !hash)
-            {
+                m_messageTrace(Direction::RECEIVED, p.peer, h.exchange, 3, raw.size(), false);
+                StopRetry(p.id, true);
+                p.lastReceived = raw;
+                p.lastReply.clear(); // the reply to it, if any, is set when sent
+                p.gxi = ke->body;
+                p.ni = nonce->body;
+                SetPh1State(p, IkePh1State::MSG2RECEIVED);
+                std::optional<IkeBytes> psk = LookupPsk(w, p);
+                if (!psk)
+                {
+                    return;
+                }
+                p.psk = *psk;
+                const IkeDhGroup* g = IkeDhGroup::ById(p.chosen.group);
+                p.dh = std::make_unique<IkeDh>(*g, Random(g->bits / 8), m_exponentBits);
+                w.ChargeModexp(g->bits, p.dh->GetExponentBits());
+                p.gxr = p.dh->GetPublic();
+                p.nr = Random(p.rm->nonceSize);
+                IsakmpMessage out;
+                out.header.icookie = p.icookie;
+                out.header.rcookie = p.rcookie;
+                out.header.exchange = p.exchange;
+                out.Add(isakmp::PL_KE, p.gxr);
+                out.Add(isakmp::PL_NONCE, p.nr);
+                w.ChargeMessage();
+                std::vector<uint8_t> bytes = out.Serialize();
+                p.lastReply = bytes;
+                p.lastReplyNumber = 4;
+                SendWithRetry(w, p.id, true, p.peer, bytes, p.exchange, 4);
+                SetPh1State(p, IkePh1State::MSG2SENT);
+                // ident_r2send: g^xy and the keys once MM4 is out.
+                uint32_t id = p.id;
+                w.Then(
+                    [this, id](Work& w2)
+                    {
+                        if (Ph1* q = FindPh1Id(id))
+                        {
+                            ComputeKeys(w2, *q);
+                        }
+                    });
+                return;
+            }
+            case IkePh1State::MSG2SENT:
+            { // MM5: HDR*, IDii, HASH_I
+                const IsakmpPayload* id = need(isakmp::PL_ID);
+                const IsakmpPayload* hash = need(isakmp::PL_HASH);
+                if (!id || !hash)
+                {
+                    m_stats.dropped++;
+                    return;
+                }
+                IkeBytes expect = IkeHashI(*p.hash,
+                                           p.keys.skeyid,
+                                           p.gxi,
+                                           p.gxr,
+                                           CookieBytes(p.icookie),
+                                           CookieBytes(p.rcookie),
+                                           p.saiBody,
+                                           id->body);
+                w.ChargePrf(*p.hash,
+                            static_cast<uint32_t>(2 * p.gxi.size() + 16 + p.saiBody.size()));
+                if (expect != hash->body)
+                {
+                    m_stats.dropped++;
+                    Fail(IkeFailure::PH1_AUTH_FAILED);
+                    Log(1, "HASH mismatch: " + p.Describe() + " (pre-shared key mismatch?)");
+                    SendNotify(w, &p, p.peer, h, isakmp::N_INVALID_HASH_INFORMATION);
+                    return;
+                }
+                if (!PeerIdAcceptable(p.rm, id->body, p.peer))
+                {
+                    Ph1Failed(w, p, IkeFailure::PH1_AUTH_FAILED, "mismatched ID: " + p.Describe());
+                    return;
+                }
+                m_messageTrace(Direction::RECEIVED, p.peer, h.exchange, 5, raw.size(), false);
+                StopRetry(p.id, true);
+                p.lastReceived = raw;
+                p.lastReply.clear(); // the reply to it, if any, is set when sent
+                p.idiiBody = id->body;
+                SetPh1State(p, IkePh1State::MSG3RECEIVED);
+                // MM6: HDR*, IDir, HASH_R -- the last message, sent once.
+                p.idirBody = MyId(p.rm, p.local).Encode();
+                IkeBytes hashR = IkeHashR(*p.hash,
+                                          p.keys.skeyid,
+                                          p.gxi,
+                                          p.gxr,
+                                          CookieBytes(p.icookie),
+                                          CookieBytes(p.rcookie),
+                                          p.saiBody,
+                                          p.idirBody);
+                w.ChargePrf(*p.hash,
+                            static_cast<uint32_t>(2 * p.gxi.size() + 16 + p.saiBody.size()));
+                IsakmpMessage out;
+                out.Add(isakmp::PL_ID, p.idirBody);
+                out.Add(isakmp::PL_HASH, hashR);
+                std::vector<uint8_t> bytes = Ph1Message(w, p, out, true);
+                p.lastReply = bytes;
+                p.lastReplyNumber = 6;
+                SendIsakmp(w, p.peer, bytes, p.exchange, 6);
+                Ph1Established(w, p);
+                return;
+            }
+            default:
                 m_stats.dropped++;
+                Log(2,
+                    "unexpected message in state " + IkePh1StateName(p.state) + ": "
+                        + p.Describe());
                 return;
-            }
-            IkeBytes expect = IkeHashI(*p.hash,
-                                       p.keys.skeyid,
-                                       p.gxi,
-                                       p.gxr,
-                                       CookieBytes(p.icookie),
-                                       CookieBytes(p.rcookie),
-                                       p.saiBody,
-                                       id->body);
-            w.ChargePrf(*p.hash, static_cast<uint32_t>(2 * p.gxi.size() + 16 + p.saiBody.size()));
-            if (expect != hash->body)
-            {
-                m_stats.dropped++;
-                Fail(IkeFailure::PH1_AUTH_FAILED);
-                Log(1, "HASH mismatch: " + p.Describe() + " (pre-shared key mismatch?)");
-                SendNotify(w, &p, p.peer, h, isakmp::N_INVALID_HASH_INFORMATION);
-                return;
-            }
-            if (!PeerIdAcceptable(p.rm, id->body, p.peer))
-            {
-                Ph1Failed(w, p, IkeFailure::PH1_AUTH_FAILED, "mismatched ID: " + p.Describe());
-                return;
-            }
-            m_messageTrace(Direction::RECEIVED, p.peer, h.exchange, 5, raw.size(), false);
-            StopRetry(p.id, true);
-            p.lastReceived = raw;
-            p.lastReply.clear(); // the reply to it, if any, is set when sent
-            p.idiiBody = id->body;
-            SetPh1State(p, IkePh1State::MSG3RECEIVED);
-            // MM6: HDR*, IDir, HASH_R -- the last message, sent once.
-            p.idirBody = MyId(p.rm, p.local).Encode();
-            IkeBytes hashR = IkeHashR(*p.hash,
-                                      p.keys.skeyid,
-                                      p.gxi,
-                                      p.gxr,
-                                      CookieBytes(p.icookie),
-                                      CookieBytes(p.rcookie),
-                                      p.saiBody,
-                                      p.idirBody);
-            w.ChargePrf(*p.hash, static_cast<uint32_t>(2 * p.gxi.size() + 16 + p.saiBody.size()));
-            IsakmpMessage out;
-            out.Add(isakmp::PL_ID, p.idirBody);
-            out.Add(isakmp::PL_HASH, hashR);
-            std::vector<uint8_t> bytes = Ph1Message(w, p, out, true);
-            p.lastReply = bytes;
-            p.lastReplyNumber = 6;
-            SendIsakmp(w, p.peer, bytes, p.exchange, 6);
-            Ph1Established(w, p);
-            return;
-        }
-        default:
-            m_stats.dropped++;
-            Log(2, "unexpected message in state " + IkePh1StateName(p.state) + ": "
-                       + p.Describe());
-            return;
         }
     }
 
@@ -1146,17 +1165,21 @@ IkeDaemon::Ph1Established(Work& w, Ph1& p)
     m_phase1KeysTrace(keys);
     uint32_t id = p.id;
     Time life = Seconds(p.chosen.lifeSeconds ? p.chosen.lifeSeconds : 28800);
-    p.expire = Simulator::Schedule(life, [this, id]() {
-        Run("isakmp-sa expire", [this, id](Work&) {
-            if (Ph1* q = FindPh1Id(id))
-            {
-                SetPh1State(*q, IkePh1State::EXPIRED);
-                Log(4, "ISAKMP-SA expired " + q->Describe());
-                StopRetry(id, true);
-                m_ph1.erase(id);
-            }
-        });
-    });
+    p.expire = Simulator::Schedule(life,
+                                   [this, id]()
+                                   {
+                                       Run("isakmp-sa expire",
+                                           [this, id](Work&)
+                                           {
+                                               if (Ph1* q = FindPh1Id(id))
+                                               {
+                                                   SetPh1State(*q, IkePh1State::EXPIRED);
+                                                   Log(4, "ISAKMP-SA expired " + q->Describe());
+                                                   StopRetry(id, true);
+                                                   m_ph1.erase(id);
+                                               }
+                                           });
+                                   });
     // The phase-2 negotiations that waited for it.
     std::vector<uint32_t> waiting;
     waiting.swap(p.waiting);
@@ -1177,7 +1200,7 @@ IkeDaemon::Ph1Established(Work& w, Ph1& p)
 void
 IkeDaemon::Ph1Failed(Work& w, Ph1& p, IkeFailure why, const std::string& text)
 {
-    (void)w;
+    (void) w;
     Fail(why);
     Log(1, text);
     m_negotiationTrace(1, false, why, p.peer, Simulator::Now() - p.started);

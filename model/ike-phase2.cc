@@ -18,7 +18,6 @@
 #include "ipsec-cpu.h"
 #include "ipsec-pfkey-socket.h"
 #include "ipsec-stack.h"
-
 #include "ns3/log.h"
 #include "ns3/simulator.h"
 
@@ -57,12 +56,12 @@ IsakmpProto(IpsecProto p)
 {
     switch (p)
     {
-    case IpsecProto::AH:
-        return isakmp::PROTO_IPSEC_AH;
-    case IpsecProto::ESP:
-        return isakmp::PROTO_IPSEC_ESP;
-    case IpsecProto::IPCOMP:
-        return isakmp::PROTO_IPCOMP;
+        case IpsecProto::AH:
+            return isakmp::PROTO_IPSEC_AH;
+        case IpsecProto::ESP:
+            return isakmp::PROTO_IPSEC_ESP;
+        case IpsecProto::IPCOMP:
+            return isakmp::PROTO_IPCOMP;
     }
     return 0;
 }
@@ -94,7 +93,8 @@ IdToSide(const IsakmpId& id, IpsecAddress* a, uint8_t* prefix, uint8_t* proto, u
 {
     *proto = id.protocol == 0 ? IPSEC_ULPROTO_ANY : id.protocol;
     *port = id.port;
-    auto read = [&](size_t n) -> bool {
+    auto read = [&](size_t n) -> bool
+    {
         if (id.data.size() < n)
         {
             return false;
@@ -113,7 +113,8 @@ IdToSide(const IsakmpId& id, IpsecAddress* a, uint8_t* prefix, uint8_t* proto, u
         }
         return true;
     };
-    auto maskBits = [&](size_t off, size_t n) {
+    auto maskBits = [&](size_t off, size_t n)
+    {
         uint8_t bits = 0;
         for (size_t i = off; i < off + n && i < id.data.size(); ++i)
         {
@@ -129,20 +130,20 @@ IdToSide(const IsakmpId& id, IpsecAddress* a, uint8_t* prefix, uint8_t* proto, u
     };
     switch (id.type)
     {
-    case isakmp::ID_IPV4_ADDR:
-        *prefix = 32;
-        return id.data.size() == 4 && read(4);
-    case isakmp::ID_IPV6_ADDR:
-        *prefix = 128;
-        return id.data.size() == 16 && read(16);
-    case isakmp::ID_IPV4_ADDR_SUBNET:
-        *prefix = maskBits(4, 4);
-        return id.data.size() == 8 && read(4);
-    case isakmp::ID_IPV6_ADDR_SUBNET:
-        *prefix = maskBits(16, 16);
-        return id.data.size() == 32 && read(16);
-    default:
-        return false;
+        case isakmp::ID_IPV4_ADDR:
+            *prefix = 32;
+            return id.data.size() == 4 && read(4);
+        case isakmp::ID_IPV6_ADDR:
+            *prefix = 128;
+            return id.data.size() == 16 && read(16);
+        case isakmp::ID_IPV4_ADDR_SUBNET:
+            *prefix = maskBits(4, 4);
+            return id.data.size() == 8 && read(4);
+        case isakmp::ID_IPV6_ADDR_SUBNET:
+            *prefix = maskBits(16, 16);
+            return id.data.size() == 32 && read(16);
+        default:
+            return false;
     }
 }
 
@@ -260,8 +261,9 @@ IkeDaemon::HandleAcquire(Work& w, const PfKeyMessage& m)
     if (!p.sainfo)
     {
         Fail(IkeFailure::NO_SAINFO);
-        Log(1, "failed to get sainfo for " + p.selector.src.ToString() + "->"
-                   + p.selector.dst.ToString() + ".");
+        Log(1,
+            "failed to get sainfo for " + p.selector.src.ToString() + "->"
+                + p.selector.dst.ToString() + ".");
         return;
     }
     m_stats.ph2Started++;
@@ -290,30 +292,32 @@ IkeDaemon::HandleAcquire(Work& w, const PfKeyMessage& m)
 void
 IkeDaemon::PollPh1(uint32_t ph2Id)
 {
-    Run("check phase1", [this, ph2Id](Work& w) {
-        Ph2* p = FindPh2(ph2Id);
-        if (!p || p->state != IkePh2State::STATUS)
+    Run("check phase1",
+        [this, ph2Id](Work& w)
         {
-            return;
-        }
-        if (Ph1* ph1 = FindPh1ByPeer(p->peer, true))
-        {
-            p->ph1 = ph1->id;
-            StartPh2(w, *p);
-            return;
-        }
-        p->polls++;
-        if (Seconds(p->polls) >= m_conf.timer.phase1)
-        {
-            Ph2Failed(w,
-                      *p,
-                      IkeFailure::PH1_WAIT_TIMEOUT,
-                      "phase2 negotiation failed due to time up waiting for phase1. "
-                          + p->Describe());
-            return;
-        }
-        p->poll = Simulator::Schedule(Seconds(1), &IkeDaemon::PollPh1, this, ph2Id);
-    });
+            Ph2* p = FindPh2(ph2Id);
+            if (!p || p->state != IkePh2State::STATUS)
+            {
+                return;
+            }
+            if (Ph1* ph1 = FindPh1ByPeer(p->peer, true))
+            {
+                p->ph1 = ph1->id;
+                StartPh2(w, *p);
+                return;
+            }
+            p->polls++;
+            if (Seconds(p->polls) >= m_conf.timer.phase1)
+            {
+                Ph2Failed(w,
+                          *p,
+                          IkeFailure::PH1_WAIT_TIMEOUT,
+                          "phase2 negotiation failed due to time up waiting for phase1. "
+                              + p->Describe());
+                return;
+            }
+            p->poll = Simulator::Schedule(Seconds(1), &IkeDaemon::PollPh1, this, ph2Id);
+        });
 }
 
 void
@@ -346,7 +350,7 @@ IkeDaemon::StartPh2(Work& w, Ph2& p)
         m.dst = dst;
         PfKeySa2 sa2;
         sa2.mode = static_cast<uint8_t>(mode == IpsecMode::TUNNEL ? IpsecMode::TUNNEL
-                                                                   : IpsecMode::TRANSPORT);
+                                                                  : IpsecMode::TRANSPORT);
         m.sa2 = sa2;
         if (proto == IpsecProto::IPCOMP)
         {
@@ -360,18 +364,24 @@ IkeDaemon::StartPh2(Work& w, Ph2& p)
     SetPh2State(p, IkePh2State::GETSPISENT);
     uint32_t id = p.id;
     Simulator::Cancel(p.deadline);
-    p.deadline = Simulator::Schedule(m_conf.timer.phase2, [this, id]() {
-        Run("quick timeover", [this, id](Work& w) {
-            if (Ph2* q = FindPh2(id); q && q->state != IkePh2State::ESTABLISHED)
-            {
-                StopRetry(id, false);
-                Ph2Failed(w,
-                          *q,
-                          IkeFailure::PH2_DEADLINE,
-                          "give up to get IPsec-SA due to time up to wait. " + q->Describe());
-            }
+    p.deadline = Simulator::Schedule(
+        m_conf.timer.phase2,
+        [this, id]()
+        {
+            Run("quick timeover",
+                [this, id](Work& w)
+                {
+                    if (Ph2* q = FindPh2(id); q && q->state != IkePh2State::ESTABLISHED)
+                    {
+                        StopRetry(id, false);
+                        Ph2Failed(w,
+                                  *q,
+                                  IkeFailure::PH2_DEADLINE,
+                                  "give up to get IPsec-SA due to time up to wait. "
+                                      + q->Describe());
+                    }
+                });
         });
-    });
 }
 
 void
@@ -386,7 +396,10 @@ IkeDaemon::HandleGetSpi(Work& w, const PfKeyMessage& m)
         }
         if (m.errnum != 0 || !m.sa)
         {
-            Ph2Failed(w, p, IkeFailure::LARVAL_EXPIRED, "pfkey GETSPI failed: " + std::string(std::strerror(m.errnum)));
+            Ph2Failed(w,
+                      p,
+                      IkeFailure::LARVAL_EXPIRED,
+                      "pfkey GETSPI failed: " + std::string(std::strerror(m.errnum)));
             return;
         }
         for (size_t i = 0; i < p.mySpis.size(); ++i)
@@ -396,8 +409,9 @@ IkeDaemon::HandleGetSpi(Work& w, const PfKeyMessage& m)
             {
                 p.mySpis[i] = m.sa->spi;
                 p.spisPending--;
-                Log(5, "pfkey GETSPI succeeded: " + IpsecProtoName(proto) + " spi="
-                           + std::to_string(m.sa->spi));
+                Log(5,
+                    "pfkey GETSPI succeeded: " + IpsecProtoName(proto)
+                        + " spi=" + std::to_string(m.sa->spi));
                 break;
             }
         }
@@ -436,8 +450,8 @@ IkeDaemon::HandleUpdateAddReply(Work& w, const PfKeyMessage& m)
             // (net.key.larval_lifetime).
             p.updateError = p.updateError ? p.updateError : m.errnum;
             Log(1,
-                std::string("pfkey ") + (update ? "UPDATE" : "ADD") + " failed: "
-                    + std::strerror(m.errnum));
+                std::string("pfkey ") + (update ? "UPDATE" : "ADD")
+                    + " failed: " + std::strerror(m.errnum));
         }
         else
         {
@@ -464,7 +478,7 @@ IkeDaemon::HandleUpdateAddReply(Work& w, const PfKeyMessage& m)
         m_stats.ph2Established++;
         m_negotiationTrace(2, true, IkeFailure::COUNT, p.peer, Simulator::Now() - p.started);
         Log(4, "IPsec-SA established: " + p.chosen.ToString() + " " + p.Describe());
-        (void)w;
+        (void) w;
         return;
     }
 }
@@ -490,8 +504,9 @@ IkeDaemon::HandleExpire(Work& w, const PfKeyMessage& m)
         {
             continue;
         }
-        Log(4, std::string("IPsec-SA expired: ") + (hard ? "hard " : "soft ") + "spi="
-                   + std::to_string(m.sa->spi) + " " + p.Describe());
+        Log(4,
+            std::string("IPsec-SA expired: ") + (hard ? "hard " : "soft ")
+                + "spi=" + std::to_string(m.sa->spi) + " " + p.Describe());
         if (!hard)
         {
             if (p.initiator && p.state == IkePh2State::ESTABLISHED && !p.rekey)
@@ -543,11 +558,11 @@ IkeDaemon::HandleExpire(Work& w, const PfKeyMessage& m)
                 IkeBytes iv = IkePhase2Iv(*ph1->hash, *ph1->cipher, ph1->iv, msgid);
                 IsakmpMessage rest;
                 rest.payloads.push_back(pl);
-                IkeBytes hash =
-                    IkeInfoHash(*ph1->hash, ph1->keys.skeyidA, msgid, rest.SerializePayloads());
+                IkeBytes hash
+                    = IkeInfoHash(*ph1->hash, ph1->keys.skeyidA, msgid, rest.SerializePayloads());
                 w.ChargePrf(*ph1->hash, 64);
-                std::vector<uint8_t> bytes =
-                    Ph2Message(w, *ph1, msgid, iv, isakmp::EXCH_INFO, {pl}, hash);
+                std::vector<uint8_t> bytes
+                    = Ph2Message(w, *ph1, msgid, iv, isakmp::EXCH_INFO, {pl}, hash);
                 SendIsakmp(w, p.peer, bytes, isakmp::EXCH_INFO, 0);
                 Log(4, "sendto Information delete: " + p.Describe());
             }
@@ -603,8 +618,8 @@ IkeDaemon::SendQuick1(Work& w, Ph2& p)
     w.ChargePrf(*ph1->hash, static_cast<uint32_t>(4 + restBytes.size()));
     p.iv = IkePhase2Iv(*ph1->hash, *ph1->cipher, ph1->iv, p.messageId);
     w.ChargeHash(*ph1->hash, 12);
-    std::vector<uint8_t> bytes =
-        Ph2Message(w, *ph1, p.messageId, p.iv, isakmp::EXCH_QUICK, payloads, hash);
+    std::vector<uint8_t> bytes
+        = Ph2Message(w, *ph1, p.messageId, p.iv, isakmp::EXCH_QUICK, payloads, hash);
     SendWithRetry(w, p.id, false, p.peer, bytes, isakmp::EXCH_QUICK, 1);
     SetPh2State(p, IkePh2State::MSG1SENT);
 }
@@ -672,8 +687,7 @@ IkeDaemon::HandlePh2(Work& w, Ph1& ph1, const IsakmpMessage& hm, const std::vect
             return;
         }
         IkeBytes restBytes = AfterHash(m);
-        IkeBytes expect =
-            IkeQuickHash2(*ph1.hash, ph1.keys.skeyidA, p.messageId, p.ni, restBytes);
+        IkeBytes expect = IkeQuickHash2(*ph1.hash, ph1.keys.skeyidA, p.messageId, p.ni, restBytes);
         w.ChargePrf(*ph1.hash, static_cast<uint32_t>(4 + p.ni.size() + restBytes.size()));
         if (expect != hash)
         {
@@ -695,7 +709,10 @@ IkeDaemon::HandlePh2(Work& w, Ph1& ph1, const IsakmpMessage& hm, const std::vect
         IkePh2Proposal picked;
         if (!IkeSelectPhase2(alts, p.offered, "obey", &picked, &why))
         {
-            Ph2Failed(w, p, IkeFailure::PH2_NO_PROPOSAL, "the responder chose a proposal we did not offer");
+            Ph2Failed(w,
+                      p,
+                      IkeFailure::PH2_NO_PROPOSAL,
+                      "the responder chose a proposal we did not offer");
             return;
         }
         m_messageTrace(Direction::RECEIVED, p.peer, isakmp::EXCH_QUICK, 2, raw.size(), false);
@@ -718,8 +735,8 @@ IkeDaemon::HandlePh2(Work& w, Ph1& ph1, const IsakmpMessage& hm, const std::vect
         // QM3: HASH(3), sent once.
         IkeBytes hash3 = IkeQuickHash3(*ph1.hash, ph1.keys.skeyidA, p.messageId, p.ni, p.nr);
         w.ChargePrf(*ph1.hash, static_cast<uint32_t>(5 + p.ni.size() + p.nr.size()));
-        std::vector<uint8_t> bytes =
-            Ph2Message(w, ph1, p.messageId, p.iv, isakmp::EXCH_QUICK, {}, hash3);
+        std::vector<uint8_t> bytes
+            = Ph2Message(w, ph1, p.messageId, p.iv, isakmp::EXCH_QUICK, {}, hash3);
         p.lastReply = bytes;
         p.lastReplyNumber = 3;
         SendIsakmp(w, p.peer, bytes, isakmp::EXCH_QUICK, 3);
@@ -747,8 +764,8 @@ IkeDaemon::HandlePh2(Work& w, Ph1& ph1, const IsakmpMessage& hm, const std::vect
         return;
     }
     m_stats.dropped++;
-    Log(2, "unexpected quick mode message in state " + IkePh2StateName(p.state) + ": "
-               + p.Describe());
+    Log(2,
+        "unexpected quick mode message in state " + IkePh2StateName(p.state) + ": " + p.Describe());
 }
 
 // ---- quick mode: the responder --------------------------------------------------------
@@ -828,7 +845,8 @@ IkeDaemon::RespondPh2(Work& w, Ph1& ph1, const IsakmpMessage& hm, const std::vec
     std::swap(rev.prefs, rev.prefd);
     std::swap(rev.sport, rev.dport);
     const IpsecPolicy* out = FindPolicyBySelector(IpsecDirection::OUTBOUND, rev);
-    auto refuse = [&](IkeFailure f, const std::string& text) {
+    auto refuse = [&](IkeFailure f, const std::string& text)
+    {
         Fail(f);
         Log(1, text);
         m_negotiationTrace(2, false, f, ph1.peer, Seconds(0));
@@ -858,8 +876,8 @@ IkeDaemon::RespondPh2(Work& w, Ph1& ph1, const IsakmpMessage& hm, const std::vec
         refuse(IkeFailure::NO_SAINFO, "failed to get sainfo.");
         return;
     }
-    std::vector<IkePh2Proposal> mine =
-        IkePhase2Proposals(in->requests, *si, std::vector<uint32_t>(in->requests.size(), 0));
+    std::vector<IkePh2Proposal> mine
+        = IkePhase2Proposals(in->requests, *si, std::vector<uint32_t>(in->requests.size(), 0));
     IkePh2Proposal chosen;
     if (!IkeSelectPhase2(offered, mine, ph1.rm ? ph1.rm->proposalCheck : "strict", &chosen, &why))
     {
@@ -950,8 +968,8 @@ IkeDaemon::SendQuick2(Work& w, Ph2& p)
     IkeBytes restBytes = rest.SerializePayloads();
     IkeBytes hash = IkeQuickHash2(*ph1->hash, ph1->keys.skeyidA, p.messageId, p.ni, restBytes);
     w.ChargePrf(*ph1->hash, static_cast<uint32_t>(4 + p.ni.size() + restBytes.size()));
-    std::vector<uint8_t> bytes =
-        Ph2Message(w, *ph1, p.messageId, p.iv, isakmp::EXCH_QUICK, payloads, hash);
+    std::vector<uint8_t> bytes
+        = Ph2Message(w, *ph1, p.messageId, p.iv, isakmp::EXCH_QUICK, payloads, hash);
     p.lastReply = bytes;
     p.lastReplyNumber = 2;
     SendWithRetry(w, p.id, false, p.peer, bytes, isakmp::EXCH_QUICK, 2);
@@ -1017,8 +1035,9 @@ IkeDaemon::InstallSas(Work& w, Ph2& p)
                                             keyLen);
                 for (uint32_t have = 0; have < keyLen; have += ph1->hash->length)
                 {
-                    w.ChargePrf(*ph1->hash,
-                                static_cast<uint32_t>(p.gxyQm.size() + 5 + p.ni.size() + p.nr.size()));
+                    w.ChargePrf(
+                        *ph1->hash,
+                        static_cast<uint32_t>(p.gxyQm.size() + 5 + p.ni.size() + p.nr.size()));
                 }
                 if (alg.encKeyBytes)
                 {
@@ -1091,11 +1110,8 @@ IkeDaemon::Ph2Message(Work& w,
 }
 
 bool
-IkeDaemon::DecryptPh2(Work& w,
-                      Ph1& ph1,
-                      const std::vector<uint8_t>& raw,
-                      std::vector<uint8_t>& iv,
-                      IsakmpMessage* m)
+IkeDaemon::DecryptPh2(
+    Work& w, Ph1& ph1, const std::vector<uint8_t>& raw, std::vector<uint8_t>& iv, IsakmpMessage* m)
 {
     std::string why;
     if (!IsakmpMessage::ParseHeader(raw, &m->header, &why))
@@ -1120,11 +1136,8 @@ IkeDaemon::DecryptPh2(Work& w,
 }
 
 void
-IkeDaemon::SendNotify(Work& w,
-                      Ph1* ph1,
-                      const IpsecAddress& peer,
-                      const IsakmpHeader& about,
-                      uint16_t type)
+IkeDaemon::SendNotify(
+    Work& w, Ph1* ph1, const IpsecAddress& peer, const IsakmpHeader& about, uint16_t type)
 {
     IsakmpNotify n;
     n.type = type;
@@ -1185,7 +1198,8 @@ IkeDaemon::HandleInfo(Work& w, Ph1* ph1, const IsakmpMessage& hm, const std::vec
             Log(1, "failed to decrypt an informational message from " + peer.ToString());
             return;
         }
-        IkeBytes expect = IkeInfoHash(*ph1->hash, ph1->keys.skeyidA, hm.header.messageId, AfterHash(m));
+        IkeBytes expect
+            = IkeInfoHash(*ph1->hash, ph1->keys.skeyidA, hm.header.messageId, AfterHash(m));
         w.ChargePrf(*ph1->hash, 64);
         if (expect != m.payloads[0].body)
         {
@@ -1224,7 +1238,7 @@ IkeDaemon::HandleInfo(Work& w, Ph1* ph1, const IsakmpMessage& hm, const std::vec
             }
             // The peer deleted its inbound SAs: ours towards it go as well.
             uint8_t satype = d.protocol == isakmp::PROTO_IPSEC_AH ? PfKeySaType::AH
-                             : d.protocol == isakmp::PROTO_IPCOMP ? PfKeySaType::IPCOMP
+                           : d.protocol == isakmp::PROTO_IPCOMP   ? PfKeySaType::IPCOMP
                                                                   : PfKeySaType::ESP;
             for (const auto& spiBytes : d.spis)
             {

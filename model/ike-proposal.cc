@@ -110,12 +110,12 @@ ProtocolId(IpsecProto p)
 {
     switch (p)
     {
-    case IpsecProto::AH:
-        return PROTO_IPSEC_AH;
-    case IpsecProto::ESP:
-        return PROTO_IPSEC_ESP;
-    case IpsecProto::IPCOMP:
-        return PROTO_IPCOMP;
+        case IpsecProto::AH:
+            return PROTO_IPSEC_AH;
+        case IpsecProto::ESP:
+            return PROTO_IPSEC_ESP;
+        case IpsecProto::IPCOMP:
+            return PROTO_IPCOMP;
     }
     return 0;
 }
@@ -125,17 +125,17 @@ ProtoOf(uint8_t id, IpsecProto* p)
 {
     switch (id)
     {
-    case PROTO_IPSEC_AH:
-        *p = IpsecProto::AH;
-        return true;
-    case PROTO_IPSEC_ESP:
-        *p = IpsecProto::ESP;
-        return true;
-    case PROTO_IPCOMP:
-        *p = IpsecProto::IPCOMP;
-        return true;
-    default:
-        return false;
+        case PROTO_IPSEC_AH:
+            *p = IpsecProto::AH;
+            return true;
+        case PROTO_IPSEC_ESP:
+            *p = IpsecProto::ESP;
+            return true;
+        case PROTO_IPCOMP:
+            *p = IpsecProto::IPCOMP;
+            return true;
+        default:
+            return false;
     }
 }
 
@@ -163,55 +163,55 @@ Alternatives(const IpsecRequest& req, const RacoonSainfo& si, uint32_t spi)
     base.spi = spi;
     switch (req.proto)
     {
-    case IpsecProto::ESP:
-        for (const auto& [name, bits] : si.encryption)
-        {
-            const Ph2Cipher* c = CipherByName(name);
-            if (!c)
+        case IpsecProto::ESP:
+            for (const auto& [name, bits] : si.encryption)
             {
-                continue;
+                const Ph2Cipher* c = CipherByName(name);
+                if (!c)
+                {
+                    continue;
+                }
+                for (const std::string& a : si.authentication)
+                {
+                    IkePh2Sa s = base;
+                    s.transformId = c->espId;
+                    s.keyBits = static_cast<uint16_t>(bits);
+                    if (a != "non_auth")
+                    {
+                        const Ph2Auth* auth = AuthByName(a);
+                        if (!auth)
+                        {
+                            continue;
+                        }
+                        s.authAlg = auth->doiId;
+                    }
+                    out.push_back(s);
+                }
             }
+            break;
+        case IpsecProto::AH:
             for (const std::string& a : si.authentication)
             {
-                IkePh2Sa s = base;
-                s.transformId = c->espId;
-                s.keyBits = static_cast<uint16_t>(bits);
-                if (a != "non_auth")
+                if (const Ph2Auth* auth = AuthByName(a))
                 {
-                    const Ph2Auth* auth = AuthByName(a);
-                    if (!auth)
-                    {
-                        continue;
-                    }
+                    IkePh2Sa s = base;
+                    s.transformId = auth->ahId;
                     s.authAlg = auth->doiId;
+                    out.push_back(s);
                 }
-                out.push_back(s);
             }
-        }
-        break;
-    case IpsecProto::AH:
-        for (const std::string& a : si.authentication)
-        {
-            if (const Ph2Auth* auth = AuthByName(a))
+            break;
+        case IpsecProto::IPCOMP:
+            for (const std::string& c : si.compression)
             {
-                IkePh2Sa s = base;
-                s.transformId = auth->ahId;
-                s.authAlg = auth->doiId;
-                out.push_back(s);
+                if (c == "deflate")
+                {
+                    IkePh2Sa s = base;
+                    s.transformId = IPCOMP_DEFLATE;
+                    out.push_back(s);
+                }
             }
-        }
-        break;
-    case IpsecProto::IPCOMP:
-        for (const std::string& c : si.compression)
-        {
-            if (c == "deflate")
-            {
-                IkePh2Sa s = base;
-                s.transformId = IPCOMP_DEFLATE;
-                out.push_back(s);
-            }
-        }
-        break;
+            break;
     }
     return out;
 }
@@ -220,7 +220,7 @@ bool
 SameTransform(const IkePh2Sa& a, const IkePh2Sa& b)
 {
     return a.proto == b.proto && a.mode == b.mode && a.transformId == b.transformId
-           && a.authAlg == b.authAlg && a.keyBits == b.keyBits;
+        && a.authAlg == b.authAlg && a.keyBits == b.keyBits;
 }
 
 } // namespace
@@ -303,33 +303,33 @@ IkeDecodePh1Transform(const IsakmpTransform& t, IkePh1Transform* out, std::strin
         uint64_t v = a.Number();
         switch (a.type)
         {
-        case OAKLEY_ENC:
-            r.cipher = static_cast<uint16_t>(v);
-            break;
-        case OAKLEY_HASH:
-            r.hash = static_cast<uint16_t>(v);
-            break;
-        case OAKLEY_AUTH:
-            r.auth = static_cast<uint16_t>(v);
-            break;
-        case OAKLEY_GROUP:
-            r.group = static_cast<uint16_t>(v);
-            break;
-        case OAKLEY_KEY_LENGTH:
-            r.keyBits = static_cast<uint16_t>(v);
-            break;
-        case OAKLEY_LIFE_TYPE:
-            lifeType = static_cast<uint16_t>(v);
-            break;
-        case OAKLEY_LIFE_DURATION:
-            if (lifeType == OAKLEY_LIFE_SECONDS)
-            {
-                r.lifeSeconds = static_cast<uint32_t>(std::min<uint64_t>(v, UINT32_MAX));
-            }
-            break;
-        default:
-            *why = "unsupported phase-1 attribute type " + std::to_string(a.type);
-            return false;
+            case OAKLEY_ENC:
+                r.cipher = static_cast<uint16_t>(v);
+                break;
+            case OAKLEY_HASH:
+                r.hash = static_cast<uint16_t>(v);
+                break;
+            case OAKLEY_AUTH:
+                r.auth = static_cast<uint16_t>(v);
+                break;
+            case OAKLEY_GROUP:
+                r.group = static_cast<uint16_t>(v);
+                break;
+            case OAKLEY_KEY_LENGTH:
+                r.keyBits = static_cast<uint16_t>(v);
+                break;
+            case OAKLEY_LIFE_TYPE:
+                lifeType = static_cast<uint16_t>(v);
+                break;
+            case OAKLEY_LIFE_DURATION:
+                if (lifeType == OAKLEY_LIFE_SECONDS)
+                {
+                    r.lifeSeconds = static_cast<uint32_t>(std::min<uint64_t>(v, UINT32_MAX));
+                }
+                break;
+            default:
+                *why = "unsupported phase-1 attribute type " + std::to_string(a.type);
+                return false;
         }
     }
     if (!IkeCipherAlg::ById(r.cipher) || !IkeHashAlg::ById(r.hash) || !IkeDhGroup::ById(r.group)
@@ -382,8 +382,8 @@ IkeSelectPhase1(const IsakmpSa& sa,
                 || (check == "exact" && peer.lifeSeconds != own.lifeSeconds))
             {
                 reasons += (reasons.empty() ? "" : "; ") + std::string("lifetime ")
-                           + std::to_string(peer.lifeSeconds) + "s longer than ours ("
-                           + std::to_string(own.lifeSeconds) + "s)";
+                         + std::to_string(peer.lifeSeconds) + "s longer than ours ("
+                         + std::to_string(own.lifeSeconds) + "s)";
                 continue;
             }
             *chosen = peer;
@@ -556,7 +556,7 @@ IkeDecodePhase2(const IsakmpSa& sa, std::vector<IkePh2Proposal>* out, std::strin
             if (p->spi.size() != spiSize)
             {
                 *why = "SPI of " + std::to_string(p->spi.size()) + " bytes for "
-                       + IpsecProtoName(proto);
+                     + IpsecProtoName(proto);
                 return false;
             }
             uint32_t spi = 0;
@@ -580,30 +580,30 @@ IkeDecodePhase2(const IsakmpSa& sa, std::vector<IkePh2Proposal>* out, std::strin
                     uint64_t v = a.Number();
                     switch (a.type)
                     {
-                    case IPSEC_LIFE_TYPE:
-                        lifeType = static_cast<uint16_t>(v);
-                        break;
-                    case IPSEC_LIFE_DURATION:
-                        if (lifeType == 1)
-                        {
-                            life = static_cast<uint32_t>(std::min<uint64_t>(v, UINT32_MAX));
-                        }
-                        break;
-                    case IPSEC_GROUP_DESC:
-                        group = static_cast<uint16_t>(v);
-                        break;
-                    case IPSEC_ENC_MODE:
-                        s.mode = v == IPSEC_ENC_MODE_TUNNEL ? IpsecMode::TUNNEL
-                                                            : IpsecMode::TRANSPORT;
-                        break;
-                    case IPSEC_AUTH_ALG:
-                        s.authAlg = static_cast<uint16_t>(v);
-                        break;
-                    case IPSEC_KEY_LENGTH:
-                        s.keyBits = static_cast<uint16_t>(v);
-                        break;
-                    default:
-                        break; // attributes we do not model are ignored
+                        case IPSEC_LIFE_TYPE:
+                            lifeType = static_cast<uint16_t>(v);
+                            break;
+                        case IPSEC_LIFE_DURATION:
+                            if (lifeType == 1)
+                            {
+                                life = static_cast<uint32_t>(std::min<uint64_t>(v, UINT32_MAX));
+                            }
+                            break;
+                        case IPSEC_GROUP_DESC:
+                            group = static_cast<uint16_t>(v);
+                            break;
+                        case IPSEC_ENC_MODE:
+                            s.mode = v == IPSEC_ENC_MODE_TUNNEL ? IpsecMode::TUNNEL
+                                                                : IpsecMode::TRANSPORT;
+                            break;
+                        case IPSEC_AUTH_ALG:
+                            s.authAlg = static_cast<uint16_t>(v);
+                            break;
+                        case IPSEC_KEY_LENGTH:
+                            s.keyBits = static_cast<uint16_t>(v);
+                            break;
+                        default:
+                            break; // attributes we do not model are ignored
                     }
                 }
                 transforms.push_back({s, {life, group}});
@@ -686,40 +686,42 @@ IkeSadbAlgorithmsOf(const IkePh2Sa& sa, IkeSadbAlgorithms* out, std::string* why
     IkeSadbAlgorithms r;
     switch (sa.proto)
     {
-    case IpsecProto::ESP: {
-        r.satype = 3; // SADB_SATYPE_ESP
-        const Ph2Cipher* c = CipherById(sa.transformId);
-        const IpsecEncAlgorithm* e = c ? FindEncAlgorithm(c->setkey) : nullptr;
-        if (!e)
+        case IpsecProto::ESP:
         {
-            *why = "ESP transform " + std::to_string(sa.transformId) + " is not supported";
-            return false;
+            r.satype = 3; // SADB_SATYPE_ESP
+            const Ph2Cipher* c = CipherById(sa.transformId);
+            const IpsecEncAlgorithm* e = c ? FindEncAlgorithm(c->setkey) : nullptr;
+            if (!e)
+            {
+                *why = "ESP transform " + std::to_string(sa.transformId) + " is not supported";
+                return false;
+            }
+            r.encrypt = e->sadbId;
+            uint32_t bits = sa.keyBits;
+            if (bits == 0)
+            {
+                // The cipher's fixed or default key (racoon: blowfish, cast128
+                // and aes default to 128 bits).
+                bits = e->minKeyBits == e->maxKeyBits ? e->minKeyBits : 128;
+            }
+            r.encKeyBytes = bits / 8;
+            break;
         }
-        r.encrypt = e->sadbId;
-        uint32_t bits = sa.keyBits;
-        if (bits == 0)
+        case IpsecProto::AH:
+            r.satype = 2; // SADB_SATYPE_AH
+            break;
+        case IpsecProto::IPCOMP:
         {
-            // The cipher's fixed or default key (racoon: blowfish, cast128
-            // and aes default to 128 bits).
-            bits = e->minKeyBits == e->maxKeyBits ? e->minKeyBits : 128;
+            r.satype = 9; // SADB_X_SATYPE_IPCOMP
+            const IpsecCompAlgorithm* c = FindCompAlgorithm("deflate");
+            if (sa.transformId != IPCOMP_DEFLATE || !c)
+            {
+                *why = "IPComp transform " + std::to_string(sa.transformId) + " is not supported";
+                return false;
+            }
+            r.encrypt = c->sadbId;
+            break;
         }
-        r.encKeyBytes = bits / 8;
-        break;
-    }
-    case IpsecProto::AH:
-        r.satype = 2; // SADB_SATYPE_AH
-        break;
-    case IpsecProto::IPCOMP: {
-        r.satype = 9; // SADB_X_SATYPE_IPCOMP
-        const IpsecCompAlgorithm* c = FindCompAlgorithm("deflate");
-        if (sa.transformId != IPCOMP_DEFLATE || !c)
-        {
-            *why = "IPComp transform " + std::to_string(sa.transformId) + " is not supported";
-            return false;
-        }
-        r.encrypt = c->sadbId;
-        break;
-    }
     }
     if (sa.authAlg)
     {

@@ -722,8 +722,7 @@ IpsecCpu::StartNext()
     const Job& started = m_queue.front();
     m_waiting -= started.cost;
     m_runningUntil = Simulator::Now() + started.cost;
-    NS_LOG_LOGIC("job " << started.id << " (" << started.what << ") runs until "
-                        << m_runningUntil);
+    NS_LOG_LOGIC("job " << started.id << " (" << started.what << ") runs until " << m_runningUntil);
     m_jobTrace(JobEvent::STARTED, started.id, started.what, started.cost);
     m_finishEvent = Simulator::Schedule(started.cost, &IpsecCpu::Finish, this);
 }
