@@ -1,0 +1,498 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * The simulated IKE daemon end to end: the NetBSD IPsec FAQ's "Configuring
+ * AH/ESP keys by using IKE" (hosts A 10.1.1.1 and B 20.1.1.1 through a
+ * router, ESP transport required both ways, racoon's sample racoon.conf, the
+ * FAQ's psk.txt) with each failure racoon knows.  Expectations come from the
+ * protocol (RFC 2409: main mode is 6 messages, 3 of them the initiator's;
+ * quick mode 3, 2 of them the initiator's) and from racoon's own log texts,
+ * never from the daemon's output.
+ */
+
+#include "ns3/core-module.h"
+#include "ns3/internet-module.h"
+#include "ns3/ipsec-module.h"
+#include "ns3/network-module.h"
+#include "ns3/point-to-point-module.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+using namespace ns3;
+
+namespace
+{
+
+std::string
+IkeFile(const std::string& name)
+{
+    return std::string(NS3_IPSEC_SOURCE_DIR) + "/examples/ike/" + name;
+}
+
+/// One run of the FAQ's IKE example with the knobs the failure cases turn.
+struct IkeScenario
+{
+    bool ipv6{false};
+    uint32_t pings{10};
+    std::string cpu{"Reference2020s"};
+    uint16_t dhGroup{0}; ///< 0: racoon.conf's
+    std::string mode;    ///< "" = racoon.conf's
+    uint32_t larvalLifetime{30};
+    uint32_t phase2Wait{0}; ///< 0: racoon.conf's
+    bool daemonOnB{true};
+    std::string pskA; ///< psk.txt text of A ("" = the FAQ's)
+    std::string pskB; ///< psk.txt text of B ("" = the FAQ's)
+    uint32_t pskModeB{0600};
+    std::string phase1CipherB; ///< B's proposal cipher ("" = the sample's)
+    std::string phase2CipherB; ///< B's sainfo cipher list, one cipher ("" = the sample's)
+    uint32_t run{1};
+};
+
+struct IkeOutcome
+{
+    IkeDaemonStats a;
+    IkeDaemonStats b;
+    std::vector<std::string> logA;
+    std::vector<std::string> logB;
+    uint64_t pingsSent{0};
+    uint64_t repliesReceived{0};
+    Time firstReply{Seconds(-1)};
+    uint64_t outNosaA{0};
+    /// Mature ESP SAs per node: (src, dst, spi) -> (encKey, authKey).
+    std::map<std::string, std::pair<std::vector<uint8_t>, std::vector<uint8_t>>> sasA;
+    std::map<std::string, std::pair<std::vector<uint8_t>, std::vector<uint8_t>>> sasB;
+};
+
+std::map<std::string, std::pair<std::vector<uint8_t>, std::vector<uint8_t>>>
+MatureEspSas(Ptr<Node> node)
+{
+    std::map<std::string, std::pair<std::vector<uint8_t>, std::vector<uint8_t>>> out;
+    Ptr<IpsecSad> sad = IpsecHelper::GetStack(node)->GetSad();
+    for (const Ptr<IpsecSaHead>& head : sad->GetHeads())
+    {
+        for (const Ptr<IpsecSa>& sa : head->sas[static_cast<int>(IpsecSaState::MATURE)])
+        {
+            const IpsecSaParams& p = sa->params;
+            out[p.src.ToString() + ">" + p.dst.ToString() + "/" + std::to_string(p.spi)]
+                = {p.encKey, p.authKey};
+        }
+    }
+    return out;
+}
+
+bool
+LogHas(const std::vector<std::string>& log, const std::string& text)
+{
+    for (const std::string& line : log)
+    {
+        if (line.find(text) != std::string::npos)
+        {
+            return true;
+        }
+    }
+    return false;
+}
+
+IkeOutcome
+RunIke(const IkeScenario& s)
+{
+    RngSeedManager::SetSeed(1);
+    RngSeedManager::SetRun(s.run);
+    IpsecHostToHostHelper topology;
+    topology.SetIpv6(s.ipv6);
+    topology.Build();
+    NodeContainer nodes = topology.GetNodes();
+    IpsecStackHelper().AssignStreams(nodes, 100);
+    Ptr<Node> a = topology.GetHostA();
+    Ptr<Node> b = topology.GetHostB();
+
+    IpsecHelper ipsec;
+    ipsec.RunSetkeyFile(a, IkeFile(s.ipv6 ? "A-v6.conf" : "A.conf"));
+    ipsec.RunSetkeyFile(b, IkeFile(s.ipv6 ? "B-v6.conf" : "B.conf"));
+
+    std::string faqPsk = s.ipv6 ? "fd00:10:1::1 spamspamspam\nfd00:20:1::1 spamspamspam\n"
+                                : "10.1.1.1 spamspamspam\n20.1.1.1 spamspamspam\n";
+    IpsecIkeHelper ike;
+    std::map<Ptr<Node>, Ptr<IkeDaemon>> daemon;
+    for (Ptr<Node> n : {a, b})
+    {
+        IpsecSysctl::Set(n, "net.key.larval_lifetime", std::to_string(s.larvalLifetime));
+        IpsecCpu::Of(n)->SetAttribute("Profile", StringValue(s.cpu));
+        if (n == b && !s.daemonOnB)
+        {
+            continue;
+        }
+        RacoonConf conf = ReadRacoonConf(IkeFile("racoon.conf"));
+        if (s.phase2Wait)
+        {
+            conf.timer.phase2 = Seconds(s.phase2Wait);
+        }
+        for (RacoonRemote& rm : conf.remotes)
+        {
+            if (!s.mode.empty())
+            {
+                rm.exchangeModes = {s.mode};
+            }
+            for (RacoonProposal& p : rm.proposals)
+            {
+                p.dhGroup = s.dhGroup ? s.dhGroup : p.dhGroup;
+                if (n == b && !s.phase1CipherB.empty())
+                {
+                    p.encryption = s.phase1CipherB;
+                    p.keyLength = s.phase1CipherB == "aes" ? 128 : 0;
+                }
+            }
+        }
+        for (RacoonSainfo& si : conf.sainfos)
+        {
+            if (s.dhGroup && si.pfsGroup)
+            {
+                si.pfsGroup = s.dhGroup;
+            }
+            if (n == b && !s.phase2CipherB.empty())
+            {
+                si.encryption = {{s.phase2CipherB, s.phase2CipherB == "rijndael" ? 128u : 0u}};
+            }
+        }
+        std::string pskText = n == a ? s.pskA : s.pskB;
+        RacoonPskFile psk(
+            pskText.empty() ? faqPsk : pskText, "psk.txt", n == a ? 0600 : s.pskModeB);
+        daemon[n] = ike.Install(n, conf, psk);
+    }
+    ike.AssignStreams(nodes, 300);
+
+    IkeOutcome out;
+    auto logTo = [](std::vector<std::string>* log)
+    {
+        return Callback<void, int, const std::string&>(
+            [log](int, const std::string& line)
+            {
+                log->push_back(line);
+            });
+    };
+    daemon[a]->TraceConnectWithoutContext("Log", logTo(&out.logA));
+    if (s.daemonOnB)
+    {
+        daemon[b]->TraceConnectWithoutContext("Log", logTo(&out.logB));
+    }
+
+    IpsecTrafficHelper traffic;
+    traffic.SetPingCount(s.pings);
+    traffic.SetUdpEchoCount(0);
+    traffic.SetTcpBytes(0);
+    traffic.SetPingReplyCallback(
+        [&out](uint16_t)
+        {
+            if (out.firstReply.IsNegative())
+            {
+                out.firstReply = Simulator::Now();
+            }
+        });
+    Time end = traffic.Install(a, topology.GetAddressA(), b, topology.GetAddressB());
+    Simulator::Stop(end);
+    Simulator::Run();
+
+    for (const IpsecFlowResult& f : traffic.GetResults())
+    {
+        if (f.name == "ping")
+        {
+            out.pingsSent = f.sent;
+            out.repliesReceived = f.received;
+        }
+    }
+    out.a = daemon[a]->GetStats();
+    if (s.daemonOnB)
+    {
+        out.b = daemon[b]->GetStats();
+    }
+    out.outNosaA = IpsecHelper::GetStack(a)->GetStats(s.ipv6).out_nosa;
+    out.sasA = MatureEspSas(a);
+    out.sasB = MatureEspSas(b);
+    Simulator::Destroy();
+    return out;
+}
+
+/// The FAQ's example comes up: keys agree, the first pings are lost, replies follow.
+class IkeFaqExampleTestCase : public TestCase
+{
+  public:
+    IkeFaqExampleTestCase(bool ipv6, const std::string& mode)
+        : TestCase(std::string("the FAQ's IKE example, ") + (ipv6 ? "IPv6" : "IPv4") + ", "
+                   + (mode.empty() ? "main" : mode) + " mode")
+        , m_ipv6(ipv6)
+        , m_mode(mode)
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        IkeScenario s;
+        s.ipv6 = m_ipv6;
+        s.mode = m_mode;
+        IkeOutcome o = RunIke(s);
+        bool aggressive = m_mode == "aggressive";
+        NS_TEST_ASSERT_MSG_EQ(o.a.ph1Established, 1, "A: one ISAKMP SA");
+        NS_TEST_ASSERT_MSG_EQ(o.b.ph1Established, 1, "B: one ISAKMP SA");
+        NS_TEST_ASSERT_MSG_EQ(o.a.ph2Established, 1, "A: one quick mode");
+        NS_TEST_ASSERT_MSG_EQ(o.b.ph2Established, 1, "B: one quick mode");
+        // RFC 2409: main mode's initiator sends 3 of its 6 messages (aggressive
+        // mode: 2 of 3), quick mode's 2 of 3.
+        NS_TEST_ASSERT_MSG_EQ(o.a.messagesSent, aggressive ? 4 : 5, "A's messages");
+        NS_TEST_ASSERT_MSG_EQ(o.a.messagesReceived, aggressive ? 2 : 4, "A's messages in");
+        NS_TEST_ASSERT_MSG_EQ(o.b.messagesSent, aggressive ? 2 : 4, "B's messages");
+        NS_TEST_ASSERT_MSG_EQ(o.a.retransmissions + o.b.retransmissions, 0, "no loss, no resend");
+        // One SA each way, the same on both hosts: each side derived its
+        // KEYMAT on its own (RFC 2409 section 5.5).
+        NS_TEST_ASSERT_MSG_EQ(o.sasA.size(), 2, "A: two mature ESP SAs");
+        NS_TEST_ASSERT_MSG_EQ(o.sasB.size(), 2, "B: two mature ESP SAs");
+        NS_TEST_ASSERT_MSG_EQ((o.sasA == o.sasB), true, "same SPIs and keys on A and B");
+        for (const auto& [id, keys] : o.sasA)
+        {
+            // The sample's first sainfo choices: 3des-cbc (24 bytes), hmac-sha1 (20).
+            NS_TEST_ASSERT_MSG_EQ(keys.first.size(), 24, id << ": 3des key");
+            NS_TEST_ASSERT_MSG_EQ(keys.second.size(), 20, id << ": hmac-sha1 key");
+        }
+        // The first ping waits out the negotiation (dropped: out_nosa), the rest are answered.
+        NS_TEST_ASSERT_MSG_GT_OR_EQ(o.outNosaA, 1, "the first ping was dropped for want of an SA");
+        NS_TEST_ASSERT_MSG_EQ(o.repliesReceived + o.outNosaA, o.pingsSent, "every other ping");
+        NS_TEST_ASSERT_MSG_LT(o.firstReply, Seconds(3), "replies come after a short delay");
+        NS_TEST_ASSERT_MSG_EQ(
+            LogHas(o.logA,
+                   aggressive ? "begin Aggressive mode." : "begin Identity Protection mode."),
+            true,
+            "racoon's phase-1 start line");
+    }
+
+    bool m_ipv6;
+    std::string m_mode;
+};
+
+/// Same seed and run: the same SPIs and keys; another run: other keys.
+class IkeDeterminismTestCase : public TestCase
+{
+  public:
+    IkeDeterminismTestCase()
+        : TestCase("same seed and run give the same keys, another run other keys")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        IkeScenario s;
+        s.pings = 3;
+        IkeOutcome first = RunIke(s);
+        IkeOutcome second = RunIke(s);
+        s.run = 2;
+        IkeOutcome other = RunIke(s);
+        NS_TEST_ASSERT_MSG_EQ(first.sasA.size(), 2, "negotiated");
+        NS_TEST_ASSERT_MSG_EQ((first.sasA == second.sasA), true, "identical runs");
+        NS_TEST_ASSERT_MSG_EQ(other.sasA.size(), 2, "negotiated with run 2");
+        NS_TEST_ASSERT_MSG_EQ((first.sasA == other.sasA), false, "run 2 draws other values");
+    }
+};
+
+/// Each failure racoon knows: counted by reason, logged in racoon's words.
+class IkeFailureTestCase : public TestCase
+{
+  public:
+    enum Case
+    {
+        PSK_MISSING,
+        PSK_MISMATCH,
+        PSK_WEAK,
+        PH1_PROPOSAL,
+        PH2_PROPOSAL,
+        NO_RESPONSE,
+    };
+
+    explicit IkeFailureTestCase(Case c)
+        : TestCase(Name(c))
+        , m_case(c)
+    {
+    }
+
+  private:
+    static std::string Name(Case c)
+    {
+        switch (c)
+        {
+            case PSK_MISSING:
+                return "failure: no pre-shared key for the peer";
+            case PSK_MISMATCH:
+                return "failure: pre-shared keys differ";
+            case PSK_WEAK:
+                return "failure: psk.txt readable by others";
+            case PH1_PROPOSAL:
+                return "failure: phase-1 proposals do not match";
+            case PH2_PROPOSAL:
+                return "failure: phase-2 proposals do not match";
+            case NO_RESPONSE:
+                return "failure: no IKE daemon on the peer";
+        }
+        return "";
+    }
+
+    void DoRun() override
+    {
+        IkeScenario s;
+        s.pings = 70; // long enough for racoon's 5 resends, 10 s apart
+        switch (m_case)
+        {
+            case PSK_MISSING:
+                s.pskB = "30.1.1.1 spamspamspam\n";
+                break;
+            case PSK_MISMATCH:
+                s.pskB = "10.1.1.1 eggseggseggs\n";
+                break;
+            case PSK_WEAK:
+                s.pskModeB = 0644;
+                break;
+            case PH1_PROPOSAL:
+                s.phase1CipherB = "aes";
+                break;
+            case PH2_PROPOSAL:
+                s.phase2CipherB = "null_enc";
+                break;
+            case NO_RESPONSE:
+                s.daemonOnB = false;
+                break;
+        }
+        IkeOutcome o = RunIke(s);
+        NS_TEST_ASSERT_MSG_EQ(o.repliesReceived, 0, "no SA, no reply");
+        NS_TEST_ASSERT_MSG_EQ(o.outNosaA, o.pingsSent, "every ping counted in out_nosa");
+        NS_TEST_ASSERT_MSG_EQ(o.sasA.size() + o.sasB.size(), 0, "no mature SA");
+        NS_TEST_ASSERT_MSG_EQ(o.a.ph2Established + o.b.ph2Established, 0, "no phase 2");
+        // A, whatever B does, gives up on the phase 2 after racoon's phase2 wait.
+        NS_TEST_ASSERT_MSG_GT_OR_EQ(
+            o.a.Failures(IkeFailure::PH1_WAIT_TIMEOUT) + o.a.Failures(IkeFailure::PH2_NO_PROPOSAL)
+                + o.a.Failures(IkeFailure::PH2_TIMEOUT) + o.a.Failures(IkeFailure::PH2_DEADLINE),
+            1,
+            "A's phase 2 failed");
+        switch (m_case)
+        {
+            case PSK_MISSING:
+                NS_TEST_ASSERT_MSG_GT_OR_EQ(o.b.Failures(IkeFailure::PSK_MISSING), 1, "B: no key");
+                NS_TEST_ASSERT_MSG_EQ(
+                    LogHas(o.logB, "couldn't find the pskey for 10.1.1.1."), true, "racoon's line");
+                NS_TEST_ASSERT_MSG_EQ(o.a.ph1Established, 0, "no ISAKMP SA");
+                break;
+            case PSK_WEAK:
+                NS_TEST_ASSERT_MSG_GT_OR_EQ(
+                    o.b.Failures(IkeFailure::PSK_WEAK_PERMISSION), 1, "B: psk.txt refused");
+                NS_TEST_ASSERT_MSG_EQ(LogHas(o.logB, "has weak file permission"), true, "racoon");
+                NS_TEST_ASSERT_MSG_EQ(o.b.Failures(IkeFailure::PSK_MISSING), 0, "counted apart");
+                break;
+            case PSK_MISMATCH:
+                // B cannot read A's encrypted message 5; A sees only silence.
+                NS_TEST_ASSERT_MSG_GT_OR_EQ(
+                    o.b.Failures(IkeFailure::PH1_AUTH_FAILED), 1, "B: undecryptable");
+                NS_TEST_ASSERT_MSG_GT_OR_EQ(o.a.Failures(IkeFailure::PH1_TIMEOUT), 1, "A: time up");
+                NS_TEST_ASSERT_MSG_EQ(LogHas(o.logA, "phase1 negotiation failed due to time up."),
+                                      true,
+                                      "racoon's line");
+                NS_TEST_ASSERT_MSG_GT_OR_EQ(o.a.retransmissions, 5, "racoon's 5 resends");
+                break;
+            case PH1_PROPOSAL:
+                NS_TEST_ASSERT_MSG_GT_OR_EQ(
+                    o.b.Failures(IkeFailure::PH1_NO_PROPOSAL), 1, "B: no proposal");
+                NS_TEST_ASSERT_MSG_EQ(LogHas(o.logB, "no suitable proposal found"), true, "racoon");
+                NS_TEST_ASSERT_MSG_EQ(
+                    LogHas(o.logB, "failed to get valid proposal."), true, "racoon");
+                break;
+            case PH2_PROPOSAL:
+                NS_TEST_ASSERT_MSG_EQ(o.a.ph1Established, 1, "phase 1 comes up");
+                NS_TEST_ASSERT_MSG_GT_OR_EQ(
+                    o.b.Failures(IkeFailure::PH2_NO_PROPOSAL), 1, "B: no phase-2 proposal");
+                break;
+            case NO_RESPONSE:
+                NS_TEST_ASSERT_MSG_GT_OR_EQ(o.a.Failures(IkeFailure::PH1_WAIT_TIMEOUT), 1, "A");
+                NS_TEST_ASSERT_MSG_EQ(
+                    LogHas(o.logA, "phase2 negotiation failed due to time up waiting for phase1."),
+                    true,
+                    "racoon's line");
+                NS_TEST_ASSERT_MSG_GT_OR_EQ(o.a.Failures(IkeFailure::PH1_TIMEOUT), 1, "A: time up");
+                NS_TEST_ASSERT_MSG_EQ(o.a.messagesReceived, 0, "nobody answers");
+                // racoon resends 5 times, then gives up (no back-off).
+                NS_TEST_ASSERT_MSG_GT_OR_EQ(o.a.retransmissions, 5, "racoon's 5 resends");
+                break;
+        }
+    }
+
+    Case m_case;
+};
+
+/// The FAQ's warning: a very slow machine with MODP-2048 cannot finish within
+/// net.key.larval_lifetime (30 s); a longer larval lifetime rescues it.
+class IkeSlowMachineTestCase : public TestCase
+{
+  public:
+    IkeSlowMachineTestCase()
+        : TestCase("the FAQ's slow machine: fails at 30 s, recovers at 90 s")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        IkeScenario s;
+        s.cpu = "MipsR3000_25MHz";
+        s.dhGroup = 14;
+        s.pings = 100;
+        IkeOutcome slow = RunIke(s);
+        NS_TEST_ASSERT_MSG_EQ(slow.repliesReceived, 0, "never converges at 30 s");
+        NS_TEST_ASSERT_MSG_EQ(slow.sasA.size() + slow.sasB.size(), 0, "no mature SA");
+        NS_TEST_ASSERT_MSG_GT_OR_EQ(slow.a.Failures(IkeFailure::PH2_DEADLINE)
+                                        + slow.a.Failures(IkeFailure::LARVAL_EXPIRED)
+                                        + slow.a.Failures(IkeFailure::PH2_TIMEOUT)
+                                        + slow.b.Failures(IkeFailure::PH2_DEADLINE)
+                                        + slow.b.Failures(IkeFailure::LARVAL_EXPIRED),
+                                    1,
+                                    "phase 2 ran out of time");
+
+        s.phase2Wait = 90;
+        IkeOutcome larvalOnly = RunIke(s);
+        NS_TEST_ASSERT_MSG_EQ(larvalOnly.repliesReceived, 0, "the larval SAs still expire");
+        NS_TEST_ASSERT_MSG_GT_OR_EQ(larvalOnly.a.Failures(IkeFailure::LARVAL_EXPIRED)
+                                        + larvalOnly.b.Failures(IkeFailure::LARVAL_EXPIRED),
+                                    1,
+                                    "UPDATE answered ENOENT");
+
+        s.larvalLifetime = 90;
+        IkeOutcome rescued = RunIke(s);
+        NS_TEST_ASSERT_MSG_GT(rescued.repliesReceived, 0, "net.key.larval_lifetime=90 rescues it");
+        NS_TEST_ASSERT_MSG_EQ((rescued.sasA == rescued.sasB), true, "same keys");
+        NS_TEST_ASSERT_MSG_GT(rescued.firstReply, Seconds(30), "after the default lifetime");
+    }
+};
+
+class IpsecIkeDaemonTestSuite : public TestSuite
+{
+  public:
+    IpsecIkeDaemonTestSuite()
+        : TestSuite("ipsec-ike-daemon", UNIT)
+    {
+        AddTestCase(new IkeFaqExampleTestCase(false, ""), TestCase::QUICK);
+        AddTestCase(new IkeFaqExampleTestCase(true, ""), TestCase::QUICK);
+        AddTestCase(new IkeFaqExampleTestCase(false, "aggressive"), TestCase::QUICK);
+        AddTestCase(new IkeFaqExampleTestCase(true, "aggressive"), TestCase::QUICK);
+        AddTestCase(new IkeDeterminismTestCase(), TestCase::QUICK);
+        for (auto c : {IkeFailureTestCase::PSK_MISSING,
+                       IkeFailureTestCase::PSK_MISMATCH,
+                       IkeFailureTestCase::PSK_WEAK,
+                       IkeFailureTestCase::PH1_PROPOSAL,
+                       IkeFailureTestCase::PH2_PROPOSAL,
+                       IkeFailureTestCase::NO_RESPONSE})
+        {
+            AddTestCase(new IkeFailureTestCase(c), TestCase::QUICK);
+        }
+        AddTestCase(new IkeSlowMachineTestCase(), TestCase::QUICK);
+    }
+};
+
+static IpsecIkeDaemonTestSuite g_ipsecIkeDaemonTestSuite;
+
+} // namespace
