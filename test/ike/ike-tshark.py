@@ -53,6 +53,10 @@ def run(cmd, env=None):
     if p.returncode != 0:
         raise RuntimeError("%s: exit status %d\n%s%s" % (
             " ".join(cmd), p.returncode, p.stdout[-2000:], p.stderr[-4000:]))
+    # tshark reports a key table it cannot load on stderr, yet exits 0.
+    for line in p.stderr.splitlines():
+        if "rror" in line or "nvalid" in line:
+            fail("%s: %s" % (os.path.basename(cmd[0]), line))
     return p.stdout
 
 
@@ -65,7 +69,7 @@ def run_example(program, outdir, args):
 
 
 def host_a_pcap(outdir):
-    # Host A is node 0; device 0 is its loopback, device 1 its link.
+    # Host A is node 0; its one point-to-point device is the pcap's.
     pcaps = sorted(f for f in os.listdir(outdir)
                    if f.startswith("ipsec-ike-0-") and f.endswith(".pcap"))
     if len(pcaps) != 1:
