@@ -178,9 +178,11 @@ IpsecIkeHelper::EnableKeyLog(const NodeContainer& nodes, const std::string& dir)
                                           Callback<void, const IkeDaemon::Phase1Keys&>(
                                               [log](const IkeDaemon::Phase1Keys& k)
                                               {
+                                                  // Both fields are UAT byte buffers: bare hex, no
+                                                  // quotes (a quoted field is a string, read byte
+                                                  // for byte).
                                                   log->Write(log->ike,
-                                                             "\"" + Hex(k.icookie) + "\",\""
-                                                                 + Hex(k.encKey) + "\"");
+                                                             Hex(k.icookie) + "," + Hex(k.encKey));
                                               }));
             d->TraceConnectWithoutContext(
                 "SaKeys",
