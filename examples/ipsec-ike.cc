@@ -103,86 +103,47 @@ main(int argc, char* argv[])
     cmd.Parse(argc, argv);
 
     GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
-    if (psk.empty())
-    {
-        psk = ExampleFile(ipv6 ? "psk-v6.txt" : "psk.txt");
-    }
 
-    IpsecHostToHostHelper topology;
-    topology.SetIpv6(ipv6);
-    topology.SetLinkRate(rate);
-    topology.SetLinkDelay(delay);
-    topology.Build();
-    NodeContainer nodes = topology.GetNodes();
-    IpsecStackHelper().AssignStreams(nodes, 100);
-    Ptr<Node> a = topology.GetHostA();
-    Ptr<Node> b = topology.GetHostB();
-    if (loss > 0)
+    IpsecIkeFaqHelper faq(std::string(NS3_IPSEC_EXAMPLES_DIR) + "/ike");
+    faq.SetIpv6(ipv6);
+    faq.SetLinkRate(rate);
+    faq.SetLinkDelay(delay);
+    faq.SetLinkLoss(loss);
+    faq.SetCpuProfile(cpu);
+    faq.SetDhGroup(static_cast<uint16_t>(dhGroup));
+    faq.SetExchangeMode(mode);
+    faq.SetLarvalLifetime(larvalLifetime);
+    faq.SetPhase2Wait(phase2Wait);
+    faq.SetRacoonConf(confA, confB);
+    faq.SetPskFile(psk, pskMode);
+    faq.SetPings(pings);
+    if (verbose)
     {
-        NetDeviceContainer devs = topology.GetDevices();
-        for (uint32_t i = 0; i < devs.GetN(); ++i)
-        {
-            Ptr<RateErrorModel> em = CreateObject<RateErrorModel>();
-            em->SetAttribute("ErrorRate", DoubleValue(loss));
-            em->SetAttribute("ErrorUnit", StringValue("ERROR_UNIT_PACKET"));
-            em->AssignStreams(200 + i);
-            devs.Get(i)->SetAttribute("ReceiveErrorModel", PointerValue(em));
-        }
+        faq.SetPingReplyCallback(
+            [](uint16_t seq)
+            {
+                std::cout << At() << "A: echo reply " << seq << " from B\n";
+            });
     }
-
-    IpsecHelper ipsec;
-    std::map<Ptr<Node>, std::string> name = {{a, "A"}, {b, "B"}};
     try
     {
-        ipsec.RunSetkeyFile(a, ExampleFile(ipv6 ? "A-v6.conf" : "A.conf"));
-        ipsec.RunSetkeyFile(b, ExampleFile(ipv6 ? "B-v6.conf" : "B.conf"));
+        faq.Build();
     }
     catch (const IpsecConfigError& e)
     {
         std::cerr << e.what() << "\n";
         return 1;
     }
-    IpsecIkeHelper ike;
-    Ptr<IkeDaemon> racoon[2];
-    try
-    {
-        int k = 0;
-        for (Ptr<Node> n : {a, b})
-        {
-            IpsecSysctl::Set(n, "net.key.larval_lifetime", std::to_string(larvalLifetime));
-            IpsecCpu::Of(n)->SetAttribute("Profile", StringValue(cpu));
-            RacoonConf conf = ReadRacoonConf(n == a ? confA : confB);
-            if (phase2Wait)
-            {
-                conf.timer.phase2 = Seconds(phase2Wait);
-            }
-            for (RacoonRemote& rm : conf.remotes)
-            {
-                if (!mode.empty())
-                {
-                    rm.exchangeModes = {mode};
-                }
-                for (RacoonProposal& p : rm.proposals)
-                {
-                    p.dhGroup = dhGroup ? dhGroup : p.dhGroup;
-                }
-            }
-            for (RacoonSainfo& si : conf.sainfos)
-            {
-                if (dhGroup && si.pfsGroup)
-                {
-                    si.pfsGroup = dhGroup;
-                }
-            }
-            racoon[k++] = ike.Install(n, conf, RacoonPskFile::Read(psk, pskMode));
-        }
-    }
     catch (const RacoonConfError& e)
     {
         std::cerr << "racoon: " << e.what() << "\n";
         return 1;
     }
-    ike.AssignStreams(nodes, 300);
+    NodeContainer nodes = faq.GetNodes();
+    Ptr<Node> a = faq.GetHostA();
+    Ptr<Node> b = faq.GetHostB();
+    std::map<Ptr<Node>, std::string> name = {{a, "A"}, {b, "B"}};
+    Ptr<IkeDaemon> racoon[2] = {faq.GetDaemon('A'), faq.GetDaemon('B')};
 
     if (verbose)
     {
@@ -224,49 +185,27 @@ main(int argc, char* argv[])
         }
     }
 
-    IpsecTrafficHelper traffic;
-    traffic.SetPingCount(pings);
-    traffic.SetUdpEchoCount(0);
-    traffic.SetTcpBytes(0);
-    Time firstReply = Seconds(-1);
-    uint16_t firstSeq = 0;
-    traffic.SetPingReplyCallback(
-        [&](uint16_t seq)
-        {
-            if (firstReply.IsNegative())
-            {
-                firstReply = Simulator::Now();
-                firstSeq = seq;
-            }
-            if (verbose)
-            {
-                std::cout << At() << "A: echo reply " << seq << " from B\n";
-            }
-        });
-    Time end = traffic.Install(a, topology.GetAddressA(), b, topology.GetAddressB());
     if (!pcapDir.empty())
     {
         PointToPointHelper().EnablePcapAll(pcapDir + "/ipsec-ike", true);
         // Wireshark's IKEv1 decryption table and ESP SA table, beside the pcaps.
-        ike.EnableKeyLog(nodes, pcapDir);
+        IpsecIkeHelper().EnableKeyLog(nodes, pcapDir);
     }
-    Simulator::Stop(end);
-    Simulator::Run();
+    IpsecIkeFaqHelper::Result result = faq.Run();
 
-    std::vector<IpsecFlowResult> flows = traffic.GetResults();
     std::cout << "ipsec-ike: the FAQ's IKE example, " << (ipv6 ? "IPv6" : "IPv4") << ", CPU " << cpu
               << ", net.key.larval_lifetime " << larvalLifetime << " s\n";
-    for (const auto& f : flows)
+    for (const auto& f : faq.GetTraffic().GetResults())
     {
         if (f.sent != 0)
         {
             IpsecPrintFlowLine(std::cout, f, "A", "B");
         }
     }
-    if (!firstReply.IsNegative())
+    if (!result.firstReply.IsNegative())
     {
-        std::cout << "first reply: ping " << firstSeq << " at " << firstReply.GetSeconds()
-                  << " s\n";
+        std::cout << "first reply: ping " << result.firstReplySeq << " at "
+                  << result.firstReply.GetSeconds() << " s\n";
     }
     else
     {
@@ -282,8 +221,7 @@ main(int argc, char* argv[])
                   << ", CPU busy " << IpsecCpu::Of(k == 0 ? a : b)->GetBusyTime().GetSeconds()
                   << " s\n";
     }
-    std::cout << "A's out_nosa (pings dropped for want of an SA): "
-              << a->GetObject<IpsecStack>()->GetStats(ipv6).out_nosa << "\n";
+    std::cout << "A's out_nosa (pings dropped for want of an SA): " << result.outNosaA << "\n";
     for (Ptr<Node> n : {a, b})
     {
         std::cout << "\n" << name[n] << "# setkey -D\n";

@@ -25,12 +25,6 @@ using namespace ns3;
 namespace
 {
 
-std::string
-IkeFile(const std::string& name)
-{
-    return std::string(NS3_IPSEC_SOURCE_DIR) + "/examples/ike/" + name;
-}
-
 /// One run of the FAQ's IKE example with the knobs the failure cases turn.
 struct IkeScenario
 {
@@ -100,68 +94,48 @@ RunIke(const IkeScenario& s)
 {
     RngSeedManager::SetSeed(1);
     RngSeedManager::SetRun(s.run);
-    IpsecHostToHostHelper topology;
-    topology.SetIpv6(s.ipv6);
-    topology.Build();
-    NodeContainer nodes = topology.GetNodes();
-    IpsecStackHelper().AssignStreams(nodes, 100);
-    Ptr<Node> a = topology.GetHostA();
-    Ptr<Node> b = topology.GetHostB();
-
-    IpsecHelper ipsec;
-    ipsec.RunSetkeyFile(a, IkeFile(s.ipv6 ? "A-v6.conf" : "A.conf"));
-    ipsec.RunSetkeyFile(b, IkeFile(s.ipv6 ? "B-v6.conf" : "B.conf"));
-
+    IpsecIkeFaqHelper faq(std::string(NS3_IPSEC_SOURCE_DIR) + "/examples/ike");
+    faq.SetIpv6(s.ipv6);
+    faq.SetCpuProfile(s.cpu);
+    faq.SetDhGroup(s.dhGroup);
+    faq.SetExchangeMode(s.mode);
+    faq.SetLarvalLifetime(s.larvalLifetime);
+    faq.SetPhase2Wait(s.phase2Wait);
+    faq.SetDaemonOnB(s.daemonOnB);
+    faq.SetPings(s.pings);
     std::string faqPsk = s.ipv6 ? "fd00:10:1::1 spamspamspam\nfd00:20:1::1 spamspamspam\n"
                                 : "10.1.1.1 spamspamspam\n20.1.1.1 spamspamspam\n";
-    IpsecIkeHelper ike;
-    std::map<Ptr<Node>, Ptr<IkeDaemon>> daemon;
-    for (Ptr<Node> n : {a, b})
-    {
-        IpsecSysctl::Set(n, "net.key.larval_lifetime", std::to_string(s.larvalLifetime));
-        IpsecCpu::Of(n)->SetAttribute("Profile", StringValue(s.cpu));
-        if (n == b && !s.daemonOnB)
+    faq.SetPsk('A', RacoonPskFile(s.pskA.empty() ? faqPsk : s.pskA, "psk.txt", 0600));
+    faq.SetPsk('B', RacoonPskFile(s.pskB.empty() ? faqPsk : s.pskB, "psk.txt", s.pskModeB));
+    faq.SetConfigHook(
+        [&s](char host, RacoonConf& conf)
         {
-            continue;
-        }
-        RacoonConf conf = ReadRacoonConf(IkeFile("racoon.conf"));
-        if (s.phase2Wait)
-        {
-            conf.timer.phase2 = Seconds(s.phase2Wait);
-        }
-        for (RacoonRemote& rm : conf.remotes)
-        {
-            if (!s.mode.empty())
+            if (host != 'B')
             {
-                rm.exchangeModes = {s.mode};
+                return;
             }
-            for (RacoonProposal& p : rm.proposals)
+            for (RacoonRemote& rm : conf.remotes)
             {
-                p.dhGroup = s.dhGroup ? s.dhGroup : p.dhGroup;
-                if (n == b && !s.phase1CipherB.empty())
+                for (RacoonProposal& p : rm.proposals)
                 {
-                    p.encryption = s.phase1CipherB;
-                    p.keyLength = s.phase1CipherB == "aes" ? 128 : 0;
+                    if (!s.phase1CipherB.empty())
+                    {
+                        p.encryption = s.phase1CipherB;
+                        p.keyLength = s.phase1CipherB == "aes" ? 128 : 0;
+                    }
                 }
             }
-        }
-        for (RacoonSainfo& si : conf.sainfos)
-        {
-            if (s.dhGroup && si.pfsGroup)
+            for (RacoonSainfo& si : conf.sainfos)
             {
-                si.pfsGroup = s.dhGroup;
+                if (!s.phase2CipherB.empty())
+                {
+                    si.encryption = {{s.phase2CipherB, s.phase2CipherB == "rijndael" ? 128u : 0u}};
+                }
             }
-            if (n == b && !s.phase2CipherB.empty())
-            {
-                si.encryption = {{s.phase2CipherB, s.phase2CipherB == "rijndael" ? 128u : 0u}};
-            }
-        }
-        std::string pskText = n == a ? s.pskA : s.pskB;
-        RacoonPskFile psk(
-            pskText.empty() ? faqPsk : pskText, "psk.txt", n == a ? 0600 : s.pskModeB);
-        daemon[n] = ike.Install(n, conf, psk);
-    }
-    ike.AssignStreams(nodes, 300);
+        });
+    faq.Build();
+    Ptr<Node> a = faq.GetHostA();
+    Ptr<Node> b = faq.GetHostB();
 
     IkeOutcome out;
     auto logTo = [](std::vector<std::string>* log)
@@ -172,42 +146,18 @@ RunIke(const IkeScenario& s)
                 log->push_back(line);
             });
     };
-    daemon[a]->TraceConnectWithoutContext("Log", logTo(&out.logA));
+    faq.GetDaemon('A')->TraceConnectWithoutContext("Log", logTo(&out.logA));
     if (s.daemonOnB)
     {
-        daemon[b]->TraceConnectWithoutContext("Log", logTo(&out.logB));
+        faq.GetDaemon('B')->TraceConnectWithoutContext("Log", logTo(&out.logB));
     }
-
-    IpsecTrafficHelper traffic;
-    traffic.SetPingCount(s.pings);
-    traffic.SetUdpEchoCount(0);
-    traffic.SetTcpBytes(0);
-    traffic.SetPingReplyCallback(
-        [&out](uint16_t)
-        {
-            if (out.firstReply.IsNegative())
-            {
-                out.firstReply = Simulator::Now();
-            }
-        });
-    Time end = traffic.Install(a, topology.GetAddressA(), b, topology.GetAddressB());
-    Simulator::Stop(end);
-    Simulator::Run();
-
-    for (const IpsecFlowResult& f : traffic.GetResults())
-    {
-        if (f.name == "ping")
-        {
-            out.pingsSent = f.sent;
-            out.repliesReceived = f.received;
-        }
-    }
-    out.a = daemon[a]->GetStats();
-    if (s.daemonOnB)
-    {
-        out.b = daemon[b]->GetStats();
-    }
-    out.outNosaA = IpsecHelper::GetStack(a)->GetStats(s.ipv6).out_nosa;
+    IpsecIkeFaqHelper::Result r = faq.Run();
+    out.pingsSent = r.pingsSent;
+    out.repliesReceived = r.repliesReceived;
+    out.firstReply = r.firstReply;
+    out.a = r.a;
+    out.b = r.b;
+    out.outNosaA = r.outNosaA;
     out.sasA = MatureEspSas(a);
     out.sasB = MatureEspSas(b);
     Simulator::Destroy();
