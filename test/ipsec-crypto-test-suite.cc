@@ -23,6 +23,7 @@
  *  - keyed-md5 / keyed-sha1: against MD5/SHA-1 of the byte string KAME's
  *    ah_keyed_*() hash, written out here byte by byte.
  */
+#include "ipsec-test-util.h"
 #include "ns3/ipsec-algorithms.h"
 #include "ns3/test.h"
 
@@ -43,38 +44,7 @@ using Bytes = std::vector<uint8_t>;
 Bytes
 Hex(const std::string& text)
 {
-    Bytes out;
-    int hi = -1;
-    for (char c : text)
-    {
-        int v;
-        if (c >= '0' && c <= '9')
-        {
-            v = c - '0';
-        }
-        else if (c >= 'a' && c <= 'f')
-        {
-            v = c - 'a' + 10;
-        }
-        else if (c >= 'A' && c <= 'F')
-        {
-            v = c - 'A' + 10;
-        }
-        else
-        {
-            continue;
-        }
-        if (hi < 0)
-        {
-            hi = v;
-        }
-        else
-        {
-            out.push_back(static_cast<uint8_t>(hi * 16 + v));
-            hi = -1;
-        }
-    }
-    return out;
+    return ipsectest::HexBytes(text);
 }
 
 /// The characters of @p text, without a terminating NUL.

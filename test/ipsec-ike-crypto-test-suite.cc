@@ -26,6 +26,7 @@
  *    NIST SP 800-67 rev 1 B.1 (3DES), Eric Young's Blowfish vectors,
  *    RFC 2144 B.1 (CAST-128), and round trips for every key length.
  */
+#include "ipsec-test-util.h"
 #include "ns3/abort.h"
 #include "ns3/ike-crypto.h"
 #include "ns3/test.h"
@@ -46,38 +47,7 @@ using Bytes = IkeBytes;
 Bytes
 Hex(const std::string& text)
 {
-    Bytes out;
-    int hi = -1;
-    for (char c : text)
-    {
-        int v;
-        if (c >= '0' && c <= '9')
-        {
-            v = c - '0';
-        }
-        else if (c >= 'a' && c <= 'f')
-        {
-            v = c - 'a' + 10;
-        }
-        else if (c >= 'A' && c <= 'F')
-        {
-            v = c - 'A' + 10;
-        }
-        else
-        {
-            continue;
-        }
-        if (hi < 0)
-        {
-            hi = v;
-        }
-        else
-        {
-            out.push_back(static_cast<uint8_t>(hi * 16 + v));
-            hi = -1;
-        }
-    }
-    return out;
+    return ipsectest::HexBytes(text);
 }
 
 std::string

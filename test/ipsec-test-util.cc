@@ -906,5 +906,42 @@ ExampleTestCase::RunTshark(const std::string& pcap,
     return true;
 }
 
+std::vector<uint8_t>
+HexBytes(const std::string& text)
+{
+    std::vector<uint8_t> out;
+    int hi = -1;
+    for (char c : text)
+    {
+        int v;
+        if (c >= '0' && c <= '9')
+        {
+            v = c - '0';
+        }
+        else if (c >= 'a' && c <= 'f')
+        {
+            v = c - 'a' + 10;
+        }
+        else if (c >= 'A' && c <= 'F')
+        {
+            v = c - 'A' + 10;
+        }
+        else
+        {
+            continue;
+        }
+        if (hi < 0)
+        {
+            hi = v;
+        }
+        else
+        {
+            out.push_back(static_cast<uint8_t>(hi * 16 + v));
+            hi = -1;
+        }
+    }
+    return out;
+}
+
 } // namespace ipsectest
 } // namespace ns3

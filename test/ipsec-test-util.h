@@ -98,6 +98,9 @@ std::string CanonicalAddress(const std::string& text);
 
 std::vector<std::string> Split(const std::string& s, char sep);
 
+/// Hex digits to bytes; every other character (blanks, colons, newlines) is ignored.
+std::vector<uint8_t> HexBytes(const std::string& text);
+
 // ===========================================================================
 // A tiny reader of the setkey scripts
 // ===========================================================================
