@@ -211,16 +211,8 @@ main(int argc, char* argv[])
     {
         std::cout << "no reply: the SAs never came up\n";
     }
-    for (int k = 0; k < 2; ++k)
-    {
-        const IkeDaemonStats& s = racoon[k]->GetStats();
-        std::cout << (k == 0 ? "A" : "B") << " racoon: phase 1 established " << s.ph1Established
-                  << ", phase 2 established " << s.ph2Established << ", SAs installed "
-                  << s.saInstalled << ", messages " << s.messagesSent << " sent / "
-                  << s.messagesReceived << " received, retransmissions " << s.retransmissions
-                  << ", CPU busy " << IpsecCpu::Of(k == 0 ? a : b)->GetBusyTime().GetSeconds()
-                  << " s\n";
-    }
+    IpsecPrintIkeLine(std::cout, "A", racoon[0]);
+    IpsecPrintIkeLine(std::cout, "B", racoon[1]);
     std::cout << "A's out_nosa (pings dropped for want of an SA): " << result.outNosaA << "\n";
     for (Ptr<Node> n : {a, b})
     {

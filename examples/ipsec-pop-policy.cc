@@ -18,8 +18,16 @@
  *   B 10.0.0.2 (POP client, examples/pop/B.conf)
  *   C 10.0.0.3 (only with --outsider=true: a POP client without IPsec)
  *
- * The FAQ lets racoon negotiate the keys; the model has no IKE yet, so the
- * scripts (examples/pop/) add manual AH SAs (hmac-sha1) in both directions.
+ * The FAQ lets racoon negotiate the keys.  By default the scripts
+ * (examples/pop/) add manual AH SAs (hmac-sha1) in both directions;
+ * --keys=ike runs the same policies without them (A-ike.conf,
+ * A-reordered-ike.conf, B-ike.conf) and a simulated racoon on A and B with
+ * racoon's sample racoon.conf (examples/ike/racoon.conf) and the FAQ's key
+ * (examples/pop/psk-pop.txt): B's first SYN finds no SA (out_nosa), B's
+ * racoon negotiates the AH SAs with A's (A finds its `0.0.0.0/0 A[110]`
+ * policy for B's narrower identities, as racoon's getsp_r does) and TCP's
+ * retransmission goes through.  The racoon lines and each host's
+ * `setkey -D` follow the report.
  *
  * Traffic: each client opens a POP3 session to A:110 (greeting, USER, PASS,
  * STAT, RETR of one message of --mailBytes bytes, QUIT): B at 1 s, A's own
@@ -667,6 +675,7 @@ main(int argc, char* argv[])
     bool verbose = false;
     std::string pcapDir;
     std::string json;
+    std::string keys = "manual";
 
     CommandLine cmd(__FILE__);
     cmd.AddValue("order",
@@ -687,6 +696,7 @@ main(int argc, char* argv[])
     cmd.AddValue("verbose", "print every policy decision on A as it happens", verbose);
     cmd.AddValue("pcapDir", "write a pcap for every device into this directory", pcapDir);
     cmd.AddValue("json", "write a JSON summary to this file", json);
+    cmd.AddValue("keys", "manual (the scripts' AH SAs) or ike (racoon negotiates them)", keys);
     cmd.Parse(argc, argv);
 
     if (order != "faq" && order != "reordered")
@@ -699,6 +709,12 @@ main(int argc, char* argv[])
         std::cerr << "--local must be lo0, interface or localhost\n";
         return 1;
     }
+    if (keys != "manual" && keys != "ike")
+    {
+        std::cerr << "--keys must be manual or ike\n";
+        return 1;
+    }
+    bool ike = keys == "ike";
     mailBytes = std::max<uint32_t>(mailBytes, 2);
 
     GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
@@ -707,11 +723,11 @@ main(int argc, char* argv[])
     bool customA = !setkeyA.empty();
     if (setkeyA.empty())
     {
-        setkeyA = dir + (order == "faq" ? "A.conf" : "A-reordered.conf");
+        setkeyA = dir + (order == "faq" ? "A" : "A-reordered") + (ike ? "-ike.conf" : ".conf");
     }
     if (setkeyB.empty())
     {
-        setkeyB = dir + "B.conf";
+        setkeyB = dir + (ike ? "B-ike.conf" : "B.conf");
     }
 
     // The LAN: A, B and (with --outsider) C.
@@ -736,12 +752,21 @@ main(int argc, char* argv[])
     }
 
     IpsecHelper ipsec;
+    Ptr<IkeDaemon> racoon[2];
     try
     {
         ipsec.RunSetkeyFile(a, setkeyA);
         ipsec.RunSetkeyFile(b, setkeyB);
+        if (ike)
+        {
+            IpsecIkeHelper ikeHelper;
+            std::string conf = std::string(NS3_IPSEC_EXAMPLES_DIR) + "/ike/racoon.conf";
+            racoon[0] = ikeHelper.Install(a, conf, dir + "psk-pop.txt");
+            racoon[1] = ikeHelper.Install(b, conf, dir + "psk-pop.txt");
+            ikeHelper.AssignStreams(NodeContainer(a, b), 200);
+        }
     }
-    catch (const IpsecConfigError& e)
+    catch (const std::exception& e) // IpsecConfigError, RacoonConfError
     {
         std::cerr << e.what();
         std::cerr << "The simulation was not started.\n";
@@ -919,6 +944,18 @@ main(int argc, char* argv[])
     for (const auto& n : reportNodes)
     {
         IpsecPrintNetstatSection(std::cout, "host " + n.name, n.node);
+    }
+    if (ike)
+    {
+        std::cout << "\n";
+        IpsecPrintIkeLine(std::cout, "A", racoon[0]);
+        IpsecPrintIkeLine(std::cout, "B", racoon[1]);
+        for (Ptr<Node> n : {a, b})
+        {
+            std::cout << "\n" << (n == a ? "A" : "B") << "# setkey -D\n";
+            SetkeyDump::PrintSad(
+                std::cout, n->GetObject<IpsecStack>()->GetSad(), SetkeyDumpOptions());
+        }
     }
 
     // A short explanation, from what was observed.

@@ -26,6 +26,16 @@
  * it with tshark and the scripts' keys).  A script with an error stops the
  * program before the simulation starts, with setkey's message, and exit
  * status 1.
+ *
+ * --keys=ike keys the tunnel by IKE instead: the gateways run the policies
+ * only (examples/vpn/gw1-ike.conf, gw2-ike.conf or their -v6 versions) and
+ * a simulated racoon each (examples/vpn/racoon-vpn.conf: phase 1 between
+ * the WAN addresses with the keys of psk-vpn.txt, one `sainfo address
+ * 10.0.1.0/24 any address 10.0.2.0/24 any` per gateway), so the first
+ * packets across the WAN wait out the negotiation (dropped: out_nosa) and
+ * the tunnel SAs appear at the end in each gateway's `setkey -D`; with
+ * --pcapDir the key log for Wireshark is written beside the pcaps.
+ * --cpu=PROFILE sets the gateways' processor (IpsecCpu profiles).
  */
 #include "ns3/core-module.h"
 #include "ns3/csma-helper.h"
@@ -69,6 +79,8 @@ main(int argc, char* argv[])
     std::string wanDelay = "10ms";
     std::string lanRate = "100Mbps";
     uint64_t tcpBytes = 1000000;
+    std::string keys = "manual";
+    std::string cpu = "Reference2020s";
 
     CommandLine cmd(__FILE__);
     cmd.AddValue("setkeyGw1", "setkey script for gateway 1 (default: the FAQ's)", setkeyGw1);
@@ -82,7 +94,15 @@ main(int argc, char* argv[])
     cmd.AddValue("wanDelay", "delay of the WAN", wanDelay);
     cmd.AddValue("lanRate", "data rate of both LANs", lanRate);
     cmd.AddValue("tcpBytes", "bytes of each TCP transfer", tcpBytes);
+    cmd.AddValue("keys", "manual (the scripts' SAs) or ike (racoon negotiates them)", keys);
+    cmd.AddValue("cpu", "the gateways' CPU profile (with --keys=ike)", cpu);
     cmd.Parse(argc, argv);
+    if (keys != "manual" && keys != "ike")
+    {
+        std::cerr << "--keys must be manual or ike\n";
+        return 1;
+    }
+    bool ike = keys == "ike";
     if (hosts == 0)
     {
         std::cerr << "--hosts must be at least 1\n";
@@ -92,7 +112,7 @@ main(int argc, char* argv[])
     GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
 
     std::string dir = std::string(NS3_IPSEC_EXAMPLES_DIR) + "/vpn/";
-    std::string suffix = ipv6 ? "-v6.conf" : ".conf";
+    std::string suffix = std::string(ike ? "-ike" : "") + (ipv6 ? "-v6.conf" : ".conf");
     bool faq = setkeyGw1.empty() && setkeyGw2.empty();
     if (setkeyGw1.empty())
     {
@@ -113,12 +133,24 @@ main(int argc, char* argv[])
     IpsecStackHelper().AssignStreams(topology.GetNodes(), 100);
 
     IpsecHelper ipsec;
+    NodeContainer gateways(topology.GetGateway(1), topology.GetGateway(2));
+    Ptr<IkeDaemon> racoon[2];
     try
     {
         ipsec.RunSetkeyFile(topology.GetGateway(1), setkeyGw1);
         ipsec.RunSetkeyFile(topology.GetGateway(2), setkeyGw2);
+        if (ike)
+        {
+            IpsecIkeHelper ikeHelper;
+            for (uint32_t g = 0; g < 2; ++g)
+            {
+                IpsecCpu::Of(gateways.Get(g))->SetAttribute("Profile", StringValue(cpu));
+                racoon[g] = ikeHelper.Install(gateways.Get(g), dir + "racoon-vpn.conf");
+            }
+            ikeHelper.AssignStreams(gateways, 200);
+        }
     }
-    catch (const IpsecConfigError& e)
+    catch (const std::exception& e) // IpsecConfigError, RacoonConfError
     {
         std::string what = e.what(); // some messages lack the final newline
         std::cerr << what << (what.empty() || what.back() != '\n' ? "\n" : "");
@@ -133,6 +165,10 @@ main(int argc, char* argv[])
         p2p.EnablePcapAll(pcapDir + "/ipsec-vpn", false);
         CsmaHelper csma;
         csma.EnablePcapAll(pcapDir + "/ipsec-vpn", false);
+        if (ike)
+        {
+            IpsecIkeHelper().EnableKeyLog(gateways, pcapDir);
+        }
     }
 
     // Host i of LAN 1 -> host i of LAN 2, all pairs at once.
@@ -155,8 +191,8 @@ main(int argc, char* argv[])
     Simulator::Run();
 
     std::cout << "ipsec-vpn: " << (faq ? "FAQ gateway scripts" : "custom scripts")
-              << (ipv6 ? " over IPv6" : " over IPv4") << ", " << hosts
-              << (hosts == 1 ? " host" : " hosts") << " per network\n";
+              << (ike ? " keyed by IKE" : "") << (ipv6 ? " over IPv6" : " over IPv4") << ", "
+              << hosts << (hosts == 1 ? " host" : " hosts") << " per network\n";
     std::vector<IpsecReportFlow> flows;
     for (uint32_t i = 0; i < hosts; ++i)
     {
@@ -167,6 +203,19 @@ main(int argc, char* argv[])
         }
     }
 
+    if (ike)
+    {
+        for (uint32_t g = 0; g < 2; ++g)
+        {
+            IpsecPrintIkeLine(std::cout, "gw" + std::to_string(g + 1), racoon[g]);
+        }
+        for (uint32_t g = 0; g < 2; ++g)
+        {
+            std::cout << "\ngw" << g + 1 << "# setkey -D\n";
+            SetkeyDump::PrintSad(
+                std::cout, gateways.Get(g)->GetObject<IpsecStack>()->GetSad(), SetkeyDumpOptions());
+        }
+    }
     std::vector<IpsecReportNode> nodes;
     for (uint32_t s = 1; s <= 2; ++s)
     {

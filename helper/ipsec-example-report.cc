@@ -4,6 +4,7 @@
 #include "ipsec-example-report.h"
 
 #include "ipsec-helper.h"
+#include "ns3/ipsec-cpu.h"
 
 #include <cstdio>
 #include <fstream>
@@ -26,6 +27,16 @@ IpsecPrintNetstatSection(std::ostream& os, const std::string& label, Ptr<Node> n
 {
     os << "\n" << label << " (netstat -s -p ipsec / ipsec6 / pfkey):\n";
     IpsecHelper::PrintNetstat(node, os);
+}
+
+void
+IpsecPrintIkeLine(std::ostream& os, const std::string& label, Ptr<IkeDaemon> daemon)
+{
+    const IkeDaemonStats& s = daemon->GetStats();
+    os << label << " racoon: phase 1 established " << s.ph1Established << ", phase 2 established "
+       << s.ph2Established << ", SAs installed " << s.saInstalled << ", messages " << s.messagesSent
+       << " sent / " << s.messagesReceived << " received, retransmissions " << s.retransmissions
+       << ", CPU busy " << IpsecCpu::Of(daemon->GetNode())->GetBusyTime().GetSeconds() << " s\n";
 }
 
 void

@@ -7,6 +7,7 @@
 #ifndef IPSEC_EXAMPLE_REPORT_H
 #define IPSEC_EXAMPLE_REPORT_H
 
+#include "ns3/ike-daemon.h"
 #include "ns3/ipsec-address.h"
 #include "ns3/ipsec-traffic-helper.h"
 #include "ns3/node.h"
@@ -52,6 +53,13 @@ std::string IpsecJsonString(const std::string& s);
  * @p node's netstat sections (IpsecHelper::PrintNetstat) to @p os.
  */
 void IpsecPrintNetstatSection(std::ostream& os, const std::string& label, Ptr<Node> node);
+
+/**
+ * Writes `LABEL racoon: phase 1 established N, phase 2 established N, SAs
+ * installed N, messages N sent / N received, retransmissions N, CPU busy S s`
+ * and a newline to @p os: @p daemon's counters and its node's processor time.
+ */
+void IpsecPrintIkeLine(std::ostream& os, const std::string& label, Ptr<IkeDaemon> daemon);
 
 /**
  * Writes the `"nodes": [...]` and `"flows": [...]` members of a JSON

@@ -317,6 +317,19 @@ FindRowByName(const std::vector<Row>& rows,
     return nullptr;
 }
 
+/// The algorithms of a table's rows, in table order (the All() lists).
+template <typename Alg, typename Row, typename GetAlg>
+std::vector<Alg>
+AlgsOf(const std::vector<Row>& rows, GetAlg get)
+{
+    std::vector<Alg> v;
+    for (const auto& r : rows)
+    {
+        v.push_back(get(r));
+    }
+    return v;
+}
+
 const IkeDhGroup&
 Itself(const IkeDhGroup& g)
 {
@@ -575,15 +588,7 @@ IkeHashAlg::ByName(const std::string& name)
 const std::vector<IkeHashAlg>&
 IkeHashAlg::All()
 {
-    static const std::vector<IkeHashAlg> all = []
-    {
-        std::vector<IkeHashAlg> v;
-        for (const auto& r : HashRows())
-        {
-            v.push_back(r.alg);
-        }
-        return v;
-    }();
+    static const std::vector<IkeHashAlg> all = AlgsOf<IkeHashAlg>(HashRows(), AlgOf);
     return all;
 }
 
@@ -604,15 +609,7 @@ IkeCipherAlg::ByName(const std::string& name)
 const std::vector<IkeCipherAlg>&
 IkeCipherAlg::All()
 {
-    static const std::vector<IkeCipherAlg> all = []
-    {
-        std::vector<IkeCipherAlg> v;
-        for (const auto& r : CipherRows())
-        {
-            v.push_back(r.alg);
-        }
-        return v;
-    }();
+    static const std::vector<IkeCipherAlg> all = AlgsOf<IkeCipherAlg>(CipherRows(), AlgOfCipher);
     return all;
 }
 

@@ -110,6 +110,7 @@ struct IkeDaemon::Ph2
     uint32_t lastReplyNumber{0};
     EventId deadline; ///< phase2 timer (quick_timeover)
     EventId poll;     ///< once a second while waiting for phase 1
+    EventId expire;   ///< the end of the SAs' lifetime (isakmp_ph2expire)
     uint32_t polls{0};
     uint32_t updatesPending{0};
     int updateError{0}; ///< the first errno of a refused UPDATE/ADD

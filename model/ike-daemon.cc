@@ -444,6 +444,9 @@ IkeDaemon::HandlePfKey(Work& w, const PfKeyMessage& m)
         case PfKeyType::EXPIRE:
             HandleExpire(w, m);
             break;
+        case PfKeyType::DELETE:
+            HandleSaDelete(w, m);
+            break;
         case PfKeyType::X_SPDDUMP:
         case PfKeyType::X_SPDADD:
         case PfKeyType::X_SPDUPDATE:
@@ -508,18 +511,32 @@ IkeDaemon::FindPolicyById(uint32_t id) const
 const IpsecPolicy*
 IkeDaemon::FindPolicyBySelector(IpsecDirection dir, const IpsecSelector& sel) const
 {
-    // racoon's getsp_r: the policy whose selector is exactly this one.
+    // racoon's getsp_r: the policy whose selector is exactly this one, else
+    // the first whose selector holds it (cmpspidxwild: the peer's IDs may be
+    // narrower than our policy, as a host is inside 0.0.0.0/0).
+    const IpsecPolicy* wild = nullptr;
     for (const auto& [id, p] : m_spd)
     {
         const IpsecSelector& s = p.selector;
-        if (p.direction == dir && p.action == IpsecPolicyAction::IPSEC && s.src == sel.src
-            && s.dst == sel.dst && s.prefs == sel.prefs && s.prefd == sel.prefd
-            && s.sport == sel.sport && s.dport == sel.dport && s.ulproto == sel.ulproto)
+        if (p.direction != dir || p.action != IpsecPolicyAction::IPSEC)
+        {
+            continue;
+        }
+        if (s == sel)
         {
             return &p;
         }
+        bool holds = s.prefs <= sel.prefs && s.prefd <= sel.prefd
+                  && sel.src.MatchesPrefix(s.src, s.prefs) && sel.dst.MatchesPrefix(s.dst, s.prefd)
+                  && (s.sport == 0 || s.sport == sel.sport)
+                  && (s.dport == 0 || s.dport == sel.dport)
+                  && (s.ulproto == IPSEC_ULPROTO_ANY || s.ulproto == sel.ulproto);
+        if (!wild && holds)
+        {
+            wild = &p;
+        }
     }
-    return nullptr;
+    return wild;
 }
 
 void

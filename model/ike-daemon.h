@@ -142,6 +142,8 @@ struct IkeDaemonStats
     uint64_t dropped{0};        ///< received messages dropped (no handle, malformed, ...)
     uint64_t errorAcquires{0};
     uint64_t rekeys{0};         ///< quick modes started on a soft EXPIRE
+    uint64_t deletesSent{0};    ///< informational DELETEs sent (isakmp_info_send_d2)
+    uint64_t deletesReceived{0}; ///< SAs purged on the peer's DELETE
     std::array<uint64_t, static_cast<size_t>(IkeFailure::COUNT)> failures{};
 
     uint64_t Failures(IkeFailure f) const
@@ -244,6 +246,7 @@ class IkeDaemon : public Application
     void HandleGetSpi(Work& w, const PfKeyMessage& m);
     void HandleUpdateAddReply(Work& w, const PfKeyMessage& m);
     void HandleExpire(Work& w, const PfKeyMessage& m);
+    void HandleSaDelete(Work& w, const PfKeyMessage& m);
     void HandleSpd(const PfKeyMessage& m);
     void SendPfKey(Work& w, PfKeyMessage m);
     void SendErrorAcquire(Work& w, const Ph2& ph2);
@@ -285,6 +288,10 @@ class IkeDaemon : public Application
     void Ph2Failed(Work& w, Ph2& ph2, IkeFailure why, const std::string& text);
     void SetPh2State(Ph2& ph2, IkePh2State s);
     void DeletePh2(uint32_t id);
+    /// isakmp_info_send_d2: DELETE for our inbound SAs of @p ph2 (all, or only @p spi).
+    void SendPh2Delete(Work& w, const Ph2& ph2, std::optional<uint32_t> spi);
+    void PurgeIpsecSpi(Work& w, Ph1& ph1, const IsakmpDelete& d);
+    void PurgeIsakmpSpi(const IsakmpDelete& d);
     void PollPh1(uint32_t ph2Id);
     std::vector<uint8_t> Ph2Message(Work& w,
                                     Ph1& ph1,

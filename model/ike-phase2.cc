@@ -66,6 +66,40 @@ IsakmpProto(IpsecProto p)
     return 0;
 }
 
+/// racoon's s_ipsecdoi_proto.
+std::string
+DoiProtoName(uint8_t proto)
+{
+    switch (proto)
+    {
+        case isakmp::PROTO_ISAKMP:
+            return "ISAKMP";
+        case isakmp::PROTO_IPSEC_AH:
+            return "AH";
+        case isakmp::PROTO_IPSEC_ESP:
+            return "ESP";
+        case isakmp::PROTO_IPCOMP:
+            return "IPCOMP";
+    }
+    return std::to_string(proto);
+}
+
+/// racoon's s_pfkey_satype.
+std::string
+SaTypeName(uint8_t satype)
+{
+    switch (satype)
+    {
+        case PfKeySaType::AH:
+            return "AH";
+        case PfKeySaType::ESP:
+            return "ESP";
+        case PfKeySaType::IPCOMP:
+            return "IPCOMP";
+    }
+    return std::to_string(satype);
+}
+
 /// The payloads after the first (the HASH), as they are on the wire.
 IkeBytes
 AfterHash(const IsakmpMessage& m)
@@ -183,6 +217,7 @@ IkeDaemon::DeletePh2(uint32_t id)
         Simulator::Cancel(p->retry.timer);
         Simulator::Cancel(p->deadline);
         Simulator::Cancel(p->poll);
+        Simulator::Cancel(p->expire);
         m_ph2.erase(id);
     }
 }
@@ -217,7 +252,10 @@ IkeDaemon::HandleAcquire(Work& w, const PfKeyMessage& m)
     }
     for (const auto& [id, ph2] : m_ph2)
     {
-        if (ph2->initiator && ph2->spid == sp->id && ph2->state != IkePh2State::ESTABLISHED)
+        // pk_recvacquire: only a negotiation under way holds the policy; an
+        // established or expired handle (a rekey) does not.
+        if (ph2->initiator && ph2->spid == sp->id && ph2->state != IkePh2State::ESTABLISHED
+            && ph2->state != IkePh2State::EXPIRED)
         {
             Log(5, "ignore the acquire because ph2 found");
             return;
@@ -270,8 +308,9 @@ IkeDaemon::HandleAcquire(Work& w, const PfKeyMessage& m)
     uint32_t id = p.id;
     m_ph2[id] = std::move(ph2);
     SetPh2State(p, IkePh2State::START);
-    Log(4, "IPsec-SA request for " + peer.ToString() + " queued due to no phase1 found.");
 
+    // isakmp_post_acquire: quick mode at once over an established ISAKMP
+    // SA, else queued behind the phase 1 under way or a new one.
     Ph1* ph1 = FindPh1ByPeer(peer, false);
     if (ph1 && ph1->Established())
     {
@@ -281,7 +320,12 @@ IkeDaemon::HandleAcquire(Work& w, const PfKeyMessage& m)
     }
     if (!ph1)
     {
+        Log(4, "IPsec-SA request for " + peer.ToString() + " queued due to no phase1 found.");
         ph1 = StartPh1(w, peer, *rm);
+    }
+    else
+    {
+        Log(4, "request for establishing IPsec-SA was queued due to no phase1 found.");
     }
     ph1->waiting.push_back(id);
     SetPh2State(p, IkePh2State::STATUS);
@@ -478,6 +522,25 @@ IkeDaemon::HandleUpdateAddReply(Work& w, const PfKeyMessage& m)
         m_stats.ph2Established++;
         m_negotiationTrace(2, true, IkeFailure::COUNT, p.peer, Simulator::Now() - p.started);
         Log(4, "IPsec-SA established: " + p.chosen.ToString() + " " + p.Describe());
+        // isakmp_ph2expire: racoon's own clock drops the handle at the end of
+        // the SAs' lifetime (KAME's key engine sends no hard EXPIRE; the SAs
+        // die silently), so rekeyed handles do not pile up.
+        Time life = Seconds(p.chosen.lifeSeconds ? p.chosen.lifeSeconds : 28800);
+        uint32_t handle = p.id;
+        p.expire = Simulator::Schedule(life,
+                                       [this, handle]()
+                                       {
+                                           Run("phase2 expire",
+                                               [this, handle](Work&)
+                                               {
+                                                   if (Ph2* q = FindPh2(handle))
+                                                   {
+                                                       Log(4, "phase2 sa expired " + q->Describe());
+                                                       SetPh2State(*q, IkePh2State::EXPIRED);
+                                                       DeletePh2(handle);
+                                                   }
+                                               });
+                                       });
         (void) w;
         return;
     }
@@ -535,40 +598,158 @@ IkeDaemon::HandleExpire(Work& w, const PfKeyMessage& m)
         if (mine)
         {
             // racoon deletes the expired SA's handle and tells the peer.
-            IsakmpDelete d;
-            d.protocol = isakmp::PROTO_IPSEC_ESP;
-            for (size_t i = 0; i < p.chosen.sas.size(); ++i)
-            {
-                if (p.mySpis[i] == m.sa->spi)
-                {
-                    d.protocol = IsakmpProto(p.chosen.sas[i].proto);
-                    d.spiSize = p.chosen.sas[i].proto == IpsecProto::IPCOMP ? 2 : 4;
-                    d.spis.push_back(SpiBytes(p.chosen.sas[i].proto, m.sa->spi));
-                }
-            }
-            if (Ph1* ph1 = FindPh1ByPeer(p.peer, true))
-            {
-                uint32_t msgid = 0;
-                while (msgid == 0)
-                {
-                    IkeBytes r = Random(4);
-                    msgid = (uint32_t(r[0]) << 24) | (r[1] << 16) | (r[2] << 8) | r[3];
-                }
-                IsakmpPayload pl{isakmp::PL_DELETE, d.Encode()};
-                IkeBytes iv = IkePhase2Iv(*ph1->hash, *ph1->cipher, ph1->iv, msgid);
-                IsakmpMessage rest;
-                rest.payloads.push_back(pl);
-                IkeBytes hash
-                    = IkeInfoHash(*ph1->hash, ph1->keys.skeyidA, msgid, rest.SerializePayloads());
-                w.ChargePrf(*ph1->hash, 64);
-                std::vector<uint8_t> bytes
-                    = Ph2Message(w, *ph1, msgid, iv, isakmp::EXCH_INFO, {pl}, hash);
-                SendIsakmp(w, p.peer, bytes, isakmp::EXCH_INFO, 0);
-                Log(4, "sendto Information delete: " + p.Describe());
-            }
+            SendPh2Delete(w, p, m.sa->spi);
             DeletePh2(id);
         }
         return;
+    }
+}
+
+void
+IkeDaemon::SendPh2Delete(Work& w, const Ph2& p, std::optional<uint32_t> spi)
+{
+    // isakmp_info_send_d2: one informational exchange per SA, carrying the
+    // SPI of our inbound SA (the peer's outbound one), and only over an
+    // ISAKMP-SA that already exists (never a phase 1 just to say this).
+    Ph1* ph1 = FindPh1ByPeer(p.peer, true);
+    if (!ph1)
+    {
+        return;
+    }
+    for (size_t i = 0; i < p.chosen.sas.size() && i < p.mySpis.size(); ++i)
+    {
+        if (spi && p.mySpis[i] != *spi)
+        {
+            continue;
+        }
+        IsakmpDelete d;
+        d.protocol = IsakmpProto(p.chosen.sas[i].proto);
+        d.spiSize = p.chosen.sas[i].proto == IpsecProto::IPCOMP ? 2 : 4;
+        d.spis.push_back(SpiBytes(p.chosen.sas[i].proto, p.mySpis[i]));
+        uint32_t msgid = 0;
+        while (msgid == 0)
+        {
+            IkeBytes r = Random(4);
+            msgid = (uint32_t(r[0]) << 24) | (r[1] << 16) | (r[2] << 8) | r[3];
+        }
+        IsakmpPayload pl{isakmp::PL_DELETE, d.Encode()};
+        IkeBytes iv = IkePhase2Iv(*ph1->hash, *ph1->cipher, ph1->iv, msgid);
+        IsakmpMessage rest;
+        rest.payloads.push_back(pl);
+        IkeBytes hash = IkeInfoHash(*ph1->hash, ph1->keys.skeyidA, msgid, rest.SerializePayloads());
+        w.ChargePrf(*ph1->hash, 64);
+        std::vector<uint8_t> bytes = Ph2Message(w, *ph1, msgid, iv, isakmp::EXCH_INFO, {pl}, hash);
+        SendIsakmp(w, p.peer, bytes, isakmp::EXCH_INFO, 0);
+        m_stats.deletesSent++;
+        Log(4, "sendto Information delete: " + p.Describe());
+    }
+}
+
+void
+IkeDaemon::HandleSaDelete(Work& w, const PfKeyMessage& m)
+{
+    // pk_recvdelete: an SA of ours deleted by someone else (setkey, the
+    // kernel); the peer is told, the handle goes.  Our own DELETEs (after
+    // the peer's informational DELETE) are not interesting.
+    if (m.pid == m_pid || m.errnum != 0 || !m.sa || !m.src || !m.dst)
+    {
+        return;
+    }
+    for (auto& [id, ph2] : m_ph2)
+    {
+        Ph2& p = *ph2;
+        bool match = false;
+        for (size_t i = 0; i < p.chosen.sas.size(); ++i)
+        {
+            bool inbound = i < p.mySpis.size() && p.mySpis[i] == m.sa->spi && m.src->addr == p.peer
+                        && m.dst->addr == p.local;
+            bool outbound = p.chosen.sas[i].spi == m.sa->spi && m.src->addr == p.local
+                         && m.dst->addr == p.peer;
+            match = match || inbound || outbound;
+        }
+        if (!match)
+        {
+            continue;
+        }
+        Log(1,
+            "pfkey DELETE received: " + SaTypeName(m.satype) + " " + m.src->addr.ToString()
+                + "[0]->" + m.dst->addr.ToString() + "[0] spi=" + std::to_string(m.sa->spi));
+        if (p.state == IkePh2State::ESTABLISHED)
+        {
+            SendPh2Delete(w, p, std::nullopt);
+        }
+        DeletePh2(id);
+        return;
+    }
+}
+
+void
+IkeDaemon::PurgeIpsecSpi(Work& w, Ph1& ph1, const IsakmpDelete& d)
+{
+    // purge_ipsec_spi: the peer deleted its inbound SAs, so ours towards it
+    // go as well, with their phase-2 handle.
+    uint8_t satype = d.protocol == isakmp::PROTO_IPSEC_AH ? PfKeySaType::AH
+                   : d.protocol == isakmp::PROTO_IPCOMP   ? PfKeySaType::IPCOMP
+                                                          : PfKeySaType::ESP;
+    for (const auto& spiBytes : d.spis)
+    {
+        uint32_t spi = 0;
+        for (uint8_t b : spiBytes)
+        {
+            spi = (spi << 8) | b;
+        }
+        PfKeyMessage del(PfKeyType::DELETE, satype, ++m_pfkeySeq);
+        PfKeySa sa;
+        sa.spi = spi;
+        del.sa = sa;
+        del.src = PfKeyAddress{IPSEC_ULPROTO_ANY, ph1.local.GetBits(), ph1.local, 0};
+        del.dst = PfKeyAddress{IPSEC_ULPROTO_ANY, ph1.peer.GetBits(), ph1.peer, 0};
+        SendPfKey(w, del);
+        for (auto& [id, ph2] : m_ph2)
+        {
+            bool theirs = false;
+            for (const IkePh2Sa& s : ph2->chosen.sas)
+            {
+                theirs = theirs || (s.spi == spi && IsakmpProto(s.proto) == d.protocol);
+            }
+            if (theirs && ph2->peer == ph1.peer && ph2->state == IkePh2State::ESTABLISHED)
+            {
+                DeletePh2(id);
+                break;
+            }
+        }
+        m_stats.deletesReceived++;
+        Log(4,
+            "purged IPsec-SA proto_id=" + DoiProtoName(d.protocol) + " spi=" + std::to_string(spi)
+                + ".");
+    }
+}
+
+void
+IkeDaemon::PurgeIsakmpSpi(const IsakmpDelete& d)
+{
+    // purge_isakmp_spi: the SPI is the pair of cookies.
+    for (const auto& spi : d.spis)
+    {
+        if (spi.size() != 16)
+        {
+            continue;
+        }
+        std::array<uint8_t, 8> ic;
+        std::array<uint8_t, 8> rc;
+        std::copy(spi.begin(), spi.begin() + 8, ic.begin());
+        std::copy(spi.begin() + 8, spi.end(), rc.begin());
+        Ph1* ph1 = FindPh1(ic, rc);
+        if (!ph1)
+        {
+            continue;
+        }
+        m_stats.deletesReceived++;
+        Log(4, "purged ISAKMP-SA proto_id=ISAKMP spi=" + ph1->Cookies() + ".");
+        StopRetry(ph1->id, true);
+        Simulator::Cancel(ph1->expire);
+        SetPh1State(*ph1, IkePh1State::EXPIRED);
+        m_ph1.erase(ph1->id);
     }
 }
 
@@ -1232,30 +1413,16 @@ IkeDaemon::HandleInfo(Work& w, Ph1* ph1, const IsakmpMessage& hm, const std::vec
         else if (pl.type == isakmp::PL_DELETE && encrypted)
         {
             IsakmpDelete d;
-            if (!IsakmpDelete::Decode(pl.body, &d, &why) || d.protocol == isakmp::PROTO_ISAKMP)
+            if (!IsakmpDelete::Decode(pl.body, &d, &why))
             {
                 continue;
             }
-            // The peer deleted its inbound SAs: ours towards it go as well.
-            uint8_t satype = d.protocol == isakmp::PROTO_IPSEC_AH ? PfKeySaType::AH
-                           : d.protocol == isakmp::PROTO_IPCOMP   ? PfKeySaType::IPCOMP
-                                                                  : PfKeySaType::ESP;
-            for (const auto& spiBytes : d.spis)
+            if (d.protocol == isakmp::PROTO_ISAKMP)
             {
-                uint32_t spi = 0;
-                for (uint8_t b : spiBytes)
-                {
-                    spi = (spi << 8) | b;
-                }
-                PfKeyMessage del(PfKeyType::DELETE, satype, ++m_pfkeySeq);
-                PfKeySa sa;
-                sa.spi = spi;
-                del.sa = sa;
-                del.src = PfKeyAddress{IPSEC_ULPROTO_ANY, ph1->local.GetBits(), ph1->local, 0};
-                del.dst = PfKeyAddress{IPSEC_ULPROTO_ANY, ph1->peer.GetBits(), ph1->peer, 0};
-                SendPfKey(w, del);
-                Log(4, "purged IPsec-SA spi=" + std::to_string(spi) + ".");
+                PurgeIsakmpSpi(d);
+                return; // ph1 may be gone
             }
+            PurgeIpsecSpi(w, *ph1, d);
         }
     }
 }

@@ -388,36 +388,40 @@ IpsecCpu::GetTypeId()
               .AddAttribute("ClockHz",
                             "The clock, overriding the profile's (0: the profile's).",
                             DoubleValue(0),
-                            MakeDoubleAccessor(&IpsecCpu::SetClockHz, &IpsecCpu::GetClockHz),
+                            MakeDoubleAccessor(&IpsecCpu::SetOverride<&IpsecCpu::m_clockHz>,
+                                               &IpsecCpu::GetOverride<&IpsecCpu::m_clockHz>),
                             MakeDoubleChecker<double>(0))
-              .AddAttribute(
-                  "MessageCycles",
-                  "Cycles to parse or build one IKE message, overriding the "
-                  "profile's (negative: the profile's).",
-                  DoubleValue(-1),
-                  MakeDoubleAccessor(&IpsecCpu::SetMessageCycles, &IpsecCpu::GetMessageCycles),
-                  MakeDoubleChecker<double>())
-              .AddAttribute("ModexpFixedCycles",
-                            "Cycles added to every modular exponentiation, overriding the "
+              .AddAttribute("MessageCycles",
+                            "Cycles to parse or build one IKE message, overriding the "
                             "profile's (negative: the profile's).",
                             DoubleValue(-1),
-                            MakeDoubleAccessor(&IpsecCpu::SetModexpFixedCycles,
-                                               &IpsecCpu::GetModexpFixedCycles),
+                            MakeDoubleAccessor(&IpsecCpu::SetOverride<&IpsecCpu::m_messageCycles>,
+                                               &IpsecCpu::GetOverride<&IpsecCpu::m_messageCycles>),
                             MakeDoubleChecker<double>())
-              .AddAttribute("HmacCyclesPerCall",
-                            "Cycles of one PRF (HMAC) call beyond the hashed blocks, overriding "
-                            "the profile's (negative: the profile's).",
-                            DoubleValue(-1),
-                            MakeDoubleAccessor(&IpsecCpu::SetHmacCyclesPerCall,
-                                               &IpsecCpu::GetHmacCyclesPerCall),
-                            MakeDoubleChecker<double>())
-              .AddAttribute("CipherCyclesPerMessage",
-                            "Cycles of one cipher call beyond its bytes (context, key schedule, "
-                            "IV), overriding the profile's (negative: the profile's).",
-                            DoubleValue(-1),
-                            MakeDoubleAccessor(&IpsecCpu::SetCipherCyclesPerMessage,
-                                               &IpsecCpu::GetCipherCyclesPerMessage),
-                            MakeDoubleChecker<double>())
+              .AddAttribute(
+                  "ModexpFixedCycles",
+                  "Cycles added to every modular exponentiation, overriding the "
+                  "profile's (negative: the profile's).",
+                  DoubleValue(-1),
+                  MakeDoubleAccessor(&IpsecCpu::SetOverride<&IpsecCpu::m_modexpFixedCycles>,
+                                     &IpsecCpu::GetOverride<&IpsecCpu::m_modexpFixedCycles>),
+                  MakeDoubleChecker<double>())
+              .AddAttribute(
+                  "HmacCyclesPerCall",
+                  "Cycles of one PRF (HMAC) call beyond the hashed blocks, overriding "
+                  "the profile's (negative: the profile's).",
+                  DoubleValue(-1),
+                  MakeDoubleAccessor(&IpsecCpu::SetOverride<&IpsecCpu::m_hmacCyclesPerCall>,
+                                     &IpsecCpu::GetOverride<&IpsecCpu::m_hmacCyclesPerCall>),
+                  MakeDoubleChecker<double>())
+              .AddAttribute(
+                  "CipherCyclesPerMessage",
+                  "Cycles of one cipher call beyond its bytes (context, key schedule, "
+                  "IV), overriding the profile's (negative: the profile's).",
+                  DoubleValue(-1),
+                  MakeDoubleAccessor(&IpsecCpu::SetOverride<&IpsecCpu::m_cipherCyclesPerMessage>,
+                                     &IpsecCpu::GetOverride<&IpsecCpu::m_cipherCyclesPerMessage>),
+                  MakeDoubleChecker<double>())
               .AddTraceSource("Job",
                               "A job was queued, started or finished: the event, the job's id, "
                               "what it computes and its cost.",
@@ -477,71 +481,6 @@ std::string
 IpsecCpu::GetProfileName() const
 {
     return m_base->name;
-}
-
-void
-IpsecCpu::SetClockHz(double hz)
-{
-    m_clockHz = hz;
-    ApplyOverrides();
-}
-
-double
-IpsecCpu::GetClockHz() const
-{
-    return m_clockHz;
-}
-
-void
-IpsecCpu::SetMessageCycles(double cycles)
-{
-    m_messageCycles = cycles;
-    ApplyOverrides();
-}
-
-double
-IpsecCpu::GetMessageCycles() const
-{
-    return m_messageCycles;
-}
-
-void
-IpsecCpu::SetModexpFixedCycles(double cycles)
-{
-    m_modexpFixedCycles = cycles;
-    ApplyOverrides();
-}
-
-double
-IpsecCpu::GetModexpFixedCycles() const
-{
-    return m_modexpFixedCycles;
-}
-
-void
-IpsecCpu::SetHmacCyclesPerCall(double cycles)
-{
-    m_hmacCyclesPerCall = cycles;
-    ApplyOverrides();
-}
-
-double
-IpsecCpu::GetHmacCyclesPerCall() const
-{
-    return m_hmacCyclesPerCall;
-}
-
-void
-IpsecCpu::SetCipherCyclesPerMessage(double cycles)
-{
-    m_cipherCyclesPerMessage = cycles;
-    ApplyOverrides();
-}
-
-double
-IpsecCpu::GetCipherCyclesPerMessage() const
-{
-    return m_cipherCyclesPerMessage;
 }
 
 void

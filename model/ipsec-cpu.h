@@ -168,16 +168,21 @@ class IpsecCpu : public Object
 
     void SetProfileName(const std::string& name);
     std::string GetProfileName() const;
-    void SetClockHz(double hz);
-    double GetClockHz() const;
-    void SetMessageCycles(double cycles);
-    double GetMessageCycles() const;
-    void SetModexpFixedCycles(double cycles);
-    double GetModexpFixedCycles() const;
-    void SetHmacCyclesPerCall(double cycles);
-    double GetHmacCyclesPerCall() const;
-    void SetCipherCyclesPerMessage(double cycles);
-    double GetCipherCyclesPerMessage() const;
+    /// The accessors of the override attributes (ClockHz, MessageCycles, ...):
+    /// setting one rebuilds the effective profile.
+    template <double IpsecCpu::*Field>
+    void SetOverride(double value)
+    {
+        this->*Field = value;
+        ApplyOverrides();
+    }
+
+    template <double IpsecCpu::*Field>
+    double GetOverride() const
+    {
+        return this->*Field;
+    }
+
     /// Rebuilds m_profile: the named profile with the overrides applied.
     void ApplyOverrides();
     /// Cycles to simulated time at the profile's clock, times @p scale.

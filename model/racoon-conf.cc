@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <glob.h>
+#include <map>
 #include <sstream>
 #include <sys/stat.h>
 
@@ -1135,41 +1136,22 @@ class FileParser
             UnknownKeyword(kw, kTopKeywords, kTopOther, "end of file");
         }
         const std::string& k = kw.text;
-        if (k == "path")
+        // The statements with a block or a grammar of their own.
+        using Handler = void (FileParser::*)(const Token&);
+        static const std::map<std::string, Handler> kStatements = {
+            {"path", &FileParser::Path},
+            {"include", &FileParser::Include},
+            {"log", &FileParser::Log},
+            {"padding", &FileParser::Padding},
+            {"listen", &FileParser::Listen},
+            {"timer", &FileParser::Timer},
+            {"remote", &FileParser::Remote},
+            {"sainfo", &FileParser::Sainfo},
+            {"privsep", &FileParser::Privsep},
+        };
+        if (auto it = kStatements.find(k); it != kStatements.end())
         {
-            Path(kw);
-        }
-        else if (k == "include")
-        {
-            Include(kw);
-        }
-        else if (k == "log")
-        {
-            Log(kw);
-        }
-        else if (k == "padding")
-        {
-            Padding(kw);
-        }
-        else if (k == "listen")
-        {
-            Listen(kw);
-        }
-        else if (k == "timer")
-        {
-            Timer(kw);
-        }
-        else if (k == "remote")
-        {
-            Remote(kw);
-        }
-        else if (k == "sainfo")
-        {
-            Sainfo(kw);
-        }
-        else if (k == "privsep")
-        {
-            Privsep(kw);
+            (this->*(it->second))(kw);
         }
         else if (k == "pfkey_buffer")
         {

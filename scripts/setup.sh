@@ -14,6 +14,7 @@ PACKAGES=(
   python3-docutils          # checks doc/ipsec.rst (the ipsec-doc test)
   python3-scapy             # independent IPsec implementation (the ipsec-scapy-exthdr test)
   python3-cryptography      # scapy's IPsec ciphers and HMACs (only recommended by python3-scapy)
+  python3-matplotlib        # scripts/plot-ike-slow.py (the ipsec-ike-slow-study test)
   clang libclang-rt-14-dev  # the fuzzers (fuzz/): clang++ and libFuzzer (libclang_rt.fuzzer)
 )
 

@@ -1295,6 +1295,137 @@ class IpsecExamplesVpnTestCase : public IpsecExamplesTestCase
 };
 
 // ===========================================================================
+// 1b. ipsec-vpn --keys=ike: the tunnel SAs negotiated by racoon
+// ===========================================================================
+
+/**
+ * The FAQ's VPN keyed by IKE: the gateways' key log (Wireshark's esp_sa
+ * table) is turned by this test into a setkey script, read back by the
+ * tests' own script reader, and tshark decrypts the WAN with those keys.
+ * Expected: the racoon-vpn.conf sainfo's first choices (blowfish-cbc with
+ * racoon's default 128-bit key, hmac-sha1) in tunnel SAs between the WAN addresses with fresh SPIs; every
+ * ESP frame decrypted with a good ICV; RFC 2409's 6 main-mode and 3
+ * quick-mode messages on UDP 500 and nothing else in the clear; the first
+ * ping lost at gateway 1 for want of an SA (out_nosa), everything else
+ * delivered.
+ */
+class IpsecExamplesVpnIkeTestCase : public IpsecExamplesTestCase
+{
+  public:
+    IpsecExamplesVpnIkeTestCase()
+        : IpsecExamplesTestCase("ipsec-vpn --keys=ike: racoon negotiates the tunnel, tshark "
+                                "decrypts the WAN with the key log")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        const std::string binary = ExampleBinary("ipsec-vpn");
+        if (!HaveBinary(binary))
+        {
+            return;
+        }
+        TempDir tmp("ipsec-examples-vpn-ike");
+        NS_TEST_ASSERT_MSG_EQ(tmp.Ok(), true, "cannot create a temporary directory");
+        const VpnFamily& fam = kVpn4;
+        const std::string dir = tmp.SubDir("pcap");
+        const std::string json = tmp.File("summary.json");
+        RunResult r;
+        Json doc;
+        if (!RunExample({binary,
+                         "--keys=ike",
+                         "--pcapDir=" + dir,
+                         "--json=" + json,
+                         "--tcpBytes=" + std::to_string(kTcpBytes)},
+                        tmp,
+                        r)
+            || !ReadJson(json, doc))
+        {
+            return;
+        }
+        const std::string ctx = "ipsec-vpn --keys=ike";
+        NS_TEST_EXPECT_MSG_NE(r.out.find("keyed by IKE"), std::string::npos, r.out);
+        for (const FlowResult& f : JsonFlows(doc))
+        {
+            // The first ping meets no SA on gateway 1; TCP and the UDP echoes
+            // start later, when the SAs are up.
+            NS_TEST_EXPECT_MSG_EQ(f.received, f.sent - (f.name == "ping" ? 1 : 0), ctx << f.name);
+        }
+        const Json* c1 = JsonCounters(doc, "gw1", fam.counters);
+        NS_TEST_EXPECT_MSG_EQ(Counter(c1, "out_nosa", ctx), 1, ctx << ": gw1 out_nosa");
+
+        // esp_sa -> a setkey script of this test's making.
+        std::ifstream log(dir + "/esp_sa");
+        NS_TEST_ASSERT_MSG_EQ(bool(log), true, ctx << ": no key log esp_sa in " << dir);
+        const std::string script = tmp.File("from-key-log.conf");
+        std::ofstream conf(script);
+        std::string line;
+        int lines = 0;
+        while (std::getline(log, line))
+        {
+            std::vector<std::string> f;
+            for (size_t at = line.find('"'); at != std::string::npos; at = line.find('"', at))
+            {
+                size_t end = line.find('"', at + 1);
+                f.push_back(line.substr(at + 1, end - at - 1));
+                at = end + 1;
+            }
+            NS_TEST_ASSERT_MSG_EQ(f.size(), 8u, ctx << ": esp_sa line " << line);
+            NS_TEST_EXPECT_MSG_EQ(f[4], "BLOWFISH-CBC [RFC2451]", ctx << ": sainfo's first cipher");
+            NS_TEST_EXPECT_MSG_EQ(f[5].size(), 2u + 2 * 16, ctx << ": blowfish, 128 bits");
+            NS_TEST_EXPECT_MSG_EQ(f[6], "HMAC-SHA-1-96 [RFC2404]", ctx << ": hmac_sha1");
+            conf << "add " << f[1] << " " << f[2] << " esp " << std::stoul(f[3], nullptr, 16)
+                 << " -m tunnel -E blowfish-cbc " << f[5] << " -A hmac-sha1 " << f[7] << ";\n";
+            lines++;
+        }
+        conf.close();
+        NS_TEST_EXPECT_MSG_EQ(lines, 2, ctx << ": one SA each way");
+        std::vector<ScriptSa> sas;
+        if (!ReadSas(script, fam.gw1Wan, fam.gw2Wan, "blowfish-cbc", "hmac-sha1", sas))
+        {
+            return;
+        }
+        for (const ScriptSa& sa : sas)
+        {
+            NS_TEST_EXPECT_MSG_EQ((sa.spi != 13245 && sa.spi != 13246), true, "fresh SPIs");
+        }
+        if (!HaveTshark())
+        {
+            SkipTshark();
+            return;
+        }
+        LinkSpec wan;
+        wan.clientSide = fam.lan1;
+        wan.serverSide = fam.lan2;
+        wan.tunnel = true;
+        wan.clientEnd = fam.gw1Wan;
+        wan.serverEnd = fam.gw2Wan;
+        std::vector<Frame> frames;
+        const std::string wanPcap = PcapFile(dir, "ipsec-vpn", 0, 2);
+        if (!Dissect(wanPcap, false, sas, tmp, frames))
+        {
+            return;
+        }
+        LinkSummary s = Summarize(frames, wan, sas);
+        const std::string wctx = ctx + ", " + wanPcap + "; first odd " + s.firstProblem;
+        uint32_t isakmp = 0;
+        for (const Frame& f : frames)
+        {
+            isakmp += std::count(f.layers.begin(), f.layers.end(), "isakmp") > 0 ? 1 : 0;
+        }
+        NS_TEST_EXPECT_MSG_EQ(isakmp, 9u, wctx << ": main mode and quick mode");
+        NS_TEST_EXPECT_MSG_GT(s.esp, 0u, wctx);
+        NS_TEST_EXPECT_MSG_EQ(s.espDecrypted, s.esp, wctx << ": every ESP frame decrypted");
+        NS_TEST_EXPECT_MSG_EQ(s.icvGood, s.esp, wctx << ": every ICV good");
+        NS_TEST_EXPECT_MSG_EQ(s.badSpi + s.badOuter + s.badSequence, 0u, wctx);
+        NS_TEST_EXPECT_MSG_EQ(
+            s.unprotected + s.unexpectedIp, isakmp, wctx << ": only IKE in clear");
+        NS_TEST_EXPECT_MSG_EQ(s.espToServer, Counter(c1, "out_success", ctx), wctx);
+    }
+};
+
+// ===========================================================================
 // 2. ipsec-vpn with three hosts per LAN
 // ===========================================================================
 
@@ -2170,6 +2301,7 @@ class IpsecExamplesTestSuite : public TestSuite
                 AddTestCase(new IpsecExamplesVpnTestCase(*fam, auth), TestCase::QUICK);
             }
         }
+        AddTestCase(new IpsecExamplesVpnIkeTestCase(), TestCase::QUICK);
         AddTestCase(new IpsecExamplesVpnHostsTestCase(kVpn4), TestCase::QUICK);
         AddTestCase(new IpsecExamplesVpnHostsTestCase(kVpn6), TestCase::QUICK);
         for (bool wifi : {false, true})

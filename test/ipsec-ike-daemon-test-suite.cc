@@ -17,6 +17,8 @@
 #include "ns3/point-to-point-module.h"
 
 #include <map>
+#include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -39,9 +41,66 @@ struct IkeScenario
     std::string pskA; ///< psk.txt text of A ("" = the FAQ's)
     std::string pskB; ///< psk.txt text of B ("" = the FAQ's)
     uint32_t pskModeB{0600};
-    std::string phase1CipherB; ///< B's proposal cipher ("" = the sample's)
-    std::string phase2CipherB; ///< B's sainfo cipher list, one cipher ("" = the sample's)
+    std::string phase1CipherB;  ///< B's proposal cipher ("" = the sample's)
+    std::string phase2CipherB;  ///< B's sainfo cipher list, one cipher ("" = the sample's)
+    uint32_t sainfoLifetime{0}; ///< both hosts' sainfo lifetime in seconds (0 = the sample's)
+    bool blockQuickMode{false}; ///< B's link drops every quick-mode datagram
+    Time deleteInboundAt;       ///< when setkey on A deletes A's inbound SA (0 = never)
+    Time probeAt{Seconds(10)};  ///< when A's SAs are recorded in IkeOutcome::early
     uint32_t run{1};
+};
+
+/// A's SA (src, dst, spi) as recorded at IkeScenario::probeAt with its lifetimes.
+struct IkeEarlySa
+{
+    std::vector<uint8_t> encKey;
+    uint64_t hard{0};
+    uint64_t soft{0};
+};
+
+/**
+ * A receive error model that drops IPv4 ISAKMP datagrams of one exchange
+ * type, decoded here from the bytes (PPP, RFC 791, RFC 768, RFC 2408 3.1)
+ * rather than by the daemon's parser.
+ */
+class IsakmpExchangeDropper : public ErrorModel
+{
+  public:
+    static TypeId GetTypeId()
+    {
+        static TypeId tid = TypeId("ns3::IsakmpExchangeDropperForTest")
+                                .SetParent<ErrorModel>()
+                                .AddConstructor<IsakmpExchangeDropper>();
+        return tid;
+    }
+
+    uint8_t exchange{32}; ///< quick mode
+    uint32_t dropped{0};
+
+  private:
+    bool DoCorrupt(Ptr<Packet> p) override
+    {
+        std::vector<uint8_t> b(p->GetSize());
+        p->CopyData(b.data(), b.size());
+        size_t ip = b.size() > 2 && b[0] == 0x00 && b[1] == 0x21 ? 2 : 0; // PPP's IPv4
+        if (b.size() < ip + 20 || (b[ip] >> 4) != 4 || b[ip + 9] != 17)
+        {
+            return false;
+        }
+        size_t udp = ip + (b[ip] & 0x0f) * 4;
+        if (b.size() < udp + 8 + 28 || ((b[udp + 2] << 8) | b[udp + 3]) != 500)
+        {
+            return false;
+        }
+        if (b[udp + 8 + 18] != exchange)
+        {
+            return false;
+        }
+        dropped++;
+        return true;
+    }
+
+    void DoReset() override {}
 };
 
 struct IkeOutcome
@@ -57,6 +116,13 @@ struct IkeOutcome
     /// Mature ESP SAs per node: (src, dst, spi) -> (encKey, authKey).
     std::map<std::string, std::pair<std::vector<uint8_t>, std::vector<uint8_t>>> sasA;
     std::map<std::string, std::pair<std::vector<uint8_t>, std::vector<uint8_t>>> sasB;
+    std::map<std::string, IkeEarlySa> early; ///< A's mature SAs at IkeScenario::probeAt
+    std::set<uint16_t> replied;              ///< sequence numbers of the answered pings
+    uint64_t outNosaB{0};
+    uint64_t inNosaA{0};
+    uint64_t inNosaB{0};
+    uint32_t quickModeDropped{0};
+    uint32_t deletedSpi{0}; ///< the SPI setkey deleted on A
 };
 
 std::map<std::string, std::pair<std::vector<uint8_t>, std::vector<uint8_t>>>
@@ -110,6 +176,13 @@ RunIke(const IkeScenario& s)
     faq.SetConfigHook(
         [&s](char host, RacoonConf& conf)
         {
+            if (s.sainfoLifetime != 0)
+            {
+                for (RacoonSainfo& si : conf.sainfos)
+                {
+                    si.lifetime = Seconds(s.sainfoLifetime);
+                }
+            }
             if (host != 'B')
             {
                 return;
@@ -133,17 +206,74 @@ RunIke(const IkeScenario& s)
                 }
             }
         });
+    IkeOutcome out;
+    faq.SetPingReplyCallback(
+        [&out](uint16_t seq)
+        {
+            out.replied.insert(seq);
+        });
     faq.Build();
     Ptr<Node> a = faq.GetHostA();
     Ptr<Node> b = faq.GetHostB();
 
-    IkeOutcome out;
+    Ptr<IsakmpExchangeDropper> dropper;
+    if (s.blockQuickMode)
+    {
+        dropper = CreateObject<IsakmpExchangeDropper>();
+        for (uint32_t i = 0; i < b->GetNDevices(); ++i)
+        {
+            if (DynamicCast<PointToPointNetDevice>(b->GetDevice(i)))
+            {
+                b->GetDevice(i)->SetAttribute("ReceiveErrorModel", PointerValue(dropper));
+            }
+        }
+    }
+    Simulator::Schedule(s.probeAt,
+                        [&out, a]()
+                        {
+                            Ptr<IpsecSad> sad = IpsecHelper::GetStack(a)->GetSad();
+                            for (const Ptr<IpsecSaHead>& head : sad->GetHeads())
+                            {
+                                for (const Ptr<IpsecSa>& sa :
+                                     head->sas[static_cast<int>(IpsecSaState::MATURE)])
+                                {
+                                    const IpsecSaParams& p = sa->params;
+                                    out.early[p.src.ToString() + ">" + p.dst.ToString() + "/"
+                                              + std::to_string(p.spi)]
+                                        = IkeEarlySa{p.encKey, p.hardAddTime, p.softAddTime};
+                                }
+                            }
+                        });
+    if (!s.deleteInboundAt.IsZero())
+    {
+        Simulator::Schedule(
+            s.deleteInboundAt,
+            [&out, a]()
+            {
+                // setkey on A: delete A's inbound SA (src B, dst A), as an
+                // administrator would; the daemon hears the SADB_DELETE.
+                Ptr<IpsecSad> sad = IpsecHelper::GetStack(a)->GetSad();
+                for (const Ptr<IpsecSaHead>& head : sad->GetHeads())
+                {
+                    for (const Ptr<IpsecSa>& sa : head->sas[static_cast<int>(IpsecSaState::MATURE)])
+                    {
+                        if (sa->params.dst.ToString() == "10.1.1.1")
+                        {
+                            out.deletedSpi = sa->params.spi;
+                        }
+                    }
+                }
+                std::ostringstream cmd;
+                cmd << "delete 20.1.1.1 10.1.1.1 esp 0x" << std::hex << out.deletedSpi << ";\n";
+                IpsecHelper().RunSetkeyString(a, cmd.str(), "delete.conf");
+            });
+    }
     auto logTo = [](std::vector<std::string>* log)
     {
         return Callback<void, int, const std::string&>(
             [log](int, const std::string& line)
             {
-                log->push_back(line);
+                log->push_back("[" + std::to_string(Simulator::Now().GetSeconds()) + " s] " + line);
             });
     };
     faq.GetDaemon('A')->TraceConnectWithoutContext("Log", logTo(&out.logA));
@@ -160,6 +290,10 @@ RunIke(const IkeScenario& s)
     out.outNosaA = r.outNosaA;
     out.sasA = MatureEspSas(a);
     out.sasB = MatureEspSas(b);
+    out.outNosaB = b->GetObject<IpsecStack>()->GetStats(s.ipv6).out_nosa;
+    out.inNosaA = a->GetObject<IpsecStack>()->GetStats(s.ipv6).in_nosa;
+    out.inNosaB = b->GetObject<IpsecStack>()->GetStats(s.ipv6).in_nosa;
+    out.quickModeDropped = dropper ? dropper->dropped : 0;
     Simulator::Destroy();
     return out;
 }
@@ -419,6 +553,167 @@ class IkeSlowMachineTestCase : public TestCase
     }
 };
 
+/// racoon's two phase-2 clocks: the phase2 deadline (quick_timeover) and
+/// the resend counter (isakmp_ph2resend), each alone.  B's link drops every
+/// quick-mode datagram, so phase 1 comes up and quick mode meets silence.
+class IkePhase2ClockTestCase : public TestCase
+{
+  public:
+    explicit IkePhase2ClockTestCase(bool deadline)
+        : TestCase(deadline ? "failure: quick mode outlives racoon's phase2 wait"
+                            : "failure: quick-mode resends exhausted")
+        , m_deadline(deadline)
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        IkeScenario s;
+        s.blockQuickMode = true;
+        s.larvalLifetime = 600; // the larval SA outlives both clocks
+        // racoon's defaults: 5 resends 10 s apart, phase2 wait 30 s; the
+        // resend case makes the wait longer than the 60 s of resends.
+        s.phase2Wait = m_deadline ? 0 : 120;
+        s.pings = m_deadline ? 40 : 70;
+        IkeOutcome o = RunIke(s);
+        NS_TEST_ASSERT_MSG_EQ(o.a.ph1Established, 1, "phase 1 comes up");
+        NS_TEST_ASSERT_MSG_EQ(o.b.ph2Responded, 0, "B never sees quick mode");
+        NS_TEST_ASSERT_MSG_GT(o.quickModeDropped, 0, "the link dropped quick mode");
+        NS_TEST_ASSERT_MSG_EQ(o.repliesReceived, 0, "no SA, no reply");
+        NS_TEST_ASSERT_MSG_EQ(o.sasA.size() + o.sasB.size(), 0, "no mature SA");
+        NS_TEST_ASSERT_MSG_EQ(o.a.Failures(IkeFailure::LARVAL_EXPIRED), 0, "larval SA alive");
+        NS_TEST_ASSERT_MSG_GT_OR_EQ(o.a.errorAcquires, 1, "the kernel told (error ACQUIRE)");
+        if (m_deadline)
+        {
+            NS_TEST_ASSERT_MSG_GT_OR_EQ(o.a.Failures(IkeFailure::PH2_DEADLINE), 1, "deadline");
+            NS_TEST_ASSERT_MSG_EQ(o.a.Failures(IkeFailure::PH2_TIMEOUT), 0, "before the resends");
+            NS_TEST_ASSERT_MSG_EQ(
+                LogHas(o.logA, "give up to get IPsec-SA due to time up to wait."), true, "racoon");
+            // QM1 at about 1 s, resent at 11 and 21 s; the wait ends at 31 s.
+            NS_TEST_ASSERT_MSG_LT_OR_EQ(o.quickModeDropped, 6, "at most 3 per attempt");
+        }
+        else
+        {
+            NS_TEST_ASSERT_MSG_GT_OR_EQ(o.a.Failures(IkeFailure::PH2_TIMEOUT), 1, "resends out");
+            NS_TEST_ASSERT_MSG_EQ(o.a.Failures(IkeFailure::PH2_DEADLINE), 0, "wait not reached");
+            NS_TEST_ASSERT_MSG_EQ(
+                LogHas(o.logA, "phase2 negotiation failed due to time up."), true, "racoon");
+            NS_TEST_ASSERT_MSG_GT_OR_EQ(o.a.retransmissions, 5, "racoon's 5 resends");
+            // The first attempt: QM1 and its 5 resends, all dropped.
+            NS_TEST_ASSERT_MSG_GT_OR_EQ(o.quickModeDropped, 6, "6 transmissions");
+        }
+    }
+
+    bool m_deadline;
+};
+
+/// Phase-2 lifetimes: soft = 80 % of hard in the kernel; the initiator
+/// renegotiates at the soft expiry, the old SAs carry traffic until their
+/// hard expiry (net.key.preferred_oldsa) and then die silently.
+class IkeRekeyTestCase : public TestCase
+{
+  public:
+    IkeRekeyTestCase()
+        : TestCase("rekey at the soft expiry, old SAs until the hard expiry")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        IkeScenario s;
+        s.sainfoLifetime = 60;
+        s.pings = 150;
+        IkeOutcome o = RunIke(s);
+        // At 10 s: the first pair, with the negotiated lifetimes.
+        NS_TEST_ASSERT_MSG_EQ(o.early.size(), 2, "A: two SAs at 10 s");
+        for (const auto& [id, sa] : o.early)
+        {
+            NS_TEST_ASSERT_MSG_EQ(sa.hard, 60, id << ": sainfo lifetime as the hard lifetime");
+            NS_TEST_ASSERT_MSG_EQ(sa.soft, 48, id << ": soft = 80 % of hard");
+        }
+        // 150 s with a 60 s lifetime: two renegotiations at about 50 and 98 s.
+        NS_TEST_ASSERT_MSG_GT_OR_EQ(o.a.rekeys, 2, "A rekeyed at the soft expiries");
+        NS_TEST_ASSERT_MSG_EQ(o.b.rekeys, 0, "the responder does not");
+        NS_TEST_ASSERT_MSG_GT_OR_EQ(o.a.ph2Established, 3, "three quick modes");
+        NS_TEST_ASSERT_MSG_EQ(o.a.ph1Established, 1, "one ISAKMP SA for all of them");
+        // KAME's key engine lets the old SAs die at their hard lifetime without
+        // a message (no hard SADB_EXPIRE), so racoon tells the peer nothing;
+        // its own clock drops the old handles.
+        NS_TEST_ASSERT_MSG_EQ(o.a.deletesSent + o.b.deletesSent, 0, "no DELETE");
+        NS_TEST_ASSERT_MSG_EQ(LogHas(o.logA, "phase2 sa expired"), true, "A's handle expired");
+        NS_TEST_ASSERT_MSG_EQ(LogHas(o.logB, "phase2 sa expired"), true, "B's handle expired");
+        // The SAs at the end are not the first ones, and agree on A and B.
+        NS_TEST_ASSERT_MSG_EQ((o.sasA == o.sasB), true, "same SPIs and keys");
+        for (const auto& [id, sa] : o.early)
+        {
+            NS_TEST_ASSERT_MSG_EQ(o.sasA.count(id), 0, id << ": the first SA is gone");
+        }
+        // Only the first ping waited for an SA (out_nosa).  Later, the new SAs
+        // were there before the old ones died; what was in flight at an old
+        // SA's death (KAME's 1 Hz key timer, the pings on the second) found
+        // no SA on arrival and was counted there (in_nosa): nothing else.
+        NS_TEST_ASSERT_MSG_EQ(o.outNosaA, 1, "one ping lost for want of an SA, at the start");
+        NS_TEST_ASSERT_MSG_EQ(o.outNosaB, 0, "B always had an SA");
+        NS_TEST_ASSERT_MSG_EQ(o.replied.count(1), 0, "not the first");
+        NS_TEST_ASSERT_MSG_EQ(o.replied.size() + o.outNosaA + o.inNosaA + o.inNosaB,
+                              o.pingsSent,
+                              "every other ping answered or counted");
+        for (uint16_t seq = 2; seq <= o.pingsSent; ++seq)
+        {
+            // The first pair dies at about 62 s (60 s after 1 s), the second
+            // at about 112 s (60 s after the rekey at 51 s).
+            bool nearDeath = (seq >= 60 && seq <= 64) || (seq >= 110 && seq <= 114);
+            bool answered = o.replied.count(seq) == 1;
+            NS_TEST_ASSERT_MSG_EQ((answered || nearDeath),
+                                  true,
+                                  "ping " << seq << " lost away from an SA's death");
+        }
+    }
+};
+
+/// setkey deletes an SA under the daemon (pk_recvdelete): it tells the peer
+/// (isakmp_info_send_d2), the peer purges its outbound SA (purge_ipsec_spi),
+/// and the next reply makes the peer negotiate anew over the same ISAKMP SA.
+class IkeSetkeyDeleteTestCase : public TestCase
+{
+  public:
+    IkeSetkeyDeleteTestCase()
+        : TestCase("setkey delete: the peer is told, purges and renegotiates")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        IkeScenario s;
+        s.pings = 40;
+        s.deleteInboundAt = Seconds(20.5);
+        IkeOutcome o = RunIke(s);
+        NS_TEST_ASSERT_MSG_NE(o.deletedSpi, 0, "setkey found A's inbound SA");
+        NS_TEST_ASSERT_MSG_EQ(LogHas(o.logA, "pfkey DELETE received: ESP 20.1.1.1[0]->10.1.1.1[0]"),
+                              true,
+                              "A: racoon's line");
+        NS_TEST_ASSERT_MSG_EQ(o.a.deletesSent, 1, "A told B once");
+        NS_TEST_ASSERT_MSG_EQ(o.b.deletesReceived, 1, "B heard it");
+        NS_TEST_ASSERT_MSG_EQ(
+            LogHas(o.logB,
+                   "purged IPsec-SA proto_id=ESP spi=" + std::to_string(o.deletedSpi) + "."),
+            true,
+            "B: racoon's purge line with the SPI setkey deleted");
+        std::string gone = "20.1.1.1>10.1.1.1/" + std::to_string(o.deletedSpi);
+        NS_TEST_ASSERT_MSG_EQ(o.sasA.count(gone) + o.sasB.count(gone), 0, "gone on both hosts");
+        // B's next reply found no SA: B initiated a quick mode of its own,
+        // over the ISAKMP SA it already had.
+        NS_TEST_ASSERT_MSG_GT_OR_EQ(o.outNosaB, 1, "a reply dropped for want of an SA");
+        NS_TEST_ASSERT_MSG_EQ(o.b.ph2Started, 1, "B negotiated");
+        NS_TEST_ASSERT_MSG_EQ(o.b.ph1Started + o.a.ph1Started, 1, "no new phase 1");
+        NS_TEST_ASSERT_MSG_EQ(o.replied.count(40), 1, "replies resumed");
+        NS_TEST_ASSERT_MSG_GT_OR_EQ(o.replied.size() + o.outNosaA + o.outNosaB, 40, "all counted");
+    }
+};
+
 class IpsecIkeDaemonTestSuite : public TestSuite
 {
   public:
@@ -440,6 +735,10 @@ class IpsecIkeDaemonTestSuite : public TestSuite
             AddTestCase(new IkeFailureTestCase(c), TestCase::QUICK);
         }
         AddTestCase(new IkeSlowMachineTestCase(), TestCase::QUICK);
+        AddTestCase(new IkePhase2ClockTestCase(true), TestCase::QUICK);
+        AddTestCase(new IkePhase2ClockTestCase(false), TestCase::QUICK);
+        AddTestCase(new IkeRekeyTestCase(), TestCase::QUICK);
+        AddTestCase(new IkeSetkeyDeleteTestCase(), TestCase::QUICK);
     }
 };
 

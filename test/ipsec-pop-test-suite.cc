@@ -45,6 +45,7 @@
 #include <map>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -644,6 +645,93 @@ class PopReorderedTestCase : public PopExampleTestCase
     }
 };
 
+/// --keys=ike: the same sessions with the AH SAs negotiated by racoon.
+class PopIkeTestCase : public PopExampleTestCase
+{
+  public:
+    PopIkeTestCase()
+        : PopExampleTestCase("keyed by IKE: racoon negotiates B's AH SAs with A's wider policy, "
+                             "the session completes in AH")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        TempDir tmp("ipsec-pop-ike");
+        NS_TEST_ASSERT_MSG_EQ(tmp.Ok(), true, "temporary directory");
+        Json doc;
+        std::string pcaps;
+        if (!Run({"--keys=ike", "--outsider=true", "--mailBytes=" + std::to_string(kMailBytes)},
+                 tmp,
+                 doc,
+                 pcaps))
+        {
+            return;
+        }
+        std::vector<Datagram> lan;
+        const std::string pcap = PcapFile(pcaps, "ipsec-pop-policy", 0, 0);
+        NS_TEST_ASSERT_MSG_EQ(ReadIpv4(pcap, lan), true, "an Ethernet capture: " << pcap);
+        uint64_t clearTcp = 0;
+        uint64_t isakmp = 0;
+        std::set<uint32_t> spiAtoB;
+        std::set<uint32_t> spiBtoA;
+        const uint8_t kProtoUdp = 17;
+        for (const auto& d : lan)
+        {
+            const bool fromA = d.src == kA && d.dst == kB;
+            const bool fromB = d.src == kB && d.dst == kA;
+            if (!fromA && !fromB)
+            {
+                continue;
+            }
+            size_t ihl = (static_cast<uint8_t>(d.bytes[0]) & 0x0f) * 4;
+            if (d.protocol == kProtoUdp && d.bytes.size() >= ihl + 8 && Be16(d.bytes, ihl) == 500
+                && Be16(d.bytes, ihl + 2) == 500)
+            {
+                isakmp++;
+                continue;
+            }
+            if (d.protocol == kProtoTcp)
+            {
+                clearTcp++;
+                continue;
+            }
+            if (d.protocol == kProtoAh)
+            {
+                AhDatagram ah = ParseAh(d.bytes);
+                NS_TEST_EXPECT_MSG_EQ(ah.ok, true, "a well-formed AH header");
+                NS_TEST_EXPECT_MSG_EQ(unsigned(ah.next), unsigned(kProtoTcp), "POP inside AH");
+                (fromA ? spiAtoB : spiBtoA).insert(ah.spi);
+            }
+        }
+        // RFC 2409: main mode is 6 messages, quick mode 3; both on UDP 500.
+        NS_TEST_EXPECT_MSG_GT_OR_EQ(isakmp, 9u, "main mode and quick mode between A and B");
+        NS_TEST_EXPECT_MSG_EQ(clearTcp, 0u, "no TCP between A and B outside AH");
+        NS_TEST_EXPECT_MSG_EQ(spiAtoB.size(), 1u, "one negotiated SA from A to B");
+        NS_TEST_EXPECT_MSG_EQ(spiBtoA.size(), 1u, "one negotiated SA from B to A");
+        std::string error;
+        for (const ScriptSa& sa : ReadScriptSas(PopScript("B.conf"), error))
+        {
+            NS_TEST_EXPECT_MSG_EQ(spiAtoB.count(sa.spi) + spiBtoA.count(sa.spi),
+                                  0u,
+                                  "not a manual SA of the scripts");
+        }
+        const Json* b = FindNamed(doc, "sessions", "B");
+        NS_TEST_ASSERT_MSG_NE(b, nullptr, "B's session in the JSON");
+        NS_TEST_EXPECT_MSG_EQ(Flag(b, "completed"), true, "B's session completed");
+        NS_TEST_EXPECT_MSG_EQ(Field(b, "mailBytes"), kMailBytes, "B got the message");
+        NS_TEST_EXPECT_MSG_GT(Field(b, "synSent"), 1, "the first SYN waited for the SAs");
+        NS_TEST_EXPECT_MSG_GT_OR_EQ(Field(JsonCounters(doc, "B", "ipsec"), "out_nosa"),
+                                    1,
+                                    "B's first SYN dropped for want of an SA");
+        const Json* local = FindNamed(doc, "sessions", "A (local)");
+        NS_TEST_EXPECT_MSG_EQ(Flag(local, "completed"), true, "A's own session, no IKE needed");
+        const Json* c = FindNamed(doc, "sessions", "C");
+        NS_TEST_EXPECT_MSG_EQ(Flag(c, "connected"), false, "C, without IPsec, never connects");
+    }
+};
+
 class IpsecPopTestSuite : public TestSuite
 {
   public:
@@ -653,6 +741,7 @@ class IpsecPopTestSuite : public TestSuite
         AddTestCase(new PopLintTestCase, TestCase::QUICK);
         AddTestCase(new PopFaqOrderTestCase, TestCase::QUICK);
         AddTestCase(new PopReorderedTestCase, TestCase::QUICK);
+        AddTestCase(new PopIkeTestCase, TestCase::QUICK);
     }
 };
 
