@@ -23,11 +23,19 @@ if(ENABLE_EXAMPLES)
   file(GLOB _ipsec_examples ${CMAKE_CURRENT_SOURCE_DIR}/examples/*.cc)
   foreach(ex ${_ipsec_examples})
     get_filename_component(name ${ex} NAME_WE)
+    # ipsec-ike-peer needs the fd-net-device module (real interfaces).
+    set(_extra)
+    if(name STREQUAL "ipsec-ike-peer")
+      if(NOT DEFINED libfd-net-device)
+        continue()
+      endif()
+      set(_extra ${libfd-net-device})
+    endif()
     build_lib_example(
       NAME ${name}
       SOURCE_FILES ${ex}
       LIBRARIES_TO_LINK ${libipsec} ${libpoint-to-point} ${libapplications}
-                        ${libinternet-apps} ${libflow-monitor}
+                        ${libinternet-apps} ${libflow-monitor} ${_extra}
     )
   endforeach()
 endif()

@@ -16,6 +16,13 @@ PACKAGES=(
   python3-cryptography      # scapy's IPsec ciphers and HMACs (only recommended by python3-scapy)
   python3-matplotlib        # scripts/plot-ike-slow.py (the ipsec-ike-slow-study test)
   clang libclang-rt-14-dev  # the fuzzers (fuzz/): clang++ and libFuzzer (libclang_rt.fuzzer)
+  # A real IKEv1 peer for the simulated racoon (the ipsec-ike-charon test):
+  # strongSwan's charon and swanctl; kernel-libipsec (libcharon-extra-plugins),
+  # its userspace IPsec, as the kernel may have no ESP; the openssl plugin
+  # (libstrongswan-standard-plugins) for 3DES; ethtool to turn off the veth's
+  # checksum offload.  Installing them starts no daemon (see below).
+  strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-standard-plugins
+  ethtool
 )
 
 missing=()
@@ -35,4 +42,13 @@ export DEBIAN_FRONTEND=noninteractive
 # tshark asks whether non-root users may capture; answer it up front.
 echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO debconf-set-selections
 $SUDO apt-get update -qq
+# strongswan-starter's postinst would start the ipsec service (charon) where
+# an init system runs: a policy-rc.d that refuses keeps it from starting,
+# unless the machine already has its own.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null
+  $SUDO chmod 755 "$policy"
+  trap '$SUDO rm -f "$policy"' EXIT
+fi
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

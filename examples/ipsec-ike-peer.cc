@@ -1,0 +1,406 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * One simulated host with the IPsec stack and the simulated racoon
+ * (IkeDaemon), attached to a real Linux interface: an IKEv1 peer for a real
+ * implementation (test/ike/ike-charon-interop.py runs it against
+ * strongSwan's charon).
+ *
+ *   ns-3 node (this program)  ==  real interface (--interface)  ==  real peer
+ *   --local 10.99.0.1/24                                             --peer 10.99.0.2
+ *
+ * The node runs under the realtime simulator with checksums enabled; its
+ * only device is an FdNetDevice on a raw socket of the interface
+ * (EmuFdNetDeviceHelper; the program opens the socket itself, it runs as
+ * root), with its own MAC address (--mac).  The interface should have no IP
+ * address of its own, so that the Linux kernel does not answer for it.
+ *
+ * Its policies require ESP with the peer both ways (--mode transport or
+ * tunnel; --policy=FILE runs a setkey script instead), and the daemon reads
+ * --racoonConf and --psk.  With --initiate the node sends a UDP datagram to
+ * the peer every second: the first meets no SA, the kernel sends an ACQUIRE,
+ * and the daemon negotiates (main or aggressive mode, as racoon.conf's
+ * exchange_mode says).  Without it the daemon waits as responder, and the
+ * datagrams start once phase 2 is established (--traffic=false: none).
+ *
+ * It prints racoon's log and the IKE messages as they go, "ready" once the
+ * simulation runs, `setkey -D` at the end and one result line:
+ *   ipsec-ike-peer: RESULT PASS ...   (phase 1 and phase 2 established, SAs installed)
+ *   ipsec-ike-peer: RESULT FAIL ...
+ * It stops --linger seconds after phase 2 is established, or after
+ * --duration.  --keyLog=DIR writes Wireshark's IKEv1 and ESP key tables
+ * (IpsecIkeHelper::EnableKeyLog), --pcap=FILE a capture of the node's device.
+ *
+ * Exit status: 0 negotiated, 1 not negotiated, 2 bad options or
+ * configuration, 77 the interface could not be opened (not root, no such
+ * interface).
+ *
+ *   ./ipsec-ike-peer --interface=veth1 --local=10.99.0.1/24 --peer=10.99.0.2 \
+ *       --racoonConf=racoon.conf --psk=psk.txt --initiate --keyLog=keys
+ */
+#include "ns3/core-module.h"
+#include "ns3/fd-net-device-module.h"
+#include "ns3/internet-module.h"
+#include "ns3/ipsec-module.h"
+#include "ns3/network-module.h"
+
+#include <arpa/inet.h>
+#include <cerrno>
+#include <cstring>
+#include <iomanip>
+#include <iostream>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <sstream>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace ns3;
+
+NS_LOG_COMPONENT_DEFINE("IpsecIkePeer");
+
+namespace
+{
+
+/// Exit status when the interface cannot be opened (CTest's skip code).
+constexpr int EXIT_NO_INTERFACE = 77;
+
+std::string
+At()
+{
+    std::ostringstream os;
+    os << std::fixed << std::setprecision(3) << std::setw(8) << Simulator::Now().GetSeconds()
+       << " s  ";
+    return os.str();
+}
+
+/**
+ * A raw packet socket on interface @p name, the interface put into
+ * promiscuous mode (what ns-3's raw socket creator does): -1 with @p why
+ * when it cannot be done.
+ */
+int
+OpenRawSocket(const std::string& name, std::string* why)
+{
+    if (name.empty() || name.size() >= IFNAMSIZ)
+    {
+        *why = "bad interface name '" + name + "'";
+        return -1;
+    }
+    int fd = ::socket(PF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
+    if (fd < 0)
+    {
+        *why = std::string("socket(PF_PACKET): ") + std::strerror(errno);
+        return -1;
+    }
+    ifreq ifr;
+    std::memset(&ifr, 0, sizeof(ifr));
+    std::strncpy(ifr.ifr_name, name.c_str(), IFNAMSIZ - 1);
+    if (::ioctl(fd, SIOCGIFINDEX, &ifr) < 0)
+    {
+        *why = "no interface " + name + ": " + std::strerror(errno);
+        ::close(fd);
+        return -1;
+    }
+    if (::ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+    {
+        *why = std::string("SIOCGIFFLAGS: ") + std::strerror(errno);
+        ::close(fd);
+        return -1;
+    }
+    if ((ifr.ifr_flags & IFF_UP) == 0)
+    {
+        *why = "interface " + name + " is down";
+        ::close(fd);
+        return -1;
+    }
+    if ((ifr.ifr_flags & IFF_PROMISC) == 0)
+    {
+        ifr.ifr_flags |= IFF_PROMISC;
+        if (::ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+        {
+            *why = std::string("cannot set promiscuous mode: ") + std::strerror(errno);
+            ::close(fd);
+            return -1;
+        }
+    }
+    return fd;
+}
+
+/// EmuFdNetDeviceHelper on a raw socket the program opened itself (Debian's
+/// libns3-fd-net-device looks for its socket creator in its build tree).
+class OpenedEmuFdNetDeviceHelper : public EmuFdNetDeviceHelper
+{
+  public:
+    explicit OpenedEmuFdNetDeviceHelper(int fd)
+        : m_fd(fd)
+    {
+    }
+
+  protected:
+    int CreateFileDescriptor() const override
+    {
+        return m_fd;
+    }
+
+  private:
+    int m_fd;
+};
+
+/// The policies: ESP with @p peer both ways, in @p mode.
+std::string
+PolicyScript(const Ipv4Address& local, const Ipv4Address& peer, const std::string& mode)
+{
+    std::ostringstream l;
+    std::ostringstream p;
+    local.Print(l);
+    peer.Print(p);
+    std::string out = "esp/transport//require";
+    std::string in = out;
+    if (mode == "tunnel")
+    {
+        out = "esp/tunnel/" + l.str() + "-" + p.str() + "/require";
+        in = "esp/tunnel/" + p.str() + "-" + l.str() + "/require";
+    }
+    return "spdadd " + l.str() + " " + p.str() + " any -P out ipsec " + out + ";\n" + "spdadd "
+         + p.str() + " " + l.str() + " any -P in ipsec " + in + ";\n";
+}
+
+} // namespace
+
+int
+main(int argc, char* argv[])
+{
+    std::string interface;
+    std::string mac = "02:00:00:00:01:01";
+    std::string local = "10.99.0.1/24";
+    std::string peer = "10.99.0.2";
+    std::string racoonConf;
+    std::string psk;
+    uint32_t pskMode = 0600;
+    std::string mode = "transport";
+    std::string policy;
+    std::string keyLog;
+    std::string pcap;
+    std::string cpu = "Reference2020s";
+    double duration = 60;
+    double linger = 3;
+    bool initiate = false;
+    bool traffic = true;
+    uint16_t port = 9;
+    bool verbose = true;
+
+    CommandLine cmd(__FILE__);
+    cmd.Usage("One simulated host with the IPsec stack and the simulated racoon on a real "
+              "Linux interface (realtime simulator, raw socket; run as root).  Exit status 0 "
+              "when phase 1 and phase 2 were established, 1 when not, 2 on bad options, 77 "
+              "when the interface cannot be opened.");
+    cmd.AddValue("interface", "the Linux interface to attach to (e.g. a veth end)", interface);
+    cmd.AddValue("mac", "the node's MAC address on it", mac);
+    cmd.AddValue("local", "the node's IPv4 address/prefix length", local);
+    cmd.AddValue("peer", "the IKE peer's IPv4 address", peer);
+    cmd.AddValue("racoonConf", "the daemon's racoon.conf", racoonConf);
+    cmd.AddValue("psk", "psk.txt ('' = racoon.conf's path pre_shared_key)", psk);
+    cmd.AddValue("pskMode", "the psk.txt's file mode as racoon checks it", pskMode);
+    cmd.AddValue("mode", "ESP mode of the policies: transport or tunnel", mode);
+    cmd.AddValue("policy", "a setkey script to run instead of the --mode policies", policy);
+    cmd.AddValue("keyLog", "write Wireshark's ikev1_decryption_table and esp_sa here", keyLog);
+    cmd.AddValue("pcap", "write what the node sends and receives into this pcap file", pcap);
+    cmd.AddValue("cpu", "CPU profile of the node (IpsecCpu profiles)", cpu);
+    cmd.AddValue("duration", "stop after this many seconds (wall clock)", duration);
+    cmd.AddValue("linger", "stop this many seconds after phase 2 is established", linger);
+    cmd.AddValue("initiate",
+                 "send a UDP datagram to the peer every second (the ACQUIRE starts the "
+                 "negotiation); otherwise wait as responder",
+                 initiate);
+    cmd.AddValue(
+        "traffic", "as responder, send those datagrams once phase 2 is established", traffic);
+    cmd.AddValue("port", "UDP port of those datagrams", port);
+    cmd.AddValue("verbose", "print racoon's log and every IKE message", verbose);
+    cmd.Parse(argc, argv);
+
+    size_t slash = local.find('/');
+    std::string localAddr = local.substr(0, slash);
+    int prefix = slash == std::string::npos ? 24 : std::atoi(local.c_str() + slash + 1);
+    in_addr probe;
+    if (interface.empty() || racoonConf.empty() || prefix < 1 || prefix > 32
+        || ::inet_pton(AF_INET, localAddr.c_str(), &probe) != 1
+        || ::inet_pton(AF_INET, peer.c_str(), &probe) != 1
+        || (mode != "transport" && mode != "tunnel"))
+    {
+        std::cerr << "ipsec-ike-peer: needs --interface, --racoonConf, an IPv4 --local=ADDR/LEN, "
+                     "an IPv4 --peer and --mode transport or tunnel (see --help)\n";
+        return 2;
+    }
+    Ipv4Address localIp(localAddr.c_str());
+    Ipv4Address peerIp(peer.c_str());
+
+    GlobalValue::Bind("SimulatorImplementationType", StringValue("ns3::RealtimeSimulatorImpl"));
+    GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
+
+    std::string why;
+    int fd = OpenRawSocket(interface, &why);
+    if (fd < 0)
+    {
+        std::cout << "ipsec-ike-peer: SKIP cannot open interface " << interface << ": " << why
+                  << "\n";
+        return EXIT_NO_INTERFACE;
+    }
+
+    Ptr<Node> node = CreateObject<Node>();
+    IpsecStackHelper stack;
+    stack.SetIpv6StackInstall(false);
+    stack.Install(node);
+    stack.AssignStreams(NodeContainer(node), 100);
+    IpsecCpu::Of(node)->SetAttribute("Profile", StringValue(cpu));
+
+    OpenedEmuFdNetDeviceHelper emu(fd);
+    emu.SetDeviceName(interface);
+    Ptr<NetDevice> dev = emu.Install(node).Get(0);
+    dev->SetAddress(Mac48Address(mac.c_str()));
+    if (!pcap.empty())
+    {
+        emu.EnablePcap(pcap, dev, false, true);
+    }
+
+    Ptr<Ipv4> ipv4 = node->GetObject<Ipv4>();
+    int32_t ifIndex = ipv4->AddInterface(dev);
+    ipv4->AddAddress(
+        ifIndex, Ipv4InterfaceAddress(localIp, Ipv4Mask(("/" + std::to_string(prefix)).c_str())));
+    ipv4->SetUp(ifIndex);
+
+    IpsecIkeHelper ike;
+    Ptr<IkeDaemon> racoon;
+    try
+    {
+        IpsecHelper ipsec;
+        if (policy.empty())
+        {
+            ipsec.RunSetkeyString(node, PolicyScript(localIp, peerIp, mode), "policy");
+        }
+        else
+        {
+            ipsec.RunSetkeyFile(node, policy);
+        }
+        racoon = ike.Install(node, racoonConf, psk, pskMode);
+    }
+    catch (const IpsecConfigError& e)
+    {
+        std::cerr << e.what() << "\n";
+        return 2;
+    }
+    catch (const RacoonConfError& e)
+    {
+        std::cerr << "racoon: " << e.what() << "\n";
+        return 2;
+    }
+    ike.AssignStreams(NodeContainer(node), 300);
+    if (!keyLog.empty())
+    {
+        ike.EnableKeyLog(NodeContainer(node), keyLog);
+    }
+
+    if (verbose)
+    {
+        racoon->TraceConnectWithoutContext("Log",
+                                           Callback<void, int, const std::string&>(
+                                               [](int, const std::string& line)
+                                               {
+                                                   std::cout << At() << "racoon: " << line
+                                                             << std::endl;
+                                               }));
+        racoon->TraceConnectWithoutContext(
+            "Message",
+            Callback<void,
+                     IkeDaemon::Direction,
+                     const IpsecAddress&,
+                     uint8_t,
+                     uint32_t,
+                     uint32_t,
+                     bool>(
+                [](IkeDaemon::Direction d,
+                   const IpsecAddress& from,
+                   uint8_t exchange,
+                   uint32_t number,
+                   uint32_t bytes,
+                   bool again)
+                {
+                    std::cout << At() << (d == IkeDaemon::Direction::SENT ? "-> " : "<- ") << from
+                              << "  " << isakmp::ExchangeName(exchange)
+                              << (number ? " #" + std::to_string(number) : std::string()) << ", "
+                              << bytes << " bytes" << (again ? " (again)" : "") << std::endl;
+                }));
+    }
+    // The traffic: a datagram a second to the peer.
+    uint64_t sent = 0;
+    Ptr<Socket> udp;
+    if (initiate || traffic)
+    {
+        udp = Socket::CreateSocket(node, UdpSocketFactory::GetTypeId());
+        udp->Bind();
+        udp->Connect(InetSocketAddress(peerIp, port));
+    }
+    std::function<void()> tick = [&]()
+    {
+        Ptr<Packet> p = Create<Packet>(64);
+        udp->Send(p);
+        ++sent;
+        Simulator::Schedule(Seconds(1), tick);
+    };
+
+    bool established = false;
+    racoon->TraceConnectWithoutContext(
+        "Negotiation",
+        Callback<void, uint8_t, bool, IkeFailure, const IpsecAddress&, Time>(
+            [&, linger](uint8_t phase, bool ok, IkeFailure f, const IpsecAddress& with, Time took)
+            {
+                std::cout << At() << "phase " << int(phase) << " with " << with << ": "
+                          << (ok ? "established" : "failed (" + IkeFailureName(f) + ")")
+                          << " after " << took.GetSeconds() << " s" << std::endl;
+                if (phase == 2 && ok && !established)
+                {
+                    established = true;
+                    Simulator::Stop(Seconds(linger));
+                    if (!initiate && traffic)
+                    {
+                        Simulator::Schedule(Seconds(0), tick);
+                    }
+                }
+            }));
+
+    Simulator::Schedule(Seconds(0),
+                        [&]()
+                        {
+                            std::cout << "ipsec-ike-peer: ready on " << interface << " as " << local
+                                      << ", " << (initiate ? "initiator" : "responder") << ", peer "
+                                      << peer << std::endl;
+                            if (initiate)
+                            {
+                                Simulator::Schedule(Seconds(0.5), tick);
+                            }
+                        });
+    Simulator::Stop(Seconds(duration));
+    Simulator::Run();
+
+    const IkeDaemonStats& s = racoon->GetStats();
+    std::cout << "racoon: phase 1 established " << s.ph1Established << ", phase 2 established "
+              << s.ph2Established << ", SAs installed " << s.saInstalled << ", messages "
+              << s.messagesSent << " sent / " << s.messagesReceived << " received, dropped "
+              << s.dropped << ", retransmissions " << s.retransmissions << "\n";
+    if (udp)
+    {
+        std::cout << "UDP datagrams sent " << sent << ", out_nosa "
+                  << node->GetObject<IpsecStack>()->GetStats(false).out_nosa << "\n";
+    }
+    std::cout << "\n# setkey -D\n";
+    SetkeyDump::PrintSad(std::cout, node->GetObject<IpsecStack>()->GetSad());
+    bool pass = s.ph1Established > 0 && s.ph2Established > 0 && s.saInstalled >= 2;
+    std::cout << "ipsec-ike-peer: RESULT " << (pass ? "PASS" : "FAIL") << " as "
+              << (initiate ? "initiator" : "responder") << ": phase 1 established "
+              << s.ph1Established << ", phase 2 established " << s.ph2Established
+              << ", SAs installed " << s.saInstalled << std::endl;
+    Simulator::Destroy();
+    return pass ? 0 : 1;
+}
