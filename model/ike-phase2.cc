@@ -693,6 +693,7 @@ IkeDaemon::PurgeIpsecSpi(Work& w, Ph1& ph1, const IsakmpDelete& d)
         del.src = PfKeyAddress{IPSEC_ULPROTO_ANY, ph1.local.GetBits(), ph1.local, 0};
         del.dst = PfKeyAddress{IPSEC_ULPROTO_ANY, ph1.peer.GetBits(), ph1.peer, 0};
         SendPfKey(w, del);
+        bool known = false;
         for (auto& [id, ph2] : m_ph2)
         {
             bool theirs = false;
@@ -703,13 +704,16 @@ IkeDaemon::PurgeIpsecSpi(Work& w, Ph1& ph1, const IsakmpDelete& d)
             if (theirs && ph2->peer == ph1.peer && ph2->state == IkePh2State::ESTABLISHED)
             {
                 DeletePh2(id);
+                known = true;
                 break;
             }
         }
         m_stats.deletesReceived++;
-        Log(4,
-            "purged IPsec-SA proto_id=" + DoiProtoName(d.protocol) + " spi=" + std::to_string(spi)
-                + ".");
+        // racoon names only the SAs it found (its SADB dump); the daemon
+        // knows those it negotiated.
+        Log(known ? 4 : 5,
+            std::string(known ? "purged IPsec-SA" : "DELETE for no SA of ours:")
+                + " proto_id=" + DoiProtoName(d.protocol) + " spi=" + std::to_string(spi) + ".");
     }
 }
 
