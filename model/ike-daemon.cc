@@ -291,6 +291,7 @@ IkeDaemon::StopApplication()
         Simulator::Cancel(ph2->retry.timer);
         Simulator::Cancel(ph2->deadline);
         Simulator::Cancel(ph2->poll);
+        Simulator::Cancel(ph2->expire);
     }
     for (Ptr<Socket> s : {m_socket4, m_socket6})
     {

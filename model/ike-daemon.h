@@ -54,6 +54,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -144,6 +145,8 @@ struct IkeDaemonStats
     uint64_t rekeys{0};         ///< quick modes started on a soft EXPIRE
     uint64_t deletesSent{0};    ///< informational DELETEs sent (isakmp_info_send_d2)
     uint64_t deletesReceived{0}; ///< SAs purged on the peer's DELETE
+    uint64_t initialContactsSent{0};     ///< INITIAL-CONTACT notifications sent
+    uint64_t initialContactsReceived{0}; ///< and received (our SAs with that peer purged)
     std::array<uint64_t, static_cast<size_t>(IkeFailure::COUNT)> failures{};
 
     uint64_t Failures(IkeFailure f) const
@@ -292,6 +295,13 @@ class IkeDaemon : public Application
     void SendPh2Delete(Work& w, const Ph2& ph2, std::optional<uint32_t> spi);
     void PurgeIpsecSpi(Work& w, Ph1& ph1, const IsakmpDelete& d);
     void PurgeIsakmpSpi(const IsakmpDelete& d);
+    /// info_recv_initialcontact: the peer started afresh; our SAs with it go.
+    void RecvInitialContact(Work& w, Ph1& ph1);
+    /// isakmp_newmsgid2: a nonzero random message id.
+    uint32_t NewMessageId();
+    /// isakmp_info_send_common: an informational exchange carrying @p pl
+    /// under @p ph1's keys (HASH(1), encrypted), ready to send.
+    std::vector<uint8_t> EncryptedInfo(Work& w, Ph1& ph1, const IsakmpPayload& pl);
     void PollPh1(uint32_t ph2Id);
     std::vector<uint8_t> Ph2Message(Work& w,
                                     Ph1& ph1,
@@ -356,6 +366,7 @@ class IkeDaemon : public Application
 
     std::map<uint32_t, std::unique_ptr<Ph1>> m_ph1;
     std::map<uint32_t, std::unique_ptr<Ph2>> m_ph2;
+    std::set<IpsecAddress> m_contacted; ///< peers sent INITIAL-CONTACT (racoon's contacted list)
     uint32_t m_nextHandle;
     uint32_t m_pfkeySeq;
     /// The daemon's copy of the SPD (by policy id), from X_SPDDUMP and the X_SPD* messages.

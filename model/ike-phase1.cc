@@ -1154,6 +1154,16 @@ IkeDaemon::Ph1Established(Work& w, Ph1& p)
     Time took = Simulator::Now() - p.started;
     m_negotiationTrace(1, true, IkeFailure::COUNT, p.peer, took);
     Log(4, "ISAKMP-SA established " + p.Describe());
+    // ph1_main: INITIAL-CONTACT once per peer (racoon's contacted list),
+    // unless the remote says initial_contact off.
+    if ((!p.rm || p.rm->initialContact) && m_contacted.insert(p.peer).second)
+    {
+        IsakmpHeader about;
+        about.icookie = p.icookie;
+        about.rcookie = p.rcookie;
+        SendNotify(w, &p, p.peer, about, isakmp::N_INITIAL_CONTACT);
+        m_stats.initialContactsSent++;
+    }
     Phase1Keys keys;
     keys.icookie.assign(p.icookie.begin(), p.icookie.end());
     keys.rcookie.assign(p.rcookie.begin(), p.rcookie.end());

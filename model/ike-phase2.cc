@@ -626,20 +626,8 @@ IkeDaemon::SendPh2Delete(Work& w, const Ph2& p, std::optional<uint32_t> spi)
         d.protocol = IsakmpProto(p.chosen.sas[i].proto);
         d.spiSize = p.chosen.sas[i].proto == IpsecProto::IPCOMP ? 2 : 4;
         d.spis.push_back(SpiBytes(p.chosen.sas[i].proto, p.mySpis[i]));
-        uint32_t msgid = 0;
-        while (msgid == 0)
-        {
-            IkeBytes r = Random(4);
-            msgid = (uint32_t(r[0]) << 24) | (r[1] << 16) | (r[2] << 8) | r[3];
-        }
         IsakmpPayload pl{isakmp::PL_DELETE, d.Encode()};
-        IkeBytes iv = IkePhase2Iv(*ph1->hash, *ph1->cipher, ph1->iv, msgid);
-        IsakmpMessage rest;
-        rest.payloads.push_back(pl);
-        IkeBytes hash = IkeInfoHash(*ph1->hash, ph1->keys.skeyidA, msgid, rest.SerializePayloads());
-        w.ChargePrf(*ph1->hash, 64);
-        std::vector<uint8_t> bytes = Ph2Message(w, *ph1, msgid, iv, isakmp::EXCH_INFO, {pl}, hash);
-        SendIsakmp(w, p.peer, bytes, isakmp::EXCH_INFO, 0);
+        SendIsakmp(w, p.peer, EncryptedInfo(w, *ph1, pl), isakmp::EXCH_INFO, 0);
         m_stats.deletesSent++;
         Log(4, "sendto Information delete: " + p.Describe());
     }
@@ -705,6 +693,7 @@ IkeDaemon::PurgeIpsecSpi(Work& w, Ph1& ph1, const IsakmpDelete& d)
         del.src = PfKeyAddress{IPSEC_ULPROTO_ANY, ph1.local.GetBits(), ph1.local, 0};
         del.dst = PfKeyAddress{IPSEC_ULPROTO_ANY, ph1.peer.GetBits(), ph1.peer, 0};
         SendPfKey(w, del);
+        bool known = false;
         for (auto& [id, ph2] : m_ph2)
         {
             bool theirs = false;
@@ -715,14 +704,59 @@ IkeDaemon::PurgeIpsecSpi(Work& w, Ph1& ph1, const IsakmpDelete& d)
             if (theirs && ph2->peer == ph1.peer && ph2->state == IkePh2State::ESTABLISHED)
             {
                 DeletePh2(id);
+                known = true;
                 break;
             }
         }
         m_stats.deletesReceived++;
-        Log(4,
-            "purged IPsec-SA proto_id=" + DoiProtoName(d.protocol) + " spi=" + std::to_string(spi)
-                + ".");
+        // racoon names only the SAs it found (its SADB dump); the daemon
+        // knows those it negotiated.
+        Log(known ? 4 : 5,
+            std::string(known ? "purged IPsec-SA" : "DELETE for no SA of ours:")
+                + " proto_id=" + DoiProtoName(d.protocol) + " spi=" + std::to_string(spi) + ".");
     }
+}
+
+void
+IkeDaemon::RecvInitialContact(Work& w, Ph1& ph1)
+{
+    // info_recv_initialcontact: the peer has no SAs with us any more (it
+    // rebooted), so the established SAs between the two addresses go, both
+    // ways, with their handles; larval SAs of a quick mode under way and the
+    // ISAKMP SA stay.  (racoon finds them in an SADB dump; the daemon knows
+    // them from its established handles.)
+    std::vector<uint32_t> gone;
+    for (auto& [id, ph2] : m_ph2)
+    {
+        Ph2& p = *ph2;
+        if (p.peer != ph1.peer || p.state != IkePh2State::ESTABLISHED)
+        {
+            continue;
+        }
+        for (size_t i = 0; i < p.chosen.sas.size() && i < p.mySpis.size(); ++i)
+        {
+            uint8_t satype = PfKeySaTypeOf(p.chosen.sas[i].proto);
+            for (bool inbound : {true, false})
+            {
+                PfKeyMessage del(PfKeyType::DELETE, satype, ++m_pfkeySeq);
+                PfKeySa sa;
+                sa.spi = inbound ? p.mySpis[i] : p.chosen.sas[i].spi;
+                del.sa = sa;
+                const IpsecAddress& src = inbound ? p.peer : p.local;
+                const IpsecAddress& dst = inbound ? p.local : p.peer;
+                del.src = PfKeyAddress{IPSEC_ULPROTO_ANY, src.GetBits(), src, 0};
+                del.dst = PfKeyAddress{IPSEC_ULPROTO_ANY, dst.GetBits(), dst, 0};
+                SendPfKey(w, del);
+                Log(4, "purging spi=" + std::to_string(sa.spi) + ".");
+            }
+        }
+        gone.push_back(id);
+    }
+    for (uint32_t id : gone)
+    {
+        DeletePh2(id);
+    }
+    m_stats.initialContactsReceived++;
 }
 
 void
@@ -764,10 +798,9 @@ IkeDaemon::SendQuick1(Work& w, Ph2& p)
         Ph2Failed(w, p, IkeFailure::PH1_WAIT_TIMEOUT, "the ISAKMP-SA is gone: " + p.Describe());
         return;
     }
-    while (p.messageId == 0)
+    if (p.messageId == 0)
     {
-        IkeBytes r = Random(4);
-        p.messageId = (uint32_t(r[0]) << 24) | (r[1] << 16) | (r[2] << 8) | r[3];
+        p.messageId = NewMessageId();
     }
     p.offered = IkePhase2Proposals(p.requests, *p.sainfo, p.mySpis);
     if (p.offered.empty())
@@ -1316,6 +1349,32 @@ IkeDaemon::DecryptPh2(
     return true;
 }
 
+uint32_t
+IkeDaemon::NewMessageId()
+{
+    uint32_t msgid = 0;
+    while (msgid == 0)
+    {
+        IkeBytes r = Random(4);
+        msgid = (uint32_t(r[0]) << 24) | (r[1] << 16) | (r[2] << 8) | r[3];
+    }
+    return msgid;
+}
+
+std::vector<uint8_t>
+IkeDaemon::EncryptedInfo(Work& w, Ph1& ph1, const IsakmpPayload& pl)
+{
+    // RFC 2409 section 5.7: HDR*, HASH(1), N/D with HASH(1) = prf(SKEYID_a,
+    // M-ID | N/D) and the IV from the last phase-1 block and the M-ID.
+    uint32_t msgid = NewMessageId();
+    IsakmpMessage rest;
+    rest.payloads.push_back(pl);
+    IkeBytes hash = IkeInfoHash(*ph1.hash, ph1.keys.skeyidA, msgid, rest.SerializePayloads());
+    w.ChargePrf(*ph1.hash, 64);
+    IkeBytes iv = IkePhase2Iv(*ph1.hash, *ph1.cipher, ph1.iv, msgid);
+    return Ph2Message(w, ph1, msgid, iv, isakmp::EXCH_INFO, {pl}, hash);
+}
+
 void
 IkeDaemon::SendNotify(
     Work& w, Ph1* ph1, const IpsecAddress& peer, const IsakmpHeader& about, uint16_t type)
@@ -1330,18 +1389,7 @@ IkeDaemon::SendNotify(
     std::vector<uint8_t> bytes;
     if (ph1 && ph1->Established())
     {
-        uint32_t msgid = 0;
-        while (msgid == 0)
-        {
-            IkeBytes r = Random(4);
-            msgid = (uint32_t(r[0]) << 24) | (r[1] << 16) | (r[2] << 8) | r[3];
-        }
-        IsakmpMessage rest;
-        rest.payloads.push_back(pl);
-        IkeBytes hash = IkeInfoHash(*ph1->hash, ph1->keys.skeyidA, msgid, rest.SerializePayloads());
-        w.ChargePrf(*ph1->hash, 64);
-        IkeBytes iv = IkePhase2Iv(*ph1->hash, *ph1->cipher, ph1->iv, msgid);
-        bytes = Ph2Message(w, *ph1, msgid, iv, isakmp::EXCH_INFO, {pl}, hash);
+        bytes = EncryptedInfo(w, *ph1, pl);
     }
     else
     {
@@ -1408,6 +1456,10 @@ IkeDaemon::HandleInfo(Work& w, Ph1* ph1, const IsakmpMessage& hm, const std::vec
                 Log(encrypted ? 2 : 1,
                     "notification " + isakmp::NotifyName(n.type) + " received in "
                         + (encrypted ? "" : "unencrypted ") + "informational exchange.");
+                if (encrypted && n.type == isakmp::N_INITIAL_CONTACT && ph1)
+                {
+                    RecvInitialContact(w, *ph1);
+                }
             }
         }
         else if (pl.type == isakmp::PL_DELETE && encrypted)

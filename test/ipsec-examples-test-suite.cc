@@ -1414,7 +1414,7 @@ class IpsecExamplesVpnIkeTestCase : public IpsecExamplesTestCase
         {
             isakmp += std::count(f.layers.begin(), f.layers.end(), "isakmp") > 0 ? 1 : 0;
         }
-        NS_TEST_EXPECT_MSG_EQ(isakmp, 9u, wctx << ": main mode and quick mode");
+        NS_TEST_EXPECT_MSG_EQ(isakmp, 11u, wctx << ": main mode, two INITIAL-CONTACTs, quick mode");
         NS_TEST_EXPECT_MSG_GT(s.esp, 0u, wctx);
         NS_TEST_EXPECT_MSG_EQ(s.espDecrypted, s.esp, wctx << ": every ESP frame decrypted");
         NS_TEST_EXPECT_MSG_EQ(s.icvGood, s.esp, wctx << ": every ICV good");

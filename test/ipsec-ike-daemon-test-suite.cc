@@ -47,6 +47,9 @@ struct IkeScenario
     bool blockQuickMode{false}; ///< B's link drops every quick-mode datagram
     Time deleteInboundAt;       ///< when setkey on A deletes A's inbound SA (0 = never)
     Time probeAt{Seconds(10)};  ///< when A's SAs are recorded in IkeOutcome::early
+    Time rebootBAt;             ///< B "reboots" then: SAD flushed, a new racoon (0 = never)
+    Time bSendsAt;              ///< B sends A one UDP datagram then (0 = never)
+    bool initialContact{true};  ///< racoon.conf's initial_contact on both hosts
     uint32_t run{1};
 };
 
@@ -122,7 +125,9 @@ struct IkeOutcome
     uint64_t inNosaA{0};
     uint64_t inNosaB{0};
     uint32_t quickModeDropped{0};
-    uint32_t deletedSpi{0}; ///< the SPI setkey deleted on A
+    uint32_t deletedSpi{0};  ///< the SPI setkey deleted on A
+    IkeDaemonStats rebooted; ///< B's racoon after the reboot
+    std::vector<std::string> logRebooted;
 };
 
 std::map<std::string, std::pair<std::vector<uint8_t>, std::vector<uint8_t>>>
@@ -176,6 +181,10 @@ RunIke(const IkeScenario& s)
     faq.SetConfigHook(
         [&s](char host, RacoonConf& conf)
         {
+            for (RacoonRemote& rm : conf.remotes)
+            {
+                rm.initialContact = s.initialContact;
+            }
             if (s.sainfoLifetime != 0)
             {
                 for (RacoonSainfo& si : conf.sainfos)
@@ -244,6 +253,46 @@ RunIke(const IkeScenario& s)
                                 }
                             }
                         });
+    Ptr<IkeDaemon> rebooted;
+    if (!s.rebootBAt.IsZero())
+    {
+        // B reboots: racoon stops, the kernel forgets every SA, and a new
+        // racoon starts with the same configuration and an empty contacted list.
+        Ptr<IkeDaemon> old = faq.GetDaemon('B');
+        old->SetStopTime(s.rebootBAt);
+        Simulator::Schedule(
+            s.rebootBAt + MilliSeconds(100),
+            [&out, &rebooted, &s, b]()
+            {
+                IpsecHelper().RunSetkeyString(b, "flush;\n", "reboot.conf");
+                std::string dir = std::string(NS3_IPSEC_SOURCE_DIR) + "/examples/ike/";
+                RacoonConf conf = ReadRacoonConf(dir + "racoon.conf");
+                for (RacoonRemote& rm : conf.remotes)
+                {
+                    rm.initialContact = s.initialContact;
+                }
+                RacoonPskFile psk(
+                    "20.1.1.1 spamspamspam\n10.1.1.1 spamspamspam\n", "psk.txt", 0600);
+                rebooted = IpsecIkeHelper().Install(b, conf, psk);
+                rebooted->TraceConnectWithoutContext("Log",
+                                                     Callback<void, int, const std::string&>(
+                                                         [&out](int, const std::string& line)
+                                                         {
+                                                             out.logRebooted.push_back(line);
+                                                         }));
+            });
+    }
+    if (!s.bSendsAt.IsZero())
+    {
+        Simulator::Schedule(
+            s.bSendsAt,
+            [b]()
+            {
+                Ptr<Socket> udp = Socket::CreateSocket(b, UdpSocketFactory::GetTypeId());
+                udp->Bind();
+                udp->SendTo(Create<Packet>(32), 0, InetSocketAddress(Ipv4Address("10.1.1.1"), 9));
+            });
+    }
     if (!s.deleteInboundAt.IsZero())
     {
         Simulator::Schedule(
@@ -294,6 +343,10 @@ RunIke(const IkeScenario& s)
     out.inNosaA = a->GetObject<IpsecStack>()->GetStats(s.ipv6).in_nosa;
     out.inNosaB = b->GetObject<IpsecStack>()->GetStats(s.ipv6).in_nosa;
     out.quickModeDropped = dropper ? dropper->dropped : 0;
+    if (rebooted)
+    {
+        out.rebooted = rebooted->GetStats();
+    }
     Simulator::Destroy();
     return out;
 }
@@ -323,10 +376,15 @@ class IkeFaqExampleTestCase : public TestCase
         NS_TEST_ASSERT_MSG_EQ(o.a.ph2Established, 1, "A: one quick mode");
         NS_TEST_ASSERT_MSG_EQ(o.b.ph2Established, 1, "B: one quick mode");
         // RFC 2409: main mode's initiator sends 3 of its 6 messages (aggressive
-        // mode: 2 of 3), quick mode's 2 of 3.
-        NS_TEST_ASSERT_MSG_EQ(o.a.messagesSent, aggressive ? 4 : 5, "A's messages");
-        NS_TEST_ASSERT_MSG_EQ(o.a.messagesReceived, aggressive ? 2 : 4, "A's messages in");
-        NS_TEST_ASSERT_MSG_EQ(o.b.messagesSent, aggressive ? 2 : 4, "B's messages");
+        // mode: 2 of 3), quick mode's 2 of 3; and each side, once the ISAKMP
+        // SA is up, one INITIAL-CONTACT notification (RFC 2407 4.6.3.3,
+        // racoon.conf's initial_contact on by default).
+        NS_TEST_ASSERT_MSG_EQ(o.a.messagesSent, aggressive ? 5 : 6, "A's messages");
+        NS_TEST_ASSERT_MSG_EQ(o.a.messagesReceived, aggressive ? 3 : 5, "A's messages in");
+        NS_TEST_ASSERT_MSG_EQ(o.b.messagesSent, aggressive ? 3 : 5, "B's messages");
+        NS_TEST_ASSERT_MSG_EQ(o.a.initialContactsSent + o.b.initialContactsSent, 2, "one each");
+        NS_TEST_ASSERT_MSG_EQ(
+            o.a.initialContactsReceived + o.b.initialContactsReceived, 2, "heard");
         NS_TEST_ASSERT_MSG_EQ(o.a.retransmissions + o.b.retransmissions, 0, "no loss, no resend");
         // One SA each way, the same on both hosts: each side derived its
         // KEYMAT on its own (RFC 2409 section 5.5).
@@ -666,9 +724,8 @@ class IkeRekeyTestCase : public TestCase
             // at about 112 s (60 s after the rekey at 51 s).
             bool nearDeath = (seq >= 60 && seq <= 64) || (seq >= 110 && seq <= 114);
             bool answered = o.replied.count(seq) == 1;
-            NS_TEST_ASSERT_MSG_EQ((answered || nearDeath),
-                                  true,
-                                  "ping " << seq << " lost away from an SA's death");
+            NS_TEST_ASSERT_MSG_EQ(
+                (answered || nearDeath), true, "ping " << seq << " lost away from an SA's death");
         }
     }
 };
@@ -714,6 +771,75 @@ class IkeSetkeyDeleteTestCase : public TestCase
     }
 };
 
+/// B reboots (its SAs and its racoon's state gone) while A still holds the
+/// old SAs, which now lead nowhere.  B's next datagram to A makes B's new
+/// racoon negotiate a phase 1; its INITIAL-CONTACT (RFC 2407 4.6.3.3) makes
+/// A's racoon purge the old SAs (info_recv_initialcontact), so A's next
+/// ping negotiates anew and the replies resume.  With initial_contact off,
+/// A keeps encrypting with SAs B no longer has: nothing comes back.
+class IkeInitialContactTestCase : public TestCase
+{
+  public:
+    explicit IkeInitialContactTestCase(bool on)
+        : TestCase(on ? "the peer reboots: INITIAL-CONTACT purges the old SAs, pings resume"
+                      : "the peer reboots, initial_contact off: the old SAs black-hole pings")
+        , m_on(on)
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        IkeScenario s;
+        s.pings = 60;
+        s.rebootBAt = Seconds(20.5);
+        s.bSendsAt = Seconds(30.5);
+        s.initialContact = m_on;
+        IkeOutcome o = RunIke(s);
+        // Before the reboot: pings 2..20 answered.
+        for (uint16_t seq = 2; seq <= 20; ++seq)
+        {
+            NS_TEST_ASSERT_MSG_EQ(o.replied.count(seq), 1, "ping " << seq << " before the reboot");
+        }
+        // After it, until B's datagram: A's ESP finds no SA on B (in_nosa).
+        for (uint16_t seq = 21; seq <= 30; ++seq)
+        {
+            NS_TEST_ASSERT_MSG_EQ(o.replied.count(seq), 0, "ping " << seq << " after the reboot");
+        }
+        NS_TEST_ASSERT_MSG_EQ(o.rebooted.ph1Started, 1, "B's new racoon starts phase 1");
+        NS_TEST_ASSERT_MSG_EQ(o.rebooted.ph1Established, 1, "and gets an ISAKMP SA");
+        NS_TEST_ASSERT_MSG_EQ(o.rebooted.initialContactsSent, m_on ? 1 : 0, "INITIAL-CONTACT");
+        NS_TEST_ASSERT_MSG_EQ(o.a.initialContactsReceived, m_on ? 2 : 0, "A heard it twice");
+        NS_TEST_ASSERT_MSG_EQ(LogHas(o.logA, "purging spi="), m_on, "A: racoon's purge line");
+        if (m_on)
+        {
+            NS_TEST_ASSERT_MSG_GT_OR_EQ(o.a.ph2Established, 2, "A negotiated anew");
+            NS_TEST_ASSERT_MSG_EQ(o.replied.count(60), 1, "replies resumed");
+            NS_TEST_ASSERT_MSG_EQ((o.sasA == o.sasB), true, "the same new SAs on both");
+        }
+        else
+        {
+            // A answers B's quick mode, but keeps sending with its old SA
+            // (net.key.preferred_oldsa), which B no longer has.
+            NS_TEST_ASSERT_MSG_EQ(o.a.ph2Responded, 1, "A answered B's quick mode");
+            NS_TEST_ASSERT_MSG_EQ(o.a.ph2Started, 1, "A never initiates again");
+            for (uint16_t seq = 21; seq <= 60; ++seq)
+            {
+                NS_TEST_ASSERT_MSG_EQ(o.replied.count(seq), 0, "ping " << seq << " black-holed");
+            }
+        }
+        // No silent loss: every ping was answered or counted by the side that dropped it.
+        // B's datagram found no SA after the reboot (out_nosa): it started
+        // B's negotiation.  Every ping was answered or counted where it died.
+        NS_TEST_ASSERT_MSG_EQ(o.outNosaB, 1, "B's datagram, and no reply, waited for an SA");
+        NS_TEST_ASSERT_MSG_EQ(o.replied.size() + o.outNosaA + o.inNosaA + o.inNosaB,
+                              o.pingsSent,
+                              "every ping answered or counted");
+    }
+
+    bool m_on;
+};
+
 class IpsecIkeDaemonTestSuite : public TestSuite
 {
   public:
@@ -739,6 +865,8 @@ class IpsecIkeDaemonTestSuite : public TestSuite
         AddTestCase(new IkePhase2ClockTestCase(false), TestCase::QUICK);
         AddTestCase(new IkeRekeyTestCase(), TestCase::QUICK);
         AddTestCase(new IkeSetkeyDeleteTestCase(), TestCase::QUICK);
+        AddTestCase(new IkeInitialContactTestCase(true), TestCase::QUICK);
+        AddTestCase(new IkeInitialContactTestCase(false), TestCase::QUICK);
     }
 };
 
