@@ -151,8 +151,10 @@ IkeDaemon::GetTypeId()
                               MakeTraceSourceAccessor(&IkeDaemon::m_negotiationTrace),
                               "ns3::IkeDaemon::NegotiationTracedCallback")
               .AddTraceSource("Phase1Keys",
-                              "The keys of an ISAKMP SA just established (Wireshark's IKEv1 "
-                              "decryption table: the initiator's cookie and the encryption key).",
+                              "The keys of an ISAKMP SA just established: the cookies and the "
+                              "encryption key (Wireshark's IKEv1 decryption table), SKEYID_a "
+                              "and the last phase-1 CBC block (what phase 2's HASHes and IVs "
+                              "derive from).",
                               MakeTraceSourceAccessor(&IkeDaemon::m_phase1KeysTrace),
                               "ns3::IkeDaemon::Phase1KeysTracedCallback")
               .AddTraceSource("SaKeys",

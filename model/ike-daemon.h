@@ -201,6 +201,8 @@ class IkeDaemon : public Application
         std::string hash;
         std::vector<uint8_t> encKey;
         bool initiator{false};
+        std::vector<uint8_t> skeyidA; ///< SKEYID_a: the key of the phase-2 and informational HASHes
+        std::vector<uint8_t> iv;      ///< the last phase-1 CBC block (phase 2's IVs derive from it)
     };
 
     /// The keys of an installed SA (for Wireshark's ESP SA table).

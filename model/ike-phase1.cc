@@ -1162,6 +1162,8 @@ IkeDaemon::Ph1Established(Work& w, Ph1& p)
     keys.hash = p.hash->name;
     keys.encKey = p.keys.encKey;
     keys.initiator = p.initiator;
+    keys.skeyidA = p.keys.skeyidA;
+    keys.iv = p.iv;
     m_phase1KeysTrace(keys);
     uint32_t id = p.id;
     Time life = Seconds(p.chosen.lifeSeconds ? p.chosen.lifeSeconds : 28800);
