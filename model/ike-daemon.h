@@ -316,7 +316,13 @@ class IkeDaemon : public Application
     /// fit the group fails the negotiation unless @p failOnBadPublic is false.
     bool ComputeKeys(Work& w, Ph1& ph1, bool failOnBadPublic = true);
     std::vector<uint8_t> Ph1Message(Work& w, Ph1& ph1, IsakmpMessage m, bool encrypt);
-    bool DecryptPh1(Work& w, Ph1& ph1, const std::vector<uint8_t>& raw, IsakmpMessage* m);
+    /// Decrypts with the running IV; @p nextIv is the one to keep once the
+    /// message is accepted (racoon synchronises the IV only then).
+    bool DecryptPh1(Work& w,
+                    Ph1& ph1,
+                    const std::vector<uint8_t>& raw,
+                    IsakmpMessage* m,
+                    std::vector<uint8_t>* nextIv);
     void Ph1Established(Work& w, Ph1& ph1);
     void Ph1Failed(Work& w, Ph1& ph1, IkeFailure why, const std::string& text);
     void SetPh1State(Ph1& ph1, IkePh1State s);

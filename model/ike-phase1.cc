@@ -733,6 +733,7 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
     IsakmpMessage m;
     std::string why;
     bool encrypted = hm.header.flags & isakmp::FLAG_ENC;
+    IkeBytes nextIv; // kept once an encrypted message is accepted
     if (encrypted)
     {
         if (!p.keysReady)
@@ -742,7 +743,7 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
                  "an encrypted message before the keys exist: " + p.Describe());
             return;
         }
-        if (!DecryptPh1(w, p, raw, &m))
+        if (!DecryptPh1(w, p, raw, &m, &nextIv))
         {
             // A pre-shared key mismatch looks like garbage here.
             Fail(IkeFailure::PH1_AUTH_FAILED);
@@ -963,6 +964,7 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
                     Ph1Failed(w, p, IkeFailure::PH1_AUTH_FAILED, "mismatched ID: " + p.Describe());
                     return;
                 }
+                p.iv = nextIv; // the IV advances with an accepted message only
                 m_messageTrace(Direction::RECEIVED, p.peer, h.exchange, 6, raw.size(), false);
                 StopRetry(p.id, true);
                 p.lastReceived = raw;
@@ -1086,6 +1088,7 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
                     Ph1Failed(w, p, IkeFailure::PH1_AUTH_FAILED, "mismatched ID: " + p.Describe());
                     return;
                 }
+                p.iv = nextIv; // the IV advances with an accepted message only
                 m_messageTrace(Direction::RECEIVED, p.peer, h.exchange, 5, raw.size(), false);
                 StopRetry(p.id, true);
                 p.lastReceived = raw;
@@ -1293,6 +1296,10 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
             Drop(IkeDrop::BAD_HASH, 1, "HASH mismatched");
             return;
         }
+        if (encrypted)
+        {
+            p.iv = nextIv;
+        }
         m_messageTrace(Direction::RECEIVED, p.peer, h.exchange, 3, raw.size(), false);
         StopRetry(p.id, true);
         p.lastReceived = raw;
@@ -1415,7 +1422,11 @@ IkeDaemon::Ph1Message(Work& w, Ph1& p, IsakmpMessage m, bool encrypt)
 }
 
 bool
-IkeDaemon::DecryptPh1(Work& w, Ph1& p, const std::vector<uint8_t>& raw, IsakmpMessage* m)
+IkeDaemon::DecryptPh1(Work& w,
+                      Ph1& p,
+                      const std::vector<uint8_t>& raw,
+                      IsakmpMessage* m,
+                      std::vector<uint8_t>* nextIv)
 {
     std::string why;
     if (!IsakmpMessage::ParseHeader(raw, &m->header, &why))
@@ -1435,7 +1446,9 @@ IkeDaemon::DecryptPh1(Work& w, Ph1& p, const std::vector<uint8_t>& raw, IsakmpMe
     {
         return false;
     }
-    p.iv.assign(body.end() - bs, body.end());
+    // The IV after this message; racoon synchronises to it (ivm->iv = ivm->ive)
+    // only once the message verified (ident_r3recv, ident_i4recv).
+    nextIv->assign(body.end() - bs, body.end());
     return true;
 }
 
