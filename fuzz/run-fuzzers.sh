@@ -9,8 +9,13 @@
 # missing (Debian: apt-get install clang libclang-rt-14-dev).  The sub-build
 # in WORK_DIR/build is kept, so later runs only rebuild what changed.
 # IPSEC_FUZZ_RUNS (default 20000) sets the inputs per fuzzer and
-# IPSEC_FUZZ_SECONDS (default 30) caps each fuzzer's time.  A crashing input
-# is kept in WORK_DIR/artifacts; reproduce it with
+# IPSEC_FUZZ_SECONDS (default 30) caps each fuzzer's time; a fuzzer
+# registered with its own number of runs (ipsec_add_fuzzer ... RUNS n: the
+# IKE daemon's, whose inputs are whole simulations) runs exactly that many
+# (IPSEC_FUZZ_SLOW_RUNS overrides it), capped only by
+# IPSEC_FUZZ_SLOW_SECONDS (default 600) as a safety net.
+# IPSEC_FUZZ_LAUNCHER (e.g. ccache) is the sub-build's compiler launcher.
+# A crashing input is kept in WORK_DIR/artifacts; reproduce it with
 #   WORK_DIR/build/NAME-fuzzer WORK_DIR/artifacts/crash-...
 set -uo pipefail
 
@@ -18,6 +23,7 @@ src=${1:?usage: run-fuzzers.sh FUZZ_SOURCE_DIR WORK_DIR}
 work=${2:?usage: run-fuzzers.sh FUZZ_SOURCE_DIR WORK_DIR}
 runs=${IPSEC_FUZZ_RUNS:-20000}
 seconds=${IPSEC_FUZZ_SECONDS:-30}
+slow_seconds=${IPSEC_FUZZ_SLOW_SECONDS:-600}
 skip=77
 
 cxx=${IPSEC_FUZZ_CXX:-$(command -v clang++ || true)}
@@ -39,7 +45,12 @@ if ! "$cxx" -fsanitize=fuzzer,address,undefined "$probe.cc" -o "$probe" >"$probe
 fi
 
 build="$work/build"
-if ! cmake -S "$src" -B "$build" -DCMAKE_CXX_COMPILER="$cxx" >"$work/configure.log" 2>&1; then
+launcher=()
+if [ -n "${IPSEC_FUZZ_LAUNCHER:-}" ] && command -v "${IPSEC_FUZZ_LAUNCHER}" >/dev/null 2>&1; then
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER="$IPSEC_FUZZ_LAUNCHER")
+fi
+if ! cmake -S "$src" -B "$build" -DCMAKE_CXX_COMPILER="$cxx" "${launcher[@]}" \
+    >"$work/configure.log" 2>&1; then
   cat "$work/configure.log"
   echo "ipsec-fuzz: configuring the fuzzers failed"
   exit 1
@@ -54,13 +65,20 @@ artifacts="$work/artifacts"
 mkdir -p "$artifacts"
 failed=0
 count=0
-while read -r name seeds dict; do
+while read -r name seeds fruns dict; do
   [ -n "$name" ] || continue
   count=$((count + 1))
   corpus="$work/corpus/$name"
   rm -rf "$corpus"
   mkdir -p "$corpus"
-  args=(-runs="$runs" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096
+  if [ "$fruns" = "-" ]; then
+    n=$runs
+    cap=$seconds
+  else
+    n=${IPSEC_FUZZ_SLOW_RUNS:-$fruns}
+    cap=$slow_seconds
+  fi
+  args=(-runs="$n" -max_total_time="$cap" -timeout=10 -rss_limit_mb=4096
         -seed=1 -print_final_stats=1 -artifact_prefix="$artifacts/$name-")
   if [ -n "$dict" ]; then
     args+=(-dict="$dict")

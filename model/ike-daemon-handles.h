@@ -60,8 +60,8 @@ struct IkeDaemon::Ph1
     IkeBytes iv; ///< the running phase-1 CBC IV (the last block once established)
 
     Retry retry;
-    std::vector<uint8_t> lastReceived; ///< for duplicates: re-send the reply below
-    std::vector<uint8_t> lastReply;
+    std::vector<uint8_t> lastReceived; ///< the last message accepted
+    std::vector<uint8_t> lastReply;    ///< our reply to it (also in the daemon's recvd list)
     uint32_t lastReplyNumber{0};
     Time started;
     EventId expire;

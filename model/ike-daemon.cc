@@ -22,6 +22,7 @@
 #include "ns3/udp-socket-factory.h"
 #include "ns3/uinteger.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <iomanip>
 #include <sstream>
@@ -107,6 +108,49 @@ IkeFailureName(IkeFailure f)
     return "?";
 }
 
+std::string
+IkeDropName(IkeDrop d)
+{
+    switch (d)
+    {
+        case IkeDrop::SHORT:
+            return "short";
+        case IkeDrop::TOO_BIG:
+            return "too-big";
+        case IkeDrop::LENGTH_MISMATCH:
+            return "length-mismatch";
+        case IkeDrop::BAD_HEADER:
+            return "bad-header";
+        case IkeDrop::BAD_EXCHANGE:
+            return "bad-exchange";
+        case IkeDrop::UNKNOWN_COOKIE:
+            return "unknown-cookie";
+        case IkeDrop::COOKIE_MISMATCH:
+            return "cookie-mismatch";
+        case IkeDrop::UNEXPECTED:
+            return "unexpected";
+        case IkeDrop::UNDECRYPTABLE:
+            return "undecryptable";
+        case IkeDrop::BAD_PAYLOAD:
+            return "bad-payload";
+        case IkeDrop::UNSUPPORTED_PAYLOAD:
+            return "unsupported-payload";
+        case IkeDrop::BAD_HASH:
+            return "bad-hash";
+        case IkeDrop::BAD_PROPOSAL:
+            return "bad-proposal";
+        case IkeDrop::NO_CONFIG:
+            return "no-config";
+        case IkeDrop::DUPLICATE:
+            return "duplicate";
+        case IkeDrop::UNAUTHENTICATED:
+            return "unauthenticated";
+        case IkeDrop::COUNT:
+            break;
+    }
+    return "?";
+}
+
 TypeId
 IkeDaemon::GetTypeId()
 {
@@ -151,14 +195,22 @@ IkeDaemon::GetTypeId()
                               MakeTraceSourceAccessor(&IkeDaemon::m_negotiationTrace),
                               "ns3::IkeDaemon::NegotiationTracedCallback")
               .AddTraceSource("Phase1Keys",
-                              "The keys of an ISAKMP SA just established (Wireshark's IKEv1 "
-                              "decryption table: the initiator's cookie and the encryption key).",
+                              "The keys of an ISAKMP SA just established: the cookies and the "
+                              "encryption key (Wireshark's IKEv1 decryption table), SKEYID_a "
+                              "and the last phase-1 CBC block (what phase 2's HASHes and IVs "
+                              "derive from).",
                               MakeTraceSourceAccessor(&IkeDaemon::m_phase1KeysTrace),
                               "ns3::IkeDaemon::Phase1KeysTracedCallback")
               .AddTraceSource("SaKeys",
                               "The keys of an SA the daemon installed (Wireshark's ESP SA table).",
                               MakeTraceSourceAccessor(&IkeDaemon::m_saKeysTrace),
                               "ns3::IkeDaemon::SaKeysTracedCallback")
+              .AddTraceSource("Drop",
+                              "A received ISAKMP datagram dropped: the reason (IkeDrop), the "
+                              "sender's address, the datagram.  Every drop is counted in "
+                              "IkeDaemonStats::drops by its reason and in dropped.",
+                              MakeTraceSourceAccessor(&IkeDaemon::m_dropTrace),
+                              "ns3::IkeDaemon::DropTracedCallback")
               .AddTraceSource("Log",
                               "racoon's log lines, with racoon's level (1 ERROR, 2 WARNING, "
                               "3 NOTIFY, 4 INFO, 5 DEBUG).",
@@ -185,6 +237,8 @@ IkeDaemon::DoDispose()
 {
     m_ph1.clear();
     m_ph2.clear();
+    Simulator::Cancel(m_sweep);
+    m_recvd.clear();
     if (m_pfkey)
     {
         m_pfkey->Close();
@@ -293,6 +347,7 @@ IkeDaemon::StopApplication()
         Simulator::Cancel(ph2->poll);
         Simulator::Cancel(ph2->expire);
     }
+    Simulator::Cancel(m_sweep);
     for (Ptr<Socket> s : {m_socket4, m_socket6})
     {
         if (s)
@@ -625,6 +680,99 @@ IkeDaemon::SendIsakmp(Work& w,
         });
 }
 
+// ---- received packets ------------------------------------------------------------
+
+void
+IkeDaemon::AddRecvd(const std::vector<uint8_t>& received,
+                    const IpsecAddress& peer,
+                    const std::vector<uint8_t>& reply,
+                    uint8_t exchange,
+                    uint32_t replyNumber)
+{
+    // add_recvdpkt: nothing to keep when racoon would not retransmit at all.
+    if (m_conf.timer.counter == 0 || received.empty())
+    {
+        return;
+    }
+    Recvd r;
+    r.received = received;
+    r.peer = peer;
+    r.reply = reply;
+    r.exchange = exchange;
+    r.replyNumber = replyNumber;
+    r.retries = m_conf.timer.counter;
+    r.sent = Simulator::Now();
+    m_recvd.push_back(std::move(r));
+    if (!m_sweep.IsRunning())
+    {
+        m_sweep
+            = Simulator::Schedule(m_conf.timer.counter * Interval(), &IkeDaemon::SweepRecvd, this);
+    }
+}
+
+bool
+IkeDaemon::CheckRecvd(Work& w, const std::vector<uint8_t>& bytes, const IpsecAddress& peer)
+{
+    auto it = std::find_if(m_recvd.begin(),
+                           m_recvd.end(),
+                           [&bytes](const Recvd& r)
+                           {
+                               return r.received == bytes;
+                           });
+    if (it == m_recvd.end())
+    {
+        return false;
+    }
+    if (it->peer != peer)
+    {
+        // check_recvdpkt's 2: processed before, from another address; not answered.
+        Drop(IkeDrop::DUPLICATE, 3, "the packet is retransmitted by " + peer.ToString() + " (2).");
+        return true;
+    }
+    if (Simulator::Now() - it->sent < Seconds(1))
+    {
+        Log(2, "the packet retransmitted in a short time from " + peer.ToString());
+    }
+    m_stats.duplicates++;
+    m_messageTrace(Direction::RECEIVED,
+                   peer,
+                   it->exchange,
+                   it->replyNumber - 1,
+                   static_cast<uint32_t>(bytes.size()),
+                   true);
+    SendIsakmp(w, peer, it->reply, it->exchange, it->replyNumber, true);
+    Log(3, "the packet is retransmitted by " + peer.ToString() + " (1).");
+    if (--it->retries == 0)
+    {
+        m_recvd.erase(it);
+        Log(5, "deleted the retransmission packet to " + peer.ToString() + ".");
+    }
+    else
+    {
+        it->sent = Simulator::Now();
+    }
+    return true;
+}
+
+void
+IkeDaemon::SweepRecvd()
+{
+    // sweep_recvdpkt: every counter x interval, what was last sent longer ago goes.
+    Time life = m_conf.timer.counter * Interval();
+    Time now = Simulator::Now();
+    m_recvd.erase(std::remove_if(m_recvd.begin(),
+                                 m_recvd.end(),
+                                 [&](const Recvd& r)
+                                 {
+                                     return r.sent < now - life;
+                                 }),
+                  m_recvd.end());
+    if (!m_recvd.empty() && m_running)
+    {
+        m_sweep = Simulator::Schedule(life, &IkeDaemon::SweepRecvd, this);
+    }
+}
+
 void
 IkeDaemon::SendWithRetry(Work& w,
                          uint32_t id,
@@ -760,6 +908,39 @@ void
 IkeDaemon::Fail(IkeFailure why)
 {
     m_stats.failures[static_cast<size_t>(why)]++;
+}
+
+void
+IkeDaemon::Drop(IkeDrop why, int level, const std::string& text)
+{
+    m_stats.dropped++;
+    m_stats.drops[static_cast<size_t>(why)]++;
+    if (!text.empty())
+    {
+        Log(level, text);
+    }
+    static const std::vector<uint8_t> none;
+    m_dropTrace(why, m_rxPeer, m_rxBytes ? *m_rxBytes : none);
+}
+
+bool
+IkeDaemon::OnlyPayloads(const IsakmpMessage& m, std::initializer_list<uint8_t> allowed, size_t skip)
+{
+    for (size_t i = skip; i < m.payloads.size(); ++i)
+    {
+        uint8_t type = m.payloads[i].type;
+        if (std::find(allowed.begin(), allowed.end(), type) == allowed.end())
+        {
+            // "We don't send information to the peer even if we received
+            // malformed packet" (ident_r1recv).
+            Drop(IkeDrop::UNSUPPORTED_PAYLOAD,
+                 1,
+                 "ignore the packet, received unexpecting payload type " + std::to_string(type)
+                     + ".");
+            return false;
+        }
+    }
+    return true;
 }
 
 } // namespace ns3

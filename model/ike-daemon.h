@@ -51,6 +51,7 @@
 
 #include <array>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <optional>
@@ -123,6 +124,37 @@ enum class IkeFailure : uint8_t
 
 std::string IkeFailureName(IkeFailure f);
 
+/**
+ * Why the daemon dropped a received ISAKMP datagram: it neither advanced nor
+ * started a negotiation, nor was it answered as a retransmission.  Each is
+ * counted (IkeDaemonStats::drops) and traced (the Drop trace); the order of
+ * the checks and the log lines are racoon's (isakmp_handler, isakmp_main,
+ * ph1_main, the exchanges' *_recv functions, isakmp_info_recv).
+ */
+enum class IkeDrop : uint8_t
+{
+    SHORT,               ///< shorter than an ISAKMP header, or a header length under 28
+    TOO_BIG,             ///< a header length over 65535
+    LENGTH_MISMATCH,     ///< the header's length is not the datagram's
+    BAD_HEADER,          ///< zero initiator cookie, version, flags, message id
+    BAD_EXCHANGE,        ///< an exchange type the daemon does not handle
+    UNKNOWN_COOKIE,      ///< no ISAKMP SA has these cookies
+    COOKIE_MISMATCH,     ///< an ISAKMP SA's initiator cookie with a responder cookie not its own
+    UNEXPECTED,          ///< not what the negotiation's state expects
+    UNDECRYPTABLE,       ///< encrypted bytes that do not decrypt into a payload chain
+    BAD_PAYLOAD,         ///< a malformed payload chain, a payload missing or invalid
+    UNSUPPORTED_PAYLOAD, ///< a payload type this message may not carry
+    BAD_HASH,            ///< a HASH that does not verify
+    BAD_PROPOSAL,        ///< an SA payload refused: undecodable, or nothing acceptable in it
+    NO_CONFIG,           ///< no remote, sainfo or policy for it
+    DUPLICATE,           ///< a copy of a message already processed, not answered
+    UNAUTHENTICATED,     ///< an unencrypted informational exchange: at most logged
+    COUNT,
+};
+
+/// The reason's name ("short", "unknown-cookie", ...), as the Drop trace's users print it.
+std::string IkeDropName(IkeDrop d);
+
 /// The daemon's counters.
 struct IkeDaemonStats
 {
@@ -140,7 +172,9 @@ struct IkeDaemonStats
     uint64_t bytesReceived{0};
     uint64_t retransmissions{0};
     uint64_t duplicates{0};     ///< peer retransmissions answered from the cache
-    uint64_t dropped{0};        ///< received messages dropped (no handle, malformed, ...)
+    uint64_t dropped{0};        ///< received messages dropped: the sum of drops
+    /// Received messages dropped, by reason (IkeDrop).
+    std::array<uint64_t, static_cast<size_t>(IkeDrop::COUNT)> drops{};
     uint64_t errorAcquires{0};
     uint64_t rekeys{0};         ///< quick modes started on a soft EXPIRE
     uint64_t deletesSent{0};    ///< informational DELETEs sent (isakmp_info_send_d2)
@@ -152,6 +186,11 @@ struct IkeDaemonStats
     uint64_t Failures(IkeFailure f) const
     {
         return failures[static_cast<size_t>(f)];
+    }
+
+    uint64_t Drops(IkeDrop d) const
+    {
+        return drops[static_cast<size_t>(d)];
     }
 };
 
@@ -195,6 +234,8 @@ class IkeDaemon : public Application
     typedef void (*NegotiationTracedCallback)(uint8_t, bool, IkeFailure, const IpsecAddress&, Time);
     /// Signature of the Log trace: racoon's level (1 ERROR ... 5 DEBUG2) and the line.
     typedef void (*LogTracedCallback)(int, const std::string&);
+    /// Signature of the Drop trace: the reason, the sender's address, the datagram.
+    typedef void (*DropTracedCallback)(IkeDrop, const IpsecAddress&, const std::vector<uint8_t>&);
 
     /// The keys of an established ISAKMP SA (for Wireshark's IKEv1 decryption table).
     struct Phase1Keys
@@ -206,6 +247,8 @@ class IkeDaemon : public Application
         std::string hash;
         std::vector<uint8_t> encKey;
         bool initiator{false};
+        std::vector<uint8_t> skeyidA; ///< SKEYID_a: the key of the phase-2 and informational HASHes
+        std::vector<uint8_t> iv;      ///< the last phase-1 CBC block (phase 2's IVs derive from it)
     };
 
     /// The keys of an installed SA (for Wireshark's ESP SA table).
@@ -257,6 +300,8 @@ class IkeDaemon : public Application
     // ---- ISAKMP datagrams ----------------------------------------------------
     void OnIsakmp(Ptr<Socket> socket);
     void HandleIsakmp(Work& w, const std::vector<uint8_t>& bytes, const Address& from);
+    /// isakmp_handler's and isakmp_main's checks, then the exchange's handler.
+    void Dispatch(Work& w, const std::vector<uint8_t>& bytes, const IpsecAddress& peer);
     /// Sends @p bytes to @p peer when the job ends (the Message trace says
     /// it is message @p messageNumber of @p exchange).
     void SendIsakmp(Work& w,
@@ -270,12 +315,20 @@ class IkeDaemon : public Application
     Ph1* StartPh1(Work& w, const IpsecAddress& peer, const RacoonRemote& rm);
     void HandlePh1(Work& w, Ph1& ph1, const IsakmpMessage& m, const std::vector<uint8_t>& raw);
     void RespondPh1(Work& w,
-                    const IsakmpMessage& m,
+                    const IsakmpHeader& h,
                     const IpsecAddress& peer,
                     const std::vector<uint8_t>& raw);
-    bool ComputeKeys(Work& w, Ph1& ph1);
+    /// g^xy, SKEYID and the phase-1 keys; a peer's public value that does not
+    /// fit the group fails the negotiation unless @p failOnBadPublic is false.
+    bool ComputeKeys(Work& w, Ph1& ph1, bool failOnBadPublic = true);
     std::vector<uint8_t> Ph1Message(Work& w, Ph1& ph1, IsakmpMessage m, bool encrypt);
-    bool DecryptPh1(Work& w, Ph1& ph1, const std::vector<uint8_t>& raw, IsakmpMessage* m);
+    /// Decrypts with the running IV; @p nextIv is the one to keep once the
+    /// message is accepted (racoon synchronises the IV only then).
+    bool DecryptPh1(Work& w,
+                    Ph1& ph1,
+                    const std::vector<uint8_t>& raw,
+                    IsakmpMessage* m,
+                    std::vector<uint8_t>* nextIv);
     void Ph1Established(Work& w, Ph1& ph1);
     void Ph1Failed(Work& w, Ph1& ph1, IkeFailure why, const std::string& text);
     void SetPh1State(Ph1& ph1, IkePh1State s);
@@ -338,11 +391,37 @@ class IkeDaemon : public Application
     void ArmResend(uint32_t id, bool phase1, uint64_t generation);
     void Resend(uint32_t id, bool phase1, uint64_t generation);
 
+    // ---- received packets (racoon's check_recvdpkt / add_recvdpkt) --------------------
+    /**
+     * Remembers that @p reply answered @p received from @p peer: a copy of
+     * @p received is answered with @p reply again, up to counter times,
+     * until counter x interval after the last answer (racoon's recvdpkt list).
+     */
+    void AddRecvd(const std::vector<uint8_t>& received,
+                  const IpsecAddress& peer,
+                  const std::vector<uint8_t>& reply,
+                  uint8_t exchange,
+                  uint32_t replyNumber);
+    /// True when @p bytes was answered before: answered again (or, from elsewhere, dropped).
+    bool CheckRecvd(Work& w, const std::vector<uint8_t>& bytes, const IpsecAddress& peer);
+    void SweepRecvd();
+
     // ---- helpers ---------------------------------------------------------------------
     std::vector<uint8_t> Random(uint32_t n);
     void Log(int level, const std::string& text);
     void Fail(IkeFailure why);
+    /**
+     * Drops the datagram being handled for @p why: counts it, fires the Drop
+     * trace and logs @p text (racoon's line) at racoon's @p level (none when
+     * @p text is empty).
+     */
+    void Drop(IkeDrop why, int level, const std::string& text);
+    /// Drops unless every payload of @p m after the first @p skip is one of @p allowed.
+    bool OnlyPayloads(const IsakmpMessage& m,
+                      std::initializer_list<uint8_t> allowed,
+                      size_t skip = 0);
     Ph1* FindPh1(const std::array<uint8_t, 8>& icookie, const std::array<uint8_t, 8>& rcookie);
+    Ph1* FindPh1ByICookie(const std::array<uint8_t, 8>& icookie);
     Ph1* FindPh1Id(uint32_t id);
     Ph1* FindPh1ByPeer(const IpsecAddress& peer, bool established);
     Ph2* FindPh2(uint32_t id);
@@ -372,6 +451,24 @@ class IkeDaemon : public Application
     /// The daemon's copy of the SPD (by policy id), from X_SPDDUMP and the X_SPD* messages.
     std::map<uint32_t, IpsecPolicy> m_spd;
 
+    /// A reply racoon keeps for the message it answered (struct recvdpkt).
+    struct Recvd
+    {
+        std::vector<uint8_t> received;
+        IpsecAddress peer;
+        std::vector<uint8_t> reply;
+        uint8_t exchange{0};
+        uint32_t replyNumber{0};
+        uint32_t retries{0}; ///< answers left
+        Time sent;           ///< the last time the reply left
+    };
+
+    std::vector<Recvd> m_recvd;
+    EventId m_sweep;
+    /// The datagram HandleIsakmp handles (for Drop).
+    const std::vector<uint8_t>* m_rxBytes{nullptr};
+    IpsecAddress m_rxPeer;
+
     IkeDaemonStats m_stats;
     TracedCallback<Direction, const IpsecAddress&, uint8_t, uint32_t, uint32_t, bool> m_messageTrace;
     TracedCallback<IkePh1State, IkePh1State, bool, const IpsecAddress&> m_ph1Trace;
@@ -380,6 +477,7 @@ class IkeDaemon : public Application
     TracedCallback<int, const std::string&> m_logTrace;
     TracedCallback<const Phase1Keys&> m_phase1KeysTrace;
     TracedCallback<const SaKeys&> m_saKeysTrace;
+    TracedCallback<IkeDrop, const IpsecAddress&, const std::vector<uint8_t>&> m_dropTrace;
 };
 
 } // namespace ns3

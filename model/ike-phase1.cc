@@ -38,6 +38,7 @@
 #include <algorithm>
 #include <iomanip>
 #include <sstream>
+#include <tuple>
 
 namespace ns3
 {
@@ -168,14 +169,24 @@ IkeDaemon::Ph1::Describe() const
 IkeDaemon::Ph1*
 IkeDaemon::FindPh1(const std::array<uint8_t, 8>& icookie, const std::array<uint8_t, 8>& rcookie)
 {
+    // racoon's getph1byindex: both cookies.
     for (auto& [id, ph1] : m_ph1)
     {
-        if (ph1->icookie != icookie)
+        if (ph1->icookie == icookie && ph1->rcookie == rcookie)
         {
-            continue;
+            return ph1.get();
         }
-        // The initiator's retransmitted first message still has no responder cookie.
-        if (ph1->rcookie == rcookie || IsZero(rcookie) || IsZero(ph1->rcookie))
+    }
+    return nullptr;
+}
+
+IkeDaemon::Ph1*
+IkeDaemon::FindPh1ByICookie(const std::array<uint8_t, 8>& icookie)
+{
+    // racoon's getph1byindex0: the initiator's cookie only.
+    for (auto& [id, ph1] : m_ph1)
+    {
+        if (ph1->icookie == icookie && ph1->state != IkePh1State::EXPIRED)
         {
             return ph1.get();
         }
@@ -230,86 +241,211 @@ IkeDaemon::HandleIsakmp(Work& w, const std::vector<uint8_t>& bytes, const Addres
     }
     m_stats.messagesReceived++;
     m_stats.bytesReceived += bytes.size();
+    m_rxBytes = &bytes;
+    m_rxPeer = peer;
+    Dispatch(w, bytes, peer);
+    m_rxBytes = nullptr;
+}
+
+void
+IkeDaemon::Dispatch(Work& w, const std::vector<uint8_t>& bytes, const IpsecAddress& peer)
+{
+    // isakmp_handler: the sizes first.
+    uint32_t length = 0;
+    if (bytes.size() >= IsakmpHeader::SIZE)
+    {
+        length = (uint32_t(bytes[24]) << 24) | (uint32_t(bytes[25]) << 16)
+               | (uint32_t(bytes[26]) << 8) | bytes[27];
+    }
+    if (bytes.size() < IsakmpHeader::SIZE || length < IsakmpHeader::SIZE)
+    {
+        Fail(IkeFailure::MALFORMED);
+        Drop(IkeDrop::SHORT,
+             1,
+             "packet shorter than isakmp header size (" + std::to_string(bytes.size()) + ", "
+                 + std::to_string(length) + ", " + std::to_string(IsakmpHeader::SIZE) + ")");
+        return;
+    }
+    if (length > 0xffff)
+    {
+        Fail(IkeFailure::MALFORMED);
+        Drop(IkeDrop::TOO_BIG, 1, "the length in the isakmp header is too big.");
+        return;
+    }
+    if (length != bytes.size())
+    {
+        Fail(IkeFailure::MALFORMED);
+        Drop(IkeDrop::LENGTH_MISMATCH,
+             1,
+             "received invalid length (" + std::to_string(bytes.size())
+                 + " != " + std::to_string(length) + "), why ?");
+        return;
+    }
+    // check_recvdpkt: a message already answered is answered again.
+    if (CheckRecvd(w, bytes, peer))
+    {
+        return;
+    }
+    // isakmp_main.
     IsakmpHeader h;
     std::string why;
+    if (std::all_of(bytes.begin(),
+                    bytes.begin() + 8,
+                    [](uint8_t b)
+                    {
+                        return b == 0;
+                    }))
+    {
+        Fail(IkeFailure::MALFORMED);
+        Drop(IkeDrop::BAD_HEADER, 1, "malformed cookie received.");
+        return;
+    }
     if (!IsakmpMessage::ParseHeader(bytes, &h, &why))
     {
-        m_stats.dropped++;
         Fail(IkeFailure::MALFORMED);
-        Log(1, "malformed ISAKMP packet from " + peer.ToString() + ": " + why);
+        Drop(IkeDrop::BAD_HEADER,
+             1,
+             "invalid major version " + std::to_string(bytes[17] >> 4) + ".");
+        return;
+    }
+    if (h.flags & ~(isakmp::FLAG_ENC | isakmp::FLAG_COMMIT | isakmp::FLAG_AUTH_ONLY))
+    {
+        char f[8];
+        std::snprintf(f, sizeof(f), "0x%02x", h.flags);
+        Drop(IkeDrop::BAD_HEADER, 1, std::string("invalid flag ") + f + ".");
+        return;
+    }
+    if ((h.flags & isakmp::FLAG_COMMIT) && h.messageId == 0)
+    {
+        SendNotify(w, nullptr, peer, h, isakmp::N_INVALID_FLAGS);
+        Drop(IkeDrop::BAD_HEADER, 1, "Commit bit on phase1 forbidden.");
         return;
     }
     Ph1* ph1 = FindPh1(h.icookie, h.rcookie);
-    if (ph1 && ph1->peer != peer)
+    if (ph1)
     {
-        ph1 = nullptr; // a cookie pair from another address is not that negotiation
+        if (IsZero(h.rcookie) && ph1->initiator)
+        {
+            Drop(IkeDrop::COOKIE_MISMATCH,
+                 5,
+                 "malformed cookie received or the initiator's cookies collide.");
+            return;
+        }
+        if (ph1->peer != peer)
+        {
+            // racoon goes on: the handle's address is where its answers go.
+            Log(2,
+                "remote address mismatched. db=" + ph1->peer.ToString()
+                    + "[500], act=" + peer.ToString() + "[500]");
+        }
     }
+    std::string index = Hex(h.icookie.data(), 8) + ":" + Hex(h.rcookie.data(), 8);
     switch (h.exchange)
     {
         case isakmp::EXCH_IDENT:
         case isakmp::EXCH_AGGRESSIVE:
-            if (ph1)
+            if (h.messageId != 0)
             {
-                if (bytes == ph1->lastReceived && !ph1->lastReply.empty())
+                Drop(IkeDrop::BAD_HEADER, 1, "message id should be zero in phase1.");
+                return;
+            }
+            if (!ph1)
+            {
+                // The first message of an initiator, or the responder's first answer.
+                ph1 = FindPh1ByICookie(h.icookie);
+                if (!ph1)
                 {
-                    // check_recvdpkt: the peer repeated its message, ours was lost.
-                    m_stats.duplicates++;
-                    m_messageTrace(Direction::RECEIVED,
-                                   peer,
-                                   h.exchange,
-                                   ph1->lastReplyNumber - 1,
-                                   static_cast<uint32_t>(bytes.size()),
-                                   true);
-                    Log(5, "the packet is retransmitted by " + peer.ToString() + ".");
-                    SendIsakmp(w, peer, ph1->lastReply, h.exchange, ph1->lastReplyNumber, true);
+                    if (!IsZero(h.rcookie))
+                    {
+                        Drop(IkeDrop::UNKNOWN_COOKIE,
+                             5,
+                             "malformed cookie received or the spi expired.");
+                        return;
+                    }
+                    RespondPh1(w, h, peer, bytes);
                     return;
                 }
-                if (h.exchange != ph1->exchange)
+                if (!ph1->initiator)
                 {
-                    m_stats.dropped++;
-                    Log(1, "exchange type mismatch for " + ph1->Describe());
+                    Drop(IkeDrop::COOKIE_MISMATCH,
+                         5,
+                         "malformed cookie received. it has to be as the initiator.  " + index);
                     return;
                 }
-                IsakmpMessage m;
-                m.header = h;
-                HandlePh1(w, *ph1, m, bytes);
             }
-            else if (IsZero(h.rcookie))
+            if (h.exchange != ph1->exchange)
             {
-                IsakmpMessage m;
-                if (!IsakmpMessage::Parse(bytes, &m, &why))
+                Drop(IkeDrop::UNEXPECTED,
+                     1,
+                     "exchange type is mismatched: db=" + isakmp::ExchangeName(ph1->exchange)
+                         + " packet=" + isakmp::ExchangeName(h.exchange) + ", ignore it.");
+                return;
+            }
+            if (ph1->state >= IkePh1State::ESTABLISHED)
+            {
+                // ph1_main: "ignore a packet".
+                Drop(IkeDrop::UNEXPECTED, 0, "");
+                return;
+            }
+            HandlePh1(w, *ph1, IsakmpMessage{h, {}}, bytes);
+            return;
+        case isakmp::EXCH_AUTH_ONLY:
+        case isakmp::EXCH_BASE:
+            Drop(IkeDrop::BAD_EXCHANGE,
+                 4,
+                 "unsupported exchange " + std::to_string(h.exchange) + " received.");
+            return;
+        case isakmp::EXCH_INFO:
+            if (!ph1)
+            {
+                ph1 = FindPh1ByICookie(h.icookie);
+                if (!ph1)
                 {
-                    m_stats.dropped++;
-                    Fail(IkeFailure::MALFORMED);
-                    Log(1, "malformed first message from " + peer.ToString() + ": " + why);
+                    Drop(IkeDrop::UNKNOWN_COOKIE, 1, "unknown Informational exchange received.");
                     return;
                 }
-                RespondPh1(w, m, peer, bytes);
+                if (ph1->peer != peer)
+                {
+                    Log(2, "remote address mismatched. db=" + ph1->peer.ToString() + "[500]");
+                }
             }
-            else
-            {
-                m_stats.dropped++;
-                Log(1,
-                    "unknown ISAKMP-SA cookies " + Hex(h.icookie.data(), 8) + ":"
-                        + Hex(h.rcookie.data(), 8) + " from " + peer.ToString());
-            }
+            HandleInfo(w, ph1, IsakmpMessage{h, {}}, bytes);
             return;
         case isakmp::EXCH_QUICK:
-            if (!ph1 || !ph1->Established())
+            if (!ph1)
             {
-                m_stats.dropped++;
-                Log(1, "unknown ISAKMP-SA for a quick mode from " + peer.ToString());
+                SendNotify(w, nullptr, peer, h, isakmp::N_INVALID_COOKIE);
+                Drop(IkeDrop::UNKNOWN_COOKIE,
+                     1,
+                     "can't start the quick mode, there is no ISAKMP-SA, " + index);
+                return;
+            }
+            if (!ph1->Established())
+            {
+                Drop(IkeDrop::UNEXPECTED,
+                     1,
+                     "can't start the quick mode, there is no valid ISAKMP-SA, " + index);
                 return;
             }
             HandlePh2(w, *ph1, IsakmpMessage{h, {}}, bytes);
             return;
-        case isakmp::EXCH_INFO:
-            HandleInfo(w, ph1, IsakmpMessage{h, {}}, bytes);
+        case isakmp::EXCH_NEW_GROUP:
+            if (!ph1)
+            {
+                Drop(IkeDrop::UNKNOWN_COOKIE,
+                     1,
+                     "Unknown new group mode exchange, there is no ISAKMP-SA.");
+                return;
+            }
+            Drop(IkeDrop::BAD_EXCHANGE,
+                 4,
+                 "unsupported exchange " + std::to_string(h.exchange) + " received.");
             return;
         default:
-            m_stats.dropped++;
-            Log(1,
-                "invalid exchange type " + std::to_string(h.exchange) + " from " + peer.ToString());
+            Drop(IkeDrop::BAD_EXCHANGE,
+                 1,
+                 "Invalid exchange type " + std::to_string(h.exchange) + " from " + peer.ToString()
+                     + "[500].");
             return;
     }
 }
@@ -394,37 +530,73 @@ IkeDaemon::StartPh1(Work& w, const IpsecAddress& peer, const RacoonRemote& rm)
 
 void
 IkeDaemon::RespondPh1(Work& w,
-                      const IsakmpMessage& m,
+                      const IsakmpHeader& h,
                       const IpsecAddress& peer,
                       const std::vector<uint8_t>& raw)
 {
+    IsakmpMessage m;
+    std::string why;
+    if (!IsakmpMessage::Parse(raw, &m, &why))
+    {
+        Fail(IkeFailure::MALFORMED);
+        Drop(IkeDrop::BAD_PAYLOAD,
+             1,
+             "malformed first message from " + peer.ToString() + ": " + why);
+        return;
+    }
     m_messageTrace(
-        Direction::RECEIVED, peer, m.header.exchange, 1, static_cast<uint32_t>(raw.size()), false);
+        Direction::RECEIVED, peer, h.exchange, 1, static_cast<uint32_t>(raw.size()), false);
     const RacoonRemote* rm = m_conf.FindRemote(peer);
     if (!rm)
     {
         Fail(IkeFailure::NO_REMOTE);
-        Log(1, "couldn't find configuration for " + peer.ToString() + ".");
+        Drop(IkeDrop::NO_CONFIG, 1, "couldn't find configuration for " + peer.ToString() + ".");
         return;
     }
-    std::string mode = m.header.exchange == isakmp::EXCH_AGGRESSIVE ? "aggressive" : "main";
+    bool aggressive = h.exchange == isakmp::EXCH_AGGRESSIVE;
+    std::string mode = aggressive ? "aggressive" : "main";
     if (std::find(rm->exchangeModes.begin(), rm->exchangeModes.end(), mode)
         == rm->exchangeModes.end())
     {
         Fail(IkeFailure::PH1_NO_PROPOSAL);
-        Log(1,
-            "not acceptable " + std::string(mode == "main" ? "Identity Protection" : "Aggressive")
-                + " mode from " + peer.ToString() + ".");
+        Drop(IkeDrop::BAD_PROPOSAL,
+             1,
+             "not acceptable " + std::string(aggressive ? "Aggressive" : "Identity Protection")
+                 + " mode from " + peer.ToString() + ".");
         return;
     }
-    const IsakmpPayload* saPl = m.Find(isakmp::PL_SA);
-    IsakmpSa offered;
-    std::string why;
-    if (!saPl || !IsakmpSa::Decode(saPl->body, &offered, &why))
+    // ident_r1recv / agg_r1recv: the SA first, then only what the message may carry.
+    if (m.payloads.empty() || m.payloads[0].type != isakmp::PL_SA)
     {
-        m_stats.dropped++;
+        Drop(IkeDrop::BAD_PAYLOAD,
+             1,
+             "received invalid next payload type "
+                 + std::to_string(m.payloads.empty() ? 0 : m.payloads[0].type) + ", expecting "
+                 + std::to_string(isakmp::PL_SA) + ".");
+        return;
+    }
+    bool only
+        = aggressive ? OnlyPayloads(
+              m, {isakmp::PL_KE, isakmp::PL_NONCE, isakmp::PL_ID, isakmp::PL_VID, isakmp::PL_CR}, 1)
+                     : OnlyPayloads(m, {isakmp::PL_VID}, 1);
+    if (!only)
+    {
+        return;
+    }
+    if (aggressive
+        && (!m.Find(isakmp::PL_KE) || !m.Find(isakmp::PL_NONCE) || !m.Find(isakmp::PL_ID)))
+    {
+        Fail(IkeFailure::MALFORMED);
+        Drop(IkeDrop::BAD_PAYLOAD, 1, "few isakmp message received.");
+        return;
+    }
+    const IsakmpPayload* saPl = &m.payloads[0];
+    IsakmpSa offered;
+    if (!IsakmpSa::Decode(saPl->body, &offered, &why))
+    {
         Fail(IkeFailure::MALFORMED);
         Log(1, "malformed SA payload from " + peer.ToString() + ": " + why);
+        Drop(IkeDrop::BAD_PROPOSAL, 1, "failed to get valid proposal.");
         return;
     }
     IkePh1Transform chosen;
@@ -432,10 +604,10 @@ IkeDaemon::RespondPh1(Work& w,
     {
         Fail(IkeFailure::PH1_NO_PROPOSAL);
         Log(1, why + ".");
-        Log(1, "failed to get valid proposal.");
         // An unauthenticated NO-PROPOSAL-CHOSEN the initiator can only log.
         SendNotify(w, nullptr, peer, m.header, isakmp::N_NO_PROPOSAL_CHOSEN);
         m_negotiationTrace(1, false, IkeFailure::PH1_NO_PROPOSAL, peer, Seconds(0));
+        Drop(IkeDrop::BAD_PROPOSAL, 1, "failed to get valid proposal.");
         return;
     }
     auto ph1 = std::make_unique<Ph1>();
@@ -512,12 +684,6 @@ IkeDaemon::RespondPh1(Work& w,
         const IsakmpPayload* ke = m.Find(isakmp::PL_KE);
         const IsakmpPayload* nonce = m.Find(isakmp::PL_NONCE);
         const IsakmpPayload* id = m.Find(isakmp::PL_ID);
-        if (!ke || !nonce || !id)
-        {
-            Ph1Failed(
-                w, *ph, IkeFailure::MALFORMED, "aggressive mode message without KE, Ni or ID");
-            return;
-        }
         p.gxi = ke->body;
         p.ni = nonce->body;
         p.idiiBody = id->body;
@@ -554,6 +720,7 @@ IkeDaemon::RespondPh1(Work& w,
     std::vector<uint8_t> bytes = out.Serialize();
     p.lastReply = bytes;
     p.lastReplyNumber = 2;
+    AddRecvd(raw, peer, bytes, p.exchange, 2);
     SendWithRetry(w, p.id, true, peer, bytes, p.exchange, 2);
     SetPh1State(p, IkePh1State::MSG1SENT);
 }
@@ -566,42 +733,95 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
     IsakmpMessage m;
     std::string why;
     bool encrypted = hm.header.flags & isakmp::FLAG_ENC;
+    IkeBytes nextIv; // kept once an encrypted message is accepted
     if (encrypted)
     {
         if (!p.keysReady)
         {
-            m_stats.dropped++;
-            Log(1, "an encrypted message before the keys exist: " + p.Describe());
+            Drop(IkeDrop::UNEXPECTED,
+                 1,
+                 "an encrypted message before the keys exist: " + p.Describe());
             return;
         }
-        if (!DecryptPh1(w, p, raw, &m))
+        if (!DecryptPh1(w, p, raw, &m, &nextIv))
         {
             // A pre-shared key mismatch looks like garbage here.
-            m_stats.dropped++;
             Fail(IkeFailure::PH1_AUTH_FAILED);
-            Log(1,
-                "failed to decrypt or parse the message: " + p.Describe()
-                    + " (probably a pre-shared key mismatch)");
             SendNotify(w, &p, p.peer, hm.header, isakmp::N_PAYLOAD_MALFORMED);
+            Drop(IkeDrop::UNDECRYPTABLE,
+                 1,
+                 "failed to decrypt or parse the message: " + p.Describe()
+                     + " (probably a pre-shared key mismatch)");
             return;
         }
     }
     else if (!IsakmpMessage::Parse(raw, &m, &why))
     {
-        m_stats.dropped++;
         Fail(IkeFailure::MALFORMED);
-        Log(1, "malformed message " + p.Describe() + ": " + why);
+        Drop(IkeDrop::BAD_PAYLOAD, 1, "malformed message " + p.Describe() + ": " + why);
         return;
     }
     const IsakmpHeader& h = m.header;
     auto need = [&](uint8_t type) -> const IsakmpPayload*
     {
-        const IsakmpPayload* pl = m.Find(type);
-        if (!pl)
+        return m.Find(type);
+    };
+    auto few = [&]()
+    {
+        Drop(IkeDrop::BAD_PAYLOAD, 1, "few isakmp message received.");
+    };
+    // The messages that must arrive encrypted (ident_r3recv, ident_i4recv).
+    auto mustBeEncrypted = [&]()
+    {
+        if (!encrypted)
         {
-            Log(1, "few isakmp message received: no " + isakmp::PayloadName(type) + " payload");
+            Drop(IkeDrop::UNEXPECTED,
+                 1,
+                 std::string(p.initiator ? "ignore" : "reject")
+                     + " the packet, expecting the packet encrypted.");
         }
-        return pl;
+        return encrypted;
+    };
+    // The first payload must be the SA (ident_i2recv, agg_i2recv).
+    auto saFirst = [&]()
+    {
+        if (m.payloads.empty() || m.payloads[0].type != isakmp::PL_SA)
+        {
+            Drop(IkeDrop::BAD_PAYLOAD,
+                 1,
+                 "received invalid next payload type "
+                     + std::to_string(m.payloads.empty() ? 0 : m.payloads[0].type) + ", expecting "
+                     + std::to_string(isakmp::PL_SA) + ".");
+            return false;
+        }
+        return true;
+    };
+    // The transform the responder chose: one of ours, unchanged.
+    auto chosenOfOurs = [&](const IsakmpPayload* sa, IkePh1Transform* got)
+    {
+        IsakmpSa chosenSa;
+        if (!sa || !IsakmpSa::Decode(sa->body, &chosenSa, &why) || chosenSa.proposals.size() != 1
+            || chosenSa.proposals[0].transforms.size() != 1
+            || !IkeDecodePh1Transform(chosenSa.proposals[0].transforms[0], got, &why))
+        {
+            Log(1, "invalid SA payload in the responder's answer: " + why);
+            Drop(IkeDrop::BAD_PROPOSAL, 1, "failed to get valid proposal.");
+            return false;
+        }
+        IkePh1Transform own;
+        IsakmpSa offer = IkePhase1Offer(*p.rm);
+        for (const IsakmpTransform& t : offer.proposals[0].transforms)
+        {
+            if (IkeDecodePh1Transform(t, &own, &why) && own.cipher == got->cipher
+                && own.keyBits == got->keyBits && own.hash == got->hash && own.group == got->group
+                && own.auth == got->auth)
+            {
+                return true;
+            }
+        }
+        Log(1, "the responder chose a transform we did not offer");
+        Drop(IkeDrop::BAD_PROPOSAL, 1, "failed to get valid proposal.");
+        return false;
     };
 
     if (p.exchange == isakmp::EXCH_IDENT && p.initiator)
@@ -610,36 +830,13 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
         {
             case IkePh1State::MSG1SENT:
             { // MM2: HDR, SA
-                const IsakmpPayload* sa = need(isakmp::PL_SA);
-                IsakmpSa chosenSa;
-                if (!sa || !IsakmpSa::Decode(sa->body, &chosenSa, &why)
-                    || chosenSa.proposals.size() != 1
-                    || chosenSa.proposals[0].transforms.size() != 1
-                    || !IkeDecodePh1Transform(chosenSa.proposals[0].transforms[0], &p.chosen, &why))
+                IkePh1Transform got;
+                if (!saFirst() || !OnlyPayloads(m, {isakmp::PL_VID}, 1)
+                    || !chosenOfOurs(need(isakmp::PL_SA), &got))
                 {
-                    m_stats.dropped++;
-                    Log(1, "invalid SA payload in MM2: " + why);
                     return;
                 }
-                // The responder must pick one of ours, unchanged.
-                IkePh1Transform own;
-                bool ours = false;
-                IsakmpSa offer = IkePhase1Offer(*p.rm);
-                for (const IsakmpTransform& t : offer.proposals[0].transforms)
-                {
-                    if (IkeDecodePh1Transform(t, &own, &why) && own.cipher == p.chosen.cipher
-                        && own.keyBits == p.chosen.keyBits && own.hash == p.chosen.hash
-                        && own.group == p.chosen.group && own.auth == p.chosen.auth)
-                    {
-                        ours = true;
-                    }
-                }
-                if (!ours)
-                {
-                    m_stats.dropped++;
-                    Log(1, "the responder chose a transform we did not offer");
-                    return;
-                }
+                p.chosen = got;
                 m_messageTrace(Direction::RECEIVED, p.peer, h.exchange, 2, raw.size(), false);
                 StopRetry(p.id, true);
                 p.rcookie = h.rcookie;
@@ -665,17 +862,23 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
                 std::vector<uint8_t> bytes = out.Serialize();
                 p.lastReply = bytes;
                 p.lastReplyNumber = 3;
+                AddRecvd(raw, p.peer, bytes, p.exchange, 3);
                 SendWithRetry(w, p.id, true, p.peer, bytes, p.exchange, 3);
                 SetPh1State(p, IkePh1State::MSG2SENT);
                 return;
             }
             case IkePh1State::MSG2SENT:
             { // MM4: HDR, KE, Nr
+                if (!OnlyPayloads(m,
+                                  {isakmp::PL_KE, isakmp::PL_NONCE, isakmp::PL_VID, isakmp::PL_CR}))
+                {
+                    return;
+                }
                 const IsakmpPayload* ke = need(isakmp::PL_KE);
                 const IsakmpPayload* nonce = need(isakmp::PL_NONCE);
                 if (!ke || !nonce)
                 {
-                    m_stats.dropped++;
+                    few();
                     return;
                 }
                 m_messageTrace(Direction::RECEIVED, p.peer, h.exchange, 4, raw.size(), false);
@@ -713,17 +916,29 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
                 std::vector<uint8_t> bytes = Ph1Message(w, p, out, true);
                 p.lastReply = bytes;
                 p.lastReplyNumber = 5;
+                AddRecvd(raw, p.peer, bytes, p.exchange, 5);
                 SendWithRetry(w, p.id, true, p.peer, bytes, p.exchange, 5);
                 SetPh1State(p, IkePh1State::MSG3SENT);
                 return;
             }
             case IkePh1State::MSG3SENT:
             { // MM6: HDR*, IDir, HASH_R
+                if (!mustBeEncrypted()
+                    || !OnlyPayloads(m,
+                                     {isakmp::PL_ID,
+                                      isakmp::PL_HASH,
+                                      isakmp::PL_CERT,
+                                      isakmp::PL_SIG,
+                                      isakmp::PL_VID,
+                                      isakmp::PL_NOTIFY}))
+                {
+                    return;
+                }
                 const IsakmpPayload* id = need(isakmp::PL_ID);
                 const IsakmpPayload* hash = need(isakmp::PL_HASH);
                 if (!id || !hash)
                 {
-                    m_stats.dropped++;
+                    few();
                     return;
                 }
                 IkeBytes expect = IkeHashR(*p.hash,
@@ -738,10 +953,10 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
                             static_cast<uint32_t>(2 * p.gxi.size() + 16 + p.saiBody.size()));
                 if (expect != hash->body)
                 {
-                    m_stats.dropped++;
+                    // oakley_validate_auth; the exchange times out unless the real one follows.
                     Fail(IkeFailure::PH1_AUTH_FAILED);
-                    Log(1, "HASH mismatch: " + p.Describe());
                     SendNotify(w, &p, p.peer, h, isakmp::N_INVALID_HASH_INFORMATION);
+                    Drop(IkeDrop::BAD_HASH, 1, "HASH mismatched");
                     return;
                 }
                 if (!PeerIdAcceptable(p.rm, id->body, p.peer))
@@ -749,6 +964,7 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
                     Ph1Failed(w, p, IkeFailure::PH1_AUTH_FAILED, "mismatched ID: " + p.Describe());
                     return;
                 }
+                p.iv = nextIv; // the IV advances with an accepted message only
                 m_messageTrace(Direction::RECEIVED, p.peer, h.exchange, 6, raw.size(), false);
                 StopRetry(p.id, true);
                 p.lastReceived = raw;
@@ -759,10 +975,10 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
                 return;
             }
             default:
-                m_stats.dropped++;
-                Log(2,
-                    "unexpected message in state " + IkePh1StateName(p.state) + ": "
-                        + p.Describe());
+                Drop(IkeDrop::UNEXPECTED,
+                     2,
+                     "unexpected message in state " + IkePh1StateName(p.state) + ": "
+                         + p.Describe());
                 return;
         }
     }
@@ -773,11 +989,16 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
         {
             case IkePh1State::MSG1SENT:
             { // MM3: HDR, KE, Ni
+                if (!OnlyPayloads(m,
+                                  {isakmp::PL_KE, isakmp::PL_NONCE, isakmp::PL_VID, isakmp::PL_CR}))
+                {
+                    return;
+                }
                 const IsakmpPayload* ke = need(isakmp::PL_KE);
                 const IsakmpPayload* nonce = need(isakmp::PL_NONCE);
                 if (!ke || !nonce)
                 {
-                    m_stats.dropped++;
+                    few();
                     return;
                 }
                 m_messageTrace(Direction::RECEIVED, p.peer, h.exchange, 3, raw.size(), false);
@@ -808,6 +1029,7 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
                 std::vector<uint8_t> bytes = out.Serialize();
                 p.lastReply = bytes;
                 p.lastReplyNumber = 4;
+                AddRecvd(raw, p.peer, bytes, p.exchange, 4);
                 SendWithRetry(w, p.id, true, p.peer, bytes, p.exchange, 4);
                 SetPh1State(p, IkePh1State::MSG2SENT);
                 // ident_r2send: g^xy and the keys once MM4 is out.
@@ -824,11 +1046,23 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
             }
             case IkePh1State::MSG2SENT:
             { // MM5: HDR*, IDii, HASH_I
+                if (!mustBeEncrypted()
+                    || !OnlyPayloads(m,
+                                     {isakmp::PL_ID,
+                                      isakmp::PL_HASH,
+                                      isakmp::PL_CR,
+                                      isakmp::PL_CERT,
+                                      isakmp::PL_SIG,
+                                      isakmp::PL_VID,
+                                      isakmp::PL_NOTIFY}))
+                {
+                    return;
+                }
                 const IsakmpPayload* id = need(isakmp::PL_ID);
                 const IsakmpPayload* hash = need(isakmp::PL_HASH);
                 if (!id || !hash)
                 {
-                    m_stats.dropped++;
+                    few();
                     return;
                 }
                 IkeBytes expect = IkeHashI(*p.hash,
@@ -843,10 +1077,10 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
                             static_cast<uint32_t>(2 * p.gxi.size() + 16 + p.saiBody.size()));
                 if (expect != hash->body)
                 {
-                    m_stats.dropped++;
+                    // oakley_validate_auth; the exchange times out unless the real one follows.
                     Fail(IkeFailure::PH1_AUTH_FAILED);
-                    Log(1, "HASH mismatch: " + p.Describe() + " (pre-shared key mismatch?)");
                     SendNotify(w, &p, p.peer, h, isakmp::N_INVALID_HASH_INFORMATION);
+                    Drop(IkeDrop::BAD_HASH, 1, "HASH mismatched");
                     return;
                 }
                 if (!PeerIdAcceptable(p.rm, id->body, p.peer))
@@ -854,6 +1088,7 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
                     Ph1Failed(w, p, IkeFailure::PH1_AUTH_FAILED, "mismatched ID: " + p.Describe());
                     return;
                 }
+                p.iv = nextIv; // the IV advances with an accepted message only
                 m_messageTrace(Direction::RECEIVED, p.peer, h.exchange, 5, raw.size(), false);
                 StopRetry(p.id, true);
                 p.lastReceived = raw;
@@ -878,15 +1113,16 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
                 std::vector<uint8_t> bytes = Ph1Message(w, p, out, true);
                 p.lastReply = bytes;
                 p.lastReplyNumber = 6;
+                AddRecvd(raw, p.peer, bytes, p.exchange, 6);
                 SendIsakmp(w, p.peer, bytes, p.exchange, 6);
                 Ph1Established(w, p);
                 return;
             }
             default:
-                m_stats.dropped++;
-                Log(2,
-                    "unexpected message in state " + IkePh1StateName(p.state) + ": "
-                        + p.Describe());
+                Drop(IkeDrop::UNEXPECTED,
+                     2,
+                     "unexpected message in state " + IkePh1StateName(p.state) + ": "
+                         + p.Describe());
                 return;
         }
     }
@@ -894,40 +1130,84 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
     if (p.exchange == isakmp::EXCH_AGGRESSIVE && p.initiator && p.state == IkePh1State::MSG1SENT)
     {
         // AM2: HDR, SA, KE, Nr, IDir, HASH_R.
-        const IsakmpPayload* sa = need(isakmp::PL_SA);
+        if (!saFirst()
+            || !OnlyPayloads(m,
+                             {isakmp::PL_KE,
+                              isakmp::PL_NONCE,
+                              isakmp::PL_ID,
+                              isakmp::PL_HASH,
+                              isakmp::PL_CR,
+                              isakmp::PL_CERT,
+                              isakmp::PL_SIG,
+                              isakmp::PL_VID,
+                              isakmp::PL_NOTIFY},
+                             1))
+        {
+            return;
+        }
         const IsakmpPayload* ke = need(isakmp::PL_KE);
         const IsakmpPayload* nonce = need(isakmp::PL_NONCE);
         const IsakmpPayload* id = need(isakmp::PL_ID);
         const IsakmpPayload* hash = need(isakmp::PL_HASH);
-        IsakmpSa chosenSa;
-        if (!sa || !ke || !nonce || !id || !hash || !IsakmpSa::Decode(sa->body, &chosenSa, &why)
-            || chosenSa.proposals.size() != 1 || chosenSa.proposals[0].transforms.size() != 1
-            || !IkeDecodePh1Transform(chosenSa.proposals[0].transforms[0], &p.chosen, &why))
+        if (!ke || !nonce || !id || !hash)
         {
-            m_stats.dropped++;
-            Log(1, "invalid aggressive mode reply: " + why);
+            few();
             return;
         }
-        StopRetry(p.id, true);
-        m_messageTrace(Direction::RECEIVED, p.peer, h.exchange, 2, raw.size(), false);
+        IkePh1Transform got;
+        if (!chosenOfOurs(need(isakmp::PL_SA), &got))
+        {
+            return;
+        }
+        // agg_i2recv leaves the handle as it was when the answer does not verify.
+        auto before = std::make_tuple(p.rcookie,
+                                      p.chosen,
+                                      p.hash,
+                                      p.cipher,
+                                      p.keyBytes,
+                                      p.gxr,
+                                      p.nr,
+                                      p.idirBody,
+                                      p.psk,
+                                      p.gxy,
+                                      p.keys,
+                                      p.keysReady,
+                                      p.iv);
+        auto restore = [&p, &before]()
+        {
+            std::tie(p.rcookie,
+                     p.chosen,
+                     p.hash,
+                     p.cipher,
+                     p.keyBytes,
+                     p.gxr,
+                     p.nr,
+                     p.idirBody,
+                     p.psk,
+                     p.gxy,
+                     p.keys,
+                     p.keysReady,
+                     p.iv)
+                = before;
+        };
         p.rcookie = h.rcookie;
-        p.lastReceived = raw;
-        p.lastReply.clear(); // the reply to it, if any, is set when sent
+        p.chosen = got;
         p.hash = IkeHashAlg::ById(p.chosen.hash);
         p.cipher = IkeCipherAlg::ById(p.chosen.cipher);
         p.keyBytes = (p.chosen.keyBits ? p.chosen.keyBits : p.cipher->defaultKeyBits) / 8;
         p.gxr = ke->body;
         p.nr = nonce->body;
         p.idirBody = id->body;
-        SetPh1State(p, IkePh1State::MSG2RECEIVED);
         std::optional<IkeBytes> psk = LookupPsk(w, p);
         if (!psk)
         {
             return;
         }
         p.psk = *psk;
-        if (!ComputeKeys(w, p))
+        if (!ComputeKeys(w, p, false))
         {
+            restore();
+            Drop(IkeDrop::BAD_PAYLOAD, 1, "invalid DH public value: " + p.Describe());
             return;
         }
         IkeBytes expect = IkeHashR(*p.hash,
@@ -941,9 +1221,17 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
         w.ChargePrf(*p.hash, static_cast<uint32_t>(2 * p.gxi.size() + 16 + p.saiBody.size()));
         if (expect != hash->body)
         {
-            Ph1Failed(w, p, IkeFailure::PH1_AUTH_FAILED, "HASH mismatch: " + p.Describe());
+            Fail(IkeFailure::PH1_AUTH_FAILED);
+            SendNotify(w, &p, p.peer, h, isakmp::N_INVALID_HASH_INFORMATION);
+            restore();
+            Drop(IkeDrop::BAD_HASH, 1, "HASH mismatched");
             return;
         }
+        StopRetry(p.id, true);
+        m_messageTrace(Direction::RECEIVED, p.peer, h.exchange, 2, raw.size(), false);
+        p.lastReceived = raw;
+        p.lastReply.clear(); // the reply to it, if any, is set when sent
+        SetPh1State(p, IkePh1State::MSG2RECEIVED);
         IkeBytes hashI = IkeHashI(*p.hash,
                                   p.keys.skeyid,
                                   p.gxi,
@@ -962,6 +1250,7 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
         std::vector<uint8_t> bytes = out.Serialize();
         p.lastReply = bytes;
         p.lastReplyNumber = 3;
+        AddRecvd(raw, p.peer, bytes, p.exchange, 3);
         SendIsakmp(w, p.peer, bytes, p.exchange, 3);
         SetPh1State(p, IkePh1State::MSG2SENT);
         Ph1Established(w, p);
@@ -971,10 +1260,24 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
     if (p.exchange == isakmp::EXCH_AGGRESSIVE && !p.initiator && p.state == IkePh1State::MSG1SENT)
     {
         // AM3: HDR, HASH_I.
-        const IsakmpPayload* hash = need(isakmp::PL_HASH);
-        if (!hash || !p.keysReady)
+        if (!OnlyPayloads(m,
+                          {isakmp::PL_HASH,
+                           isakmp::PL_VID,
+                           isakmp::PL_CERT,
+                           isakmp::PL_SIG,
+                           isakmp::PL_NOTIFY}))
         {
-            m_stats.dropped++;
+            return;
+        }
+        const IsakmpPayload* hash = need(isakmp::PL_HASH);
+        if (!hash)
+        {
+            few();
+            return;
+        }
+        if (!p.keysReady)
+        {
+            Drop(IkeDrop::UNEXPECTED, 1, "AM3 before the keys exist: " + p.Describe());
             return;
         }
         IkeBytes expect = IkeHashI(*p.hash,
@@ -988,11 +1291,14 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
         w.ChargePrf(*p.hash, static_cast<uint32_t>(2 * p.gxi.size() + 16 + p.saiBody.size()));
         if (expect != hash->body)
         {
-            m_stats.dropped++;
             Fail(IkeFailure::PH1_AUTH_FAILED);
-            Log(1, "HASH mismatch: " + p.Describe() + " (pre-shared key mismatch?)");
             SendNotify(w, &p, p.peer, h, isakmp::N_INVALID_HASH_INFORMATION);
+            Drop(IkeDrop::BAD_HASH, 1, "HASH mismatched");
             return;
+        }
+        if (encrypted)
+        {
+            p.iv = nextIv;
         }
         m_messageTrace(Direction::RECEIVED, p.peer, h.exchange, 3, raw.size(), false);
         StopRetry(p.id, true);
@@ -1003,8 +1309,9 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
         return;
     }
 
-    m_stats.dropped++;
-    Log(2, "unexpected message in state " + IkePh1StateName(p.state) + ": " + p.Describe());
+    Drop(IkeDrop::UNEXPECTED,
+         2,
+         "unexpected message in state " + IkePh1StateName(p.state) + ": " + p.Describe());
 }
 
 // ---- keys, encryption ----------------------------------------------------------------------
@@ -1046,12 +1353,15 @@ IkeDaemon::LookupPsk(Work& w, Ph1& p)
 }
 
 bool
-IkeDaemon::ComputeKeys(Work& w, Ph1& p)
+IkeDaemon::ComputeKeys(Work& w, Ph1& p, bool failOnBadPublic)
 {
     const IkeBytes& peerPublic = p.initiator ? p.gxr : p.gxi;
     if (!p.dh || !p.dh->ComputeShared(peerPublic, &p.gxy))
     {
-        Ph1Failed(w, p, IkeFailure::MALFORMED, "invalid DH public value: " + p.Describe());
+        if (failOnBadPublic)
+        {
+            Ph1Failed(w, p, IkeFailure::MALFORMED, "invalid DH public value: " + p.Describe());
+        }
         return false;
     }
     w.ChargeModexp(p.dh->GetGroup().bits, p.dh->GetExponentBits());
@@ -1112,7 +1422,11 @@ IkeDaemon::Ph1Message(Work& w, Ph1& p, IsakmpMessage m, bool encrypt)
 }
 
 bool
-IkeDaemon::DecryptPh1(Work& w, Ph1& p, const std::vector<uint8_t>& raw, IsakmpMessage* m)
+IkeDaemon::DecryptPh1(Work& w,
+                      Ph1& p,
+                      const std::vector<uint8_t>& raw,
+                      IsakmpMessage* m,
+                      std::vector<uint8_t>* nextIv)
 {
     std::string why;
     if (!IsakmpMessage::ParseHeader(raw, &m->header, &why))
@@ -1132,7 +1446,9 @@ IkeDaemon::DecryptPh1(Work& w, Ph1& p, const std::vector<uint8_t>& raw, IsakmpMe
     {
         return false;
     }
-    p.iv.assign(body.end() - bs, body.end());
+    // The IV after this message; racoon synchronises to it (ivm->iv = ivm->ive)
+    // only once the message verified (ident_r3recv, ident_i4recv).
+    nextIv->assign(body.end() - bs, body.end());
     return true;
 }
 
@@ -1172,6 +1488,8 @@ IkeDaemon::Ph1Established(Work& w, Ph1& p)
     keys.hash = p.hash->name;
     keys.encKey = p.keys.encKey;
     keys.initiator = p.initiator;
+    keys.skeyidA = p.keys.skeyidA;
+    keys.iv = p.iv;
     m_phase1KeysTrace(keys);
     uint32_t id = p.id;
     Time life = Seconds(p.chosen.lifeSeconds ? p.chosen.lifeSeconds : 28800);

@@ -859,45 +859,74 @@ IkeDaemon::HandlePh2(Work& w, Ph1& ph1, const IsakmpMessage& hm, const std::vect
     Ph2& p = *found;
     if (raw == p.lastReceived)
     {
-        if (!p.lastReply.empty())
-        {
-            m_stats.duplicates++;
-            m_messageTrace(Direction::RECEIVED,
-                           p.peer,
-                           isakmp::EXCH_QUICK,
-                           p.lastReplyNumber - 1,
-                           static_cast<uint32_t>(raw.size()),
-                           true);
-            SendIsakmp(w, p.peer, p.lastReply, isakmp::EXCH_QUICK, p.lastReplyNumber, true);
-        }
+        // Not answered yet (the reply waits for our SPIs), or no longer
+        // (racoon's recvdpkt entry expired): quick_main ignores it.
+        Drop(IkeDrop::DUPLICATE, 0, "");
+        return;
+    }
+    if (p.state != IkePh2State::MSG1SENT)
+    {
+        // quick_main: "ignore a packet" while waiting for SPIs or once established.
+        Drop(IkeDrop::UNEXPECTED,
+             5,
+             "unexpected quick mode message in state " + IkePh2StateName(p.state) + ": "
+                 + p.Describe());
         return;
     }
     if (!(hm.header.flags & isakmp::FLAG_ENC))
     {
-        m_stats.dropped++;
-        Log(1, "an unencrypted quick mode message: " + p.Describe());
+        Drop(IkeDrop::UNEXPECTED, 1, "Packet wasn't encrypted.");
         return;
     }
     IkeBytes iv = p.iv;
     IsakmpMessage m;
-    if (!DecryptPh2(w, ph1, raw, iv, &m) || m.payloads.empty()
-        || m.payloads[0].type != isakmp::PL_HASH)
+    if (!DecryptPh2(w, ph1, raw, iv, &m))
     {
-        m_stats.dropped++;
         Fail(IkeFailure::MALFORMED);
-        Log(1, "failed to decrypt or parse a quick mode message: " + p.Describe());
+        Drop(IkeDrop::UNDECRYPTABLE,
+             1,
+             "failed to decrypt or parse a quick mode message: " + p.Describe());
+        return;
+    }
+    if (m.payloads.empty() || m.payloads[0].type != isakmp::PL_HASH)
+    {
+        Drop(IkeDrop::BAD_PAYLOAD,
+             1,
+             "received invalid next payload type "
+                 + std::to_string(m.payloads.empty() ? 0 : m.payloads[0].type) + ", expecting "
+                 + std::to_string(isakmp::PL_HASH) + ".");
         return;
     }
     const IkeBytes& hash = m.payloads[0].body;
-    if (p.initiator && p.state == IkePh2State::MSG1SENT)
+    // quick_i2recv / quick_r3recv: a HASH that does not verify ends the
+    // phase 2 (INVALID-HASH-INFORMATION to the peer, the handle deleted).
+    auto badHash = [&](const std::string& text)
+    {
+        Fail(IkeFailure::PH2_AUTH_FAILED);
+        SendNotify(w, &ph1, ph1.peer, hm.header, isakmp::N_INVALID_HASH_INFORMATION);
+        Drop(IkeDrop::BAD_HASH, 1, text);
+        Log(1, "phase2 negotiation failed.");
+        m_negotiationTrace(
+            2, false, IkeFailure::PH2_AUTH_FAILED, p.peer, Simulator::Now() - p.started);
+        StopRetry(p.id, false);
+        SetPh2State(p, IkePh2State::EXPIRED);
+        DeletePh2(p.id);
+    };
+    if (p.initiator)
     {
         // QM2: HASH(2), SA, Nr [, KE], IDci, IDcr.
+        if (!OnlyPayloads(
+                m,
+                {isakmp::PL_SA, isakmp::PL_NONCE, isakmp::PL_KE, isakmp::PL_ID, isakmp::PL_NOTIFY},
+                1))
+        {
+            return;
+        }
         const IsakmpPayload* sa = m.Find(isakmp::PL_SA);
         const IsakmpPayload* nonce = m.Find(isakmp::PL_NONCE);
         if (!sa || !nonce)
         {
-            m_stats.dropped++;
-            Log(1, "few isakmp message received in QM2: " + p.Describe());
+            Drop(IkeDrop::BAD_PAYLOAD, 1, "few isakmp message received.");
             return;
         }
         IkeBytes restBytes = AfterHash(m);
@@ -905,9 +934,7 @@ IkeDaemon::HandlePh2(Work& w, Ph1& ph1, const IsakmpMessage& hm, const std::vect
         w.ChargePrf(*ph1.hash, static_cast<uint32_t>(4 + p.ni.size() + restBytes.size()));
         if (expect != hash)
         {
-            m_stats.dropped++;
-            Fail(IkeFailure::PH2_AUTH_FAILED);
-            Log(1, "HASH(2) mismatch: " + p.Describe());
+            badHash("HASH(2) mismatch.");
             return;
         }
         IsakmpSa chosenSa;
@@ -953,20 +980,22 @@ IkeDaemon::HandlePh2(Work& w, Ph1& ph1, const IsakmpMessage& hm, const std::vect
             = Ph2Message(w, ph1, p.messageId, p.iv, isakmp::EXCH_QUICK, {}, hash3);
         p.lastReply = bytes;
         p.lastReplyNumber = 3;
+        AddRecvd(raw, p.peer, bytes, isakmp::EXCH_QUICK, 3);
         SendIsakmp(w, p.peer, bytes, isakmp::EXCH_QUICK, 3);
         InstallSas(w, p);
         return;
     }
-    if (!p.initiator && p.state == IkePh2State::MSG1SENT)
     {
         // QM3: HASH(3).
+        if (!OnlyPayloads(m, {isakmp::PL_NOTIFY}, 1))
+        {
+            return;
+        }
         IkeBytes expect = IkeQuickHash3(*ph1.hash, ph1.keys.skeyidA, p.messageId, p.ni, p.nr);
         w.ChargePrf(*ph1.hash, static_cast<uint32_t>(5 + p.ni.size() + p.nr.size()));
         if (expect != hash)
         {
-            m_stats.dropped++;
-            Fail(IkeFailure::PH2_AUTH_FAILED);
-            Log(1, "HASH(3) mismatch: " + p.Describe());
+            badHash("HASH(3) mismatch.");
             return;
         }
         m_messageTrace(Direction::RECEIVED, p.peer, isakmp::EXCH_QUICK, 3, raw.size(), false);
@@ -975,11 +1004,7 @@ IkeDaemon::HandlePh2(Work& w, Ph1& ph1, const IsakmpMessage& hm, const std::vect
         p.lastReceived = raw;
         p.lastReply.clear(); // the reply to it, if any, is set when sent
         InstallSas(w, p);
-        return;
     }
-    m_stats.dropped++;
-    Log(2,
-        "unexpected quick mode message in state " + IkePh2StateName(p.state) + ": " + p.Describe());
 }
 
 // ---- quick mode: the responder --------------------------------------------------------
@@ -987,21 +1012,66 @@ IkeDaemon::HandlePh2(Work& w, Ph1& ph1, const IsakmpMessage& hm, const std::vect
 void
 IkeDaemon::RespondPh2(Work& w, Ph1& ph1, const IsakmpMessage& hm, const std::vector<uint8_t>& raw)
 {
-    if (!(hm.header.flags & isakmp::FLAG_ENC) || hm.header.messageId == 0)
+    // quick_r1recv; what it refuses with a notification type,
+    // isakmp_ph2begin_r tells the peer (encrypted: phase 1 is established).
+    auto notify = [&](uint16_t type)
     {
-        m_stats.dropped++;
-        Log(1, "an invalid first quick mode message from " + ph1.peer.ToString());
+        SendNotify(w, &ph1, ph1.peer, hm.header, type);
+    };
+    if (!(hm.header.flags & isakmp::FLAG_ENC))
+    {
+        notify(isakmp::N_PAYLOAD_MALFORMED);
+        Drop(IkeDrop::UNEXPECTED, 1, "Packet wasn't encrypted.");
+        return;
+    }
+    if (hm.header.messageId == 0)
+    {
+        Drop(IkeDrop::BAD_HEADER,
+             1,
+             "a quick mode message without a message id from " + ph1.peer.ToString());
         return;
     }
     IkeBytes iv = IkePhase2Iv(*ph1.hash, *ph1.cipher, ph1.iv, hm.header.messageId);
     w.ChargeHash(*ph1.hash, 12);
     IsakmpMessage m;
-    if (!DecryptPh2(w, ph1, raw, iv, &m) || m.payloads.empty()
-        || m.payloads[0].type != isakmp::PL_HASH)
+    if (!DecryptPh2(w, ph1, raw, iv, &m))
     {
         // (also a reply to a quick mode this side already gave up)
-        m_stats.dropped++;
-        Log(1, "failed to decrypt or parse QM1 from " + ph1.peer.ToString());
+        Drop(IkeDrop::UNDECRYPTABLE,
+             1,
+             "failed to decrypt or parse QM1 from " + ph1.peer.ToString());
+        return;
+    }
+    if (m.payloads.empty() || m.payloads[0].type != isakmp::PL_HASH)
+    {
+        Drop(IkeDrop::BAD_PAYLOAD,
+             1,
+             "received invalid next payload type "
+                 + std::to_string(m.payloads.empty() ? 0 : m.payloads[0].type) + ", expecting "
+                 + std::to_string(isakmp::PL_HASH) + ".");
+        return;
+    }
+    if (!OnlyPayloads(
+            m,
+            {isakmp::PL_SA, isakmp::PL_NONCE, isakmp::PL_KE, isakmp::PL_ID, isakmp::PL_NOTIFY},
+            1))
+    {
+        notify(isakmp::N_PAYLOAD_MALFORMED);
+        return;
+    }
+    const IsakmpPayload* sa = m.Find(isakmp::PL_SA);
+    const IsakmpPayload* nonce = m.Find(isakmp::PL_NONCE);
+    std::vector<const IsakmpPayload*> ids = m.FindAll(isakmp::PL_ID);
+    if (!sa || !nonce)
+    {
+        notify(isakmp::N_PAYLOAD_MALFORMED);
+        Drop(IkeDrop::BAD_PAYLOAD, 1, "few isakmp message received.");
+        return;
+    }
+    if (ids.size() > 2)
+    {
+        notify(isakmp::N_INVALID_ID_INFORMATION);
+        Drop(IkeDrop::BAD_PAYLOAD, 1, "received too many ID payloads.");
         return;
     }
     IkeBytes restBytes = AfterHash(m);
@@ -1009,24 +1079,27 @@ IkeDaemon::RespondPh2(Work& w, Ph1& ph1, const IsakmpMessage& hm, const std::vec
     w.ChargePrf(*ph1.hash, static_cast<uint32_t>(4 + restBytes.size()));
     if (expect != m.payloads[0].body)
     {
-        m_stats.dropped++;
         Fail(IkeFailure::PH2_AUTH_FAILED);
-        Log(1, "HASH(1) mismatch from " + ph1.peer.ToString());
+        notify(isakmp::N_INVALID_HASH_INFORMATION);
+        Drop(IkeDrop::BAD_HASH, 1, "HASH(1) mismatch.");
         return;
     }
     m_messageTrace(Direction::RECEIVED, ph1.peer, isakmp::EXCH_QUICK, 1, raw.size(), false);
-    const IsakmpPayload* sa = m.Find(isakmp::PL_SA);
-    const IsakmpPayload* nonce = m.Find(isakmp::PL_NONCE);
-    std::vector<const IsakmpPayload*> ids = m.FindAll(isakmp::PL_ID);
+    auto refuse = [&](IkeFailure f, IkeDrop d, const std::string& text)
+    {
+        Fail(f);
+        m_negotiationTrace(2, false, f, ph1.peer, Seconds(0));
+        notify(isakmp::N_NO_PROPOSAL_CHOSEN);
+        Drop(d, 1, text);
+    };
     std::string why;
     IsakmpSa offeredSa;
     std::vector<IkePh2Proposal> offered;
-    if (!sa || !nonce || !IsakmpSa::Decode(sa->body, &offeredSa, &why)
+    if (!IsakmpSa::Decode(sa->body, &offeredSa, &why)
         || !IkeDecodePhase2(offeredSa, &offered, &why))
     {
-        m_stats.dropped++;
-        Fail(IkeFailure::MALFORMED);
-        Log(1, "invalid QM1 from " + ph1.peer.ToString() + ": " + why);
+        Log(1, "invalid SA payload in QM1 from " + ph1.peer.ToString() + ": " + why);
+        refuse(IkeFailure::PH2_NO_PROPOSAL, IkeDrop::BAD_PROPOSAL, "no proposal chosen.");
         return;
     }
     // The selectors: from the IDs, or the phase-1 addresses.
@@ -1035,19 +1108,20 @@ IkeDaemon::RespondPh2(Work& w, Ph1& ph1, const IsakmpMessage& hm, const std::vec
     sel.dst = ph1.local;
     sel.prefs = ph1.peer.GetBits();
     sel.prefd = ph1.local.GetBits();
-    if (ids.size() == 2)
+    if (!ids.empty())
     {
         IsakmpId ci;
         IsakmpId cr;
         uint8_t proto = IPSEC_ULPROTO_ANY;
         uint8_t proto2 = IPSEC_ULPROTO_ANY;
-        if (!IsakmpId::Decode(ids[0]->body, &ci, &why) || !IsakmpId::Decode(ids[1]->body, &cr, &why)
+        if (ids.size() != 2 || !IsakmpId::Decode(ids[0]->body, &ci, &why)
+            || !IsakmpId::Decode(ids[1]->body, &cr, &why)
             || !IdToSide(ci, &sel.src, &sel.prefs, &proto, &sel.sport)
             || !IdToSide(cr, &sel.dst, &sel.prefd, &proto2, &sel.dport))
         {
-            m_stats.dropped++;
             Fail(IkeFailure::MALFORMED);
-            Log(1, "invalid ID payloads in QM1 from " + ph1.peer.ToString());
+            notify(isakmp::N_INVALID_ID_INFORMATION);
+            Drop(IkeDrop::BAD_PAYLOAD, 1, "invalid ID payloads in QM1 from " + ph1.peer.ToString());
             return;
         }
         sel.ulproto = proto;
@@ -1059,17 +1133,10 @@ IkeDaemon::RespondPh2(Work& w, Ph1& ph1, const IsakmpMessage& hm, const std::vec
     std::swap(rev.prefs, rev.prefd);
     std::swap(rev.sport, rev.dport);
     const IpsecPolicy* out = FindPolicyBySelector(IpsecDirection::OUTBOUND, rev);
-    auto refuse = [&](IkeFailure f, const std::string& text)
-    {
-        Fail(f);
-        Log(1, text);
-        m_negotiationTrace(2, false, f, ph1.peer, Seconds(0));
-        IsakmpHeader about = hm.header;
-        SendNotify(w, &ph1, ph1.peer, about, isakmp::N_NO_PROPOSAL_CHOSEN);
-    };
     if (!in || !out)
     {
         refuse(IkeFailure::NO_POLICY,
+               IkeDrop::NO_CONFIG,
                "no policy found: " + sel.src.ToString() + "/" + std::to_string(sel.prefs) + " "
                    + sel.dst.ToString() + "/" + std::to_string(sel.prefd));
         return;
@@ -1087,7 +1154,7 @@ IkeDaemon::RespondPh2(Work& w, Ph1& ph1, const IsakmpMessage& hm, const std::vec
     const RacoonSainfo* si = m_conf.FindSainfo(local, remote);
     if (!si)
     {
-        refuse(IkeFailure::NO_SAINFO, "failed to get sainfo.");
+        refuse(IkeFailure::NO_SAINFO, IkeDrop::NO_CONFIG, "failed to get sainfo.");
         return;
     }
     std::vector<IkePh2Proposal> mine
@@ -1095,8 +1162,24 @@ IkeDaemon::RespondPh2(Work& w, Ph1& ph1, const IsakmpMessage& hm, const std::vec
     IkePh2Proposal chosen;
     if (!IkeSelectPhase2(offered, mine, ph1.rm ? ph1.rm->proposalCheck : "strict", &chosen, &why))
     {
-        refuse(IkeFailure::PH2_NO_PROPOSAL, why + ".");
+        Log(1, why + ".");
+        refuse(IkeFailure::PH2_NO_PROPOSAL, IkeDrop::BAD_PROPOSAL, "no proposal chosen.");
         Log(1, "failed to pre-process ph2 packet.");
+        return;
+    }
+    const IsakmpPayload* ke = m.Find(isakmp::PL_KE);
+    if (chosen.pfsGroup && !ke)
+    {
+        refuse(IkeFailure::PH2_NO_PROPOSAL,
+               IkeDrop::BAD_PROPOSAL,
+               "PFS is specified, but peer doesn't sends KE.");
+        return;
+    }
+    if (!chosen.pfsGroup && ke)
+    {
+        refuse(IkeFailure::PH2_NO_PROPOSAL,
+               IkeDrop::BAD_PROPOSAL,
+               "no PFS is specified, but peer sends KE.");
         return;
     }
     auto ph2 = std::make_unique<Ph2>();
@@ -1124,12 +1207,6 @@ IkeDaemon::RespondPh2(Work& w, Ph1& ph1, const IsakmpMessage& hm, const std::vec
     }
     if (chosen.pfsGroup)
     {
-        const IsakmpPayload* ke = m.Find(isakmp::PL_KE);
-        if (!ke)
-        {
-            refuse(IkeFailure::PH2_NO_PROPOSAL, "PFS without a KE payload.");
-            return;
-        }
         p.peerKe = ke->body;
     }
     m_stats.ph2Responded++;
@@ -1186,6 +1263,7 @@ IkeDaemon::SendQuick2(Work& w, Ph2& p)
         = Ph2Message(w, *ph1, p.messageId, p.iv, isakmp::EXCH_QUICK, payloads, hash);
     p.lastReply = bytes;
     p.lastReplyNumber = 2;
+    AddRecvd(p.lastReceived, p.peer, bytes, isakmp::EXCH_QUICK, 2);
     SendWithRetry(w, p.id, false, p.peer, bytes, isakmp::EXCH_QUICK, 2);
     SetPh2State(p, IkePh2State::MSG1SENT);
 }
@@ -1408,6 +1486,7 @@ IkeDaemon::SendNotify(
 void
 IkeDaemon::HandleInfo(Work& w, Ph1* ph1, const IsakmpMessage& hm, const std::vector<uint8_t>& raw)
 {
+    // isakmp_info_recv.
     IsakmpMessage m;
     std::string why;
     IpsecAddress peer = ph1 ? ph1->peer : IpsecAddress();
@@ -1415,16 +1494,29 @@ IkeDaemon::HandleInfo(Work& w, Ph1* ph1, const IsakmpMessage& hm, const std::vec
     {
         if (!ph1 || !ph1->keysReady)
         {
-            m_stats.dropped++;
-            Log(1, "an encrypted informational message without an ISAKMP-SA");
+            Drop(IkeDrop::UNEXPECTED, 1, "an encrypted informational message without an ISAKMP-SA");
             return;
         }
         IkeBytes iv = IkePhase2Iv(*ph1->hash, *ph1->cipher, ph1->iv, hm.header.messageId);
-        if (!DecryptPh2(w, *ph1, raw, iv, &m) || m.payloads.empty()
-            || m.payloads[0].type != isakmp::PL_HASH)
+        if (!DecryptPh2(w, *ph1, raw, iv, &m))
         {
-            m_stats.dropped++;
-            Log(1, "failed to decrypt an informational message from " + peer.ToString());
+            Drop(IkeDrop::UNDECRYPTABLE,
+                 1,
+                 "failed to decrypt an informational message from " + peer.ToString());
+            return;
+        }
+        if (m.payloads.empty() || m.payloads[0].type != isakmp::PL_HASH)
+        {
+            Drop(IkeDrop::BAD_PAYLOAD,
+                 1,
+                 "ignore information because the message has no hash payload.");
+            return;
+        }
+        if (!ph1->Established())
+        {
+            Drop(IkeDrop::UNEXPECTED,
+                 1,
+                 "ignore information because ISAKMP-SA has not been established yet.");
             return;
         }
         IkeBytes expect
@@ -1432,16 +1524,31 @@ IkeDaemon::HandleInfo(Work& w, Ph1* ph1, const IsakmpMessage& hm, const std::vec
         w.ChargePrf(*ph1->hash, 64);
         if (expect != m.payloads[0].body)
         {
-            m_stats.dropped++;
-            Log(1, "HASH mismatch in an informational message from " + peer.ToString());
+            Drop(IkeDrop::BAD_HASH, 1, "ignore information due to hash mismatch");
             return;
         }
     }
-    else if (!IsakmpMessage::Parse(raw, &m, &why))
+    else
     {
-        m_stats.dropped++;
-        Log(1, "malformed informational message: " + why);
-        return;
+        if (!IsakmpMessage::Parse(raw, &m, &why))
+        {
+            Drop(IkeDrop::BAD_PAYLOAD, 1, "malformed informational message: " + why);
+            return;
+        }
+        // Unencrypted only until phase 1 encrypts (the initiator's third
+        // message, the responder's second).
+        if (ph1
+            && ((ph1->initiator && ph1->state >= IkePh1State::MSG3SENT)
+                || (!ph1->initiator && ph1->state >= IkePh1State::MSG2SENT)))
+        {
+            uint8_t first = m.payloads.empty() ? 0 : m.payloads[0].type;
+            std::string name = first == isakmp::PL_NOTIFY ? "notify"
+                             : first == isakmp::PL_DELETE ? "delete"
+                             : first == isakmp::PL_HASH   ? "hash"
+                                                          : std::to_string(first);
+            Drop(IkeDrop::UNAUTHENTICATED, 1, name + " message must be encrypted");
+            return;
+        }
     }
     m_messageTrace(Direction::RECEIVED, peer, isakmp::EXCH_INFO, 0, raw.size(), false);
     bool encrypted = hm.header.flags & isakmp::FLAG_ENC;
@@ -1462,7 +1569,11 @@ IkeDaemon::HandleInfo(Work& w, Ph1* ph1, const IsakmpMessage& hm, const std::vec
                 }
             }
         }
-        else if (pl.type == isakmp::PL_DELETE && encrypted)
+        else if (pl.type == isakmp::PL_DELETE && !encrypted)
+        {
+            Log(2, "Ignoring unencrypted delete payload (check the weak_phase1_check option)");
+        }
+        else if (pl.type == isakmp::PL_DELETE)
         {
             IsakmpDelete d;
             if (!IsakmpDelete::Decode(pl.body, &d, &why))
@@ -1476,6 +1587,11 @@ IkeDaemon::HandleInfo(Work& w, Ph1* ph1, const IsakmpMessage& hm, const std::vec
             }
             PurgeIpsecSpi(w, *ph1, d);
         }
+    }
+    if (!encrypted)
+    {
+        // Phase-1 notifications are not authenticated: logged, nothing else.
+        Drop(IkeDrop::UNAUTHENTICATED, 0, "");
     }
 }
 

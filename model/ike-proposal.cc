@@ -6,6 +6,7 @@
 #include "ike-crypto.h"
 #include "ipsec-algorithms.h"
 
+#include <algorithm>
 #include <map>
 #include <sstream>
 
@@ -565,8 +566,29 @@ IkeDecodePhase2(const IsakmpSa& sa, std::vector<IkePh2Proposal>* out, std::strin
                 spi = (spi << 8) | b;
             }
             std::vector<std::pair<IkePh2Sa, std::pair<uint32_t, uint16_t>>> transforms;
+            std::string skipped;
             for (const IsakmpTransform& t : p->transforms)
             {
+                // racoon's check_attr_ipsec: a transform with an attribute it
+                // does not know, or an encapsulation mode it does not know, is
+                // not a candidate (get_transform skips it).
+                auto bad = std::find_if(t.attributes.begin(),
+                                        t.attributes.end(),
+                                        [](const IsakmpAttribute& a)
+                                        {
+                                            return a.type < IPSEC_LIFE_TYPE
+                                                || a.type > IPSEC_KEY_LENGTH
+                                                || (a.type == IPSEC_ENC_MODE
+                                                    && a.Number() != IPSEC_ENC_MODE_TUNNEL
+                                                    && a.Number() != IPSEC_ENC_MODE_TRANSPORT);
+                                        });
+                if (bad != t.attributes.end())
+                {
+                    skipped = bad->type == IPSEC_ENC_MODE
+                                ? "invalid encryption mode " + std::to_string(bad->Number())
+                                : "invalid attribute type " + std::to_string(bad->type);
+                    continue;
+                }
                 IkePh2Sa s;
                 s.proto = proto;
                 s.spi = spi;
@@ -610,7 +632,7 @@ IkeDecodePhase2(const IsakmpSa& sa, std::vector<IkePh2Proposal>* out, std::strin
             }
             if (transforms.empty())
             {
-                *why = "a proposal without transforms";
+                *why = skipped.empty() ? "a proposal without transforms" : skipped;
                 return false;
             }
             std::vector<IkePh2Proposal> next;
