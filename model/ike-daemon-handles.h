@@ -83,10 +83,10 @@ struct IkeDaemon::Ph2
     uint32_t id{0};
     bool initiator{true};
     IkePh2State state{IkePh2State::SPAWN};
-    uint32_t seq{0};  ///< the ACQUIRE's sequence number (initiator) or the GETSPI one
-    uint32_t spid{0}; ///< the outbound policy's id
-    IpsecAddress local; ///< SA endpoints: ours
-    IpsecAddress peer;  ///< the peer's (phase-1 peer)
+    uint32_t seq{0};        ///< the ACQUIRE's sequence number (initiator) or the GETSPI one
+    uint32_t spid{0};       ///< the outbound policy's id
+    IpsecAddress local;     ///< SA endpoints: ours
+    IpsecAddress peer;      ///< the peer's (phase-1 peer)
     IpsecSelector selector; ///< the outbound policy's selector (IDci / IDcr)
     std::vector<IpsecRequest> requests;
     const RacoonSainfo* sainfo{nullptr};

@@ -11,12 +11,14 @@
 #include "ipsec-cpu.h"
 #include "ipsec-pfkey-socket.h"
 #include "ipsec-stack.h"
+#include "ns3/enum.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/inet6-socket-address.h"
 #include "ns3/ipv4.h"
 #include "ns3/ipv6.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
+#include "ns3/nstime.h"
 #include "ns3/packet.h"
 #include "ns3/simulator.h"
 #include "ns3/udp-socket-factory.h"
@@ -176,6 +178,35 @@ IkeDaemon::GetTypeId()
                             UintegerValue(0),
                             MakeUintegerAccessor(&IkeDaemon::m_exponentBits),
                             MakeUintegerChecker<uint32_t>())
+              .AddAttribute("TimerDefaults",
+                            "timer { phase1; phase2 } where racoon.conf gives none: racoon's "
+                            "code (30 s, 30 s) or its racoon.conf(5) man page (15 s, 10 s).",
+                            EnumValue(RACOON_CODE),
+                            MakeEnumAccessor(&IkeDaemon::m_timerDefaults),
+                            MakeEnumChecker(RACOON_CODE, "RacoonCode", MAN_PAGE, "ManPage"))
+              .AddAttribute("RetryCounter",
+                            "timer { counter }: transmissions of a message before the "
+                            "negotiation fails (0: racoon.conf's).",
+                            UintegerValue(0),
+                            MakeUintegerAccessor(&IkeDaemon::m_retryCounter),
+                            MakeUintegerChecker<uint32_t>())
+              .AddAttribute("RetryInterval",
+                            "timer { interval }: time between retransmissions (0: racoon.conf's).",
+                            TimeValue(Seconds(0)),
+                            MakeTimeAccessor(&IkeDaemon::m_retryInterval),
+                            MakeTimeChecker(Seconds(0)))
+              .AddAttribute("Phase1Wait",
+                            "timer { phase1 }: how long a phase 2 waits for its phase 1 "
+                            "(0: racoon.conf's, else TimerDefaults).",
+                            TimeValue(Seconds(0)),
+                            MakeTimeAccessor(&IkeDaemon::m_phase1Wait),
+                            MakeTimeChecker(Seconds(0)))
+              .AddAttribute("Phase2Wait",
+                            "timer { phase2 }: how long a quick mode may take from its GETSPI "
+                            "(0: racoon.conf's, else TimerDefaults).",
+                            TimeValue(Seconds(0)),
+                            MakeTimeAccessor(&IkeDaemon::m_phase2Wait),
+                            MakeTimeChecker(Seconds(0)))
               .AddTraceSource("Message",
                               "An ISAKMP message sent or received: direction, peer, exchange, "
                               "message number, bytes, retransmission (or duplicate).",
@@ -293,6 +324,17 @@ IkeDaemon::StartApplication()
     NS_ABORT_MSG_UNLESS(m_ipsec, "IkeDaemon on node " << node->GetId() << " without IPsec");
     m_cpu = IpsecCpu::Of(node);
     m_running = true;
+    // The timer attributes over racoon.conf's timer block.
+    RacoonTimer& t = m_conf.timer;
+    if (m_timerDefaults == MAN_PAGE)
+    {
+        t.phase1 = t.phase1Set ? t.phase1 : Seconds(15);
+        t.phase2 = t.phase2Set ? t.phase2 : Seconds(10);
+    }
+    t.counter = m_retryCounter ? m_retryCounter : t.counter;
+    t.interval = m_retryInterval.IsStrictlyPositive() ? m_retryInterval : t.interval;
+    t.phase1 = m_phase1Wait.IsStrictlyPositive() ? m_phase1Wait : t.phase1;
+    t.phase2 = m_phase2Wait.IsStrictlyPositive() ? m_phase2Wait : t.phase2;
 
     // PF_KEY: register for every SA type, then read the SPD.
     m_pfkey = m_ipsec->GetKeyEngine()->Open(m_pid);

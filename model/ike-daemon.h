@@ -39,15 +39,14 @@
 #include "ipsec-address.h"
 #include "ipsec-policy.h"
 #include "isakmp-message.h"
-#include "pfkey-message.h"
-#include "racoon-conf.h"
-
 #include "ns3/application.h"
 #include "ns3/event-id.h"
 #include "ns3/nstime.h"
 #include "ns3/random-variable-stream.h"
 #include "ns3/socket.h"
 #include "ns3/traced-callback.h"
+#include "pfkey-message.h"
+#include "racoon-conf.h"
 
 #include <array>
 #include <functional>
@@ -88,7 +87,7 @@ enum class IkePh2State : uint8_t
 {
     SPAWN,
     START,
-    STATUS,       ///< waiting for phase 1
+    STATUS, ///< waiting for phase 1
     GETSPISENT,
     GETSPIDONE,
     MSG1SENT,
@@ -158,27 +157,27 @@ std::string IkeDropName(IkeDrop d);
 /// The daemon's counters.
 struct IkeDaemonStats
 {
-    uint64_t acquires{0};       ///< SADB_ACQUIRE received
-    uint64_t ph1Started{0};     ///< phase 1 as initiator
-    uint64_t ph1Responded{0};   ///< phase 1 as responder
+    uint64_t acquires{0};     ///< SADB_ACQUIRE received
+    uint64_t ph1Started{0};   ///< phase 1 as initiator
+    uint64_t ph1Responded{0}; ///< phase 1 as responder
     uint64_t ph1Established{0};
     uint64_t ph2Started{0};
     uint64_t ph2Responded{0};
     uint64_t ph2Established{0};
-    uint64_t saInstalled{0};    ///< SAs UPDATEd or ADDed
+    uint64_t saInstalled{0}; ///< SAs UPDATEd or ADDed
     uint64_t messagesSent{0};
     uint64_t messagesReceived{0};
     uint64_t bytesSent{0};
     uint64_t bytesReceived{0};
     uint64_t retransmissions{0};
-    uint64_t duplicates{0};     ///< peer retransmissions answered from the cache
-    uint64_t dropped{0};        ///< received messages dropped: the sum of drops
+    uint64_t duplicates{0}; ///< peer retransmissions answered from the cache
+    uint64_t dropped{0};    ///< received messages dropped: the sum of drops
     /// Received messages dropped, by reason (IkeDrop).
     std::array<uint64_t, static_cast<size_t>(IkeDrop::COUNT)> drops{};
     uint64_t errorAcquires{0};
-    uint64_t rekeys{0};         ///< quick modes started on a soft EXPIRE
-    uint64_t deletesSent{0};    ///< informational DELETEs sent (isakmp_info_send_d2)
-    uint64_t deletesReceived{0}; ///< SAs purged on the peer's DELETE
+    uint64_t rekeys{0};                  ///< quick modes started on a soft EXPIRE
+    uint64_t deletesSent{0};             ///< informational DELETEs sent (isakmp_info_send_d2)
+    uint64_t deletesReceived{0};         ///< SAs purged on the peer's DELETE
     uint64_t initialContactsSent{0};     ///< INITIAL-CONTACT notifications sent
     uint64_t initialContactsReceived{0}; ///< and received (our SAs with that peer purged)
     std::array<uint64_t, static_cast<size_t>(IkeFailure::COUNT)> failures{};
@@ -211,6 +210,13 @@ class IkeDaemon : public Application
     /// Assigns the random stream for cookies, nonces, message ids and DH exponents.
     int64_t AssignStreams(int64_t stream);
 
+    /// The timer { phase1; phase2 } values used where racoon.conf gives none.
+    enum TimerDefaults
+    {
+        RACOON_CODE, ///< racoon's code: 30 s and 30 s
+        MAN_PAGE,    ///< racoon.conf(5): 15 s and 10 s
+    };
+
     /// Direction of a message in the Message trace.
     enum class Direction : uint8_t
     {
@@ -220,12 +226,8 @@ class IkeDaemon : public Application
 
     /// Signature of the Message trace: direction, peer, exchange, message
     /// number in its exchange (1-based; 0 informational), bytes, retransmission.
-    typedef void (*MessageTracedCallback)(Direction,
-                                          const IpsecAddress&,
-                                          uint8_t,
-                                          uint32_t,
-                                          uint32_t,
-                                          bool);
+    typedef void (*MessageTracedCallback)(
+        Direction, const IpsecAddress&, uint8_t, uint32_t, uint32_t, bool);
     /// Signature of the Phase1State / Phase2State traces: old, new, initiator?, peer.
     typedef void (*Ph1StateTracedCallback)(IkePh1State, IkePh1State, bool, const IpsecAddress&);
     typedef void (*Ph2StateTracedCallback)(IkePh2State, IkePh2State, bool, const IpsecAddress&);
@@ -370,7 +372,8 @@ class IkeDaemon : public Application
                     IsakmpMessage* m);
 
     // ---- informational -----------------------------------------------------------
-    void SendNotify(Work& w, Ph1* ph1, const IpsecAddress& peer, const IsakmpHeader& about, uint16_t type);
+    void SendNotify(
+        Work& w, Ph1* ph1, const IpsecAddress& peer, const IsakmpHeader& about, uint16_t type);
     void HandleInfo(Work& w, Ph1* ph1, const IsakmpMessage& m, const std::vector<uint8_t>& raw);
 
     // ---- retransmission ------------------------------------------------------------
@@ -426,8 +429,7 @@ class IkeDaemon : public Application
     Ph1* FindPh1ByPeer(const IpsecAddress& peer, bool established);
     Ph2* FindPh2(uint32_t id);
     const IpsecPolicy* FindPolicyById(uint32_t id) const;
-    const IpsecPolicy* FindPolicyBySelector(IpsecDirection dir,
-                                            const IpsecSelector& sel) const;
+    const IpsecPolicy* FindPolicyBySelector(IpsecDirection dir, const IpsecSelector& sel) const;
     Time Interval() const;
 
     RacoonConf m_conf;
@@ -440,6 +442,11 @@ class IkeDaemon : public Application
     Ptr<UniformRandomVariable> m_rng;
     uint32_t m_pid;
     uint32_t m_exponentBits;
+    TimerDefaults m_timerDefaults{RACOON_CODE};
+    uint32_t m_retryCounter{0}; ///< attribute override (0: racoon.conf's)
+    Time m_retryInterval;       ///< attribute override (0: racoon.conf's)
+    Time m_phase1Wait;          ///< attribute override (0: racoon.conf's or TimerDefaults)
+    Time m_phase2Wait;          ///< attribute override (0: racoon.conf's or TimerDefaults)
     uint16_t m_port;
     bool m_running;
 
@@ -470,7 +477,8 @@ class IkeDaemon : public Application
     IpsecAddress m_rxPeer;
 
     IkeDaemonStats m_stats;
-    TracedCallback<Direction, const IpsecAddress&, uint8_t, uint32_t, uint32_t, bool> m_messageTrace;
+    TracedCallback<Direction, const IpsecAddress&, uint8_t, uint32_t, uint32_t, bool>
+        m_messageTrace;
     TracedCallback<IkePh1State, IkePh1State, bool, const IpsecAddress&> m_ph1Trace;
     TracedCallback<IkePh2State, IkePh2State, bool, const IpsecAddress&> m_ph2Trace;
     TracedCallback<uint8_t, bool, IkeFailure, const IpsecAddress&, Time> m_negotiationTrace;

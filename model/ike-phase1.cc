@@ -76,24 +76,6 @@ CookieBytes(const std::array<uint8_t, 8>& c)
     return IkeBytes(c.begin(), c.end());
 }
 
-/// The message number within its exchange of a phase-1 message sent by the
-/// initiator (odd) or the responder (even) after state @p s.
-uint32_t
-MainModeNumber(IkePh1State s)
-{
-    switch (s)
-    {
-        case IkePh1State::MSG1SENT:
-            return 1;
-        case IkePh1State::MSG2SENT:
-            return 3;
-        case IkePh1State::MSG3SENT:
-            return 5;
-        default:
-            return 0;
-    }
-}
-
 /// Our identity in phase 1 (my_identifier; the address by default).
 IsakmpId
 MyId(const RacoonRemote* rm, const IpsecAddress& local)

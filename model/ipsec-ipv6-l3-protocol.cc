@@ -13,10 +13,10 @@
 #include "ns3/ipv4-routing-protocol.h"
 #include "ns3/ipv6-extension-demux.h"
 #include "ns3/ipv6-extension.h"
-#include "ns3/simulator.h"
 #include "ns3/ipv6-route.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
+#include "ns3/simulator.h"
 #include "ns3/socket.h"
 #include "ns3/uinteger.h"
 
@@ -223,7 +223,8 @@ IpsecIpv6L3Protocol::Send(Ptr<Packet> packet,
         ipsec->FitTcpSegmentSize(packet, ctx.header, route->GetOutputDevice()->GetMtu());
     }
     uint32_t pmtu = ipsec->GetFragmentBeforeTunnel() ? LearnedPmtu(destination) : 0;
-    if (pmtu > 0 && packet->GetSize() + 40 > pmtu && SendFragmentsToTunnel(ctx, packet, route, pmtu))
+    if (pmtu > 0 && packet->GetSize() + 40 > pmtu
+        && SendFragmentsToTunnel(ctx, packet, route, pmtu))
     {
         return;
     }
@@ -247,10 +248,10 @@ IpsecIpv6L3Protocol::SendFragmentsToTunnel(const IpsecStack::OutputContext& ctx,
         tunnel = tunnel || req.mode == IpsecMode::TUNNEL;
     }
     Ptr<Ipv6ExtensionDemux> demux = GetObject<Ipv6ExtensionDemux>();
-    Ptr<Ipv6ExtensionFragment> fragmenter =
-        demux ? DynamicCast<Ipv6ExtensionFragment>(
-                    demux->GetExtension(Ipv6ExtensionFragment::EXT_NUMBER))
-              : nullptr;
+    Ptr<Ipv6ExtensionFragment> fragmenter
+        = demux ? DynamicCast<Ipv6ExtensionFragment>(
+              demux->GetExtension(Ipv6ExtensionFragment::EXT_NUMBER))
+                : nullptr;
     if (!tunnel || !fragmenter)
     {
         return false;

@@ -1396,10 +1396,12 @@ class FileParser
             else if (s.text == "phase1")
             {
                 timer.phase1 = TimeValue();
+                timer.phase1Set = true;
             }
             else if (s.text == "phase2")
             {
                 timer.phase2 = TimeValue();
+                timer.phase2Set = true;
             }
             else if (s.text == "natt_keepalive")
             {

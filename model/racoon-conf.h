@@ -164,6 +164,8 @@ struct RacoonTimer
     uint32_t persend{1};
     Time phase1{Seconds(30)};
     Time phase2{Seconds(30)};
+    bool phase1Set{false}; ///< phase1 written in the file (IkeDaemon::TimerDefaults leaves it)
+    bool phase2Set{false}; ///< phase2 written in the file
     Time nattKeepalive{Seconds(20)}; ///< natt_keepalive (NAT-T itself is not modelled)
 };
 

@@ -1303,11 +1303,10 @@ class IpsecExamplesVpnTestCase : public IpsecExamplesTestCase
  * table) is turned by this test into a setkey script, read back by the
  * tests' own script reader, and tshark decrypts the WAN with those keys.
  * Expected: the racoon-vpn.conf sainfo's first choices (blowfish-cbc with
- * racoon's default 128-bit key, hmac-sha1) in tunnel SAs between the WAN addresses with fresh SPIs; every
- * ESP frame decrypted with a good ICV; RFC 2409's 6 main-mode and 3
- * quick-mode messages on UDP 500 and nothing else in the clear; the first
- * ping lost at gateway 1 for want of an SA (out_nosa), everything else
- * delivered.
+ * racoon's default 128-bit key, hmac-sha1) in tunnel SAs between the WAN addresses with fresh SPIs;
+ * every ESP frame decrypted with a good ICV; RFC 2409's 6 main-mode and 3 quick-mode messages on
+ * UDP 500 and nothing else in the clear; the first ping lost at gateway 1 for want of an SA
+ * (out_nosa), everything else delivered.
  */
 class IpsecExamplesVpnIkeTestCase : public IpsecExamplesTestCase
 {
