@@ -354,6 +354,8 @@ class IkeDaemon : public Application
     void RecvInitialContact(Work& w, Ph1& ph1);
     /// isakmp_newmsgid2: a nonzero random message id.
     uint32_t NewMessageId();
+    /// Quick mode's check that a decrypted message starts with its HASH (dropped if not).
+    bool HashFirst(const IsakmpMessage& m);
     /// isakmp_info_send_common: an informational exchange carrying @p pl
     /// under @p ph1's keys (HASH(1), encrypted), ready to send.
     std::vector<uint8_t> EncryptedInfo(Work& w, Ph1& ph1, const IsakmpPayload& pl);

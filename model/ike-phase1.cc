@@ -1142,35 +1142,31 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
             return;
         }
         // agg_i2recv leaves the handle as it was when the answer does not verify.
-        auto before = std::make_tuple(p.rcookie,
-                                      p.chosen,
-                                      p.hash,
-                                      p.cipher,
-                                      p.keyBytes,
-                                      p.gxr,
-                                      p.nr,
-                                      p.idirBody,
-                                      p.psk,
-                                      p.gxy,
-                                      p.keys,
-                                      p.keysReady,
-                                      p.iv);
-        auto restore = [&p, &before]()
+        auto state = [&p]()
         {
-            std::tie(p.rcookie,
-                     p.chosen,
-                     p.hash,
-                     p.cipher,
-                     p.keyBytes,
-                     p.gxr,
-                     p.nr,
-                     p.idirBody,
-                     p.psk,
-                     p.gxy,
-                     p.keys,
-                     p.keysReady,
-                     p.iv)
-                = before;
+            return std::tie(p.rcookie,
+                            p.chosen,
+                            p.hash,
+                            p.cipher,
+                            p.keyBytes,
+                            p.gxr,
+                            p.nr,
+                            p.idirBody,
+                            p.psk,
+                            p.gxy,
+                            p.keys,
+                            p.keysReady,
+                            p.iv);
+        };
+        auto before = std::apply(
+            [](const auto&... f)
+            {
+                return std::make_tuple(f...);
+            },
+            state());
+        auto restore = [&state, &before]()
+        {
+            state() = before;
         };
         p.rcookie = h.rcookie;
         p.chosen = got;

@@ -888,13 +888,8 @@ IkeDaemon::HandlePh2(Work& w, Ph1& ph1, const IsakmpMessage& hm, const std::vect
              "failed to decrypt or parse a quick mode message: " + p.Describe());
         return;
     }
-    if (m.payloads.empty() || m.payloads[0].type != isakmp::PL_HASH)
+    if (!HashFirst(m))
     {
-        Drop(IkeDrop::BAD_PAYLOAD,
-             1,
-             "received invalid next payload type "
-                 + std::to_string(m.payloads.empty() ? 0 : m.payloads[0].type) + ", expecting "
-                 + std::to_string(isakmp::PL_HASH) + ".");
         return;
     }
     const IkeBytes& hash = m.payloads[0].body;
@@ -1042,13 +1037,8 @@ IkeDaemon::RespondPh2(Work& w, Ph1& ph1, const IsakmpMessage& hm, const std::vec
              "failed to decrypt or parse QM1 from " + ph1.peer.ToString());
         return;
     }
-    if (m.payloads.empty() || m.payloads[0].type != isakmp::PL_HASH)
+    if (!HashFirst(m))
     {
-        Drop(IkeDrop::BAD_PAYLOAD,
-             1,
-             "received invalid next payload type "
-                 + std::to_string(m.payloads.empty() ? 0 : m.payloads[0].type) + ", expecting "
-                 + std::to_string(isakmp::PL_HASH) + ".");
         return;
     }
     if (!OnlyPayloads(
@@ -1451,6 +1441,22 @@ IkeDaemon::EncryptedInfo(Work& w, Ph1& ph1, const IsakmpPayload& pl)
     w.ChargePrf(*ph1.hash, 64);
     IkeBytes iv = IkePhase2Iv(*ph1.hash, *ph1.cipher, ph1.iv, msgid);
     return Ph2Message(w, ph1, msgid, iv, isakmp::EXCH_INFO, {pl}, hash);
+}
+
+bool
+IkeDaemon::HashFirst(const IsakmpMessage& m)
+{
+    // Quick mode's messages start with their HASH (RFC 2409 section 5.5).
+    if (!m.payloads.empty() && m.payloads[0].type == isakmp::PL_HASH)
+    {
+        return true;
+    }
+    Drop(IkeDrop::BAD_PAYLOAD,
+         1,
+         "received invalid next payload type "
+             + std::to_string(m.payloads.empty() ? 0 : m.payloads[0].type) + ", expecting "
+             + std::to_string(isakmp::PL_HASH) + ".");
+    return false;
 }
 
 void
