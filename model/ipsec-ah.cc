@@ -199,12 +199,16 @@ IpsecAh::Output(IpsecSa& sa,
     buf[1] = static_cast<uint8_t>(ahLen / 4 - 2);
     IpsecWrite32(&buf[4], sa.params.spi);
     IpsecWrite32(&buf[8], seq);
-    packet->CopyData(&buf[ahLen], plen);
+    packet->CopyData(buf.data() + ahLen, plen); // (an empty payload copies nothing)
     std::vector<uint8_t> hdr = ipHeader(ahLen + plen);
     sa.mac->Begin();
     sa.mac->Update(hdr.data(), hdr.size());
     sa.mac->Update(buf.data(), buf.size());
-    sa.mac->Finish(&buf[AH_FIXED]);
+    if (!sa.mac->Finish(buf.data() + AH_FIXED))
+    {
+        // Fail closed (KAME ah_output: ah_calccksum failed, out_inval).
+        return IPSEC_FAIL(stats, out_inval, "ICV computation failed in the crypto library");
+    }
     packet = IpsecMakePacket(buf.data(), buf.size(), packet);
     stats.out_ahhist[sa.params.auth->sadbId]++;
     stats.out_success++;
@@ -222,6 +226,10 @@ IpsecAh::Input(IpsecSa& sa,
 {
     std::vector<uint8_t> buf = IpsecPacketBytes(packet);
     uint32_t expected = HeaderLength(sa, ipv6);
+    if (buf.size() < expected)
+    {
+        return IPSEC_FAIL(stats, in_inval, "packet shorter than its AH header");
+    }
     uint32_t ahLen = (uint32_t(buf[1]) + 2) * 4;
     if (ahLen != expected)
     {
@@ -240,14 +248,17 @@ IpsecAh::Input(IpsecSa& sa,
         return IPSEC_FAIL(
             stats, in_ahreplay, "replayed or too old sequence number " + std::to_string(seq));
     }
-    std::vector<uint8_t> received(&buf[AH_FIXED], &buf[AH_FIXED] + sa.icvLen);
-    std::fill(&buf[AH_FIXED], &buf[ahLen], 0);
+    std::vector<uint8_t> received(buf.begin() + AH_FIXED, buf.begin() + AH_FIXED + sa.icvLen);
+    std::fill(buf.begin() + AH_FIXED, buf.begin() + ahLen, 0); // ahLen may be the whole datagram
     std::vector<uint8_t> hdr = ipHeader(buf.size());
     std::vector<uint8_t> computed(sa.icvLen);
     sa.mac->Begin();
     sa.mac->Update(hdr.data(), hdr.size());
     sa.mac->Update(buf.data(), buf.size());
-    sa.mac->Finish(computed.data());
+    if (!sa.mac->Finish(computed.data()))
+    {
+        return IPSEC_FAIL(stats, in_inval, "ICV computation failed in the crypto library");
+    }
     stats.in_ahhist[sa.params.auth->sadbId]++;
     if (CRYPTO_memcmp(computed.data(), received.data(), sa.icvLen) != 0)
     {

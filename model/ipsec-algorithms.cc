@@ -553,7 +553,10 @@ class NullAuthContext : public IpsecAuthContext
 
     void Update(const uint8_t*, size_t) override {}
 
-    void Finish(uint8_t*) override {}
+    bool Finish(uint8_t*) override
+    {
+        return true;
+    }
 
     size_t IcvLength() const override
     {
@@ -573,7 +576,8 @@ class HmacAuthContext : public IpsecAuthContext
 
     void Begin() override
     {
-        if (EVP_MAC_init(m_ctx.get(), nullptr, 0, nullptr) != 1)
+        m_failed = EVP_MAC_init(m_ctx.get(), nullptr, 0, nullptr) != 1;
+        if (m_failed)
         {
             NS_LOG_ERROR("HMAC re-initialisation failed: " << OpensslError());
         }
@@ -581,23 +585,27 @@ class HmacAuthContext : public IpsecAuthContext
 
     void Update(const uint8_t* data, size_t len) override
     {
-        if (len > 0 && EVP_MAC_update(m_ctx.get(), data, len) != 1)
+        if (!m_failed && len > 0 && EVP_MAC_update(m_ctx.get(), data, len) != 1)
         {
             NS_LOG_ERROR("HMAC update failed: " << OpensslError());
+            m_failed = true;
         }
     }
 
-    void Finish(uint8_t* icv) override
+    bool Finish(uint8_t* icv) override
     {
         uint8_t full[EVP_MAX_MD_SIZE];
         size_t outl = 0;
-        if (EVP_MAC_final(m_ctx.get(), full, &outl, sizeof(full)) != 1 || outl < m_icvLen)
+        if (m_failed || EVP_MAC_final(m_ctx.get(), full, &outl, sizeof(full)) != 1
+            || outl < m_icvLen)
         {
             NS_LOG_ERROR("HMAC final failed: " << OpensslError());
-            std::memset(full, 0, sizeof(full));
+            OPENSSL_cleanse(full, sizeof(full));
+            return false;
         }
         std::memcpy(icv, full, m_icvLen);
         OPENSSL_cleanse(full, sizeof(full));
+        return true;
     }
 
     size_t IcvLength() const override
@@ -608,6 +616,7 @@ class HmacAuthContext : public IpsecAuthContext
   private:
     MacCtxPtr m_ctx;
     size_t m_icvLen;
+    bool m_failed{false};
 };
 
 /**
@@ -651,8 +660,9 @@ class KeyedHashAuthContext : public IpsecAuthContext
 
     void Begin() override
     {
-        if (EVP_DigestInit_ex2(m_ctx.get(), m_md.get(), nullptr) != 1
-            || EVP_DigestUpdate(m_ctx.get(), m_prefix.data(), m_prefix.size()) != 1)
+        m_failed = EVP_DigestInit_ex2(m_ctx.get(), m_md.get(), nullptr) != 1
+                || EVP_DigestUpdate(m_ctx.get(), m_prefix.data(), m_prefix.size()) != 1;
+        if (m_failed)
         {
             NS_LOG_ERROR("keyed hash init failed: " << OpensslError());
         }
@@ -660,24 +670,27 @@ class KeyedHashAuthContext : public IpsecAuthContext
 
     void Update(const uint8_t* data, size_t len) override
     {
-        if (len > 0 && EVP_DigestUpdate(m_ctx.get(), data, len) != 1)
+        if (!m_failed && len > 0 && EVP_DigestUpdate(m_ctx.get(), data, len) != 1)
         {
             NS_LOG_ERROR("keyed hash update failed: " << OpensslError());
+            m_failed = true;
         }
     }
 
-    void Finish(uint8_t* icv) override
+    bool Finish(uint8_t* icv) override
     {
         uint8_t full[EVP_MAX_MD_SIZE];
         unsigned int outl = 0;
-        if (EVP_DigestUpdate(m_ctx.get(), m_key.data(), m_key.size()) != 1
+        if (m_failed || EVP_DigestUpdate(m_ctx.get(), m_key.data(), m_key.size()) != 1
             || EVP_DigestFinal_ex(m_ctx.get(), full, &outl) != 1 || outl < m_icvLen)
         {
             NS_LOG_ERROR("keyed hash final failed: " << OpensslError());
-            std::memset(full, 0, sizeof(full));
+            OPENSSL_cleanse(full, sizeof(full));
+            return false;
         }
         std::memcpy(icv, full, m_icvLen);
         OPENSSL_cleanse(full, sizeof(full));
+        return true;
     }
 
     size_t IcvLength() const override
@@ -691,6 +704,7 @@ class KeyedHashAuthContext : public IpsecAuthContext
     std::vector<uint8_t> m_key;
     std::vector<uint8_t> m_prefix;
     size_t m_icvLen;
+    bool m_failed{false};
 };
 
 /**
@@ -726,6 +740,7 @@ class XcbcAuthContext : public IpsecAuthContext
     {
         std::memset(m_e, 0, sizeof(m_e));
         m_bufLen = 0;
+        m_failed = false;
     }
 
     void Update(const uint8_t* data, size_t len) override
@@ -746,7 +761,7 @@ class XcbcAuthContext : public IpsecAuthContext
         }
     }
 
-    void Finish(uint8_t* icv) override
+    bool Finish(uint8_t* icv) override
     {
         const uint8_t* k = m_k2;
         if (m_bufLen < kBlock)
@@ -756,8 +771,13 @@ class XcbcAuthContext : public IpsecAuthContext
             k = m_k3;
         }
         Absorb(m_buf, k);
-        std::memcpy(icv, m_e, m_icvLen);
+        bool ok = !m_failed;
+        if (ok)
+        {
+            std::memcpy(icv, m_e, m_icvLen);
+        }
         Begin();
+        return ok;
     }
 
     size_t IcvLength() const override
@@ -778,6 +798,7 @@ class XcbcAuthContext : public IpsecAuthContext
             || outl != static_cast<int>(kBlock))
         {
             NS_LOG_ERROR("AES-XCBC block encryption failed: " << OpensslError());
+            m_failed = true;
         }
     }
 
@@ -788,6 +809,7 @@ class XcbcAuthContext : public IpsecAuthContext
     uint8_t m_e[kBlock];
     uint8_t m_buf[kBlock];
     size_t m_bufLen{0};
+    bool m_failed{false};
 };
 
 std::unique_ptr<IpsecAuthContext>

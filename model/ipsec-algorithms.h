@@ -144,7 +144,10 @@ class IpsecCipherContext
 
 /**
  * Per-SA authentication state.  Usage per packet: Begin(); Update()...;
- * Finish(out) writes IcvLength() bytes (the truncated ICV).
+ * Finish(out) writes IcvLength() bytes (the truncated ICV) and returns true,
+ * or false when the crypto library failed anywhere since Begin(): the
+ * caller then drops the packet (fail closed; the ICV bytes are not to be
+ * used).
  */
 class IpsecAuthContext
 {
@@ -152,7 +155,7 @@ class IpsecAuthContext
     virtual ~IpsecAuthContext() = default;
     virtual void Begin() = 0;
     virtual void Update(const uint8_t* data, size_t len) = 0;
-    virtual void Finish(uint8_t* icv) = 0;
+    [[nodiscard]] virtual bool Finish(uint8_t* icv) = 0;
     virtual size_t IcvLength() const = 0;
 };
 

@@ -107,7 +107,11 @@ IpsecEsp::Output(IpsecSa& sa,
     {
         sa.mac->Begin();
         sa.mac->Update(&buf[0], ESP_HEADER + ivLen + body);
-        sa.mac->Finish(icv);
+        if (!sa.mac->Finish(icv))
+        {
+            // Fail closed (KAME esp_output: the authenticator failed, out_inval).
+            return IPSEC_FAIL(stats, out_inval, "ICV computation failed in the crypto library");
+        }
     }
     packet = IpsecMakePacket(buf.data(), buf.size(), packet);
     stats.out_esphist[enc.sadbId]++;
@@ -154,8 +158,11 @@ IpsecEsp::Input(
             std::vector<uint8_t> computed(sa.icvLen);
             sa.mac->Begin();
             sa.mac->Update(buf.data(), size);
-            sa.mac->Finish(computed.data());
-            if (CRYPTO_memcmp(computed.data(), &buf[size], sa.icvLen) != 0)
+            if (!sa.mac->Finish(computed.data()))
+            {
+                return IPSEC_FAIL(stats, in_inval, "ICV computation failed in the crypto library");
+            }
+            if (CRYPTO_memcmp(computed.data(), buf.data() + size, sa.icvLen) != 0)
             {
                 return IPSEC_FAIL(stats, in_espauthfail, "ESP ICV mismatch");
             }

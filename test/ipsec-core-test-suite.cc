@@ -12,9 +12,13 @@
 #include "ns3/ipsec-ah.h"
 #include "ns3/ipsec-esp.h"
 #include "ns3/ipsec-history-tag.h"
+#include "ns3/ipsec-sad.h"
+#include "ns3/ipsec-spd.h"
 #include "ns3/ipsec-stack.h"
 #include "ns3/ipsec-stats.h"
 #include "ns3/node.h"
+#include "ns3/random-variable-stream.h"
+#include "ns3/setkey.h"
 #include "ns3/simulator.h"
 #include "ns3/test.h"
 #include "ns3/uinteger.h"
@@ -650,6 +654,107 @@ class NetstatTestCase : public TestCase
     }
 };
 
+/// An authenticator whose crypto library failed (as an OpenSSL error would).
+class FailingMac : public IpsecAuthContext
+{
+  public:
+    explicit FailingMac(size_t icvLen)
+        : m_icvLen(icvLen)
+    {
+    }
+
+    void Begin() override {}
+
+    void Update(const uint8_t*, size_t) override {}
+
+    bool Finish(uint8_t*) override
+    {
+        return false;
+    }
+
+    size_t IcvLength() const override
+    {
+        return m_icvLen;
+    }
+
+  private:
+    size_t m_icvLen;
+};
+
+/**
+ * Fail closed: when the crypto library fails while computing an ICV, ESP
+ * and AH drop the datagram and count it (out_inval / in_inval, as KAME's
+ * esp_output / ah_calccksum failures), never sending or accepting it with
+ * an ICV of zeros.
+ */
+class FailClosedTestCase : public TestCase
+{
+  public:
+    FailClosedTestCase()
+        : TestCase("a crypto-library failure drops the datagram: ESP and AH fail closed")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        auto sad = CreateObject<IpsecSad>();
+        auto spd = CreateObject<IpsecSpd>();
+        SetkeyResult r = Setkey::Run(
+            sad,
+            spd,
+            "add 10.0.0.1 10.0.0.2 esp 1000 -E rijndael-cbc 0x000102030405060708090a0b0c0d0e0f "
+            "-A hmac-sha1 0x0001020304050607080910111213141516171819;\n"
+            "add 10.0.0.1 10.0.0.2 ah 1001 -A hmac-sha1 "
+            "0x0001020304050607080910111213141516171819;\n");
+        NS_TEST_ASSERT_MSG_EQ(r.ExitStatus(), 0, "setkey");
+        Ptr<IpsecSa> esp = sad->Get(A("10.0.0.1"), A("10.0.0.2"), IpsecProto::ESP, 1000);
+        Ptr<IpsecSa> ah = sad->Get(A("10.0.0.1"), A("10.0.0.2"), IpsecProto::AH, 1001);
+        NS_TEST_ASSERT_MSG_NE(esp, nullptr, "ESP SA");
+        NS_TEST_ASSERT_MSG_NE(ah, nullptr, "AH SA");
+        auto rng = CreateObject<UniformRandomVariable>();
+        IpsecIcvHeaderBuilder ipHeader = [](uint32_t)
+        {
+            return std::vector<uint8_t>(20, 0);
+        };
+
+        // Datagrams made while the library works, checked after it fails.
+        IpsecStats stats;
+        Ptr<Packet> espPacket = Create<Packet>(64);
+        Ptr<Packet> ahPacket = Create<Packet>(64);
+        NS_TEST_ASSERT_MSG_EQ(IpsecEsp::Output(*esp, espPacket, 17, rng, stats).Ok(), true, "ESP");
+        NS_TEST_ASSERT_MSG_EQ(
+            IpsecAh::Output(*ah, ahPacket, 17, false, ipHeader, stats).Ok(), true, "AH");
+        NS_TEST_ASSERT_MSG_EQ(stats.out_success, 2u, "both sent while the library works");
+
+        esp->mac = std::make_unique<FailingMac>(12);
+        ah->mac = std::make_unique<FailingMac>(12);
+        uint8_t next = 0;
+        uint8_t marks = 0;
+        NS_TEST_EXPECT_MSG_EQ(IpsecEsp::Input(*esp, espPacket, &next, &marks, stats).Ok(),
+                              false,
+                              "ESP input refuses when the ICV cannot be computed");
+        NS_TEST_EXPECT_MSG_EQ(
+            IpsecAh::Input(*ah, ahPacket, false, ipHeader, &next, &marks, stats).Ok(),
+            false,
+            "AH input refuses when the ICV cannot be computed");
+        NS_TEST_EXPECT_MSG_EQ(stats.in_inval, 2u, "counted in in_inval");
+        NS_TEST_EXPECT_MSG_EQ(
+            stats.in_success + stats.in_espauthsucc + stats.in_ahauthsucc, 0u, "nothing accepted");
+        NS_TEST_EXPECT_MSG_EQ(marks, 0, "no authentication mark");
+
+        Ptr<Packet> out1 = Create<Packet>(64);
+        Ptr<Packet> out2 = Create<Packet>(64);
+        NS_TEST_EXPECT_MSG_EQ(
+            IpsecEsp::Output(*esp, out1, 17, rng, stats).Ok(), false, "ESP output refuses");
+        NS_TEST_EXPECT_MSG_EQ(IpsecAh::Output(*ah, out2, 17, false, ipHeader, stats).Ok(),
+                              false,
+                              "AH output refuses");
+        NS_TEST_EXPECT_MSG_EQ(stats.out_inval, 2u, "counted in out_inval");
+        NS_TEST_EXPECT_MSG_EQ(stats.out_success, 2u, "nothing more sent");
+    }
+};
+
 class IpsecCoreTestSuite : public TestSuite
 {
   public:
@@ -662,6 +767,7 @@ class IpsecCoreTestSuite : public TestSuite
         AddTestCase(new LayoutTestCase, TestCase::QUICK);
         AddTestCase(new PolicyDecisionTestCase, TestCase::QUICK);
         AddTestCase(new NetstatTestCase, TestCase::QUICK);
+        AddTestCase(new FailClosedTestCase, TestCase::QUICK);
     }
 };
 
