@@ -301,8 +301,9 @@ class BootExampleTestCase : public ExampleTestCase
     {
         if (!NS3_IPSEC_BOOT_STANDALONE)
         {
-            std::cerr << "ipsec-bootstrap: SKIPPED \"" << GetName()
-                      << "\": it runs the standalone build's example program\n";
+            ipsectest::ReportSkip("ipsec-bootstrap",
+                                  "\"" + GetName()
+                                      + "\": it runs the standalone build's example program");
             return false;
         }
         return RunExampleJson(

@@ -1030,8 +1030,9 @@ class IpsecExamplesTestCase : public ExampleTestCase
     /// Reports that the tshark checks of this case are skipped.
     void SkipTshark()
     {
-        std::cerr << "ipsec-examples: SKIPPED the tshark checks of \"" << GetName()
-                  << "\": tshark is not on PATH (install tshark to run them)\n";
+        ipsectest::ReportSkip("ipsec-examples",
+                              "the tshark checks of \"" + GetName()
+                                  + "\": tshark is not on PATH (install tshark to run them)");
     }
 
     /// Fails if the example binary is missing (skips outside the
@@ -1040,8 +1041,9 @@ class IpsecExamplesTestCase : public ExampleTestCase
     {
         if (!NS3_IPSEC_EXAMPLES_STANDALONE)
         {
-            std::cerr << "ipsec-examples: SKIPPED \"" << GetName()
-                      << "\": it runs the standalone build's example programs\n";
+            ipsectest::ReportSkip("ipsec-examples",
+                                  "\"" + GetName()
+                                      + "\": it runs the standalone build's example programs");
             return false;
         }
         bool exists = std::filesystem::exists(binary);

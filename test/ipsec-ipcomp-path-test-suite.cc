@@ -40,6 +40,8 @@
  * (traffic helper: 5 pings of 56 data bytes, 5 UDP echoes of 512 bytes to
  * port 7, a TCP transfer of zeros to port 5001), never from the model.
  */
+#include "ipsec-test-util.h"
+
 #include "ns3/boolean.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/inet6-socket-address.h"
@@ -887,8 +889,9 @@ class IpcompTsharkTestCase : public TestCase
     {
         if (!HaveTshark())
         {
-            std::cerr << "ipsec-ipcomp-path: SKIPPED \"" << GetName()
-                      << "\": tshark is not on PATH (install tshark to run this test)\n";
+            ipsectest::ReportSkip(
+                "ipsec-ipcomp-path",
+                "\"" + GetName() + "\": tshark is not on PATH (install tshark to run this test)");
             return;
         }
         std::string base = std::string(NS3_IPSEC_BINARY_DIR) + "/test";

@@ -1451,8 +1451,9 @@ class IsakmpTsharkTestCase : public TestCase
     {
         if (!HaveTshark())
         {
-            std::cerr << "ipsec-isakmp: SKIPPED \"" << GetName()
-                      << "\": tshark is not on PATH (install tshark to run this test)\n";
+            ipsectest::ReportSkip(
+                "ipsec-isakmp",
+                "\"" + GetName() + "\": tshark is not on PATH (install tshark to run this test)");
             return;
         }
         TempDir tmp("ipsec-isakmp");

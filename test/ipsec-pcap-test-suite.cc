@@ -571,8 +571,9 @@ class IpsecPcapTsharkTestCase : public IpsecPcapTestCase
     {
         if (!HaveTshark())
         {
-            std::cerr << "ipsec-pcap: SKIPPED \"" << GetName()
-                      << "\": tshark is not on PATH (install tshark to run this test)\n";
+            ipsectest::ReportSkip(
+                "ipsec-pcap",
+                "\"" + GetName() + "\": tshark is not on PATH (install tshark to run this test)");
             return;
         }
         NS_TEST_ASSERT_MSG_EQ(std::filesystem::exists(ExampleBinary()),

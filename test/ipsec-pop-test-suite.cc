@@ -351,8 +351,9 @@ class PopExampleTestCase : public ExampleTestCase
     {
         if (!NS3_IPSEC_POP_STANDALONE)
         {
-            std::cerr << "ipsec-pop: SKIPPED \"" << GetName()
-                      << "\": it runs the standalone build's example program\n";
+            ipsectest::ReportSkip("ipsec-pop",
+                                  "\"" + GetName()
+                                      + "\": it runs the standalone build's example program");
             return false;
         }
         return RunExampleJson(std::string(NS3_IPSEC_BINARY_DIR) + "/examples/ipsec-pop-policy",

@@ -943,5 +943,23 @@ HexBytes(const std::string& text)
     return out;
 }
 
+namespace
+{
+bool g_skipped = false; ///< the test runner's own state (one process per CTest test)
+} // namespace
+
+void
+ReportSkip(const std::string& suite, const std::string& what)
+{
+    std::cerr << suite << ": SKIPPED " << what << "\n";
+    g_skipped = true;
+}
+
+bool
+AnySkipped()
+{
+    return g_skipped;
+}
+
 } // namespace ipsectest
 } // namespace ns3

@@ -296,6 +296,16 @@ class ExampleTestCase : public TestCase
                    const std::function<void(const std::vector<std::string>&)>& row);
 };
 
+/**
+ * Reports on stderr that part of a test did not run ("SUITE: SKIPPED
+ * WHAT") and marks the run: the test runner then exits with status 77 when
+ * nothing failed, which CTest shows as skipped (SKIP_RETURN_CODE), never as
+ * passed.  A failure still fails the run.
+ */
+void ReportSkip(const std::string& suite, const std::string& what);
+/// Whether ReportSkip was called in this process.
+bool AnySkipped();
+
 } // namespace ipsectest
 } // namespace ns3
 
