@@ -332,6 +332,19 @@ class IkeDaemon : public Application
                     IsakmpMessage* m,
                     std::vector<uint8_t>* nextIv);
     void Ph1Established(Work& w, Ph1& ph1);
+    /// HASH_I (@p initiators) or HASH_R over @p idBody, charged to the processor.
+    IkeBytes Ph1Hash(Work& w, const Ph1& ph1, bool initiators, const IkeBytes& idBody);
+    /// The peer's HASH checked: on a mismatch counted, notified and dropped (false).
+    bool PeerHashValid(Work& w,
+                       Ph1& ph1,
+                       const IsakmpHeader& h,
+                       const IkeBytes& expected,
+                       const IkeBytes& received);
+    /// A phase-1 message accepted: traced, the resend stopped, kept for duplicates.
+    void AcceptPh1Message(Ph1& ph1,
+                          const IsakmpHeader& h,
+                          uint32_t number,
+                          const std::vector<uint8_t>& raw);
     void Ph1Failed(Work& w, Ph1& ph1, IkeFailure why, const std::string& text);
     void SetPh1State(Ph1& ph1, IkePh1State s);
     std::optional<std::vector<uint8_t>> LookupPsk(Work& w, Ph1& ph1);

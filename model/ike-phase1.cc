@@ -685,15 +685,7 @@ IkeDaemon::RespondPh1(Work& w,
             return;
         }
         p.idirBody = MyId(p.rm, p.local).Encode();
-        IkeBytes hashR = IkeHashR(*p.hash,
-                                  p.keys.skeyid,
-                                  p.gxi,
-                                  p.gxr,
-                                  CookieBytes(p.icookie),
-                                  CookieBytes(p.rcookie),
-                                  p.saiBody,
-                                  p.idirBody);
-        w.ChargePrf(*p.hash, static_cast<uint32_t>(2 * p.gxi.size() + 16 + p.saiBody.size()));
+        IkeBytes hashR = Ph1Hash(w, p, false, p.idirBody);
         out.Add(isakmp::PL_KE, p.gxr);
         out.Add(isakmp::PL_NONCE, p.nr);
         out.Add(isakmp::PL_ID, p.idirBody);
@@ -819,11 +811,8 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
                     return;
                 }
                 p.chosen = got;
-                m_messageTrace(Direction::RECEIVED, p.peer, h.exchange, 2, raw.size(), false);
-                StopRetry(p.id, true);
+                AcceptPh1Message(p, h, 2, raw);
                 p.rcookie = h.rcookie;
-                p.lastReceived = raw;
-                p.lastReply.clear(); // the reply to it, if any, is set when sent
                 p.hash = IkeHashAlg::ById(p.chosen.hash);
                 p.cipher = IkeCipherAlg::ById(p.chosen.cipher);
                 p.keyBytes = (p.chosen.keyBits ? p.chosen.keyBits : p.cipher->defaultKeyBits) / 8;
@@ -863,10 +852,7 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
                     few();
                     return;
                 }
-                m_messageTrace(Direction::RECEIVED, p.peer, h.exchange, 4, raw.size(), false);
-                StopRetry(p.id, true);
-                p.lastReceived = raw;
-                p.lastReply.clear(); // the reply to it, if any, is set when sent
+                AcceptPh1Message(p, h, 4, raw);
                 p.gxr = ke->body;
                 p.nr = nonce->body;
                 SetPh1State(p, IkePh1State::MSG3RECEIVED);
@@ -882,16 +868,7 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
                 }
                 // MM5: HDR*, IDii, HASH_I.
                 p.idiiBody = MyId(p.rm, p.local).Encode();
-                IkeBytes hashI = IkeHashI(*p.hash,
-                                          p.keys.skeyid,
-                                          p.gxi,
-                                          p.gxr,
-                                          CookieBytes(p.icookie),
-                                          CookieBytes(p.rcookie),
-                                          p.saiBody,
-                                          p.idiiBody);
-                w.ChargePrf(*p.hash,
-                            static_cast<uint32_t>(2 * p.gxi.size() + 16 + p.saiBody.size()));
+                IkeBytes hashI = Ph1Hash(w, p, true, p.idiiBody);
                 IsakmpMessage out;
                 out.Add(isakmp::PL_ID, p.idiiBody);
                 out.Add(isakmp::PL_HASH, hashI);
@@ -923,22 +900,9 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
                     few();
                     return;
                 }
-                IkeBytes expect = IkeHashR(*p.hash,
-                                           p.keys.skeyid,
-                                           p.gxi,
-                                           p.gxr,
-                                           CookieBytes(p.icookie),
-                                           CookieBytes(p.rcookie),
-                                           p.saiBody,
-                                           id->body);
-                w.ChargePrf(*p.hash,
-                            static_cast<uint32_t>(2 * p.gxi.size() + 16 + p.saiBody.size()));
-                if (expect != hash->body)
+                IkeBytes expect = Ph1Hash(w, p, false, id->body);
+                if (!PeerHashValid(w, p, h, expect, hash->body))
                 {
-                    // oakley_validate_auth; the exchange times out unless the real one follows.
-                    Fail(IkeFailure::PH1_AUTH_FAILED);
-                    SendNotify(w, &p, p.peer, h, isakmp::N_INVALID_HASH_INFORMATION);
-                    Drop(IkeDrop::BAD_HASH, 1, "HASH mismatched");
                     return;
                 }
                 if (!PeerIdAcceptable(p.rm, id->body, p.peer))
@@ -947,10 +911,7 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
                     return;
                 }
                 p.iv = nextIv; // the IV advances with an accepted message only
-                m_messageTrace(Direction::RECEIVED, p.peer, h.exchange, 6, raw.size(), false);
-                StopRetry(p.id, true);
-                p.lastReceived = raw;
-                p.lastReply.clear(); // the reply to it, if any, is set when sent
+                AcceptPh1Message(p, h, 6, raw);
                 p.idirBody = id->body;
                 SetPh1State(p, IkePh1State::MSG4RECEIVED);
                 Ph1Established(w, p);
@@ -983,10 +944,7 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
                     few();
                     return;
                 }
-                m_messageTrace(Direction::RECEIVED, p.peer, h.exchange, 3, raw.size(), false);
-                StopRetry(p.id, true);
-                p.lastReceived = raw;
-                p.lastReply.clear(); // the reply to it, if any, is set when sent
+                AcceptPh1Message(p, h, 3, raw);
                 p.gxi = ke->body;
                 p.ni = nonce->body;
                 SetPh1State(p, IkePh1State::MSG2RECEIVED);
@@ -1047,22 +1005,9 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
                     few();
                     return;
                 }
-                IkeBytes expect = IkeHashI(*p.hash,
-                                           p.keys.skeyid,
-                                           p.gxi,
-                                           p.gxr,
-                                           CookieBytes(p.icookie),
-                                           CookieBytes(p.rcookie),
-                                           p.saiBody,
-                                           id->body);
-                w.ChargePrf(*p.hash,
-                            static_cast<uint32_t>(2 * p.gxi.size() + 16 + p.saiBody.size()));
-                if (expect != hash->body)
+                IkeBytes expect = Ph1Hash(w, p, true, id->body);
+                if (!PeerHashValid(w, p, h, expect, hash->body))
                 {
-                    // oakley_validate_auth; the exchange times out unless the real one follows.
-                    Fail(IkeFailure::PH1_AUTH_FAILED);
-                    SendNotify(w, &p, p.peer, h, isakmp::N_INVALID_HASH_INFORMATION);
-                    Drop(IkeDrop::BAD_HASH, 1, "HASH mismatched");
                     return;
                 }
                 if (!PeerIdAcceptable(p.rm, id->body, p.peer))
@@ -1071,24 +1016,12 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
                     return;
                 }
                 p.iv = nextIv; // the IV advances with an accepted message only
-                m_messageTrace(Direction::RECEIVED, p.peer, h.exchange, 5, raw.size(), false);
-                StopRetry(p.id, true);
-                p.lastReceived = raw;
-                p.lastReply.clear(); // the reply to it, if any, is set when sent
+                AcceptPh1Message(p, h, 5, raw);
                 p.idiiBody = id->body;
                 SetPh1State(p, IkePh1State::MSG3RECEIVED);
                 // MM6: HDR*, IDir, HASH_R -- the last message, sent once.
                 p.idirBody = MyId(p.rm, p.local).Encode();
-                IkeBytes hashR = IkeHashR(*p.hash,
-                                          p.keys.skeyid,
-                                          p.gxi,
-                                          p.gxr,
-                                          CookieBytes(p.icookie),
-                                          CookieBytes(p.rcookie),
-                                          p.saiBody,
-                                          p.idirBody);
-                w.ChargePrf(*p.hash,
-                            static_cast<uint32_t>(2 * p.gxi.size() + 16 + p.saiBody.size()));
+                IkeBytes hashR = Ph1Hash(w, p, false, p.idirBody);
                 IsakmpMessage out;
                 out.Add(isakmp::PL_ID, p.idirBody);
                 out.Add(isakmp::PL_HASH, hashR);
@@ -1188,37 +1121,15 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
             Drop(IkeDrop::BAD_PAYLOAD, 1, "invalid DH public value: " + p.Describe());
             return;
         }
-        IkeBytes expect = IkeHashR(*p.hash,
-                                   p.keys.skeyid,
-                                   p.gxi,
-                                   p.gxr,
-                                   CookieBytes(p.icookie),
-                                   CookieBytes(p.rcookie),
-                                   p.saiBody,
-                                   p.idirBody);
-        w.ChargePrf(*p.hash, static_cast<uint32_t>(2 * p.gxi.size() + 16 + p.saiBody.size()));
-        if (expect != hash->body)
+        IkeBytes expect = Ph1Hash(w, p, false, p.idirBody);
+        if (!PeerHashValid(w, p, h, expect, hash->body))
         {
-            Fail(IkeFailure::PH1_AUTH_FAILED);
-            SendNotify(w, &p, p.peer, h, isakmp::N_INVALID_HASH_INFORMATION);
             restore();
-            Drop(IkeDrop::BAD_HASH, 1, "HASH mismatched");
             return;
         }
-        StopRetry(p.id, true);
-        m_messageTrace(Direction::RECEIVED, p.peer, h.exchange, 2, raw.size(), false);
-        p.lastReceived = raw;
-        p.lastReply.clear(); // the reply to it, if any, is set when sent
+        AcceptPh1Message(p, h, 2, raw);
         SetPh1State(p, IkePh1State::MSG2RECEIVED);
-        IkeBytes hashI = IkeHashI(*p.hash,
-                                  p.keys.skeyid,
-                                  p.gxi,
-                                  p.gxr,
-                                  CookieBytes(p.icookie),
-                                  CookieBytes(p.rcookie),
-                                  p.saiBody,
-                                  p.idiiBody);
-        w.ChargePrf(*p.hash, static_cast<uint32_t>(2 * p.gxi.size() + 16 + p.saiBody.size()));
+        IkeBytes hashI = Ph1Hash(w, p, true, p.idiiBody);
         IsakmpMessage out;
         out.header.icookie = p.icookie;
         out.header.rcookie = p.rcookie;
@@ -1258,30 +1169,16 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
             Drop(IkeDrop::UNEXPECTED, 1, "AM3 before the keys exist: " + p.Describe());
             return;
         }
-        IkeBytes expect = IkeHashI(*p.hash,
-                                   p.keys.skeyid,
-                                   p.gxi,
-                                   p.gxr,
-                                   CookieBytes(p.icookie),
-                                   CookieBytes(p.rcookie),
-                                   p.saiBody,
-                                   p.idiiBody);
-        w.ChargePrf(*p.hash, static_cast<uint32_t>(2 * p.gxi.size() + 16 + p.saiBody.size()));
-        if (expect != hash->body)
+        IkeBytes expect = Ph1Hash(w, p, true, p.idiiBody);
+        if (!PeerHashValid(w, p, h, expect, hash->body))
         {
-            Fail(IkeFailure::PH1_AUTH_FAILED);
-            SendNotify(w, &p, p.peer, h, isakmp::N_INVALID_HASH_INFORMATION);
-            Drop(IkeDrop::BAD_HASH, 1, "HASH mismatched");
             return;
         }
         if (encrypted)
         {
             p.iv = nextIv;
         }
-        m_messageTrace(Direction::RECEIVED, p.peer, h.exchange, 3, raw.size(), false);
-        StopRetry(p.id, true);
-        p.lastReceived = raw;
-        p.lastReply.clear(); // the reply to it, if any, is set when sent
+        AcceptPh1Message(p, h, 3, raw);
         SetPh1State(p, IkePh1State::MSG2RECEIVED);
         Ph1Established(w, p);
         return;
@@ -1438,6 +1335,51 @@ IkeDaemon::SetPh1State(Ph1& p, IkePh1State s)
     IkePh1State old = p.state;
     p.state = s;
     m_ph1Trace(old, s, p.initiator, p.peer);
+}
+
+IkeBytes
+IkeDaemon::Ph1Hash(Work& w, const Ph1& p, bool initiators, const IkeBytes& idBody)
+{
+    // RFC 2409 section 5: HASH_I = prf(SKEYID, g^xi | g^xr | CKY-I | CKY-R |
+    // SAi_b | IDii_b), HASH_R the same with g^xr | g^xi, CKY-R | CKY-I, IDir_b.
+    auto f = initiators ? IkeHashI : IkeHashR;
+    IkeBytes hash = f(*p.hash,
+                      p.keys.skeyid,
+                      p.gxi,
+                      p.gxr,
+                      CookieBytes(p.icookie),
+                      CookieBytes(p.rcookie),
+                      p.saiBody,
+                      idBody);
+    w.ChargePrf(*p.hash, static_cast<uint32_t>(2 * p.gxi.size() + 16 + p.saiBody.size()));
+    return hash;
+}
+
+bool
+IkeDaemon::PeerHashValid(
+    Work& w, Ph1& p, const IsakmpHeader& h, const IkeBytes& expected, const IkeBytes& received)
+{
+    if (expected == received)
+    {
+        return true;
+    }
+    // oakley_validate_auth: the exchange times out unless the real message follows.
+    Fail(IkeFailure::PH1_AUTH_FAILED);
+    SendNotify(w, &p, p.peer, h, isakmp::N_INVALID_HASH_INFORMATION);
+    Drop(IkeDrop::BAD_HASH, 1, "HASH mismatched");
+    return false;
+}
+
+void
+IkeDaemon::AcceptPh1Message(Ph1& p,
+                            const IsakmpHeader& h,
+                            uint32_t number,
+                            const std::vector<uint8_t>& raw)
+{
+    m_messageTrace(Direction::RECEIVED, p.peer, h.exchange, number, raw.size(), false);
+    StopRetry(p.id, true);
+    p.lastReceived = raw;
+    p.lastReply.clear(); // the reply to it, if any, is set when sent
 }
 
 void
