@@ -59,15 +59,24 @@ BenchEsp(const std::string& enc,
     }
     auto rng = CreateObject<UniformRandomVariable>();
     IpsecStats st;
+    const IpsecTransform& esp = IpsecTransform::Get(IpsecProto::ESP);
     std::vector<uint8_t> payload(size, 0x42);
     auto t0 = Clock::now();
     for (uint32_t i = 0; i < packets; ++i)
     {
         Ptr<Packet> pkt = Create<Packet>(payload.data(), payload.size());
-        IpsecEsp::Output(*out, pkt, 17, rng, st);
-        uint8_t nh;
-        uint8_t marks = 0;
-        IpsecEsp::Input(*in, pkt, &nh, &marks, st);
+        IpsecTransformOutput o;
+        o.packet = pkt;
+        o.nextHeader = 17;
+        o.stats = &st;
+        o.rng = rng;
+        esp.Output(*out, o);
+        IpsecInboundReplay noReplay;
+        IpsecTransformInput input;
+        input.packet = o.packet;
+        input.stats = &st;
+        input.replay = &noReplay;
+        esp.Input(PeekPointer(in), input);
     }
     double s = Seconds_(t0, Clock::now());
     std::cout << std::left << std::setw(40) << (enc + (auth.empty() ? "" : " + " + auth))

@@ -5,6 +5,7 @@
 
 #include "ipsec-history-tag.h"
 #include "ipsec-packet-util.h"
+#include "ipsec-sa.h"
 #include "ns3/log.h"
 
 #include <algorithm>
@@ -17,7 +18,7 @@ NS_LOG_COMPONENT_DEFINE("IpsecAh");
 
 namespace
 {
-constexpr uint32_t AH_FIXED = 12; // next header, length, reserved, SPI, sequence number
+constexpr uint32_t AH_FIXED = IpsecAh::FIXED_SIZE;
 } // namespace
 
 std::vector<uint8_t>
@@ -167,22 +168,122 @@ IpsecAh::HeaderLength(const IpsecSa& sa, bool ipv6)
     return (len + align - 1) / align * align;
 }
 
-uint32_t
-IpsecAh::PeekSpi(Ptr<const Packet> packet)
+IpsecProto
+IpsecAh::GetProto() const
 {
-    uint8_t b[8];
-    packet->CopyData(b, 8);
-    return IpsecRead32(&b[4]);
+    return IpsecProto::AH;
+}
+
+std::string
+IpsecAh::InitState(IpsecSa& sa, IpsecIcvTruncation truncation) const
+{
+    const IpsecSaParams& p = sa.params;
+    if (p.enc || p.hasEncKey)
+    {
+        return "encryption algorithm given for ah";
+    }
+    if (p.comp)
+    {
+        return "compression algorithm given for ah";
+    }
+    if (!p.auth)
+    {
+        return "ah needs an authentication algorithm (-A)";
+    }
+    if (!p.auth->availableForAh)
+    {
+        return std::string("protocol and algorithm mismatch: ") + p.auth->name
+             + " cannot be used with ah";
+    }
+    return sa.InitAuthenticator(truncation);
+}
+
+uint32_t
+IpsecAh::HeaderOverhead(const IpsecSa* sa, bool ipv6) const
+{
+    // No SA yet: a 16-byte ICV.
+    return sa ? HeaderLength(*sa, ipv6) : AH_FIXED + 16;
+}
+
+bool
+IpsecAh::CoversIpHeader() const
+{
+    return true;
 }
 
 IpsecVerdict
-IpsecAh::Output(IpsecSa& sa,
-                Ptr<Packet>& packet,
-                uint8_t nextHeader,
-                bool ipv6,
-                const IpsecIcvHeaderBuilder& ipHeader,
-                IpsecStats& stats)
+IpsecAh::PeekSpi(Ptr<const Packet> packet, IpsecStats& stats, uint32_t* spi) const
 {
+    uint32_t size = packet->GetSize();
+    if (size < AH_FIXED)
+    {
+        return IPSEC_FAIL(
+            stats, in_inval, "AH packet of " + std::to_string(size) + " bytes too short");
+    }
+    uint8_t b[8];
+    packet->CopyData(b, 8);
+    *spi = IpsecRead32(&b[4]);
+    return {};
+}
+
+IpsecVerdict
+IpsecAh::PeekSequence(const IpsecSa& sa,
+                      Ptr<const Packet> packet,
+                      IpsecStats& stats,
+                      uint32_t* seq,
+                      bool* check) const
+{
+    // ah4_input: the header's length must be the SA's before the replay check.
+    uint32_t size = packet->GetSize();
+    bool ipv6 = sa.params.dst.IsV6();
+    uint32_t expected = HeaderLength(sa, ipv6);
+    if (size < expected)
+    {
+        return IPSEC_FAIL(stats, in_inval, "packet shorter than its AH header");
+    }
+    uint8_t b[AH_FIXED];
+    packet->CopyData(b, AH_FIXED);
+    uint32_t ahLen = (uint32_t(b[1]) + 2) * 4;
+    if (ahLen != expected)
+    {
+        return IPSEC_FAIL(stats,
+                          in_inval,
+                          "AH length " + std::to_string(ahLen) + " does not match the SA's "
+                              + std::to_string(expected) + " (sum length mismatch)");
+    }
+    *seq = IpsecRead32(&b[8]);
+    *check = true;
+    return {};
+}
+
+IpsecStatsField
+IpsecAh::ReplayCounter() const
+{
+    return IPSEC_STATS_FIELD(in_ahreplay);
+}
+
+void
+IpsecAh::AddProposalCombs(const IpsecProposalLimits& limits, std::vector<PfKeyComb>* combs) const
+{
+    // key_getcomb_ah
+    for (const IpsecAuthAlgorithm* a : IpsecProposalAuthAlgorithms())
+    {
+        PfKeyComb c;
+        c.auth = a->sadbId;
+        c.authMinBits = std::max<uint16_t>(a->minKeyBits, limits.ahKeyMin);
+        c.authMaxBits = a->maxKeyBits;
+        combs->push_back(c);
+    }
+}
+
+IpsecVerdict
+IpsecAh::Output(IpsecSa& sa, IpsecTransformOutput& out) const
+{
+    Ptr<Packet>& packet = out.packet;
+    IpsecStats& stats = *out.stats;
+    const IpsecIcvHeaderBuilder& ipHeader = out.icvHeader;
+    uint8_t nextHeader = out.nextHeader;
+    bool ipv6 = out.ipv6;
     uint32_t seq;
     if (!sa.NextSequence(&seq))
     {
@@ -212,45 +313,27 @@ IpsecAh::Output(IpsecSa& sa,
     packet = IpsecMakePacket(buf.data(), buf.size(), packet);
     stats.out_ahhist[sa.params.auth->sadbId]++;
     stats.out_success++;
+    out.applied = true;
+    out.lifetimeBytes = packet->GetSize() + out.headerSize;
     return {};
 }
 
 IpsecVerdict
-IpsecAh::Input(IpsecSa& sa,
-               Ptr<Packet>& packet,
-               bool ipv6,
-               const IpsecIcvHeaderBuilder& ipHeader,
-               uint8_t* nextHeader,
-               uint8_t* marks,
-               IpsecStats& stats)
+IpsecAh::Input(IpsecSa* saPtr, IpsecTransformInput& in) const
 {
-    std::vector<uint8_t> buf = IpsecPacketBytes(packet);
-    uint32_t expected = HeaderLength(sa, ipv6);
-    if (buf.size() < expected)
+    // PeekSequence checked the header's length against the SA's, and the
+    // input loop the sequence number (ipsec_chkreplay).
+    IpsecSa& sa = *saPtr;
+    IpsecStats& stats = *in.stats;
+    std::vector<uint8_t> buf = IpsecPacketBytes(in.packet);
+    uint32_t ahLen = buf.size() >= AH_FIXED ? (uint32_t(buf[1]) + 2) * 4 : 0;
+    if (ahLen < AH_FIXED + sa.icvLen || buf.size() < ahLen)
     {
         return IPSEC_FAIL(stats, in_inval, "packet shorter than its AH header");
-    }
-    uint32_t ahLen = (uint32_t(buf[1]) + 2) * 4;
-    if (ahLen != expected)
-    {
-        return IPSEC_FAIL(stats,
-                          in_inval,
-                          "AH length " + std::to_string(ahLen) + " does not match the SA's "
-                              + std::to_string(expected) + " (sum length mismatch)");
-    }
-    if (buf.size() < ahLen)
-    {
-        return IPSEC_FAIL(stats, in_inval, "packet shorter than its AH header");
-    }
-    uint32_t seq = IpsecRead32(&buf[8]);
-    if (!sa.replay.Check(seq))
-    {
-        return IPSEC_FAIL(
-            stats, in_ahreplay, "replayed or too old sequence number " + std::to_string(seq));
     }
     std::vector<uint8_t> received(buf.begin() + AH_FIXED, buf.begin() + AH_FIXED + sa.icvLen);
     std::fill(buf.begin() + AH_FIXED, buf.begin() + ahLen, 0); // ahLen may be the whole datagram
-    std::vector<uint8_t> hdr = ipHeader(buf.size());
+    std::vector<uint8_t> hdr = in.icvHeader(buf.size());
     std::vector<uint8_t> computed(sa.icvLen);
     sa.mac->Begin();
     sa.mac->Update(hdr.data(), hdr.size());
@@ -265,15 +348,13 @@ IpsecAh::Input(IpsecSa& sa,
         return IPSEC_FAIL(stats, in_ahauthfail, "AH ICV mismatch");
     }
     stats.in_ahauthsucc++;
-    *marks |= IpsecHistoryTag::AUTH_HDR | IpsecHistoryTag::AUTH_DGRAM;
-    if (!sa.replay.Update(seq, sa.params.flags & IpsecSaFlags::CYCSEQ))
+    in.marks |= IpsecHistoryTag::AUTH_HDR | IpsecHistoryTag::AUTH_DGRAM;
+    if (IpsecVerdict v = in.replay->Advance(); !v.Ok())
     {
-        return IPSEC_FAIL(stats,
-                          in_ahreplay,
-                          "replay window update refused sequence number " + std::to_string(seq));
+        return v;
     }
-    *nextHeader = buf[0];
-    packet = IpsecMakePacket(buf.data() + ahLen, buf.size() - ahLen, packet);
+    in.nextHeader = buf[0];
+    in.packet = IpsecMakePacket(buf.data() + ahLen, buf.size() - ahLen, in.packet);
     return {};
 }
 

@@ -11,9 +11,7 @@
 #define IPSEC_AH_H
 
 #include "ipsec-address.h"
-#include "ipsec-sa.h"
-#include "ipsec-stats.h"
-#include "ns3/packet.h"
+#include "ipsec-transform.h"
 
 #include <functional>
 #include <string>
@@ -21,9 +19,6 @@
 
 namespace ns3
 {
-
-/// Builds the IP header bytes the ICV covers, given the IP payload length.
-using IpsecIcvHeaderBuilder = std::function<std::vector<uint8_t>(uint32_t payloadLength)>;
 
 /**
  * IPv4 header for the AH ICV (ah4_calccksum): TTL and checksum zeroed, TOS
@@ -57,31 +52,36 @@ std::vector<uint8_t> IpsecAhIcvHeaderV6(uint32_t payloadLength,
                                         uint8_t extFirst = 0,
                                         bool outbound = false);
 
-class IpsecAh
+/**
+ * @ingroup ipsec
+ * The AH transform (RFC 4302; KAME ah4_output/ah6_output, ah4_input/
+ * ah6_input): next header, length, SPI, sequence number and the ICV over
+ * the IP header with its mutable fields zeroed, AH and the payload.
+ */
+class IpsecAh : public IpsecTransform
 {
   public:
+    /// Next header, length, reserved, SPI, sequence number.
+    static constexpr uint32_t FIXED_SIZE = 12;
+
     /// AH header length for @p sa (ICV padded to 4 bytes for IPv4, 8 for IPv6).
     static uint32_t HeaderLength(const IpsecSa& sa, bool ipv6);
 
-    /// Adds AH in front of @p packet.  "" on success, else the drop reason.
-    static IpsecVerdict Output(IpsecSa& sa,
-                               Ptr<Packet>& packet,
-                               uint8_t nextHeader,
-                               bool ipv6,
-                               const IpsecIcvHeaderBuilder& ipHeader,
-                               IpsecStats& stats);
-
-    /// The SPI of an AH packet (caller checked the length).
-    static uint32_t PeekSpi(Ptr<const Packet> packet);
-
-    /// Verifies and strips AH in place.  "" on success, else the drop reason.
-    static IpsecVerdict Input(IpsecSa& sa,
-                              Ptr<Packet>& packet,
-                              bool ipv6,
-                              const IpsecIcvHeaderBuilder& ipHeader,
-                              uint8_t* nextHeader,
-                              uint8_t* marks,
-                              IpsecStats& stats);
+    IpsecProto GetProto() const override;
+    std::string InitState(IpsecSa& sa, IpsecIcvTruncation truncation) const override;
+    uint32_t HeaderOverhead(const IpsecSa* sa, bool ipv6) const override;
+    bool CoversIpHeader() const override;
+    IpsecVerdict Output(IpsecSa& sa, IpsecTransformOutput& out) const override;
+    IpsecVerdict PeekSpi(Ptr<const Packet> packet, IpsecStats& stats, uint32_t* spi) const override;
+    IpsecVerdict PeekSequence(const IpsecSa& sa,
+                              Ptr<const Packet> packet,
+                              IpsecStats& stats,
+                              uint32_t* seq,
+                              bool* check) const override;
+    IpsecStatsField ReplayCounter() const override;
+    IpsecVerdict Input(IpsecSa* sa, IpsecTransformInput& in) const override;
+    void AddProposalCombs(const IpsecProposalLimits& limits,
+                          std::vector<PfKeyComb>* combs) const override;
 };
 
 } // namespace ns3

@@ -5,8 +5,10 @@
 
 #include "ipsec-history-tag.h"
 #include "ipsec-packet-util.h"
+#include "ipsec-sa.h"
 #include "ns3/log.h"
 
+#include <algorithm>
 #include <openssl/crypto.h>
 
 namespace ns3
@@ -17,7 +19,7 @@ NS_LOG_COMPONENT_DEFINE("IpsecEsp");
 namespace
 {
 
-constexpr uint32_t ESP_HEADER = 8; // SPI + sequence number
+constexpr uint32_t ESP_HEADER = IpsecEsp::HEADER_SIZE;
 
 /// KAME's pad extension: bytes added after the payload, trailer included.
 uint32_t
@@ -40,21 +42,136 @@ IpsecEsp::Overhead(const IpsecSa& sa, uint32_t plen)
     return ESP_HEADER + sa.params.enc->ivLen + PadExtension(*sa.params.enc, plen) + sa.icvLen;
 }
 
-uint32_t
-IpsecEsp::PeekSpi(Ptr<const Packet> packet)
+IpsecProto
+IpsecEsp::GetProto() const
 {
-    uint8_t b[4];
-    packet->CopyData(b, 4);
-    return IpsecRead32(b);
+    return IpsecProto::ESP;
+}
+
+std::string
+IpsecEsp::InitState(IpsecSa& sa, IpsecIcvTruncation truncation) const
+{
+    const IpsecSaParams& p = sa.params;
+    if (p.comp)
+    {
+        return "compression algorithm given for esp";
+    }
+    if (!p.enc || !p.hasEncKey)
+    {
+        return "esp needs an encryption algorithm (-E)";
+    }
+    if (std::string e = CheckEncKey(*p.enc, p.encKey); !e.empty())
+    {
+        return e;
+    }
+    std::string error;
+    sa.cipher = CreateCipherContext(*p.enc, p.encKey, &error);
+    if (!sa.cipher)
+    {
+        return error;
+    }
+    sa.icvLen = p.enc->icvLen;
+    if (p.auth && p.auth->kind != IpsecAuthKind::NONE_AUTH)
+    {
+        if (p.enc->kind == IpsecCipherKind::AEAD)
+        {
+            return std::string(p.enc->name) + " authenticates by itself and takes no -A algorithm";
+        }
+        return sa.InitAuthenticator(truncation);
+    }
+    return "";
+}
+
+uint32_t
+IpsecEsp::HeaderOverhead(const IpsecSa* sa, bool /* ipv6 */) const
+{
+    if (!sa)
+    {
+        // No SA yet: a 16-byte IV, the worst padding of a 16-byte block with
+        // its 2 trailer bytes, a 16-byte ICV.
+        return ESP_HEADER + 16 + 17 + 16;
+    }
+    // header, IV, worst-case padding with its 2 trailer bytes, ICV
+    return ESP_HEADER + sa->params.enc->ivLen + sa->params.enc->PadBoundary() + 1 + sa->icvLen;
 }
 
 IpsecVerdict
-IpsecEsp::Output(IpsecSa& sa,
-                 Ptr<Packet>& packet,
-                 uint8_t nextHeader,
-                 Ptr<UniformRandomVariable> rng,
-                 IpsecStats& stats)
+IpsecEsp::PeekSpi(Ptr<const Packet> packet, IpsecStats& stats, uint32_t* spi) const
 {
+    uint32_t size = packet->GetSize();
+    if (size % 4 != 0 || size < ESP_HEADER)
+    {
+        return IPSEC_FAIL(stats,
+                          in_inval,
+                          "ESP packet of " + std::to_string(size)
+                              + " bytes is not a multiple of 4 or too short");
+    }
+    uint8_t b[4];
+    packet->CopyData(b, 4);
+    *spi = IpsecRead32(b);
+    return {};
+}
+
+IpsecVerdict
+IpsecEsp::PeekSequence(const IpsecSa& sa,
+                       Ptr<const Packet> packet,
+                       IpsecStats& /* stats */,
+                       uint32_t* seq,
+                       bool* check) const
+{
+    // esp4_input: no replay check without authentication (noreplaycheck).
+    *check = sa.params.enc->kind == IpsecCipherKind::AEAD || sa.mac != nullptr;
+    uint8_t b[ESP_HEADER];
+    packet->CopyData(b, ESP_HEADER);
+    *seq = IpsecRead32(&b[4]);
+    return {};
+}
+
+IpsecStatsField
+IpsecEsp::ReplayCounter() const
+{
+    return IPSEC_STATS_FIELD(in_espreplay);
+}
+
+void
+IpsecEsp::AddProposalCombs(const IpsecProposalLimits& limits, std::vector<PfKeyComb>* combs) const
+{
+    // key_getcomb_esp: every native cipher that allows esp_keymin bits,
+    // alone or (esp_auth) with each of the proposed authenticators.
+    std::vector<const IpsecAuthAlgorithm*> auths = IpsecProposalAuthAlgorithms();
+    for (const IpsecEncAlgorithm& e : IpsecEncAlgorithms())
+    {
+        if (!e.kameNative || e.kind == IpsecCipherKind::NONE_CIPHER
+            || e.maxKeyBits < limits.espKeyMin)
+        {
+            continue;
+        }
+        PfKeyComb c;
+        c.encrypt = e.sadbId;
+        c.encMinBits = std::max<uint16_t>(e.minKeyBits, limits.espKeyMin);
+        c.encMaxBits = e.maxKeyBits;
+        if (!limits.espAuth)
+        {
+            combs->push_back(c);
+            continue;
+        }
+        for (const IpsecAuthAlgorithm* a : auths)
+        {
+            c.auth = a->sadbId;
+            c.authMinBits = a->minKeyBits;
+            c.authMaxBits = a->maxKeyBits;
+            combs->push_back(c);
+        }
+    }
+}
+
+IpsecVerdict
+IpsecEsp::Output(IpsecSa& sa, IpsecTransformOutput& out) const
+{
+    Ptr<Packet>& packet = out.packet;
+    IpsecStats& stats = *out.stats;
+    Ptr<UniformRandomVariable> rng = out.rng;
+    uint8_t nextHeader = out.nextHeader;
     const IpsecEncAlgorithm& enc = *sa.params.enc;
     uint32_t seq;
     if (!sa.NextSequence(&seq))
@@ -116,38 +233,28 @@ IpsecEsp::Output(IpsecSa& sa,
     packet = IpsecMakePacket(buf.data(), buf.size(), packet);
     stats.out_esphist[enc.sadbId]++;
     stats.out_success++;
+    out.applied = true;
+    out.lifetimeBytes = packet->GetSize() + out.headerSize;
     return {};
 }
 
 IpsecVerdict
-IpsecEsp::Input(
-    IpsecSa& sa, Ptr<Packet>& packet, uint8_t* nextHeader, uint8_t* marks, IpsecStats& stats)
+IpsecEsp::Input(IpsecSa* saPtr, IpsecTransformInput& in) const
 {
+    IpsecSa& sa = *saPtr;
+    Ptr<Packet>& packet = in.packet;
+    IpsecStats& stats = *in.stats;
+    uint8_t* nextHeader = &in.nextHeader;
+    uint8_t* marks = &in.marks;
     const IpsecEncAlgorithm& enc = *sa.params.enc;
     std::vector<uint8_t> buf = IpsecPacketBytes(packet);
-    uint32_t seq = IpsecRead32(&buf[4]);
     bool aead = enc.kind == IpsecCipherKind::AEAD;
     bool authenticated = aead || sa.mac != nullptr;
     size_t size = buf.size();
     uint32_t ivLen = enc.ivLen;
-    // After a successful authentication (KAME ipsec_updatereplay).
-    auto updateReplay = [&]() -> IpsecVerdict
-    {
-        if (sa.replay.Update(seq, sa.params.flags & IpsecSaFlags::CYCSEQ))
-        {
-            return {};
-        }
-        return IPSEC_FAIL(stats,
-                          in_espreplay,
-                          "replay window update refused sequence number " + std::to_string(seq));
-    };
     if (authenticated)
     {
-        if (!sa.replay.Check(seq))
-        {
-            return IPSEC_FAIL(
-                stats, in_espreplay, "replayed or too old sequence number " + std::to_string(seq));
-        }
+        // The input loop has checked the sequence number (ipsec_chkreplay).
         if (size < ESP_HEADER + (aead ? ivLen : 0) + sa.icvLen)
         {
             return IPSEC_FAIL(stats, in_inval, "packet too short for the ICV");
@@ -168,7 +275,7 @@ IpsecEsp::Input(
             }
             stats.in_espauthsucc++;
             *marks |= IpsecHistoryTag::AUTH_DGRAM;
-            if (IpsecVerdict v = updateReplay(); !v.Ok())
+            if (IpsecVerdict v = in.replay->Advance(); !v.Ok())
             {
                 return v;
             }
@@ -200,7 +307,7 @@ IpsecEsp::Input(
     {
         stats.in_espauthsucc++;
         *marks |= IpsecHistoryTag::AUTH_DGRAM;
-        if (IpsecVerdict v = updateReplay(); !v.Ok())
+        if (IpsecVerdict v = in.replay->Advance(); !v.Ok())
         {
             return v;
         }

@@ -1,7 +1,7 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  *
- * ESP (RFC 4303 layout, KAME esp_output/esp_input rules):
+ * ESP (RFC 4303 layout; KAME esp_output, esp4_input/esp6_input rules):
  *   [SPI 4][Seq 4][IV][payload][pad][pad length 1][next header 1][ICV]
  * Padding to max(block size, 4) with KAME's "never exactly 1" rule, pad
  * contents per the SA's -f flag, a fresh IV from the node's random stream,
@@ -11,42 +11,40 @@
 #ifndef IPSEC_ESP_H
 #define IPSEC_ESP_H
 
-#include "ipsec-sa.h"
-#include "ipsec-stats.h"
-#include "ns3/packet.h"
-#include "ns3/random-variable-stream.h"
-
-#include <string>
+#include "ipsec-transform.h"
 
 namespace ns3
 {
 
-class IpsecEsp
+/**
+ * @ingroup ipsec
+ * The ESP transform: SPI and sequence number, IV, the payload with KAME's
+ * padding (sequential by default, zero or random with -f), pad length and
+ * next header, all encrypted, then the ICV.
+ */
+class IpsecEsp : public IpsecTransform
 {
   public:
+    /// SPI and sequence number.
+    static constexpr uint32_t HEADER_SIZE = 8;
+
     /// Bytes ESP adds to a payload of @p plen bytes under @p sa.
     static uint32_t Overhead(const IpsecSa& sa, uint32_t plen);
 
-    /**
-     * Encapsulates @p packet (the bytes after the insertion point) in place.
-     * Returns "" on success, else the drop reason (out_inval counted).
-     */
-    static IpsecVerdict Output(IpsecSa& sa,
-                               Ptr<Packet>& packet,
-                               uint8_t nextHeader,
-                               Ptr<UniformRandomVariable> rng,
-                               IpsecStats& stats);
-
-    /// The SPI of an ESP packet (caller checked the length).
-    static uint32_t PeekSpi(Ptr<const Packet> packet);
-
-    /**
-     * Verifies, decrypts and strips ESP in place; sets @p nextHeader and adds
-     * to @p marks.  Returns "" on success, else the drop reason (the KAME
-     * counter has been incremented).
-     */
-    static IpsecVerdict Input(
-        IpsecSa& sa, Ptr<Packet>& packet, uint8_t* nextHeader, uint8_t* marks, IpsecStats& stats);
+    IpsecProto GetProto() const override;
+    std::string InitState(IpsecSa& sa, IpsecIcvTruncation truncation) const override;
+    uint32_t HeaderOverhead(const IpsecSa* sa, bool ipv6) const override;
+    IpsecVerdict Output(IpsecSa& sa, IpsecTransformOutput& out) const override;
+    IpsecVerdict PeekSpi(Ptr<const Packet> packet, IpsecStats& stats, uint32_t* spi) const override;
+    IpsecVerdict PeekSequence(const IpsecSa& sa,
+                              Ptr<const Packet> packet,
+                              IpsecStats& stats,
+                              uint32_t* seq,
+                              bool* check) const override;
+    IpsecStatsField ReplayCounter() const override;
+    IpsecVerdict Input(IpsecSa* sa, IpsecTransformInput& in) const override;
+    void AddProposalCombs(const IpsecProposalLimits& limits,
+                          std::vector<PfKeyComb>* combs) const override;
 };
 
 } // namespace ns3

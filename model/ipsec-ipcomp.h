@@ -27,9 +27,8 @@
 #ifndef IPSEC_IPCOMP_H
 #define IPSEC_IPCOMP_H
 
-#include "ipsec-algorithms.h"
 #include "ipsec-sa.h"
-#include "ipsec-stats.h"
+#include "ipsec-transform.h"
 #include "ns3/packet.h"
 #include "ns3/ptr.h"
 
@@ -40,7 +39,13 @@
 namespace ns3
 {
 
-class IpsecIpcomp
+/**
+ * @ingroup ipsec
+ * The IPComp transform (RFC 3173; KAME ipcomp_output, ipcomp4_input/
+ * ipcomp6_input): the payload deflated behind a 4-byte header carrying the
+ * next header and the CPI, or sent as it was when short or incompressible.
+ */
+class IpsecIpcomp : public IpsecTransform
 {
   public:
     /// Bytes of the IPComp header.
@@ -51,9 +56,6 @@ class IpsecIpcomp
     static constexpr uint16_t CPI_NEGOTIATE_MIN = 256;
     /// Largest decompressed payload ever produced (IP_MAXPACKET).
     static constexpr uint32_t MAX_DECOMPRESSED = 65535;
-    /// zlib windowBits of the raw deflate streams (negative: no zlib wrapper).
-    static constexpr int DEFLATE_WINDOW_OUT = -12;
-    static constexpr int DEFLATE_WINDOW_IN = -15;
 
     /**
      * Compresses @p packet (the bytes after the insertion point) in place and
@@ -67,11 +69,11 @@ class IpsecIpcomp
      * packet must be dropped: SPI >= 0x10000, no usable algorithm, or a
      * compressor error.  The result is at most 4 bytes longer than the input.
      */
-    static IpsecVerdict Output(const IpsecSa& sa,
-                               Ptr<Packet>& packet,
-                               uint8_t nextHeader,
-                               IpsecStats& stats,
-                               bool* applied);
+    static IpsecVerdict Compress(const IpsecSa& sa,
+                                 Ptr<Packet>& packet,
+                                 uint8_t nextHeader,
+                                 IpsecStats& stats,
+                                 bool* applied);
 
     /// The CPI (host order) of an IPComp packet; the caller checked that
     /// the packet holds at least HEADER_SIZE bytes (else in_inval).
@@ -102,55 +104,29 @@ class IpsecIpcomp
      * larger than @p maxSize), in_nosa (@p algorithm unknown), in_nomem
      * (zlib could not allocate its state).  in_success is the caller's.
      */
-    static IpsecVerdict Input(uint8_t algorithm,
-                              Ptr<Packet>& packet,
-                              uint8_t* nextHeader,
-                              uint8_t* marks,
-                              IpsecStats& stats,
-                              uint32_t maxSize = MAX_DECOMPRESSED);
+    static IpsecVerdict Decompress(uint8_t algorithm,
+                                   Ptr<Packet>& packet,
+                                   uint8_t* nextHeader,
+                                   uint8_t* marks,
+                                   IpsecStats& stats,
+                                   uint32_t maxSize = MAX_DECOMPRESSED);
 
-    /// Outcome of Inflate.
-    enum class InflateStatus : uint8_t
-    {
-        OK = 0,
-        BAD_STREAM, ///< not a valid raw deflate stream (zlib Z_DATA_ERROR)
-        TRUNCATED,  ///< the input ended before the final block did
-        TRAILING,   ///< bytes after the end of the deflate stream
-        TOO_BIG,    ///< the output would exceed the limit
-        NO_MEMORY,  ///< zlib could not allocate its state
-        INTERNAL,   ///< any other zlib error
-    };
-
-    /**
-     * Raw deflate of @p len bytes at @p data as IPComp output does it
-     * (window 2^12, default level, memory level 9, one Z_FINISH call).
-     * @p out receives exactly the compressed bytes.  False on a zlib error,
-     * with @p why (if not null) set.
-     */
-    static bool Deflate(const uint8_t* data,
-                        size_t len,
-                        std::vector<uint8_t>* out,
-                        std::string* why);
-
-    /**
-     * Bounded raw inflate (window 2^15) of @p len bytes at @p data.
-     *
-     * Two passes over one z_stream: the first inflates into a fixed 8 KiB
-     * scratch buffer on the stack, only counting, and stops as soon as more
-     * than @p limit bytes have come out; the second (after inflateReset)
-     * inflates into @p out sized exactly to the length the first pass
-     * found.  So nothing is allocated for the output of a rejected stream
-     * (@p out is only cleared), and an accepted one never gets more
-     * than @p limit bytes.  zlib's own state (about 7 KiB plus the 32 KiB
-     * window) is allocated per call and freed before returning.  The work
-     * per call is bounded by 2 * (@p limit + 1) output bytes whatever the
-     * ratio of the stream.
-     */
-    static InflateStatus Inflate(const uint8_t* data,
-                                 size_t len,
-                                 uint32_t limit,
-                                 std::vector<uint8_t>* out,
-                                 std::string* why);
+    IpsecProto GetProto() const override;
+    std::string InitState(IpsecSa& sa, IpsecIcvTruncation truncation) const override;
+    uint32_t HeaderOverhead(const IpsecSa* sa, bool ipv6) const override;
+    /// Compress, and the SA's lifetime counts the uncompressed bytes (KAME).
+    IpsecVerdict Output(IpsecSa& sa, IpsecTransformOutput& out) const override;
+    IpsecVerdict PeekSpi(Ptr<const Packet> packet, IpsecStats& stats, uint32_t* spi) const override;
+    /// Only negotiated CPIs (256 and above) name an SA.
+    bool SpiNamesSa(uint32_t spi) const override;
+    /// A well-known CPI needs no SA.
+    bool NeedsSa() const override;
+    /// ipcomp4_input: nested IPComp refused, the algorithm from the CPI
+    /// (AlgorithmForCpi), then Decompress bounded by the IP datagram size.
+    IpsecVerdict Input(IpsecSa* sa, IpsecTransformInput& in) const override;
+    /// key_getcomb_ipcomp: every implemented algorithm.
+    void AddProposalCombs(const IpsecProposalLimits& limits,
+                          std::vector<PfKeyComb>* combs) const override;
 };
 
 } // namespace ns3

@@ -3,6 +3,8 @@
  */
 #include "ipsec-key-engine.h"
 
+#include "ipsec-transform.h"
+
 #include "ns3/boolean.h"
 #include "ns3/integer.h"
 #include "ns3/log.h"
@@ -1094,63 +1096,15 @@ IpsecKeyEngine::BuildProposal(IpsecProto proto) const
         c.hardUsetime = PROP_HARD_USETIME;
         return c;
     };
-    std::vector<const IpsecAuthAlgorithm*> ahAlgs;
-    for (const char* name : {"hmac-md5", "hmac-sha1"})
+    IpsecProposalLimits limits;
+    limits.espKeyMin = m_espKeyMin;
+    limits.espAuth = m_espAuth != 0;
+    limits.ahKeyMin = m_ahKeyMin;
+    std::vector<PfKeyComb> combs;
+    IpsecTransform::Get(proto).AddProposalCombs(limits, &combs);
+    for (const PfKeyComb& c : combs)
     {
-        if (const IpsecAuthAlgorithm* a = FindAuthAlgorithm(name))
-        {
-            ahAlgs.push_back(a);
-        }
-    }
-    switch (proto)
-    {
-        case IpsecProto::ESP:
-            for (const IpsecEncAlgorithm& e : IpsecEncAlgorithms())
-            {
-                if (!e.kameNative || e.kind == IpsecCipherKind::NONE_CIPHER
-                    || e.maxKeyBits < m_espKeyMin)
-                {
-                    continue;
-                }
-                PfKeyComb c;
-                c.encrypt = e.sadbId;
-                c.encMinBits = std::max<uint16_t>(e.minKeyBits, m_espKeyMin);
-                c.encMaxBits = e.maxKeyBits;
-                if (m_espAuth == 0)
-                {
-                    prop.combs.push_back(comb(c));
-                    continue;
-                }
-                for (const IpsecAuthAlgorithm* a : ahAlgs)
-                {
-                    c.auth = a->sadbId;
-                    c.authMinBits = a->minKeyBits;
-                    c.authMaxBits = a->maxKeyBits;
-                    prop.combs.push_back(comb(c));
-                }
-            }
-            break;
-        case IpsecProto::AH:
-            for (const IpsecAuthAlgorithm* a : ahAlgs)
-            {
-                PfKeyComb c;
-                c.auth = a->sadbId;
-                c.authMinBits = std::max<uint16_t>(a->minKeyBits, m_ahKeyMin);
-                c.authMaxBits = a->maxKeyBits;
-                prop.combs.push_back(comb(c));
-            }
-            break;
-        case IpsecProto::IPCOMP:
-            for (const IpsecCompAlgorithm& a : IpsecCompAlgorithms())
-            {
-                if (a.supported)
-                {
-                    PfKeyComb c;
-                    c.encrypt = a.sadbId;
-                    prop.combs.push_back(comb(c));
-                }
-            }
-            break;
+        prop.combs.push_back(comb(c));
     }
     return prop;
 }

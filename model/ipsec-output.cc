@@ -1,25 +1,21 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  *
- * Outbound processing (KAME ipsec4_output, ipsec6_output_trans/_tunnel):
- * the SPD lookup, the system default policy, one SA per request with the
- * use/require rules, then the requests applied in order -- the first one
- * innermost; a tunnel request first wraps the datagram in a new outer
- * header (ipsec4_encapsulate), and later requests work on that header.
+ * Outbound processing (KAME ipsec4_output, ipsec6_output_trans/_tunnel),
+ * in three steps: LookupOutputPolicy (the socket's policy or the SPD, the
+ * system default policy), ResolveOutputSas (one SA per request with the
+ * use/require rules, key_checkrequest), ApplyTransforms (the requests in
+ * order -- the first one innermost -- each through its IpsecTransform; a
+ * tunnel request first wraps the datagram in a new outer header,
+ * ipsec4_encapsulate, and later requests work on that header).
  */
-#include "ipsec-esp.h"
 #include "ipsec-header-walk.h"
-#include "ipsec-ipcomp.h"
 #include "ipsec-packet-util.h"
-#include "ipsec-private-access.h"
 #include "ipsec-stack.h"
-#include "ns3/inet-socket-address.h"
-#include "ns3/inet6-socket-address.h"
+#include "ipsec-transform.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
 #include "ns3/simulator.h"
-#include "ns3/tcp-header.h"
-#include "ns3/tcp-l4-protocol.h"
 
 namespace ns3
 {
@@ -74,89 +70,6 @@ IpsecStack::TunnelHeader(const IpsecSa& sa, const IpsecIpHeader& inner) const
     return outer;
 }
 
-uint32_t
-IpsecStack::OutputOverhead(const IpsecSelector& sel)
-{
-    return PolicyOverhead(m_spd->Lookup(IpsecDirection::OUTBOUND, sel), sel);
-}
-
-uint32_t
-IpsecStack::PolicyOverhead(Ptr<IpsecPolicy> policy, const IpsecSelector& sel)
-{
-    if (!policy || policy->action != IpsecPolicyAction::IPSEC)
-    {
-        return 0;
-    }
-    uint32_t size = 0;
-    // A transport request without endpoints uses the addresses of the header
-    // current at its place in the bundle (the outer ones after a tunnel).
-    IpsecAddress curSrc = sel.src;
-    IpsecAddress curDst = sel.dst;
-    for (const IpsecRequest& req : policy->requests)
-    {
-        const IpsecAddress& src = req.HasEndpoints() ? req.tunnelSrc : curSrc;
-        const IpsecAddress& dst = req.HasEndpoints() ? req.tunnelDst : curDst;
-        if (req.mode == IpsecMode::TUNNEL)
-        {
-            size += req.tunnelSrc.IsV6() ? 40 : 20;
-            curSrc = req.tunnelSrc;
-            curDst = req.tunnelDst;
-        }
-        Ptr<IpsecSa> sa = m_sad->SelectOutbound(src, dst, req.proto, req.mode, req.reqid);
-        switch (req.proto)
-        {
-            case IpsecProto::ESP:
-                // header, IV, worst-case padding with its 2 trailer bytes, ICV
-                size += sa ? 8 + sa->params.enc->ivLen + sa->params.enc->PadBoundary() + 1
-                                 + sa->icvLen
-                           : 8 + 16 + 17 + 16;
-                break;
-            case IpsecProto::AH:
-                size += sa ? IpsecAh::HeaderLength(*sa, src.IsV6()) : 12 + 16;
-                break;
-            case IpsecProto::IPCOMP:
-                size += 4;
-                break;
-        }
-    }
-    return size;
-}
-
-void
-IpsecStack::FitTcpSegmentSize(Ptr<const Packet> segment, const IpsecIpHeader& ip, uint32_t mtu)
-{
-    TcpHeader tcp;
-    if (ip.protocol != 6 || segment->GetSize() < 20 || !m_node)
-    {
-        return;
-    }
-    segment->PeekHeader(tcp);
-    if (!(tcp.GetFlags() & TcpHeader::SYN))
-    {
-        return;
-    }
-    // The segment's socket decides (KAME ipsec4_hdrsiz with the socket):
-    // its own policy, or the SPD.  Not counted as a lookup.
-    IpsecSelector sel = IpsecPacketSelector(ip.src, ip.dst, 6, segment, IpsecWalkRules{});
-    IpsecSocketPolicyRegistry::Lookup lookup = OutputPolicy(ip, segment, sel, false);
-    uint32_t overhead = lookup.result == IpsecSocketPolicyRegistry::Lookup::POLICY
-                          ? PolicyOverhead(lookup.policy, sel)
-                          : 0;
-    uint32_t fixed = ip.Size() + 20 + 12 + overhead;
-    Ptr<TcpL4Protocol> l4 = m_node->GetObject<TcpL4Protocol>();
-    if (overhead == 0 || mtu <= fixed || !l4)
-    {
-        return;
-    }
-    Address local = ip.IsV6() ? Address(Inet6SocketAddress(ip.src.ToIpv6(), tcp.GetSourcePort()))
-                              : Address(InetSocketAddress(ip.src.ToIpv4(), tcp.GetSourcePort()));
-    Address peer = ip.IsV6()
-                     ? Address(Inet6SocketAddress(ip.dst.ToIpv6(), tcp.GetDestinationPort()))
-                     : Address(InetSocketAddress(ip.dst.ToIpv4(), tcp.GetDestinationPort()));
-    uint32_t size = IpsecLowerTcpSegmentSize(*l4, local, peer, mtu - fixed);
-    NS_LOG_LOGIC("TCP segment size " << size << " for an IPsec overhead of " << overhead);
-}
-
 IpsecSocketPolicyRegistry::Lookup
 IpsecStack::OutputPolicy(const IpsecIpHeader& ip,
                          Ptr<const Packet> segment,
@@ -200,13 +113,28 @@ IpsecStack::PeekOutputPolicy(Ptr<const Packet> packet, const IpsecIpHeader& head
 IpsecStack::OutputResult
 IpsecStack::ProcessOutput(Ptr<Packet> packet, const OutputContext& ctx)
 {
-    bool v6 = ctx.header.IsV6();
-    IpsecStats& st = GetStats(v6);
     OutputResult r;
     r.packet = packet;
     r.header = ctx.header;
+    Ptr<IpsecPolicy> policy = LookupOutputPolicy(packet, ctx, &r);
+    if (!policy)
+    {
+        return r; // bypassed, or dropped (r.verdict)
+    }
+    std::vector<OutputStep> steps;
+    if (!ResolveOutputSas(packet, ctx, *policy, &steps, &r) || steps.empty())
+    {
+        return r;
+    }
+    ApplyTransforms(packet, ctx, steps, &r);
+    return r;
+}
 
-    bool fragment = !v6 && (ctx.header.fragField & 0x3fff) != 0; // MF or an offset
+Ptr<IpsecPolicy>
+IpsecStack::LookupOutputPolicy(Ptr<Packet> packet, const OutputContext& ctx, OutputResult* r)
+{
+    bool v6 = ctx.header.IsV6();
+    IpsecStats& st = GetStats(v6);
     IpsecSelector sel
         = IpsecPacketSelector(ctx.header.src,
                               ctx.header.dst,
@@ -215,7 +143,7 @@ IpsecStack::ProcessOutput(Ptr<Packet> packet, const OutputContext& ctx)
                               WalkRules(!ctx.forwarded, v6 ? 0 : ctx.header.fragField));
 
     // A forwarded datagram has no socket; a local one is looked up by its
-    // socket's policy first (kame-spec 2.10).
+    // socket's policy first (ipsec4_getpolicybysock, then the SPD).
     IpsecSocketPolicyRegistry::Lookup lookup;
     if (ctx.policy)
     {
@@ -232,11 +160,11 @@ IpsecStack::ProcessOutput(Ptr<Packet> packet, const OutputContext& ctx)
     }
     Ptr<IpsecPolicy> policy = lookup.policy;
     NotifyPolicy(IpsecDirection::OUTBOUND, PacketSelectorText(sel), policy);
-    r.policy = policy;
+    r->policy = policy;
     if (lookup.result == IpsecSocketPolicyRegistry::Lookup::BYPASS)
     {
         NS_LOG_LOGIC("outbound " << PacketSelectorText(sel) << ": socket policy bypass");
-        return r;
+        return nullptr;
     }
     if (lookup.result == IpsecSocketPolicyRegistry::Lookup::INVALID)
     {
@@ -247,8 +175,8 @@ IpsecStack::ProcessOutput(Ptr<Packet> packet, const OutputContext& ctx)
                    "out_inval",
                    "socket policy '" + policy->PolicyString()
                        + "' of a non-privileged socket and no SPD entry matches (EINVAL)");
-        r.verdict = Verdict::DROP;
-        return r;
+        r->verdict = Verdict::DROP;
+        return nullptr;
     }
     if (!policy)
     {
@@ -257,9 +185,9 @@ IpsecStack::ProcessOutput(Ptr<Packet> packet, const OutputContext& ctx)
         {
             st.out_polvio++;
             NotifyDrop(packet, v6, "out_polvio", "system default policy is discard");
-            r.verdict = Verdict::DROP;
+            r->verdict = Verdict::DROP;
         }
-        return r;
+        return nullptr;
     }
     NS_LOG_LOGIC("outbound " << PacketSelectorText(sel) << " matched "
                              << (lookup.fromSocket ? std::string("the socket's policy")
@@ -272,27 +200,30 @@ IpsecStack::ProcessOutput(Ptr<Packet> packet, const OutputContext& ctx)
                        v6,
                        "out_polvio",
                        "policy spid " + std::to_string(policy->id) + " discards the packet");
-            r.verdict = Verdict::DROP;
-            return r;
+            r->verdict = Verdict::DROP;
+            return nullptr;
         case IpsecPolicyAction::IPSEC:
-            break;
+            return policy;
         default:
-            return r; // none
+            return nullptr; // none
     }
+}
 
+bool
+IpsecStack::ResolveOutputSas(Ptr<Packet> packet,
+                             const OutputContext& ctx,
+                             const IpsecPolicy& policy,
+                             std::vector<OutputStep>* steps,
+                             OutputResult* r)
+{
     // Choose the SA of every request first (key_checkrequest); a transport
     // request without endpoints uses the addresses of the header current at
     // its place in the bundle, i.e. the outer ones after a tunnel.
-    struct Step
-    {
-        const IpsecRequest* req;
-        Ptr<IpsecSa> sa;
-    };
-
-    std::vector<Step> steps;
+    bool v6 = ctx.header.IsV6();
     IpsecAddress curSrc = ctx.header.src;
     IpsecAddress curDst = ctx.header.dst;
-    for (const IpsecRequest& req : policy->requests)
+    Ptr<IpsecPolicy> policyPtr = r->policy;
+    for (const IpsecRequest& req : policy.requests)
     {
         if (req.proto == IpsecProto::IPCOMP && !m_ipcompEnable)
         {
@@ -301,20 +232,20 @@ IpsecStack::ProcessOutput(Ptr<Packet> packet, const OutputContext& ctx)
         const IpsecAddress& src = req.HasEndpoints() ? req.tunnelSrc : curSrc;
         const IpsecAddress& dst = req.HasEndpoints() ? req.tunnelDst : curDst;
         // key_checkrequest: no SA sends an ACQUIRE (throttled), whatever the level.
-        Ptr<IpsecSa> sa = m_keyEngine->AllocateOutbound(src, dst, req, policy);
+        Ptr<IpsecSa> sa = m_keyEngine->AllocateOutbound(src, dst, req, policyPtr);
         if (!sa || !sa->IsUsable())
         {
             if (EffectiveLevel(req, src.IsV6()) == IpsecLevel::REQUIRE)
             {
-                st.out_nosa++;
+                GetStats(v6).out_nosa++;
                 NotifyDrop(packet,
                            v6,
                            "out_nosa",
                            "no " + IpsecProtoName(req.proto) + " SA " + src.ToString() + "->"
                                + dst.ToString() + " for required request " + req.ToString());
-                r.verdict = Verdict::DROP;
-                r.adminProhibited = v6 && !ctx.forwarded && req.mode != IpsecMode::TUNNEL;
-                return r;
+                r->verdict = Verdict::DROP;
+                r->adminProhibited = v6 && !ctx.forwarded && req.mode != IpsecMode::TUNNEL;
+                return false;
             }
             NS_LOG_LOGIC("no SA for " << req.ToString() << " (level use): skipped");
             continue;
@@ -324,12 +255,20 @@ IpsecStack::ProcessOutput(Ptr<Packet> packet, const OutputContext& ctx)
             curSrc = sa->params.src;
             curDst = sa->params.dst;
         }
-        steps.push_back({&req, sa});
+        steps->push_back({&req, sa});
     }
-    if (steps.empty())
-    {
-        return r;
-    }
+    return true;
+}
+
+bool
+IpsecStack::ApplyTransforms(Ptr<Packet> packet,
+                            const OutputContext& ctx,
+                            const std::vector<OutputStep>& steps,
+                            OutputResult* r)
+{
+    bool v6 = ctx.header.IsV6();
+    IpsecStats& st = GetStats(v6);
+    bool fragment = !v6 && (ctx.header.fragField & 0x3fff) != 0; // MF or an offset
     size_t lastTunnel = steps.size();
     for (size_t i = 0; i < steps.size(); ++i)
     {
@@ -346,7 +285,8 @@ IpsecStack::ProcessOutput(Ptr<Packet> packet, const OutputContext& ctx)
     for (size_t i = 0; i < steps.size(); ++i)
     {
         IpsecSa& sa = *steps[i].sa;
-        if (steps[i].req->mode != IpsecMode::TUNNEL && !tunnelled)
+        const IpsecRequest& req = *steps[i].req;
+        if (req.mode != IpsecMode::TUNNEL && !tunnelled)
         {
             if (fragment)
             {
@@ -358,10 +298,9 @@ IpsecStack::ProcessOutput(Ptr<Packet> packet, const OutputContext& ctx)
                 NotifyDrop(packet,
                            v6,
                            "out_inval",
-                           "transport mode cannot protect a fragment (" + steps[i].req->ToString()
-                               + ")");
-                r.verdict = Verdict::DROP;
-                return r;
+                           "transport mode cannot protect a fragment (" + req.ToString() + ")");
+                r->verdict = Verdict::DROP;
+                return false;
             }
             if (v6 && cur.ext.empty() && IpsecIsIpv6OptionLayout(cur.protocol))
             {
@@ -380,7 +319,7 @@ IpsecStack::ProcessOutput(Ptr<Packet> packet, const OutputContext& ctx)
                 }
             }
         }
-        if (steps[i].req->mode == IpsecMode::TUNNEL)
+        if (req.mode == IpsecMode::TUNNEL)
         {
             // ipsec4_encapsulate / ipsec6_encapsulate
             if (!cur.IsV6() && !cur.haveId && ctx.allocateId)
@@ -390,34 +329,19 @@ IpsecStack::ProcessOutput(Ptr<Packet> packet, const OutputContext& ctx)
             }
             cur.Prepend(packet);
             cur = TunnelHeader(sa, cur);
-            r.tunnelled = true;
+            r->tunnelled = true;
             tunnelled = true;
             changed = true;
         }
-        IpsecVerdict v;
-        if (sa.params.proto == IpsecProto::ESP)
-        {
-            v = IpsecEsp::Output(sa, packet, cur.protocol, m_rng, GetStats(cur.IsV6()));
-        }
-        else if (sa.params.proto == IpsecProto::IPCOMP)
-        {
-            bool applied = false;
-            uint32_t uncompressed = packet->GetSize() + cur.Size();
-            v = IpsecIpcomp::Output(sa, packet, cur.protocol, GetStats(cur.IsV6()), &applied);
-            if (v.Ok() && !applied)
-            {
-                continue; // short or incompressible: sent without IPComp header
-            }
-            if (v.Ok())
-            {
-                changed = true;
-                cur.protocol = static_cast<uint8_t>(IpsecProto::IPCOMP);
-                sa.RecordUse(uncompressed, Simulator::Now()); // KAME: uncompressed bytes
-                m_outputTrace(packet, cur.protocol, sa.params.spi);
-                continue;
-            }
-        }
-        else
+        const IpsecTransform& xf = IpsecTransform::Get(sa.params.proto);
+        IpsecTransformOutput out;
+        out.packet = packet;
+        out.nextHeader = cur.protocol;
+        out.ipv6 = cur.IsV6();
+        out.headerSize = cur.Size();
+        out.stats = &GetStats(cur.IsV6());
+        out.rng = m_rng;
+        if (xf.CoversIpHeader())
         {
             if (!cur.IsV6() && !cur.haveId && ctx.allocateId && ctx.peekId)
             {
@@ -432,40 +356,40 @@ IpsecStack::ProcessOutput(Ptr<Packet> packet, const OutputContext& ctx)
             bool clearTos = m_ahClearTos;
             uint16_t mask = m_ahOffsetMask;
             IpsecIpHeader icvHeader = cur;
-            v = IpsecAh::Output(
-                sa,
-                packet,
-                cur.protocol,
-                cur.IsV6(),
-                [&icvHeader, clearTos, mask](uint32_t len)
-                {
-                    return icvHeader.AhIcvBytes(len, clearTos, mask, true);
-                },
-                GetStats(cur.IsV6()));
+            out.icvHeader = [icvHeader, clearTos, mask](uint32_t len)
+            {
+                return icvHeader.AhIcvBytes(len, clearTos, mask, true);
+            };
         }
+        IpsecVerdict v = xf.Output(sa, out);
         if (!v.Ok())
         {
             NotifyDrop(packet, cur.IsV6(), v.counter, v.reason);
-            r.verdict = Verdict::DROP;
-            return r;
+            r->verdict = Verdict::DROP;
+            return false;
         }
+        if (!out.applied)
+        {
+            continue; // IPComp: short or incompressible, sent without its header
+        }
+        packet = out.packet;
         changed = true;
         cur.protocol = static_cast<uint8_t>(sa.params.proto);
-        sa.RecordUse(packet->GetSize() + cur.Size(), Simulator::Now());
+        sa.RecordUse(out.lifetimeBytes, Simulator::Now());
         m_outputTrace(packet, cur.protocol, sa.params.spi);
     }
     if (!changed)
     {
-        return r; // sent as it is
+        return true; // sent as it is
     }
     // The unfragmentable extension headers go back in front.
     cur.PrependExtensions(packet);
     cur.protocol = cur.WireProtocol();
     cur.ext.clear();
-    r.verdict = Verdict::PROTECTED;
-    r.packet = packet;
-    r.header = cur;
-    return r;
+    r->verdict = Verdict::PROTECTED;
+    r->packet = packet;
+    r->header = cur;
+    return true;
 }
 
 } // namespace ns3

@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: GPL-2.0-only
  */
 #include "ipsec-sa.h"
+#include "ipsec-transform.h"
 
 #include "ns3/log.h"
 
@@ -179,96 +180,25 @@ IpsecSa::Mature(IpsecIcvTruncation truncation, std::string* why)
         return fail("the RFC 1826/1827 formats (ah-old, esp-old, des-deriv, des-32iv) are "
                     "not modelled");
     }
-    std::string error;
-    // The authenticator of ESP and AH: key check, ICV length, per-SA context.
-    auto makeMac = [&]() -> std::string
+    if (std::string e = IpsecTransform::Get(p.proto).InitState(*this, truncation); !e.empty())
     {
-        if (std::string e = CheckAuthKey(*p.auth, p.authKey); !e.empty())
-        {
-            return e;
-        }
-        icvLen = IcvLengthFor(*p.auth, truncation);
-        mac = CreateAuthContext(*p.auth, p.authKey, icvLen, &error);
-        return mac ? "" : error;
-    };
-    switch (p.proto)
-    {
-        case IpsecProto::ESP:
-            if (p.comp)
-            {
-                return fail("compression algorithm given for esp");
-            }
-            if (!p.enc || !p.hasEncKey)
-            {
-                return fail("esp needs an encryption algorithm (-E)");
-            }
-            if (std::string e = CheckEncKey(*p.enc, p.encKey); !e.empty())
-            {
-                return fail(e);
-            }
-            cipher = CreateCipherContext(*p.enc, p.encKey, &error);
-            if (!cipher)
-            {
-                return fail(error);
-            }
-            icvLen = p.enc->icvLen;
-            if (p.auth && p.auth->kind != IpsecAuthKind::NONE_AUTH)
-            {
-                if (p.enc->kind == IpsecCipherKind::AEAD)
-                {
-                    return fail(std::string(p.enc->name)
-                                + " authenticates by itself and takes no -A algorithm");
-                }
-                if (std::string e = makeMac(); !e.empty())
-                {
-                    return fail(e);
-                }
-            }
-            break;
-        case IpsecProto::AH:
-            if (p.enc || p.hasEncKey)
-            {
-                return fail("encryption algorithm given for ah");
-            }
-            if (p.comp)
-            {
-                return fail("compression algorithm given for ah");
-            }
-            if (!p.auth)
-            {
-                return fail("ah needs an authentication algorithm (-A)");
-            }
-            if (!p.auth->availableForAh)
-            {
-                return fail(std::string("protocol and algorithm mismatch: ") + p.auth->name
-                            + " cannot be used with ah");
-            }
-            if (std::string e = makeMac(); !e.empty())
-            {
-                return fail(e);
-            }
-            break;
-        case IpsecProto::IPCOMP:
-            if (p.auth || p.enc)
-            {
-                return fail("ipcomp takes only a compression algorithm (-C)");
-            }
-            if (!p.comp)
-            {
-                return fail("ipcomp needs a compression algorithm (-C)");
-            }
-            if (!p.comp->supported)
-            {
-                return fail(std::string("unknown compression algorithm ") + p.comp->name);
-            }
-            if (!(p.flags & IpsecSaFlags::RAWCPI) && p.spi >= 0x10000)
-            {
-                return fail("IPComp CPI must be below 0x10000 without -R");
-            }
-            break;
+        return fail(e);
     }
     state = IpsecSaState::MATURE;
     return 0;
+}
+
+std::string
+IpsecSa::InitAuthenticator(IpsecIcvTruncation truncation)
+{
+    if (std::string e = CheckAuthKey(*params.auth, params.authKey); !e.empty())
+    {
+        return e;
+    }
+    std::string error;
+    icvLen = IcvLengthFor(*params.auth, truncation);
+    mac = CreateAuthContext(*params.auth, params.authKey, icvLen, &error);
+    return mac ? "" : error;
 }
 
 bool

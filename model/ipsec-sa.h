@@ -88,6 +88,9 @@ class IpsecSa : public SimpleRefCount<IpsecSa>
     /// Returns 0 or EINVAL with @p why.
     int Mature(IpsecIcvTruncation truncation, std::string* why);
 
+    /// The authenticator of ESP or AH (key check, ICV length, per-SA
+    /// context) for the transform's InitState; "" or why not.
+    std::string InitAuthenticator(IpsecIcvTruncation truncation);
     /// Next outbound sequence number; false when the counter would wrap and
     /// the SA is not cyclic (nocyclic-seq).
     bool NextSequence(uint32_t* seq);

@@ -7,8 +7,9 @@
  * stream for IVs and padding, and the decapsulation history; and it
  * implements the family-neutral packet processing the IPv4/IPv6 glue calls:
  *   - ProcessOutput  (ipsec-output.cc): SPD lookup, SA selection, transforms;
- *   - Decapsulate    (ipsec-input.cc):  ESP/AH input, marks and history;
- *   - CheckInbound   (ipsec-input.cc):  the inbound policy check (ipsec_in_reject);
+ *   - OutputOverhead (ipsec-output-size.cc): ipsec_hdrsiz and the TCP MSS;
+ *   - Decapsulate    (ipsec-decapsulate.cc): the input loop, marks and history;
+ *   - CheckInbound   (ipsec-inbound-policy.cc): the inbound policy check (ipsec_in_reject);
  *   - per-socket policies (ipsec-socket-policy.cc): setsockopt IP_IPSEC_POLICY.
  */
 #ifndef IPSEC_STACK_H
@@ -23,6 +24,7 @@
 #include "ipsec-socket-policy.h"
 #include "ipsec-spd.h"
 #include "ipsec-stats.h"
+#include "ipsec-transform.h"
 #include "ns3/object.h"
 #include "ns3/packet.h"
 #include "ns3/random-variable-stream.h"
@@ -173,7 +175,8 @@ class IpsecStack : public Object
                       const void* socket = nullptr,
                       uint16_t ipv4FragField = 0);
     /// The inbound check of a datagram for socket @p socket (a raw socket's
-    /// delivery): its socket policy in KAME's precedence (kame-spec 2.10).
+    /// delivery): its socket policy in KAME's precedence (ipsec4_in_reject_so:
+    /// the socket's own policy, entrust asking the SPD; see doc/ipsec.rst).
     bool CheckInboundSocket(Ptr<const Packet> packet,
                             const IpsecAddress& src,
                             const IpsecAddress& dst,
@@ -250,8 +253,39 @@ class IpsecStack : public Object
     /// The IcvTruncation attribute (an IpsecIcvTruncation; kept by the SAD).
     void SetIcvTruncation(int mode);
     int GetIcvTruncation() const;
-    Ptr<IpsecSa> FindInboundSa(
-        Ptr<Packet> packet, IpsecProto proto, const IpsecAddress& dst, bool ipv6, uint32_t* spi);
+    /**
+     * One transform of the input loop: the header's SPI, the SA, the replay
+     * check and the transform's Input.  False when the datagram was dropped
+     * (counted and traced); else @p in holds what is left and what was learnt.
+     */
+    bool InputTransform(Ptr<Packet> packet,
+                        const IpsecIpHeader& outer,
+                        IpsecProto proto,
+                        Ptr<IpsecSa>* sa,
+                        IpsecTransformInput* in);
+    /// One request of an outbound policy and the SA chosen for it.
+    struct OutputStep
+    {
+        const IpsecRequest* req;
+        Ptr<IpsecSa> sa;
+    };
+
+    /// ProcessOutput, step 1: the policy (nullptr when the datagram is
+    /// bypassed or was dropped; @p r says which).
+    Ptr<IpsecPolicy> LookupOutputPolicy(Ptr<Packet> packet,
+                                        const OutputContext& ctx,
+                                        OutputResult* r);
+    /// Step 2 (key_checkrequest): an SA per request; false when dropped.
+    bool ResolveOutputSas(Ptr<Packet> packet,
+                          const OutputContext& ctx,
+                          const IpsecPolicy& policy,
+                          std::vector<OutputStep>* steps,
+                          OutputResult* r);
+    /// Step 3: the transforms in order, the tunnel headers; false when dropped.
+    bool ApplyTransforms(Ptr<Packet> packet,
+                         const OutputContext& ctx,
+                         const std::vector<OutputStep>& steps,
+                         OutputResult* r);
     /// ipsec4_tunnel_validate: may this decapsulated datagram leave its tunnel?
     bool TunnelValidate(Ptr<const IpsecSa> sa,
                         const IpsecIpHeader& outer,
@@ -262,13 +296,6 @@ class IpsecStack : public Object
     IpsecIpHeader TunnelHeader(const IpsecSa& sa, const IpsecIpHeader& inner) const;
     /// ECN egress (decapsulation); false when the datagram must be dropped.
     bool EcnDecapsulate(uint8_t outerTos, bool v6, Ptr<Packet> inner, bool innerV6);
-    /// IPComp input (CPI rules, bounded inflate); false when dropped (counted).
-    bool DecompressInput(Ptr<Packet>& packet,
-                         const IpsecIpHeader& outer,
-                         Ptr<IpsecSa>* sa,
-                         uint32_t* cpi,
-                         uint8_t* next,
-                         uint8_t* marks);
     /// Is a required request satisfied by the decapsulation history?
     bool HistorySatisfies(const IpsecRequest& req,
                           const std::vector<IpsecHistoryEntry>& history) const;

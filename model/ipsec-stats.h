@@ -111,6 +111,20 @@ struct IpsecVerdict
     }
 };
 
+/// One scalar counter of IpsecStats and its KAME name.
+struct IpsecStatsField
+{
+    uint64_t IpsecStats::*field{nullptr};
+    const char* name{nullptr};
+};
+
+/// IPSEC_STATS_FIELD(in_espreplay): the field and its name.
+#define IPSEC_STATS_FIELD(field)   \
+    IpsecStatsField                \
+    {                              \
+        &IpsecStats::field, #field \
+    }
+
 /// Increments @p field of @p stats and returns the matching failed verdict.
 inline IpsecVerdict
 IpsecFail(IpsecStats& stats, uint64_t IpsecStats::*field, const char* name, std::string reason)

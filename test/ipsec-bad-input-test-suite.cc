@@ -34,6 +34,8 @@
  * points of the spec last, because ns-3 stops a suite at its first failing
  * test case.
  */
+#include "ipsec-test-util.h"
+
 #include "ns3/boolean.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/inet6-socket-address.h"
@@ -224,12 +226,12 @@ class IpsecBadInputTestCase : public TestCase
         return PacketBytes(p);
     }
 
-    /// ESP output (IpsecEsp::Output) of @p inner with next header @p next.
+    /// ESP output (the ESP transform) of @p inner with next header @p next.
     Bytes EspOut(Ptr<IpsecSa> sa, const Bytes& inner, uint8_t next)
     {
         Ptr<Packet> p = Create<Packet>(inner.data(), inner.size());
         IpsecStats scratch;
-        IpsecVerdict v = IpsecEsp::Output(*sa, p, next, m_rng, scratch);
+        IpsecVerdict v = ipsectest::TransformOutput(*sa, p, next, scratch, m_rng);
         NS_TEST_EXPECT_MSG_EQ(v.Ok(), true, "sender-side ESP output failed: " << v.reason);
         return PacketBytes(p);
     }
@@ -265,7 +267,7 @@ class IpsecBadInputTestCase : public TestCase
         return h;
     }
 
-    /// AH output (IpsecAh::Output) of @p inner; IPv4 datagrams are sent with
+    /// AH output (the AH transform) of @p inner; IPv4 datagrams are sent with
     /// identification @p ipId.
     Bytes AhOut(Ptr<IpsecSa> sa, const Bytes& inner, uint8_t next, uint16_t ipId)
     {
@@ -275,7 +277,7 @@ class IpsecBadInputTestCase : public TestCase
         {
             return AhIcvHeader(payloadLength, ipId);
         };
-        IpsecVerdict v = IpsecAh::Output(*sa, p, next, m_v6, header, scratch);
+        IpsecVerdict v = ipsectest::TransformOutput(*sa, p, next, scratch, nullptr, m_v6, header);
         NS_TEST_EXPECT_MSG_EQ(v.Ok(), true, "sender-side AH output failed: " << v.reason);
         return PacketBytes(p);
     }
@@ -1028,7 +1030,7 @@ BuildEspReplay(TC& t)
     uint8_t tag = 0;
     auto valid = [&](uint32_t seq, const std::string& name, bool accepted)
     {
-        sa->seqCounter = seq - 1; // IpsecEsp::Output sends seqCounter + 1
+        sa->seqCounter = seq - 1; // the ESP transform sends seqCounter + 1
         Bytes pay = t.Payload(++tag);
         Step& s = t.Add(name, Step::ESP_RAW, t.EspOut(sa, t.Udp(PORT_ESP, pay), 17));
         if (accepted)

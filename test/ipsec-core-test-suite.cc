@@ -7,6 +7,7 @@
  * netstat printer.  Expected values come from kame-spec.md (KAME's sources)
  * and the RFC layouts, never from the code under test.
  */
+#include "ipsec-test-util.h"
 #include "ns3/boolean.h"
 #include "ns3/enum.h"
 #include "ns3/ipsec-ah.h"
@@ -368,7 +369,8 @@ class LayoutTestCase : public TestCase
         IpsecStats st;
         uint8_t payload[5] = {0xa, 0xb, 0xc, 0xd, 0xe};
         Ptr<Packet> pkt = Create<Packet>(payload, 5);
-        NS_TEST_ASSERT_MSG_EQ(IpsecEsp::Output(*nsa, pkt, 17, rng, st).Ok(), true, "output");
+        NS_TEST_ASSERT_MSG_EQ(
+            ipsectest::TransformOutput(*nsa, pkt, 17, st, rng).Ok(), true, "output");
         // 5 bytes: extend = 4 - 1 = 3 -> pad 1 byte
         std::vector<uint8_t> expect
             = {0, 0, 0x12, 0x34, 0, 0, 0, 1, 0xa, 0xb, 0xc, 0xd, 0xe, 1, 1, 17};
@@ -376,14 +378,14 @@ class LayoutTestCase : public TestCase
         pkt->CopyData(got.data(), got.size());
         NS_TEST_EXPECT_MSG_EQ((got == expect), true, "SPI, seq 1, payload, pad 1, padlen 1, nh 17");
         Ptr<Packet> pkt2 = Create<Packet>(payload, 2);
-        IpsecEsp::Output(*nsa, pkt2, 6, rng, st);
+        ipsectest::TransformOutput(*nsa, pkt2, 6, st, rng);
         got.resize(pkt2->GetSize());
         pkt2->CopyData(got.data(), got.size());
         // 2 bytes: extend = 4 - 2 = 2 -> pad 0; second packet has seq 2
         expect = {0, 0, 0x12, 0x34, 0, 0, 0, 2, 0xa, 0xb, 0, 6};
         NS_TEST_EXPECT_MSG_EQ((got == expect), true, "seq 2, pad 0");
         Ptr<Packet> pkt3 = Create<Packet>(payload, 3);
-        IpsecEsp::Output(*nsa, pkt3, 6, rng, st);
+        ipsectest::TransformOutput(*nsa, pkt3, 6, st, rng);
         // 3 bytes: extend = 1 -> padbound + 1 = 5 -> pad 3 (1,2,3)
         NS_TEST_EXPECT_MSG_EQ(pkt3->GetSize(), 8u + 3u + 5u, "extend 1 becomes padbound + 1");
         NS_TEST_EXPECT_MSG_EQ(st.out_esphist[11], 3u, "histogram counts null (id 11)");
@@ -404,7 +406,8 @@ class LayoutTestCase : public TestCase
         {
             return IpsecAhIcvHeaderV4(0, 20 + len, 7, 0, a.src, a.dst, true, 0);
         };
-        NS_TEST_ASSERT_MSG_EQ(IpsecAh::Output(*asa, ap, 1, false, hdr, st).Ok(), true, "ah out");
+        NS_TEST_ASSERT_MSG_EQ(
+            ipsectest::TransformOutput(*asa, ap, 1, st, nullptr, false, hdr).Ok(), true, "ah out");
         got.resize(ap->GetSize());
         ap->CopyData(got.data(), got.size());
         NS_TEST_EXPECT_MSG_EQ(got.size(), 24u + 5u, "AH header 24 bytes");
@@ -722,20 +725,23 @@ class FailClosedTestCase : public TestCase
         IpsecStats stats;
         Ptr<Packet> espPacket = Create<Packet>(64);
         Ptr<Packet> ahPacket = Create<Packet>(64);
-        NS_TEST_ASSERT_MSG_EQ(IpsecEsp::Output(*esp, espPacket, 17, rng, stats).Ok(), true, "ESP");
         NS_TEST_ASSERT_MSG_EQ(
-            IpsecAh::Output(*ah, ahPacket, 17, false, ipHeader, stats).Ok(), true, "AH");
+            ipsectest::TransformOutput(*esp, espPacket, 17, stats, rng).Ok(), true, "ESP");
+        NS_TEST_ASSERT_MSG_EQ(
+            ipsectest::TransformOutput(*ah, ahPacket, 17, stats, nullptr, false, ipHeader).Ok(),
+            true,
+            "AH");
         NS_TEST_ASSERT_MSG_EQ(stats.out_success, 2u, "both sent while the library works");
 
         esp->mac = std::make_unique<FailingMac>(12);
         ah->mac = std::make_unique<FailingMac>(12);
         uint8_t next = 0;
         uint8_t marks = 0;
-        NS_TEST_EXPECT_MSG_EQ(IpsecEsp::Input(*esp, espPacket, &next, &marks, stats).Ok(),
+        NS_TEST_EXPECT_MSG_EQ(ipsectest::TransformInput(*esp, espPacket, stats, &next, &marks).Ok(),
                               false,
                               "ESP input refuses when the ICV cannot be computed");
         NS_TEST_EXPECT_MSG_EQ(
-            IpsecAh::Input(*ah, ahPacket, false, ipHeader, &next, &marks, stats).Ok(),
+            ipsectest::TransformInput(*ah, ahPacket, stats, &next, &marks, false, ipHeader).Ok(),
             false,
             "AH input refuses when the ICV cannot be computed");
         NS_TEST_EXPECT_MSG_EQ(stats.in_inval, 2u, "counted in in_inval");
@@ -745,11 +751,13 @@ class FailClosedTestCase : public TestCase
 
         Ptr<Packet> out1 = Create<Packet>(64);
         Ptr<Packet> out2 = Create<Packet>(64);
-        NS_TEST_EXPECT_MSG_EQ(
-            IpsecEsp::Output(*esp, out1, 17, rng, stats).Ok(), false, "ESP output refuses");
-        NS_TEST_EXPECT_MSG_EQ(IpsecAh::Output(*ah, out2, 17, false, ipHeader, stats).Ok(),
+        NS_TEST_EXPECT_MSG_EQ(ipsectest::TransformOutput(*esp, out1, 17, stats, rng).Ok(),
                               false,
-                              "AH output refuses");
+                              "ESP output refuses");
+        NS_TEST_EXPECT_MSG_EQ(
+            ipsectest::TransformOutput(*ah, out2, 17, stats, nullptr, false, ipHeader).Ok(),
+            false,
+            "AH output refuses");
         NS_TEST_EXPECT_MSG_EQ(stats.out_inval, 2u, "counted in out_inval");
         NS_TEST_EXPECT_MSG_EQ(stats.out_success, 2u, "nothing more sent");
     }

@@ -12,6 +12,7 @@
 #include "ns3/ipsec-address.h"
 #include "ns3/ipsec-algorithms.h"
 #include "ns3/ipsec-history-tag.h"
+#include "ns3/ipsec-deflate.h"
 #include "ns3/ipsec-ipcomp.h"
 #include "ns3/ipsec-sa.h"
 #include "ns3/ipsec-stats.h"
@@ -183,7 +184,7 @@ class IpcompRoundTripTestCase : public TestCase
         Ptr<Packet> p = MakePacket(payload);
         IpsecStats st;
         bool applied = false;
-        IpsecVerdict v = IpsecIpcomp::Output(*sa, p, UDP, st, &applied);
+        IpsecVerdict v = IpsecIpcomp::Compress(*sa, p, UDP, st, &applied);
         NS_TEST_ASSERT_MSG_EQ(v.Ok(), true, v.reason);
         NS_TEST_ASSERT_MSG_EQ(applied, true, "compressed");
         Bytes wire = PacketBytes(p);
@@ -211,7 +212,7 @@ class IpcompRoundTripTestCase : public TestCase
         IpsecStats in;
         uint8_t nh = 0;
         uint8_t marks = 0;
-        v = IpsecIpcomp::Input(2, p, &nh, &marks, in);
+        v = IpsecIpcomp::Decompress(2, p, &nh, &marks, in);
         NS_TEST_ASSERT_MSG_EQ(v.Ok(), true, v.reason);
         NS_TEST_EXPECT_MSG_EQ((PacketBytes(p) == payload), true, "payload restored");
         NS_TEST_EXPECT_MSG_EQ(+nh, +UDP, "next header restored");
@@ -243,7 +244,7 @@ class IpcompWindowTestCase : public TestCase
         Ptr<Packet> p = MakePacket(near);
         IpsecStats st;
         bool applied = false;
-        IpsecVerdict v = IpsecIpcomp::Output(*sa, p, TCP, st, &applied);
+        IpsecVerdict v = IpsecIpcomp::Compress(*sa, p, TCP, st, &applied);
         NS_TEST_ASSERT_MSG_EQ(v.Ok(), true, v.reason);
         NS_TEST_ASSERT_MSG_EQ(applied, true, "distance 3000 is found");
         Bytes wire = PacketBytes(p);
@@ -259,7 +260,7 @@ class IpcompWindowTestCase : public TestCase
         Bytes far = Random(5000, 8);
         far.insert(far.end(), far.begin(), far.end());
         p = MakePacket(far);
-        v = IpsecIpcomp::Output(*sa, p, TCP, st, &applied);
+        v = IpsecIpcomp::Compress(*sa, p, TCP, st, &applied);
         NS_TEST_ASSERT_MSG_EQ(v.Ok(), true, v.reason);
         NS_TEST_EXPECT_MSG_EQ(applied, false, "a 2^12 window cannot reach 5000 bytes back");
         NS_TEST_EXPECT_MSG_EQ((PacketBytes(p) == far), true, "packet unchanged");
@@ -274,7 +275,7 @@ class IpcompWindowTestCase : public TestCase
         IpsecStats in;
         uint8_t nh = 0;
         uint8_t marks = 0;
-        v = IpsecIpcomp::Input(2, p, &nh, &marks, in);
+        v = IpsecIpcomp::Decompress(2, p, &nh, &marks, in);
         NS_TEST_ASSERT_MSG_EQ(v.Ok(), true, v.reason);
         NS_TEST_EXPECT_MSG_EQ((PacketBytes(p) == far), true, "decoded with a 2^15 window");
         NS_TEST_EXPECT_MSG_EQ(+nh, +TCP, "next header");
@@ -302,7 +303,7 @@ class IpcompRawCpiTestCase : public TestCase
             Ptr<Packet> p = MakePacket(payload);
             IpsecStats st;
             bool applied = false;
-            IpsecVerdict v = IpsecIpcomp::Output(*sa, p, UDP, st, &applied);
+            IpsecVerdict v = IpsecIpcomp::Compress(*sa, p, UDP, st, &applied);
             NS_TEST_ASSERT_MSG_EQ(v.Ok(), true, v.reason);
             NS_TEST_ASSERT_MSG_EQ(applied, true, "compressed");
             Bytes wire = PacketBytes(p);
@@ -337,7 +338,7 @@ class IpcompRawCpiTestCase : public TestCase
             Ptr<Packet> p = MakePacket(original);
             IpsecStats st;
             bool applied = true;
-            IpsecVerdict v = IpsecIpcomp::Output(*sa, p, UDP, st, &applied);
+            IpsecVerdict v = IpsecIpcomp::Compress(*sa, p, UDP, st, &applied);
             NS_TEST_EXPECT_MSG_EQ(v.Ok(), false, c.what);
             NS_TEST_EXPECT_MSG_EQ(std::string(v.counter ? v.counter : ""), "out_inval", c.what);
             NS_TEST_EXPECT_MSG_EQ(st.out_inval, 1, c.what);
@@ -351,7 +352,7 @@ class IpcompRawCpiTestCase : public TestCase
         Ptr<Packet> p = MakePacket(payload);
         IpsecStats st;
         bool applied = true;
-        IpsecVerdict v = IpsecIpcomp::Output(*oui, p, UDP, st, &applied);
+        IpsecVerdict v = IpsecIpcomp::Compress(*oui, p, UDP, st, &applied);
         NS_TEST_EXPECT_MSG_EQ(v.Ok(), false, "oui not implemented");
         NS_TEST_EXPECT_MSG_EQ(st.out_inval, 1, "out_inval");
         NS_TEST_EXPECT_MSG_EQ(applied, false, "not applied");
@@ -376,7 +377,7 @@ class IpcompThresholdTestCase : public TestCase
         Ptr<Packet> before = p;
         IpsecStats st;
         bool applied = true;
-        IpsecVerdict v = IpsecIpcomp::Output(*sa, p, UDP, st, &applied);
+        IpsecVerdict v = IpsecIpcomp::Compress(*sa, p, UDP, st, &applied);
         NS_TEST_ASSERT_MSG_EQ(v.Ok(), true, v.reason);
         NS_TEST_EXPECT_MSG_EQ(applied, false, "89 bytes: skipped");
         NS_TEST_EXPECT_MSG_EQ(p, before, "same packet object");
@@ -386,7 +387,7 @@ class IpcompThresholdTestCase : public TestCase
 
         Bytes b90(90, 'a');
         p = MakePacket(b90);
-        v = IpsecIpcomp::Output(*sa, p, UDP, st, &applied);
+        v = IpsecIpcomp::Compress(*sa, p, UDP, st, &applied);
         NS_TEST_ASSERT_MSG_EQ(v.Ok(), true, v.reason);
         NS_TEST_EXPECT_MSG_EQ(applied, true, "90 bytes: compressed");
         Bytes wire = PacketBytes(p);
@@ -417,7 +418,7 @@ class IpcompIncompressibleTestCase : public TestCase
         Ptr<Packet> p = MakePacket(random);
         IpsecStats st;
         bool applied = true;
-        IpsecVerdict v = IpsecIpcomp::Output(*sa, p, UDP, st, &applied);
+        IpsecVerdict v = IpsecIpcomp::Compress(*sa, p, UDP, st, &applied);
         NS_TEST_ASSERT_MSG_EQ(v.Ok(), true, v.reason);
         NS_TEST_EXPECT_MSG_EQ(applied, false, "random data: not applied");
         NS_TEST_EXPECT_MSG_EQ((PacketBytes(p) == random), true, "packet unchanged");
@@ -454,7 +455,7 @@ class IpcompIncompressibleTestCase : public TestCase
 
         IpsecStats st2;
         p = MakePacket(equal);
-        v = IpsecIpcomp::Output(*sa, p, UDP, st2, &applied);
+        v = IpsecIpcomp::Compress(*sa, p, UDP, st2, &applied);
         NS_TEST_ASSERT_MSG_EQ(v.Ok(), true, v.reason);
         NS_TEST_EXPECT_MSG_EQ(applied, true, "equal size: still compressed");
         Bytes wire = PacketBytes(p);
@@ -466,7 +467,7 @@ class IpcompIncompressibleTestCase : public TestCase
         NS_TEST_EXPECT_MSG_EQ(st2.out_success, 1, "out_success");
 
         p = MakePacket(oneMore);
-        v = IpsecIpcomp::Output(*sa, p, UDP, st2, &applied);
+        v = IpsecIpcomp::Compress(*sa, p, UDP, st2, &applied);
         NS_TEST_ASSERT_MSG_EQ(v.Ok(), true, v.reason);
         NS_TEST_EXPECT_MSG_EQ(applied, false, "one byte larger: sent uncompressed");
         NS_TEST_EXPECT_MSG_EQ((PacketBytes(p) == oneMore), true, "packet unchanged");
@@ -491,7 +492,7 @@ class IpcompInteropTestCase : public TestCase
         IpsecStats in;
         uint8_t nh = 0;
         uint8_t marks = 0;
-        IpsecVerdict v = IpsecIpcomp::Input(2, p, &nh, &marks, in);
+        IpsecVerdict v = IpsecIpcomp::Decompress(2, p, &nh, &marks, in);
         NS_TEST_ASSERT_MSG_EQ(v.Ok(), true, what + ": " + v.reason);
         NS_TEST_EXPECT_MSG_EQ((PacketBytes(p) == expected), true, what);
         NS_TEST_EXPECT_MSG_EQ(+nh, +UDP, what);
@@ -542,7 +543,7 @@ class IpcompInputErrorTestCase : public TestCase
         IpsecStats in;
         uint8_t nh = 0;
         uint8_t marks = 0;
-        IpsecVerdict v = IpsecIpcomp::Input(algorithm, p, &nh, &marks, in, maxSize);
+        IpsecVerdict v = IpsecIpcomp::Decompress(algorithm, p, &nh, &marks, in, maxSize);
         NS_TEST_ASSERT_MSG_EQ(v.Ok(), false, what);
         NS_TEST_EXPECT_MSG_EQ(
             std::string(v.counter ? v.counter : "(none)"), counter, what + ": " + v.reason);
@@ -619,17 +620,17 @@ class IpcompInputErrorTestCase : public TestCase
         // as large as the datagram, at most 65535 bytes.
         Bytes out;
         std::string why;
-        IpsecIpcomp::InflateStatus s
-            = IpsecIpcomp::Inflate(bomb.data(), bomb.size(), 65535, &out, &why);
-        NS_TEST_EXPECT_MSG_EQ((s == IpsecIpcomp::InflateStatus::TOO_BIG), true, why);
+        IpsecDeflate::InflateStatus s
+            = IpsecDeflate::Inflate(bomb.data(), bomb.size(), 65535, &out, &why);
+        NS_TEST_EXPECT_MSG_EQ((s == IpsecDeflate::InflateStatus::TOO_BIG), true, why);
         NS_TEST_EXPECT_MSG_EQ(out.capacity(), 0u, "no output buffer allocated for the bomb");
         // A 4 MB bomb (about 4 KB of input, near deflate's 1032:1 limit) is
         // stopped after the same 65536 bytes of output.
         Bytes zeros2(4000000, 0);
         Bytes bigBomb = RawDeflate(zeros2, -15, 9);
         NS_TEST_ASSERT_MSG_LT(bigBomb.size(), 8000u, "4 MB bomb is small");
-        s = IpsecIpcomp::Inflate(bigBomb.data(), bigBomb.size(), 65535, &out, &why);
-        NS_TEST_EXPECT_MSG_EQ((s == IpsecIpcomp::InflateStatus::TOO_BIG), true, why);
+        s = IpsecDeflate::Inflate(bigBomb.data(), bigBomb.size(), 65535, &out, &why);
+        NS_TEST_EXPECT_MSG_EQ((s == IpsecDeflate::InflateStatus::TOO_BIG), true, why);
         NS_TEST_EXPECT_MSG_EQ(out.capacity(), 0u, "no output buffer allocated for the bomb");
 
         // The exact limit: 65535 bytes pass, 65536 do not.
@@ -638,14 +639,14 @@ class IpcompInputErrorTestCase : public TestCase
         IpsecStats in;
         uint8_t nh = 0;
         uint8_t marks = 0;
-        IpsecVerdict v = IpsecIpcomp::Input(2, p, &nh, &marks, in);
+        IpsecVerdict v = IpsecIpcomp::Decompress(2, p, &nh, &marks, in);
         NS_TEST_EXPECT_MSG_EQ(v.Ok(), true, "65535 bytes: " + v.reason);
         NS_TEST_EXPECT_MSG_EQ(p->GetSize(), 65535u, "65535 bytes out");
-        s = IpsecIpcomp::Inflate(max.data(), 0, 65535, &out, &why); // empty input
-        NS_TEST_EXPECT_MSG_EQ((s == IpsecIpcomp::InflateStatus::TRUNCATED), true, why);
+        s = IpsecDeflate::Inflate(max.data(), 0, 65535, &out, &why); // empty input
+        NS_TEST_EXPECT_MSG_EQ((s == IpsecDeflate::InflateStatus::TRUNCATED), true, why);
         Bytes maxStream = RawDeflate(max, -15);
-        s = IpsecIpcomp::Inflate(maxStream.data(), maxStream.size(), 65535, &out, &why);
-        NS_TEST_EXPECT_MSG_EQ((s == IpsecIpcomp::InflateStatus::OK), true, why);
+        s = IpsecDeflate::Inflate(maxStream.data(), maxStream.size(), 65535, &out, &why);
+        NS_TEST_EXPECT_MSG_EQ((s == IpsecDeflate::InflateStatus::OK), true, why);
         NS_TEST_EXPECT_MSG_EQ(out.size(), 65535u, "size");
         NS_TEST_EXPECT_MSG_EQ(out.capacity(), 65535u, "exactly sized output buffer");
 
@@ -665,7 +666,7 @@ class IpcompInputErrorTestCase : public TestCase
                "65515 bytes",
                65515);
         p = IpcompPacket(UDP, 2, RawDeflate(v4max, -15));
-        v = IpsecIpcomp::Input(2, p, &nh, &marks, in, 65515);
+        v = IpsecIpcomp::Decompress(2, p, &nh, &marks, in, 65515);
         NS_TEST_EXPECT_MSG_EQ(v.Ok(), true, "65515 bytes with maxSize 65515: " + v.reason);
         // maxSize above 65535 is clamped.
         Expect(IpcompPacket(UDP, 2, RawDeflate(over, -15)),
@@ -733,7 +734,7 @@ class IpcompCpiTestCase : public TestCase
         IpsecStats in;
         uint8_t nh = 0;
         uint8_t marks = 0;
-        IpsecVerdict v = IpsecIpcomp::Input(alg->sadbId, p, &nh, &marks, in);
+        IpsecVerdict v = IpsecIpcomp::Decompress(alg->sadbId, p, &nh, &marks, in);
         NS_TEST_ASSERT_MSG_EQ(v.Ok(), true, v.reason);
         NS_TEST_EXPECT_MSG_EQ((PacketBytes(p) == data), true, "decoded");
         NS_TEST_EXPECT_MSG_EQ(in.in_comphist[2], 1, "counted under the algorithm, not the CPI");
@@ -764,13 +765,13 @@ class IpcompTagTestCase : public TestCase
         p->AddPacketTag(IpsecHistoryTag(7, IpsecHistoryTag::AUTH_DGRAM, {esp}));
         IpsecStats st;
         bool applied = false;
-        IpsecVerdict v = IpsecIpcomp::Output(*sa, p, UDP, st, &applied);
+        IpsecVerdict v = IpsecIpcomp::Compress(*sa, p, UDP, st, &applied);
         NS_TEST_ASSERT_MSG_EQ((v.Ok() && applied), true, v.reason);
         IpsecHistoryTag tag;
         NS_TEST_EXPECT_MSG_EQ(p->PeekPacketTag(tag), true, "tag after Output");
         uint8_t nh = 0;
         uint8_t marks = 0;
-        v = IpsecIpcomp::Input(2, p, &nh, &marks, st);
+        v = IpsecIpcomp::Decompress(2, p, &nh, &marks, st);
         NS_TEST_ASSERT_MSG_EQ(v.Ok(), true, v.reason);
         NS_TEST_EXPECT_MSG_EQ(p->PeekPacketTag(tag), true, "tag after Input");
         NS_TEST_ASSERT_MSG_EQ(tag.GetHistory().size(), 1u, "tag content");

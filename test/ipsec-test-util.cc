@@ -961,5 +961,84 @@ AnySkipped()
     return g_skipped;
 }
 
+IpsecVerdict
+TransformOutput(IpsecSa& sa,
+                Ptr<Packet>& packet,
+                uint8_t nextHeader,
+                IpsecStats& stats,
+                Ptr<UniformRandomVariable> rng,
+                bool ipv6,
+                IpsecIcvHeaderBuilder icvHeader,
+                bool* applied)
+{
+    IpsecTransformOutput out;
+    out.packet = packet;
+    out.nextHeader = nextHeader;
+    out.ipv6 = ipv6;
+    out.stats = &stats;
+    out.rng = rng ? rng : CreateObject<UniformRandomVariable>();
+    out.icvHeader = std::move(icvHeader);
+    IpsecVerdict v = IpsecTransform::Get(sa.params.proto).Output(sa, out);
+    if (v.Ok())
+    {
+        packet = out.packet;
+    }
+    if (applied)
+    {
+        *applied = v.Ok() && out.applied;
+    }
+    return v;
+}
+
+IpsecVerdict
+TransformInput(IpsecSa& sa,
+               Ptr<Packet>& packet,
+               IpsecStats& stats,
+               uint8_t* next,
+               uint8_t* marks,
+               bool ipv6,
+               IpsecIcvHeaderBuilder icvHeader)
+{
+    const IpsecTransform& xf = IpsecTransform::Get(sa.params.proto);
+    uint32_t spi = 0;
+    IpsecVerdict v = xf.PeekSpi(packet, stats, &spi);
+    if (!v.Ok())
+    {
+        return v;
+    }
+    uint32_t seq = 0;
+    bool check = false;
+    v = xf.PeekSequence(sa, packet, stats, &seq, &check);
+    if (!v.Ok())
+    {
+        return v;
+    }
+    IpsecInboundReplay replay;
+    if (check)
+    {
+        replay = IpsecInboundReplay(&sa, seq, &stats, xf.ReplayCounter());
+        if (v = replay.Check(); !v.Ok())
+        {
+            return v;
+        }
+    }
+    IpsecTransformInput in;
+    in.packet = packet;
+    in.ipv6 = ipv6;
+    in.outerHeaderSize = ipv6 ? 40 : 20;
+    in.stats = &stats;
+    in.icvHeader = std::move(icvHeader);
+    in.replay = &replay;
+    in.spi = spi;
+    v = xf.Input(&sa, in);
+    if (v.Ok())
+    {
+        packet = in.packet;
+        *next = in.nextHeader;
+    }
+    *marks |= in.marks;
+    return v;
+}
+
 } // namespace ipsectest
 } // namespace ns3

@@ -10,6 +10,8 @@
 #ifndef IPSEC_TEST_UTIL_H
 #define IPSEC_TEST_UTIL_H
 
+#include "ns3/ipsec-sa.h"
+#include "ns3/ipsec-transform.h"
 #include "ns3/test.h"
 
 #include <cstdint>
@@ -305,6 +307,34 @@ class ExampleTestCase : public TestCase
 void ReportSkip(const std::string& suite, const std::string& what);
 /// Whether ReportSkip was called in this process.
 bool AnySkipped();
+
+/**
+ * Applies the transform of @p sa to @p packet through the one transform
+ * interface (IpsecTransform::Output), as the output loop does: the header
+ * in front carries @p nextHeader; @p icvHeader is the IP header an AH ICV
+ * covers.  @p applied (if not null) tells whether IPComp added its header.
+ */
+IpsecVerdict TransformOutput(IpsecSa& sa,
+                             Ptr<Packet>& packet,
+                             uint8_t nextHeader,
+                             IpsecStats& stats,
+                             Ptr<UniformRandomVariable> rng = nullptr,
+                             bool ipv6 = false,
+                             IpsecIcvHeaderBuilder icvHeader = nullptr,
+                             bool* applied = nullptr);
+
+/**
+ * Removes the transform of @p sa from @p packet as the input loop does
+ * (PeekSpi, PeekSequence, the replay check, Input); @p next and @p marks
+ * receive what the transform found.
+ */
+IpsecVerdict TransformInput(IpsecSa& sa,
+                            Ptr<Packet>& packet,
+                            IpsecStats& stats,
+                            uint8_t* next,
+                            uint8_t* marks,
+                            bool ipv6 = false,
+                            IpsecIcvHeaderBuilder icvHeader = nullptr);
 
 } // namespace ipsectest
 } // namespace ns3

@@ -27,6 +27,8 @@
  * ns-3 stops a suite at its first failing test case: the cases that
  * document known deviations of the model from the spec come last.
  */
+#include "ipsec-test-util.h"
+
 #include "ns3/boolean.h"
 #include "ns3/csma-net-device.h"
 #include "ns3/inet-socket-address.h"
@@ -466,13 +468,13 @@ SenderSa(const IpsecAddress& src, const IpsecAddress& dst, uint32_t spi, const s
     return sa;
 }
 
-/// ESP (IpsecEsp::Output) of @p inner with next header @p next.
+/// ESP (the ESP transform's Output) of @p inner with next header @p next.
 Bytes
 EspWrap(Ptr<IpsecSa> sa, const Bytes& inner, uint8_t next, Ptr<UniformRandomVariable> rng)
 {
     Ptr<Packet> p = Create<Packet>(inner.data(), inner.size());
     IpsecStats scratch;
-    IpsecVerdict v = IpsecEsp::Output(*sa, p, next, rng, scratch);
+    IpsecVerdict v = ipsectest::TransformOutput(*sa, p, next, scratch, rng);
     NS_ABORT_MSG_IF(!v.Ok(), "sender-side ESP output failed: " << v.reason);
     return PacketBytes(p);
 }

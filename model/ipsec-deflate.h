@@ -1,0 +1,77 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * The deflate codec of IPComp (RFC 2394, RFC 1951 raw streams) on zlib,
+ * apart from the transform that uses it (ipsec-ipcomp.h).
+ */
+#ifndef IPSEC_DEFLATE_H
+#define IPSEC_DEFLATE_H
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+
+/**
+ * @ingroup ipsec
+ * Raw deflate and bounded raw inflate, as IPComp uses them.
+ */
+class IpsecDeflate
+{
+  public:
+    /// zlib windowBits of the raw deflate streams (negative: no zlib wrapper).
+    static constexpr int WINDOW_OUT = -12;
+    static constexpr int WINDOW_IN = -15;
+
+    /// Outcome of Inflate.
+    enum class InflateStatus : uint8_t
+    {
+        OK = 0,
+        BAD_STREAM, ///< not a valid raw deflate stream (zlib Z_DATA_ERROR)
+        TRUNCATED,  ///< the input ended before the final block did
+        TRAILING,   ///< bytes after the end of the deflate stream
+        TOO_BIG,    ///< the output would exceed the limit
+        NO_MEMORY,  ///< zlib could not allocate its state
+        INTERNAL,   ///< any other zlib error
+    };
+
+    /**
+     * Raw deflate of @p len bytes at @p data as IPComp output does it
+     * (window 2^12, default level, memory level 9, one Z_FINISH call).
+     * @p out receives @p headroom bytes left for the caller (the IPComp
+     * header), then exactly the compressed bytes.  False on a zlib error,
+     * with @p why (if not null) set.
+     */
+    static bool Deflate(const uint8_t* data,
+                        size_t len,
+                        std::vector<uint8_t>* out,
+                        std::string* why,
+                        size_t headroom = 0);
+
+    /**
+     * Bounded raw inflate (window 2^15) of @p len bytes at @p data.
+     *
+     * Two passes over one z_stream: the first inflates into a fixed 8 KiB
+     * scratch buffer on the stack, only counting, and stops as soon as more
+     * than @p limit bytes have come out; the second (after inflateReset)
+     * inflates into @p out sized exactly to the length the first pass
+     * found.  So nothing is allocated for the output of a rejected stream
+     * (@p out is only cleared), and an accepted one never gets more
+     * than @p limit bytes.  zlib's own state (about 7 KiB plus the 32 KiB
+     * window) is allocated per call and freed before returning.  The work
+     * per call is bounded by 2 * (@p limit + 1) output bytes whatever the
+     * ratio of the stream.
+     */
+    static InflateStatus Inflate(const uint8_t* data,
+                                 size_t len,
+                                 uint32_t limit,
+                                 std::vector<uint8_t>* out,
+                                 std::string* why);
+};
+
+} // namespace ns3
+
+#endif /* IPSEC_DEFLATE_H */
