@@ -592,8 +592,9 @@ struct DropLog
 {
     std::map<std::pair<std::string, std::string>, uint64_t> drops;
 
-    void Drop(Ptr<const Packet>, bool, const std::string& counter, const std::string& reason)
+    void Drop(Ptr<const Packet>, bool, IpsecDropReason counterReason, const std::string& reason)
     {
+        const std::string counter = IpsecDropReasonCounter(counterReason);
         drops[{counter, reason}]++;
     }
 };
@@ -804,10 +805,11 @@ main(int argc, char* argv[])
         IpsecHelper::GetStack(nodes.Get(i))
             ->TraceConnectWithoutContext(
                 "Drop",
-                Callback<void, Ptr<const Packet>, bool, const std::string&, const std::string&>(
-                    [log](Ptr<const Packet> p, bool v6, const std::string& c, const std::string& r)
+                Callback<void, Ptr<const Packet>, bool, IpsecDropReason, const std::string&>(
+                    [log](
+                        Ptr<const Packet> p, bool v6, IpsecDropReason cReason, const std::string& r)
                     {
-                        log->Drop(p, v6, c, r);
+                        log->Drop(p, v6, cReason, r);
                     }));
     }
     auto wire = std::make_shared<WireCounts>();

@@ -586,12 +586,11 @@ IpsecDatagramAudit::Watch(Ptr<Node> node)
     {
         ipsec->TraceConnectWithoutContext(
             "Drop",
-            Callback<void, Ptr<const Packet>, bool, const std::string&, const std::string&>(
-                [w, id](Ptr<const Packet> p,
-                        bool v6,
-                        const std::string& counter,
-                        const std::string& reason)
+            Callback<void, Ptr<const Packet>, bool, IpsecDropReason, const std::string&>(
+                [w,
+                 id](Ptr<const Packet> p, bool v6, IpsecDropReason drop, const std::string& reason)
                 {
+                    const std::string counter = IpsecDropReasonCounter(drop);
                     auto s = w.lock();
                     if (!s)
                     {

@@ -17,6 +17,8 @@
 #include "ns3/node.h"
 #include "ns3/simulator.h"
 
+#include <new>
+
 namespace ns3
 {
 
@@ -47,6 +49,14 @@ IpsecStack::InputTransform(Ptr<Packet> packet,
                        in_nosa,
                        "no " + IpsecProtoName(proto) + " SA for SPI " + std::to_string(spi) + " to "
                            + outer.dst.ToString());
+    }
+    if (v.Ok() && *sa && !(*sa)->IsUsable())
+    {
+        // esp4_input/ah4_input: an SA neither mature nor dying.  key_allocsa
+        // hands out only those, so this is as unreachable here as in KAME.
+        v = IPSEC_FAIL(st,
+                       in_badspi,
+                       "SA for SPI " + std::to_string(spi) + " is neither mature nor dying");
     }
     IpsecInboundReplay replay;
     if (v.Ok() && *sa)
@@ -80,13 +90,21 @@ IpsecStack::InputTransform(Ptr<Packet> packet,
                 return icvHeader.AhIcvBytes(len, clearTos, mask);
             };
         }
-        v = xf.Input(PeekPointer(*sa), *in);
+        try
+        {
+            v = xf.Input(PeekPointer(*sa), *in);
+        }
+        catch (const std::bad_alloc&)
+        {
+            // KAME: an mbuf allocation failed (in_nomem).
+            v = IPSEC_FAIL(st, in_nomem, IpsecProtoName(proto) + " input: out of memory");
+        }
         in->replay = nullptr;
         in->icvHeader = nullptr;
     }
     if (!v.Ok())
     {
-        NotifyDrop(packet, v6, v.counter, v.reason);
+        NotifyDrop(packet, v6, v);
         return false;
     }
     return true;
@@ -224,7 +242,7 @@ IpsecStack::Decapsulate(Ptr<Packet> packet, const IpsecIpHeader& outer)
         st.in_nomem++;
         NotifyDrop(packet,
                    v6,
-                   "in_nomem",
+                   IpsecDropReason::IN_NO_MEMORY,
                    "more than " + std::to_string(m_maxTransforms)
                        + " IPsec transforms on one datagram (MaxTransforms)");
         return true;
@@ -242,7 +260,10 @@ IpsecStack::Decapsulate(Ptr<Packet> packet, const IpsecIpHeader& outer)
         if ((proto == IpsecProto::ESP && !m_espEnable) || (proto == IpsecProto::AH && !m_ahEnable)
             || (proto == IpsecProto::IPCOMP && !m_ipcompEnable))
         {
-            NotifyDrop(packet, v6, "(not counted)", IpsecProtoName(proto) + " input is disabled");
+            NotifyDrop(packet,
+                       v6,
+                       IpsecDropReason::TRANSFORM_DISABLED,
+                       IpsecProtoName(proto) + " input is disabled");
             return r;
         }
         if (tooDeep())
@@ -289,13 +310,16 @@ IpsecStack::Decapsulate(Ptr<Packet> packet, const IpsecIpHeader& outer)
         {
             // KAME hands it to the IP-in-IP handler: without a gif interface
             // it goes nowhere (and IPsec does not count it).
-            NotifyDrop(packet, v6, "(not counted)", "not decapsulated: " + why);
+            NotifyDrop(packet, v6, IpsecDropReason::NOT_DECAPSULATED, "not decapsulated: " + why);
             return r;
         }
         if (!EcnDecapsulate(outer.tos, v6, packet, innerV6))
         {
             st.in_inval++;
-            NotifyDrop(packet, v6, "in_inval", "ECN: congestion mark on a tunnel that forbids it");
+            NotifyDrop(packet,
+                       v6,
+                       IpsecDropReason::IN_INVALID,
+                       "ECN: congestion mark on a tunnel that forbids it");
             return r;
         }
         history.push_back({proto, spi, IpsecMode::TUNNEL, outer.src, outer.dst});

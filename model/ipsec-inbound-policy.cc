@@ -120,7 +120,7 @@ IpsecStack::CheckInboundBySocket(Ptr<const Packet> packet,
     st.in_polvio++;
     NotifyDrop(packet,
                v6,
-               "in_polvio",
+               IpsecDropReason::IN_POLICY_VIOLATION,
                "socket policy '" + r.policy->PolicyString()
                    + "' of a non-privileged socket and no SPD entry matches (EINVAL)");
     return false;
@@ -226,7 +226,7 @@ IpsecStack::CheckInboundPolicy(Ptr<const Packet> packet,
         }
     }
     st.in_polvio++;
-    NotifyDrop(packet, v6, "in_polvio", why);
+    NotifyDrop(packet, v6, IpsecDropReason::IN_POLICY_VIOLATION, why);
     return false;
 }
 

@@ -163,7 +163,7 @@ IpsecIpv4L3Protocol::SendProtected(const IpsecStack::OutputResult& r, Ptr<Ipv4Ro
         // ip_output's EMSGSIZE for a local datagram: nothing leaves.
         GetIpsec()->NotifyDrop(r.packet,
                                false,
-                               "(EMSGSIZE)",
+                               IpsecDropReason::IP_MESSAGE_SIZE,
                                "DF datagram of " + std::to_string(r.packet->GetSize() + 20)
                                    + " bytes exceeds the MTU " + std::to_string(mtu));
     }
@@ -221,7 +221,8 @@ IpsecIpv4L3Protocol::SendProtectedChecked(const IpsecStack::OutputResult& r,
         }
         if (!route)
         {
-            GetIpsec()->NotifyDrop(p, false, "(ips_noroute)", "no route to " + h.dst.ToString());
+            GetIpsec()->NotifyDrop(
+                p, false, IpsecDropReason::IP_NO_ROUTE, "no route to " + h.dst.ToString());
             status = SendStatus::NO_ROUTE;
         }
         else if (h.df && p->GetSize() + 20 > route->GetOutputDevice()->GetMtu())
@@ -289,7 +290,7 @@ IpsecIpv4L3Protocol::ForwardWithIpsec(Ptr<Ipv4Route> route,
         header, original, mtu > overhead ? mtu - overhead : 68);
     ipsec->NotifyDrop(original,
                       false,
-                      "(ips_cantfrag)",
+                      IpsecDropReason::IP_CANT_FRAGMENT,
                       "DF datagram too big once IPsec is added; fragmentation needed, MTU "
                           + std::to_string(mtu - overhead));
 }

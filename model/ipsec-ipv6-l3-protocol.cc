@@ -331,8 +331,10 @@ IpsecIpv6L3Protocol::SendProtected(const IpsecStack::OutputResult& r, Ptr<Ipv6Ro
         {
             // KAME ipsec6_output_tunnel: out_noroute
             GetIpsec()->GetStats(true).out_noroute++;
-            GetIpsec()->NotifyDrop(
-                p, true, "out_noroute", "no route to tunnel end " + h.dst.ToString());
+            GetIpsec()->NotifyDrop(p,
+                                   true,
+                                   IpsecDropReason::OUT_NO_ROUTE,
+                                   "no route to tunnel end " + h.dst.ToString());
             --m_depth;
             return;
         }
@@ -361,7 +363,7 @@ IpsecIpv6L3Protocol::SendTooBig(Ptr<IpsecStack> ipsec,
     GetIcmpv6()->SendErrorTooBig(quoted, header.GetSource(), reported);
     ipsec->NotifyDrop(original,
                       true,
-                      "(ifs6_in_toobig)",
+                      IpsecDropReason::IP6_TOO_BIG,
                       "too big for the link MTU " + std::to_string(mtu)
                           + " once IPsec is added; Packet Too Big, MTU "
                           + std::to_string(reported));
@@ -398,7 +400,7 @@ IpsecIpv6L3Protocol::ForwardWithIpsec(Ptr<const NetDevice> idev,
                 // without a trace: say so here (KAME: ifs6_in_toobig).
                 ipsec->NotifyDrop(original,
                                   true,
-                                  "(ifs6_in_toobig)",
+                                  IpsecDropReason::IP6_TOO_BIG,
                                   "too big for the link MTU "
                                       + std::to_string(route->GetOutputDevice()->GetMtu())
                                       + "; Packet Too Big");

@@ -4,7 +4,6 @@
 #include "ipsec-key-engine.h"
 
 #include "ipsec-transform.h"
-
 #include "ns3/boolean.h"
 #include "ns3/integer.h"
 #include "ns3/log.h"

@@ -116,7 +116,8 @@ IpsecL4Protocol::Reinject(const IpsecStack::DecapResult& r, Ptr<NetDevice> devic
         Ptr<NetDevice> dev = ipv6 ? DeviceFor(ipv6, device) : nullptr;
         if (!dev)
         {
-            m_ipsec->NotifyDrop(r.packet, true, "(not counted)", "no IPv6 interface to deliver on");
+            m_ipsec->NotifyDrop(
+                r.packet, true, IpsecDropReason::NO_INTERFACE, "no IPv6 interface to deliver on");
             return;
         }
         ipv6->Receive(dev,
@@ -132,7 +133,8 @@ IpsecL4Protocol::Reinject(const IpsecStack::DecapResult& r, Ptr<NetDevice> devic
     Ptr<NetDevice> dev = ipv4 ? DeviceFor(ipv4, device) : nullptr;
     if (!dev)
     {
-        m_ipsec->NotifyDrop(r.packet, false, "(not counted)", "no IPv4 interface to deliver on");
+        m_ipsec->NotifyDrop(
+            r.packet, false, IpsecDropReason::NO_INTERFACE, "no IPv4 interface to deliver on");
         return;
     }
     ipv4->Receive(

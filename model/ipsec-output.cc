@@ -17,6 +17,8 @@
 #include "ns3/node.h"
 #include "ns3/simulator.h"
 
+#include <new>
+
 namespace ns3
 {
 
@@ -172,7 +174,7 @@ IpsecStack::LookupOutputPolicy(Ptr<Packet> packet, const OutputContext& ctx, Out
         st.out_inval++;
         NotifyDrop(packet,
                    v6,
-                   "out_inval",
+                   IpsecDropReason::OUT_INVALID,
                    "socket policy '" + policy->PolicyString()
                        + "' of a non-privileged socket and no SPD entry matches (EINVAL)");
         r->verdict = Verdict::DROP;
@@ -184,7 +186,10 @@ IpsecStack::LookupOutputPolicy(Ptr<Packet> packet, const OutputContext& ctx, Out
         if (def == 0)
         {
             st.out_polvio++;
-            NotifyDrop(packet, v6, "out_polvio", "system default policy is discard");
+            NotifyDrop(packet,
+                       v6,
+                       IpsecDropReason::OUT_POLICY_VIOLATION,
+                       "system default policy is discard");
             r->verdict = Verdict::DROP;
         }
         return nullptr;
@@ -198,7 +203,7 @@ IpsecStack::LookupOutputPolicy(Ptr<Packet> packet, const OutputContext& ctx, Out
             st.out_polvio++;
             NotifyDrop(packet,
                        v6,
-                       "out_polvio",
+                       IpsecDropReason::OUT_POLICY_VIOLATION,
                        "policy spid " + std::to_string(policy->id) + " discards the packet");
             r->verdict = Verdict::DROP;
             return nullptr;
@@ -240,7 +245,7 @@ IpsecStack::ResolveOutputSas(Ptr<Packet> packet,
                 GetStats(v6).out_nosa++;
                 NotifyDrop(packet,
                            v6,
-                           "out_nosa",
+                           IpsecDropReason::OUT_NO_SA,
                            "no " + IpsecProtoName(req.proto) + " SA " + src.ToString() + "->"
                                + dst.ToString() + " for required request " + req.ToString());
                 r->verdict = Verdict::DROP;
@@ -297,7 +302,7 @@ IpsecStack::ApplyTransforms(Ptr<Packet> packet,
                 st.out_inval++;
                 NotifyDrop(packet,
                            v6,
-                           "out_inval",
+                           IpsecDropReason::OUT_INVALID,
                            "transport mode cannot protect a fragment (" + req.ToString() + ")");
                 r->verdict = Verdict::DROP;
                 return false;
@@ -361,10 +366,21 @@ IpsecStack::ApplyTransforms(Ptr<Packet> packet,
                 return icvHeader.AhIcvBytes(len, clearTos, mask, true);
             };
         }
-        IpsecVerdict v = xf.Output(sa, out);
+        IpsecVerdict v;
+        try
+        {
+            v = xf.Output(sa, out);
+        }
+        catch (const std::bad_alloc&)
+        {
+            // KAME: an mbuf allocation failed (out_nomem).
+            v = IPSEC_FAIL(*out.stats,
+                           out_nomem,
+                           IpsecProtoName(sa.params.proto) + " output: out of memory");
+        }
         if (!v.Ok())
         {
-            NotifyDrop(packet, cur.IsV6(), v.counter, v.reason);
+            NotifyDrop(packet, cur.IsV6(), v);
             r->verdict = Verdict::DROP;
             return false;
         }

@@ -2,8 +2,8 @@
  * SPDX-License-Identifier: GPL-2.0-only
  */
 #include "ipsec-sa.h"
-#include "ipsec-transform.h"
 
+#include "ipsec-transform.h"
 #include "ns3/log.h"
 
 #include <cerrno>

@@ -211,8 +211,9 @@ IpsecStack::GetTypeId()
                                             static_cast<int>(IpsecTunnelTooBig::RFC_2473),
                                             "Rfc2473"))
               .AddTraceSource("Drop",
-                              "A packet dropped by IPsec: packet, IPv6?, the KAME counter "
-                              "incremented, and the reason.",
+                              "A packet dropped by IPsec: packet, IPv6?, the typed reason "
+                              "(IpsecDropReason; IpsecDropReasonCounter names the KAME "
+                              "counter incremented) and a sentence saying why.",
                               MakeTraceSourceAccessor(&IpsecStack::m_dropTrace),
                               "ns3::IpsecStack::DropTracedCallback")
               .AddTraceSource("Output",
@@ -402,11 +403,18 @@ IpsecStack::NotifyPolicy(IpsecDirection dir, const std::string& selector, Ptr<Ip
 }
 
 void
+IpsecStack::NotifyDrop(Ptr<const Packet> packet, bool ipv6, const IpsecVerdict& verdict)
+{
+    NotifyDrop(packet, ipv6, verdict.drop, verdict.reason);
+}
+
+void
 IpsecStack::NotifyDrop(Ptr<const Packet> packet,
                        bool ipv6,
-                       const std::string& counter,
+                       IpsecDropReason drop,
                        const std::string& reason)
 {
+    const char* counter = IpsecDropReasonCounter(drop);
     NS_LOG_INFO("node " << (m_node ? m_node->GetId() : 0) << (ipv6 ? " ipsec6" : " ipsec")
                         << " drop (" << counter << "): " << reason);
     if (m_debug != 0)
@@ -415,7 +423,7 @@ IpsecStack::NotifyDrop(Ptr<const Packet> packet,
         std::cerr << Simulator::Now().As(Time::S) << " node " << (m_node ? m_node->GetId() : 0)
                   << (ipv6 ? " ipsec6" : " ipsec") << ": " << reason << " (" << counter << ")\n";
     }
-    m_dropTrace(packet, ipv6, counter, reason);
+    m_dropTrace(packet, ipv6, drop, reason);
 }
 
 IpsecWalkRules

@@ -204,11 +204,20 @@ class IpsecStack : public Object
     /// packet matched, or that the system default applied.
     void NotifyPolicy(IpsecDirection dir, const std::string& selector, Ptr<IpsecPolicy> policy);
 
-    /// Reports a drop: fires the Drop trace and logs it.
+    /**
+     * Reports a drop: fires the Drop trace and logs it.  The counter of
+     * @p drop must already have been incremented.
+     * @param packet the datagram (or what was left of it)
+     * @param ipv6 its family
+     * @param drop why it was dropped
+     * @param reason a sentence for the logs and the trace
+     */
     void NotifyDrop(Ptr<const Packet> packet,
                     bool ipv6,
-                    const std::string& counter,
+                    IpsecDropReason drop,
                     const std::string& reason);
+    /// Reports the drop a failed @p verdict describes.
+    void NotifyDrop(Ptr<const Packet> packet, bool ipv6, const IpsecVerdict& verdict);
 
     /// The node this stack belongs to.
     Ptr<Node> GetNode() const;
@@ -235,10 +244,14 @@ class IpsecStack : public Object
     /// Effective level of a request (default resolved through the *_deflev knobs).
     IpsecLevel EffectiveLevel(const IpsecRequest& req, bool ipv6) const;
 
-    /// Signature of the Drop trace: packet, family (true = IPv6), KAME counter, reason.
+    /**
+     * Signature of the Drop trace: packet, family (true = IPv6), the typed
+     * reason (IpsecDropReasonCounter gives the KAME counter it incremented)
+     * and a sentence saying why.
+     */
     typedef void (*DropTracedCallback)(Ptr<const Packet>,
                                        bool,
-                                       const std::string&,
+                                       IpsecDropReason,
                                        const std::string&);
     /// Signature of the Transform traces: packet after the transform, protocol, SPI.
     typedef void (*TransformTracedCallback)(Ptr<const Packet>, uint8_t, uint32_t);
@@ -355,7 +368,7 @@ class IpsecStack : public Object
     bool m_fragmentBeforeTunnel{true};
     int m_ip6TunnelTooBig{static_cast<int>(IpsecTunnelTooBig::KAME)}; ///< an IpsecTunnelTooBig
 
-    TracedCallback<Ptr<const Packet>, bool, const std::string&, const std::string&> m_dropTrace;
+    TracedCallback<Ptr<const Packet>, bool, IpsecDropReason, const std::string&> m_dropTrace;
     TracedCallback<Ptr<const Packet>, uint8_t, uint32_t> m_outputTrace;
     TracedCallback<Ptr<const Packet>, uint8_t, uint32_t> m_inputTrace;
     TracedCallback<IpsecDirection, const std::string&, Ptr<IpsecPolicy>> m_policyTrace;

@@ -7,6 +7,9 @@
 #ifndef IPSEC_STATS_H
 #define IPSEC_STATS_H
 
+#include "ipsec-drop-reason.h"
+#include "ns3/assert.h"
+
 #include <array>
 #include <cstdint>
 #include <ostream>
@@ -104,6 +107,8 @@ struct IpsecVerdict
 {
     const char* counter{nullptr}; ///< KAME field name, nullptr on success
     std::string reason;
+    /// The typed reason (meaningful only when the verdict failed).
+    IpsecDropReason drop{IpsecDropReason::IN_INVALID};
 
     bool Ok() const
     {
@@ -130,7 +135,11 @@ inline IpsecVerdict
 IpsecFail(IpsecStats& stats, uint64_t IpsecStats::*field, const char* name, std::string reason)
 {
     ++(stats.*field);
-    return IpsecVerdict{name, std::move(reason)};
+    IpsecVerdict v{name, std::move(reason)};
+    bool known = IpsecDropReasonFromCounter(name, &v.drop);
+    NS_ASSERT_MSG(known, "no drop reason for counter " << name);
+    (void) known;
+    return v;
 }
 
 /// Shorthand: IPSEC_FAIL(stats, in_inval, "reason") counts in_inval and names it.

@@ -35,7 +35,6 @@
  * test case.
  */
 #include "ipsec-test-util.h"
-
 #include "ns3/boolean.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/inet6-socket-address.h"
@@ -410,8 +409,9 @@ class IpsecBadInputTestCase : public TestCase
                       bool skipSpdCache,
                       const std::string& what);
 
-    void OnDrop(Ptr<const Packet>, bool ipv6, const std::string& counter, const std::string&)
+    void OnDrop(Ptr<const Packet>, bool ipv6, IpsecDropReason counterReason, const std::string&)
     {
+        const std::string counter = IpsecDropReasonCounter(counterReason);
         m_drops.emplace_back(ipv6, counter);
     }
 

@@ -25,7 +25,9 @@
 #include "ns3/uinteger.h"
 
 #include <cerrno>
+#include <set>
 #include <sstream>
+#include <string>
 
 using namespace ns3;
 
@@ -763,6 +765,53 @@ class FailClosedTestCase : public TestCase
     }
 };
 
+/**
+ * The typed drop reasons: every IN_ and OUT_ reason names a real ipsecstat
+ * field (the list IpsecStats::Scalars prints in netstat's order), each
+ * field at most once, and a verdict counted in a field carries the reason
+ * of that field.
+ */
+class DropReasonTestCase : public TestCase
+{
+  public:
+    DropReasonTestCase()
+        : TestCase("Drop reasons map one to one onto KAME's counters")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        std::set<std::string> fields;
+        for (const auto& [name, value] : IpsecStats().Scalars())
+        {
+            fields.insert(name);
+        }
+        std::set<std::string> seen;
+        for (int i = 0; i <= static_cast<int>(IpsecDropReason::NO_INTERFACE); ++i)
+        {
+            auto reason = static_cast<IpsecDropReason>(i);
+            std::string name = IpsecDropReasonName(reason);
+            std::string counter = IpsecDropReasonCounter(reason);
+            bool kame = name.rfind("IN_", 0) == 0 || name.rfind("OUT_", 0) == 0;
+            NS_TEST_EXPECT_MSG_EQ((fields.count(counter) == 1), kame, name << " -> " << counter);
+            if (counter != "(not counted)")
+            {
+                NS_TEST_EXPECT_MSG_EQ(seen.insert(counter).second, true, counter << " twice");
+                IpsecDropReason back = IpsecDropReason::NO_INTERFACE;
+                NS_TEST_EXPECT_MSG_EQ(IpsecDropReasonFromCounter(counter, &back), true, counter);
+                NS_TEST_EXPECT_MSG_EQ(back, reason, counter);
+            }
+        }
+        IpsecStats st;
+        IpsecVerdict v = IPSEC_FAIL(st, in_espauthfail, "tag mismatch");
+        NS_TEST_EXPECT_MSG_EQ(st.in_espauthfail, 1u, "counted");
+        NS_TEST_EXPECT_MSG_EQ(v.drop, IpsecDropReason::IN_ESP_AUTH_FAILED, "typed");
+        v = IPSEC_FAIL(st, out_nosa, "no SA");
+        NS_TEST_EXPECT_MSG_EQ(v.drop, IpsecDropReason::OUT_NO_SA, "typed");
+    }
+};
+
 class IpsecCoreTestSuite : public TestSuite
 {
   public:
@@ -776,6 +825,7 @@ class IpsecCoreTestSuite : public TestSuite
         AddTestCase(new PolicyDecisionTestCase, TestCase::QUICK);
         AddTestCase(new NetstatTestCase, TestCase::QUICK);
         AddTestCase(new FailClosedTestCase, TestCase::QUICK);
+        AddTestCase(new DropReasonTestCase, TestCase::QUICK);
     }
 };
 

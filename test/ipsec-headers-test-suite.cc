@@ -1389,8 +1389,9 @@ class DropLog
     std::vector<std::pair<std::string, std::string>> drops;
 
   private:
-    void OnDrop(Ptr<const Packet>, bool, const std::string& counter, const std::string& reason)
+    void OnDrop(Ptr<const Packet>, bool, IpsecDropReason counterReason, const std::string& reason)
     {
+        const std::string counter = IpsecDropReasonCounter(counterReason);
         drops.emplace_back(counter, reason);
     }
 };

@@ -41,7 +41,6 @@
  * port 7, a TCP transfer of zeros to port 5001), never from the model.
  */
 #include "ipsec-test-util.h"
-
 #include "ns3/boolean.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/inet6-socket-address.h"
@@ -1326,9 +1325,10 @@ class IpcompEnableTestCase : public TestCase
         std::vector<std::string> dropsB;
         topo.GetHostB()->GetObject<IpsecStack>()->TraceConnectWithoutContext(
             "Drop",
-            Callback<void, Ptr<const Packet>, bool, const std::string&, const std::string&>(
-                [&dropsB](Ptr<const Packet>, bool, const std::string& c, const std::string& why)
+            Callback<void, Ptr<const Packet>, bool, IpsecDropReason, const std::string&>(
+                [&dropsB](Ptr<const Packet>, bool, IpsecDropReason cReason, const std::string& why)
                 {
+                    const std::string c = IpsecDropReasonCounter(cReason);
                     dropsB.push_back(c + ": " + why);
                 }));
 
@@ -1723,9 +1723,10 @@ class IpcompBadInputTestCase : public TestCase
         }
         m_ipsec->TraceConnectWithoutContext(
             "Drop",
-            Callback<void, Ptr<const Packet>, bool, const std::string&, const std::string&>(
-                [this](Ptr<const Packet>, bool, const std::string& c, const std::string&)
+            Callback<void, Ptr<const Packet>, bool, IpsecDropReason, const std::string&>(
+                [this](Ptr<const Packet>, bool, IpsecDropReason cReason, const std::string&)
                 {
+                    const std::string c = IpsecDropReasonCounter(cReason);
                     m_drops.push_back(c);
                 }));
 

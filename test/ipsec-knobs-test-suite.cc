@@ -289,19 +289,21 @@ RunScenario(const Scenario& sc)
     Ptr<Socket> tx = Socket::CreateSocket(sender, UdpSocketFactory::GetTypeId());
 
     // Traces.
-    using DropCb = Callback<void, Ptr<const Packet>, bool, const std::string&, const std::string&>;
+    using DropCb = Callback<void, Ptr<const Packet>, bool, IpsecDropReason, const std::string&>;
     a->GetObject<IpsecStack>()->TraceConnectWithoutContext(
         "Drop",
         DropCb(
-            [o](Ptr<const Packet>, bool, const std::string& c, const std::string& r)
+            [o](Ptr<const Packet>, bool, IpsecDropReason cReason, const std::string& r)
             {
+                const std::string c = IpsecDropReasonCounter(cReason);
                 o->dropsA.push_back({c, r});
             }));
     b->GetObject<IpsecStack>()->TraceConnectWithoutContext(
         "Drop",
         DropCb(
-            [o](Ptr<const Packet>, bool, const std::string& c, const std::string& r)
+            [o](Ptr<const Packet>, bool, IpsecDropReason cReason, const std::string& r)
             {
+                const std::string c = IpsecDropReasonCounter(cReason);
                 o->dropsB.push_back({c, r});
             }));
     IpsecAddress addrA = topo.GetAddressA();

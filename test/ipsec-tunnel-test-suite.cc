@@ -28,7 +28,6 @@
  * document known deviations of the model from the spec come last.
  */
 #include "ipsec-test-util.h"
-
 #include "ns3/boolean.h"
 #include "ns3/csma-net-device.h"
 #include "ns3/inet-socket-address.h"
@@ -582,9 +581,10 @@ class Vpn
             auto* log = &drops[side - 1];
             Stack(Gw(side))->TraceConnectWithoutContext(
                 "Drop",
-                Callback<void, Ptr<const Packet>, bool, const std::string&, const std::string&>(
-                    [log](Ptr<const Packet>, bool, const std::string& c, const std::string& r)
+                Callback<void, Ptr<const Packet>, bool, IpsecDropReason, const std::string&>(
+                    [log](Ptr<const Packet>, bool, IpsecDropReason cReason, const std::string& r)
                     {
+                        const std::string c = IpsecDropReasonCounter(cReason);
                         log->emplace_back(c, r);
                     }));
         }

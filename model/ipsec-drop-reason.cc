@@ -1,0 +1,103 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * The table of drop reasons, their names and KAME's counters.
+ */
+#include "ipsec-drop-reason.h"
+
+#include <array>
+
+namespace ns3
+{
+
+namespace
+{
+
+struct Row
+{
+    IpsecDropReason reason;
+    const char* name;
+    const char* counter;
+};
+
+/// One row per reason, in the enum's order.
+constexpr std::array<Row, 21> ROWS{{
+    {IpsecDropReason::IN_POLICY_VIOLATION, "IN_POLICY_VIOLATION", "in_polvio"},
+    {IpsecDropReason::IN_NO_SA, "IN_NO_SA", "in_nosa"},
+    {IpsecDropReason::IN_INVALID, "IN_INVALID", "in_inval"},
+    {IpsecDropReason::IN_NO_MEMORY, "IN_NO_MEMORY", "in_nomem"},
+    {IpsecDropReason::IN_BAD_SPI, "IN_BAD_SPI", "in_badspi"},
+    {IpsecDropReason::IN_AH_REPLAY, "IN_AH_REPLAY", "in_ahreplay"},
+    {IpsecDropReason::IN_ESP_REPLAY, "IN_ESP_REPLAY", "in_espreplay"},
+    {IpsecDropReason::IN_AH_AUTH_FAILED, "IN_AH_AUTH_FAILED", "in_ahauthfail"},
+    {IpsecDropReason::IN_ESP_AUTH_FAILED, "IN_ESP_AUTH_FAILED", "in_espauthfail"},
+    {IpsecDropReason::OUT_POLICY_VIOLATION, "OUT_POLICY_VIOLATION", "out_polvio"},
+    {IpsecDropReason::OUT_NO_SA, "OUT_NO_SA", "out_nosa"},
+    {IpsecDropReason::OUT_INVALID, "OUT_INVALID", "out_inval"},
+    {IpsecDropReason::OUT_NO_MEMORY, "OUT_NO_MEMORY", "out_nomem"},
+    {IpsecDropReason::OUT_NO_ROUTE, "OUT_NO_ROUTE", "out_noroute"},
+    {IpsecDropReason::IP_NO_ROUTE, "IP_NO_ROUTE", "(ips_noroute)"},
+    {IpsecDropReason::IP_CANT_FRAGMENT, "IP_CANT_FRAGMENT", "(ips_cantfrag)"},
+    {IpsecDropReason::IP_MESSAGE_SIZE, "IP_MESSAGE_SIZE", "(EMSGSIZE)"},
+    {IpsecDropReason::IP6_TOO_BIG, "IP6_TOO_BIG", "(ifs6_in_toobig)"},
+    {IpsecDropReason::TRANSFORM_DISABLED, "TRANSFORM_DISABLED", "(not counted)"},
+    {IpsecDropReason::NOT_DECAPSULATED, "NOT_DECAPSULATED", "(not counted)"},
+    {IpsecDropReason::NO_INTERFACE, "NO_INTERFACE", "(not counted)"},
+}};
+
+constexpr bool
+InEnumOrder()
+{
+    for (size_t i = 0; i < ROWS.size(); ++i)
+    {
+        if (static_cast<size_t>(ROWS[i].reason) != i)
+        {
+            return false;
+        }
+    }
+    return true;
+}
+
+static_assert(InEnumOrder(), "ROWS must list the reasons in the enum's order");
+
+const Row&
+RowOf(IpsecDropReason reason)
+{
+    return ROWS[static_cast<size_t>(reason)];
+}
+
+} // namespace
+
+const char*
+IpsecDropReasonCounter(IpsecDropReason reason)
+{
+    return RowOf(reason).counter;
+}
+
+const char*
+IpsecDropReasonName(IpsecDropReason reason)
+{
+    return RowOf(reason).name;
+}
+
+bool
+IpsecDropReasonFromCounter(const std::string& counter, IpsecDropReason* reason)
+{
+    for (const Row& r : ROWS)
+    {
+        if (counter == r.counter && counter != "(not counted)")
+        {
+            *reason = r.reason;
+            return true;
+        }
+    }
+    return false;
+}
+
+std::ostream&
+operator<<(std::ostream& os, IpsecDropReason reason)
+{
+    return os << IpsecDropReasonName(reason);
+}
+
+} // namespace ns3
