@@ -3,7 +3,8 @@
  *
  * The key engine of one node (KAME's key.c + keysock.c): the only way in
  * and out of the node's SAD and SPD for setkey and key management daemons,
- * through PF_KEY v2 messages on IpsecPfKeySocket (kame-spec section 7).
+ * through PF_KEY v2 messages on IpsecPfKeySocket (RFC 2367 with KAME's
+ * extensions, net/pfkeyv2.h; key_parse in key.c).
  *
  *  - Requests: GETSPI, UPDATE, ADD, DELETE, GET, ACQUIRE, REGISTER, FLUSH,
  *    DUMP, X_PROMISC, X_SPDUPDATE/ADD/DELETE/DELETE2/GET/DUMP/FLUSH and

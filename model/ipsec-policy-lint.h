@@ -2,8 +2,9 @@
  * SPDX-License-Identifier: GPL-2.0-only
  *
  * A linter for SPDs: KAME looks policies up first-match in insertion order
- * (kame-spec 2.2), so a policy whose every possible packet is already taken
- * by earlier policies of the same direction can never match.  The linter
+ * (key_spdadd appends a policy to its direction's list, key_allocsp takes
+ * the first one that matches), so a policy whose every possible packet is
+ * already taken by earlier policies of the same direction can never match.  The linter
  * finds such policies:
  *  - "shadowed": the earlier policies that take its packets do something
  *    else (another action or other requests), so the policy's intent is

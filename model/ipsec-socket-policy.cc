@@ -2,8 +2,8 @@
  * SPDX-License-Identifier: GPL-2.0-only
  *
  * The per-socket policy registry (KAME's inpcbpolicy: sp_in, sp_out, priv,
- * and the per-socket cache of kame-spec 2.11), and the per-socket parts of
- * IpsecStack's API.
+ * and the per-socket cache sp_cache that ipsec_checkpcbcache and
+ * ipsec_fillpcbcache keep), and the per-socket parts of IpsecStack's API.
  */
 #include "ipsec-socket-policy.h"
 
@@ -161,11 +161,12 @@ IpsecSocketPolicyRegistry::GetTypeId()
               .AddAttribute(
                   "KameInvalidLookupAccepts",
                   "Variant for a datagram received on a non-privileged socket whose inbound "
-                  "policy is bypass when no SPD entry matches (the lookup fails with EINVAL, "
-                  "kame-spec 2.10).  false (default): the datagram is dropped and counted as "
-                  "in_polvio.  true: it is accepted, as KAME's ipsec4_in_reject_so and "
-                  "ipsec6_in_reject_so do, which treat a failed lookup as 'not rejected'.  "
-                  "Output always drops such a datagram (out_inval).",
+                  "policy is bypass when no SPD entry matches (ipsec4_getpolicybysock and "
+                  "ipsec6_getpolicybysock fail the lookup with EINVAL).  false (default): "
+                  "the datagram is dropped and counted as in_polvio.  true: it is accepted, "
+                  "as KAME's ipsec4_in_reject_so and ipsec6_in_reject_so do, which treat a "
+                  "failed lookup as 'not rejected'.  Output always drops such a datagram "
+                  "(out_inval).",
                   BooleanValue(false),
                   MakeBooleanAccessor(&IpsecSocketPolicyRegistry::m_kameInvalidLookupAccepts),
                   MakeBooleanChecker());
@@ -770,8 +771,8 @@ IpsecSocketPolicyRegistry::LookupBySocket(const IpsecSocketMatch& match,
     }
     if (count)
     {
-        // The socket's cache (kame-spec 2.11): usable when neither the SPD
-        // nor the socket's policy changed and the selector is the same.
+        // The socket's cache (KAME's ipsec_checkpcbcache): usable when neither
+        // the SPD nor the socket's policy changed and the selector is the same.
         stats.spdcachelookup++;
         CacheState now{spd.GetGeneration(), match.entry ? match.entry->generation : 0, sel};
         auto key = std::make_pair(match.identity, dir);

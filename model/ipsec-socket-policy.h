@@ -2,7 +2,9 @@
  * SPDX-License-Identifier: GPL-2.0-only
  *
  * Per-socket IPsec policies: KAME's setsockopt(IP_IPSEC_POLICY) and
- * setsockopt(IPV6_IPSEC_POLICY) (kame-spec 2.10, 2.11).  Every socket has an
+ * setsockopt(IPV6_IPSEC_POLICY) with ipsec_set_policy(3)'s text, looked up
+ * in the precedence of ipsec4_getpolicybysock / ipsec6_getpolicybysock (see
+ * "Per-socket policies" in doc/ipsec.rst).  Every socket has an
  * inbound and an outbound policy, "entrust" until one is set; a socket
  * policy is "ipsec" (with requests), "entrust" (ask the SPD) or "bypass"
  * (no IPsec, privileged sockets only).

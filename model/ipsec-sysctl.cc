@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * IpsecSysctl: one table row per sysctl name, mapping it to the IpsecStack
- * attribute and the range the kernel accepts (kame-spec.md §3.10); the
- * attribute's own checker decides the value type (UintegerValue,
- * IntegerValue or BooleanValue) and checks the value once more.
+ * attribute and the range the kernel accepts (KAME's ipsec_sysctl and
+ * key_sysctl, ipsec(4)); the attribute's own checker decides the value type
+ * (UintegerValue, IntegerValue or BooleanValue) and checks the value once
+ * more.
  */
 #include "ipsec-sysctl.h"
 

@@ -2,7 +2,8 @@
 /*
  * IpsecSysctl: the ipsec(4) sysctl variables of a node by their NetBSD/KAME
  * names, as sysctl(8) reads and writes them.  Every variable is a view of an
- * attribute of the node's ns3::IpsecStack, SAD or key engine (kame-spec.md §3.10, ipsec(4)):
+ * attribute of the node's ns3::IpsecStack, SAD or key engine (ipsec(4); KAME's
+ * ipsec_sysctl and key_sysctl):
  *
  *   net.inet.ipsec.def_policy        DefPolicy           0 discard, 1 none
  *   net.inet.ipsec.esp_trans_deflev  EspTransDeflev      1 use, 2 require

@@ -1,8 +1,8 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  *
- * PF_KEY v2 messages (RFC 2367 with KAME's extensions, net/pfkeyv2.h;
- * kame-spec section 7) as C++ objects, and their wire layout.
+ * PF_KEY v2 messages (RFC 2367 with KAME's extensions, net/pfkeyv2.h; the
+ * checks of key_parse in key.c) as C++ objects, and their wire layout.
  *
  * The key engine of a node speaks only this: setkey and key management
  * daemons hand it a byte buffer laid out exactly as a KAME kernel expects

@@ -3,8 +3,8 @@
  *
  * `setkey -D` and `setkey -DP` for a simulated node: the SAD and the SPD
  * printed line for line as KAME's libipsec prints them (pfkey_sadump,
- * pfkey_spdump, ipsec_dump_policy; kame-spec 6.4 and 6.5), in the order the
- * kernel dumps them (kame-spec 3.9).
+ * pfkey_spdump, ipsec_dump_policy in libipsec), in the order the kernel dumps
+ * them (key_dump, key_spddump; see "Dumps" in doc/ipsec.rst).
  *
  * What the model must decide because a simulation has no wall clock and no
  * processes (all of it in SetkeyDumpOptions):
@@ -15,7 +15,7 @@
  *    as 20 spaces, as in KAME ("last:" of an SA never used).
  *  - pid: the process id of "setkey" (default 0).
  *  - Nothing is ever truncated (KAME loses the tail of large dumps when the
- *    PF_KEY socket buffer overflows, kame-spec 7.4; the model does not).
+ *    PF_KEY socket buffer overflows, ipsec(4) BUGS; the model does not).
  *
  * The SA's "seq=" is KAME's single replay counter (sav->replay->count),
  * which esp/ah output increments once per packet sent and
@@ -26,7 +26,7 @@
  * and receives on (a loopback SA) KAME's counter also counts both.
  *
  * The SA's "refcnt=" is 1 for an idle SA and 2 once it carried outbound
- * traffic (the policy request keeps a reference, kame-spec 3.5).  The key
+ * traffic (the policy request keeps a reference, key_checkrequest).  The key
  * engine sets IpsecSa::refcnt to 2 when output selects an SA; for SAs used
  * without it (an SA driven by hand, as the dump tests do) "carried outbound
  * traffic" is also derived: with SetkeyDumpOptions::localAddresses given,
@@ -101,15 +101,15 @@ class SetkeyDump
                                    const SetkeyDumpOptions& opts = SetkeyDumpOptions());
 
     /**
-     * One SA as pfkey_sadump prints it (L1..L11 of kame-spec 6.4), with
-     * sadb_seq @p sadbSeq (0 for "get").  Addresses, protocol, mode and
-     * reqid come from the SA's params, which the SAD sets to its head's.
+     * One SA as pfkey_sadump prints it, with sadb_seq @p sadbSeq (0 for
+     * "get").  Addresses, protocol, mode and reqid come from the SA's params,
+     * which the SAD sets to its head's.
      */
     static void PrintSa(std::ostream& os,
                         const IpsecSa& sa,
                         uint32_t sadbSeq,
                         const SetkeyDumpOptions& opts = SetkeyDumpOptions());
-    /// One policy as pfkey_spdump prints it (kame-spec 6.5), with seq @p seq.
+    /// One policy as pfkey_spdump prints it, with seq @p seq.
     static void PrintPolicy(std::ostream& os,
                             const IpsecPolicy& policy,
                             uint32_t seq,

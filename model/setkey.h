@@ -3,9 +3,10 @@
  *
  * setkey -f for a simulated node: parses a script statement by statement and
  * sends each one to the node's key engine as soon as it is parsed, as the
- * PF_KEY message KAME's setkey builds (kame-spec 1.5), with KAME setkey's
- * semantics and messages.  "dump" and "spddump" read the databases the way
- * KHEAD's setkey does (the sysctl/kernfs path), so they are never truncated.
+ * PF_KEY message KAME's setkey builds (setkeymsg_* in setkey's parse.y),
+ * with KAME setkey's semantics and messages.  "dump" and "spddump" read the
+ * databases the way KHEAD's setkey does (the sysctl/kernfs path), so they
+ * are never truncated.
  *
  *  - A client-side error (syntax, address, algorithm, key length, policy
  *    string) prints "line N: MESSAGE at [TOKEN]" and "parse failed, line N."
@@ -152,9 +153,9 @@ class Setkey
     static std::string ErrorText(SetkeyCommand command, int errnum);
 
     /**
-     * The PF_KEY message setkey sends for @p st (kame-spec 1.5); false for
-     * the statements that send none (dump and spddump read the databases,
-     * exit).
+     * The PF_KEY message setkey sends for @p st (parse.y's setkeymsg_*);
+     * false for the statements that send none (dump and spddump read the
+     * databases, exit).
      */
     static bool ToMessage(const SetkeyStatement& st, PfKeyMessage* msg);
 

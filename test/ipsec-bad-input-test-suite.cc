@@ -7,8 +7,10 @@
  * them with raw sockets over a point-to-point link to victim B, whose IPsec
  * configuration comes from a setkey script.
  *
- * For every injection the test checks, against the KAME specification
- * (shared/reference/kame-spec.md sections 4.3, 4.4, 4.6, 5 and 6.1):
+ * For every injection the test checks, against KAME's esp4_input/ah4_input
+ * (and their IPv6 twins), ipsec_chkreplay/ipsec_updatereplay, the inbound
+ * check ipsec_in_reject and struct ipsecstat (see "Inbound processing" in
+ * doc/ipsec.rst):
  *  - B's ipsecstat/ipsec6stat: the whole structure (every scalar counter
  *    and every histogram slot) is compared with the snapshot taken just
  *    before the injection plus exactly the increments KAME makes;
@@ -20,10 +22,12 @@
  * and, where it matters, ns-3's own layer 3 (its Drop and LocalDeliver
  * traces; ICMP errors B returns to the attacker).
  *
- * Counters the spec attributes to socket-based inbound policy lookups
- * (spdcachelookup/spdcachemiss, spec 2.11 and 6.1) move whenever a
- * datagram reaches a UDP socket; the steps that deliver to a socket leave
- * them to the dedicated "spd cache counters" test case at the end.
+ * The counters of socket-based inbound policy lookups (spdcachelookup and
+ * spdcachemiss, which KAME's ipsec4_getpolicybysock and
+ * ipsec6_getpolicybysock count; see "Per-socket policies" in doc/ipsec.rst)
+ * move whenever a datagram reaches a UDP socket; the steps that deliver to
+ * a socket leave them to the dedicated "spd cache counters" test case at
+ * the end.
  *
  * ns-3.37's Ipv4L3Protocol has no DROP_UNKNOWN_PROTOCOL (LocalDeliver
  * discards a datagram for an unregistered protocol without a trace), so an
@@ -31,8 +35,8 @@
  * through Ipv6L3Protocol's Drop(DROP_UNKNOWN_PROTOCOL) on IPv6.
  *
  * The suite runs the basic groups for IPv4 and IPv6 first and the finer
- * points of the spec last, because ns-3 stops a suite at its first failing
- * test case.
+ * points of KAME's rules last, because ns-3 stops a suite at its first
+ * failing test case.
  */
 #include "ipsec-test-util.h"
 #include "ns3/boolean.h"

@@ -22,8 +22,8 @@
  *     then the new ones; every request is answered.
  *
  * Expected values come from the scripts (read here), the command line and
- * KAME's dump layout (kame-spec 6.4, 6.5), not from the program's text
- * output.  Inside an ns-3 source tree the cases skip.
+ * KAME's dump layout (libipsec's pfkey_sadump and pfkey_spdump), not from the
+ * program's text output.  Inside an ns-3 source tree the cases skip.
  */
 
 #include "ipsec-test-util.h"
@@ -679,7 +679,8 @@ class BootLifetimeTestCase : public BootExampleTestCase
             else
             {
                 // Requests at whole seconds; the SAs die at the first whole
-                // second their age exceeds the hard lifetime (kame-spec 3.4).
+                // second their age exceeds the hard lifetime (key_timehandler;
+                // see "SA lifetimes" in doc/ipsec.rst).
                 NS_TEST_EXPECT_MSG_EQ((f.received >= hard && f.received <= hard + 2),
                                       true,
                                       f << ": answered until the hard lifetime");

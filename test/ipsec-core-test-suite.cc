@@ -4,8 +4,12 @@
  * Unit tests of the KAME semantics: SPD ordering and validation, SAD heads
  * and SA selection, the replay window, ESP/AH layouts and padding, the
  * default levels, the inbound check, the system default policy and the
- * netstat printer.  Expected values come from kame-spec.md (KAME's sources)
- * and the RFC layouts, never from the code under test.
+ * netstat printer.  Expected values come from KAME's sources (key.c's
+ * key_spdadd, key_allocsp, key_getsah and key_checkrequest; ipsec.c's
+ * ipsec_get_reqlevel, ipsec_in_reject, ipsec_chkreplay and
+ * ipsec_updatereplay; esp_output.c's padding; ah4_calccksum; netstat's
+ * ipsec.c format strings), from doc/ipsec.rst and from the RFC 4303 / RFC
+ * 4302 layouts, never from the code under test.
  */
 #include "ipsec-test-util.h"
 #include "ns3/boolean.h"
@@ -158,7 +162,8 @@ class SpdOrderTestCase : public TestCase
         hit = spd2->Lookup(IpsecDirection::OUTBOUND, PacketSel("10.0.0.1", "10.0.0.1"));
         NS_TEST_EXPECT_MSG_EQ(hit, all2, "no longest-prefix logic: the first match wins");
 
-        // Duplicates and validation (kame-spec 2.2).
+        // Duplicates and validation (key_spdadd: EEXIST; the EINVAL checks of
+        // key_spdadd and key_msg2sp).
         auto dup = MakePolicy(
             "10.0.0.1", 32, "0.0.0.0", 0, IpsecDirection::OUTBOUND, IpsecPolicyAction::DISCARD);
         NS_TEST_EXPECT_MSG_EQ(spd2->Add(dup), EEXIST, "same selector and direction: EEXIST");
@@ -309,7 +314,8 @@ class SadTestCase : public TestCase
     }
 };
 
-/// KAME's anti-replay window (kame-spec 4.4).
+/// KAME's anti-replay window (ipsec_chkreplay / ipsec_updatereplay; see
+/// "The replay window" in doc/ipsec.rst).
 class ReplayTestCase : public TestCase
 {
   public:
@@ -340,7 +346,8 @@ class ReplayTestCase : public TestCase
     }
 };
 
-/// ESP and AH wire layouts, padding, sequence numbers (kame-spec 4.2, 4.5, A.1).
+/// ESP and AH wire layouts, padding, sequence numbers (RFC 4303, RFC 4302;
+/// KAME's esp_output padding and ah4_output).
 class LayoutTestCase : public TestCase
 {
   public:
@@ -352,13 +359,14 @@ class LayoutTestCase : public TestCase
   private:
     void DoRun() override
     {
-        // Appendix A.1: 3DES, 64-byte ICMP payload -> 88-byte ESP, pad 6.
+        // 3DES around a 64-byte ICMP echo: 8 (SPI, seq) + 8 (IV) + 64 + pad 6
+        // + 2 = 88 bytes.
         IpsecSaParams p
             = EspParams("10.0.0.1", "10.0.0.2", 4097, "3des-cbc", "123456789012345678901234");
         auto sa = Create<IpsecSa>(p, Seconds(0));
         std::string why;
         NS_TEST_ASSERT_MSG_EQ(sa->Mature(IpsecIcvTruncation::KAME_96, &why), 0, why);
-        NS_TEST_EXPECT_MSG_EQ(IpsecEsp::Overhead(*sa, 64) + 64, 88u, "A.1: ESP of 88 bytes");
+        NS_TEST_EXPECT_MSG_EQ(IpsecEsp::Overhead(*sa, 64) + 64, 88u, "ICMP echo: 88 bytes of ESP");
         NS_TEST_EXPECT_MSG_EQ(IpsecEsp::Overhead(*sa, 40), 8u + 8u + 8u, "plen 40: pad 6");
         NS_TEST_EXPECT_MSG_EQ(IpsecEsp::Overhead(*sa, 46), 8u + 8u + 2u, "plen 46: pad 0");
         NS_TEST_EXPECT_MSG_EQ(IpsecEsp::Overhead(*sa, 47), 8u + 8u + 9u, "plen 47: pad 7");
@@ -477,7 +485,7 @@ class PolicyDecisionTestCase : public TestCase
                               static_cast<int>(IpsecLevel::USE),
                               "KAME's fall-through: use");
 
-        // Inbound check (kame-spec 5.2): ESP require needs the decrypted mark,
+        // Inbound check (ipsec_in_reject): ESP require needs the decrypted mark,
         // AH require the auth-header mark.
         s->GetSpd()->Add(MakePolicy("10.0.0.2",
                                     32,
@@ -591,7 +599,7 @@ class PolicyDecisionTestCase : public TestCase
     }
 };
 
-/// netstat -s layout (kame-spec 6.2), typed in from NetBSD's format strings.
+/// netstat -s layout (netstat's ipsec_stats), typed in from NetBSD's format strings.
 class NetstatTestCase : public TestCase
 {
   public:

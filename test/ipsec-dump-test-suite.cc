@@ -1,16 +1,18 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  *
- * Tests of setkey -D / -DP (SetkeyDump): the line layout of kame-spec 6.4
- * and 6.5, the dump order of 3.9, and the worked example of Appendix A.1,
- * reproduced byte for byte.
+ * Tests of setkey -D / -DP (SetkeyDump): the line layout of libipsec's
+ * pfkey_sadump and pfkey_spdump (their format strings typed in here), the
+ * dump order of key_dump and key_spddump (see "Dumps" in doc/ipsec.rst),
+ * and a worked example reproduced byte for byte: host 10.0.0.1 with two
+ * 3DES transport SAs and two policies to and from 10.0.0.2, dumped nine
+ * seconds after the script ran on a freshly booted system (so the policies
+ * get spids 16389 and 16388), then again after one ICMP echo.
  *
- * Differences from the spec's A.1 text, all through SetkeyDumpOptions and
- * nothing else: the epoch is set to Mar  5 14:02:11 2004 (UTC; KAME's
- * ctime() uses the local time zone) so that simulated time 0 is the moment
- * the script ran, and the pids are set to the spec's 1240 (-D) and 1241
- * (-DP).  A.1 elides the second SA ("..."); its lines are the first SA's
- * with spi 4097 and sadb_seq 0.
+ * The example's clock and processes come from SetkeyDumpOptions and nothing
+ * else: the epoch is set to Mar  5 14:02:11 2004 (UTC; KAME's ctime() uses
+ * the local time zone) so that simulated time 0 is the moment the script
+ * ran, and the pids are 1240 (-D) and 1241 (-DP).
  */
 #include "ns3/ipsec-sad.h"
 #include "ns3/ipsec-spd.h"
@@ -28,11 +30,11 @@ using namespace ns3;
 namespace
 {
 
-/// Mar  5 14:02:11 2004 UTC: when A.1's script ran.
-const int64_t kA1Epoch = 1078495331;
+/// Mar  5 14:02:11 2004 UTC: when the example's script ran.
+const int64_t kExampleEpoch = 1078495331;
 
-/// The A.1 script, as the spec types it.
-const char* const kA1Script
+/// The example's script.
+const char* const kExampleScript
     = "add 10.0.0.1 10.0.0.2 esp 0x1001 -m transport -E 3des-cbc \"123456789012345678901234\";\n"
       "add 10.0.0.2 10.0.0.1 esp 0x1002 -m transport -E 3des-cbc \"123456789012345678901234\";\n"
       "spdadd 10.0.0.1 10.0.0.2 any -P out ipsec esp/transport//require;\n"
@@ -88,12 +90,12 @@ Contains(const std::string& text, const std::string& what)
     return text.find(what) != std::string::npos;
 }
 
-/// Appendix A.1: setkey -D and setkey -DP nine seconds after the script.
-class DumpA1TestCase : public TestCase
+/// The example: setkey -D and setkey -DP nine seconds after the script.
+class DumpExampleTestCase : public TestCase
 {
   public:
-    DumpA1TestCase()
-        : TestCase("Appendix A.1 dumps, byte for byte")
+    DumpExampleTestCase()
+        : TestCase("worked example dumps, byte for byte")
     {
     }
 
@@ -101,10 +103,10 @@ class DumpA1TestCase : public TestCase
     void DoRun() override
     {
         KeyNode n;
-        SetkeyResult r = n.Run(kA1Script);
-        NS_TEST_ASSERT_MSG_EQ(r.ok, true, "A.1 script loads");
+        SetkeyResult r = n.Run(kExampleScript);
+        NS_TEST_ASSERT_MSG_EQ(r.ok, true, "the example script loads");
         SetkeyDumpOptions sadOpts;
-        sadOpts.epoch = kA1Epoch;
+        sadOpts.epoch = kExampleEpoch;
         sadOpts.pid = 1240;
         SetkeyDumpOptions spdOpts = sadOpts;
         spdOpts.pid = 1241;
@@ -143,7 +145,7 @@ class DumpA1TestCase : public TestCase
             "\tallocated: 0\thard: 0\tsoft: 0",
             "\tsadb_seq=0 pid=1240 refcnt=1",
         });
-        NS_TEST_EXPECT_MSG_EQ(sad, expectedSad, "setkey -D of A.1");
+        NS_TEST_EXPECT_MSG_EQ(sad, expectedSad, "setkey -D of the example");
 
         std::string expectedSpd = Lines({
             "10.0.0.2[any] 10.0.0.1[any] any",
@@ -161,9 +163,10 @@ class DumpA1TestCase : public TestCase
             "\tspid=16388 seq=0 pid=1241",
             "\trefcnt=1",
         });
-        NS_TEST_EXPECT_MSG_EQ(spd, expectedSpd, "setkey -DP of A.1");
+        NS_TEST_EXPECT_MSG_EQ(spd, expectedSpd, "setkey -DP of the example");
 
-        // A.1 continued: one ICMP echo A->B (IP total length 108) at 14:02:25.
+        // The example continued: one ICMP echo A->B (IP total length 108) at
+        // 14:02:25.
         // On A the outbound SA sends sequence number 1 and carries the packet;
         // the policy request keeps a reference (refcnt=2).
         Ptr<IpsecSa> out = n.sad->Get(Addr("10.0.0.1"), Addr("10.0.0.2"), IpsecProto::ESP, 0x1001);
@@ -215,7 +218,7 @@ class DumpStatementTestCase : public TestCase
         KeyNode n;
         SetkeyDumpOptions opts;
         opts.pid = 77;
-        SetkeyResult r = n.Run(std::string(kA1Script) + "dump;\nspddump;\n", opts);
+        SetkeyResult r = n.Run(std::string(kExampleScript) + "dump;\nspddump;\n", opts);
         NS_TEST_ASSERT_MSG_EQ(r.ok, true, "no error");
         std::string printed = Lines(r.messages);
         NS_TEST_EXPECT_MSG_EQ(printed,
@@ -379,7 +382,8 @@ class DumpCountersTestCase : public TestCase
         NS_TEST_EXPECT_MSG_EQ(SetkeyDump::FormatDate(SetkeyDumpOptions::DEFAULT_EPOCH),
                               "Jan  1 00:00:00 2026",
                               "default epoch");
-        NS_TEST_EXPECT_MSG_EQ(SetkeyDump::FormatDate(kA1Epoch), "Mar  5 14:02:11 2004", "A.1");
+        NS_TEST_EXPECT_MSG_EQ(
+            SetkeyDump::FormatDate(kExampleEpoch), "Mar  5 14:02:11 2004", "example");
         NS_TEST_EXPECT_MSG_EQ(
             SetkeyDump::FormatDate(1700000000), "Nov 14 22:13:20 2023", "two-digit day");
         SetkeyDumpOptions opts;
@@ -668,7 +672,7 @@ class IpsecDumpTestSuite : public TestSuite
     IpsecDumpTestSuite()
         : TestSuite("ipsec-dump", UNIT)
     {
-        AddTestCase(new DumpA1TestCase, TestCase::QUICK);
+        AddTestCase(new DumpExampleTestCase, TestCase::QUICK);
         AddTestCase(new DumpStatementTestCase, TestCase::QUICK);
         AddTestCase(new DumpKeysTestCase, TestCase::QUICK);
         AddTestCase(new DumpCountersTestCase, TestCase::QUICK);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * IPComp in the data path, end to end through the whole ns-3 stack, judged
- * from the outside against kame-spec.md section 4.7 (and 4.9, 5, 6.1):
+ * from the outside against KAME's ipcomp_output and ipcomp4_input /
+ * ipcomp6_input (see "IPComp" in doc/ipsec.rst), the request order of
+ * ipsec4_output, the inbound check and struct ipsecstat:
  *
  *  1. IPComp transport between hosts A and B (IpsecHostToHostHelper, IPv4
  *     and IPv6, with and without setkey's -R): everything is delivered; on
@@ -34,11 +36,12 @@
  *     datagram and one byte more, and valid ones (well-known CPI without any
  *     SA; CPI >= 256 with an SA); B's whole ipsecstat/ipsec6stat is compared
  *     with the snapshot taken before each injection plus exactly the
- *     increments the spec gives.
+ *     increments KAME makes.
  *
- * Expected values come from the spec, the setkey scripts and the traffic
- * (traffic helper: 5 pings of 56 data bytes, 5 UDP echoes of 512 bytes to
- * port 7, a TCP transfer of zeros to port 5001), never from the model.
+ * Expected values come from those KAME rules, the setkey scripts and the
+ * traffic (traffic helper: 5 pings of 56 data bytes, 5 UDP echoes of 512
+ * bytes to port 7, a TCP transfer of zeros to port 5001), never from the
+ * model.
  */
 #include "ipsec-test-util.h"
 #include "ns3/boolean.h"
@@ -95,7 +98,7 @@ using Bytes = std::vector<uint8_t>;
 using Counter = uint64_t IpsecStats::*;
 using Histogram = std::array<uint64_t, 256> IpsecStats::*;
 
-// Protocol numbers (IANA) and the spec's IPComp constants (4.7, 1.9).
+// Protocol numbers (IANA) and KAME's IPComp constants (ipcomp.h, net/pfkeyv2.h).
 constexpr uint8_t PROTO_ICMP = 1;
 constexpr uint8_t PROTO_TCP = 6;
 constexpr uint8_t PROTO_UDP = 17;
@@ -582,7 +585,7 @@ class IpcompTransportTestCase : public TestCase
         NS_TEST_EXPECT_MSG_GT_OR_EQ(ab.shortPlain, 5u + 1 + 1, "pings, SYN, ACKs, 89 bytes");
         NS_TEST_EXPECT_MSG_GT_OR_EQ(ba.shortPlain, 5u, "ping replies and ACKs");
 
-        // The counters against the wire (spec 4.7, 6.1).
+        // The counters against the wire (ipcomp_output, ipcomp4_input).
         const IpsecStats& sa = topo.GetHostA()->GetObject<IpsecStack>()->GetStats(m_v6);
         const IpsecStats& sb = topo.GetHostB()->GetObject<IpsecStack>()->GetStats(m_v6);
         NS_TEST_EXPECT_MSG_EQ(sa.out_comphist[SADB_X_CALG_DEFLATE],
@@ -621,7 +624,8 @@ class IpcompTransportTestCase : public TestCase
 // ===========================================================================
 
 /**
- * The bundle of spec 4.9 between the hosts, with ESP null encryption (and
+ * The bundle ipcomp/transport//use esp/transport//require (IPComp inside
+ * ESP, request order) between the hosts, with ESP null encryption (and
  * hmac-sha1) so the wire can be read: every datagram from A is ESP; inside,
  * the next header is IPComp exactly for upper-layer payloads of at least 90
  * bytes, and what follows the IPComp header inflates (zlib) to the original
@@ -674,7 +678,7 @@ class IpcompEspBundleTestCase : public TestCase
             NS_TEST_EXPECT_MSG_EQ(f.received, f.sent, f.name + " delivered completely");
         }
 
-        constexpr uint32_t ICV = 12; // hmac-sha1, truncated to 96 bits (spec 4.2)
+        constexpr uint32_t ICV = 12; // hmac-sha1, truncated to 96 bits (RFC 2404)
         uint32_t esp = 0;
         uint32_t compressed = 0;
         uint32_t plain = 0;
@@ -1198,7 +1202,7 @@ class IpcompVpnTestCase : public TestCase
             if (mode == VpnMode::IPCOMP)
             {
                 // Compressed datagrams carry IPComp; the others leave as
-                // plain IP-in-IP (spec 4.7: the encapsulation came first).
+                // plain IP-in-IP (ipcomp_output: the encapsulation came first).
                 NS_TEST_EXPECT_MSG_EQ(ipcomp + ipip, total, who + "only IPComp and IP-in-IP");
                 NS_TEST_EXPECT_MSG_EQ(q[PROTO_IPCOMP] + q[inner], lost, who + "drops");
                 NS_TEST_EXPECT_MSG_GT(ipip, 0u, who + "short datagrams as plain IP-in-IP");
@@ -1255,7 +1259,7 @@ class IpcompVpnTestCase : public TestCase
         CheckRun(without, VpnMode::ESP_TUNNEL, "esp tunnel: ");
         CheckRun(alone, VpnMode::IPCOMP, "ipcomp tunnel alone: ");
         // In a tunnel the threshold applies to the inner datagram with its
-        // header (spec 4.7).  gw2 sends the 5 echo replies (header + 520
+        // header (ipcomp_output).  gw2 sends the 5 echo replies (header + 520
         // bytes), the 5 ping replies (IPv4 20 + 64 = 84 bytes: under 90;
         // IPv6 40 + 64 = 104: compressed), SYN-ACK and ACKs (under 90 without
         // SACK blocks, which only losses bring: checked when none occurred).
@@ -1469,7 +1473,7 @@ class IpcompBadInputTestCase : public TestCase
         NS_TEST_ASSERT_MSG_GT(deflated.size(), 0u, "zlib deflate failed");
 
         Injection i;
-        i.name = "well-known CPI 2, no SA at all: accepted (spec 4.7)";
+        i.name = "well-known CPI 2, no SA at all: accepted (ipcomp4_input)";
         i.bytes = Ipcomp(PROTO_UDP, SADB_X_CALG_DEFLATE, deflated);
         i.counters
             = {&IpsecStats::in_success, &IpsecStats::spdcachelookup, &IpsecStats::spdcachemiss};
@@ -1572,7 +1576,7 @@ class IpcompBadInputTestCase : public TestCase
         i.drop = "in_inval";
         m_steps.push_back(i);
 
-        // Spec 5.4: IPComp marks the packet "decrypted", so a well-known CPI
+        // ipcomp4_input marks the packet "decrypted", so a well-known CPI
         // without any SA satisfies an inbound ESP 'require' in KAME's
         // flag-based check (KameDecapHistory=true).  The model's default
         // check looks at the decapsulation history, where no ESP is.

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Tests of the IPComp transform (model/ipsec-ipcomp.{h,cc}) against the
- * rules of kame-spec.md section 4.7 and RFC 2393/2394/3173.
+ * rules of KAME's ipcomp_output, ipcomp4_input and ipcomp_core.c (see
+ * "IPComp" in doc/ipsec.rst) and RFC 2393/2394/3173.
  *
  * Every compressed stream the transform emits is decoded here with zlib's
  * inflate called directly (RawInflate below), never with IpsecIpcomp::Input,

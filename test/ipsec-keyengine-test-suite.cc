@@ -344,7 +344,7 @@ class PfKeyMalformedTestCase : public TestCase
         NS_TEST_EXPECT_MSG_EQ(other->GetRxAvailable(), 0u, "nothing for the other socket");
         NS_TEST_EXPECT_MSG_EQ(engine->GetSad()->GetN(), 0u, "nothing changed");
 
-        // The pfkey: section of netstat -s (kame-spec 6.2).
+        // The pfkey: section of netstat -s (netstat's pfkey_stats).
         std::ostringstream os;
         engine->PrintStats(os, true);
         std::string text = os.str();
@@ -543,7 +543,8 @@ class PfKeyGetSpiUpdateTestCase : public TestCase
 
 /**
  * Host A requires (or uses) ESP to B without any SA; a daemon is
- * registered on A.  kame-spec A.2: 30 packets at 10 per second give
+ * registered on A.  With blockacq_count 10 (key_acquire sends one ACQUIRE,
+ * then holds back the next 11 triggers), 30 packets at 10 per second give
  * ACQUIREs for packets 1, 13 and 25; require drops them all (out_nosa),
  * use sends them in clear.  After blockacq_lifetime the next packet
  * triggers an ACQUIRE at once, with a new sequence number.
@@ -655,8 +656,8 @@ class PfKeyAcquireTestCase : public TestCase
 };
 
 /**
- * kame-spec 3.5 (6): an IPv6 datagram dropped for want of a transport SA is
- * answered with an ICMPv6 destination unreachable, administratively
+ * KAME's ipsec6_output_trans: an IPv6 datagram dropped for want of a transport
+ * SA is answered with an ICMPv6 destination unreachable, administratively
  * prohibited, to its local sender; a tunnel request that lacks its SA, and
  * IPv4, drop silently.
  */

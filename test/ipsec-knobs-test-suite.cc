@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The ipsec(4) knobs (kame-spec.md section 3.10), set by their sysctl names
+ * The ipsec(4) knobs (KAME's ipsec_sysctl), set by their sysctl names
  * through IpsecSysctl, and their effect on real traffic between the hosts
  * of the FAQ's host-to-host topology (A 10.1.1.1 -- router -- B 20.1.1.1;
  * IPv6 fd00:10:1::1 / fd00:20:1::1).  Each scenario sends a handful of UDP
@@ -9,34 +9,38 @@
  * ipsecstat/ipsec6stat, the IpsecStack "Drop" traces, and (debug) what was
  * written to standard error.
  *
- *  - ah_cleartos (spec 4.5): AH's ICV covers the IPv4 TOS byte only when
- *    ah_cleartos is 0.  ns-3 routers never rewrite TOS, so the knob shows
+ *  - ah_cleartos (ah4_calccksum): AH's ICV covers the IPv4 TOS byte only
+ *    when ah_cleartos is 0.  ns-3 routers never rewrite TOS, so the knob shows
  *    through a mismatch between the ends: with TOS 0x10 on the wire, equal
  *    settings deliver, different settings make the receiver's ICV differ
  *    (in_ahauthfail); with TOS 0 the settings cannot matter.
- *  - ah_offsetmask (spec 4.5): the flags/fragment-offset field enters the
- *    ICV AND-ed with the mask.  AH is computed before fragmentation (on a
+ *  - ah_offsetmask (ah4_calccksum): the flags/fragment-offset field enters
+ *    the ICV AND-ed with the mask.  AH is computed before fragmentation (on a
  *    datagram with MF 0 and offset 0) and verified after reassembly (again
  *    MF 0 and offset 0), and ns-3 never sets DF on a host's datagram, so for
  *    ordinary transport traffic the field is 0 at both ends and any pair of
  *    masks delivers, fragmented or not.  The field is non-zero only when DF
- *    is set: an AH tunnel with dfbit=1 (spec 4.8) puts DF on the outer
- *    header, and then the masks must agree on bit 0x4000.
+ *    is set: an AH tunnel with dfbit=1 (ipsec4_encapsulate) puts DF on the
+ *    outer header, and then the masks must agree on bit 0x4000.
  *  - esp_enable / ah_enable = 0 on the receiver: nothing is delivered, each
  *    datagram's drop is traced, and no ipsecstat counter moves (the model's
  *    documented behaviour: KAME's ipsecstat has no counter for it).
- *  - def_policy = 0 (both families, spec 2.5, 5.2): a node without policies
- *    drops its outbound traffic (out_polvio) and inbound plaintext
- *    (in_polvio); the IPv4 and IPv6 knobs are independent.
- *  - esp_trans_deflev / ah_trans_deflev (spec 2.6): a `default` request
- *    without SA is `require` at 2 (out_nosa) and `use` at 1 (sent in clear);
+ *  - def_policy = 0 (both families; ip4_def_policy / ip6_def_policy and
+ *    ipsec_in_reject): a node without policies drops its outbound traffic
+ *    (out_polvio) and inbound plaintext (in_polvio); the IPv4 and IPv6
+ *    knobs are independent.
+ *  - esp_trans_deflev / ah_trans_deflev (ipsec_get_reqlevel): a `default`
+ *    request without SA is `require` at 2 (out_nosa) and `use` at 1 (sent in
+ *    clear);
  *    output uses the packet's family's knob, the inbound check the IPv4 one
- *    for both families (spec 5.2, 5.4).
- *  - debug (spec 3.10): non-zero logs every drop to standard error (captured
- *    with an rdbuf swap); 0 logs nothing.  net.inet.ipsec.debug and
+ *    for both families (ipsec_in_reject calls ipsec_get_reqlevel with the
+ *    IPv4 variables).
+ *  - debug (ipsec_debug): non-zero logs every drop to standard error
+ *    (captured with an rdbuf swap); 0 logs nothing.  net.inet.ipsec.debug and
  *    net.inet6.ipsec6.debug are the same variable.
  *
- * Expected values come from the spec and the scenario, never from the
+ * Expected values come from those KAME functions (see "Variants" and the
+ * ipsec(4) knob table in doc/ipsec.rst) and the scenario, never from the
  * model's output.
  */
 #include "ns3/inet-socket-address.h"
@@ -68,7 +72,7 @@ using Bytes = std::vector<uint8_t>;
 constexpr uint8_t PROTO_UDP = 17;
 constexpr uint8_t PROTO_ESP = 50;
 constexpr uint8_t PROTO_AH = 51;
-constexpr uint8_t SADB_AALG_SHA1HMAC = 3; ///< in_ahhist / out_ahhist slot (spec 1.9)
+constexpr uint8_t SADB_AALG_SHA1HMAC = 3; ///< in_ahhist / out_ahhist slot (net/pfkeyv2.h)
 constexpr uint16_t IP_DF = 0x4000;
 constexpr uint16_t IP_MF = 0x2000;
 constexpr uint16_t IP_OFFMASK = 0x1fff;
@@ -531,10 +535,10 @@ AhCleartos(KnobTestCase& tc)
         const char* why;
     };
 
-    // Spec 4.5: TOS enters the ICV only with ah_cleartos=0.  The sender's
+    // ah4_calccksum: TOS enters the ICV only with ah_cleartos=0.  The sender's
     // ICV covers what it decided, the receiver recomputes with its own knob.
     // In tunnel mode the outer header (whose TOS is the inner one, ECN bits
-    // cleared with ecn=0: spec 4.8) is the one AH covers.
+    // cleared with ecn=0: ip_ecn_ingress) is the one AH covers.
     const Row rows[] = {
         {"1", "1", 0x10, false, true, "both clear TOS (default): TOS 0x10 is not covered"},
         {"0", "1", 0x10, false, false, "sender covers 0x10, receiver covers 0"},
@@ -829,7 +833,7 @@ TransDeflevOutput(KnobTestCase& tc, bool v6, const std::string& proto)
         std::string knob;
         const char* value;
         bool required;
-        bool fallthrough; ///< AhDefaultFallthrough (KAME proper, spec 8)
+        bool fallthrough; ///< AhDefaultFallthrough (ipsec_get_reqlevel's fall-through)
     };
 
     std::vector<Row> rows = {
@@ -888,7 +892,7 @@ TransDeflevInput(KnobTestCase& tc, bool v6)
     };
 
     // The inbound check resolves `default` with the IPv4 knobs for both
-    // families (spec 5.2, 5.4): the IPv6 knob never matters there.
+    // families (ipsec_in_reject): the IPv6 knob never matters there.
     const Row rows[] = {
         {"net.inet.ipsec.esp_trans_deflev", "2", true},
         {"net.inet.ipsec.esp_trans_deflev", "1", false},

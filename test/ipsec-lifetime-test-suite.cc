@@ -1,12 +1,12 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  *
- * SA add-time lifetimes in simulated time, as KAME's key_timehandler
- * applies them (kame-spec 3.4): soft expiry makes a used SA dying (with an
- * SADB_EXPIRE) and removes a never-used one silently; hard expiry removes a
- * dying SA silently; ages are whole seconds compared strictly, so a
- * lifetime of T ends at the first tick where the age is T + 1; with
- * soft >= hard the SA stays mature until the soft time and dies one tick
+ * SA add-time lifetimes in simulated time, as KAME's key_timehandler applies
+ * them (see "SA lifetimes" in doc/ipsec.rst): soft expiry makes a used SA
+ * dying (with an SADB_EXPIRE) and removes a never-used one silently; hard
+ * expiry removes a dying SA silently; ages are whole seconds compared
+ * strictly, so a lifetime of T ends at the first tick where the age is T + 1;
+ * with soft >= hard the SA stays mature until the soft time and dies one tick
  * later.  Dying SAs are preferred on output.
  */
 #include "ns3/ipsec-module.h"

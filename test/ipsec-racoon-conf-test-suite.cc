@@ -987,7 +987,7 @@ class RacoonErrorsTestCase : public TestCase
             NS_TEST_EXPECT_MSG_EQ(Contains(e->what(), c.part), true, e->what());
         }
 
-        // The whole message of the brief's example.
+        // The whole message of doc/ipsec.rst's example (racoon.conf and psk.txt).
         auto e = ParseError(Lines({
             "remote anonymous {",
             "  exchange_mode main;",

@@ -1093,8 +1093,8 @@ class SetkeySadCommandsTestCase : public TestCase
         // SA 0x1002 (-m transport) went to the existing any head.
         NS_TEST_EXPECT_MSG_EQ(
             I(r.retrieved[0]->params.mode), I(IpsecMode::ANY), "filed under any head");
-        // get prints the SA it found as pfkey_sadump does (kame-spec 6.4,
-        // L1..L11; the key extension of -E null is empty), with sadb_seq 0.
+        // get prints the SA it found as pfkey_sadump does (ten lines here; the
+        // key extension of -E null is empty), with sadb_seq 0.
         NS_TEST_ASSERT_MSG_EQ(r.messages.size(), 13, "an SA of 10 lines, two errors, a warning");
         NS_TEST_EXPECT_MSG_EQ(r.messages[0], "10.0.0.1 10.0.0.2 ", "L1 addresses");
         NS_TEST_EXPECT_MSG_EQ(r.messages[1],

@@ -130,7 +130,8 @@ XformName(Xform x)
     return "?";
 }
 
-// ---- sizes, from the RFCs and KAME's rules (kame-spec 1.9, 4.1, 4.2, 4.5, 4.7)
+// ---- sizes, from the RFCs and KAME's rules (esp_output padding, ah4_output,
+// ipcomp_output, ipsec_hdrsiz)
 
 // rijndael-cbc: 16-byte IV and pad boundary; aes-gcm-16 (RFC 4106): 8-byte
 // IV, 4-byte pad boundary, 16-byte ICV; hmac-sha1: 12-byte ICV (RFC 2404).

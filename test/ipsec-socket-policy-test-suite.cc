@@ -1,11 +1,12 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  *
- * Per-socket policies (setsockopt IP_IPSEC_POLICY / IPV6_IPSEC_POLICY,
- * kame-spec 2.10 and 2.11) on the FAQ's host-to-host topology, A - router -
- * B, over IPv4 and IPv6.  The observers are independent of the module: the
- * protocol numbers (and, in clear, the ports and ICMP types) of the
- * datagrams each host puts on its link, read from the PPP frames; what each
+ * Per-socket policies (setsockopt IP_IPSEC_POLICY / IPV6_IPSEC_POLICY, in
+ * the precedence of ipsec4_getpolicybysock with its per-socket cache; see
+ * "Per-socket policies" in doc/ipsec.rst) on the FAQ's host-to-host
+ * topology, A - router - B, over IPv4 and IPv6.  The observers are
+ * independent of the module: the protocol numbers (and, in clear, the ports
+ * and ICMP types) of the datagrams each host puts on its link, read from the PPP frames; what each
  * socket receives; and KAME's counters.
  */
 #include "ns3/boolean.h"
@@ -516,7 +517,7 @@ class SharedPortTestCase : public TestCase
  * An IKE-like socket with "in bypass"/"out bypass" on both hosts talks in
  * clear through a catch-all "require" SPD without SAs (every other
  * datagram: out_nosa), or through a system default policy of discard
- * (out_polvio) -- kame-spec 2.5 and 2.10.
+ * (out_polvio) -- a privileged bypass ignores the SPD and the system default.
  */
 class UdpBypassTestCase : public TestCase
 {
@@ -603,8 +604,8 @@ class UdpBypassTestCase : public TestCase
 };
 
 /**
- * Privileged sockets (kame-spec 2.10): entrust asks the SPD (ESP), an ipsec
- * policy replaces it (AH although the SPD says ESP), bypass ignores it
+ * Privileged sockets (ipsec4_getpolicybysock): entrust asks the SPD (ESP), an
+ * ipsec policy replaces it (AH although the SPD says ESP), bypass ignores it
  * (clear text although the SPD requires ESP).
  */
 class PrivilegedPrecedenceTestCase : public TestCase
@@ -660,12 +661,13 @@ class PrivilegedPrecedenceTestCase : public TestCase
 };
 
 /**
- * Non-privileged sockets (kame-spec 2.10): bypass is refused at setsockopt
- * time (EACCES); the SPD is consulted first, the socket's ipsec requests
- * only when no SPD entry matches; entrust falls to the system default; a
- * bypass the socket got from a privileged caller fails the lookup (EINVAL):
- * dropped on output (out_inval), and on input dropped as in_polvio or, with
- * KameInvalidLookupAccepts, accepted as KAME's ipsec4_in_reject_so does.
+ * Non-privileged sockets (ipsec4_getpolicybysock): bypass is refused at
+ * setsockopt time (EACCES); the SPD is consulted first, the socket's ipsec
+ * requests only when no SPD entry matches; entrust falls to the system
+ * default; a bypass the socket got from a privileged caller fails the lookup
+ * (EINVAL): dropped on output (out_inval), and on input dropped as in_polvio
+ * or, with KameInvalidLookupAccepts, accepted as KAME's ipsec4_in_reject_so
+ * does.
  */
 class NonPrivilegedTestCase : public TestCase
 {
@@ -1163,9 +1165,9 @@ class SetsockoptTestCase : public TestCase
 };
 
 /**
- * The per-socket cache (kame-spec 2.11) on output: every datagram a socket
- * sends is a lookup; it misses the first time, after an SPD change, after a
- * change of the socket's policy, and for another selector.
+ * The per-socket cache (ipsec_checkpcbcache) on output: every datagram a
+ * socket sends is a lookup; it misses the first time, after an SPD change,
+ * after a change of the socket's policy, and for another selector.
  */
 class CacheTestCase : public TestCase
 {

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Tests of IpsecSysctl, the ipsec(4) sysctl names of a node.  The names,
- * defaults and ranges are typed here from kame-spec.md §3.10/§2.5/§2.6 and
- * ipsec(4) (the esp/ah/ipcomp_enable switches: NetBSD FAST_IPSEC, all 1),
+ * defaults and ranges are typed here from ipsec(4), KAME's ipsec_sysctl and
+ * key_sysctl and the variables' initial values in KAME's ipsec.c and key.c
+ * (the esp/ah/ipcomp_enable switches: NetBSD FAST_IPSEC, all 1),
  * never read from the code under test; the message formats are those
  * documented in ipsec-sysctl.h (NetBSD sysctl(8)).
  */
@@ -35,13 +36,13 @@ enum class Kind
     BOOL,
 };
 
-/// One sysctl variable as the spec describes it.
+/// One sysctl variable as ipsec(4) and KAME describe it.
 struct Knob
 {
     const char* name;
     const char* attribute;
     Kind kind;
-    int64_t def; ///< default (kame-spec.md §3.10)
+    int64_t def; ///< default (KAME's initial value)
     int64_t min; ///< range the kernel accepts
     int64_t max;
     const char* expected; ///< the "(expected ...)" text of the EINVAL message
@@ -271,12 +272,12 @@ Context(const char* src, const char* dst, uint8_t tos, bool df, bool forwarded)
 
 } // namespace
 
-/// Every name exists, in List's order, and reads the spec's default.
+/// Every name exists, in List's order, and reads KAME's default.
 class SysctlDefaultsTestCase : public TestCase
 {
   public:
     SysctlDefaultsTestCase()
-        : TestCase("sysctl names and defaults (kame-spec 3.10)")
+        : TestCase("sysctl names and defaults (ipsec(4), KAME's initial values)")
     {
     }
 
@@ -515,7 +516,7 @@ class SysctlTunnelInputEffectTestCase : public TestCase
             return r.header;
         };
 
-        // dfbit (kame-spec 4.8): 0 clear, 1 set, 2 copy from the inner header.
+        // dfbit (ipsec4_encapsulate): 0 clear, 1 set, 2 copy from the inner header.
         NS_TEST_EXPECT_MSG_EQ(outer(false, 0, true).df, false, "dfbit=0 (default): DF cleared");
         IpsecSysctl::Set(n, "net.inet.ipsec.dfbit", "1");
         NS_TEST_EXPECT_MSG_EQ(outer(false, 0, false).df, true, "dfbit=1: DF set");
@@ -523,7 +524,7 @@ class SysctlTunnelInputEffectTestCase : public TestCase
         NS_TEST_EXPECT_MSG_EQ(outer(false, 0, true).df, true, "dfbit=2: DF copied (set)");
         NS_TEST_EXPECT_MSG_EQ(outer(false, 0, false).df, false, "dfbit=2: DF copied (clear)");
 
-        // ecn, encapsulation (kame-spec 4.8, RFC 3168): inner TOS 0xbb = DSCP 0xb8 + CE.
+        // ecn, encapsulation (ip_ecn_ingress, RFC 3168): inner TOS 0xbb = DSCP 0xb8 + CE.
         NS_TEST_EXPECT_MSG_EQ(+outer(false, 0xbb, false).tos, 0xb8, "ecn=0: ECN bits cleared");
         IpsecSysctl::Set(n, "net.inet.ipsec.ecn", "1");
         NS_TEST_EXPECT_MSG_EQ(+outer(false, 0xbb, false).tos, 0xba, "ecn=1: CE -> ECT(0)");
@@ -991,7 +992,7 @@ class SysctlListTestCase : public TestCase
                                      "net.inet6.ipsec6.ah_net_deflev = 1\n"
                                      "net.inet6.ipsec6.ecn = 0\n"
                                      "net.inet6.ipsec6.debug = 0\n"
-                                     // kame-spec 3.10's net.key defaults
+                                     // key.c's net.key defaults
                                      "net.key.debug = 0\n"
                                      "net.key.spi_try = 1000\n"
                                      "net.key.spi_min_value = 256\n"

@@ -3,29 +3,32 @@
  *
  * Tunnel mode end to end: the NetBSD IPsec FAQ's two-gateway VPN
  * (IpsecVpnHelper) and its leaf-node host tunnel, configured by setkey,
- * with real and crafted traffic.  What the suite checks, against
- * shared/reference/kame-spec.md:
+ * with real and crafted traffic.  What the suite checks, against KAME's
+ * functions (named below) and doc/ipsec.rst:
  *
  *  - the datagrams on the links, read from the devices' frames (PPP on the
  *    WAN and the leaf-node links, Ethernet at the receiving host): only
  *    ESP/AH between the tunnel ends, the outer header (TTL 64, TOS and ECN,
  *    DF per dfbit), the nesting of bundles (the bytes after the outer
- *    header), the inner TTL at the destination host (sec. 2.8, 2.9, 4.8);
- *  - the gateways' ipsecstat/ipsec6stat against those frames (sec. 6.1);
- *  - the ipsec(4) knobs dfbit, ecn, esp_net_deflev, esp_enable (sec. 3.10);
+ *    header), the inner TTL at the destination host (ipsec4_output's
+ *    request order, ipsec4_encapsulate, ipsec6_encapsulate);
+ *  - the gateways' ipsecstat/ipsec6stat against those frames;
+ *  - the ipsec(4) knobs dfbit, ecn, esp_net_deflev, esp_enable;
  *  - the inbound check after decapsulation, corrected and with KAME's
- *    history bug (sec. 5.2, 5.3), and on forwarded datagrams (sec. 5.1);
+ *    history bug (ipsec_in_reject, ipsec(4) BUGS), and on forwarded
+ *    datagrams (ip_input's forwarding check);
  *  - the decapsulation test ipsec4_tunnel_validate with forged and
- *    malformed tunnel datagrams (sec. 4.8, A.4);
+ *    malformed tunnel datagrams (see "Leaving a tunnel" in doc/ipsec.rst);
  *  - "fragmentation needed" / Packet Too Big with the IPsec overhead
- *    (sec. 4.1) and fragmentation of the outer datagram.
+ *    (ipsec_hdrsiz) and fragmentation of the outer datagram.
  *
  * Crafted tunnel datagrams are built with a sender-side IpsecSa holding the
  * keys of the receiving gateway's SA, and sent from a raw socket (IPv4 with
  * IpHeaderInclude, which bypasses the sender's IPsec output).
  *
- * ns-3 stops a suite at its first failing test case: the cases that
- * document known deviations of the model from the spec come last.
+ * ns-3 stops a suite at its first failing test case: the cases that found
+ * the model's deviations from KAME (a tunnel inside a tunnel with the same
+ * endpoints, "fragmentation needed" decided by the outer DF) come last.
  */
 #include "ipsec-test-util.h"
 #include "ns3/boolean.h"
@@ -73,7 +76,7 @@ constexpr uint8_t DSCP_EF = 0xb8;
 
 constexpr uint16_t PORT = 9; ///< the UDP port the receiving host listens on
 
-// The FAQ's ciphers: blowfish-cbc, 8-byte IV, 8-byte block (spec 1.9, 4.2).
+// The FAQ's ciphers: blowfish-cbc, 8-byte IV, 8-byte block (RFC 2451).
 constexpr uint32_t ESP_HDR = 8;
 constexpr uint32_t BF_IV = 8;
 constexpr uint32_t BF_BLOCK = 8;
@@ -81,7 +84,7 @@ const std::string FAQ_KEY_12 = "blowfishtest.001"; ///< gw1 -> gw2, SPI 13245
 
 /// Size of ESP around @p plen payload bytes with blowfish-cbc and no
 /// authentication: header, IV, payload, KAME padding (never an extension of
-/// exactly 1) with its two trailer bytes (spec 4.2).
+/// exactly 1) with its two trailer bytes (esp_output).
 uint32_t
 EspLen(uint32_t plen)
 {
@@ -94,7 +97,7 @@ EspLen(uint32_t plen)
 }
 
 /// ipsec_hdrsiz of one blowfish-cbc ESP tunnel request: outer header, ESP
-/// header, IV, worst-case padding (padbound + 1), no ICV (spec 4.1).
+/// header, IV, worst-case padding (padbound + 1), no ICV.
 uint32_t
 TunnelOverhead(bool v6)
 {
@@ -813,7 +816,8 @@ class SimulationTestCase : public TestCase
  * each LAN: everything arrives; between the gateways there is only ESP,
  * with outer TTL 64 and the gateways' addresses; the inner TTL at the
  * destination host is 62 (64, one decrement per gateway, none by IPsec:
- * spec 4.8); and the gateways' counters equal the ESP frames on the WAN.
+ * ipsec4_encapsulate); and the gateways' counters equal the ESP frames on
+ * the WAN.
  */
 class FaqVpnTestCase : public SimulationTestCase
 {
@@ -941,10 +945,10 @@ struct KnobParams
 /**
  * Datagrams host 1 -> host 2 (or crafted tunnel datagrams gw1 -> gw2), one
  * per probe, through the FAQ VPN with the given knobs.  Checks the outer
- * header gw1 wrote (spec 4.8: TOS copied, ECN per ecn, DF per dfbit), what
- * host 2 received (inner TOS per the decapsulation rules) and in_inval for
- * the ECN drops.  The other family's ECN knob is set to a different value:
- * it must not matter.
+ * header gw1 wrote (ipsec4_encapsulate: TOS copied, ECN per ecn, DF per
+ * dfbit), what host 2 received (inner TOS per the decapsulation rules) and
+ * in_inval for the ECN drops.  The other family's ECN knob is set to a
+ * different value: it must not matter.
  */
 class OuterHeaderTestCase : public SimulationTestCase
 {
@@ -1065,8 +1069,8 @@ class OuterHeaderTestCase : public SimulationTestCase
 /**
  * gw1 with `esp/tunnel/W1-W2/default` and no SA: esp_net_deflev 1 (use)
  * sends in clear, 2 (require) drops with out_nosa.  The family of the SA
- * endpoints decides which knob applies (spec 2.6); the other family's knob
- * is set the other way.
+ * endpoints decides which knob applies (ipsec_get_reqlevel); the other
+ * family's knob is set the other way.
  */
 class DeflevTestCase : public SimulationTestCase
 {
@@ -1151,7 +1155,7 @@ class EspEnableTestCase : public SimulationTestCase
 // ===========================================================================
 
 /**
- * spec 5.3: an AH tunnel with `require` on both gateways (or the bundle
+ * ipsec(4) BUGS: an AH tunnel with `require` on both gateways (or the bundle
  * esp/tunnel/A-B/require ah/transport/A-B/require out, .../use
  * .../require in).  With KameDecapHistory=false the check reads the
  * decapsulation history and everything arrives; with true (KAME) tunnel
@@ -1262,7 +1266,7 @@ class DecapHistoryTestCase : public SimulationTestCase
  *  - SAME_ENDPOINTS: `esp/tunnel/W1-W2/unique:1 esp/tunnel/W1-W2/unique:2`
  *    (SAs -u 1 and -u 2): IP(W1->W2) | ESP(spi 2) [IP(W1->W2) | ESP(spi 1)
  *    [IP(H1->H2) | UDP]].  gw2 decapsulates both; the outer one passes the
- *    tunnel test with the pairwise rule of key_gettunnel (spec 4.8 item 6);
+ *    tunnel test with the pairwise rule of key_gettunnel;
  *  - OUTER_BUNDLE: `esp/tunnel/W1-W2/require esp/transport//require
  *    ah/transport//require`: IP(W1->W2) | AH | ESP(transport) | ESP(tunnel)...;
  *  - HOST_BUNDLE_IN_AH_TUNNEL: the hosts use esp/transport + ah/transport,
@@ -1432,10 +1436,10 @@ class NestingTestCase : public SimulationTestCase
 // ===========================================================================
 
 /**
- * Tunnel datagrams ipsec4_tunnel_validate must refuse (spec 4.8, A.4): ESP
- * decrypts them (in_success) but they are not decapsulated (the Drop trace
- * says so) and nothing reaches host 2.  After them, a genuine datagram
- * still arrives (the node survived).
+ * Tunnel datagrams ipsec4_tunnel_validate must refuse (see "Leaving a tunnel"
+ * in doc/ipsec.rst): ESP decrypts them (in_success) but they are not
+ * decapsulated (the Drop trace says so) and nothing reaches host 2.  After
+ * them, a genuine datagram still arrives (the node survived).
  *  - WRONG_OUTER_SOURCE: right SA and keys, sent by host 1 (outer source is
  *    not the policy's tunnel end);
  *  - TRANSPORT_SA: gw2's SA is `-m transport` under a tunnel policy (real
@@ -1595,7 +1599,7 @@ class BadTunnelInputTestCase : public SimulationTestCase
 /**
  * gw2 requires the ESP tunnel for LAN 1 -> LAN 2; gw1 protects only host
  * (1,0).  Host (1,1)'s datagrams cross the WAN in clear and gw2 refuses to
- * forward them (in_polvio, spec 5.1); host (1,0)'s arrive.
+ * forward them (in_polvio, ip_input's forwarding check); host (1,0)'s arrive.
  */
 class ForwardedCheckTestCase : public SimulationTestCase
 {
@@ -1642,11 +1646,12 @@ class ForwardedCheckTestCase : public SimulationTestCase
 
 /**
  * A 1480-byte datagram from host 1 (fits the LAN, not the WAN once the ESP
- * tunnel is added).  KAME (spec 4.1, 4.8): the outer header's DF decides;
- * with DF the forwarding gateway answers "fragmentation needed" with the
- * MTU reduced by ipsec_hdrsiz (outer header, ESP header, IV, padbound + 1);
- * without DF the outer datagram is fragmented and the datagram arrives.
- * Before it a small datagram goes through (so the SA has been used).
+ * tunnel is added).  KAME (ip_output after IPsec, dfbit): the outer header's
+ * DF decides; with DF the forwarding gateway answers "fragmentation needed"
+ * with the MTU reduced by ipsec_hdrsiz (outer header, ESP header, IV,
+ * padbound + 1); without DF the outer datagram is fragmented and the datagram
+ * arrives.  Before it a small datagram goes through (so the SA has been
+ * used).
  */
 class Ipv4MtuTestCase : public SimulationTestCase
 {
@@ -2058,7 +2063,8 @@ class IpsecTunnelTestSuite : public TestSuite
         AddTestCase(new Ipv4MtuTestCase(0, false), TestCase::QUICK);
         AddTestCase(new Ipv6MtuTestCase(), TestCase::QUICK);
         AddTestCase(new LeafNodeTestCase(), TestCase::QUICK);
-        // Known deviations from the spec (see the report): last.
+        // The cases that found deviations from KAME (key_gettunnel's pairing,
+        // the outer DF deciding "fragmentation needed"): last.
         for (bool v6 : {false, true})
         {
             AddTestCase(new NestingTestCase(v6, NestingTestCase::SAME_ENDPOINTS), TestCase::QUICK);
