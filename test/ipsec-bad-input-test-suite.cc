@@ -2,15 +2,19 @@
 /*
  * Malformed, forged and replayed ESP/AH datagrams sent to a node running
  * the IPsec stack.  An "attacker" node with ns-3's plain Internet stack
- * crafts datagrams (UDP protected by a sender-side IpsecSa that has the
- * keys of the victim's inbound SA, then optionally tampered with) and sends
- * them with raw sockets over a point-to-point link to victim B, whose IPsec
- * configuration comes from a setkey script.
+ * crafts datagrams (UDP protected with the keys of the victim's inbound
+ * SAs, then optionally tampered with) and sends them with raw sockets over a
+ * point-to-point link to victim B, whose IPsec configuration comes from a
+ * setkey script.  The ESP and AH bytes come from the tests' independent
+ * encoder (ipsec-test-encoder.h: OpenSSL called directly, written from RFC
+ * 4303 and RFC 4302), never from the module's own output path, so that a
+ * wire-format error the module made symmetrically on output and input
+ * could not pass unnoticed.
  *
- * For every injection the test checks, against KAME's esp4_input/ah4_input
- * (and their IPv6 twins), ipsec_chkreplay/ipsec_updatereplay, the inbound
- * check ipsec_in_reject and struct ipsecstat (see "Inbound processing" in
- * doc/ipsec.rst):
+ * For every injection the test checks, against KAME's esp4_input /
+ * esp6_input, ah4_input / ah6_input, ipsec_chkreplay / ipsec_updatereplay
+ * and ipsec4_in_reject / ipsec6_in_reject (see doc/ipsec.rst, "Inbound
+ * processing"):
  *  - B's ipsecstat/ipsec6stat: the whole structure (every scalar counter
  *    and every histogram slot) is compared with the snapshot taken just
  *    before the injection plus exactly the increments KAME makes;
@@ -22,12 +26,10 @@
  * and, where it matters, ns-3's own layer 3 (its Drop and LocalDeliver
  * traces; ICMP errors B returns to the attacker).
  *
- * The counters of socket-based inbound policy lookups (spdcachelookup and
- * spdcachemiss, which KAME's ipsec4_getpolicybysock and
- * ipsec6_getpolicybysock count; see "Per-socket policies" in doc/ipsec.rst)
- * move whenever a datagram reaches a UDP socket; the steps that deliver to
- * a socket leave them to the dedicated "spd cache counters" test case at
- * the end.
+ * Counters KAME moves on socket-based inbound policy lookups
+ * (spdcachelookup/spdcachemiss, KAME's ipsec_getpolicybysock) move whenever a
+ * datagram reaches a UDP socket; the steps that deliver to a socket leave
+ * them to the dedicated "spd cache counters" test case at the end.
  *
  * ns-3.37's Ipv4L3Protocol has no DROP_UNKNOWN_PROTOCOL (LocalDeliver
  * discards a datagram for an unregistered protocol without a trace), so an
@@ -35,19 +37,15 @@
  * through Ipv6L3Protocol's Drop(DROP_UNKNOWN_PROTOCOL) on IPv6.
  *
  * The suite runs the basic groups for IPv4 and IPv6 first and the finer
- * points of KAME's rules last, because ns-3 stops a suite at its first
- * failing test case.
+ * points of KAME's behaviour last, because ns-3 stops a suite at its first failing
+ * test case.
  */
-#include "ipsec-test-util.h"
+#include "ipsec-test-encoder.h"
 #include "ns3/boolean.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/inet6-socket-address.h"
 #include "ns3/internet-stack-helper.h"
-#include "ns3/ipsec-ah.h"
-#include "ns3/ipsec-algorithms.h"
-#include "ns3/ipsec-esp.h"
 #include "ns3/ipsec-helper.h"
-#include "ns3/ipsec-sa.h"
 #include "ns3/ipsec-stack-helper.h"
 #include "ns3/ipsec-stack.h"
 #include "ns3/ipsec-stats.h"
@@ -83,7 +81,8 @@ using namespace ns3;
 namespace
 {
 
-using Bytes = std::vector<uint8_t>;
+using ns3::ipsectest::Bytes;
+using ns3::ipsectest::WireSa;
 using Counter = uint64_t IpsecStats::*;
 using Histogram = std::array<uint64_t, 256> IpsecStats::*;
 
@@ -102,16 +101,16 @@ constexpr uint16_t PORT_AH = 10;     ///< no policy: AH-protected and plain UDP 
 constexpr uint16_t PORT_CLOSED = 11; ///< ESP required, but no socket is bound to it
 constexpr uint16_t SOURCE_PORT = 4000;
 
-// Sizes from the spec: ESP header (SPI + sequence number), rijndael-cbc IV
-// and block (1.9), the ICV of every HMAC in KAME (12 bytes, 4.2), the AH
-// fixed header (4.5).
+// Sizes: ESP header (SPI + sequence number, RFC 4303 section 2), rijndael-cbc
+// IV and block (RFC 3602), the ICV of every HMAC in KAME (96 bits), the AH
+// fixed header (RFC 4302 section 2).
 constexpr uint32_t ESP_HDR = 8;
 constexpr uint32_t AES_IV = 16;
 constexpr uint32_t AES_BLOCK = 16;
 constexpr uint32_t ICV = 12;
 constexpr uint32_t AH_FIXED = 12;
 
-// SADB ids (histogram slots), spec 1.9.
+// SADB ids (histogram slots), KAME's net/pfkeyv2.h.
 constexpr uint8_t SADB_EALG_RIJNDAELCBC = 12;
 constexpr uint8_t SADB_AALG_MD5HMAC = 2;
 
@@ -229,95 +228,75 @@ class IpsecBadInputTestCase : public TestCase
         return PacketBytes(p);
     }
 
-    /// ESP output (the ESP transform) of @p inner with next header @p next.
-    Bytes EspOut(Ptr<IpsecSa> sa, const Bytes& inner, uint8_t next)
+    /// A sender-side SA: the victim's inbound SA's parameters and keys in
+    /// the independent encoder's terms, with the attacker's own sequence counter.
+    struct SenderSa
     {
-        Ptr<Packet> p = Create<Packet>(inner.data(), inner.size());
-        IpsecStats scratch;
-        IpsecVerdict v = ipsectest::TransformOutput(*sa, p, next, scratch, m_rng);
-        NS_TEST_EXPECT_MSG_EQ(v.Ok(), true, "sender-side ESP output failed: " << v.reason);
-        return PacketBytes(p);
+        WireSa wire;
+        uint32_t seq{0}; ///< the last sequence number sent
+    };
+
+    /// ESP (the independent encoder) of @p inner with next header @p next
+    /// and the SA's next sequence number, under a random IV.
+    Bytes EspOut(SenderSa& sa, const Bytes& inner, uint8_t next)
+    {
+        Bytes out = ipsectest::EspEncode(sa.wire, ++sa.seq, Random(AES_IV), inner, next);
+        NS_TEST_EXPECT_MSG_EQ(out.empty(), false, "the encoder's ESP output failed");
+        return out;
     }
 
-    /// The IP header bytes AH's ICV covers (spec 4.5, ah4_calccksum /
-    /// ah6_calccksum with ah_cleartos=1 and ah_offsetmask=0).
-    std::vector<uint8_t> AhIcvHeader(uint32_t payloadLength, uint16_t ipId) const
+    /// AH (the independent encoder) of @p inner: the AH header, ICV and
+    /// payload, computed over the IP header the attacker will send (IPv4:
+    /// identification @p ipId, TTL 64, TOS 0, no flags; IPv6: what the raw
+    /// socket builds; RFC 4302 section 3.3.3.1 zeroes the mutable fields).
+    Bytes AhOut(SenderSa& sa, const Bytes& inner, uint8_t next, uint16_t ipId)
     {
+        Bytes d;
+        size_t hl = 0;
         if (m_v6)
         {
-            std::vector<uint8_t> h(40, 0);
-            h[0] = 0x60; // version; traffic class and flow label zeroed
-            h[4] = static_cast<uint8_t>(payloadLength >> 8);
-            h[5] = static_cast<uint8_t>(payloadLength);
-            h[6] = 51; // next header AH
-            h[7] = 0;  // hop limit zeroed
-            m_a6.Serialize(&h[8]);
-            m_b6.Serialize(&h[24]);
-            return h;
+            ipsectest::Ip6Fields f;
+            m_a6.Serialize(f.src);
+            m_b6.Serialize(f.dst);
+            d = ipsectest::AhDatagram6(sa.wire, ++sa.seq, f, inner, next);
+            hl = 40;
         }
-        std::vector<uint8_t> h(20, 0);
-        uint32_t total = 20 + payloadLength;
-        h[0] = 0x45;
-        h[1] = 0; // TOS zeroed (ah_cleartos)
-        h[2] = static_cast<uint8_t>(total >> 8);
-        h[3] = static_cast<uint8_t>(total);
-        h[4] = static_cast<uint8_t>(ipId >> 8);
-        h[5] = static_cast<uint8_t>(ipId);
-        // flags/fragment offset AND-ed with ah_offsetmask 0; TTL 0; checksum 0
-        h[9] = 51;
-        m_a4.Serialize(&h[12]);
-        m_b4.Serialize(&h[16]);
-        return h;
-    }
-
-    /// AH output (the AH transform) of @p inner; IPv4 datagrams are sent with
-    /// identification @p ipId.
-    Bytes AhOut(Ptr<IpsecSa> sa, const Bytes& inner, uint8_t next, uint16_t ipId)
-    {
-        Ptr<Packet> p = Create<Packet>(inner.data(), inner.size());
-        IpsecStats scratch;
-        IpsecIcvHeaderBuilder header = [this, ipId](uint32_t payloadLength)
+        else
         {
-            return AhIcvHeader(payloadLength, ipId);
-        };
-        IpsecVerdict v = ipsectest::TransformOutput(*sa, p, next, scratch, nullptr, m_v6, header);
-        NS_TEST_EXPECT_MSG_EQ(v.Ok(), true, "sender-side AH output failed: " << v.reason);
-        return PacketBytes(p);
+            ipsectest::Ip4Fields f;
+            m_a4.Serialize(f.src);
+            m_b4.Serialize(f.dst);
+            f.id = ipId;
+            f.flagsFrag = 0;
+            d = ipsectest::AhDatagram4(sa.wire, ++sa.seq, f, inner, next);
+            hl = 20;
+        }
+        NS_TEST_EXPECT_MSG_EQ((d.size() > hl), true, "the encoder's AH output failed");
+        return d.size() > hl ? Bytes(d.begin() + hl, d.end()) : Bytes();
     }
 
     /// The next sequence number of the sender-side SA @p sa.
-    uint32_t NextSeq(Ptr<IpsecSa> sa)
+    uint32_t NextSeq(SenderSa& sa)
     {
-        uint32_t seq = 0;
-        sa->NextSequence(&seq);
-        return seq;
+        return ++sa.seq;
     }
 
-    /// Encrypts @p plain (whole blocks) with the SA's cipher under a random
-    /// IV; returns IV || ciphertext.
-    Bytes EspEncrypt(Ptr<IpsecSa> sa, Bytes plain)
+    /// Encrypts @p plain (whole blocks) with the SA's cipher (the encoder's
+    /// OpenSSL calls) under a random IV; returns IV || ciphertext.
+    Bytes EspEncrypt(const SenderSa& sa, Bytes plain)
     {
         Bytes iv = Random(AES_IV);
-        bool ok = sa->cipher->Encrypt(iv.data(), nullptr, 0, plain.data(), plain.size(), nullptr);
+        Bytes tag;
+        bool ok = ipsectest::EspCipher(sa.wire, true, iv, Bytes(), plain, tag);
         NS_TEST_EXPECT_MSG_EQ(ok, true, "sender-side encryption failed");
         return Concat(iv, plain);
     }
 
     /// [SPI][seq] @p body [ICV over all of it, when the SA authenticates].
-    Bytes EspSeal(Ptr<IpsecSa> sa, uint32_t seq, const Bytes& body)
+    Bytes EspSeal(const SenderSa& sa, uint32_t seq, const Bytes& body)
     {
-        Bytes out(ESP_HDR);
-        Put32(&out[0], sa->params.spi);
-        Put32(&out[4], seq);
-        out = Concat(out, body);
-        if (sa->mac)
-        {
-            Bytes icv(sa->mac->IcvLength());
-            sa->mac->Begin();
-            sa->mac->Update(out.data(), out.size());
-            NS_TEST_EXPECT_MSG_EQ(sa->mac->Finish(icv.data()), true, "the MAC computed");
-            out = Concat(out, icv);
-        }
+        Bytes out = ipsectest::EspSeal(sa.wire, seq, body);
+        NS_TEST_EXPECT_MSG_EQ(out.empty(), false, "the encoder's MAC failed");
         return out;
     }
 
@@ -326,18 +305,11 @@ class IpsecBadInputTestCase : public TestCase
     /// when it is >= 0.
     Bytes EspPlaintext(const Bytes& payload, uint8_t next, int padLenByte = -1) const
     {
-        uint32_t extend = AES_BLOCK - (payload.size() % AES_BLOCK);
-        if (extend == 1)
+        Bytes body = ipsectest::EspPlaintext(m_espAuth.wire, payload, next);
+        if (padLenByte >= 0)
         {
-            extend += AES_BLOCK;
+            body[body.size() - 2] = static_cast<uint8_t>(padLenByte);
         }
-        Bytes body = payload;
-        for (uint32_t i = 1; i + 2 <= extend; ++i)
-        {
-            body.push_back(static_cast<uint8_t>(i));
-        }
-        body.push_back(static_cast<uint8_t>(padLenByte >= 0 ? padLenByte : extend - 2));
-        body.push_back(next);
         return body;
     }
 
@@ -351,17 +323,17 @@ class IpsecBadInputTestCase : public TestCase
         return b;
     }
 
-    Ptr<IpsecSa> SaEspAuth() const
+    SenderSa& SaEspAuth()
     {
         return m_espAuth;
     }
 
-    Ptr<IpsecSa> SaEspNoAuth() const
+    SenderSa& SaEspNoAuth()
     {
         return m_espNoAuth;
     }
 
-    Ptr<IpsecSa> SaAh() const
+    SenderSa& SaAh()
     {
         return m_ah;
     }
@@ -413,9 +385,9 @@ class IpsecBadInputTestCase : public TestCase
                       bool skipSpdCache,
                       const std::string& what);
 
-    void OnDrop(Ptr<const Packet>, bool ipv6, IpsecDropReason counterReason, const std::string&)
+    void OnDrop(Ptr<const Packet>, bool ipv6, IpsecDropReason reason, const std::string&)
     {
-        const std::string counter = IpsecDropReasonCounter(counterReason);
+        const std::string counter = IpsecDropReasonCounter(reason);
         m_drops.emplace_back(ipv6, counter);
     }
 
@@ -501,9 +473,9 @@ class IpsecBadInputTestCase : public TestCase
     Ptr<Socket> m_udpTx;
     std::map<Ptr<Socket>, uint16_t> m_socketPort;
     Ptr<UniformRandomVariable> m_rng;
-    Ptr<IpsecSa> m_espAuth;
-    Ptr<IpsecSa> m_espNoAuth;
-    Ptr<IpsecSa> m_ah;
+    SenderSa m_espAuth;
+    SenderSa m_espNoAuth;
+    SenderSa m_ah;
     uint16_t m_nextIpId{0x4000};
 
     std::vector<Step> m_steps;
@@ -519,37 +491,21 @@ class IpsecBadInputTestCase : public TestCase
     std::vector<uint8_t> m_icmpFromB;
 };
 
-Ptr<IpsecSa>
-MakeSenderSa(IpsecProto proto,
-             uint32_t spi,
-             const IpsecAddress& src,
-             const IpsecAddress& dst,
-             bool encrypt,
-             const std::string& auth,
-             const std::string& authKey)
+/// The encoder's view of one of B's inbound SAs (the keys of its script).
+WireSa
+MakeWireSa(uint32_t spi, bool encrypt, const std::string& auth, const std::string& authKey)
 {
-    IpsecSaParams p;
-    p.src = src;
-    p.dst = dst;
-    p.proto = proto;
-    p.spi = spi;
-    p.replayWindow = auth.empty() ? 0 : 4; // as B's SAs: -r 4 where authenticated
+    WireSa w;
+    w.spi = spi;
     if (encrypt)
     {
-        p.enc = FindEncAlgorithm("rijndael-cbc");
-        p.encKey.assign(ENC_KEY.begin(), ENC_KEY.end());
-        p.hasEncKey = true;
+        w.enc = "rijndael-cbc";
+        w.encKey.assign(ENC_KEY.begin(), ENC_KEY.end());
     }
-    if (!auth.empty())
-    {
-        p.auth = FindAuthAlgorithm(auth);
-        p.authKey.assign(authKey.begin(), authKey.end());
-    }
-    Ptr<IpsecSa> sa = Create<IpsecSa>(p, Seconds(0));
-    std::string why;
-    NS_ABORT_MSG_IF(sa->Mature(IpsecIcvTruncation::KAME_96, &why) != 0,
-                    "sender-side SA refused: " << why);
-    return sa;
+    w.auth = auth;
+    w.authKey.assign(authKey.begin(), authKey.end());
+    w.icvLen = 12; // KAME's HMAC-SHA1-96 / HMAC-MD5-96
+    return w;
 }
 
 void
@@ -681,11 +637,9 @@ IpsecBadInputTestCase::Setup()
     // The sender side: SAs with the parameters and keys of B's inbound SAs.
     m_rng = CreateObject<UniformRandomVariable>();
     m_rng->SetStream(7);
-    IpsecAddress a = m_v6 ? IpsecAddress(m_a6) : IpsecAddress(m_a4);
-    IpsecAddress b = m_v6 ? IpsecAddress(m_b6) : IpsecAddress(m_b4);
-    m_espAuth = MakeSenderSa(IpsecProto::ESP, SPI_ESP_AUTH, a, b, true, "hmac-sha1", AUTH_KEY);
-    m_espNoAuth = MakeSenderSa(IpsecProto::ESP, SPI_ESP_NOAUTH, a, b, true, "", "");
-    m_ah = MakeSenderSa(IpsecProto::AH, SPI_AH, a, b, false, "hmac-md5", AH_KEY);
+    m_espAuth = SenderSa{MakeWireSa(SPI_ESP_AUTH, true, "hmac-sha1", AUTH_KEY)};
+    m_espNoAuth = SenderSa{MakeWireSa(SPI_ESP_NOAUTH, true, "", "")};
+    m_ah = SenderSa{MakeWireSa(SPI_AH, false, "hmac-md5", AH_KEY)};
 }
 
 void
@@ -912,11 +866,12 @@ IpsecBadInputTestCase::DoRun()
 
 using TC = IpsecBadInputTestCase;
 
-/// Malformed ESP datagrams for the authenticated SA (spec 4.3 steps 1-3).
+/// Malformed ESP datagrams for the authenticated SA (esp4_input/esp6_input: SA lookup,
+/// replay pre-check, ICV).
 void
 BuildEspMalformed(TC& t)
 {
-    Ptr<IpsecSa> sa = t.SaEspAuth();
+    TC::SenderSa& sa = t.SaEspAuth();
     uint8_t tag = 0;
 
     Bytes pay = t.Payload(++tag);
@@ -982,14 +937,14 @@ BuildEspMalformed(TC& t)
 
 /**
  * ESP datagrams on the authenticated SA that hold header + ICV but not
- * header + IV + ICV.  Spec 4.3 step 3b only asks that the packet "hold
+ * header + IV + ICV.  KAME's esp4_input only asks that the packet "hold
  * the ICV" (KAME esp4_input: off + ESPMAXLEN + siz), so the ICV is checked
  * first; the missing IV and trailer are found afterwards (step 4).
  */
 void
 BuildEspIcvArea(TC& t)
 {
-    Ptr<IpsecSa> sa = t.SaEspAuth();
+    TC::SenderSa& sa = t.SaEspAuth();
     Bytes pay = t.Payload(1);
     TC::ExpectEspDelivered(t.Add("valid ESP (positive control)",
                                  Step::ESP_RAW,
@@ -999,7 +954,7 @@ BuildEspIcvArea(TC& t)
     Bytes d;
     // Header + 8 bytes + a valid ICV: holds the ICV, so KAME verifies it
     // (in_espauthsucc) and then finds it too short for header + IV +
-    // trailer (4.3 step 4: in_inval).
+    // trailer (in_inval).
     d = t.EspSeal(sa, t.NextSeq(sa), t.Random(8));
     {
         Step& s = t.Add(
@@ -1026,15 +981,15 @@ BuildEspIcvArea(TC& t)
                            true);
 }
 
-/// Anti-replay (spec 4.4), window -r 4 = 32 packets.
+/// Anti-replay (ipsec_chkreplay / ipsec_updatereplay), window -r 4 = 32 packets.
 void
 BuildEspReplay(TC& t)
 {
-    Ptr<IpsecSa> sa = t.SaEspAuth();
+    TC::SenderSa& sa = t.SaEspAuth();
     uint8_t tag = 0;
     auto valid = [&](uint32_t seq, const std::string& name, bool accepted)
     {
-        sa->seqCounter = seq - 1; // the ESP transform sends seqCounter + 1
+        sa.seq = seq - 1; // EspOut sends seq + 1
         Bytes pay = t.Payload(++tag);
         Step& s = t.Add(name, Step::ESP_RAW, t.EspOut(sa, t.Udp(PORT_ESP, pay), 17));
         if (accepted)
@@ -1058,8 +1013,8 @@ BuildEspReplay(TC& t)
     valid(90, "seq 90 again (inside the window, seen)", false);
     valid(69, "seq 69 after 100 (31 behind: last slot of the window)", true);
     valid(68, "seq 68 after 100 (32 behind: just outside the window)", false);
-    // 0xffffffff + 1 wraps to 0 on the cyclic sender SA (4.2).
-    sa->seqCounter = 0xffffffffu;
+    // 0xffffffff + 1 wraps to 0 on the sender's counter.
+    sa.seq = 0xffffffffu;
     Bytes pay = t.Payload(++tag);
     TC::ExpectDrop(t.Add("seq 0", Step::ESP_RAW, t.EspOut(sa, t.Udp(PORT_ESP, pay), 17)),
                    &IpsecStats::in_espreplay,
@@ -1067,11 +1022,11 @@ BuildEspReplay(TC& t)
     valid(101, "seq 101 (the window still moves on)", true);
 }
 
-/// Decryption and trailer checks (spec 4.3 steps 4-9).
+/// Decryption and trailer checks (esp4_input after the ICV).
 void
 BuildEspTrailer(TC& t)
 {
-    Ptr<IpsecSa> sa = t.SaEspAuth();
+    TC::SenderSa& sa = t.SaEspAuth();
     uint8_t tag = 0;
 
     Bytes pay = t.Payload(++tag);
@@ -1134,11 +1089,11 @@ BuildEspTrailer(TC& t)
                            true);
 }
 
-/// The ESP SA without authentication: no ICV, no replay check (4.3 step 3).
+/// The ESP SA without authentication: no ICV, no replay check (esp4_input).
 void
 BuildEspNoAuth(TC& t)
 {
-    Ptr<IpsecSa> sa = t.SaEspNoAuth();
+    TC::SenderSa& sa = t.SaEspNoAuth();
     uint8_t tag = 0;
 
     Bytes pay = t.Payload(++tag);
@@ -1163,11 +1118,11 @@ BuildEspNoAuth(TC& t)
                    "in_inval");
 }
 
-/// AH input (spec 4.6), to the port without policy.
+/// AH input (ah4_input/ah6_input), to the port without policy.
 void
 BuildAh(TC& t)
 {
-    Ptr<IpsecSa> sa = t.SaAh();
+    TC::SenderSa& sa = t.SaAh();
     uint8_t tag = 0;
     auto add = [&t](const std::string& name, const Bytes& bytes, uint16_t ipId) -> Step&
     {
@@ -1208,12 +1163,12 @@ BuildAh(TC& t)
     expectAuthFail(add("tampered payload byte", d, id));
 
     // 0xffffffff + 1 wraps to 0 on the cyclic sender SA; the replay
-    // pre-check refuses sequence number 0 (4.4) before any ICV work.
-    uint64_t saved = sa->seqCounter;
-    sa->seqCounter = 0xffffffffu;
+    // pre-check refuses sequence number 0 (ipsec_chkreplay) before any ICV work.
+    uint32_t saved = sa.seq;
+    sa.seq = 0xffffffffu;
     id = t.NextIpId();
     d = t.AhOut(sa, t.Udp(PORT_AH, t.Payload(++tag)), 17, id);
-    sa->seqCounter = saved;
+    sa.seq = saved;
     TC::ExpectDrop(add("seq 0", d, id), &IpsecStats::in_ahreplay, "in_ahreplay");
 
     id = t.NextIpId();
@@ -1265,7 +1220,8 @@ BuildAh(TC& t)
                     pay);
 }
 
-/// The inbound policy check (spec 5): plain UDP where ESP is required.
+/// The inbound policy check (ipsec4_in_reject/ipsec6_in_reject): plain UDP where
+/// ESP is required.
 void
 BuildPolicy(TC& t)
 {
@@ -1293,7 +1249,7 @@ BuildPolicy(TC& t)
         s.portUnreachable = true;
     }
     // Authentic AH is no substitute for ESP: AH completes, then UDP's
-    // policy check finds no "decrypted" mark (5.2).
+    // policy check finds no "decrypted" mark (ipsec_in_reject).
     pay = t.Payload(++tag);
     {
         uint16_t id = t.NextIpId();
@@ -1315,7 +1271,7 @@ BuildPolicy(TC& t)
 }
 
 /**
- * spec 5.1: "UDP only checks when a socket was found (a packet to a closed
+ * KAME udp_input: "UDP only checks when a socket was found (a packet to a closed
  * port gets its ICMP port-unreachable without a policy check)".
  */
 void
@@ -1329,7 +1285,7 @@ BuildClosedPort(TC& t)
 }
 
 /**
- * spec 2.11 / 6.1: every socket-based policy lookup (the UDP input check
+ * ipsec_getpolicybysock: every socket-based policy lookup (the UDP input check
  * against the receiving socket) counts spdcachelookup; a lookup whose cache
  * cannot be used (the first one on the socket) also counts spdcachemiss,
  * a second datagram with the identical selector hits the cache.
@@ -1375,7 +1331,7 @@ class IpsecBadInputTestSuite : public TestSuite
             {"inbound policy", BuildPolicy},
         };
         // ns-3 stops a suite at its first failing test case: the cases that
-        // probe finer points of the spec come last, so that a failure there
+        // probe finer points of KAME's behaviour come last, so that a failure there
         // does not hide the results of the basic ones.
         const std::pair<const char*, TC::Builder> finerPoints[] = {
             {"ESP holding the ICV but not the IV", BuildEspIcvArea},

@@ -386,19 +386,36 @@ FindSa(const std::vector<ScriptSa>& sas,
 // ===========================================================================
 
 std::string
-TsharkEncryption(const std::string& alg)
+TsharkEncryption(const std::string& alg, unsigned keyBits)
 {
     if (alg == "3des-cbc")
     {
         return "TripleDES-CBC [RFC2451]";
     }
+    if (alg == "des-cbc")
+    {
+        return "DES-CBC [RFC2405]";
+    }
     if (alg == "rijndael-cbc" || alg == "aes-cbc")
     {
         return "AES-CBC [RFC3602]";
     }
-    if (alg == "blowfish-cbc")
+    if (alg == "aes-ctr")
+    {
+        return "AES-CTR [RFC3686]"; // the key with its 32-bit nonce
+    }
+    if (alg == "aes-gcm-16")
+    {
+        return "AES-GCM with 16 octet ICV [RFC4106]"; // the key with its 32-bit salt
+    }
+    // Wireshark 4.0 refuses other Blowfish and CAST5 key lengths ("Bad Keylen").
+    if (alg == "blowfish-cbc" && (keyBits == 0 || keyBits == 128))
     {
         return "BLOWFISH-CBC [RFC2451]";
+    }
+    if (alg == "cast128-cbc" && (keyBits == 0 || keyBits == 128))
+    {
+        return "CAST5-CBC [RFC2144]";
     }
     if (alg == "null")
     {
@@ -408,27 +425,93 @@ TsharkEncryption(const std::string& alg)
 }
 
 std::string
-TsharkAuthentication(const std::string& alg)
+TsharkAuthentication(const std::string& alg, unsigned icvBytes)
 {
-    if (alg.empty())
+    if (alg.empty() || alg == "null")
     {
         return "NULL";
     }
-    if (alg == "hmac-sha1")
+    if (alg == "hmac-sha1" && icvBytes == 12)
     {
         return "HMAC-SHA-1-96 [RFC2404]";
     }
-    if (alg == "hmac-md5")
+    if (alg == "hmac-md5" && icvBytes == 12)
     {
         return "HMAC-MD5-96 [RFC2403]";
     }
+    if (alg == "hmac-ripemd160" && icvBytes == 12)
+    {
+        return "MAC-RIPEMD-160-96 [RFC2857]";
+    }
+    if (alg == "hmac-sha2-256" || alg == "hmac-sha256")
+    {
+        if (icvBytes == 12)
+        {
+            return "HMAC-SHA-256-96 [draft-ietf-ipsec-ciph-sha-256-00]";
+        }
+        if (icvBytes == 16)
+        {
+            return "HMAC-SHA-256-128 [RFC4868]";
+        }
+    }
+    if ((alg == "hmac-sha2-384" || alg == "hmac-sha384") && icvBytes == 24)
+    {
+        return "HMAC-SHA-384-192 [RFC4868]";
+    }
+    if ((alg == "hmac-sha2-512" || alg == "hmac-sha512") && icvBytes == 32)
+    {
+        return "HMAC-SHA-512-256 [RFC4868]";
+    }
     return "";
+}
+
+std::string
+TsharkUncheckedAuthentication(unsigned icvBytes)
+{
+    switch (icvBytes)
+    {
+        case 8:
+        case 12:
+        case 16:
+        case 24:
+        case 32:
+            return "ANY " + std::to_string(icvBytes * 8) + " bit authentication [no checking]";
+        default:
+            return "";
+    }
 }
 
 std::vector<std::string>
 TsharkCommand(const std::string& pcap,
               bool ipv6,
               const std::vector<ScriptSa>& sas,
+              const std::vector<std::string>& fields,
+              const std::string& occurrence)
+{
+    std::vector<TsharkEspSa> rows;
+    for (const auto& sa : sas)
+    {
+        if (sa.proto != "esp")
+        {
+            continue;
+        }
+        TsharkEspSa row;
+        row.ipv6 = ipv6;
+        row.src = sa.src;
+        row.dst = sa.dst;
+        row.spi = sa.spi;
+        row.encryption = TsharkEncryption(sa.encAlg);
+        row.encKey = sa.encKey;
+        row.authentication = TsharkAuthentication(sa.authAlg);
+        row.authKey = sa.authKey;
+        rows.push_back(row);
+    }
+    return TsharkCommand(pcap, rows, fields, occurrence);
+}
+
+std::vector<std::string>
+TsharkCommand(const std::string& pcap,
+              const std::vector<TsharkEspSa>& sas,
               const std::vector<std::string>& fields,
               const std::string& occurrence)
 {
@@ -450,18 +533,14 @@ TsharkCommand(const std::string& pcap,
     };
     for (const auto& sa : sas)
     {
-        if (sa.proto != "esp")
-        {
-            continue;
-        }
         char spi[16];
         std::snprintf(spi, sizeof(spi), "0x%08x", sa.spi);
         std::string auth = sa.authKey.empty() ? "" : "0x" + sa.authKey;
+        std::string key = "0x" + sa.encKey;
         argv.push_back("-o");
-        argv.push_back(std::string("uat:esp_sa:\"") + (ipv6 ? "IPv6" : "IPv4") + "\",\"" + sa.src
-                       + "\",\"" + sa.dst + "\",\"" + spi + "\",\"" + TsharkEncryption(sa.encAlg)
-                       + "\",\"0x" + sa.encKey + "\",\"" + TsharkAuthentication(sa.authAlg)
-                       + "\",\"" + auth + "\"");
+        argv.push_back(std::string("uat:esp_sa:\"") + (sa.ipv6 ? "IPv6" : "IPv4") + "\",\"" + sa.src
+                       + "\",\"" + sa.dst + "\",\"" + spi + "\",\"" + sa.encryption + "\",\"" + key
+                       + "\",\"" + sa.authentication + "\",\"" + auth + "\"");
     }
     for (std::string opt : {"-T", "fields", "-E", "separator=/t", "-E"})
     {

@@ -152,9 +152,31 @@ const ScriptSa* FindSa(const std::vector<ScriptSa>& sas,
 // tshark
 // ===========================================================================
 
-/// Wireshark 4.0's names (the esp_sa UAT) of setkey's algorithms; "" if unknown.
-std::string TsharkEncryption(const std::string& alg);
-std::string TsharkAuthentication(const std::string& alg);
+/**
+ * Wireshark 4.0's names (the esp_sa UAT) of setkey's algorithms; "" if
+ * tshark cannot decrypt / authenticate them.  @p keyBits is the encryption
+ * key's length with any trailing nonce or salt (tshark takes Blowfish and
+ * CAST5 keys of 128 bits only); @p icvBytes the ICV length of the SA
+ * (12 as KAME sends; 16, 24 or 32 for RFC 4868's HMAC-SHA-2 truncations).
+ */
+std::string TsharkEncryption(const std::string& alg, unsigned keyBits = 0);
+std::string TsharkAuthentication(const std::string& alg, unsigned icvBytes = 12);
+/// tshark's "ANY N bit authentication [no checking]": decrypts an ESP SA
+/// whose ICV of @p icvBytes it cannot check; "" for a length it has no row for.
+std::string TsharkUncheckedAuthentication(unsigned icvBytes);
+
+/// One row of tshark's esp_sa UAT, with tshark's algorithm names.
+struct TsharkEspSa
+{
+    bool ipv6{false};
+    std::string src;
+    std::string dst;
+    uint32_t spi{0};
+    std::string encryption;     ///< e.g. "AES-CBC [RFC3602]"
+    std::string encKey;         ///< lower-case hex, no 0x
+    std::string authentication; ///< e.g. "HMAC-SHA-1-96 [RFC2404]"
+    std::string authKey;        ///< lower-case hex, no 0x; "" for none
+};
 
 /// The tshark command line that dissects @p pcap, decrypting ESP with the
 /// ESP SAs of @p sas, and printing @p fields per frame, tab-separated, with
@@ -162,6 +184,12 @@ std::string TsharkAuthentication(const std::string& alg);
 std::vector<std::string> TsharkCommand(const std::string& pcap,
                                        bool ipv6,
                                        const std::vector<ScriptSa>& sas,
+                                       const std::vector<std::string>& fields,
+                                       const std::string& occurrence);
+
+/// The same with the esp_sa rows given directly (tshark's names).
+std::vector<std::string> TsharkCommand(const std::string& pcap,
+                                       const std::vector<TsharkEspSa>& sas,
                                        const std::vector<std::string>& fields,
                                        const std::string& occurrence);
 
