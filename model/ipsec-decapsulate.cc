@@ -54,9 +54,8 @@ IpsecStack::InputTransform(Ptr<Packet> packet,
     {
         // esp4_input/ah4_input: an SA neither mature nor dying.  key_allocsa
         // hands out only those, so this is as unreachable here as in KAME.
-        v = IPSEC_FAIL(st,
-                       in_badspi,
-                       "SA for SPI " + std::to_string(spi) + " is neither mature nor dying");
+        v = IPSEC_FAIL(
+            st, in_badspi, "SA for SPI " + std::to_string(spi) + " is neither mature nor dying");
     }
     IpsecInboundReplay replay;
     if (v.Ok() && *sa)
@@ -311,6 +310,14 @@ IpsecStack::Decapsulate(Ptr<Packet> packet, const IpsecIpHeader& outer)
             // KAME hands it to the IP-in-IP handler: without a gif interface
             // it goes nowhere (and IPsec does not count it).
             NotifyDrop(packet, v6, IpsecDropReason::NOT_DECAPSULATED, "not decapsulated: " + why);
+            return r;
+        }
+        if (innerV6 && !IpsecIpv6OptionsWellFormed(packet, &why))
+        {
+            // KAME's ip6_input / ip6_process_hopopts would refuse it
+            // (ip6s_toosmall); ns-3's IPv6 input, which gets the inner
+            // datagram next, does not check option lengths and can loop.
+            NotifyDrop(packet, v6, IpsecDropReason::IP6_BAD_OPTIONS, "inner IPv6 datagram: " + why);
             return r;
         }
         if (!EcnDecapsulate(outer.tos, v6, packet, innerV6))

@@ -21,7 +21,7 @@ struct Row
 };
 
 /// One row per reason, in the enum's order.
-constexpr std::array<Row, 21> ROWS{{
+constexpr std::array<Row, 22> ROWS{{
     {IpsecDropReason::IN_POLICY_VIOLATION, "IN_POLICY_VIOLATION", "in_polvio"},
     {IpsecDropReason::IN_NO_SA, "IN_NO_SA", "in_nosa"},
     {IpsecDropReason::IN_INVALID, "IN_INVALID", "in_inval"},
@@ -43,6 +43,7 @@ constexpr std::array<Row, 21> ROWS{{
     {IpsecDropReason::TRANSFORM_DISABLED, "TRANSFORM_DISABLED", "(not counted)"},
     {IpsecDropReason::NOT_DECAPSULATED, "NOT_DECAPSULATED", "(not counted)"},
     {IpsecDropReason::NO_INTERFACE, "NO_INTERFACE", "(not counted)"},
+    {IpsecDropReason::IP6_BAD_OPTIONS, "IP6_BAD_OPTIONS", "(ip6s_toosmall)"},
 }};
 
 constexpr bool

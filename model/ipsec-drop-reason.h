@@ -45,6 +45,7 @@ enum class IpsecDropReason : uint8_t
     TRANSFORM_DISABLED,   ///< esp_enable / ah_enable / ipcomp_enable is 0 (not counted)
     NOT_DECAPSULATED,     ///< a tunnel's end failed ipsec4_tunnel_validate (not counted)
     NO_INTERFACE,         ///< no interface to deliver a decapsulated datagram on (not counted)
+    IP6_BAD_OPTIONS,      ///< ip6s_toosmall: an inner IPv6 option or header overruns (ip6_input)
 };
 
 /**

@@ -261,4 +261,58 @@ IpsecIpv6UnfragmentablePart(uint8_t nextHeader, Ptr<const Packet> payload)
     return r;
 }
 
+bool
+IpsecIpv6OptionsWellFormed(Ptr<const Packet> datagram, std::string* why)
+{
+    PrefixReader in(datagram);
+    uint8_t fixed[40];
+    if (!in.Read(0, 40, fixed))
+    {
+        *why = "IPv6 datagram shorter than its header";
+        return false;
+    }
+    uint8_t next = fixed[6];
+    uint32_t off = 40;
+    // Each header is at least 8 bytes long, so the walk ends within the datagram.
+    while (next == ipsecproto::HOPOPTS || next == ipsecproto::DSTOPTS
+           || next == ipsecproto::ROUTING)
+    {
+        uint8_t h[2];
+        if (!in.Read(off, 2, h))
+        {
+            *why = "extension header " + std::to_string(next) + " truncated";
+            return false;
+        }
+        uint32_t end = off + ((uint32_t(h[1]) + 1) << 3);
+        if (end > in.Size())
+        {
+            *why = "extension header " + std::to_string(next) + " longer than the datagram";
+            return false;
+        }
+        if (next != ipsecproto::ROUTING)
+        {
+            uint32_t o = off + 2;
+            while (o < end)
+            {
+                uint8_t opt[2] = {0, 0};
+                in.Read(o, 1, opt);
+                if (opt[0] == 0)
+                {
+                    ++o; // Pad1
+                    continue;
+                }
+                if (o + 2 > end || !in.Read(o, 2, opt) || o + 2 + opt[1] > end)
+                {
+                    *why = "option " + std::to_string(opt[0]) + " overruns its header";
+                    return false;
+                }
+                o += 2 + opt[1];
+            }
+        }
+        next = h[0];
+        off = end;
+    }
+    return true;
+}
+
 } // namespace ns3

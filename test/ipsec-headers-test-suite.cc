@@ -2344,6 +2344,76 @@ class ReassemblyHistoryTestCase : public SimTestCase
     }
 };
 
+/**
+ * What the input loop checks in an inner IPv6 datagram before ns-3's IPv6
+ * input sees it (ip6_process_hopopts): headers within the datagram, options
+ * within their header.  The datagrams are written byte by byte here; the
+ * overrunning PadN is the one that sent ns-3 3.37's option parser into an
+ * endless loop (its 8-bit running length wraps).
+ */
+class InnerOptionsTestCase : public TestCase
+{
+  public:
+    InnerOptionsTestCase()
+        : TestCase("inner IPv6 options must lie within their headers")
+    {
+    }
+
+  private:
+    /// An IPv6 header (payload length of @p ext and 8 bytes of UDP) with
+    /// next header @p first, then @p ext, then an 8-byte UDP header.
+    static Ptr<Packet> Datagram(uint8_t first, const std::vector<uint8_t>& ext)
+    {
+        std::vector<uint8_t> b(40, 0);
+        b[0] = 0x60;
+        uint32_t plen = ext.size() + 8;
+        b[4] = plen >> 8;
+        b[5] = plen & 0xff;
+        b[6] = first;
+        b[7] = 64;
+        b[23] = 1; // ::1 -> ::2
+        b[39] = 2;
+        b.insert(b.end(), ext.begin(), ext.end());
+        std::vector<uint8_t> udp = {0x1f, 0x40, 0x1b, 0x58, 0, 8, 0, 0};
+        b.insert(b.end(), udp.begin(), udp.end());
+        return Create<Packet>(b.data(), b.size());
+    }
+
+    void DoRun() override
+    {
+        std::string why;
+        // Hop-by-Hop, 8 bytes: next UDP, length 0, PadN of 4 data bytes.
+        std::vector<uint8_t> good = {17, 0, 1, 4, 0, 0, 0, 0};
+        NS_TEST_EXPECT_MSG_EQ(IpsecIpv6OptionsWellFormed(Datagram(0, good), &why), true, why);
+        // Pad1 only.
+        std::vector<uint8_t> pad1 = {17, 0, 0, 0, 0, 0, 0, 0};
+        NS_TEST_EXPECT_MSG_EQ(IpsecIpv6OptionsWellFormed(Datagram(0, pad1), &why), true, why);
+        // Hop-by-Hop then Destination Options (16 bytes), both well formed.
+        std::vector<uint8_t> two
+            = {60, 0, 1, 4, 0, 0, 0, 0, 17, 1, 1, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+        NS_TEST_EXPECT_MSG_EQ(IpsecIpv6OptionsWellFormed(Datagram(0, two), &why), true, why);
+        // Six Pad1, then PadN of 253 bytes in an 8-byte header.
+        std::vector<uint8_t> overrun = {17, 0, 0, 0, 0, 0, 1, 253};
+        NS_TEST_EXPECT_MSG_EQ(IpsecIpv6OptionsWellFormed(Datagram(0, overrun), &why),
+                              false,
+                              "PadN past the header's end");
+        // An option whose type/length pair itself crosses the end.
+        std::vector<uint8_t> cut = {17, 0, 0, 0, 0, 0, 0, 1};
+        NS_TEST_EXPECT_MSG_EQ(IpsecIpv6OptionsWellFormed(Datagram(0, cut), &why),
+                              false,
+                              "option header cut by the header's end");
+        // A Destination Options header claiming 24 bytes with 16 left.
+        std::vector<uint8_t> longer = {17, 2, 1, 4, 0, 0, 0, 0};
+        NS_TEST_EXPECT_MSG_EQ(IpsecIpv6OptionsWellFormed(Datagram(60, longer), &why),
+                              false,
+                              "header longer than the datagram");
+        // No extension header at all; a datagram shorter than the IPv6 header.
+        NS_TEST_EXPECT_MSG_EQ(IpsecIpv6OptionsWellFormed(Datagram(17, {}), &why), true, why);
+        NS_TEST_EXPECT_MSG_EQ(
+            IpsecIpv6OptionsWellFormed(Create<Packet>(39), &why), false, "39 bytes");
+    }
+};
+
 class IpsecHeadersTestSuite : public TestSuite
 {
   public:
@@ -2384,6 +2454,7 @@ class IpsecHeadersTestSuite : public TestSuite
         AddTestCase(new IpcompDepthTestCase(40, 64), TestCase::QUICK);
         AddTestCase(new NestedIpcompTestCase(), TestCase::QUICK);
         AddTestCase(new ReassemblyHistoryTestCase(), TestCase::QUICK);
+        AddTestCase(new InnerOptionsTestCase(), TestCase::QUICK);
     }
 };
 
