@@ -470,8 +470,14 @@ void
 IpsecAdversary::DoDispose()
 {
     NS_LOG_FUNCTION(this);
+    if (m_sniffing && m_device && m_device->GetNode())
+    {
+        m_device->GetNode()->UnregisterProtocolHandler(MakeCallback(&IpsecAdversary::Sniff, this));
+        m_sniffing = false;
+    }
     m_device = nullptr;
     m_captures.clear();
+    m_echoGuard.clear();
     Application::DoDispose();
 }
 
