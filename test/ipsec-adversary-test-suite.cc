@@ -720,12 +720,14 @@ ExampleBinary()
 class ExampleCase : public TestCase
 {
   public:
-    ExampleCase(const std::string& mode, uint32_t family, const std::string& config)
+    /// @p icmp: the spoofs are ICMP echo requests (SpoofProtocol=icmp), else UDP.
+    ExampleCase(const std::string& mode, uint32_t family, const std::string& config, bool icmp)
         : TestCase("example ipsec-adversary --mode=" + mode + " --family=" + std::to_string(family)
-                   + " --config=" + config)
+                   + " --config=" + config + (icmp ? " (icmp)" : ""))
         , m_mode(mode)
         , m_family(family)
         , m_config(config)
+        , m_icmp(icmp)
     {
     }
 
@@ -734,6 +736,7 @@ class ExampleCase : public TestCase
     std::string m_mode;
     uint32_t m_family;
     std::string m_config;
+    bool m_icmp;
 };
 
 void
@@ -747,14 +750,16 @@ ExampleCase::DoRun()
     NS_TEST_ASSERT_MSG_EQ(tmp.Ok(), true, "cannot create a temporary directory");
     const std::string pcaps = tmp.SubDir("pcap");
     const std::string json = tmp.File("summary.json");
-    RunResult r = RunProgram({ExampleBinary(),
-                              "--mode=" + m_mode,
-                              "--family=" + std::to_string(m_family),
-                              "--config=" + m_config,
-                              "--count=2",
-                              "--pcapDir=" + pcaps,
-                              "--json=" + json},
-                             tmp.File("stderr"));
+    RunResult r = RunProgram(
+        {ExampleBinary(),
+         "--mode=" + m_mode,
+         "--family=" + std::to_string(m_family),
+         "--config=" + m_config,
+         "--count=2",
+         std::string("--ns3::IpsecAdversary::SpoofProtocol=") + (m_icmp ? "icmp" : "udp"),
+         "--pcapDir=" + pcaps,
+         "--json=" + json},
+        tmp.File("stderr"));
     const std::string ctx = r.command + "\nstdout:\n" + r.out + "\nstderr:\n" + r.err;
     NS_TEST_ASSERT_MSG_EQ(r.status, 0, ctx);
     Json doc;
@@ -850,6 +855,7 @@ ExampleCase::DoRun()
     NS_TEST_ASSERT_MSG_EQ(t.status, 0, t.command << "\n" << t.err);
     uint32_t frames = 0;
     uint32_t udp = 0;
+    uint32_t icmp = 0;
     std::vector<std::string> malformed;
     std::istringstream lines(t.out);
     std::string line;
@@ -876,6 +882,7 @@ ExampleCase::DoRun()
             }
         }
         udp += f[2] == "1";
+        icmp += f[3] == "1" || f[4] == "1";
         if (!f[5].empty() && !bomb)
         {
             malformed.push_back(line);
@@ -891,6 +898,10 @@ ExampleCase::DoRun()
     NS_TEST_EXPECT_MSG_EQ(malformed.size(), (m_config == "ah" ? 2 : 0), "malformed:\n" << m.str());
     NS_TEST_EXPECT_MSG_GT(frames, 200, "frames read from " << pcap << ":\n" << t.out);
     NS_TEST_EXPECT_MSG_GT(udp, 0, "no UDP checksum verified:\n" << t.out);
+    if (m_icmp)
+    {
+        NS_TEST_EXPECT_MSG_GT(icmp, 0, "no ICMP checksum verified:\n" << t.out);
+    }
 }
 
 /// The attack names, the helper's prefixes and the adversary's bookkeeping.
@@ -1252,10 +1263,11 @@ IpsecAdversaryTestSuite::IpsecAdversaryTestSuite()
     }
 
     // The example program.
-    AddTestCase(new ExampleCase("transport", 4, "esp-auth"), TestCase::QUICK);
-    AddTestCase(new ExampleCase("transport", 6, "ah"), TestCase::QUICK);
-    AddTestCase(new ExampleCase("tunnel", 4, "esp-auth"), TestCase::QUICK);
-    AddTestCase(new ExampleCase("tunnel", 6, "esp-auth"), TestCase::QUICK);
+    AddTestCase(new ExampleCase("transport", 4, "esp-auth", false), TestCase::QUICK);
+    AddTestCase(new ExampleCase("transport", 4, "ipcomp", true), TestCase::QUICK);
+    AddTestCase(new ExampleCase("transport", 6, "ah", true), TestCase::QUICK);
+    AddTestCase(new ExampleCase("tunnel", 4, "esp-auth", true), TestCase::QUICK);
+    AddTestCase(new ExampleCase("tunnel", 6, "esp-auth", false), TestCase::QUICK);
 }
 
 IpsecAdversaryTestSuite g_ipsecAdversaryTestSuite;
