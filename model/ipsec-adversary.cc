@@ -399,7 +399,10 @@ IpsecAdversary::GetTypeId()
                                   "v4-options-plain"))
               .AddAttribute("ChainLength",
                             "Destination Options headers behind the Hop-by-Hop header of the "
-                            "v6-chain tricks.",
+                            "v6-chain tricks.  Beyond 30 the chain exceeds ns-3.37's 8-bit "
+                            "extension-header offset (255 bytes): 31 loses the datagram, 32 and "
+                            "more make Ipv6L3Protocol::LocalDeliver loop forever, on any IPv6 "
+                            "node.",
                             UintegerValue(8),
                             MakeUintegerAccessor(&IpsecAdversary::m_chainLength),
                             MakeUintegerChecker<uint32_t>(1, 100))
