@@ -14,19 +14,18 @@
  * ip_forward's; see "Adversary" in doc/ipsec.rst):
  *  - no forged datagram reached any socket of the victim (B; gw2 and h2),
  *  - every legitimate datagram did, once;
- *  - the victim's ipsecstat/ipsec6stat: every in_* counter and every
- *    histogram exactly the legitimate flow's (each datagram one in_success,
- *    one ICV success, one histogram slot) plus the attack's increments, and
- *    the out_* error counters 0;
+ *  - the victim's ipsecstat/ipsec6stat: every counter and every histogram
+ *    exactly the legitimate flow's (each datagram one in_success, one ICV
+ *    success, one histogram slot; nothing outbound, the flow is one-way) plus
+ *    the attack's increments -- so a forged echo request the victim answered
+ *    would show as an out_success;
  *  - every dropped attack datagram fired the victim's IpsecStack Drop trace
  *    once, naming that counter;
  *  - the adversary's own counters: sent, nothing skipped.
  *
- * Not compared: out_success and out_*hist (the victim sends nothing but
- * what ns-3 itself answers, and those are checked as 0 through the error
- * counters), spdcachelookup/spdcachemiss (socket-based lookups move with
- * every datagram that reaches a socket, legitimate or not; KAME's
- * cache rules are tested in ipsec-socket-policy).
+ * Not compared: spdcachelookup/spdcachemiss (socket-based lookups move with
+ * every datagram that reaches a socket, legitimate or not; KAME's cache
+ * rules are tested in ipsec-socket-policy).
  *
  * The neighbour caches are filled beforehand (IpsecFillNeighbourCaches), so no
  * ARP or neighbour discovery adds datagrams of its own to the counters.
@@ -229,6 +228,7 @@ CounterByName(const std::string& name)
         {"in_ahauthfail", &IpsecStats::in_ahauthfail},
         {"in_espauthsucc", &IpsecStats::in_espauthsucc},
         {"in_espauthfail", &IpsecStats::in_espauthfail},
+        {"out_success", &IpsecStats::out_success},
         {"out_polvio", &IpsecStats::out_polvio},
         {"out_nosa", &IpsecStats::out_nosa},
         {"out_inval", &IpsecStats::out_inval},
@@ -251,6 +251,18 @@ HistogramByName(const std::string& name)
     {
         return &IpsecStats::in_ahhist;
     }
+    if (name == "out_esphist")
+    {
+        return &IpsecStats::out_esphist;
+    }
+    if (name == "out_ahhist")
+    {
+        return &IpsecStats::out_ahhist;
+    }
+    if (name == "out_comphist")
+    {
+        return &IpsecStats::out_comphist;
+    }
     NS_ABORT_MSG_IF(name != "in_comphist", "no histogram " << name);
     return &IpsecStats::in_comphist;
 }
@@ -271,6 +283,7 @@ ComparedCounters()
                                                "in_ahauthfail",
                                                "in_espauthsucc",
                                                "in_espauthfail",
+                                               "out_success",
                                                "out_polvio",
                                                "out_nosa",
                                                "out_inval",
@@ -675,7 +688,8 @@ AdversaryCase::DoRun()
         Counter m = CounterByName(name);
         NS_TEST_EXPECT_MSG_EQ(run.after.*m, expect.*m, c << ": " << name);
     }
-    for (const char* h : {"in_esphist", "in_ahhist", "in_comphist"})
+    for (const char* h :
+         {"in_esphist", "in_ahhist", "in_comphist", "out_esphist", "out_ahhist", "out_comphist"})
     {
         Histogram m = HistogramByName(h);
         for (uint32_t slot = 0; slot < 256; ++slot)
