@@ -10,6 +10,7 @@
  */
 #include "ipsec-header-walk.h"
 #include "ipsec-history-tag.h"
+#include "ipsec-input-checks.h"
 #include "ipsec-packet-util.h"
 #include "ipsec-stack.h"
 #include "ipsec-transform.h"
@@ -312,12 +313,13 @@ IpsecStack::Decapsulate(Ptr<Packet> packet, const IpsecIpHeader& outer)
             NotifyDrop(packet, v6, IpsecDropReason::NOT_DECAPSULATED, "not decapsulated: " + why);
             return r;
         }
-        if (innerV6 && !IpsecIpv6OptionsWellFormed(packet, &why))
+        IpsecDropReason bad;
+        if (innerV6 && !IpsecCheckIpv6Datagram(packet, m_ip6HdrNestLimit, &bad, &why))
         {
-            // KAME's ip6_input / ip6_process_hopopts would refuse it
-            // (ip6s_toosmall); ns-3's IPv6 input, which gets the inner
-            // datagram next, does not check option lengths and can loop.
-            NotifyDrop(packet, v6, IpsecDropReason::IP6_BAD_OPTIONS, "inner IPv6 datagram: " + why);
+            // KAME's ip6_input would refuse it; ns-3's IPv6 input, which
+            // gets the inner datagram next, trusts its lengths (and loops on
+            // some of them).
+            NotifyDrop(packet, v6, bad, "inner IPv6 datagram: " + why);
             return r;
         }
         if (!EcnDecapsulate(outer.tos, v6, packet, innerV6))
@@ -340,6 +342,18 @@ IpsecStack::Decapsulate(Ptr<Packet> packet, const IpsecIpHeader& outer)
         }
         r.tunnel = true;
         r.innerV6 = innerV6;
+    }
+    else if (v6)
+    {
+        // Transport mode: ns-3's IPv6 input walks the headers after the
+        // last transform next, as ip6_input goes on with the next header.
+        IpsecDropReason bad;
+        std::string why;
+        if (!IpsecCheckIpv6Headers(packet, current, m_ip6HdrNestLimit, &bad, &why))
+        {
+            NotifyDrop(packet, v6, bad, "after the transforms: " + why);
+            return r;
+        }
     }
     r.ok = true;
     r.packet = packet;

@@ -21,7 +21,7 @@ struct Row
 };
 
 /// One row per reason, in the enum's order.
-constexpr std::array<Row, 22> ROWS{{
+constexpr std::array<Row, 30> ROWS{{
     {IpsecDropReason::IN_POLICY_VIOLATION, "IN_POLICY_VIOLATION", "in_polvio"},
     {IpsecDropReason::IN_NO_SA, "IN_NO_SA", "in_nosa"},
     {IpsecDropReason::IN_INVALID, "IN_INVALID", "in_inval"},
@@ -44,6 +44,14 @@ constexpr std::array<Row, 22> ROWS{{
     {IpsecDropReason::NOT_DECAPSULATED, "NOT_DECAPSULATED", "(not counted)"},
     {IpsecDropReason::NO_INTERFACE, "NO_INTERFACE", "(not counted)"},
     {IpsecDropReason::IP6_BAD_OPTIONS, "IP6_BAD_OPTIONS", "(ip6s_toosmall)"},
+    {IpsecDropReason::IP6_TOO_SHORT, "IP6_TOO_SHORT", "(ip6s_tooshort)"},
+    {IpsecDropReason::IP6_TOO_MANY_HEADERS, "IP6_TOO_MANY_HEADERS", "(ip6s_toomanyhdr)"},
+    {IpsecDropReason::UDP_TOO_SHORT, "UDP_TOO_SHORT", "(udps_hdrops)"},
+    {IpsecDropReason::UDP_BAD_LENGTH, "UDP_BAD_LENGTH", "(udps_badlen)"},
+    {IpsecDropReason::TCP_TOO_SHORT, "TCP_TOO_SHORT", "(tcps_rcvshort)"},
+    {IpsecDropReason::TCP_BAD_OFFSET, "TCP_BAD_OFFSET", "(tcps_rcvbadoff)"},
+    {IpsecDropReason::ICMP_TOO_SHORT, "ICMP_TOO_SHORT", "(icps_tooshort)"},
+    {IpsecDropReason::ICMP6_TOO_SHORT, "ICMP6_TOO_SHORT", "(icp6s_tooshort)"},
 }};
 
 constexpr bool
@@ -60,6 +68,8 @@ InEnumOrder()
 }
 
 static_assert(InEnumOrder(), "ROWS must list the reasons in the enum's order");
+static_assert(ROWS.size() == static_cast<size_t>(IPSEC_DROP_REASON_LAST) + 1,
+              "ROWS must list every reason");
 
 const Row&
 RowOf(IpsecDropReason reason)

@@ -19,8 +19,9 @@ namespace ns3
  * @ingroup ipsec
  * Why a datagram was dropped.  The IN_* and OUT_* reasons are counted in
  * KAME's ipsecstat/ipsec6stat (IpsecDropReasonCounter names the field);
- * the IP_* reasons are the IP layer's own counters, which the model does
- * not keep; the others are drops KAME does not count anywhere.
+ * the IP_*, IP6_*, UDP_*, TCP_* and ICMP*_* reasons are the IP and
+ * transport layers' own counters, which the model does not keep (the Drop
+ * trace names them); the others are drops KAME does not count anywhere.
  */
 enum class IpsecDropReason : uint8_t
 {
@@ -45,8 +46,20 @@ enum class IpsecDropReason : uint8_t
     TRANSFORM_DISABLED,   ///< esp_enable / ah_enable / ipcomp_enable is 0 (not counted)
     NOT_DECAPSULATED,     ///< a tunnel's end failed ipsec4_tunnel_validate (not counted)
     NO_INTERFACE,         ///< no interface to deliver a decapsulated datagram on (not counted)
-    IP6_BAD_OPTIONS,      ///< ip6s_toosmall: an inner IPv6 option or header overruns (ip6_input)
+    IP6_BAD_OPTIONS,      ///< ip6s_toosmall: an inner IPv6 option overruns its header (ip6_input)
+    IP6_TOO_SHORT,        ///< ip6s_tooshort: an inner IPv6 extension header overruns the datagram
+    IP6_TOO_MANY_HEADERS, ///< ip6s_toomanyhdr: more headers than ip6_hdrnestlimit, or a chain
+                          ///< longer than ns-3's IPv6 input can walk (255 bytes)
+    UDP_TOO_SHORT,        ///< udps_hdrops: a UDP datagram shorter than its header
+    UDP_BAD_LENGTH,       ///< udps_badlen: a UDP length field beyond the datagram or below 8
+    TCP_TOO_SHORT,        ///< tcps_rcvshort: a TCP segment shorter than its header
+    TCP_BAD_OFFSET,       ///< tcps_rcvbadoff: a TCP data offset below 20 or beyond the segment
+    ICMP_TOO_SHORT,       ///< icps_tooshort: an ICMP message shorter than ICMP_MINLEN (8)
+    ICMP6_TOO_SHORT,      ///< icp6s_tooshort: an ICMPv6 message shorter than its 8-byte header
 };
+
+/// The last IpsecDropReason (for tables and loops over every reason).
+constexpr IpsecDropReason IPSEC_DROP_REASON_LAST = IpsecDropReason::ICMP6_TOO_SHORT;
 
 /**
  * The counter KAME increments for @p reason: the ipsecstat field

@@ -133,17 +133,6 @@ IpsecIpv6Unfragmentable IpsecIpv6UnfragmentablePart(uint8_t nextHeader, Ptr<cons
 /// Is @p protocol an IPv6 extension header with the (length + 1) * 8 layout?
 bool IpsecIsIpv6OptionLayout(uint8_t protocol);
 
-/**
- * Checks an IPv6 datagram @p datagram (starting with its IPv6 header) the
- * way KAME's ip6_input and ip6_process_hopopts do before anything reads
- * its options: every Hop-by-Hop, Destination Options and Routing header in
- * front of the upper layer lies within the datagram, and every option lies
- * within its header.  False (with @p why) otherwise.  The input loop checks
- * an inner datagram with it before handing it to ns-3's IPv6 input, which
- * does not check option lengths itself.
- */
-bool IpsecIpv6OptionsWellFormed(Ptr<const Packet> datagram, std::string* why);
-
 } // namespace ns3
 
 #endif /* IPSEC_HEADER_WALK_H */

@@ -4,6 +4,7 @@
 #include "ipsec-policed-l4.h"
 
 #include "ipsec-history-tag.h"
+#include "ipsec-input-checks.h"
 #include "ipsec-stack.h"
 #include "ns3/ipv4-route.h"
 #include "ns3/ipv6-route.h"
@@ -56,6 +57,23 @@ IpsecAdmitInbound(Ptr<Node> node,
                   const void* socket)
 {
     return Admit(node, packet, header, protocol, socket);
+}
+
+bool
+IpsecAdmitSegment(const IpL4Protocol& l4, Ptr<Packet> packet, bool v6)
+{
+    IpsecDropReason reason;
+    std::string why;
+    if (IpsecCheckUpperLayer(packet, l4.GetProtocolNumber(), v6, &reason, &why))
+    {
+        return true;
+    }
+    if (Ptr<IpsecStack> ipsec = l4.GetObject<IpsecStack>())
+    {
+        ipsec->NotifyDrop(packet, v6, reason, why);
+    }
+    IpsecStripHistory(packet);
+    return false;
 }
 
 void

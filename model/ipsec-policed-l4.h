@@ -5,7 +5,8 @@
  * policy in tcp_input, udp4_input, icmp and the other "last header"
  * protocols before a datagram reaches a socket; here the node's UDP, TCP,
  * ICMPv4 and ICMPv6 protocol objects are these subclasses, whose Receive()
- * asks IpsecStack::CheckInbound first and drops (in_polvio) what the policy
+ * checks the segment's length as udp_input/tcp_input/icmp_input do, then
+ * asks IpsecStack::CheckInbound and drops (in_polvio) what the policy
  * rejects.  IpsecStackHelper installs them in place of the stock classes,
  * so GetObject<UdpL4Protocol>() and every ns-3 API keep working.  Their
  * down targets also tell the per-socket policies which datagrams an L4
@@ -45,6 +46,18 @@ bool IpsecAdmitInbound(Ptr<Node> node,
                        const Ipv6Header& header,
                        uint8_t protocol,
                        const void* socket);
+/**
+ * The length checks of udp_input, tcp_input, icmp_input and icmp6_input
+ * (IpsecCheckUpperLayer), made before the socket lookup and the policy
+ * check as KAME makes them: a segment that fails is dropped, with the
+ * node's IpsecStack Drop trace (the transport layer's counter is not kept).
+ *
+ * @param l4 the receiving protocol (its node's IpsecStack gets the trace)
+ * @param packet the segment
+ * @param v6 whether it came in an IPv6 datagram
+ * @return true when the segment may go on
+ */
+bool IpsecAdmitSegment(const IpL4Protocol& l4, Ptr<Packet> packet, bool v6);
 /// Removes this module's marks from a packet that leaves the check.
 void IpsecStripHistory(Ptr<Packet> packet);
 /**
@@ -103,6 +116,10 @@ class IpsecPolicedL4 : public Base
     enum IpL4Protocol::RxStatus Police(Ptr<Packet> p, const Header& header, Ptr<Iface> iface)
     {
         IpsecEndRawDelivery(*this);
+        if (!IpsecAdmitSegment(*this, p, std::is_same_v<Header, Ipv6Header>))
+        {
+            return IpL4Protocol::RX_OK; // dropped, traced
+        }
         const void* socket = nullptr;
         if constexpr (std::is_same_v<Base, UdpL4Protocol> || std::is_same_v<Base, TcpL4Protocol>)
         {

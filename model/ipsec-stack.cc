@@ -2,10 +2,11 @@
  * SPDX-License-Identifier: GPL-2.0-only
  *
  * IpsecStack: object, knobs, counters, history and traces.  The packet
- * processing lives in ipsec-output.cc and ipsec-input.cc.
+ * processing lives in ipsec-output.cc and ipsec-decapsulate.cc.
  */
 #include "ipsec-stack.h"
 
+#include "ipsec-input-checks.h"
 #include "ns3/boolean.h"
 #include "ns3/enum.h"
 #include "ns3/integer.h"
@@ -141,6 +142,15 @@ IpsecStack::GetTypeId()
                             BooleanValue(false),
                             MakeBooleanAccessor(&IpsecStack::m_kameDecapHistory),
                             MakeBooleanChecker())
+              .AddAttribute("Ip6HeaderNestLimit",
+                            "ip6_hdrnestlimit (net.inet6.ip6.hdrnestlimit): the most headers, "
+                            "the upper layer included, in an IPv6 datagram the input loop "
+                            "hands back to IP input; more are dropped (ip6s_toomanyhdr).  "
+                            "0: no limit (ns-3's own limit of 255 bytes of extension headers "
+                            "still applies).",
+                            UintegerValue(IPSEC_IP6_HDRNESTLIMIT),
+                            MakeUintegerAccessor(&IpsecStack::m_ip6HdrNestLimit),
+                            MakeUintegerChecker<uint32_t>())
               .AddAttribute("Icmp6TypeCodeSelectors",
                             "Variant: extract the ICMPv6 type/code into the selector's port "
                             "slots (KAME K2003/KHEAD).  false = NetBSD 2.0: they are not, so "

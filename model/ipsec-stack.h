@@ -360,6 +360,7 @@ class IpsecStack : public Object
     bool m_ahEnable{true};
     bool m_ipcompEnable{true};
     bool m_kameDecapHistory{false};
+    uint32_t m_ip6HdrNestLimit{15}; ///< net.inet6.ip6.hdrnestlimit
 
     /// Per-socket policies and their cache.
     Ptr<IpsecSocketPolicyRegistry> m_socketPolicies;

@@ -146,6 +146,7 @@ struct Step
         ESP_RAW,   ///< bytes sent as the payload of an IP datagram with protocol 50
         AH_RAW,    ///< ... protocol 51 (IPv4: with a header of our own, identification ipId)
         PLAIN_UDP, ///< bytes sent as the payload of a UDP datagram from a UDP socket
+        RAW_PROTO, ///< bytes sent as the payload of an IP datagram with protocol rawProto
     };
 
     std::string name;
@@ -153,6 +154,7 @@ struct Step
     Bytes bytes;
     uint16_t ipId{0};              ///< AH_RAW over IPv4: the identification sent
     uint16_t dport{0};             ///< PLAIN_UDP: the destination port
+    uint8_t rawProto{0};           ///< RAW_PROTO: the IP protocol
     std::vector<Counter> counters; ///< each incremented exactly once
     std::vector<std::pair<Histogram, uint8_t>> histograms; ///< slots incremented once
     std::string drop; ///< the KAME counter the Drop trace must name ("" = no drop)
@@ -336,6 +338,11 @@ class IpsecBadInputTestCase : public TestCase
     SenderSa& SaAh()
     {
         return m_ah;
+    }
+
+    bool IsV6() const
+    {
+        return m_v6;
     }
 
     /// An identification for the next AH datagram (IPv4).
@@ -678,6 +685,18 @@ IpsecBadInputTestCase::Inject(size_t i)
             }
             rc = m_rawAh->SendTo(p, 0, to);
             break;
+        case Step::RAW_PROTO:
+        {
+            TypeId rawTid
+                = m_v6 ? Ipv6RawSocketFactory::GetTypeId() : Ipv4RawSocketFactory::GetTypeId();
+            Ptr<Socket> raw = Socket::CreateSocket(m_attacker, rawTid);
+            raw->SetAttribute("Protocol", UintegerValue(s.rawProto));
+            raw->Bind(m_v6 ? Address(Inet6SocketAddress(m_a6, 0))
+                           : Address(InetSocketAddress(m_a4, 0)));
+            rc = raw->SendTo(p, 0, to);
+            raw->Close();
+            break;
+        }
         case Step::PLAIN_UDP:
             rc = m_udpTx->SendTo(p,
                                  0,
@@ -1285,6 +1304,111 @@ BuildClosedPort(TC& t)
 }
 
 /**
+ * Headers that do not fit (udp_input, tcp_input, icmp_input, icmp6_input,
+ * ip6_input): what is left after a transform, or a plaintext segment, whose
+ * transport header is shorter than its fixed part or whose lengths point
+ * beyond it, and (IPv6) extension headers beyond the datagram, options
+ * beyond their header, more headers than ip6_hdrnestlimit.  KAME drops each
+ * before any socket lookup or policy check, in the transport or IPv6
+ * layer's own counter, which the model names in its Drop trace.  The ESP
+ * datagrams use the SA without authentication, so the attacker (who here
+ * knows its key) writes any plaintext, as anyone can for an IPComp
+ * datagram with a well-known CPI.
+ */
+void
+BuildShortHeaders(TC& t)
+{
+    TC::SenderSa& sa = t.SaEspNoAuth();
+    const bool v6 = t.IsV6();
+    auto espDropped
+        = [&t, &sa](
+              const std::string& name, const Bytes& inner, uint8_t next, const std::string& counter)
+    {
+        Step& s = t.Add(name, Step::ESP_RAW, t.EspOut(sa, inner, next));
+        s.counters = {&IpsecStats::in_success};
+        s.histograms = {{&IpsecStats::in_esphist, SADB_EALG_RIJNDAELCBC}};
+        s.drop = counter;
+    };
+    // A UDP header cut after 7 bytes, to the port whose policy requires ESP:
+    // as plaintext (the policy must not be skipped for want of ports) and
+    // inside ESP.
+    const Bytes udp7 = {SOURCE_PORT >> 8, SOURCE_PORT & 0xff, 0, PORT_ESP, 0, 0x68, 0x20};
+    Step& plain = t.Add("plaintext UDP cut after 7 header bytes", Step::RAW_PROTO, udp7);
+    plain.rawProto = 17;
+    plain.drop = "(udps_hdrops)";
+    espDropped("ESP, then UDP cut after 7 header bytes", udp7, 17, "(udps_hdrops)");
+    // A UDP length beyond the datagram.
+    Bytes udp = t.Udp(PORT_ESP, t.Payload(1));
+    udp[4] = 0;
+    udp[5] = static_cast<uint8_t>(udp.size() + 1);
+    espDropped("ESP, then UDP whose length exceeds it", udp, 17, "(udps_badlen)");
+    // TCP: 19 bytes; a data offset of 60 bytes in a 20-byte segment (ns-3
+    // would parse options from beyond it).
+    Bytes tcp(20, 0);
+    tcp[0] = SOURCE_PORT >> 8;
+    tcp[1] = SOURCE_PORT & 0xff;
+    tcp[3] = PORT_ESP;
+    tcp[12] = 0xf0;
+    tcp[13] = 0x02; // SYN
+    espDropped("ESP, then TCP with data offset 60 in 20 bytes", tcp, 6, "(tcps_rcvbadoff)");
+    tcp.resize(19);
+    espDropped("ESP, then TCP cut after 19 header bytes", tcp, 6, "(tcps_rcvshort)");
+    // An echo request cut after 7 bytes (ns-3's ICMPv4 would take its data
+    // to be 2^32 - 1 bytes long).
+    const Bytes echo7 = {uint8_t(v6 ? 128 : 8), 0, 0xe5, 0xca, 0x20, 0x34, 0x01};
+    espDropped("ESP, then an ICMP echo cut after 7 bytes",
+               echo7,
+               v6 ? 58 : 1,
+               v6 ? "(icp6s_tooshort)" : "(icps_tooshort)");
+    // As plaintext, over IPv6 an echo reply: ns-3's raw socket rewrites an
+    // echo request's header (its checksum) and would read 8 bytes.
+    Bytes echoPlain = echo7;
+    echoPlain[0] = v6 ? 129 : 8;
+    Step& icmpPlain
+        = t.Add("plaintext ICMP echo (v6: reply) cut after 7 bytes", Step::RAW_PROTO, echoPlain);
+    icmpPlain.rawProto = v6 ? 58 : 1;
+    icmpPlain.drop = v6 ? "(icp6s_tooshort)" : "(icps_tooshort)";
+    if (!v6)
+    {
+        return;
+    }
+    // IPv6 headers after ESP's: a 4-byte Fragment header (it has 8); a
+    // Hop-by-Hop header whose PadN runs 253 bytes past it (ns-3.37 loops on
+    // it); 15 Destination Options headers (ip6_hdrnestlimit 15 with the
+    // upper layer); 14 of them, delivered to the port without a policy.
+    espDropped(
+        "ESP, then a Fragment header of 4 bytes", {0xc0, 0x10, 0x00, 0x48}, 44, "(ip6s_tooshort)");
+    Bytes hbh = {17, 0, 0, 0, 0, 0, 1, 253};
+    espDropped("ESP, then a Hop-by-Hop PadN past its header",
+               Concat(hbh, t.Udp(PORT_AH, t.Payload(2))),
+               0,
+               "(ip6s_toosmall)");
+    auto chain = [&t](int n, const Bytes& upper)
+    {
+        Bytes ext;
+        for (int i = 0; i < n; ++i)
+        {
+            Bytes h = {uint8_t(i + 1 < n ? 60 : 17), 0, 1, 4, 0, 0, 0, 0};
+            ext = Concat(ext, h);
+        }
+        return Concat(ext, upper);
+    };
+    espDropped("ESP, then 15 Destination Options headers",
+               chain(15, t.Udp(PORT_AH, t.Payload(3))),
+               60,
+               "(ip6s_toomanyhdr)");
+    Bytes pay = t.Payload(4);
+    Step& ok = t.Add("ESP, then 14 Destination Options headers (delivered)",
+                     Step::ESP_RAW,
+                     t.EspOut(sa, chain(14, t.Udp(PORT_AH, pay)), 60));
+    ok.counters = {&IpsecStats::in_success};
+    ok.histograms = {{&IpsecStats::in_esphist, SADB_EALG_RIJNDAELCBC}};
+    ok.port = PORT_AH;
+    ok.payload = pay;
+    ok.socketLookup = true;
+}
+
+/**
  * ipsec_getpolicybysock: every socket-based policy lookup (the UDP input check
  * against the receiving socket) counts spdcachelookup; a lookup whose cache
  * cannot be used (the first one on the socket) also counts spdcachemiss,
@@ -1329,6 +1453,7 @@ class IpsecBadInputTestSuite : public TestSuite
             {"ESP without authentication", BuildEspNoAuth},
             {"AH input", BuildAh},
             {"inbound policy", BuildPolicy},
+            {"headers that do not fit", BuildShortHeaders},
         };
         // ns-3 stops a suite at its first failing test case: the cases that
         // probe finer points of KAME's behaviour come last, so that a failure there

@@ -796,7 +796,7 @@ class DropReasonTestCase : public TestCase
             fields.insert(name);
         }
         std::set<std::string> seen;
-        for (int i = 0; i <= static_cast<int>(IpsecDropReason::IP6_BAD_OPTIONS); ++i)
+        for (int i = 0; i <= static_cast<int>(IPSEC_DROP_REASON_LAST); ++i)
         {
             auto reason = static_cast<IpsecDropReason>(i);
             std::string name = IpsecDropReasonName(reason);

@@ -2351,22 +2351,24 @@ class ReassemblyHistoryTestCase : public SimTestCase
  * overrunning PadN is the one that sent ns-3 3.37's option parser into an
  * endless loop (its 8-bit running length wraps).
  */
-class InnerOptionsTestCase : public TestCase
+class InputChecksTestCase : public TestCase
 {
   public:
-    InnerOptionsTestCase()
-        : TestCase("inner IPv6 options must lie within their headers")
+    InputChecksTestCase()
+        : TestCase("input checks: IPv6 headers within the datagram (ip6_input), transport "
+                   "headers within the segment (udp_input, tcp_input, icmp_input)")
     {
     }
 
   private:
-    /// An IPv6 header (payload length of @p ext and 8 bytes of UDP) with
-    /// next header @p first, then @p ext, then an 8-byte UDP header.
-    static Ptr<Packet> Datagram(uint8_t first, const std::vector<uint8_t>& ext)
+    /// An IPv6 header (payload length of @p ext and 8 bytes of UDP, plus
+    /// @p extraLength) with next header @p first, then @p ext, then an
+    /// 8-byte UDP header.
+    static Ptr<Packet> Datagram(uint8_t first, const std::vector<uint8_t>& ext, int extraLength = 0)
     {
         std::vector<uint8_t> b(40, 0);
         b[0] = 0x60;
-        uint32_t plen = ext.size() + 8;
+        uint32_t plen = ext.size() + 8 + extraLength;
         b[4] = plen >> 8;
         b[5] = plen & 0xff;
         b[6] = first;
@@ -2379,38 +2381,216 @@ class InnerOptionsTestCase : public TestCase
         return Create<Packet>(b.data(), b.size());
     }
 
-    void DoRun() override
+    /// @p n Destination Options headers of 8 bytes (a PadN of 4), the last
+    /// naming UDP.
+    static std::vector<uint8_t> DstChain(int n)
+    {
+        std::vector<uint8_t> ext;
+        for (int i = 0; i < n; ++i)
+        {
+            std::vector<uint8_t> h = {uint8_t(i + 1 < n ? 60 : 17), 0, 1, 4, 0, 0, 0, 0};
+            ext.insert(ext.end(), h.begin(), h.end());
+        }
+        return ext;
+    }
+
+    void Expect(
+        Ptr<const Packet> d, uint32_t limit, bool ok, IpsecDropReason want, const std::string& what)
     {
         std::string why;
-        // Hop-by-Hop, 8 bytes: next UDP, length 0, PadN of 4 data bytes.
-        std::vector<uint8_t> good = {17, 0, 1, 4, 0, 0, 0, 0};
-        NS_TEST_EXPECT_MSG_EQ(IpsecIpv6OptionsWellFormed(Datagram(0, good), &why), true, why);
-        // Pad1 only.
-        std::vector<uint8_t> pad1 = {17, 0, 0, 0, 0, 0, 0, 0};
-        NS_TEST_EXPECT_MSG_EQ(IpsecIpv6OptionsWellFormed(Datagram(0, pad1), &why), true, why);
-        // Hop-by-Hop then Destination Options (16 bytes), both well formed.
-        std::vector<uint8_t> two
-            = {60, 0, 1, 4, 0, 0, 0, 0, 17, 1, 1, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-        NS_TEST_EXPECT_MSG_EQ(IpsecIpv6OptionsWellFormed(Datagram(0, two), &why), true, why);
-        // Six Pad1, then PadN of 253 bytes in an 8-byte header.
-        std::vector<uint8_t> overrun = {17, 0, 0, 0, 0, 0, 1, 253};
-        NS_TEST_EXPECT_MSG_EQ(IpsecIpv6OptionsWellFormed(Datagram(0, overrun), &why),
-                              false,
-                              "PadN past the header's end");
-        // An option whose type/length pair itself crosses the end.
-        std::vector<uint8_t> cut = {17, 0, 0, 0, 0, 0, 0, 1};
-        NS_TEST_EXPECT_MSG_EQ(IpsecIpv6OptionsWellFormed(Datagram(0, cut), &why),
-                              false,
-                              "option header cut by the header's end");
-        // A Destination Options header claiming 24 bytes with 16 left.
-        std::vector<uint8_t> longer = {17, 2, 1, 4, 0, 0, 0, 0};
-        NS_TEST_EXPECT_MSG_EQ(IpsecIpv6OptionsWellFormed(Datagram(60, longer), &why),
-                              false,
-                              "header longer than the datagram");
-        // No extension header at all; a datagram shorter than the IPv6 header.
-        NS_TEST_EXPECT_MSG_EQ(IpsecIpv6OptionsWellFormed(Datagram(17, {}), &why), true, why);
+        IpsecDropReason got = IpsecDropReason::NO_INTERFACE;
         NS_TEST_EXPECT_MSG_EQ(
-            IpsecIpv6OptionsWellFormed(Create<Packet>(39), &why), false, "39 bytes");
+            IpsecCheckIpv6Datagram(d, limit, &got, &why), ok, what << ": " << why);
+        if (!ok)
+        {
+            NS_TEST_EXPECT_MSG_EQ(got, want, what << ": " << why);
+        }
+    }
+
+    void ExpectSegment(const std::vector<uint8_t>& bytes,
+                       uint8_t protocol,
+                       bool v6,
+                       bool ok,
+                       IpsecDropReason want,
+                       const std::string& what)
+    {
+        std::string why;
+        IpsecDropReason got = IpsecDropReason::NO_INTERFACE;
+        Ptr<Packet> p = Create<Packet>(bytes.data(), bytes.size());
+        NS_TEST_EXPECT_MSG_EQ(
+            IpsecCheckUpperLayer(p, protocol, v6, &got, &why), ok, what << ": " << why);
+        if (!ok)
+        {
+            NS_TEST_EXPECT_MSG_EQ(got, want, what << ": " << why);
+        }
+    }
+
+    void DoRun() override
+    {
+        const auto OK = IpsecDropReason::NO_INTERFACE; // not looked at
+        const uint32_t L = IPSEC_IP6_HDRNESTLIMIT;
+        // Options: Hop-by-Hop, 8 bytes, PadN of 4 data bytes; Pad1 only;
+        // Hop-by-Hop then Destination Options of 16 bytes.
+        Expect(Datagram(0, {17, 0, 1, 4, 0, 0, 0, 0}), L, true, OK, "PadN");
+        Expect(Datagram(0, {17, 0, 0, 0, 0, 0, 0, 0}), L, true, OK, "Pad1");
+        Expect(Datagram(
+                   0, {60, 0, 1, 4, 0, 0, 0, 0, 17, 1, 1, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}),
+               L,
+               true,
+               OK,
+               "two headers");
+        // Six Pad1, then a PadN of 253 bytes in an 8-byte header (ns-3 3.37
+        // loops on it); an option whose type/length pair crosses the end.
+        Expect(Datagram(0, {17, 0, 0, 0, 0, 0, 1, 253}),
+               L,
+               false,
+               IpsecDropReason::IP6_BAD_OPTIONS,
+               "PadN past the header's end");
+        Expect(Datagram(0, {17, 0, 0, 0, 0, 0, 0, 1}),
+               L,
+               false,
+               IpsecDropReason::IP6_BAD_OPTIONS,
+               "option header cut by the header's end");
+        // Headers beyond the datagram: a Destination Options header claiming
+        // 24 bytes with 16 left; a payload length beyond the datagram; a
+        // datagram shorter than the IPv6 header.
+        Expect(Datagram(60, {17, 2, 1, 4, 0, 0, 0, 0}),
+               L,
+               false,
+               IpsecDropReason::IP6_TOO_SHORT,
+               "header longer than the datagram");
+        Expect(Datagram(17, {}, 1),
+               L,
+               false,
+               IpsecDropReason::IP6_TOO_SHORT,
+               "payload length beyond the datagram");
+        Expect(Datagram(17, {}), L, true, OK, "no extension header");
+        Expect(Create<Packet>(39), L, false, IpsecDropReason::IP6_TOO_SHORT, "39 bytes");
+        // A Fragment header is 8 bytes, whatever follows: 4 bytes of it
+        // (ns-3 reads the other 4 from beyond the datagram).
+        {
+            std::vector<uint8_t> four = {0xc0, 0x10, 0x00, 0x48};
+            std::string why;
+            IpsecDropReason got = OK;
+            NS_TEST_EXPECT_MSG_EQ(
+                IpsecCheckIpv6Headers(Create<Packet>(four.data(), four.size()), 44, L, &got, &why),
+                false,
+                "a 4-byte Fragment header");
+            NS_TEST_EXPECT_MSG_EQ(got, IpsecDropReason::IP6_TOO_SHORT, why);
+        }
+        // A non-first fragment carries data, not headers: the walk stops at
+        // its Fragment header.  A first fragment's headers are walked.
+        Expect(Datagram(44, {60, 0, 0x00, 0x08, 0, 0, 0, 1, 17, 200, 0, 0}),
+               L,
+               true,
+               OK,
+               "non-first fragment");
+        Expect(Datagram(44, {60, 0, 0x00, 0x01, 0, 0, 0, 1, 17, 200, 0, 0}),
+               L,
+               false,
+               IpsecDropReason::IP6_TOO_SHORT,
+               "first fragment, then a header longer than the datagram");
+        // ip6_hdrnestlimit (15): 14 extension headers and the upper layer
+        // pass, 15 do not; the limit 0 lets them through.
+        Expect(Datagram(60, DstChain(14)), L, true, OK, "14 headers");
+        Expect(Datagram(60, DstChain(15)),
+               L,
+               false,
+               IpsecDropReason::IP6_TOO_MANY_HEADERS,
+               "15 headers");
+        Expect(Datagram(60, DstChain(15)), 0, true, OK, "15 headers, no limit");
+        // ns-3's IPv6 input walks 255 bytes of headers: 31 headers of 8
+        // bytes (248) pass without a limit, 32 (256) do not, nor one header
+        // of 256 bytes.
+        Expect(Datagram(60, DstChain(31)), 0, true, OK, "248 bytes of headers");
+        Expect(Datagram(60, DstChain(32)),
+               0,
+               false,
+               IpsecDropReason::IP6_TOO_MANY_HEADERS,
+               "256 bytes of headers");
+        {
+            std::vector<uint8_t> big(256, 0);
+            big[0] = 17;
+            big[1] = 31;
+            big[2] = 1;
+            big[3] = 252;
+            Expect(Datagram(60, big),
+                   0,
+                   false,
+                   IpsecDropReason::IP6_TOO_MANY_HEADERS,
+                   "one header of 256 bytes");
+            big[1] = 30;
+            big[3] = 244;
+            big.resize(248);
+            Expect(Datagram(60, big), 0, true, OK, "one header of 248 bytes");
+        }
+
+        // Transport headers.  UDP: 8 bytes of header, a length field within
+        // the segment (IPv4) or equal to it (IPv6).
+        const uint8_t UDP = 17;
+        ExpectSegment({0xc0, 1, 0x1b, 0x59, 0, 0x68, 0x20},
+                      UDP,
+                      false,
+                      false,
+                      IpsecDropReason::UDP_TOO_SHORT,
+                      "7-byte UDP");
+        ExpectSegment({0, 1, 0, 2, 0, 8, 0, 0}, UDP, false, true, OK, "UDP header only");
+        ExpectSegment({0, 1, 0, 2, 0, 8, 0, 0}, UDP, true, true, OK, "UDP header only, IPv6");
+        ExpectSegment({0, 1, 0, 2, 0, 9, 0, 0},
+                      UDP,
+                      false,
+                      false,
+                      IpsecDropReason::UDP_BAD_LENGTH,
+                      "UDP length beyond the segment");
+        ExpectSegment({0, 1, 0, 2, 0, 7, 0, 0},
+                      UDP,
+                      false,
+                      false,
+                      IpsecDropReason::UDP_BAD_LENGTH,
+                      "UDP length below its header");
+        ExpectSegment({0, 1, 0, 2, 0, 8, 0, 0, 1, 2, 3, 4},
+                      UDP,
+                      false,
+                      true,
+                      OK,
+                      "UDP length shorter than the segment, IPv4 (trimmed)");
+        ExpectSegment({0, 1, 0, 2, 0, 8, 0, 0, 1, 2, 3, 4},
+                      UDP,
+                      true,
+                      false,
+                      IpsecDropReason::UDP_BAD_LENGTH,
+                      "UDP length shorter than the segment, IPv6");
+        // TCP: 20 bytes, a data offset from 20 to the segment's length.
+        const uint8_t TCP = 6;
+        std::vector<uint8_t> tcp(20, 0);
+        tcp[12] = 5 << 4;
+        ExpectSegment(tcp, TCP, false, true, OK, "TCP header");
+        tcp[12] = 4 << 4;
+        ExpectSegment(tcp, TCP, false, false, IpsecDropReason::TCP_BAD_OFFSET, "data offset 16");
+        tcp[12] = 6 << 4;
+        ExpectSegment(
+            tcp, TCP, true, false, IpsecDropReason::TCP_BAD_OFFSET, "data offset 24 in 20 bytes");
+        tcp.resize(24, 1);
+        ExpectSegment(tcp, TCP, true, true, OK, "data offset 24, one option word");
+        tcp.resize(19);
+        ExpectSegment(tcp, TCP, false, false, IpsecDropReason::TCP_TOO_SHORT, "19-byte TCP");
+        // ICMP_MINLEN and the ICMPv6 header: 8 bytes.
+        ExpectSegment({8, 0, 0xe5, 0xca, 0x20, 0x34, 1},
+                      1,
+                      false,
+                      false,
+                      IpsecDropReason::ICMP_TOO_SHORT,
+                      "7-byte echo");
+        ExpectSegment({8, 0, 0xe5, 0xca, 0x20, 0x34, 1, 0}, 1, false, true, OK, "8-byte echo");
+        ExpectSegment({128, 0, 0, 0, 0, 1, 0},
+                      58,
+                      true,
+                      false,
+                      IpsecDropReason::ICMP6_TOO_SHORT,
+                      "7-byte ICMPv6 echo");
+        ExpectSegment({128, 0, 0, 0, 0, 1, 0, 1}, 58, true, true, OK, "8-byte ICMPv6 echo");
+        // Another protocol is not looked at.
+        ExpectSegment({1, 2, 3}, 132, false, true, OK, "SCTP is not checked");
     }
 };
 
@@ -2454,7 +2634,7 @@ class IpsecHeadersTestSuite : public TestSuite
         AddTestCase(new IpcompDepthTestCase(40, 64), TestCase::QUICK);
         AddTestCase(new NestedIpcompTestCase(), TestCase::QUICK);
         AddTestCase(new ReassemblyHistoryTestCase(), TestCase::QUICK);
-        AddTestCase(new InnerOptionsTestCase(), TestCase::QUICK);
+        AddTestCase(new InputChecksTestCase(), TestCase::QUICK);
     }
 };
 

@@ -1,0 +1,117 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * The length checks KAME's IP and transport inputs make before anything
+ * reads a header, which ns-3 3.37's inputs do not make (they trust the
+ * lengths they are given, loop on some and read past the datagram on
+ * others):
+ *
+ *  - ip6_input: the payload length within the datagram, each extension
+ *    header within it (IP6_EXTHDR_CHECK, ip6s_tooshort), at most
+ *    ip6_hdrnestlimit headers (ip6s_toomanyhdr); ip6_process_hopopts /
+ *    dest6_input: each option within its header (ip6s_toosmall);
+ *  - udp_input / udp6_input: the UDP header there (udps_hdrops) and its
+ *    length field within the datagram (udps_badlen);
+ *  - tcp_input: the TCP header there (tcps_rcvshort) and its data offset
+ *    within the segment (tcps_rcvbadoff);
+ *  - icmp_input: ICMP_MINLEN bytes (icps_tooshort); icmp6_input: the 8-byte
+ *    ICMPv6 header (icp6s_tooshort).
+ *
+ * The input loop checks what it hands back to ns-3's IPv6 input with
+ * IpsecCheckIpv6Datagram (a tunnel's inner datagram) or
+ * IpsecCheckIpv6Headers (a transport-mode payload); the policed upper-layer
+ * protocols check every segment with IpsecCheckUpperLayer before the
+ * socket lookup and the inbound policy check.
+ */
+#ifndef IPSEC_INPUT_CHECKS_H
+#define IPSEC_INPUT_CHECKS_H
+
+#include "ipsec-drop-reason.h"
+#include "ns3/packet.h"
+
+#include <cstdint>
+#include <string>
+
+namespace ns3
+{
+
+/**
+ * @ingroup ipsec
+ * KAME's default ip6_hdrnestlimit (net.inet6.ip6.hdrnestlimit): the headers
+ * ip6_input processes in one datagram, the upper layer included.
+ */
+constexpr uint32_t IPSEC_IP6_HDRNESTLIMIT = 15;
+
+/**
+ * @ingroup ipsec
+ * The longest extension-header chain ns-3 3.37's IPv6 input walks correctly:
+ * Ipv6L3Protocol::LocalDeliver keeps the offset, and each header's length,
+ * in 8 bits.
+ */
+constexpr uint32_t IPSEC_NS3_IP6_CHAIN_MAX = 255;
+
+/**
+ * @ingroup ipsec
+ * Checks an IPv6 datagram @p datagram (starting with its IPv6 header) as
+ * ip6_input would before its extension headers are processed: the payload
+ * length within the datagram, then the headers as IpsecCheckIpv6Headers
+ * checks them.
+ *
+ * @param datagram the datagram, IPv6 header first
+ * @param nestLimit ip6_hdrnestlimit, or 0 for no limit
+ * @param reason set to the drop reason when the datagram fails
+ * @param why set to a sentence saying what is wrong when it fails
+ * @return true when ns-3's IPv6 input may have the datagram
+ */
+bool IpsecCheckIpv6Datagram(Ptr<const Packet> datagram,
+                            uint32_t nestLimit,
+                            IpsecDropReason* reason,
+                            std::string* why);
+
+/**
+ * @ingroup ipsec
+ * Checks the extension headers at the front of an IPv6 payload @p payload
+ * whose first header is @p nextHeader: every Hop-by-Hop, Routing, Fragment
+ * and Destination Options header within the payload, every option within
+ * its header, fewer than @p nestLimit extension headers (with the upper
+ * layer, at most @p nestLimit headers), and a chain ns-3 can walk
+ * (IPSEC_NS3_IP6_CHAIN_MAX bytes).  The walk stops at the first other
+ * header, or at the Fragment header of a non-first fragment.
+ *
+ * @param payload the payload, @p nextHeader's header first
+ * @param nextHeader the first header's protocol number
+ * @param nestLimit ip6_hdrnestlimit, or 0 for no limit
+ * @param reason set to the drop reason when the headers fail
+ * @param why set to a sentence saying what is wrong when they fail
+ * @return true when ns-3's IPv6 input may walk the headers
+ */
+bool IpsecCheckIpv6Headers(Ptr<const Packet> payload,
+                           uint8_t nextHeader,
+                           uint32_t nestLimit,
+                           IpsecDropReason* reason,
+                           std::string* why);
+
+/**
+ * @ingroup ipsec
+ * Checks an upper-layer segment as udp_input, tcp_input, icmp_input or
+ * icmp6_input does before reading it.  Protocols other than UDP (17),
+ * TCP (6), ICMP (1) and ICMPv6 (58) pass.  UDP's length field must not
+ * exceed the segment over IPv4 (udp_input trims a longer segment) and must
+ * equal it over IPv6 (udp6_input).
+ *
+ * @param segment the segment, its upper-layer header first
+ * @param protocol the IP protocol number
+ * @param v6 whether the segment came in an IPv6 datagram
+ * @param reason set to the drop reason when the segment fails
+ * @param why set to a sentence saying what is wrong when it fails
+ * @return true when the segment may be read
+ */
+bool IpsecCheckUpperLayer(Ptr<const Packet> segment,
+                          uint8_t protocol,
+                          bool v6,
+                          IpsecDropReason* reason,
+                          std::string* why);
+
+} // namespace ns3
+
+#endif /* IPSEC_INPUT_CHECKS_H */
