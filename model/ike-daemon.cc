@@ -338,6 +338,13 @@ IkeDaemon::StartApplication()
 
     // PF_KEY: register for every SA type, then read the SPD.
     m_pfkey = m_ipsec->GetKeyEngine()->Open(m_pid);
+    if (!m_pfkey)
+    {
+        // pfkey_init: racoon cannot run without its PF_KEY socket.
+        Log(1, "libipsec failed pfkey open (No buffer space available)");
+        m_running = false;
+        return;
+    }
     m_pfkey->SetRecvCallback(MakeCallback(&IkeDaemon::OnPfKey, this));
     for (uint8_t satype : {PfKeySaType::ESP, PfKeySaType::AH, PfKeySaType::IPCOMP})
     {

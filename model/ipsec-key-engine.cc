@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <new>
 
 namespace ns3
 {
@@ -168,10 +169,20 @@ IpsecKeyEngine::GetSpd() const
 Ptr<IpsecPfKeySocket>
 IpsecKeyEngine::Open(uint32_t pid)
 {
-    auto so = CreateObject<IpsecPfKeySocket>();
-    so->Attach(this, pid);
-    m_sockets.push_back(so);
-    return so;
+    try
+    {
+        auto so = CreateObject<IpsecPfKeySocket>();
+        so->Attach(this, pid);
+        m_sockets.push_back(so);
+        return so;
+    }
+    catch (const std::bad_alloc&)
+    {
+        // key_attach: the socket's control block or buffers could not be had.
+        m_stats.sockerr++;
+        NS_LOG_WARN("PF_KEY socket for pid " << pid << " not attached: no memory");
+        return nullptr;
+    }
 }
 
 void

@@ -57,7 +57,12 @@ class IpsecKeyEngine : public Object
     Ptr<IpsecSad> GetSad() const;
     Ptr<IpsecSpd> GetSpd() const;
 
-    /// socket(PF_KEY, SOCK_RAW, PF_KEY_V2) for a process @p pid.
+    /**
+     * socket(PF_KEY, SOCK_RAW, PF_KEY_V2) for a process @p pid.
+     * @param pid the process the socket's messages carry
+     * @return the socket, or nullptr when it could not be attached (no
+     *         memory; counted in sockerr, as key_attach counts it)
+     */
     Ptr<IpsecPfKeySocket> Open(uint32_t pid = 0);
 
     /// Called by IpsecPfKeySocket::Send: one message from userland.

@@ -216,6 +216,7 @@ IpsecPfKeyStats::Scalars() const
         {"in_msgtarget_all", in_msgtarget[1]},
         {"in_msgtarget_registered", in_msgtarget[2]},
         {"in_nomem", in_nomem},
+        {"sockerr", sockerr},
     };
 }
 
@@ -233,6 +234,7 @@ IpsecPfKeyStats::Increment(const std::string& name)
         {"out_invsatype", &IpsecPfKeyStats::out_invsatype},
         {"out_invaddr", &IpsecPfKeyStats::out_invaddr},
         {"in_nomem", &IpsecPfKeyStats::in_nomem},
+        {"sockerr", &IpsecPfKeyStats::sockerr},
     };
     for (const auto& [fieldName, field] : kFields)
     {

@@ -88,6 +88,9 @@ struct IpsecPfKeyStats
     /// [0] toward one socket, [1] toward all sockets, [2] toward registered sockets.
     std::array<uint64_t, 3> in_msgtarget{};
     uint64_t in_nomem{0};
+    /// A PF_KEY socket that could not be attached (key_attach; netstat
+    /// does not print it).
+    uint64_t sockerr{0};
 
     /// The scalar counters as (KAME field name, value), in declaration order.
     std::vector<std::pair<std::string, uint64_t>> Scalars() const;

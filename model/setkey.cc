@@ -463,6 +463,13 @@ Setkey::Run(Ptr<IpsecKeyEngine> engine,
         NS_LOG_INFO(line);
         r.messages.push_back(line);
     };
+    if (!opts.parseOnly && !socket)
+    {
+        // setkey's pfkey_open failed (the key engine counted sockerr).
+        r.ok = false;
+        say("pfkey_open: No buffer space available");
+        return r;
+    }
     while (true)
     {
         SetkeyStatement st;
