@@ -1,24 +1,34 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  *
- * Access to three private members of Debian's prebuilt ns-3.37 L3 protocols,
- * which the IPsec glue needs and ns-3 offers no API for:
+ * The private members of Debian's prebuilt ns-3.37 that the IPsec glue
+ * touches, for want of a public API, and how (doc/ipsec.rst, "ns-3
+ * internals", says what breaks on another ns-3 version):
  *
- *  - Ipv4L3Protocol::m_identification: AH's ICV covers the IPv4
- *    identification field, so the glue must know the id Ipv4L3Protocol::Send
- *    is about to assign to the outer packet (read only).
- *  - Ipv4L3Protocol/Ipv6L3Protocol::m_sendOutgoingTrace: fired with the
- *    plaintext datagram before it is protected, so FlowMonitor (which
- *    classifies TCP/UDP flows on SendOutgoing) still sees the flow.
- *  - Ipv4L3Protocol/Ipv6L3Protocol::m_sockets (read only): whether a raw
- *    socket is still open, for per-socket policies.
- *  - Socket::m_boundnetdevice: keeps a raw socket whose per-socket inbound
- *    policy rejects a datagram from ns-3's raw-socket delivery.
+ *   member                                   access  why
+ *   Ipv4L3Protocol::m_identification         read    AH's ICV covers the id Send will give
+ *                                            write   the id of a header IPsec builds itself
+ *                                                    (the same counter, advanced once)
+ *   Ipv4L3Protocol::m_defaultTtl,            read    TTL/hop limit of a tunnel's outer
+ *   Ipv6L3Protocol::m_defaultTtl                     header, without an attribute lookup
+ *   Ipv4L3Protocol::m_sendOutgoingTrace,     call    fired with the plaintext datagram, so
+ *   Ipv6L3Protocol::m_sendOutgoingTrace              FlowMonitor still classifies the flow
+ *   Ipv4L3Protocol::m_sockets,               read    whether a raw socket is still open
+ *   Ipv6L3Protocol::m_sockets                        (per-socket policies)
+ *   UdpL4Protocol/TcpL4Protocol::            read    the socket a segment goes to: KAME
+ *     m_endPoints, m_endPoints6                      checks UDP/TCP policy only then
+ *   TcpL4Protocol::m_sockets,                read    the TCP socket of a connection, and
+ *   TcpSocketBase::m_tcb                     write   its segment size lowered by the IPsec
+ *                                                    overhead after CLOSED (tcp_mss)
+ *   Socket::m_boundnetdevice                 write   keeps a raw socket whose inbound
+ *                                                    policy rejects a datagram from ns-3's
+ *                                                    raw delivery (restored right after)
  *
  * The standard allows naming a private member in an explicit template
- * instantiation; the instantiation below stores the member pointer where a
- * friend function can return it.  Nothing is modified in ns-3 and the
- * layout comes from the very headers the library was built with.
+ * instantiation; the instantiation stores the member pointer where a friend
+ * function can return it.  The layout comes from the very headers the
+ * library was built with: a renamed or retyped member is a compile error,
+ * not a silent misread.
  */
 #ifndef IPSEC_PRIVATE_ACCESS_H
 #define IPSEC_PRIVATE_ACCESS_H
