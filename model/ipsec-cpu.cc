@@ -610,7 +610,7 @@ IpsecCpu::Submit(const std::string& what, Time cost, std::function<void()> done)
     NS_LOG_FUNCTION(this << what << cost);
     NS_ABORT_MSG_IF(cost.IsStrictlyNegative(), "IpsecCpu::Submit: negative cost for " << what);
     uint64_t id = m_nextId++;
-    m_queue.push_back(Job{id, what, cost, std::move(done)});
+    m_queue.push_back(Job{id, what, cost, std::move(done), {}});
     m_waiting += cost;
     m_jobTrace(JobEvent::QUEUED, id, what, cost);
     StartNext();

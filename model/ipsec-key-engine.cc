@@ -734,7 +734,7 @@ IpsecKeyEngine::HandleGet(IpsecPfKeySocket* so, const PfKeyMessage& m)
 }
 
 int
-IpsecKeyEngine::HandleAcquire(IpsecPfKeySocket* so, const PfKeyMessage& m)
+IpsecKeyEngine::HandleAcquire(IpsecPfKeySocket* /* so */, const PfKeyMessage& m)
 {
     if (HeaderOnly(m))
     {
@@ -850,7 +850,7 @@ IpsecKeyEngine::HandlePromisc(IpsecPfKeySocket* so, const PfKeyMessage& m)
 }
 
 int
-IpsecKeyEngine::HandlePChange(IpsecPfKeySocket* so, const PfKeyMessage& m)
+IpsecKeyEngine::HandlePChange(IpsecPfKeySocket* /* so */, const PfKeyMessage& /* m */)
 {
     return Fail(EINVAL, "SADB_X_PCHANGE is not implemented (as in KAME)");
 }
