@@ -7,6 +7,7 @@
  */
 #include "isakmp-message.h"
 
+#include "ipsec-byte-io.h"
 #include "ns3/abort.h"
 
 #include <algorithm>
@@ -43,41 +44,11 @@ Str(uint64_t v)
     return std::to_string(v);
 }
 
-/// Appends network-order fields; Begin/End write a 16-bit length patched afterwards.
-class Writer
+/// Network-order fields, and a 16-bit length patched afterwards.
+class Writer : public IpsecByteWriter
 {
   public:
-    explicit Writer(std::vector<uint8_t>& b)
-        : m_b(b)
-    {
-    }
-
-    void U8(uint8_t v)
-    {
-        m_b.push_back(v);
-    }
-
-    void N16(uint16_t v)
-    {
-        U8(v >> 8);
-        U8(v & 0xff);
-    }
-
-    void N32(uint32_t v)
-    {
-        N16(v >> 16);
-        N16(v & 0xffff);
-    }
-
-    void Bytes(const std::vector<uint8_t>& v)
-    {
-        m_b.insert(m_b.end(), v.begin(), v.end());
-    }
-
-    size_t Size() const
-    {
-        return m_b.size();
-    }
+    using IpsecByteWriter::IpsecByteWriter;
 
     /// Patches the 16-bit length at @p at + 2 (a generic header's) to the bytes since @p at.
     void PatchLength(size_t at, const char* what)
@@ -89,71 +60,10 @@ class Writer
         m_b[at + 2] = len >> 8;
         m_b[at + 3] = len & 0xff;
     }
-
-  private:
-    std::vector<uint8_t>& m_b;
 };
 
-/// Reads network-order fields from [p, p + n); the caller checks Left() first.
-class Cursor
-{
-  public:
-    Cursor(const uint8_t* p, size_t n)
-        : m_p(p)
-        , m_n(n)
-    {
-    }
-
-    size_t Left() const
-    {
-        return m_n - m_off;
-    }
-
-    size_t Offset() const
-    {
-        return m_off;
-    }
-
-    uint8_t U8()
-    {
-        return m_off < m_n ? m_p[m_off++] : 0;
-    }
-
-    uint16_t N16()
-    {
-        uint16_t hi = U8();
-        return (hi << 8) | U8();
-    }
-
-    uint32_t N32()
-    {
-        uint32_t hi = N16();
-        return (hi << 16) | N16();
-    }
-
-    /// The next @p k bytes (fewer if fewer are left; the caller checked).
-    std::vector<uint8_t> Take(size_t k)
-    {
-        k = std::min(k, Left());
-        std::vector<uint8_t> v(m_p + m_off, m_p + m_off + k);
-        m_off += k;
-        return v;
-    }
-
-    /// A cursor over the next @p k bytes, which this one skips.
-    Cursor Sub(size_t k)
-    {
-        k = std::min(k, Left());
-        Cursor c(m_p + m_off, k);
-        m_off += k;
-        return c;
-    }
-
-  private:
-    const uint8_t* m_p;
-    size_t m_n;
-    size_t m_off{0};
-};
+/// Reads network-order fields; the caller checks Left() first.
+using Cursor = IpsecByteReader;
 
 /// Writes a generic payload header whose length PatchLength fills in.
 size_t

@@ -3,6 +3,8 @@
  */
 #include "pfkey-message.h"
 
+#include "ipsec-byte-io.h"
+
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -57,76 +59,23 @@ Align8(size_t n)
     return (n + 7) & ~size_t(7);
 }
 
-/// Appends little-endian host-order fields (and network-order ones on request).
-class Writer
+/// Little-endian host-order fields (and network-order ones on request).
+class Writer : public IpsecByteWriter
 {
   public:
-    explicit Writer(std::vector<uint8_t>& b)
-        : m_b(b)
-    {
-    }
-
-    void U8(uint8_t v)
-    {
-        m_b.push_back(v);
-    }
-
-    void U16(uint16_t v)
-    {
-        U8(v & 0xff);
-        U8(v >> 8);
-    }
-
-    void U32(uint32_t v)
-    {
-        U16(v & 0xffff);
-        U16(v >> 16);
-    }
-
-    void U64(uint64_t v)
-    {
-        U32(v & 0xffffffff);
-        U32(v >> 32);
-    }
-
-    void N16(uint16_t v)
-    {
-        U8(v >> 8);
-        U8(v & 0xff);
-    }
-
-    void N32(uint32_t v)
-    {
-        N16(v >> 16);
-        N16(v & 0xffff);
-    }
-
-    void Bytes(const uint8_t* p, size_t n)
-    {
-        m_b.insert(m_b.end(), p, p + n);
-    }
-
-    void Zero(size_t n)
-    {
-        m_b.insert(m_b.end(), n, 0);
-    }
+    using IpsecByteWriter::IpsecByteWriter;
 
     void PadTo8(size_t start)
     {
         Zero(Align8(m_b.size() - start) - (m_b.size() - start));
     }
 
-    size_t Size() const
-    {
-        return m_b.size();
-    }
-
     /// Writes an extension header whose length is patched by End().
     size_t Begin(uint16_t type)
     {
         size_t at = m_b.size();
-        U16(0);
-        U16(type);
+        L16(0);
+        L16(type);
         return at;
     }
 
@@ -145,9 +94,9 @@ class Writer
             U8(SOCKADDR_IN6_LEN);
             U8(NETBSD_AF_INET6);
             N16(port);
-            U32(0); // flowinfo
+            L32(0); // flowinfo
             Bytes(a.Bytes(), 16);
-            U32(0); // scope id
+            L32(0); // scope id
         }
         else
         {
@@ -165,81 +114,10 @@ class Writer
             Zero(8);
         }
     }
-
-  private:
-    std::vector<uint8_t>& m_b;
 };
 
 /// Reads the same layout; every read is bounds-checked by the caller's length checks.
-class Reader
-{
-  public:
-    Reader(const uint8_t* p, size_t n)
-        : m_p(p)
-        , m_n(n)
-    {
-    }
-
-    size_t Left() const
-    {
-        return m_n - m_off;
-    }
-
-    size_t Offset() const
-    {
-        return m_off;
-    }
-
-    uint8_t U8()
-    {
-        return m_off < m_n ? m_p[m_off++] : 0;
-    }
-
-    uint16_t U16()
-    {
-        uint16_t lo = U8();
-        return lo | (uint16_t(U8()) << 8);
-    }
-
-    uint32_t U32()
-    {
-        uint32_t lo = U16();
-        return lo | (uint32_t(U16()) << 16);
-    }
-
-    uint64_t U64()
-    {
-        uint64_t lo = U32();
-        return lo | (uint64_t(U32()) << 32);
-    }
-
-    uint16_t N16()
-    {
-        uint16_t hi = U8();
-        return (hi << 8) | U8();
-    }
-
-    uint32_t N32()
-    {
-        uint32_t hi = N16();
-        return (hi << 16) | N16();
-    }
-
-    void Skip(size_t n)
-    {
-        m_off = std::min(m_n, m_off + n);
-    }
-
-    const uint8_t* Here() const
-    {
-        return m_p + m_off;
-    }
-
-  private:
-    const uint8_t* m_p;
-    size_t m_n;
-    size_t m_off{0};
-};
+using Reader = IpsecByteReader;
 
 /// Decodes a sockaddr at @p p (at most @p avail bytes); its length in @p used.
 bool
@@ -285,10 +163,10 @@ void
 WriteLifetime(Writer& w, uint16_t type, const PfKeyLifetime& l)
 {
     size_t at = w.Begin(type);
-    w.U32(l.allocations);
-    w.U64(l.bytes);
-    w.U64(l.addtime);
-    w.U64(l.usetime);
+    w.L32(l.allocations);
+    w.L64(l.bytes);
+    w.L64(l.addtime);
+    w.L64(l.usetime);
     w.End(at);
 }
 
@@ -298,7 +176,7 @@ WriteAddress(Writer& w, uint16_t type, const PfKeyAddress& a)
     size_t at = w.Begin(type);
     w.U8(a.proto);
     w.U8(a.prefixlen);
-    w.U16(0);
+    w.L16(0);
     w.Sockaddr(a.addr, a.port);
     w.End(at);
 }
@@ -307,8 +185,8 @@ void
 WriteKey(Writer& w, uint16_t type, const PfKeyKey& k)
 {
     size_t at = w.Begin(type);
-    w.U16(k.bits);
-    w.U16(0);
+    w.L16(k.bits);
+    w.L16(0);
     w.Bytes(k.data.data(), k.data.size());
     w.End(at);
 }
@@ -317,14 +195,14 @@ void
 WriteSupported(Writer& w, uint16_t type, const std::vector<PfKeyAlg>& algs)
 {
     size_t at = w.Begin(type);
-    w.U32(0);
+    w.L32(0);
     for (const PfKeyAlg& a : algs)
     {
         w.U8(a.id);
         w.U8(a.ivlen);
-        w.U16(a.minbits);
-        w.U16(a.maxbits);
-        w.U16(0);
+        w.L16(a.minbits);
+        w.L16(a.maxbits);
+        w.L16(0);
     }
     w.End(at);
 }
@@ -333,11 +211,11 @@ void
 WritePolicy(Writer& w, const PfKeyPolicy& p)
 {
     size_t at = w.Begin(PfKeyExt::X_POLICY);
-    w.U16(p.type);
+    w.L16(p.type);
     w.U8(p.dir);
     w.U8(0);
-    w.U32(p.id);
-    w.U32(0);
+    w.L32(p.id);
+    w.L32(0);
     for (const IpsecRequest& r : p.requests)
     {
         size_t start = w.Size();
@@ -346,13 +224,13 @@ WritePolicy(Writer& w, const PfKeyPolicy& p)
         {
             len += 2 * (r.tunnelSrc.IsV6() ? SOCKADDR_IN6_LEN : SOCKADDR_IN_LEN);
         }
-        w.U16(static_cast<uint16_t>(Align8(len))); // sadb_x_ipsecrequest_len is in bytes
-        w.U16(static_cast<uint16_t>(r.proto));
+        w.L16(static_cast<uint16_t>(Align8(len))); // sadb_x_ipsecrequest_len is in bytes
+        w.L16(static_cast<uint16_t>(r.proto));
         w.U8(static_cast<uint8_t>(r.mode));
         w.U8(static_cast<uint8_t>(r.level));
-        w.U16(0);
-        w.U32(r.reqid);
-        w.U32(0);
+        w.L16(0);
+        w.L32(r.reqid);
+        w.L32(0);
         if (r.HasEndpoints())
         {
             w.Sockaddr(r.tunnelSrc, 0);
@@ -373,20 +251,20 @@ WriteProposal(Writer& w, const PfKeyProposal& p)
     {
         w.U8(c.auth);
         w.U8(c.encrypt);
-        w.U16(c.flags);
-        w.U16(c.authMinBits);
-        w.U16(c.authMaxBits);
-        w.U16(c.encMinBits);
-        w.U16(c.encMaxBits);
-        w.U32(0);
-        w.U32(c.softAllocations);
-        w.U32(c.hardAllocations);
-        w.U64(c.softBytes);
-        w.U64(c.hardBytes);
-        w.U64(c.softAddtime);
-        w.U64(c.hardAddtime);
-        w.U64(c.softUsetime);
-        w.U64(c.hardUsetime);
+        w.L16(c.flags);
+        w.L16(c.authMinBits);
+        w.L16(c.authMaxBits);
+        w.L16(c.encMinBits);
+        w.L16(c.encMaxBits);
+        w.L32(0);
+        w.L32(c.softAllocations);
+        w.L32(c.hardAllocations);
+        w.L64(c.softBytes);
+        w.L64(c.hardBytes);
+        w.L64(c.softAddtime);
+        w.L64(c.hardAddtime);
+        w.L64(c.softUsetime);
+        w.L64(c.hardUsetime);
     }
     w.End(at);
 }
@@ -395,11 +273,11 @@ WriteProposal(Writer& w, const PfKeyProposal& p)
 bool
 ReadPolicy(Reader& r, size_t extLen, PfKeyPolicy* p)
 {
-    p->type = r.U16();
+    p->type = r.L16();
     p->dir = r.U8();
     r.U8();
-    p->id = r.U32();
-    r.U32();
+    p->id = r.L32();
+    r.L32();
     size_t left = extLen - 16;
     while (left > 0)
     {
@@ -408,18 +286,18 @@ ReadPolicy(Reader& r, size_t extLen, PfKeyPolicy* p)
             return false;
         }
         const uint8_t* base = r.Here();
-        uint16_t len = r.U16();
+        uint16_t len = r.L16();
         if (len < REQUEST_SIZE || len > left || len % 8 != 0)
         {
             return false;
         }
         IpsecRequest req;
-        uint16_t proto = r.U16();
+        uint16_t proto = r.L16();
         uint8_t mode = r.U8();
         uint8_t level = r.U8();
-        r.U16();
-        req.reqid = r.U32();
-        r.U32();
+        r.L16();
+        req.reqid = r.L32();
+        r.L32();
         if (proto > 0xff || mode > 2 || level > 3)
         {
             return false;
@@ -453,7 +331,7 @@ ReadAddress(Reader& r, size_t extLen, PfKeyAddress* a)
 {
     a->proto = r.U8();
     a->prefixlen = r.U8();
-    r.U16();
+    r.L16();
     size_t used = 0;
     if (!ReadSockaddr(r.Here(), extLen - 8, &a->addr, &a->port, &used))
     {
@@ -471,18 +349,18 @@ PfKeyLifetime
 ReadLifetime(Reader& r)
 {
     PfKeyLifetime l;
-    l.allocations = r.U32();
-    l.bytes = r.U64();
-    l.addtime = r.U64();
-    l.usetime = r.U64();
+    l.allocations = r.L32();
+    l.bytes = r.L64();
+    l.addtime = r.L64();
+    l.usetime = r.L64();
     return l;
 }
 
 bool
 ReadKey(Reader& r, size_t extLen, PfKeyKey* k)
 {
-    k->bits = r.U16();
-    r.U16();
+    k->bits = r.L16();
+    r.L16();
     size_t bytes = (k->bits + 7) / 8;
     if (bytes > extLen - 8)
     {
@@ -496,16 +374,16 @@ ReadKey(Reader& r, size_t extLen, PfKeyKey* k)
 std::vector<PfKeyAlg>
 ReadSupported(Reader& r, size_t extLen)
 {
-    r.U32();
+    r.L32();
     std::vector<PfKeyAlg> algs;
     for (size_t left = extLen - 8; left >= 8; left -= 8)
     {
         PfKeyAlg a;
         a.id = r.U8();
         a.ivlen = r.U8();
-        a.minbits = r.U16();
-        a.maxbits = r.U16();
-        r.U16();
+        a.minbits = r.L16();
+        a.maxbits = r.L16();
+        r.L16();
         algs.push_back(a);
     }
     return algs;
@@ -522,20 +400,20 @@ ReadProposal(Reader& r, size_t extLen)
         PfKeyComb c;
         c.auth = r.U8();
         c.encrypt = r.U8();
-        c.flags = r.U16();
-        c.authMinBits = r.U16();
-        c.authMaxBits = r.U16();
-        c.encMinBits = r.U16();
-        c.encMaxBits = r.U16();
-        r.U32();
-        c.softAllocations = r.U32();
-        c.hardAllocations = r.U32();
-        c.softBytes = r.U64();
-        c.hardBytes = r.U64();
-        c.softAddtime = r.U64();
-        c.hardAddtime = r.U64();
-        c.softUsetime = r.U64();
-        c.hardUsetime = r.U64();
+        c.flags = r.L16();
+        c.authMinBits = r.L16();
+        c.authMaxBits = r.L16();
+        c.encMinBits = r.L16();
+        c.encMaxBits = r.L16();
+        r.L32();
+        c.softAllocations = r.L32();
+        c.hardAllocations = r.L32();
+        c.softBytes = r.L64();
+        c.hardBytes = r.L64();
+        c.softAddtime = r.L64();
+        c.hardAddtime = r.L64();
+        c.softUsetime = r.L64();
+        c.hardUsetime = r.L64();
         p.combs.push_back(c);
     }
     return p;
@@ -613,7 +491,7 @@ ReadExtension(Reader& r, uint16_t type, size_t extLen, PfKeyMessage* m)
             sa.state = r.U8();
             sa.auth = r.U8();
             sa.encrypt = r.U8();
-            sa.flags = r.U32();
+            sa.flags = r.L32();
             m->sa = sa;
             return true;
         }
@@ -660,8 +538,8 @@ ReadExtension(Reader& r, uint16_t type, size_t extLen, PfKeyMessage* m)
         case PfKeyExt::SPIRANGE:
         {
             PfKeySpiRange s;
-            s.min = r.U32();
-            s.max = r.U32();
+            s.min = r.L32();
+            s.max = r.L32();
             m->spirange = s;
             return true;
         }
@@ -680,9 +558,9 @@ ReadExtension(Reader& r, uint16_t type, size_t extLen, PfKeyMessage* m)
             PfKeySa2 s;
             s.mode = r.U8();
             r.U8();
-            r.U16();
-            s.sequence = r.U32();
-            s.reqid = r.U32();
+            r.L16();
+            s.sequence = r.L32();
+            s.reqid = r.L32();
             m->sa2 = s;
             return true;
         }
@@ -795,10 +673,10 @@ PfKeyMessage::Serialize() const
     w.U8(type);
     w.U8(errnum);
     w.U8(satype);
-    w.U16(0); // sadb_msg_len, patched below
-    w.U16(reserved);
-    w.U32(seq);
-    w.U32(pid);
+    w.L16(0); // sadb_msg_len, patched below
+    w.L16(reserved);
+    w.L32(seq);
+    w.L32(pid);
     // Extensions in type order (KAME's own replies use this order too).
     if (sa)
     {
@@ -808,7 +686,7 @@ PfKeyMessage::Serialize() const
         w.U8(sa->state);
         w.U8(sa->auth);
         w.U8(sa->encrypt);
-        w.U32(sa->flags);
+        w.L32(sa->flags);
         w.End(at);
     }
     if (current)
@@ -854,9 +732,9 @@ PfKeyMessage::Serialize() const
     if (spirange)
     {
         size_t at = w.Begin(PfKeyExt::SPIRANGE);
-        w.U32(spirange->min);
-        w.U32(spirange->max);
-        w.U32(0);
+        w.L32(spirange->min);
+        w.L32(spirange->max);
+        w.L32(0);
         w.End(at);
     }
     if (policy)
@@ -868,9 +746,9 @@ PfKeyMessage::Serialize() const
         size_t at = w.Begin(PfKeyExt::X_SA2);
         w.U8(sa2->mode);
         w.U8(0);
-        w.U16(0);
-        w.U32(sa2->sequence);
-        w.U32(sa2->reqid);
+        w.L16(0);
+        w.L32(sa2->sequence);
+        w.L32(sa2->reqid);
         w.End(at);
     }
     for (const auto& [extType, body] : opaque)
@@ -910,10 +788,10 @@ PfKeyMessage::Parse(const uint8_t* data, size_t len, PfKeyMessage* msg, PfKeyPar
     m.type = r.U8();
     m.errnum = r.U8();
     m.satype = r.U8();
-    uint16_t words = r.U16();
-    m.reserved = r.U16();
-    m.seq = r.U32();
-    m.pid = r.U32();
+    uint16_t words = r.L16();
+    m.reserved = r.L16();
+    m.seq = r.L32();
+    m.pid = r.L32();
     if (size_t(words) * 8 != len)
     {
         return fail(EINVAL, PfKeyParseError::INVALID_LENGTH);
@@ -934,8 +812,8 @@ PfKeyMessage::Parse(const uint8_t* data, size_t len, PfKeyMessage* msg, PfKeyPar
             return fail(EINVAL, PfKeyParseError::INVALID_LENGTH);
         }
         size_t start = r.Offset();
-        size_t extLen = size_t(r.U16()) * 8;
-        uint16_t extType = r.U16();
+        size_t extLen = size_t(r.L16()) * 8;
+        uint16_t extType = r.L16();
         if (extType == 0 || extType > PfKeyExt::MAX)
         {
             return fail(EINVAL, PfKeyParseError::INVALID_EXTENSION);
