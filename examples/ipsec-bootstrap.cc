@@ -43,6 +43,7 @@
  * error stops the program before the simulation starts, with setkey's
  * message, and exit status 1.
  */
+#include "common/ipsec-example-report.h"
 #include "ns3/applications-module.h"
 #include "ns3/core-module.h"
 #include "ns3/csma-helper.h"

@@ -22,6 +22,7 @@
  * negotiation never converges at 30 s and succeeds once the larval lifetime
  * is raised, as the FAQ says.
  */
+#include "common/ipsec-ike-faq-helper.h"
 #include "ns3/core-module.h"
 #include "ns3/internet-module.h"
 #include "ns3/ipsec-module.h"

@@ -24,6 +24,8 @@
  * keys Wireshark needs to decrypt the ISAKMP messages and the ESP packets
  * (ikev1_decryption_table and esp_sa: a Wireshark profile's files).
  */
+#include "common/ipsec-example-report.h"
+#include "common/ipsec-ike-faq-helper.h"
 #include "ns3/core-module.h"
 #include "ns3/internet-module.h"
 #include "ns3/ipsec-module.h"

@@ -37,6 +37,7 @@
  * --pcapDir the key log for Wireshark is written beside the pcaps.
  * --cpu=PROFILE sets the gateways' processor (IpsecCpu profiles).
  */
+#include "common/ipsec-example-report.h"
 #include "ns3/core-module.h"
 #include "ns3/csma-helper.h"
 #include "ns3/data-rate.h"

@@ -3,8 +3,8 @@
  */
 #include "ipsec-example-report.h"
 
-#include "ipsec-helper.h"
 #include "ns3/ipsec-cpu.h"
+#include "ns3/ipsec-helper.h"
 
 #include <cstdio>
 #include <fstream>

@@ -1,15 +1,16 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  *
- * The end-of-run report the example programs print and write: one line per
+ * Example scaffolding (examples/common, not part of the module): the
+ * end-of-run report the example programs print and write -- one line per
  * flow, a netstat section per node, and the JSON summary.
  */
 #ifndef IPSEC_EXAMPLE_REPORT_H
 #define IPSEC_EXAMPLE_REPORT_H
 
+#include "ipsec-traffic-helper.h"
 #include "ns3/ike-daemon.h"
 #include "ns3/ipsec-address.h"
-#include "ns3/ipsec-traffic-helper.h"
 #include "ns3/node.h"
 #include "ns3/ptr.h"
 
