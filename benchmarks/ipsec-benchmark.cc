@@ -9,6 +9,7 @@
  *
  *   build/benchmarks/ipsec-benchmark [--packets=20000] [--size=1400] [--policies=5000]
  */
+#include "common/ipsec-traffic-helper.h"
 #include "ns3/core-module.h"
 #include "ns3/ipsec-module.h"
 

@@ -7,6 +7,12 @@ file(GLOB _ipsec_headers CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/model/*.h
      ${CMAKE_CURRENT_SOURCE_DIR}/helper/*.h)
 file(GLOB _ipsec_tests CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/test/*-test-suite.cc
      ${CMAKE_CURRENT_SOURCE_DIR}/test/ipsec-test-util.cc)
+# The examples' scaffolding (examples/common): no part of the module; it is
+# compiled into the test library and into each example, which include its
+# headers as "common/NAME.h".
+file(GLOB _ipsec_example_common CONFIGURE_DEPENDS
+     ${CMAKE_CURRENT_SOURCE_DIR}/examples/common/*.cc)
+include_directories(${CMAKE_CURRENT_SOURCE_DIR}/examples)
 # ipsec-pcap and ipsec-examples drive the standalone build's example binaries.
 list(FILTER _ipsec_tests EXCLUDE REGEX "ipsec-pcap-test-suite|ipsec-examples-test-suite")
 build_lib(
@@ -17,7 +23,7 @@ build_lib(
                     ${libpoint-to-point} ${libcsma} ${libflow-monitor}
                     ${libwifi} ${libmobility}
                     OpenSSL::Crypto ZLIB::ZLIB
-  TEST_SOURCES ${_ipsec_tests}
+  TEST_SOURCES ${_ipsec_tests} ${_ipsec_example_common}
 )
 if(ENABLE_EXAMPLES)
   file(GLOB _ipsec_examples ${CMAKE_CURRENT_SOURCE_DIR}/examples/*.cc)
@@ -33,7 +39,7 @@ if(ENABLE_EXAMPLES)
     endif()
     build_lib_example(
       NAME ${name}
-      SOURCE_FILES ${ex}
+      SOURCE_FILES ${ex} ${_ipsec_example_common}
       LIBRARIES_TO_LINK ${libipsec} ${libpoint-to-point} ${libapplications}
                         ${libinternet-apps} ${libflow-monitor} ${_extra}
     )

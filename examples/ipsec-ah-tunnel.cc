@@ -33,6 +33,7 @@
  * is NODE 0 DEVICE 2).  A script with an error stops the program before the
  * simulation starts, with setkey's message, and exit status 1.
  */
+#include "common/ipsec-example-report.h"
 #include "ns3/core-module.h"
 #include "ns3/csma-helper.h"
 #include "ns3/ipsec-module.h"

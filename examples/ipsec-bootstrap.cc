@@ -43,6 +43,9 @@
  * error stops the program before the simulation starts, with setkey's
  * message, and exit status 1.
  */
+#include "common/ipsec-example-args.h"
+#include "common/ipsec-example-report.h"
+#include "common/ipsec-example-trace.h"
 #include "ns3/applications-module.h"
 #include "ns3/core-module.h"
 #include "ns3/csma-helper.h"
@@ -69,77 +72,92 @@ namespace
 
 const uint16_t kNfsPort = 2049;
 
-/// One dump of one node at one time.
-struct Dump
+/// A client's boot-time mount: an NFS request (a UDP datagram of 1024 bytes
+/// the server echoes) every second from time 0, @p requests of them.
+std::shared_ptr<IpsecFlowResult>
+StartMount(Ptr<Node> client, Ipv4Address server, uint32_t requests)
 {
-    double at{0};
-    std::string node;
-    std::string sad; ///< setkey -D
-    std::string spd; ///< setkey -DP
-};
+    auto flow = std::make_shared<IpsecFlowResult>();
+    flow->name = "nfs";
+    flow->unit = "requests/replies";
+    UdpEchoClientHelper nfs(server, kNfsPort);
+    nfs.SetAttribute("MaxPackets", UintegerValue(requests));
+    nfs.SetAttribute("Interval", TimeValue(Seconds(1)));
+    nfs.SetAttribute("PacketSize", UintegerValue(1024));
+    ApplicationContainer app = nfs.Install(client);
+    app.Start(Seconds(0));
+    app.Get(0)->TraceConnectWithoutContext("Tx",
+                                           Callback<void, Ptr<const Packet>>(
+                                               [flow](Ptr<const Packet>)
+                                               {
+                                                   flow->sent++;
+                                               }));
+    app.Get(0)->TraceConnectWithoutContext("Rx",
+                                           Callback<void, Ptr<const Packet>>(
+                                               [flow](Ptr<const Packet>)
+                                               {
+                                                   flow->received++;
+                                               }));
+    return flow;
+}
 
-/// What the LAN carried, seen on the server's device (frames it sent or received).
-struct LanCounts
+/// The title: when every node's ipsec.conf (and its rekey script) runs.
+std::string
+Title(double configAt, double rekeyAt)
 {
-    uint64_t esp{0};       ///< ESP datagrams
-    uint64_t clearNfs{0};  ///< UDP datagrams of port 2049 without IPsec
-    uint64_t other{0};     ///< any other IPv4 datagram
-    double firstIp{-1};    ///< time of the first IPv4 datagram
-    int firstProtocol{-1}; ///< its IP protocol
-
-    void Frame(Ptr<const Packet> frame)
+    std::ostringstream title;
+    title << "ipsec-bootstrap: NFS clients mount /usr from the server at boot; every node's "
+          << "ipsec.conf runs ";
+    if (configAt < 0)
     {
-        uint8_t b[64] = {};
-        uint32_t n = frame->CopyData(b, sizeof(b));
-        if (n < 34 || b[12] != 0x08 || b[13] != 0x00)
-        {
-            return; // ARP
-        }
-        const uint8_t* ip = b + 14;
-        uint32_t l4 = 14 + (ip[0] & 0x0f) * 4;
-        if (firstProtocol < 0)
-        {
-            firstProtocol = ip[9];
-            firstIp = Simulator::Now().GetSeconds();
-        }
-        if (ip[9] == 50)
-        {
-            esp++;
-        }
-        else if (ip[9] == 17 && l4 + 4 <= n
-                 && (((b[l4] << 8) | b[l4 + 1]) == kNfsPort
-                     || ((b[l4 + 2] << 8) | b[l4 + 3]) == kNfsPort))
-        {
-            clearNfs++;
-        }
-        else
-        {
-            other++;
-        }
+        title << "at boot (rc.conf ipsec=YES)";
     }
-};
-
-/// The times of a comma-separated list ("5,30.5"); false on a bad number.
-bool
-ParseTimes(const std::string& list, std::vector<double>& times)
-{
-    std::istringstream in(list);
-    std::string item;
-    while (std::getline(in, item, ','))
+    else
     {
-        if (item.empty())
-        {
-            continue;
-        }
-        char* end = nullptr;
-        double t = std::strtod(item.c_str(), &end);
-        if (*end != '\0' || t < 0)
-        {
-            return false;
-        }
-        times.push_back(t);
+        title << "by hand at " << configAt << " s";
     }
-    return true;
+    if (rekeyAt >= 0)
+    {
+        title << ", its rekey script at " << rekeyAt << " s";
+    }
+    return title.str();
+}
+
+/// What the server's LAN device carried, one line.
+void
+PrintLan(const IpsecLanCounts& lan)
+{
+    std::cout << "\nthe server's LAN device: " << lan.esp << " ESP datagrams, " << lan.clear
+              << " NFS datagrams in clear, " << lan.other << " other IPv4 datagrams";
+    if (lan.firstProtocol >= 0)
+    {
+        std::cout << "; the first IPv4 datagram (at " << lan.firstIp << " s) was "
+                  << (lan.firstProtocol == 50 ? std::string("ESP")
+                                              : "IP protocol " + std::to_string(lan.firstProtocol));
+    }
+    std::cout << "\n";
+}
+
+/// The JSON summary: the options, the nodes and flows, the LAN, every dump.
+void
+WriteJson(const std::string& path,
+          double configAt,
+          double rekeyAt,
+          const std::vector<IpsecReportNode>& nodes,
+          const std::vector<IpsecReportFlow>& flows,
+          const IpsecLanCounts& lan,
+          const IpsecSetkeyDumps& dumps)
+{
+    std::ofstream out(path);
+    out << "{\n  \"example\": \"ipsec-bootstrap\",\n  \"boot\": "
+        << (configAt < 0 ? "true" : "false") << ",\n  \"configAt\": " << configAt
+        << ",\n  \"rekeyAt\": " << rekeyAt << ",\n  ";
+    IpsecWriteReportJson(out, nodes, flows, "  ");
+    out << ",\n  \"lan\": {\"esp\": " << lan.esp << ", \"clearNfs\": " << lan.clear
+        << ", \"other\": " << lan.other << ", \"firstProtocol\": " << lan.firstProtocol
+        << ", \"firstAt\": " << lan.firstIp << "},\n  ";
+    dumps.WriteJson(out);
+    out << "\n}\n";
 }
 
 } // namespace
@@ -174,7 +192,7 @@ main(int argc, char* argv[])
     cmd.Parse(argc, argv);
 
     std::vector<double> dumpTimes;
-    if (!ParseTimes(dumpAt, dumpTimes))
+    if (!IpsecParseTimes(dumpAt, dumpTimes))
     {
         std::cerr << "--dumpAt: expected seconds separated by commas, got \"" << dumpAt << "\"\n";
         return 1;
@@ -182,6 +200,7 @@ main(int argc, char* argv[])
 
     GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
 
+    // The LAN: the NFS server and its two clients.
     const std::vector<std::string> names = {"server", "client1", "client2"};
     NodeContainer nodes;
     nodes.Create(names.size());
@@ -237,66 +256,18 @@ main(int argc, char* argv[])
     std::vector<std::shared_ptr<IpsecFlowResult>> flows;
     for (uint32_t i = 1; i < nodes.GetN(); ++i)
     {
-        auto flow = std::make_shared<IpsecFlowResult>();
-        flow->name = "nfs";
-        flow->unit = "requests/replies";
-        flows.push_back(flow);
-        UdpEchoClientHelper client(ifaces.GetAddress(0), kNfsPort);
-        client.SetAttribute("MaxPackets", UintegerValue(static_cast<uint32_t>(duration)));
-        client.SetAttribute("Interval", TimeValue(Seconds(1)));
-        client.SetAttribute("PacketSize", UintegerValue(1024));
-        ApplicationContainer app = client.Install(nodes.Get(i));
-        app.Start(Seconds(0));
-        app.Get(0)->TraceConnectWithoutContext("Tx",
-                                               Callback<void, Ptr<const Packet>>(
-                                                   [flow](Ptr<const Packet>)
-                                                   {
-                                                       flow->sent++;
-                                                   }));
-        app.Get(0)->TraceConnectWithoutContext("Rx",
-                                               Callback<void, Ptr<const Packet>>(
-                                                   [flow](Ptr<const Packet>)
-                                                   {
-                                                       flow->received++;
-                                                   }));
+        flows.push_back(
+            StartMount(nodes.Get(i), ifaces.GetAddress(0), static_cast<uint32_t>(duration)));
     }
-
-    auto lan = std::make_shared<LanCounts>();
-    devices.Get(0)->TraceConnectWithoutContext("Sniffer",
-                                               Callback<void, Ptr<const Packet>>(
-                                                   [lan](Ptr<const Packet> p)
-                                                   {
-                                                       lan->Frame(p);
-                                                   }));
+    auto lan = IpsecLanCounts::Watch(devices.Get(0), kNfsPort);
 
     // setkey -D and -DP of every node at each --dumpAt time.
-    auto dumps = std::make_shared<std::vector<Dump>>();
+    IpsecSetkeyDumps dumps;
     for (double t : dumpTimes)
     {
         for (uint32_t i = 0; i < nodes.GetN(); ++i)
         {
-            Ptr<Node> node = nodes.Get(i);
-            std::string name = names[i];
-            Ipv4Address addr = ifaces.GetAddress(i);
-            Simulator::ScheduleWithContext(node->GetId(),
-                                           Seconds(t),
-                                           [dumps, node, name, addr, t]()
-                                           {
-                                               Ptr<IpsecStack> st = IpsecHelper::GetStack(node);
-                                               SetkeyDumpOptions opts;
-                                               opts.localAddresses.insert(IpsecAddress(addr));
-                                               Dump d;
-                                               d.at = t;
-                                               d.node = name;
-                                               d.sad = SetkeyDump::SadToString(st->GetSad(), opts);
-                                               d.spd = SetkeyDump::SpdToString(st->GetSpd(), opts);
-                                               std::cout << "=== " << name << " (" << addr
-                                                         << ") at " << t << " s: setkey -D\n"
-                                                         << d.sad << "=== " << name << " (" << addr
-                                                         << ") at " << t << " s: setkey -DP\n"
-                                                         << d.spd << "\n";
-                                               dumps->push_back(d);
-                                           });
+            dumps.Schedule(nodes.Get(i), names[i], ifaces.GetAddress(i), t);
         }
     }
 
@@ -306,25 +277,10 @@ main(int argc, char* argv[])
         end = std::max(end, t + 0.001);
     }
     Simulator::Stop(Seconds(end));
-
-    std::ostringstream title;
-    title << "ipsec-bootstrap: NFS clients mount /usr from the server at boot; every node's "
-          << "ipsec.conf runs ";
-    if (configAt < 0)
-    {
-        title << "at boot (rc.conf ipsec=YES)";
-    }
-    else
-    {
-        title << "by hand at " << configAt << " s";
-    }
-    if (rekeyAt >= 0)
-    {
-        title << ", its rekey script at " << rekeyAt << " s";
-    }
-    std::cout << title.str() << "\n\n";
+    std::cout << Title(configAt, rekeyAt) << "\n\n";
     Simulator::Run();
 
+    // What each mount got, what the LAN carried, every node's counters.
     std::vector<IpsecReportFlow> flowEntries;
     std::vector<IpsecReportNode> reportNodes;
     for (uint32_t i = 0; i < nodes.GetN(); ++i)
@@ -336,16 +292,7 @@ main(int argc, char* argv[])
         IpsecPrintFlowLine(std::cout, *flows[i], names[i + 1], names[0]);
         flowEntries.push_back({names[i + 1], names[0], *flows[i]});
     }
-    std::cout << "\nthe server's LAN device: " << lan->esp << " ESP datagrams, " << lan->clearNfs
-              << " NFS datagrams in clear, " << lan->other << " other IPv4 datagrams";
-    if (lan->firstProtocol >= 0)
-    {
-        std::cout << "; the first IPv4 datagram (at " << lan->firstIp << " s) was "
-                  << (lan->firstProtocol == 50
-                          ? std::string("ESP")
-                          : "IP protocol " + std::to_string(lan->firstProtocol));
-    }
-    std::cout << "\n";
+    PrintLan(*lan);
     for (const auto& n : reportNodes)
     {
         IpsecPrintNetstatSection(std::cout, n.name, n.node);
@@ -353,23 +300,7 @@ main(int argc, char* argv[])
 
     if (!json.empty())
     {
-        std::ofstream out(json);
-        out << "{\n  \"example\": \"ipsec-bootstrap\",\n  \"boot\": "
-            << (configAt < 0 ? "true" : "false") << ",\n  \"configAt\": " << configAt
-            << ",\n  \"rekeyAt\": " << rekeyAt << ",\n  ";
-        IpsecWriteReportJson(out, reportNodes, flowEntries, "  ");
-        out << ",\n  \"lan\": {\"esp\": " << lan->esp << ", \"clearNfs\": " << lan->clearNfs
-            << ", \"other\": " << lan->other << ", \"firstProtocol\": " << lan->firstProtocol
-            << ", \"firstAt\": " << lan->firstIp << "},\n  \"dumps\": [\n";
-        for (size_t i = 0; i < dumps->size(); ++i)
-        {
-            const Dump& d = (*dumps)[i];
-            out << "    {\"at\": " << d.at << ", \"node\": " << IpsecJsonString(d.node)
-                << ", \"sad\": " << IpsecJsonString(d.sad)
-                << ", \"spd\": " << IpsecJsonString(d.spd) << "}"
-                << (i + 1 < dumps->size() ? "," : "") << "\n";
-        }
-        out << "  ]\n}\n";
+        WriteJson(json, configAt, rekeyAt, reportNodes, flowEntries, *lan, dumps);
     }
     Simulator::Destroy();
     return 0;

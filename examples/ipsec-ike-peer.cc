@@ -38,6 +38,8 @@
  *   ./ipsec-ike-peer --interface=veth1 --local=10.99.0.1/24 --peer=10.99.0.2 \
  *       --racoonConf=racoon.conf --psk=psk.txt --initiate --keyLog=keys
  */
+#include "common/ipsec-example-trace.h"
+#include "common/ipsec-raw-socket.h"
 #include "ns3/core-module.h"
 #include "ns3/fd-net-device-module.h"
 #include "ns3/internet-module.h"
@@ -45,17 +47,8 @@
 #include "ns3/network-module.h"
 
 #include <arpa/inet.h>
-#include <cerrno>
-#include <cstring>
-#include <iomanip>
 #include <iostream>
-#include <linux/if_packet.h>
-#include <net/ethernet.h>
-#include <net/if.h>
 #include <sstream>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 using namespace ns3;
 
@@ -66,68 +59,6 @@ namespace
 
 /// Exit status when the interface cannot be opened (CTest's skip code).
 constexpr int EXIT_NO_INTERFACE = 77;
-
-std::string
-At()
-{
-    std::ostringstream os;
-    os << std::fixed << std::setprecision(3) << std::setw(8) << Simulator::Now().GetSeconds()
-       << " s  ";
-    return os.str();
-}
-
-/**
- * A raw packet socket on interface @p name, the interface put into
- * promiscuous mode (what ns-3's raw socket creator does): -1 with @p why
- * when it cannot be done.
- */
-int
-OpenRawSocket(const std::string& name, std::string* why)
-{
-    if (name.empty() || name.size() >= IFNAMSIZ)
-    {
-        *why = "bad interface name '" + name + "'";
-        return -1;
-    }
-    int fd = ::socket(PF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
-    if (fd < 0)
-    {
-        *why = std::string("socket(PF_PACKET): ") + std::strerror(errno);
-        return -1;
-    }
-    ifreq ifr;
-    std::memset(&ifr, 0, sizeof(ifr));
-    std::strncpy(ifr.ifr_name, name.c_str(), IFNAMSIZ - 1);
-    if (::ioctl(fd, SIOCGIFINDEX, &ifr) < 0)
-    {
-        *why = "no interface " + name + ": " + std::strerror(errno);
-        ::close(fd);
-        return -1;
-    }
-    if (::ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
-    {
-        *why = std::string("SIOCGIFFLAGS: ") + std::strerror(errno);
-        ::close(fd);
-        return -1;
-    }
-    if ((ifr.ifr_flags & IFF_UP) == 0)
-    {
-        *why = "interface " + name + " is down";
-        ::close(fd);
-        return -1;
-    }
-    if ((ifr.ifr_flags & IFF_PROMISC) == 0)
-    {
-        ifr.ifr_flags |= IFF_PROMISC;
-        if (::ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
-        {
-            *why = std::string("cannot set promiscuous mode: ") + std::strerror(errno);
-            ::close(fd);
-            return -1;
-        }
-    }
-    return fd;
-}
 
 /// EmuFdNetDeviceHelper on a raw socket the program opened itself (Debian's
 /// libns3-fd-net-device looks for its socket creator in its build tree).
@@ -149,29 +80,8 @@ class OpenedEmuFdNetDeviceHelper : public EmuFdNetDeviceHelper
     int m_fd;
 };
 
-/// The policies: ESP with @p peer both ways, in @p mode.
-std::string
-PolicyScript(const Ipv4Address& local, const Ipv4Address& peer, const std::string& mode)
-{
-    std::ostringstream l;
-    std::ostringstream p;
-    local.Print(l);
-    peer.Print(p);
-    std::string out = "esp/transport//require";
-    std::string in = out;
-    if (mode == "tunnel")
-    {
-        out = "esp/tunnel/" + l.str() + "-" + p.str() + "/require";
-        in = "esp/tunnel/" + p.str() + "-" + l.str() + "/require";
-    }
-    return "spdadd " + l.str() + " " + p.str() + " any -P out ipsec " + out + ";\n" + "spdadd "
-         + p.str() + " " + l.str() + " any -P in ipsec " + in + ";\n";
-}
-
-} // namespace
-
-int
-main(int argc, char* argv[])
+/// The command line (see above).
+struct Options
 {
     std::string interface;
     std::string mac = "02:00:00:00:01:01";
@@ -191,64 +101,94 @@ main(int argc, char* argv[])
     bool traffic = true;
     uint16_t port = 9;
     bool verbose = true;
+    Ipv4Address localIp; ///< --local's address
+    int prefix{24};      ///< --local's prefix length
+    Ipv4Address peerIp;  ///< --peer
+};
 
+/// Reads the command line into @p o; false when an option is missing or bad.
+bool
+ParseOptions(int argc, char* argv[], Options& o)
+{
     CommandLine cmd(__FILE__);
     cmd.Usage("One simulated host with the IPsec stack and the simulated racoon on a real "
               "Linux interface (realtime simulator, raw socket; run as root).  Exit status 0 "
               "when phase 1 and phase 2 were established, 1 when not, 2 on bad options, 77 "
               "when the interface cannot be opened.");
-    cmd.AddValue("interface", "the Linux interface to attach to (e.g. a veth end)", interface);
-    cmd.AddValue("mac", "the node's MAC address on it", mac);
-    cmd.AddValue("local", "the node's IPv4 address/prefix length", local);
-    cmd.AddValue("peer", "the IKE peer's IPv4 address", peer);
-    cmd.AddValue("racoonConf", "the daemon's racoon.conf", racoonConf);
-    cmd.AddValue("psk", "psk.txt ('' = racoon.conf's path pre_shared_key)", psk);
-    cmd.AddValue("pskMode", "the psk.txt's file mode as racoon checks it", pskMode);
-    cmd.AddValue("mode", "ESP mode of the policies: transport or tunnel", mode);
-    cmd.AddValue("policy", "a setkey script to run instead of the --mode policies", policy);
-    cmd.AddValue("keyLog", "write Wireshark's ikev1_decryption_table and esp_sa here", keyLog);
-    cmd.AddValue("pcap", "write what the node sends and receives into this pcap file", pcap);
-    cmd.AddValue("cpu", "CPU profile of the node (IpsecCpu profiles)", cpu);
-    cmd.AddValue("duration", "stop after this many seconds (wall clock)", duration);
-    cmd.AddValue("linger", "stop this many seconds after phase 2 is established", linger);
+    cmd.AddValue("interface", "the Linux interface to attach to (e.g. a veth end)", o.interface);
+    cmd.AddValue("mac", "the node's MAC address on it", o.mac);
+    cmd.AddValue("local", "the node's IPv4 address/prefix length", o.local);
+    cmd.AddValue("peer", "the IKE peer's IPv4 address", o.peer);
+    cmd.AddValue("racoonConf", "the daemon's racoon.conf", o.racoonConf);
+    cmd.AddValue("psk", "psk.txt ('' = racoon.conf's path pre_shared_key)", o.psk);
+    cmd.AddValue("pskMode", "the psk.txt's file mode as racoon checks it", o.pskMode);
+    cmd.AddValue("mode", "ESP mode of the policies: transport or tunnel", o.mode);
+    cmd.AddValue("policy", "a setkey script to run instead of the --mode policies", o.policy);
+    cmd.AddValue("keyLog", "write Wireshark's ikev1_decryption_table and esp_sa here", o.keyLog);
+    cmd.AddValue("pcap", "write what the node sends and receives into this pcap file", o.pcap);
+    cmd.AddValue("cpu", "CPU profile of the node (IpsecCpu profiles)", o.cpu);
+    cmd.AddValue("duration", "stop after this many seconds (wall clock)", o.duration);
+    cmd.AddValue("linger", "stop this many seconds after phase 2 is established", o.linger);
     cmd.AddValue("initiate",
                  "send a UDP datagram to the peer every second (the ACQUIRE starts the "
                  "negotiation); otherwise wait as responder",
-                 initiate);
+                 o.initiate);
     cmd.AddValue(
-        "traffic", "as responder, send those datagrams once phase 2 is established", traffic);
-    cmd.AddValue("port", "UDP port of those datagrams", port);
-    cmd.AddValue("verbose", "print racoon's log and every IKE message", verbose);
+        "traffic", "as responder, send those datagrams once phase 2 is established", o.traffic);
+    cmd.AddValue("port", "UDP port of those datagrams", o.port);
+    cmd.AddValue("verbose", "print racoon's log and every IKE message", o.verbose);
     cmd.Parse(argc, argv);
 
-    size_t slash = local.find('/');
-    std::string localAddr = local.substr(0, slash);
-    int prefix = slash == std::string::npos ? 24 : std::atoi(local.c_str() + slash + 1);
+    size_t slash = o.local.find('/');
+    std::string localAddr = o.local.substr(0, slash);
+    o.prefix = slash == std::string::npos ? 24 : std::atoi(o.local.c_str() + slash + 1);
     in_addr probe;
-    if (interface.empty() || racoonConf.empty() || prefix < 1 || prefix > 32
+    if (o.interface.empty() || o.racoonConf.empty() || o.prefix < 1 || o.prefix > 32
         || ::inet_pton(AF_INET, localAddr.c_str(), &probe) != 1
-        || ::inet_pton(AF_INET, peer.c_str(), &probe) != 1
-        || (mode != "transport" && mode != "tunnel"))
+        || ::inet_pton(AF_INET, o.peer.c_str(), &probe) != 1
+        || (o.mode != "transport" && o.mode != "tunnel"))
     {
-        std::cerr << "ipsec-ike-peer: needs --interface, --racoonConf, an IPv4 --local=ADDR/LEN, "
-                     "an IPv4 --peer and --mode transport or tunnel (see --help)\n";
-        return 2;
+        return false;
     }
-    Ipv4Address localIp(localAddr.c_str());
-    Ipv4Address peerIp(peer.c_str());
+    o.localIp = Ipv4Address(localAddr.c_str());
+    o.peerIp = Ipv4Address(o.peer.c_str());
+    return true;
+}
 
-    GlobalValue::Bind("SimulatorImplementationType", StringValue("ns3::RealtimeSimulatorImpl"));
-    GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
-
-    std::string why;
-    int fd = OpenRawSocket(interface, &why);
-    if (fd < 0)
+/// The policies: ESP with @p peer both ways, in @p mode.
+std::string
+PolicyScript(const Ipv4Address& local, const Ipv4Address& peer, const std::string& mode)
+{
+    std::ostringstream l;
+    std::ostringstream p;
+    local.Print(l);
+    peer.Print(p);
+    std::string out = "esp/transport//require";
+    std::string in = out;
+    if (mode == "tunnel")
     {
-        std::cout << "ipsec-ike-peer: SKIP cannot open interface " << interface << ": " << why
-                  << "\n";
-        return EXIT_NO_INTERFACE;
+        out = "esp/tunnel/" + l.str() + "-" + p.str() + "/require";
+        in = "esp/tunnel/" + p.str() + "-" + l.str() + "/require";
     }
+    return "spdadd " + l.str() + " " + p.str() + " any -P out ipsec " + out + ";\n" + "spdadd "
+         + p.str() + " " + l.str() + " any -P in ipsec " + in + ";\n";
+}
 
+/**
+ * The node: the IPsec stack (no IPv6), the CPU profile @p cpu, and its only
+ * device, an FdNetDevice on the raw socket @p fd of @p interface with the
+ * MAC address @p mac and the IPv4 address @p addr/@p prefix (with --pcap, a
+ * capture of it in @p pcap).
+ */
+Ptr<Node>
+CreatePeerNode(int fd,
+               const std::string& interface,
+               const std::string& mac,
+               Ipv4Address addr,
+               int prefix,
+               const std::string& cpu,
+               const std::string& pcap)
+{
     Ptr<Node> node = CreateObject<Node>();
     IpsecStackHelper stack;
     stack.SetIpv6StackInstall(false);
@@ -267,123 +207,16 @@ main(int argc, char* argv[])
 
     Ptr<Ipv4> ipv4 = node->GetObject<Ipv4>();
     int32_t ifIndex = ipv4->AddInterface(dev);
-    ipv4->AddAddress(
-        ifIndex, Ipv4InterfaceAddress(localIp, Ipv4Mask(("/" + std::to_string(prefix)).c_str())));
+    ipv4->AddAddress(ifIndex,
+                     Ipv4InterfaceAddress(addr, Ipv4Mask(("/" + std::to_string(prefix)).c_str())));
     ipv4->SetUp(ifIndex);
+    return node;
+}
 
-    IpsecIkeHelper ike;
-    Ptr<IkeDaemon> racoon;
-    try
-    {
-        IpsecHelper ipsec;
-        if (policy.empty())
-        {
-            ipsec.RunSetkeyString(node, PolicyScript(localIp, peerIp, mode), "policy");
-        }
-        else
-        {
-            ipsec.RunSetkeyFile(node, policy);
-        }
-        racoon = ike.Install(node, racoonConf, psk, pskMode);
-    }
-    catch (const IpsecConfigError& e)
-    {
-        std::cerr << e.what() << "\n";
-        return 2;
-    }
-    catch (const RacoonConfError& e)
-    {
-        std::cerr << "racoon: " << e.what() << "\n";
-        return 2;
-    }
-    ike.AssignStreams(NodeContainer(node), 300);
-    if (!keyLog.empty())
-    {
-        ike.EnableKeyLog(NodeContainer(node), keyLog);
-    }
-
-    if (verbose)
-    {
-        racoon->TraceConnectWithoutContext("Log",
-                                           Callback<void, int, const std::string&>(
-                                               [](int, const std::string& line)
-                                               {
-                                                   std::cout << At() << "racoon: " << line
-                                                             << std::endl;
-                                               }));
-        racoon->TraceConnectWithoutContext(
-            "Message",
-            Callback<void,
-                     IkeDaemon::Direction,
-                     const IpsecAddress&,
-                     uint8_t,
-                     uint32_t,
-                     uint32_t,
-                     bool>(
-                [](IkeDaemon::Direction d,
-                   const IpsecAddress& from,
-                   uint8_t exchange,
-                   uint32_t number,
-                   uint32_t bytes,
-                   bool again)
-                {
-                    std::cout << At() << (d == IkeDaemon::Direction::SENT ? "-> " : "<- ") << from
-                              << "  " << isakmp::ExchangeName(exchange)
-                              << (number ? " #" + std::to_string(number) : std::string()) << ", "
-                              << bytes << " bytes" << (again ? " (again)" : "") << std::endl;
-                }));
-    }
-    // The traffic: a datagram a second to the peer.
-    uint64_t sent = 0;
-    Ptr<Socket> udp;
-    if (initiate || traffic)
-    {
-        udp = Socket::CreateSocket(node, UdpSocketFactory::GetTypeId());
-        udp->Bind();
-        udp->Connect(InetSocketAddress(peerIp, port));
-    }
-    std::function<void()> tick = [&]()
-    {
-        Ptr<Packet> p = Create<Packet>(64);
-        udp->Send(p);
-        ++sent;
-        Simulator::Schedule(Seconds(1), tick);
-    };
-
-    bool established = false;
-    racoon->TraceConnectWithoutContext(
-        "Negotiation",
-        Callback<void, uint8_t, bool, IkeFailure, const IpsecAddress&, Time>(
-            [&, linger](uint8_t phase, bool ok, IkeFailure f, const IpsecAddress& with, Time took)
-            {
-                std::cout << At() << "phase " << int(phase) << " with " << with << ": "
-                          << (ok ? "established" : "failed (" + IkeFailureName(f) + ")")
-                          << " after " << took.GetSeconds() << " s" << std::endl;
-                if (phase == 2 && ok && !established)
-                {
-                    established = true;
-                    Simulator::Stop(Seconds(linger));
-                    if (!initiate && traffic)
-                    {
-                        Simulator::Schedule(Seconds(0), tick);
-                    }
-                }
-            }));
-
-    Simulator::Schedule(Seconds(0),
-                        [&]()
-                        {
-                            std::cout << "ipsec-ike-peer: ready on " << interface << " as " << local
-                                      << ", " << (initiate ? "initiator" : "responder") << ", peer "
-                                      << peer << std::endl;
-                            if (initiate)
-                            {
-                                Simulator::Schedule(Seconds(0.5), tick);
-                            }
-                        });
-    Simulator::Stop(Seconds(duration));
-    Simulator::Run();
-
+/// The daemon's counters, `setkey -D` and the RESULT line; true when it passed.
+bool
+PrintResult(Ptr<Node> node, Ptr<IkeDaemon> racoon, bool initiate, Ptr<Socket> udp, uint64_t sent)
+{
     const IkeDaemonStats& s = racoon->GetStats();
     std::cout << "racoon: phase 1 established " << s.ph1Established << ", phase 2 established "
               << s.ph2Established << ", SAs installed " << s.saInstalled << ", messages "
@@ -401,6 +234,124 @@ main(int argc, char* argv[])
               << (initiate ? "initiator" : "responder") << ": phase 1 established "
               << s.ph1Established << ", phase 2 established " << s.ph2Established
               << ", SAs installed " << s.saInstalled << std::endl;
+    return pass;
+}
+
+} // namespace
+
+int
+main(int argc, char* argv[])
+{
+    Options o;
+    if (!ParseOptions(argc, argv, o))
+    {
+        std::cerr << "ipsec-ike-peer: needs --interface, --racoonConf, an IPv4 --local=ADDR/LEN, "
+                     "an IPv4 --peer and --mode transport or tunnel (see --help)\n";
+        return 2;
+    }
+
+    GlobalValue::Bind("SimulatorImplementationType", StringValue("ns3::RealtimeSimulatorImpl"));
+    GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
+
+    std::string why;
+    int fd = IpsecOpenRawSocket(o.interface, &why);
+    if (fd < 0)
+    {
+        std::cout << "ipsec-ike-peer: SKIP cannot open interface " << o.interface << ": " << why
+                  << "\n";
+        return EXIT_NO_INTERFACE;
+    }
+    Ptr<Node> node = CreatePeerNode(fd, o.interface, o.mac, o.localIp, o.prefix, o.cpu, o.pcap);
+
+    // The policies (or --policy's script) and the daemon.
+    IpsecIkeHelper ike;
+    Ptr<IkeDaemon> racoon;
+    try
+    {
+        IpsecHelper ipsec;
+        if (o.policy.empty())
+        {
+            ipsec.RunSetkeyString(node, PolicyScript(o.localIp, o.peerIp, o.mode), "policy");
+        }
+        else
+        {
+            ipsec.RunSetkeyFile(node, o.policy);
+        }
+        racoon = ike.Install(node, o.racoonConf, o.psk, o.pskMode);
+    }
+    catch (const IpsecConfigError& e)
+    {
+        std::cerr << e.what() << "\n";
+        return 2;
+    }
+    catch (const RacoonConfError& e)
+    {
+        std::cerr << "racoon: " << e.what() << "\n";
+        return 2;
+    }
+    ike.AssignStreams(NodeContainer(node), 300);
+    if (!o.keyLog.empty())
+    {
+        ike.EnableKeyLog(NodeContainer(node), o.keyLog);
+    }
+    if (o.verbose)
+    {
+        IpsecPrintRacoonTraces(racoon, "", true, true);
+    }
+
+    // The traffic: a datagram a second to the peer.
+    uint64_t sent = 0;
+    Ptr<Socket> udp;
+    if (o.initiate || o.traffic)
+    {
+        udp = Socket::CreateSocket(node, UdpSocketFactory::GetTypeId());
+        udp->Bind();
+        udp->Connect(InetSocketAddress(o.peerIp, o.port));
+    }
+    std::function<void()> tick = [&]()
+    {
+        Ptr<Packet> p = Create<Packet>(64);
+        udp->Send(p);
+        ++sent;
+        Simulator::Schedule(Seconds(1), tick);
+    };
+
+    // Stop --linger seconds after phase 2 (as responder, start the traffic then).
+    bool established = false;
+    racoon->TraceConnectWithoutContext(
+        "Negotiation",
+        Callback<void, uint8_t, bool, IkeFailure, const IpsecAddress&, Time>(
+            [&](uint8_t phase, bool ok, IkeFailure f, const IpsecAddress& with, Time took)
+            {
+                std::cout << IpsecLogTime() << "phase " << int(phase) << " with " << with << ": "
+                          << (ok ? "established" : "failed (" + IkeFailureName(f) + ")")
+                          << " after " << took.GetSeconds() << " s" << std::endl;
+                if (phase == 2 && ok && !established)
+                {
+                    established = true;
+                    Simulator::Stop(Seconds(o.linger));
+                    if (!o.initiate && o.traffic)
+                    {
+                        Simulator::Schedule(Seconds(0), tick);
+                    }
+                }
+            }));
+
+    Simulator::Schedule(Seconds(0),
+                        [&]()
+                        {
+                            std::cout << "ipsec-ike-peer: ready on " << o.interface << " as "
+                                      << o.local << ", " << (o.initiate ? "initiator" : "responder")
+                                      << ", peer " << o.peer << std::endl;
+                            if (o.initiate)
+                            {
+                                Simulator::Schedule(Seconds(0.5), tick);
+                            }
+                        });
+    Simulator::Stop(Seconds(o.duration));
+    Simulator::Run();
+
+    bool pass = PrintResult(node, racoon, o.initiate, udp, sent);
     Simulator::Destroy();
     return pass ? 0 : 1;
 }

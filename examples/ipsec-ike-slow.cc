@@ -22,6 +22,8 @@
  * negotiation never converges at 30 s and succeeds once the larval lifetime
  * is raised, as the FAQ says.
  */
+#include "common/ipsec-example-args.h"
+#include "common/ipsec-ike-faq-helper.h"
 #include "ns3/core-module.h"
 #include "ns3/internet-module.h"
 #include "ns3/ipsec-module.h"
@@ -39,20 +41,106 @@ NS_LOG_COMPONENT_DEFINE("IpsecIkeSlowStudy");
 namespace
 {
 
-std::vector<std::string>
-Split(const std::string& list)
+/// One case of the sweep, as given on the command line.
+struct Case
 {
-    std::vector<std::string> out;
-    std::istringstream is(list);
-    std::string item;
-    while (std::getline(is, item, ','))
+    std::string cpu;
+    std::string group;
+    std::string delay;
+    std::string loss;
+    std::string larval;
+};
+
+/**
+ * Runs the FAQ's IKE example with CPU profile @p cpu, Diffie-Hellman group
+ * @p group, link delay @p delay and loss @p loss, larval lifetime
+ * @p larval and racoon's phase-2 wait @p wait, @p pings pings long.
+ * Throws IpsecConfigError or RacoonConfError.
+ */
+IpsecIkeFaqHelper::Result
+RunCase(const std::string& cpu,
+        uint16_t group,
+        const std::string& delay,
+        double loss,
+        uint32_t larval,
+        uint32_t wait,
+        uint32_t pings,
+        bool ipv6)
+{
+    IpsecIkeFaqHelper run(std::string(NS3_IPSEC_EXAMPLES_DIR) + "/ike");
+    run.SetIpv6(ipv6);
+    run.SetCpuProfile(cpu);
+    run.SetDhGroup(group);
+    run.SetLinkDelay(delay);
+    run.SetLinkLoss(loss);
+    run.SetLarvalLifetime(larval);
+    run.SetPhase2Wait(wait);
+    run.SetPings(pings);
+    run.Build();
+    IpsecIkeFaqHelper::Result r = run.Run();
+    Simulator::Destroy();
+    return r;
+}
+
+/// The CSV's header line.
+const char* const CSV_HEADER
+    = "cpu,dh_group,delay,loss,larval_lifetime,phase2_wait,up,first_reply_s,"
+      "messages_a,messages_b,retransmissions,pings_sent,pings_lost_before,"
+      "ph1_established,ph2_established,failures_a,failures_b,cpu_busy_a_s,"
+      "cpu_busy_b_s\n";
+
+/// The table's header line.
+void
+PrintHeader()
+{
+    std::cout << std::left << std::setw(16) << "cpu" << std::setw(6) << "group" << std::setw(8)
+              << "delay" << std::setw(6) << "loss" << std::setw(7) << "larval" << std::setw(5)
+              << "up" << std::setw(9) << "at (s)" << std::setw(10) << "msgs A/B" << std::setw(6)
+              << "rexmt" << std::setw(7) << "lost"
+              << "cpu busy A (s)\n";
+}
+
+/// @p c's line of the table, and of the CSV when @p csv is open.
+void
+PrintCase(const Case& c, uint32_t wait, const IpsecIkeFaqHelper::Result& r, std::ofstream& csv)
+{
+    bool up = !r.firstReply.IsNegative();
+    uint64_t failA = 0;
+    uint64_t failB = 0;
+    for (uint64_t f : r.a.failures)
     {
-        if (!item.empty())
-        {
-            out.push_back(item);
-        }
+        failA += f;
     }
-    return out;
+    for (uint64_t f : r.b.failures)
+    {
+        failB += f;
+    }
+    std::ostringstream msgs;
+    msgs << r.a.messagesSent << "/" << r.b.messagesSent;
+    std::ostringstream at;
+    if (up)
+    {
+        at << std::fixed << std::setprecision(2) << r.firstReply.GetSeconds();
+    }
+    else
+    {
+        at << "-";
+    }
+    std::cout << std::left << std::setw(16) << c.cpu << std::setw(6) << c.group << std::setw(8)
+              << c.delay << std::setw(6) << c.loss << std::setw(7) << c.larval << std::setw(5)
+              << (up ? "yes" : "no") << std::setw(9) << at.str() << std::setw(10) << msgs.str()
+              << std::setw(6) << r.a.retransmissions + r.b.retransmissions << std::setw(7)
+              << r.outNosaA << std::fixed << std::setprecision(3) << r.cpuBusyA.GetSeconds() << "\n"
+              << std::defaultfloat;
+    if (csv)
+    {
+        csv << c.cpu << "," << c.group << "," << c.delay << "," << c.loss << "," << c.larval << ","
+            << wait << "," << (up ? 1 : 0) << "," << (up ? at.str() : "") << "," << r.a.messagesSent
+            << "," << r.b.messagesSent << "," << r.a.retransmissions + r.b.retransmissions << ","
+            << r.pingsSent << "," << r.outNosaA << "," << r.a.ph1Established << ","
+            << r.a.ph2Established << "," << failA << "," << failB << "," << r.cpuBusyA.GetSeconds()
+            << "," << r.cpuBusyB.GetSeconds() << "\n";
+    }
 }
 
 } // namespace
@@ -83,13 +171,24 @@ main(int argc, char* argv[])
     cmd.AddValue("ipv6", "run over IPv6", ipv6);
     cmd.Parse(argc, argv);
 
-    std::vector<std::string> cpuList = Split(cpus);
-    std::vector<std::string> groupList = Split(groups);
-    std::vector<std::string> delayList = Split(delays);
-    std::vector<std::string> lossList = Split(losses);
-    std::vector<std::string> larvalList = Split(larvals);
-    size_t total = cpuList.size() * groupList.size() * delayList.size() * lossList.size()
-                 * larvalList.size();
+    // Every combination: CPU x group x delay x loss x larval lifetime.
+    std::vector<Case> cases;
+    for (const std::string& cpu : IpsecSplitList(cpus))
+    {
+        for (const std::string& group : IpsecSplitList(groups))
+        {
+            for (const std::string& delay : IpsecSplitList(delays))
+            {
+                for (const std::string& loss : IpsecSplitList(losses))
+                {
+                    for (const std::string& larval : IpsecSplitList(larvals))
+                    {
+                        cases.push_back({cpu, group, delay, loss, larval});
+                    }
+                }
+            }
+        }
+    }
 
     std::ofstream csvOut;
     if (!csv.empty())
@@ -100,102 +199,33 @@ main(int argc, char* argv[])
             std::cerr << "ipsec-ike-slow: cannot write " << csv << "\n";
             return 1;
         }
-        csvOut << "cpu,dh_group,delay,loss,larval_lifetime,phase2_wait,up,first_reply_s,"
-                  "messages_a,messages_b,retransmissions,pings_sent,pings_lost_before,"
-                  "ph1_established,ph2_established,failures_a,failures_b,cpu_busy_a_s,"
-                  "cpu_busy_b_s\n";
+        csvOut << CSV_HEADER;
     }
-    std::cout << "ipsec-ike-slow: the FAQ's IKE example, " << total << " cases, " << pings
+    std::cout << "ipsec-ike-slow: the FAQ's IKE example, " << cases.size() << " cases, " << pings
               << " pings each (" << (ipv6 ? "IPv6" : "IPv4") << ")\n";
-    std::cout << std::left << std::setw(16) << "cpu" << std::setw(6) << "group" << std::setw(8)
-              << "delay" << std::setw(6) << "loss" << std::setw(7) << "larval" << std::setw(5)
-              << "up" << std::setw(9) << "at (s)" << std::setw(10) << "msgs A/B" << std::setw(6)
-              << "rexmt" << std::setw(7) << "lost"
-              << "cpu busy A (s)\n";
+    PrintHeader();
 
     size_t done = 0;
-    for (const std::string& cpu : cpuList)
+    for (const Case& c : cases)
     {
-        for (const std::string& group : groupList)
+        std::cerr << "\rcase " << ++done << "/" << cases.size() << ": " << c.cpu << " group "
+                  << c.group << " " << c.delay << " loss " << c.loss << " larval " << c.larval
+                  << "          " << std::flush;
+        uint32_t larval = std::stoul(c.larval);
+        uint32_t wait = phase2Wait ? phase2Wait : larval;
+        auto group = static_cast<uint16_t>(std::stoul(c.group));
+        double loss = std::stod(c.loss);
+        IpsecIkeFaqHelper::Result r;
+        try
         {
-            for (const std::string& delay : delayList)
-            {
-                for (const std::string& loss : lossList)
-                {
-                    for (const std::string& larval : larvalList)
-                    {
-                        std::cerr << "\rcase " << ++done << "/" << total << ": " << cpu << " group "
-                                  << group << " " << delay << " loss " << loss << " larval "
-                                  << larval << "          " << std::flush;
-                        uint32_t larvalS = std::stoul(larval);
-                        uint32_t wait = phase2Wait ? phase2Wait : larvalS;
-                        IpsecIkeFaqHelper run(std::string(NS3_IPSEC_EXAMPLES_DIR) + "/ike");
-                        run.SetIpv6(ipv6);
-                        run.SetCpuProfile(cpu);
-                        run.SetDhGroup(static_cast<uint16_t>(std::stoul(group)));
-                        run.SetLinkDelay(delay);
-                        run.SetLinkLoss(std::stod(loss));
-                        run.SetLarvalLifetime(larvalS);
-                        run.SetPhase2Wait(wait);
-                        run.SetPings(pings);
-                        IpsecIkeFaqHelper::Result r;
-                        try
-                        {
-                            run.Build();
-                            r = run.Run();
-                        }
-                        catch (const std::exception& e)
-                        {
-                            std::cerr << "\nipsec-ike-slow: " << e.what() << "\n";
-                            return 1;
-                        }
-                        Simulator::Destroy();
-                        bool up = !r.firstReply.IsNegative();
-                        uint64_t failA = 0;
-                        uint64_t failB = 0;
-                        for (uint64_t f : r.a.failures)
-                        {
-                            failA += f;
-                        }
-                        for (uint64_t f : r.b.failures)
-                        {
-                            failB += f;
-                        }
-                        std::ostringstream msgs;
-                        msgs << r.a.messagesSent << "/" << r.b.messagesSent;
-                        std::ostringstream at;
-                        if (up)
-                        {
-                            at << std::fixed << std::setprecision(2) << r.firstReply.GetSeconds();
-                        }
-                        else
-                        {
-                            at << "-";
-                        }
-                        std::cout << std::left << std::setw(16) << cpu << std::setw(6) << group
-                                  << std::setw(8) << delay << std::setw(6) << loss << std::setw(7)
-                                  << larval << std::setw(5) << (up ? "yes" : "no") << std::setw(9)
-                                  << at.str() << std::setw(10) << msgs.str() << std::setw(6)
-                                  << r.a.retransmissions + r.b.retransmissions << std::setw(7)
-                                  << r.outNosaA << std::fixed << std::setprecision(3)
-                                  << r.cpuBusyA.GetSeconds() << "\n"
-                                  << std::defaultfloat;
-                        if (csvOut)
-                        {
-                            csvOut << cpu << "," << group << "," << delay << "," << loss << ","
-                                   << larval << "," << wait << "," << (up ? 1 : 0) << ","
-                                   << (up ? at.str() : "") << "," << r.a.messagesSent << ","
-                                   << r.b.messagesSent << ","
-                                   << r.a.retransmissions + r.b.retransmissions << ","
-                                   << r.pingsSent << "," << r.outNosaA << "," << r.a.ph1Established
-                                   << "," << r.a.ph2Established << "," << failA << "," << failB
-                                   << "," << r.cpuBusyA.GetSeconds() << ","
-                                   << r.cpuBusyB.GetSeconds() << "\n";
-                        }
-                    }
-                }
-            }
+            r = RunCase(c.cpu, group, c.delay, loss, larval, wait, pings, ipv6);
         }
+        catch (const std::exception& e)
+        {
+            std::cerr << "\nipsec-ike-slow: " << e.what() << "\n";
+            return 1;
+        }
+        PrintCase(c, wait, r, csvOut);
     }
     std::cerr << "\n";
     return 0;

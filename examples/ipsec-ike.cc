@@ -24,16 +24,16 @@
  * keys Wireshark needs to decrypt the ISAKMP messages and the ESP packets
  * (ikev1_decryption_table and esp_sa: a Wireshark profile's files).
  */
+#include "common/ipsec-example-report.h"
+#include "common/ipsec-example-trace.h"
+#include "common/ipsec-ike-faq-helper.h"
 #include "ns3/core-module.h"
 #include "ns3/internet-module.h"
 #include "ns3/ipsec-module.h"
 #include "ns3/network-module.h"
 #include "ns3/point-to-point-module.h"
 
-#include <iomanip>
 #include <iostream>
-#include <map>
-#include <sstream>
 
 using namespace ns3;
 
@@ -41,15 +41,6 @@ NS_LOG_COMPONENT_DEFINE("IpsecIkeExample");
 
 namespace
 {
-
-std::string
-At()
-{
-    std::ostringstream os;
-    os << std::fixed << std::setprecision(3) << std::setw(8) << Simulator::Now().GetSeconds()
-       << " s  ";
-    return os.str();
-}
 
 std::string
 ExampleFile(const std::string& name)
@@ -104,6 +95,8 @@ main(int argc, char* argv[])
 
     GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
 
+    // The FAQ's IKE example: A -- router -- B, the FAQ's policies, racoon on A
+    // and B with racoon's sample racoon.conf and the FAQ's psk.txt, pings.
     IpsecIkeFaqHelper faq(std::string(NS3_IPSEC_EXAMPLES_DIR) + "/ike");
     faq.SetIpv6(ipv6);
     faq.SetLinkRate(rate);
@@ -122,7 +115,7 @@ main(int argc, char* argv[])
         faq.SetPingReplyCallback(
             [](uint16_t seq)
             {
-                std::cout << At() << "A: echo reply " << seq << " from B\n";
+                std::cout << IpsecLogTime() << "A: echo reply " << seq << " from B\n";
             });
     }
     try
@@ -139,60 +132,20 @@ main(int argc, char* argv[])
         std::cerr << "racoon: " << e.what() << "\n";
         return 1;
     }
-    NodeContainer nodes = faq.GetNodes();
-    Ptr<Node> a = faq.GetHostA();
-    Ptr<Node> b = faq.GetHostB();
-    std::map<Ptr<Node>, std::string> name = {{a, "A"}, {b, "B"}};
-    Ptr<IkeDaemon> racoon[2] = {faq.GetDaemon('A'), faq.GetDaemon('B')};
-
     if (verbose)
     {
-        for (int k = 0; k < 2; ++k)
-        {
-            std::string who = k == 0 ? "A" : "B";
-            racoon[k]->TraceConnectWithoutContext("Log",
-                                                  Callback<void, int, const std::string&>(
-                                                      [who](int, const std::string& line)
-                                                      {
-                                                          std::cout << At() << who
-                                                                    << " racoon: " << line << "\n";
-                                                      }));
-            racoon[k]->TraceConnectWithoutContext(
-                "Message",
-                Callback<void,
-                         IkeDaemon::Direction,
-                         const IpsecAddress&,
-                         uint8_t,
-                         uint32_t,
-                         uint32_t,
-                         bool>(
-                    [who](IkeDaemon::Direction d,
-                          const IpsecAddress& peer,
-                          uint8_t exchange,
-                          uint32_t number,
-                          uint32_t bytes,
-                          bool again)
-                    {
-                        if (d != IkeDaemon::Direction::SENT)
-                        {
-                            return;
-                        }
-                        std::cout << At() << who << " -> " << peer << "  "
-                                  << isakmp::ExchangeName(exchange)
-                                  << (number ? " #" + std::to_string(number) : std::string())
-                                  << ", " << bytes << " bytes" << (again ? " (again)" : "") << "\n";
-                    }));
-        }
+        IpsecPrintRacoonTraces(faq.GetDaemon('A'), "A");
+        IpsecPrintRacoonTraces(faq.GetDaemon('B'), "B");
     }
-
     if (!pcapDir.empty())
     {
         PointToPointHelper().EnablePcapAll(pcapDir + "/ipsec-ike", true);
         // Wireshark's IKEv1 decryption table and ESP SA table, beside the pcaps.
-        IpsecIkeHelper().EnableKeyLog(nodes, pcapDir);
+        IpsecIkeHelper().EnableKeyLog(faq.GetNodes(), pcapDir);
     }
     IpsecIkeFaqHelper::Result result = faq.Run();
 
+    // The pings, when the first reply came, both daemons, both SADs.
     std::cout << "ipsec-ike: the FAQ's IKE example, " << (ipv6 ? "IPv6" : "IPv4") << ", CPU " << cpu
               << ", net.key.larval_lifetime " << larvalLifetime << " s\n";
     for (const auto& f : faq.GetTraffic().GetResults())
@@ -211,15 +164,11 @@ main(int argc, char* argv[])
     {
         std::cout << "no reply: the SAs never came up\n";
     }
-    IpsecPrintIkeLine(std::cout, "A", racoon[0]);
-    IpsecPrintIkeLine(std::cout, "B", racoon[1]);
+    IpsecPrintIkeLine(std::cout, "A", faq.GetDaemon('A'));
+    IpsecPrintIkeLine(std::cout, "B", faq.GetDaemon('B'));
     std::cout << "A's out_nosa (pings dropped for want of an SA): " << result.outNosaA << "\n";
-    for (Ptr<Node> n : {a, b})
-    {
-        std::cout << "\n" << name[n] << "# setkey -D\n";
-        SetkeyDumpOptions opts;
-        SetkeyDump::PrintSad(std::cout, n->GetObject<IpsecStack>()->GetSad(), opts);
-    }
+    IpsecPrintSetkeyD(std::cout, "A", faq.GetHostA());
+    IpsecPrintSetkeyD(std::cout, "B", faq.GetHostB());
     Simulator::Destroy();
     return 0;
 }

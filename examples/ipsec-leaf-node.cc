@@ -28,6 +28,7 @@
  * with an error stops the program before the simulation starts, with
  * setkey's message, and exit status 1.
  */
+#include "common/ipsec-example-report.h"
 #include "ns3/core-module.h"
 #include "ns3/data-rate.h"
 #include "ns3/ipsec-module.h"

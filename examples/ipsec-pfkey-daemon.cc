@@ -27,6 +27,7 @@
  * answered and netstat -s's pfkey: section of host A; --json=FILE writes
  * the summary and every node's counters.
  */
+#include "common/ipsec-example-report.h"
 #include "ns3/core-module.h"
 #include "ns3/ipsec-module.h"
 

@@ -37,6 +37,8 @@
  * --pcapDir the key log for Wireshark is written beside the pcaps.
  * --cpu=PROFILE sets the gateways' processor (IpsecCpu profiles).
  */
+#include "common/ipsec-example-report.h"
+#include "common/ipsec-traffic-helper.h"
 #include "ns3/core-module.h"
 #include "ns3/csma-helper.h"
 #include "ns3/data-rate.h"
@@ -62,6 +64,64 @@ std::string
 HostName(uint32_t side, uint32_t i)
 {
     return "host" + std::to_string(side) + "-" + std::to_string(i + 1);
+}
+
+/**
+ * Each host's flows, the racoon lines and `setkey -D` of the gateways
+ * (with --keys=ike), and every node's `netstat -s`; with --json the same
+ * as JSON.
+ */
+void
+PrintReport(IpsecVpnHelper& topology,
+            const std::vector<IpsecTrafficHelper>& traffic,
+            Ptr<IkeDaemon> racoon[2],
+            const std::string& json)
+{
+    uint32_t hosts = traffic.size();
+    std::vector<IpsecReportFlow> flows;
+    for (uint32_t i = 0; i < hosts; ++i)
+    {
+        for (const auto& f : traffic[i].GetResults())
+        {
+            flows.push_back({HostName(1, i), HostName(2, i), f});
+            IpsecPrintFlowLine(std::cout, f, HostName(1, i), HostName(2, i));
+        }
+    }
+    if (racoon[0])
+    {
+        for (uint32_t g = 0; g < 2; ++g)
+        {
+            IpsecPrintIkeLine(std::cout, "gw" + std::to_string(g + 1), racoon[g]);
+        }
+        for (uint32_t g = 0; g < 2; ++g)
+        {
+            IpsecPrintSetkeyD(std::cout, "gw" + std::to_string(g + 1), topology.GetGateway(g + 1));
+        }
+    }
+    std::vector<IpsecReportNode> nodes;
+    for (uint32_t s = 1; s <= 2; ++s)
+    {
+        nodes.push_back({"gw" + std::to_string(s),
+                         topology.GetGateway(s),
+                         {topology.GetGatewayLanAddress(s), topology.GetGatewayWanAddress(s)}});
+    }
+    for (uint32_t s = 1; s <= 2; ++s)
+    {
+        for (uint32_t i = 0; i < hosts; ++i)
+        {
+            nodes.push_back(
+                {HostName(s, i), topology.GetHosts(s).Get(i), {topology.GetHostAddress(s, i)}});
+        }
+    }
+    for (const auto& n : nodes)
+    {
+        IpsecPrintNetstatSection(
+            std::cout, (n.name.rfind("gw", 0) == 0 ? "gateway " : "host ") + n.name, n.node);
+    }
+    if (!json.empty())
+    {
+        IpsecWriteReportJsonFile(json, nodes, flows);
+    }
 }
 
 } // namespace
@@ -123,6 +183,7 @@ main(int argc, char* argv[])
         setkeyGw2 = dir + "gw2" + suffix;
     }
 
+    // The FAQ's VPN: hosts -- gw1 == WAN == gw2 -- hosts.
     IpsecVpnHelper topology;
     topology.SetIpv6(ipv6);
     topology.SetHostsPerNetwork(hosts);
@@ -132,6 +193,7 @@ main(int argc, char* argv[])
     topology.Build();
     IpsecStackHelper().AssignStreams(topology.GetNodes(), 100);
 
+    // The gateways' scripts; with --keys=ike, racoon on both gateways.
     IpsecHelper ipsec;
     NodeContainer gateways(topology.GetGateway(1), topology.GetGateway(2));
     Ptr<IkeDaemon> racoon[2];
@@ -193,53 +255,7 @@ main(int argc, char* argv[])
     std::cout << "ipsec-vpn: " << (faq ? "FAQ gateway scripts" : "custom scripts")
               << (ike ? " keyed by IKE" : "") << (ipv6 ? " over IPv6" : " over IPv4") << ", "
               << hosts << (hosts == 1 ? " host" : " hosts") << " per network\n";
-    std::vector<IpsecReportFlow> flows;
-    for (uint32_t i = 0; i < hosts; ++i)
-    {
-        for (const auto& f : traffic[i].GetResults())
-        {
-            flows.push_back({HostName(1, i), HostName(2, i), f});
-            IpsecPrintFlowLine(std::cout, f, HostName(1, i), HostName(2, i));
-        }
-    }
-
-    if (ike)
-    {
-        for (uint32_t g = 0; g < 2; ++g)
-        {
-            IpsecPrintIkeLine(std::cout, "gw" + std::to_string(g + 1), racoon[g]);
-        }
-        for (uint32_t g = 0; g < 2; ++g)
-        {
-            std::cout << "\ngw" << g + 1 << "# setkey -D\n";
-            SetkeyDump::PrintSad(
-                std::cout, gateways.Get(g)->GetObject<IpsecStack>()->GetSad(), SetkeyDumpOptions());
-        }
-    }
-    std::vector<IpsecReportNode> nodes;
-    for (uint32_t s = 1; s <= 2; ++s)
-    {
-        nodes.push_back({"gw" + std::to_string(s),
-                         topology.GetGateway(s),
-                         {topology.GetGatewayLanAddress(s), topology.GetGatewayWanAddress(s)}});
-    }
-    for (uint32_t s = 1; s <= 2; ++s)
-    {
-        for (uint32_t i = 0; i < hosts; ++i)
-        {
-            nodes.push_back(
-                {HostName(s, i), topology.GetHosts(s).Get(i), {topology.GetHostAddress(s, i)}});
-        }
-    }
-    for (const auto& n : nodes)
-    {
-        IpsecPrintNetstatSection(
-            std::cout, (n.name.rfind("gw", 0) == 0 ? "gateway " : "host ") + n.name, n.node);
-    }
-    if (!json.empty())
-    {
-        IpsecWriteReportJsonFile(json, nodes, flows);
-    }
+    PrintReport(topology, traffic, racoon, json);
     Simulator::Destroy();
     return 0;
 }

@@ -2,7 +2,72 @@
  * SPDX-License-Identifier: GPL-2.0-only
  *
  * IpsecDatagramAudit: a "no silent loss" auditor of UDP datagrams, for any
- * topology (IpsecVpnHelper, IpsecHostToHostHelper or a user's own).
+ * topology (see the class).
+ */
+#ifndef IPSEC_DATAGRAM_AUDIT_H
+#define IPSEC_DATAGRAM_AUDIT_H
+
+#include "ns3/address.h"
+#include "ns3/node-container.h"
+#include "ns3/node.h"
+#include "ns3/nstime.h"
+#include "ns3/tag.h"
+
+#include <cstdint>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace ns3
+{
+
+/**
+ * @ingroup ipsec
+ * The packet tag of a datagram IpsecDatagramAudit sends: the audit's key
+ * (which audit) and the datagram's id.
+ */
+class IpsecDatagramAuditTag : public Tag
+{
+  public:
+    /**
+     * @brief Get the type ID.
+     * @return the object TypeId
+     */
+    static TypeId GetTypeId();
+    /// @return the object TypeId
+    TypeId GetInstanceTypeId() const override;
+    /// @return 12 (the key and the id)
+    uint32_t GetSerializedSize() const override;
+    /// @param i where the key and the id are written
+    void Serialize(TagBuffer i) const override;
+    /// @param i where the key and the id are read
+    void Deserialize(TagBuffer i) override;
+    /// @param os where `audited datagram ID` is written
+    void Print(std::ostream& os) const override;
+
+    /// A tag of no audit (key and id 0).
+    IpsecDatagramAuditTag();
+    /**
+     * @param audit the key of the audit that sends the datagram
+     * @param id the datagram's id in that audit
+     */
+    IpsecDatagramAuditTag(uint64_t audit, uint32_t id);
+
+    /// @return the key of the audit that sent the datagram
+    uint64_t GetAudit() const;
+    /// @return the datagram's id
+    uint32_t GetId() const;
+
+  private:
+    uint64_t m_audit;
+    uint32_t m_id;
+};
+
+/**
+ * @ingroup ipsec
+ * A "no silent loss" auditor of UDP datagrams, for any topology
+ * (IpsecVpnHelper, IpsecHostToHostHelper or a user's own).
  *
  * It sends audited UDP datagrams and gives each one a verdict at the end:
  *
@@ -22,12 +87,14 @@
  *
  * Usage (after the topology, its addresses and routes are built):
  *
+ * @code
  *   IpsecDatagramAudit audit;
  *   audit.Watch(nodes);                 // connect to the drop points
  *   audit.Listen(receiver, 9);          // IPv4 and IPv6 UDP port 9
  *   audit.Send(sender, Inet6SocketAddress(dst, 9), 3000, Seconds(2));
  *   Simulator::Run();
  *   if (!audit.Ok()) audit.Print(std::cout);
+ * @endcode
  *
  * The results live in the audit: keep it until they are read (the report
  * names nodes, so print it before Simulator::Destroy()).  The callbacks it
@@ -96,49 +163,10 @@
  * clock; the only per-instance value is the key in the tag that tells this
  * audit's datagrams from another audit's.
  */
-#ifndef IPSEC_DATAGRAM_AUDIT_H
-#define IPSEC_DATAGRAM_AUDIT_H
-
-#include "ns3/address.h"
-#include "ns3/node-container.h"
-#include "ns3/node.h"
-#include "ns3/nstime.h"
-#include "ns3/tag.h"
-
-#include <cstdint>
-#include <memory>
-#include <ostream>
-#include <string>
-#include <vector>
-
-namespace ns3
-{
-
-/// The packet tag of an audited datagram: the audit's key and the datagram's id.
-class IpsecDatagramAuditTag : public Tag
-{
-  public:
-    static TypeId GetTypeId();
-    TypeId GetInstanceTypeId() const override;
-    uint32_t GetSerializedSize() const override;
-    void Serialize(TagBuffer i) const override;
-    void Deserialize(TagBuffer i) override;
-    void Print(std::ostream& os) const override;
-
-    IpsecDatagramAuditTag();
-    IpsecDatagramAuditTag(uint64_t audit, uint32_t id);
-
-    uint64_t GetAudit() const;
-    uint32_t GetId() const;
-
-  private:
-    uint64_t m_audit;
-    uint32_t m_id;
-};
-
 class IpsecDatagramAudit
 {
   public:
+    /// What became of a datagram (see the class).
     enum class Verdict
     {
         DELIVERED,
@@ -150,8 +178,8 @@ class IpsecDatagramAudit
     /// One report of a drop point about a packet.
     struct DropEvent
     {
-        Time time;
-        uint32_t node{0};
+        Time time;                 ///< when
+        uint32_t node{0};          ///< the node's id
         std::string trace;         ///< e.g. "IpsecStack Drop", "device 1 PhyRxDrop"
         std::string counter;       ///< KAME counter, ns-3 DropReason or trace name
         std::string reason;        ///< free text ("" when the trace gives none)
@@ -161,9 +189,9 @@ class IpsecDatagramAudit
     /// One arrival on an audited socket.
     struct Delivery
     {
-        Time time;
-        uint32_t node{0};
-        uint32_t size{0};
+        Time time;           ///< when
+        uint32_t node{0};    ///< the receiving node's id
+        uint32_t size{0};    ///< UDP payload bytes received
         bool intact{false};  ///< the exact bytes, on a node owning the destination
         std::string problem; ///< what was wrong when not intact
     };
@@ -171,24 +199,25 @@ class IpsecDatagramAudit
     /// Everything known about one datagram.
     struct Record
     {
-        uint32_t id{0};
-        uint32_t from{0}; ///< sending node id
-        Address to;       ///< InetSocketAddress or Inet6SocketAddress
-        uint32_t size{0}; ///< UDP payload bytes
-        Time sendTime;
-        bool sent{false}; ///< the send event ran
-        int sendErrno{0}; ///< SendTo failed with this Socket::SocketErrno (0: ok)
-        std::vector<Delivery> deliveries;
-        std::vector<DropEvent> drops;
+        uint32_t id{0};                   ///< the datagram's id (from 1)
+        uint32_t from{0};                 ///< sending node id
+        Address to;                       ///< InetSocketAddress or Inet6SocketAddress
+        uint32_t size{0};                 ///< UDP payload bytes
+        Time sendTime;                    ///< when it is sent
+        bool sent{false};                 ///< the send event ran
+        int sendErrno{0};                 ///< SendTo failed with this Socket::SocketErrno (0: ok)
+        std::vector<Delivery> deliveries; ///< its arrivals, in order
+        std::vector<DropEvent> drops;     ///< the drop points' reports about it, in order
     };
 
+    /// Counts over all datagrams of the audit.
     struct Summary
     {
-        uint32_t datagrams{0};
-        uint32_t delivered{0};
-        uint32_t corrupted{0};
-        uint32_t dropped{0};
-        uint32_t silentlyLost{0};
+        uint32_t datagrams{0};      ///< datagrams sent (or to be sent)
+        uint32_t delivered{0};      ///< DELIVERED
+        uint32_t corrupted{0};      ///< CORRUPTED
+        uint32_t dropped{0};        ///< DROPPED
+        uint32_t silentlyLost{0};   ///< SILENTLY_LOST
         uint32_t strays{0};         ///< unidentifiable arrivals on audited ports
         uint32_t icmpErrorDrops{0}; ///< dropped ICMP errors quoting audited datagrams
         uint32_t untaggedDrops{0};  ///< drops of packets without this audit's tag
@@ -196,46 +225,91 @@ class IpsecDatagramAudit
 
     IpsecDatagramAudit();
 
-    /// Connects to the drop points of every node of @p nodes (see above).
+    /**
+     * Connects to the drop points of every node of @p nodes (see the class).
+     * @param nodes the nodes to watch
+     */
     void Watch(NodeContainer nodes);
+    /**
+     * Connects to the drop points of @p node (see the class).
+     * @param node the node to watch
+     */
     void Watch(Ptr<Node> node);
 
-    /// Receives audited datagrams on UDP port @p port of @p node (IPv4 and IPv6).
+    /**
+     * Receives audited datagrams on UDP port @p port of @p node (IPv4 and IPv6).
+     * @param node the receiving node
+     * @param port the UDP port
+     */
     void Listen(Ptr<Node> node, uint16_t port);
 
     /**
      * Sends one audited UDP datagram of @p payloadSize bytes from @p from to
      * @p to (an InetSocketAddress or Inet6SocketAddress) at simulated time
      * @p at (now if already past), from an ephemeral port of a socket the
-     * audit keeps per node and family.  Returns the datagram's id.
+     * audit keeps per node and family.
+     * @param from the sending node
+     * @param to the destination
+     * @param payloadSize the UDP payload's size in bytes
+     * @param at when to send it
+     * @return the datagram's id
      */
     uint32_t Send(Ptr<Node> from, const Address& to, uint32_t payloadSize, Time at);
 
-    /// The payload of datagram @p id with @p size bytes (see above).
+    /**
+     * The payload of a datagram (see the class).
+     * @param id the datagram's id
+     * @param size the payload's size in bytes
+     * @return the payload
+     */
     static std::vector<uint8_t> Payload(uint32_t id, uint32_t size);
-    /// The id in the first bytes of @p data, or 0 if they are not the audit's.
+    /**
+     * @param data the first bytes of a payload
+     * @param size how many bytes @p data holds
+     * @return the id in @p data, or 0 if they are not the audit's
+     */
     static uint32_t ReadId(const uint8_t* data, uint32_t size);
 
+    /**
+     * @param id a datagram's id
+     * @return the datagram's verdict as of now
+     */
     Verdict GetVerdict(uint32_t id) const;
-    /// The record of datagram @p id (ids run from 1 to GetRecords().size()).
+    /**
+     * @param id a datagram's id (ids run from 1 to GetRecords().size())
+     * @return everything known about the datagram
+     */
     const Record& GetRecord(uint32_t id) const;
+    /// @return the records of every datagram, by id
     std::vector<Record> GetRecords() const;
-    /// Arrivals that could not be identified.
+    /// @return the arrivals that could not be identified
     std::vector<Delivery> GetStrays() const;
-    /// Drops of untagged packets on watched nodes.
+    /// @return the drops of untagged packets on watched nodes
     std::vector<DropEvent> GetUntaggedDrops() const;
+    /// @return the counts over all datagrams
     Summary GetSummary() const;
 
-    /// No CORRUPTED, no SILENTLY_LOST, no stray arrival.
+    /// @return true when no datagram is CORRUPTED or SILENTLY_LOST and no stray arrived
     bool Ok() const;
 
-    /// A one-line summary, then one line per datagram that is not DELIVERED,
-    /// per stray arrival, and (at most 20) untagged drops.
+    /**
+     * Writes a one-line summary, then one line per datagram that is not
+     * DELIVERED, per stray arrival, and (at most 20) untagged drops.
+     * @param os the stream
+     */
     void Print(std::ostream& os) const;
+    /// @return what Print writes
     std::string Report() const;
-    /// One datagram's line ("datagram 5 (1400 bytes, node 2 -> ...): DROPPED: ...").
+    /**
+     * @param id a datagram's id
+     * @return its line ("datagram 5 (1400 bytes, node 2 -> ...): DROPPED: ...")
+     */
     std::string Describe(uint32_t id) const;
 
+    /**
+     * @param v a verdict
+     * @return its name ("DELIVERED", ...)
+     */
     static std::string VerdictName(Verdict v);
 
   private:
@@ -243,6 +317,13 @@ class IpsecDatagramAudit
     std::shared_ptr<State> m_state;
 };
 
+/**
+ * @ingroup ipsec
+ * Writes the verdict's name.
+ * @param os the stream
+ * @param v the verdict
+ * @return @p os
+ */
 std::ostream& operator<<(std::ostream& os, IpsecDatagramAudit::Verdict v);
 
 } // namespace ns3

@@ -4,6 +4,7 @@
  * Boot-time configuration (rc.conf's ipsec=YES: setkey -f /etc/ipsec.conf
  * before any network activity) and scripts run at a given simulated time.
  */
+#include "common/ipsec-traffic-helper.h"
 #include "ns3/ipsec-module.h"
 #include "ns3/simulator.h"
 #include "ns3/test.h"

@@ -104,7 +104,7 @@ ShippedScript(const std::string& dir, const std::string& name)
     return std::string(NS3_IPSEC_SOURCE_DIR) + "/examples/" + dir + "/" + name;
 }
 
-// The traffic of helper/ipsec-traffic-helper.h, from client to server.
+// The traffic of examples/common/ipsec-traffic-helper.h, from client to server.
 const uint32_t kPings = 5;       ///< ICMP echo requests
 const uint32_t kUdpEchoes = 5;   ///< UDP echo datagrams to port 7
 const uint16_t kUdpEchoPort = 7; ///< the UDP echo server's port

@@ -29,6 +29,7 @@
  * Checksums are on (as in every suite of the runner); nothing waits on the
  * wall clock.
  */
+#include "common/ipsec-ike-faq-helper.h"
 #include "ns3/boolean.h"
 #include "ns3/core-module.h"
 #include "ns3/error-model.h"

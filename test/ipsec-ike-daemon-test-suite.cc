@@ -10,6 +10,7 @@
  * never from the daemon's output.
  */
 
+#include "common/ipsec-ike-faq-helper.h"
 #include "ns3/core-module.h"
 #include "ns3/internet-module.h"
 #include "ns3/ipsec-module.h"

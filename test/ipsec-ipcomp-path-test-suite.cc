@@ -43,6 +43,7 @@
  * bytes to port 7, a TCP transfer of zeros to port 5001), never from the
  * model.
  */
+#include "common/ipsec-traffic-helper.h"
 #include "ipsec-test-util.h"
 #include "ns3/boolean.h"
 #include "ns3/inet-socket-address.h"
@@ -110,7 +111,7 @@ constexpr uint8_t SADB_EALG_RIJNDAELCBC = 12; ///< out_esphist slot
 constexpr uint32_t IPCOMP_HDR = 4;
 constexpr uint32_t MIN_PAYLOAD = 90; ///< shorter payloads are not compressed
 
-// The traffic helper's flows (helper/ipsec-traffic-helper.h).
+// The traffic helper's flows (examples/common/ipsec-traffic-helper.h).
 constexpr uint16_t PORT_ECHO = 7;
 constexpr uint16_t PORT_TCP = 5001;
 constexpr uint32_t ECHO_SIZE = 512;

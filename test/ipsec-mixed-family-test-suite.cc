@@ -7,6 +7,7 @@
  * accepts them.  Observed on the wire: the WAN carries only ESP of the
  * outer family once the traffic starts, and everything arrives.
  */
+#include "common/ipsec-traffic-helper.h"
 #include "ns3/internet-module.h"
 #include "ns3/ipsec-module.h"
 #include "ns3/point-to-point-helper.h"

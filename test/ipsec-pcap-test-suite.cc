@@ -112,7 +112,7 @@ struct Family
 const Family kIpv4 = {false, "10.1.1.1", "20.1.1.1", "ipsec", "ipsec6", "IPv4"};
 const Family kIpv6 = {true, "fd00:10:1::1", "fd00:20:1::1", "ipsec6", "ipsec", "IPv6"};
 
-// The traffic of helper/ipsec-traffic-helper.h, from A to B.
+// The traffic of examples/common/ipsec-traffic-helper.h, from A to B.
 const uint32_t kPings = 5;            ///< ICMP echo requests, one per second
 const uint32_t kUdpEchoes = 5;        ///< UDP echo datagrams to port 7
 const uint16_t kUdpEchoPort = 7;      ///< the UDP echo server's port

@@ -6,6 +6,7 @@
  * protocol numbers of the datagrams on the wire (read from the device's
  * PPP frames) and FlowMonitor's view of the flows.
  */
+#include "common/ipsec-traffic-helper.h"
 #include "ns3/config.h"
 #include "ns3/flow-monitor-helper.h"
 #include "ns3/ipsec-module.h"

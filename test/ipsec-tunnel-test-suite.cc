@@ -30,6 +30,7 @@
  * the model's deviations from KAME (a tunnel inside a tunnel with the same
  * endpoints, "fragmentation needed" decided by the outer DF) come last.
  */
+#include "common/ipsec-traffic-helper.h"
 #include "ipsec-test-util.h"
 #include "ns3/boolean.h"
 #include "ns3/csma-net-device.h"

@@ -1,9 +1,10 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  *
- * The FAQ examples' test traffic from a client to a server: ping, a UDP
- * echo and a TCP bulk transfer, and what each delivered.  Works for IPv4
- * and IPv6.  Used by the examples and the end-to-end tests alike.
+ * Example scaffolding (examples/common, not part of the module): the FAQ
+ * examples' test traffic from a client to a server -- ping, a UDP echo and
+ * a TCP bulk transfer -- and what each delivered.  Works for IPv4 and IPv6.
+ * Used by the examples, the end-to-end tests and the benchmark alike.
  */
 #ifndef IPSEC_TRAFFIC_HELPER_H
 #define IPSEC_TRAFFIC_HELPER_H

@@ -3,11 +3,15 @@
  */
 #include "ipsec-example-report.h"
 
-#include "ipsec-helper.h"
 #include "ns3/ipsec-cpu.h"
+#include "ns3/ipsec-helper.h"
+#include "ns3/ipsec-stack.h"
+#include "ns3/setkey-dump.h"
+#include "ns3/simulator.h"
 
 #include <cstdio>
 #include <fstream>
+#include <iostream>
 
 namespace ns3
 {
@@ -103,6 +107,84 @@ IpsecJsonString(const std::string& s)
         }
     }
     return out + "\"";
+}
+
+void
+IpsecPrintSetkeyD(std::ostream& os, const std::string& label, Ptr<Node> node)
+{
+    os << "\n" << label << "# setkey -D\n";
+    SetkeyDump::PrintSad(os, node->GetObject<IpsecStack>()->GetSad(), SetkeyDumpOptions());
+}
+
+void
+IpsecPrintLint(std::ostream& os,
+               const std::string& what,
+               const std::vector<IpsecLintFinding>& findings)
+{
+    os << "lint of " << what << " (IpsecPolicyLint): ";
+    if (findings.empty())
+    {
+        os << "no policy is shadowed or redundant\n";
+    }
+    else
+    {
+        os << findings.size() << " policy(ies) can never match\n";
+        for (const auto& f : findings)
+        {
+            os << "  " << f.message << "\n";
+        }
+    }
+}
+
+IpsecSetkeyDumps::IpsecSetkeyDumps()
+    : m_dumps(std::make_shared<std::vector<Dump>>())
+{
+}
+
+void
+IpsecSetkeyDumps::Schedule(Ptr<Node> node, const std::string& name, Ipv4Address addr, double at)
+{
+    auto dumps = m_dumps;
+    Simulator::ScheduleWithContext(node->GetId(),
+                                   Seconds(at),
+                                   [dumps, node, name, addr, at]()
+                                   {
+                                       Ptr<IpsecStack> st = IpsecHelper::GetStack(node);
+                                       SetkeyDumpOptions opts;
+                                       opts.localAddresses.insert(IpsecAddress(addr));
+                                       Dump d;
+                                       d.at = at;
+                                       d.node = name;
+                                       d.sad = SetkeyDump::SadToString(st->GetSad(), opts);
+                                       d.spd = SetkeyDump::SpdToString(st->GetSpd(), opts);
+                                       std::cout << "=== " << name << " (" << addr << ") at " << at
+                                                 << " s: setkey -D\n"
+                                                 << d.sad << "=== " << name << " (" << addr
+                                                 << ") at " << at << " s: setkey -DP\n"
+                                                 << d.spd << "\n";
+                                       dumps->push_back(d);
+                                   });
+}
+
+const std::vector<IpsecSetkeyDumps::Dump>&
+IpsecSetkeyDumps::GetDumps() const
+{
+    return *m_dumps;
+}
+
+void
+IpsecSetkeyDumps::WriteJson(std::ostream& os) const
+{
+    const std::vector<Dump>& dumps = *m_dumps;
+    os << "\"dumps\": [\n";
+    for (size_t i = 0; i < dumps.size(); ++i)
+    {
+        const Dump& d = dumps[i];
+        os << "    {\"at\": " << d.at << ", \"node\": " << IpsecJsonString(d.node)
+           << ", \"sad\": " << IpsecJsonString(d.sad) << ", \"spd\": " << IpsecJsonString(d.spd)
+           << "}" << (i + 1 < dumps.size() ? "," : "") << "\n";
+    }
+    os << "  ]";
 }
 
 } // namespace ns3

@@ -1,18 +1,23 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  *
- * The end-of-run report the example programs print and write: one line per
- * flow, a netstat section per node, and the JSON summary.
+ * Example scaffolding (examples/common, not part of the module): the
+ * end-of-run report the example programs print and write -- one line per
+ * flow, a netstat section per node, racoon's counters, `setkey -D` and the
+ * lint of a SPD, dumps taken during the run, and the JSON summary.
  */
 #ifndef IPSEC_EXAMPLE_REPORT_H
 #define IPSEC_EXAMPLE_REPORT_H
 
+#include "ipsec-traffic-helper.h"
 #include "ns3/ike-daemon.h"
 #include "ns3/ipsec-address.h"
-#include "ns3/ipsec-traffic-helper.h"
+#include "ns3/ipsec-policy-lint.h"
+#include "ns3/ipv4-address.h"
 #include "ns3/node.h"
 #include "ns3/ptr.h"
 
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -79,6 +84,59 @@ void IpsecWriteReportJson(std::ostream& os,
 void IpsecWriteReportJsonFile(const std::string& path,
                               const std::vector<IpsecReportNode>& nodes,
                               const std::vector<IpsecReportFlow>& flows);
+
+/**
+ * Writes an empty line, `LABEL# setkey -D` and @p node's SAD as setkey -D
+ * prints it to @p os (`# setkey -D` when @p label is empty).
+ */
+void IpsecPrintSetkeyD(std::ostream& os, const std::string& label, Ptr<Node> node);
+
+/**
+ * Writes `lint of WHAT (IpsecPolicyLint): ` and either `no policy is
+ * shadowed or redundant` or the number of findings and one indented line
+ * per finding to @p os.
+ */
+void IpsecPrintLint(std::ostream& os,
+                    const std::string& what,
+                    const std::vector<IpsecLintFinding>& findings);
+
+/**
+ * `setkey -D` and `setkey -DP` of nodes at given simulated times: each dump
+ * is printed on std::cout when it is taken and kept for the JSON summary.
+ */
+class IpsecSetkeyDumps
+{
+  public:
+    /// One dump of one node at one time.
+    struct Dump
+    {
+        double at{0};
+        std::string node;
+        std::string sad; ///< setkey -D
+        std::string spd; ///< setkey -DP
+    };
+
+    IpsecSetkeyDumps();
+
+    /**
+     * Dumps @p node at @p at seconds, printed as `=== NAME (ADDR) at T s:
+     * setkey -D` and `... setkey -DP` with the dumps (@p addr is the node's
+     * own address for the dumps' local-address marks).
+     */
+    void Schedule(Ptr<Node> node, const std::string& name, Ipv4Address addr, double at);
+
+    /// @return the dumps taken so far, in the order they were taken
+    const std::vector<Dump>& GetDumps() const;
+
+    /**
+     * Writes the `"dumps": [...]` member of a JSON summary (elements
+     * indented by four spaces, the closing bracket by two) to @p os.
+     */
+    void WriteJson(std::ostream& os) const;
+
+  private:
+    std::shared_ptr<std::vector<Dump>> m_dumps;
+};
 
 } // namespace ns3
 

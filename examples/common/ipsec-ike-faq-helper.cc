@@ -3,12 +3,12 @@
  */
 #include "ipsec-ike-faq-helper.h"
 
-#include "ipsec-helper.h"
-#include "ipsec-ike-helper.h"
-#include "ipsec-stack-helper.h"
 #include "ns3/double.h"
 #include "ns3/error-model.h"
 #include "ns3/ipsec-cpu.h"
+#include "ns3/ipsec-helper.h"
+#include "ns3/ipsec-ike-helper.h"
+#include "ns3/ipsec-stack-helper.h"
 #include "ns3/ipsec-stack.h"
 #include "ns3/ipsec-sysctl.h"
 #include "ns3/log.h"

@@ -1,12 +1,16 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * Example scaffolding (examples/common, not part of the module): the FAQ's
+ * IKE example as one object, for the ipsec-ike example, the ipsec-ike-slow
+ * study, the IKE daemon's tests and the ike-daemon fuzzer.
  */
 #ifndef IPSEC_IKE_FAQ_HELPER_H
 #define IPSEC_IKE_FAQ_HELPER_H
 
-#include "ipsec-host-to-host-helper.h"
 #include "ipsec-traffic-helper.h"
 #include "ns3/ike-daemon.h"
+#include "ns3/ipsec-host-to-host-helper.h"
 #include "ns3/racoon-conf.h"
 
 #include <functional>
@@ -17,14 +21,15 @@ namespace ns3
 {
 
 /**
- * @ingroup ipsec
  * The NetBSD IPsec FAQ's "Configuring AH/ESP keys by using IKE" as one
  * object: hosts A and B through a router (IpsecHostToHostHelper), the FAQ's
  * ESP transport policies (examples/ike/A.conf, B.conf or their -v6
  * versions), a simulated racoon on each host with racoon's sample
  * racoon.conf and the FAQ's psk.txt, and pings from A to B.  The ipsec-ike
- * example, the ipsec-ike-slow study and the daemon's tests all build their
- * runs with it; every knob they turn is a setter.
+ * example, the ipsec-ike-slow study, the daemon's tests and the ike-daemon
+ * fuzzer all build their runs with it; every knob they turn is a setter.
+ * A user's simulation would rather combine IpsecHostToHostHelper (or its
+ * own topology), IpsecHelper and IpsecIkeHelper as Build() does.
  */
 class IpsecIkeFaqHelper
 {
