@@ -11,6 +11,7 @@
 
 #include "ipsec-address.h"
 #include "ipsec-algorithms.h"
+#include "ipsec-crypto-openssl.h"
 #include "ipsec-types.h"
 #include "ns3/nstime.h"
 #include "ns3/simple-ref-count.h"
