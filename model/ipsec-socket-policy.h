@@ -21,8 +21,18 @@
  * a registered socket whose names match it: two sockets sharing a port
  * (one bound to the unspecified address) send identical datagrams.
  *
- * The registry belongs to one node's IpsecStack (GetSocketPolicyRegistry);
- * the per-socket parts of IpsecStack are in ipsec-socket-policy.cc too.
+ * The registry belongs to one node's IpsecStack (GetSocketPolicyRegistry).
+ * Its three jobs are three files:
+ *  - ipsec-socket-policy.cc: the store, what a socket holds (KAME's
+ *    inpcbpolicy; ipsec_set_policy, ipsec_get_policy, ipsec_copy_pcbpolicy),
+ *    and the per-socket parts of IpsecStack's API;
+ *  - ipsec-socket-match.cc: which socket a datagram belongs to and which
+ *    policy applies to it (ipsec4_getpolicybysock / ipsec6_getpolicybysock,
+ *    the per-socket cache of ipsec_checkpcbcache);
+ *  - ipsec-raw-socket-gate.cc: raw sockets, which have no ports: a datagram
+ *    no L4 protocol sent is a raw socket's (rip_output), and a datagram
+ *    delivered to raw sockets passes each one's inbound check (rip_input's
+ *    ipsec4_in_reject_so, rip6_input's ipsec6_in_reject_so).
  */
 #ifndef IPSEC_SOCKET_POLICY_H
 #define IPSEC_SOCKET_POLICY_H
@@ -109,6 +119,8 @@ class IpsecSocketPolicyRegistry : public Object
     IpsecSocketPolicyRegistry();
     ~IpsecSocketPolicyRegistry() override;
 
+    // ---- the store (ipsec-socket-policy.cc) -------------------------------
+
     /**
      * setsockopt(IP_IPSEC_POLICY / IPV6_IPSEC_POLICY) with the text
      * ipsec_set_policy(3) takes, e.g. "out ipsec esp/transport//require",
@@ -147,8 +159,11 @@ class IpsecSocketPolicyRegistry : public Object
 
     /// The node whose sockets these are.
     void SetNode(Ptr<Node> node);
+    /// Variant knob: a failed inbound socket lookup (INVALID) accepts, as KAME's in_reject_so.
+    bool GetKameInvalidLookupAccepts() const;
 
-    // ---- used by the packet processing (IpsecStack, the L3/L4 glue) ------
+    // ---- socket matching (ipsec-socket-match.cc), used by the packet
+    // processing (IpsecStack, the L3/L4 glue) ------------------------------
 
     /**
      * The socket sending a locally generated datagram @p ip carrying
@@ -164,8 +179,6 @@ class IpsecSocketPolicyRegistry : public Object
      * selector) or Ipv6EndPoint (IPv6) IpsecFindEndPoint returned.
      */
     IpsecSocketMatch FindReceiver(const IpsecSelector& sel, const void* endPoint);
-    /// The policy cache identity and entry of a registered raw socket.
-    static IpsecSocketMatch RawMatch(Ptr<const IpsecSocketPolicyEntry> entry);
 
     /// What a socket-based policy lookup found.
     struct Lookup
@@ -200,15 +213,14 @@ class IpsecSocketPolicyRegistry : public Object
                           IpsecStats& stats,
                           bool count);
 
-    /// Variant knob: a failed inbound socket lookup (INVALID) accepts, as KAME's in_reject_so.
-    bool GetKameInvalidLookupAccepts() const;
+    // ---- raw sockets (ipsec-raw-socket-gate.cc) ---------------------------
 
     /// An L4 protocol (UDP, TCP, ICMP) of the node is sending: what reaches
     /// the L3 until EndL4Send is not a raw socket's.
     void BeginL4Send();
     void EndL4Send();
-
-    // ---- inbound policy of raw sockets ------------------------------------
+    /// The policy cache identity and entry of a registered raw socket.
+    static IpsecSocketMatch RawMatch(Ptr<const IpsecSocketPolicyEntry> entry);
 
     /// Whether a raw socket of the family has a policy (the gate has work).
     bool HasRawSockets(bool v6) const;
@@ -233,6 +245,18 @@ class IpsecSocketPolicyRegistry : public Object
     void DoDispose() override;
 
   private:
+    /**
+     * The local (GetSockName) or peer (GetPeerName) name of @p socket in
+     * family @p v6; false when the socket has none of that family.
+     */
+    static bool SocketName(Socket& socket, bool peer, bool v6, IpsecAddress* addr, uint16_t* port);
+    /// A raw socket's "Protocol" attribute (0xffff when it has none).
+    static uint16_t RawProtocol(const Socket& socket);
+    /**
+     * The registered raw socket that sends a datagram no L4 protocol sent
+     * (rip_output's socket); no socket when none with a policy matches.
+     */
+    IpsecSocketMatch FindRawSender(const IpsecIpHeader& ip);
     /// The entry of @p socket (nullptr if none); forgets dead entries first.
     Ptr<IpsecSocketPolicyEntry> Find(Ptr<Socket> socket);
     /**
