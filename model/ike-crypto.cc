@@ -20,12 +20,12 @@
  *    OpenSSL 0.9's DH_generate_key choose it (BN_rand with top = 0).
  *
  * OpenSSL's providers are the module's (IpsecLoadOpensslProviders in
- * ipsec-algorithms.h: "legacy" for DES, Blowfish and CAST5), in the default
+ * ipsec-crypto-openssl.h: "legacy" for DES, Blowfish and CAST5), in the default
  * library context; every call fetches what it needs and frees it.
  */
 #include "ike-crypto.h"
 
-#include "ipsec-algorithms.h"
+#include "ipsec-crypto-openssl.h"
 #include "ns3/abort.h"
 #include "ns3/fatal-error.h"
 #include "ns3/log.h"

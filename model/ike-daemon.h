@@ -65,42 +65,63 @@ class IpsecCpu;
 class IpsecPfKeySocket;
 class IpsecStack;
 
-/// racoon's phase-1 states (handler.h).
+/**
+ * @ingroup ipsec-ike
+ * racoon's phase-1 states (handler.h).
+ */
 enum class IkePh1State : uint8_t
 {
-    SPAWN,
-    START,
-    MSG1RECEIVED,
-    MSG1SENT,
-    MSG2RECEIVED,
-    MSG2SENT,
-    MSG3RECEIVED,
-    MSG3SENT,
-    MSG4RECEIVED,
-    ESTABLISHED,
-    DYING,
-    EXPIRED,
+    SPAWN,        ///< PHASE1ST_SPAWN: the handle exists
+    START,        ///< PHASE1ST_START: the negotiation starts
+    MSG1RECEIVED, ///< the first message was received
+    MSG1SENT,     ///< the first message was sent
+    MSG2RECEIVED, ///< the second message was received
+    MSG2SENT,     ///< the second message was sent
+    MSG3RECEIVED, ///< the third message was received
+    MSG3SENT,     ///< the third message was sent
+    MSG4RECEIVED, ///< the fourth message was received
+    ESTABLISHED,  ///< the ISAKMP SA is up
+    DYING,        ///< past its soft lifetime
+    EXPIRED,      ///< gone
 };
 
-/// racoon's phase-2 states (handler.h).
+/**
+ * @ingroup ipsec-ike
+ * racoon's phase-2 states (handler.h).
+ */
 enum class IkePh2State : uint8_t
 {
-    SPAWN,
-    START,
-    STATUS, ///< waiting for phase 1
-    GETSPISENT,
-    GETSPIDONE,
-    MSG1SENT,
-    COMMIT,
-    ADDSA,
-    ESTABLISHED,
-    EXPIRED,
+    SPAWN,       ///< PHASE2ST_SPAWN: the handle exists
+    START,       ///< PHASE2ST_START: the negotiation starts
+    STATUS,      ///< waiting for phase 1
+    GETSPISENT,  ///< GETSPI sent, its reply awaited
+    GETSPIDONE,  ///< the inbound SPIs are reserved
+    MSG1SENT,    ///< quick mode's first message was sent
+    COMMIT,      ///< the commit bit's wait
+    ADDSA,       ///< UPDATE/ADD sent, their replies awaited
+    ESTABLISHED, ///< the SAs are installed
+    EXPIRED,     ///< gone
 };
 
+/**
+ * @ingroup ipsec-ike
+ * The name of a phase-1 state.
+ * @param s the state
+ * @return racoon's name
+ */
 std::string IkePh1StateName(IkePh1State s);
+/**
+ * @ingroup ipsec-ike
+ * The name of a phase-2 state.
+ * @param s the state
+ * @return racoon's name
+ */
 std::string IkePh2StateName(IkePh2State s);
 
-/// Why a negotiation failed (the daemon counts each).
+/**
+ * @ingroup ipsec-ike
+ * Why a negotiation failed (the daemon counts each).
+ */
 enum class IkeFailure : uint8_t
 {
     NO_REMOTE,           ///< no remote block for the peer
@@ -118,12 +139,19 @@ enum class IkeFailure : uint8_t
     PH2_DEADLINE,        ///< phase2 seconds after GETSPI (racoon's quick_timeover)
     LARVAL_EXPIRED,      ///< UPDATE refused (ENOENT): the larval SA was gone
     MALFORMED,           ///< a message the daemon could not parse
-    COUNT,
+    COUNT,               ///< the number of reasons
 };
 
+/**
+ * @ingroup ipsec-ike
+ * The name of a failure.
+ * @param f the failure
+ * @return its name
+ */
 std::string IkeFailureName(IkeFailure f);
 
 /**
+ * @ingroup ipsec-ike
  * Why the daemon dropped a received ISAKMP datagram: it neither advanced nor
  * started a negotiation, nor was it answered as a retransmission.  Each is
  * counted (IkeDaemonStats::drops) and traced (the Drop trace); the order of
@@ -148,66 +176,115 @@ enum class IkeDrop : uint8_t
     NO_CONFIG,           ///< no remote, sainfo or policy for it
     DUPLICATE,           ///< a copy of a message already processed, not answered
     UNAUTHENTICATED,     ///< an unencrypted informational exchange: at most logged
-    COUNT,
+    COUNT,               ///< the number of reasons
 };
 
-/// The reason's name ("short", "unknown-cookie", ...), as the Drop trace's users print it.
+/**
+ * @ingroup ipsec-ike
+ * The name of a drop reason, as the Drop trace's users print it.
+ * @param d the reason
+ * @return "short", "unknown-cookie", ...
+ */
 std::string IkeDropName(IkeDrop d);
 
-/// The daemon's counters.
+/**
+ * @ingroup ipsec-ike
+ * The daemon's counters.
+ */
 struct IkeDaemonStats
 {
-    uint64_t acquires{0};     ///< SADB_ACQUIRE received
-    uint64_t ph1Started{0};   ///< phase 1 as initiator
-    uint64_t ph1Responded{0}; ///< phase 1 as responder
-    uint64_t ph1Established{0};
-    uint64_t ph2Started{0};
-    uint64_t ph2Responded{0};
-    uint64_t ph2Established{0};
-    uint64_t saInstalled{0}; ///< SAs UPDATEd or ADDed
-    uint64_t messagesSent{0};
-    uint64_t messagesReceived{0};
-    uint64_t bytesSent{0};
-    uint64_t bytesReceived{0};
-    uint64_t retransmissions{0};
-    uint64_t duplicates{0}; ///< peer retransmissions answered from the cache
-    uint64_t dropped{0};    ///< received messages dropped: the sum of drops
+    uint64_t acquires{0};         ///< SADB_ACQUIRE received
+    uint64_t ph1Started{0};       ///< phase 1 as initiator
+    uint64_t ph1Responded{0};     ///< phase 1 as responder
+    uint64_t ph1Established{0};   ///< ISAKMP SAs established
+    uint64_t ph2Started{0};       ///< quick modes as initiator
+    uint64_t ph2Responded{0};     ///< quick modes as responder
+    uint64_t ph2Established{0};   ///< quick modes that installed their SAs
+    uint64_t saInstalled{0};      ///< SAs UPDATEd or ADDed
+    uint64_t messagesSent{0};     ///< ISAKMP datagrams sent
+    uint64_t messagesReceived{0}; ///< ISAKMP datagrams received
+    uint64_t bytesSent{0};        ///< their bytes, sent
+    uint64_t bytesReceived{0};    ///< their bytes, received
+    uint64_t retransmissions{0};  ///< our messages sent again
+    uint64_t duplicates{0};       ///< peer retransmissions answered from the cache
+    uint64_t dropped{0};          ///< received messages dropped: the sum of drops
     /// Received messages dropped, by reason (IkeDrop).
     std::array<uint64_t, static_cast<size_t>(IkeDrop::COUNT)> drops{};
-    uint64_t errorAcquires{0};
+    uint64_t errorAcquires{0};           ///< error ACQUIREs sent (failed negotiations)
     uint64_t rekeys{0};                  ///< quick modes started on a soft EXPIRE
     uint64_t deletesSent{0};             ///< informational DELETEs sent (isakmp_info_send_d2)
     uint64_t deletesReceived{0};         ///< SAs purged on the peer's DELETE
     uint64_t initialContactsSent{0};     ///< INITIAL-CONTACT notifications sent
     uint64_t initialContactsReceived{0}; ///< and received (our SAs with that peer purged)
+    /// Failed negotiations, by reason (IkeFailure).
     std::array<uint64_t, static_cast<size_t>(IkeFailure::COUNT)> failures{};
 
+    /**
+     * The failures of a reason.
+     * @param f the reason
+     * @return the negotiations that failed so
+     */
     uint64_t Failures(IkeFailure f) const
     {
         return failures[static_cast<size_t>(f)];
     }
 
+    /**
+     * The drops of a reason.
+     * @param d the reason
+     * @return the received messages dropped so
+     */
     uint64_t Drops(IkeDrop d) const
     {
         return drops[static_cast<size_t>(d)];
     }
 };
 
+/**
+ * @ingroup ipsec-ike
+ * A racoon-faithful IKEv1 daemon on a simulated node, an ns-3 Application:
+ * PF_KEY with its node's kernel as racoon speaks it, IKEv1 (RFC 2409) with
+ * its peers in real ISAKMP datagrams on UDP port 500, racoon's timers and
+ * failures, every computation a job on the node's processor (IpsecCpu).
+ */
 class IkeDaemon : public Application
 {
   public:
+    /**
+     * Get the type ID.
+     * @return the object TypeId
+     */
     static TypeId GetTypeId();
     IkeDaemon();
     ~IkeDaemon() override;
 
-    /// The configuration (racoon.conf) and the pre-shared keys (psk.txt).
+    /**
+     * Sets the configuration.
+     * @param conf racoon.conf
+     */
     void SetConfig(const RacoonConf& conf);
+    /**
+     * Sets the pre-shared keys.
+     * @param psk psk.txt
+     */
     void SetPskFile(const RacoonPskFile& psk);
+    /**
+     * The configuration.
+     * @return racoon.conf
+     */
     const RacoonConf& GetConfig() const;
 
+    /**
+     * The counters.
+     * @return the daemon's counters
+     */
     const IkeDaemonStats& GetStats() const;
 
-    /// Assigns the random stream for cookies, nonces, message ids and DH exponents.
+    /**
+     * Assigns the random stream for cookies, nonces, message ids and DH exponents.
+     * @param stream the first stream index to use
+     * @return the number of streams used
+     */
     int64_t AssignStreams(int64_t stream);
 
     /// The timer { phase1; phase2 } values used where racoon.conf gives none.
@@ -220,16 +297,17 @@ class IkeDaemon : public Application
     /// Direction of a message in the Message trace.
     enum class Direction : uint8_t
     {
-        SENT,
-        RECEIVED,
+        SENT,     ///< sent by the daemon
+        RECEIVED, ///< received by it
     };
 
     /// Signature of the Message trace: direction, peer, exchange, message
     /// number in its exchange (1-based; 0 informational), bytes, retransmission.
     typedef void (*MessageTracedCallback)(
         Direction, const IpsecAddress&, uint8_t, uint32_t, uint32_t, bool);
-    /// Signature of the Phase1State / Phase2State traces: old, new, initiator?, peer.
+    /// Signature of the Phase1State trace: old, new, initiator?, peer.
     typedef void (*Ph1StateTracedCallback)(IkePh1State, IkePh1State, bool, const IpsecAddress&);
+    /// Signature of the Phase2State trace: old, new, initiator?, peer.
     typedef void (*Ph2StateTracedCallback)(IkePh2State, IkePh2State, bool, const IpsecAddress&);
     /// Signature of the Negotiation trace: phase (1, 2), success, failure
     /// reason (meaningless on success), peer, duration.
@@ -242,13 +320,13 @@ class IkeDaemon : public Application
     /// The keys of an established ISAKMP SA (for Wireshark's IKEv1 decryption table).
     struct Phase1Keys
     {
-        std::vector<uint8_t> icookie;
-        std::vector<uint8_t> rcookie;
-        std::string cipher; ///< racoon's name ("3des", "aes", ...)
-        uint32_t keyBits{0};
-        std::string hash;
-        std::vector<uint8_t> encKey;
-        bool initiator{false};
+        std::vector<uint8_t> icookie; ///< the initiator's cookie
+        std::vector<uint8_t> rcookie; ///< the responder's cookie
+        std::string cipher;           ///< racoon's name ("3des", "aes", ...)
+        uint32_t keyBits{0};          ///< the cipher's key length
+        std::string hash;             ///< racoon's name of the hash
+        std::vector<uint8_t> encKey;  ///< the phase-1 encryption key
+        bool initiator{false};        ///< this daemon was the initiator
         std::vector<uint8_t> skeyidA; ///< SKEYID_a: the key of the phase-2 and informational HASHes
         std::vector<uint8_t> iv;      ///< the last phase-1 CBC block (phase 2's IVs derive from it)
     };
@@ -256,17 +334,19 @@ class IkeDaemon : public Application
     /// The keys of an installed SA (for Wireshark's ESP SA table).
     struct SaKeys
     {
-        IpsecProto proto{IpsecProto::ESP};
-        IpsecAddress src;
-        IpsecAddress dst;
-        uint32_t spi{0};
-        uint8_t encrypt{0}; ///< SADB_EALG_*
-        uint8_t auth{0};    ///< SADB_AALG_*
-        std::vector<uint8_t> encKey;
-        std::vector<uint8_t> authKey;
+        IpsecProto proto{IpsecProto::ESP}; ///< the protocol
+        IpsecAddress src;                  ///< the SA's source
+        IpsecAddress dst;                  ///< the SA's destination
+        uint32_t spi{0};                   ///< its SPI
+        uint8_t encrypt{0};                ///< SADB_EALG_*
+        uint8_t auth{0};                   ///< SADB_AALG_*
+        std::vector<uint8_t> encKey;       ///< the encryption key
+        std::vector<uint8_t> authKey;      ///< the authentication key
     };
 
+    /// Signature of the Phase1Keys trace: the keys of an ISAKMP SA just established.
     typedef void (*Phase1KeysTracedCallback)(const Phase1Keys&);
+    /// Signature of the SaKeys trace: the keys of an SA just installed.
     typedef void (*SaKeysTracedCallback)(const SaKeys&);
 
   protected:

@@ -81,17 +81,37 @@ enum class IpsecAttack : uint8_t
 /// The number of IpsecAttack kinds.
 constexpr std::size_t IPSEC_ATTACK_KINDS = 11;
 
-/// The attack's name ("forged-guessed-spi", "replay", ...).
+/**
+ * @ingroup ipsec
+ * The name of an attack.
+ * @param attack the kind
+ * @return "forged-guessed-spi", "replay", ...
+ */
 std::string IpsecAttackName(IpsecAttack attack);
-/// Every kind, in declaration order.
+/**
+ * @ingroup ipsec
+ * Every kind of attack.
+ * @return the kinds, in declaration order
+ */
 std::vector<IpsecAttack> IpsecAllAttacks();
 /**
- * Parses a comma-separated list of attack names ("all" for every kind);
- * false (with a sentence in @p error) on an unknown name.
+ * @ingroup ipsec
+ * Parses a comma-separated list of attack names.
+ * @param list e.g. "replay,bit-flip"; "all" for every kind
+ * @param attacks set to the kinds
+ * @param error set to a sentence on an unknown name
+ * @return false on an unknown name
  */
 bool IpsecParseAttacks(const std::string& list,
                        std::vector<IpsecAttack>* attacks,
                        std::string* error);
+/**
+ * @ingroup ipsec
+ * Writes an attack's name.
+ * @param os the stream
+ * @param attack the kind
+ * @return the stream
+ */
 std::ostream& operator<<(std::ostream& os, IpsecAttack attack);
 
 /**
@@ -111,7 +131,12 @@ enum class IpsecExtHdrTrick : uint8_t
     V4_OPTIONS_PLAIN,    ///< the same header, plain UDP from a protected prefix
 };
 
-/// The trick's name ("v6-chain-ipsec", ...).
+/**
+ * @ingroup ipsec
+ * The name of a trick.
+ * @param trick the trick
+ * @return "v6-chain-ipsec", ...
+ */
 std::string IpsecExtHdrTrickName(IpsecExtHdrTrick trick);
 
 /**
@@ -142,43 +167,101 @@ enum class IpsecBitFlipField : uint8_t
 class IpsecAdversary : public Application
 {
   public:
+    /**
+     * Get the type ID.
+     * @return the object TypeId
+     */
     static TypeId GetTypeId();
     IpsecAdversary();
     ~IpsecAdversary() override;
 
-    /// The device on the victim's link: sniffed promiscuously, and sent through.
+    /**
+     * Sets the device on the victim's link: sniffed promiscuously, and sent through.
+     * @param device the device
+     */
     void SetDevice(Ptr<NetDevice> device);
+    /**
+     * The device on the victim's link.
+     * @return the device
+     */
     Ptr<NetDevice> GetDevice() const;
-    /// The IPsec endpoint attacked: destination of forged ESP, AH and IPComp.
+    /**
+     * Sets the IPsec endpoint attacked: the destination of forged ESP, AH and IPComp.
+     * @param address the victim's address
+     */
     void SetVictim(const IpsecAddress& address);
-    /// The victim's MAC on the link (else learned from its frames, else broadcast).
+    /**
+     * Sets the victim's MAC on the link (else learned from its frames, else broadcast).
+     * @param mac the MAC
+     */
     void SetVictimMac(const Address& mac);
-    /// The victim's IPsec peer, the source of forged ESP, AH and IPComp (else the
-    /// source of the captured datagrams, else an address of a protected prefix).
+    /**
+     * Sets the victim's IPsec peer, the source of forged ESP, AH and IPComp
+     * (else the source of the captured datagrams, else an address of a
+     * protected prefix).
+     * @param address the peer's address
+     */
     void SetPeer(const IpsecAddress& address);
-    /// A prefix the victim requires IPsec from: spoofed plaintext comes from it.
+    /**
+     * Adds a prefix the victim requires IPsec from: spoofed plaintext comes from it.
+     * @param prefix the prefix
+     * @param length its length in bits
+     */
     void AddProtectedPrefix(const IpsecAddress& prefix, uint8_t length);
-    /// Where spoofed plaintext goes (default: the victim; a host behind a gateway).
+    /**
+     * Sets where spoofed plaintext goes (default: the victim; a host behind a gateway).
+     * @param address the destination
+     */
     void SetSpoofDestination(const IpsecAddress& address);
 
-    /// The attacks, in the order they are made.
+    /**
+     * Sets the attacks.
+     * @param attacks the kinds, in the order they are made
+     */
     void SetAttacks(const std::vector<IpsecAttack>& attacks);
+    /**
+     * The attacks.
+     * @return the kinds, in the order they are made
+     */
     const std::vector<IpsecAttack>& GetAttacks() const;
 
-    /// Attack datagrams of @p kind sent (as the victim's IP layer sees them:
-    /// a set of fragments is one, each replayed copy one, each datagram of a flood one).
+    /**
+     * The attack datagrams sent, as the victim's IP layer sees them (a set
+     * of fragments is one, each replayed copy one, each datagram of a flood
+     * one).
+     * @param kind the attack
+     * @return the datagrams of @p kind sent
+     */
     uint64_t GetSent(IpsecAttack kind) const;
-    /// Link-layer frames of @p kind sent (fragments counted one by one).
+    /**
+     * The link-layer frames sent (fragments counted one by one).
+     * @param kind the attack
+     * @return the frames of @p kind sent
+     */
     uint64_t GetFrames(IpsecAttack kind) const;
-    /// Attacks of @p kind that could not be made (nothing captured yet, a trick of the other
-    /// family).
+    /**
+     * The attacks that could not be made (nothing captured yet, a trick of
+     * the other family).
+     * @param kind the attack
+     * @return the attacks of @p kind skipped
+     */
     uint64_t GetSkipped(IpsecAttack kind) const;
-    /// ESP/AH datagrams to the victim captured so far.
+    /**
+     * The captures.
+     * @return the ESP/AH datagrams to the victim captured so far
+     */
     uint64_t GetCaptured() const;
-    /// The extension-header trick of each EXTHDR_TRICKS datagram sent, in order.
+    /**
+     * The tricks sent.
+     * @return the extension-header trick of each EXTHDR_TRICKS datagram sent, in order
+     */
     const std::vector<IpsecExtHdrTrick>& GetTricksSent() const;
 
-    /// Assigns the random stream (SPIs, bit positions, addresses, payloads).
+    /**
+     * Assigns the random stream (SPIs, bit positions, addresses, payloads).
+     * @param stream the first stream index to use
+     * @return the number of streams used
+     */
     int64_t AssignStreams(int64_t stream);
 
     /// Signature of the Attack trace: kind, the IP datagram (or fragment) sent.

@@ -21,9 +21,18 @@ namespace ns3
 {
 
 /**
- * IPv4 header for the AH ICV (ah4_calccksum): TTL and checksum zeroed, TOS
- * zeroed when @p clearTos (ah_cleartos), flags/fragment offset AND-ed with
- * @p offsetMask (ah_offsetmask), protocol 51.
+ * @ingroup ipsec-transforms
+ * The IPv4 header as the AH ICV sees it (ah4_calccksum): TTL and checksum
+ * zeroed, protocol 51.
+ * @param tos the header's TOS
+ * @param totalLength the datagram's total length
+ * @param identification the datagram's identification
+ * @param flagsOffset the flags and fragment offset field
+ * @param src the source address
+ * @param dst the destination address
+ * @param clearTos TOS zeroed too (ah_cleartos)
+ * @param offsetMask AND-ed with the flags and fragment offset (ah_offsetmask)
+ * @return the 20 bytes
  */
 std::vector<uint8_t> IpsecAhIcvHeaderV4(uint8_t tos,
                                         uint16_t totalLength,
@@ -35,15 +44,21 @@ std::vector<uint8_t> IpsecAhIcvHeaderV4(uint8_t tos,
                                         uint16_t offsetMask);
 
 /**
- * IPv6 header and extension headers for the AH ICV (ah6_calccksum, RFC 4302
- * section 3.3.3.1.2): traffic class, flow label and hop limit zeroed; the
- * extension headers @p ext in front of AH (a chain starting with
- * @p extFirst, the last one followed by AH) with the data of every
- * Hop-by-Hop / Destination option whose type has the may-change bit (0x20)
- * zeroed; the payload length covers them and the @p payloadLength bytes
- * from AH on.  @p outbound: a type 0 Routing header that still has segments
- * left, and the destination, are taken as the final destination will see
- * them (KAME computes the output ICV on the final-destination form).
+ * @ingroup ipsec-transforms
+ * The IPv6 header and extension headers as the AH ICV sees them
+ * (ah6_calccksum, RFC 4302 section 3.3.3.1.2): traffic class, flow label
+ * and hop limit zeroed; the data of every Hop-by-Hop / Destination option
+ * whose type has the may-change bit (0x20) zeroed; the payload length
+ * covers the extension headers and the bytes from AH on.
+ * @param payloadLength the bytes from AH on
+ * @param src the source address
+ * @param dst the destination address
+ * @param ext the extension headers in front of AH (the last one followed by AH)
+ * @param extFirst the protocol of the first of them
+ * @param outbound a type 0 Routing header that still has segments left, and
+ *        the destination, are taken as the final destination will see them
+ *        (KAME computes the output ICV on the final-destination form)
+ * @return the header and extension headers
  */
 std::vector<uint8_t> IpsecAhIcvHeaderV6(uint32_t payloadLength,
                                         const IpsecAddress& src,
@@ -53,7 +68,7 @@ std::vector<uint8_t> IpsecAhIcvHeaderV6(uint32_t payloadLength,
                                         bool outbound = false);
 
 /**
- * @ingroup ipsec
+ * @ingroup ipsec-transforms
  * The AH transform (RFC 4302; KAME ah4_output/ah6_output, ah4_input/
  * ah6_input): next header, length, SPI, sequence number and the ICV over
  * the IP header with its mutable fields zeroed, AH and the payload.
@@ -64,7 +79,12 @@ class IpsecAh : public IpsecTransform
     /// Next header, length, reserved, SPI, sequence number.
     static constexpr uint32_t FIXED_SIZE = 12;
 
-    /// AH header length for @p sa (ICV padded to 4 bytes for IPv4, 8 for IPv6).
+    /**
+     * The AH header length.
+     * @param sa the SA (its ICV length)
+     * @param ipv6 the family (the ICV is padded to 4 bytes for IPv4, 8 for IPv6)
+     * @return the bytes
+     */
     static uint32_t HeaderLength(const IpsecSa& sa, bool ipv6);
 
     IpsecProto GetProto() const override;

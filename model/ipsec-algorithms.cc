@@ -1,31 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The algorithm tables (setkey -E / -A / -C) and the OpenSSL-backed per-SA
- * crypto contexts declared in ipsec-algorithms.h.
- *
- * Everything that differs between algorithms lives in the table rows below
- * (the public rows plus, for ciphers, the OpenSSL cipher name).  The code
- * only distinguishes the transform *kinds* (CBC / CTR / AEAD / null and
- * HMAC / keyed hash / XCBC / null).
- *
- * OpenSSL 3 keeps DES, Blowfish and CAST5 in its "legacy" provider; it is
- * loaded once, lazily, together with "default" (loading any provider
- * explicitly turns off the implicit loading of "default").
+ * The algorithm tables (setkey -E / -A / -C): which algorithms exist, their
+ * SADB numbers (KAME's), key sizes, block/IV/ICV sizes, and the primitive
+ * the crypto backend computes each with.  Data only: adding an algorithm of
+ * an existing kind is one row here; how a kind is computed is in
+ * ipsec-crypto-openssl.cc, and the key checks against a row in
+ * ipsec-algorithm-keys.cc.
  */
 #include "ipsec-algorithms.h"
 
+#include "ipsec-crypto-openssl.h"
 #include "ns3/log.h"
 
 #include <algorithm>
 #include <array>
-#include <climits>
-#include <cstring>
-#include <openssl/core_names.h>
-#include <openssl/crypto.h>
-#include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/params.h>
-#include <openssl/provider.h>
 
 namespace ns3
 {
@@ -35,138 +23,37 @@ NS_LOG_COMPONENT_DEFINE("IpsecAlgorithms");
 namespace
 {
 
-// ---------------------------------------------------------------------------
-// OpenSSL plumbing
-// ---------------------------------------------------------------------------
-
-/// The providers this module relies on; loaded on first use, never unloaded.
-struct OpensslProviders
-{
-    OSSL_PROVIDER* defaultProvider; ///< "default": AES, 3DES, SHA-*, HMAC, ...
-    OSSL_PROVIDER* legacyProvider;  ///< "legacy": DES, Blowfish, CAST5 (maybe RIPEMD160)
-};
-
-const OpensslProviders&
-EnsureProviders()
-{
-    static const OpensslProviders providers = []
-    {
-        OpensslProviders p{};
-        p.defaultProvider = OSSL_PROVIDER_load(nullptr, "default");
-        p.legacyProvider = OSSL_PROVIDER_load(nullptr, "legacy");
-        if (p.defaultProvider == nullptr)
-        {
-            NS_LOG_WARN("cannot load OpenSSL's default provider");
-        }
-        if (p.legacyProvider == nullptr)
-        {
-            NS_LOG_WARN("cannot load OpenSSL's legacy provider: "
-                        "des-cbc, blowfish-cbc and cast128-cbc will be unavailable");
-        }
-        ERR_clear_error();
-        return p;
-    }();
-    return providers;
-}
-
-/// Drains OpenSSL's error queue into one line (for error messages).
-std::string
-OpensslError()
-{
-    std::string text;
-    unsigned long e;
-    while ((e = ERR_get_error()) != 0)
-    {
-        char buf[256];
-        ERR_error_string_n(e, buf, sizeof(buf));
-        if (!text.empty())
-        {
-            text += "; ";
-        }
-        text += buf;
-    }
-    return text.empty() ? "unknown OpenSSL error" : text;
-}
-
-/// unique_ptr deleter calling an OpenSSL free function.
-template <typename T, void (*Free)(T*)>
-struct EvpFree
-{
-    void operator()(T* p) const
-    {
-        Free(p);
-    }
-};
-
-using EvpCipherFree = EvpFree<EVP_CIPHER, EVP_CIPHER_free>;
-using EvpCipherCtxFree = EvpFree<EVP_CIPHER_CTX, EVP_CIPHER_CTX_free>;
-using EvpMacFree = EvpFree<EVP_MAC, EVP_MAC_free>;
-using EvpMacCtxFree = EvpFree<EVP_MAC_CTX, EVP_MAC_CTX_free>;
-using EvpMdFree = EvpFree<EVP_MD, EVP_MD_free>;
-using EvpMdCtxFree = EvpFree<EVP_MD_CTX, EVP_MD_CTX_free>;
-
-using CipherPtr = std::unique_ptr<EVP_CIPHER, EvpCipherFree>;
-using CipherCtxPtr = std::unique_ptr<EVP_CIPHER_CTX, EvpCipherCtxFree>;
-using MacPtr = std::unique_ptr<EVP_MAC, EvpMacFree>;
-using MacCtxPtr = std::unique_ptr<EVP_MAC_CTX, EvpMacCtxFree>;
-using MdPtr = std::unique_ptr<EVP_MD, EvpMdFree>;
-using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, EvpMdCtxFree>;
-
-void
-SetError(std::string* error, const std::string& text)
-{
-    NS_LOG_WARN(text);
-    if (error != nullptr)
-    {
-        *error = text;
-    }
-}
-
-// ---------------------------------------------------------------------------
-// The tables
-// ---------------------------------------------------------------------------
-
-/// An encryption row plus the OpenSSL cipher behind it.  In evpName a '*'
-/// stands for the cipher key length in bits (key minus salt/nonce).
-struct EncRow
-{
-    IpsecEncAlgorithm alg;
-    const char* evpName;
-};
-
 /// ESP encryption, in SADB id order (ids as NetBSD 2.0's pfkeyv2.h; 20 and
 /// 28 are the IANA/FreeBSD values of algorithms KAME never had).
-const std::vector<EncRow>&
+const std::vector<IpsecEncAlgorithm>&
 EncRows()
 {
     using K = IpsecCipherKind;
-    static const std::vector<EncRow> rows = {
-        // name, id, kind, minBits, maxBits, exact, block, iv, icv, salt, weak, kame
-        {{"des-cbc", 2, K::CBC, 64, 64, {}, 8, 8, 0, 0, true, true}, "DES-CBC"},
-        {{"3des-cbc", 3, K::CBC, 192, 192, {}, 8, 8, 0, 0, true, true}, "DES-EDE3-CBC"},
-        {{"cast128-cbc", 6, K::CBC, 40, 128, {}, 8, 8, 0, 0, false, true}, "CAST5-CBC"},
-        {{"blowfish-cbc", 7, K::CBC, 40, 448, {}, 8, 8, 0, 0, false, true}, "BF-CBC"},
-        {{"null", 11, K::NONE_CIPHER, 0, 2048, {}, 1, 0, 0, 0, false, true}, ""},
-        {{"rijndael-cbc", 12, K::CBC, 128, 256, {128, 192, 256}, 16, 16, 0, 0, false, true},
-         "AES-*-CBC"},
-        {{"aes-gcm-16", 20, K::AEAD, 160, 288, {160, 224, 288}, 1, 8, 16, 4, false, false},
-         "AES-*-GCM"},
-        {{"chacha20-poly1305", 28, K::AEAD, 288, 288, {}, 1, 8, 16, 4, false, false},
-         "ChaCha20-Poly1305"},
-        {{"aes-ctr", 249, K::CTR, 160, 288, {160, 224, 288}, 16, 8, 0, 4, false, true},
-         "AES-*-CTR"},
+    // clang-format off
+    static const std::vector<IpsecEncAlgorithm> rows = {
+        // name, id, kind, minBits, maxBits, exact, block, iv, icv, salt, weak, kame, OpenSSL
+        {"des-cbc", 2, K::CBC, 64, 64, {}, 8, 8, 0, 0, true, true, "DES-CBC"},
+        {"3des-cbc", 3, K::CBC, 192, 192, {}, 8, 8, 0, 0, true, true, "DES-EDE3-CBC"},
+        {"cast128-cbc", 6, K::CBC, 40, 128, {}, 8, 8, 0, 0, false, true, "CAST5-CBC"},
+        {"blowfish-cbc", 7, K::CBC, 40, 448, {}, 8, 8, 0, 0, false, true, "BF-CBC"},
+        {"null", 11, K::NONE_CIPHER, 0, 2048, {}, 1, 0, 0, 0, false, true, ""},
+        {"rijndael-cbc", 12, K::CBC, 128, 256, {128, 192, 256}, 16, 16, 0, 0, false, true, "AES-*-CBC"},
+        {"aes-gcm-16", 20, K::AEAD, 160, 288, {160, 224, 288}, 1, 8, 16, 4, false, false, "AES-*-GCM"},
+        {"chacha20-poly1305", 28, K::AEAD, 288, 288, {}, 1, 8, 16, 4, false, false, "ChaCha20-Poly1305"},
+        {"aes-ctr", 249, K::CTR, 160, 288, {160, 224, 288}, 16, 8, 0, 4, false, true, "AES-*-CTR"},
     };
+    // clang-format on
     return rows;
 }
 
-/// Authentication, in SADB id order.  A row whose digest OpenSSL cannot
-/// fetch at run time (hmac-ripemd160 on some builds) is left out.
+/// Authentication, in SADB id order.  The kind says how the MAC is built,
+/// the digest which OpenSSL hash it is built on.
 const std::vector<IpsecAuthAlgorithm>&
-AuthRowsAll()
+AuthRows()
 {
     using K = IpsecAuthKind;
     static const std::vector<IpsecAuthAlgorithm> rows = {
-        // name, id, kind, digest, minBits, maxBits, kameIcv, rfcIcv, ah
+        // name, id, kind, OpenSSL digest, minBits, maxBits, kameIcv, rfcIcv, ah
         {"hmac-md5", 2, K::HMAC, "MD5", 128, 128, 12, 12, true},
         {"hmac-sha1", 3, K::HMAC, "SHA1", 160, 160, 12, 12, true},
         {"hmac-sha2-256", 5, K::HMAC, "SHA256", 256, 256, 12, 16, true},
@@ -181,10 +68,24 @@ AuthRowsAll()
     return rows;
 }
 
+/// IPComp, in SADB id order.
+const std::vector<IpsecCompAlgorithm>&
+CompRows()
+{
+    static const std::vector<IpsecCompAlgorithm> rows = {
+        // name, id, supported
+        {"oui", 1, false},
+        {"deflate", 2, true},
+        {"lzs", 3, false},
+    };
+    return rows;
+}
+
+/// Another setkey name of a row.
 struct Alias
 {
-    const char* alias;
-    const char* name;
+    const char* alias; ///< the other name
+    const char* name;  ///< the row's name
 };
 
 const std::array<Alias, 1> kEncAliases = {{
@@ -234,714 +135,7 @@ FindById(const std::vector<Row>& rows, uint8_t id)
     return nullptr;
 }
 
-/// The OpenSSL cipher name of @p alg for a cipher key of @p cipherKeyBits.
-std::string
-EvpCipherName(const IpsecEncAlgorithm& alg, size_t cipherKeyBits)
-{
-    for (const auto& r : EncRows())
-    {
-        if (r.alg.sadbId == alg.sadbId)
-        {
-            std::string name = r.evpName;
-            auto star = name.find('*');
-            if (star != std::string::npos)
-            {
-                name.replace(star, 1, std::to_string(cipherKeyBits));
-            }
-            return name;
-        }
-    }
-    return "";
-}
-
-// ---------------------------------------------------------------------------
-// Key checks
-// ---------------------------------------------------------------------------
-
-/// "192", "128, 192 or 256", "40 to 448" (no unit).
-std::string
-KeyBitsList(uint16_t minBits, uint16_t maxBits, const std::vector<uint16_t>& exact)
-{
-    if (!exact.empty())
-    {
-        std::string text;
-        for (size_t i = 0; i < exact.size(); ++i)
-        {
-            if (i > 0)
-            {
-                text += (i + 1 == exact.size()) ? " or " : ", ";
-            }
-            text += std::to_string(exact[i]);
-        }
-        return text;
-    }
-    if (minBits == maxBits)
-    {
-        return std::to_string(minBits);
-    }
-    return std::to_string(minBits) + " to " + std::to_string(maxBits);
-}
-
-std::string
-CheckKeyBits(const char* name,
-             uint16_t minBits,
-             uint16_t maxBits,
-             const std::vector<uint16_t>& exact,
-             size_t keyBytes)
-{
-    const size_t bits = keyBytes * 8;
-    const bool ok = exact.empty() ? (bits >= minBits && bits <= maxBits)
-                                  : std::find(exact.begin(), exact.end(), bits) != exact.end();
-    if (ok)
-    {
-        return "";
-    }
-    const std::string got = ", got " + std::to_string(bits) + " bits";
-    const bool range = exact.empty() && minBits != maxBits;
-    if (range)
-    {
-        return std::string(name) + " needs a key of " + DescribeKeyBits(minBits, maxBits, exact)
-             + got;
-    }
-    return std::string(name) + " needs a " + KeyBitsList(minBits, maxBits, exact) + "-bit key"
-         + got;
-}
-
-/// The 4 weak and 12 semi-weak DES keys (with odd parity, as published).
-const std::array<std::array<uint8_t, 8>, 16> kDesWeakKeys = {{
-    // weak
-    {0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x01},
-    {0xFE, 0xFE, 0xFE, 0xFE, 0xFE, 0xFE, 0xFE, 0xFE},
-    {0x1F, 0x1F, 0x1F, 0x1F, 0x0E, 0x0E, 0x0E, 0x0E},
-    {0xE0, 0xE0, 0xE0, 0xE0, 0xF1, 0xF1, 0xF1, 0xF1},
-    // semi-weak pairs
-    {0x01, 0xFE, 0x01, 0xFE, 0x01, 0xFE, 0x01, 0xFE},
-    {0xFE, 0x01, 0xFE, 0x01, 0xFE, 0x01, 0xFE, 0x01},
-    {0x1F, 0xE0, 0x1F, 0xE0, 0x0E, 0xF1, 0x0E, 0xF1},
-    {0xE0, 0x1F, 0xE0, 0x1F, 0xF1, 0x0E, 0xF1, 0x0E},
-    {0x01, 0xE0, 0x01, 0xE0, 0x01, 0xF1, 0x01, 0xF1},
-    {0xE0, 0x01, 0xE0, 0x01, 0xF1, 0x01, 0xF1, 0x01},
-    {0x1F, 0xFE, 0x1F, 0xFE, 0x0E, 0xFE, 0x0E, 0xFE},
-    {0xFE, 0x1F, 0xFE, 0x1F, 0xFE, 0x0E, 0xFE, 0x0E},
-    {0x01, 0x1F, 0x01, 0x1F, 0x01, 0x0E, 0x01, 0x0E},
-    {0x1F, 0x01, 0x1F, 0x01, 0x0E, 0x01, 0x0E, 0x01},
-    {0xE0, 0xFE, 0xE0, 0xFE, 0xF1, 0xFE, 0xF1, 0xFE},
-    {0xFE, 0xE0, 0xFE, 0xE0, 0xFE, 0xF1, 0xFE, 0xF1},
-}};
-
-/// True if the 8 bytes at @p k are a DES weak or semi-weak key, ignoring
-/// the parity bit (the least significant bit of each byte).
-bool
-IsDesWeakKey(const uint8_t* k)
-{
-    for (const auto& weak : kDesWeakKeys)
-    {
-        bool same = true;
-        for (size_t i = 0; i < 8 && same; ++i)
-        {
-            same = (k[i] & 0xFE) == (weak[i] & 0xFE);
-        }
-        if (same)
-        {
-            return true;
-        }
-    }
-    return false;
-}
-
-// ---------------------------------------------------------------------------
-// Cipher contexts
-// ---------------------------------------------------------------------------
-
-/// null encryption (RFC 2410): the data stays as it is.
-class NullCipherContext : public IpsecCipherContext
-{
-  public:
-    bool Encrypt(const uint8_t*, const uint8_t*, size_t, uint8_t*, size_t, uint8_t*) override
-    {
-        return true;
-    }
-
-    bool Decrypt(const uint8_t*, const uint8_t*, size_t, uint8_t*, size_t, const uint8_t*) override
-    {
-        return true;
-    }
-};
-
-/**
- * CBC, CTR and AEAD through one EVP cipher.  An SA keeps two EVP contexts,
- * one keyed for encryption and one for decryption (a block cipher's key
- * schedule differs between the two directions, and re-keying per packet is
- * what we avoid); each packet only re-initialises the IV.
- */
-class EvpCipherContext : public IpsecCipherContext
-{
-  public:
-    EvpCipherContext(const IpsecEncAlgorithm& alg,
-                     CipherCtxPtr enc,
-                     CipherCtxPtr dec,
-                     std::vector<uint8_t> salt)
-        : m_name(alg.name)
-        , m_kind(alg.kind)
-        , m_blockSize(alg.blockSize)
-        , m_ivLen(alg.ivLen)
-        , m_icvLen(alg.icvLen)
-        , m_salt(std::move(salt))
-        , m_enc(std::move(enc))
-        , m_dec(std::move(dec))
-    {
-    }
-
-    ~EvpCipherContext() override
-    {
-        OPENSSL_cleanse(m_salt.data(), m_salt.size());
-    }
-
-    bool Encrypt(const uint8_t* iv,
-                 const uint8_t* aad,
-                 size_t aadLen,
-                 uint8_t* data,
-                 size_t len,
-                 uint8_t* icv) override
-    {
-        return Run(m_enc.get(), true, iv, aad, aadLen, data, len, icv);
-    }
-
-    bool Decrypt(const uint8_t* iv,
-                 const uint8_t* aad,
-                 size_t aadLen,
-                 uint8_t* data,
-                 size_t len,
-                 const uint8_t* icv) override
-    {
-        // OpenSSL's SET_TAG takes a non-const pointer but only reads it.
-        return Run(m_dec.get(), false, iv, aad, aadLen, data, len, const_cast<uint8_t*>(icv));
-    }
-
-  private:
-    /// The IV handed to OpenSSL: salt/nonce || explicit IV, plus for CTR the
-    /// 32-bit big-endian block counter starting at 1 (RFC 3686).
-    size_t BuildIv(const uint8_t* iv, uint8_t* out) const
-    {
-        size_t n = 0;
-        if (!m_salt.empty())
-        {
-            std::memcpy(out, m_salt.data(), m_salt.size());
-            n += m_salt.size();
-        }
-        std::memcpy(out + n, iv, m_ivLen);
-        n += m_ivLen;
-        if (m_kind == IpsecCipherKind::CTR)
-        {
-            const uint8_t one[4] = {0, 0, 0, 1};
-            std::memcpy(out + n, one, sizeof(one));
-            n += sizeof(one);
-        }
-        return n;
-    }
-
-    bool Run(EVP_CIPHER_CTX* ctx,
-             bool encrypt,
-             const uint8_t* iv,
-             const uint8_t* aad,
-             size_t aadLen,
-             uint8_t* data,
-             size_t len,
-             uint8_t* icv)
-    {
-        const bool aead = m_kind == IpsecCipherKind::AEAD;
-        if (len > INT_MAX || aadLen > INT_MAX)
-        {
-            return false;
-        }
-        if (m_kind == IpsecCipherKind::CBC && len % m_blockSize != 0)
-        {
-            NS_LOG_LOGIC(m_name << ": " << len << " bytes is not a multiple of the block size "
-                                << +m_blockSize);
-            return false;
-        }
-        if (iv == nullptr || (len > 0 && data == nullptr) || (aead && icv == nullptr)
-            || (aead && aadLen > 0 && aad == nullptr))
-        {
-            return false;
-        }
-        uint8_t fullIv[EVP_MAX_IV_LENGTH];
-        BuildIv(iv, fullIv);
-        int outl = 0;
-        int finl = 0;
-        bool ok = EVP_CipherInit_ex2(ctx, nullptr, nullptr, fullIv, encrypt ? 1 : 0, nullptr) == 1;
-        if (ok && aead && !encrypt)
-        {
-            ok = EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, m_icvLen, icv) == 1;
-        }
-        if (ok && aead && aadLen > 0)
-        {
-            int aadOut = 0;
-            ok = EVP_CipherUpdate(ctx, nullptr, &aadOut, aad, static_cast<int>(aadLen)) == 1;
-        }
-        if (ok && len > 0)
-        {
-            ok = EVP_CipherUpdate(ctx, data, &outl, data, static_cast<int>(len)) == 1;
-        }
-        if (ok)
-        {
-            // For AEAD decryption this is where the tag is checked.
-            ok = EVP_CipherFinal_ex(ctx, data + outl, &finl) == 1;
-        }
-        if (ok && aead && encrypt)
-        {
-            ok = EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, m_icvLen, icv) == 1;
-        }
-        OPENSSL_cleanse(fullIv, sizeof(fullIv));
-        if (!ok)
-        {
-            NS_LOG_LOGIC(m_name << (encrypt ? " encryption" : " decryption") << " failed"
-                                << (aead && !encrypt ? " (ICV mismatch?)" : ""));
-            ERR_clear_error();
-            return false;
-        }
-        return static_cast<size_t>(outl + finl) == len;
-    }
-
-    std::string m_name;
-    IpsecCipherKind m_kind;
-    uint8_t m_blockSize;
-    uint8_t m_ivLen;
-    uint8_t m_icvLen;
-    std::vector<uint8_t> m_salt;
-    CipherCtxPtr m_enc;
-    CipherCtxPtr m_dec;
-};
-
-/// One EVP context for @p cipher keyed with @p key in direction @p encrypt.
-CipherCtxPtr
-NewKeyedCipherCtx(
-    EVP_CIPHER* cipher, const uint8_t* key, size_t keyLen, bool encrypt, std::string* why)
-{
-    CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
-    const int enc = encrypt ? 1 : 0;
-    if (!ctx || EVP_CipherInit_ex2(ctx.get(), cipher, nullptr, nullptr, enc, nullptr) != 1)
-    {
-        *why = OpensslError();
-        return nullptr;
-    }
-    // Blowfish and CAST5 take variable key lengths; OpenSSL defaults to 128 bits.
-    if (static_cast<size_t>(EVP_CIPHER_CTX_get_key_length(ctx.get())) != keyLen
-        && EVP_CIPHER_CTX_set_key_length(ctx.get(), static_cast<int>(keyLen)) != 1)
-    {
-        *why = "OpenSSL refuses a " + std::to_string(keyLen * 8) + "-bit key (" + OpensslError()
-             + ")";
-        return nullptr;
-    }
-    if (EVP_CipherInit_ex2(ctx.get(), nullptr, key, nullptr, enc, nullptr) != 1
-        || EVP_CIPHER_CTX_set_padding(ctx.get(), 0) != 1)
-    {
-        *why = OpensslError();
-        return nullptr;
-    }
-    return ctx;
-}
-
-// ---------------------------------------------------------------------------
-// Authentication contexts
-// ---------------------------------------------------------------------------
-
-class NullAuthContext : public IpsecAuthContext
-{
-  public:
-    void Begin() override {}
-
-    void Update(const uint8_t*, size_t) override {}
-
-    bool Finish(uint8_t*) override
-    {
-        return true;
-    }
-
-    size_t IcvLength() const override
-    {
-        return 0;
-    }
-};
-
-/// RFC 2104 HMAC through EVP_MAC; the key is set once, Begin() re-inits.
-class HmacAuthContext : public IpsecAuthContext
-{
-  public:
-    HmacAuthContext(MacCtxPtr ctx, size_t icvLen)
-        : m_ctx(std::move(ctx))
-        , m_icvLen(icvLen)
-    {
-    }
-
-    void Begin() override
-    {
-        m_failed = EVP_MAC_init(m_ctx.get(), nullptr, 0, nullptr) != 1;
-        if (m_failed)
-        {
-            NS_LOG_ERROR("HMAC re-initialisation failed: " << OpensslError());
-        }
-    }
-
-    void Update(const uint8_t* data, size_t len) override
-    {
-        if (!m_failed && len > 0 && EVP_MAC_update(m_ctx.get(), data, len) != 1)
-        {
-            NS_LOG_ERROR("HMAC update failed: " << OpensslError());
-            m_failed = true;
-        }
-    }
-
-    bool Finish(uint8_t* icv) override
-    {
-        uint8_t full[EVP_MAX_MD_SIZE];
-        size_t outl = 0;
-        if (m_failed || EVP_MAC_final(m_ctx.get(), full, &outl, sizeof(full)) != 1
-            || outl < m_icvLen)
-        {
-            NS_LOG_ERROR("HMAC final failed: " << OpensslError());
-            OPENSSL_cleanse(full, sizeof(full));
-            return false;
-        }
-        std::memcpy(icv, full, m_icvLen);
-        OPENSSL_cleanse(full, sizeof(full));
-        return true;
-    }
-
-    size_t IcvLength() const override
-    {
-        return m_icvLen;
-    }
-
-  private:
-    MacCtxPtr m_ctx;
-    size_t m_icvLen;
-    bool m_failed{false};
-};
-
-/**
- * KAME's keyed-md5 / keyed-sha1 (ah_keyed_*_init/loop/result in
- * kame/sys/netinet6/ah_core.c): hash(key || pad || data || key), where pad
- * completes the key to a hash block the way MD5 pads a message: 0x80, zero
- * bytes, then the key length in bits as 8 bytes, least significant byte
- * first (KAME writes the same little-endian length for SHA-1 too).  Like
- * KAME, key || pad || length fills one 64-byte block for keys under 56 bytes
- * and two for keys of 56 to 119 bytes (KAME's arithmetic breaks beyond that;
- * here longer keys simply take as many blocks as they need).
- */
-class KeyedHashAuthContext : public IpsecAuthContext
-{
-  public:
-    KeyedHashAuthContext(MdPtr md, MdCtxPtr ctx, const std::vector<uint8_t>& key, size_t icvLen)
-        : m_md(std::move(md))
-        , m_ctx(std::move(ctx))
-        , m_key(key)
-        , m_icvLen(icvLen)
-    {
-        const size_t keyLen = key.size();
-        // Bytes of padding (0x80 and zeros) so that key || pad || length
-        // ends on a 64-byte boundary: KAME's 56 - keylen or 120 - keylen.
-        const size_t padLen = 64 - ((keyLen + 8) % 64);
-        m_prefix = key;
-        m_prefix.push_back(0x80);
-        m_prefix.resize(keyLen + padLen, 0);
-        const uint64_t bits = static_cast<uint64_t>(keyLen) * 8;
-        for (int i = 0; i < 8; ++i)
-        {
-            m_prefix.push_back(static_cast<uint8_t>(bits >> (8 * i)));
-        }
-    }
-
-    ~KeyedHashAuthContext() override
-    {
-        OPENSSL_cleanse(m_prefix.data(), m_prefix.size());
-        OPENSSL_cleanse(m_key.data(), m_key.size());
-    }
-
-    void Begin() override
-    {
-        m_failed = EVP_DigestInit_ex2(m_ctx.get(), m_md.get(), nullptr) != 1
-                || EVP_DigestUpdate(m_ctx.get(), m_prefix.data(), m_prefix.size()) != 1;
-        if (m_failed)
-        {
-            NS_LOG_ERROR("keyed hash init failed: " << OpensslError());
-        }
-    }
-
-    void Update(const uint8_t* data, size_t len) override
-    {
-        if (!m_failed && len > 0 && EVP_DigestUpdate(m_ctx.get(), data, len) != 1)
-        {
-            NS_LOG_ERROR("keyed hash update failed: " << OpensslError());
-            m_failed = true;
-        }
-    }
-
-    bool Finish(uint8_t* icv) override
-    {
-        uint8_t full[EVP_MAX_MD_SIZE];
-        unsigned int outl = 0;
-        if (m_failed || EVP_DigestUpdate(m_ctx.get(), m_key.data(), m_key.size()) != 1
-            || EVP_DigestFinal_ex(m_ctx.get(), full, &outl) != 1 || outl < m_icvLen)
-        {
-            NS_LOG_ERROR("keyed hash final failed: " << OpensslError());
-            OPENSSL_cleanse(full, sizeof(full));
-            return false;
-        }
-        std::memcpy(icv, full, m_icvLen);
-        OPENSSL_cleanse(full, sizeof(full));
-        return true;
-    }
-
-    size_t IcvLength() const override
-    {
-        return m_icvLen;
-    }
-
-  private:
-    MdPtr m_md;
-    MdCtxPtr m_ctx;
-    std::vector<uint8_t> m_key;
-    std::vector<uint8_t> m_prefix;
-    size_t m_icvLen;
-    bool m_failed{false};
-};
-
-/**
- * AES-XCBC-MAC (RFC 3566) over AES-128-ECB: K1 = E(K, 0x01..), K2 =
- * E(K, 0x02..), K3 = E(K, 0x03..); CBC-MAC under K1, the last block XORed
- * with K2 when complete, else padded with 0x80 0x00.. and XORed with K3.
- * The ECB context keyed with K1 is kept for the SA; the last (possibly
- * complete) block is held back until Finish().
- */
-class XcbcAuthContext : public IpsecAuthContext
-{
-  public:
-    static constexpr size_t kBlock = 16;
-
-    XcbcAuthContext(CipherCtxPtr k1Ecb, const uint8_t* k2, const uint8_t* k3, size_t icvLen)
-        : m_ecb(std::move(k1Ecb))
-        , m_icvLen(icvLen)
-    {
-        std::memcpy(m_k2, k2, kBlock);
-        std::memcpy(m_k3, k3, kBlock);
-        Begin();
-    }
-
-    ~XcbcAuthContext() override
-    {
-        OPENSSL_cleanse(m_k2, sizeof(m_k2));
-        OPENSSL_cleanse(m_k3, sizeof(m_k3));
-        OPENSSL_cleanse(m_e, sizeof(m_e));
-        OPENSSL_cleanse(m_buf, sizeof(m_buf));
-    }
-
-    void Begin() override
-    {
-        std::memset(m_e, 0, sizeof(m_e));
-        m_bufLen = 0;
-        m_failed = false;
-    }
-
-    void Update(const uint8_t* data, size_t len) override
-    {
-        while (len > 0)
-        {
-            if (m_bufLen == kBlock)
-            {
-                // More data follows, so the buffered block is not the last one.
-                Absorb(m_buf, nullptr);
-                m_bufLen = 0;
-            }
-            const size_t n = std::min(len, kBlock - m_bufLen);
-            std::memcpy(m_buf + m_bufLen, data, n);
-            m_bufLen += n;
-            data += n;
-            len -= n;
-        }
-    }
-
-    bool Finish(uint8_t* icv) override
-    {
-        const uint8_t* k = m_k2;
-        if (m_bufLen < kBlock)
-        {
-            m_buf[m_bufLen] = 0x80;
-            std::memset(m_buf + m_bufLen + 1, 0, kBlock - m_bufLen - 1);
-            k = m_k3;
-        }
-        Absorb(m_buf, k);
-        bool ok = !m_failed;
-        if (ok)
-        {
-            std::memcpy(icv, m_e, m_icvLen);
-        }
-        Begin();
-        return ok;
-    }
-
-    size_t IcvLength() const override
-    {
-        return m_icvLen;
-    }
-
-  private:
-    /// E = AES-K1(E xor block [xor extra]).
-    void Absorb(const uint8_t* block, const uint8_t* extra)
-    {
-        for (size_t i = 0; i < kBlock; ++i)
-        {
-            m_e[i] ^= block[i] ^ (extra != nullptr ? extra[i] : 0);
-        }
-        int outl = 0;
-        if (EVP_EncryptUpdate(m_ecb.get(), m_e, &outl, m_e, kBlock) != 1
-            || outl != static_cast<int>(kBlock))
-        {
-            NS_LOG_ERROR("AES-XCBC block encryption failed: " << OpensslError());
-            m_failed = true;
-        }
-    }
-
-    CipherCtxPtr m_ecb;
-    size_t m_icvLen;
-    uint8_t m_k2[kBlock];
-    uint8_t m_k3[kBlock];
-    uint8_t m_e[kBlock];
-    uint8_t m_buf[kBlock];
-    size_t m_bufLen{0};
-    bool m_failed{false};
-};
-
-std::unique_ptr<IpsecAuthContext>
-CreateHmac(const IpsecAuthAlgorithm& alg,
-           const std::vector<uint8_t>& key,
-           size_t icvLen,
-           std::string* error)
-{
-    MacPtr mac(EVP_MAC_fetch(nullptr, "HMAC", nullptr));
-    MacCtxPtr ctx(mac ? EVP_MAC_CTX_new(mac.get()) : nullptr);
-    if (!ctx)
-    {
-        SetError(error,
-                 std::string("OpenSSL cannot provide HMAC for ") + alg.name + ": "
-                     + OpensslError());
-        return nullptr;
-    }
-    OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(alg.digest), 0),
-        OSSL_PARAM_construct_end(),
-    };
-    // A zero-length key still needs a non-null pointer.
-    static const uint8_t kEmpty = 0;
-    const uint8_t* k = key.empty() ? &kEmpty : key.data();
-    if (EVP_MAC_init(ctx.get(), k, key.size(), params) != 1)
-    {
-        SetError(error, std::string("OpenSSL cannot set up ") + alg.name + ": " + OpensslError());
-        return nullptr;
-    }
-    const size_t full = EVP_MAC_CTX_get_mac_size(ctx.get());
-    if (icvLen == 0 || icvLen > full)
-    {
-        SetError(error,
-                 std::string(alg.name) + " gives an ICV of 1 to " + std::to_string(full)
-                     + " bytes, not " + std::to_string(icvLen));
-        return nullptr;
-    }
-    return std::make_unique<HmacAuthContext>(std::move(ctx), icvLen);
-}
-
-std::unique_ptr<IpsecAuthContext>
-CreateKeyedHash(const IpsecAuthAlgorithm& alg,
-                const std::vector<uint8_t>& key,
-                size_t icvLen,
-                std::string* error)
-{
-    MdPtr md(EVP_MD_fetch(nullptr, alg.digest, nullptr));
-    MdCtxPtr ctx(EVP_MD_CTX_new());
-    if (!md || !ctx)
-    {
-        SetError(error,
-                 std::string("OpenSSL cannot provide ") + alg.digest + " for " + alg.name + ": "
-                     + OpensslError());
-        return nullptr;
-    }
-    const size_t full = EVP_MD_get_size(md.get());
-    if (icvLen == 0 || icvLen > full)
-    {
-        SetError(error,
-                 std::string(alg.name) + " gives an ICV of 1 to " + std::to_string(full)
-                     + " bytes, not " + std::to_string(icvLen));
-        return nullptr;
-    }
-    return std::make_unique<KeyedHashAuthContext>(std::move(md), std::move(ctx), key, icvLen);
-}
-
-std::unique_ptr<IpsecAuthContext>
-CreateXcbc(const IpsecAuthAlgorithm& alg,
-           const std::vector<uint8_t>& key,
-           size_t icvLen,
-           std::string* error)
-{
-    constexpr size_t kBlock = XcbcAuthContext::kBlock;
-    if (key.size() != kBlock)
-    {
-        SetError(error,
-                 std::string(alg.name) + " needs a 128-bit key, got "
-                     + std::to_string(key.size() * 8) + " bits");
-        return nullptr;
-    }
-    if (icvLen == 0 || icvLen > kBlock)
-    {
-        SetError(error,
-                 std::string(alg.name) + " gives an ICV of 1 to 16 bytes, not "
-                     + std::to_string(icvLen));
-        return nullptr;
-    }
-    CipherPtr ecb(EVP_CIPHER_fetch(nullptr, "AES-128-ECB", nullptr));
-    if (!ecb)
-    {
-        SetError(error,
-                 std::string("OpenSSL cannot provide AES-128-ECB for ") + alg.name + ": "
-                     + OpensslError());
-        return nullptr;
-    }
-    std::string why;
-    CipherCtxPtr kCtx = NewKeyedCipherCtx(ecb.get(), key.data(), key.size(), true, &why);
-    if (!kCtx)
-    {
-        SetError(error, std::string(alg.name) + ": " + why);
-        return nullptr;
-    }
-    // K1, K2, K3 = E(K, 0x01 x16), E(K, 0x02 x16), E(K, 0x03 x16).
-    uint8_t derived[3][kBlock];
-    for (int i = 0; i < 3; ++i)
-    {
-        std::memset(derived[i], i + 1, kBlock);
-        int outl = 0;
-        if (EVP_EncryptUpdate(kCtx.get(), derived[i], &outl, derived[i], kBlock) != 1)
-        {
-            OPENSSL_cleanse(derived, sizeof(derived));
-            SetError(error, std::string(alg.name) + ": " + OpensslError());
-            return nullptr;
-        }
-    }
-    // Re-key the same context with K1 for the per-packet CBC-MAC.
-    if (EVP_EncryptInit_ex2(kCtx.get(), nullptr, derived[0], nullptr, nullptr) != 1)
-    {
-        OPENSSL_cleanse(derived, sizeof(derived));
-        SetError(error, std::string(alg.name) + ": " + OpensslError());
-        return nullptr;
-    }
-    auto ctx = std::make_unique<XcbcAuthContext>(std::move(kCtx), derived[1], derived[2], icvLen);
-    OPENSSL_cleanse(derived, sizeof(derived));
-    return ctx;
-}
-
 } // namespace
-
-// ---------------------------------------------------------------------------
-// Public API
-// ---------------------------------------------------------------------------
 
 uint8_t
 IpsecEncAlgorithm::PadBoundary() const
@@ -952,16 +146,7 @@ IpsecEncAlgorithm::PadBoundary() const
 const std::vector<IpsecEncAlgorithm>&
 IpsecEncAlgorithms()
 {
-    static const std::vector<IpsecEncAlgorithm> table = []
-    {
-        std::vector<IpsecEncAlgorithm> t;
-        for (const auto& r : EncRows())
-        {
-            t.push_back(r.alg);
-        }
-        return t;
-    }();
-    return table;
+    return EncRows();
 }
 
 const std::vector<IpsecAuthAlgorithm>&
@@ -969,20 +154,13 @@ IpsecAuthAlgorithms()
 {
     static const std::vector<IpsecAuthAlgorithm> table = []
     {
-        EnsureProviders();
         std::vector<IpsecAuthAlgorithm> t;
-        for (const auto& r : AuthRowsAll())
+        for (const auto& r : AuthRows())
         {
-            if (r.digest[0] != '\0')
+            if (!IpsecCryptoAvailable(r))
             {
-                MdPtr md(EVP_MD_fetch(nullptr, r.digest, nullptr));
-                if (!md)
-                {
-                    NS_LOG_WARN("OpenSSL has no " << r.digest << ": " << r.name
-                                                  << " is not available");
-                    ERR_clear_error();
-                    continue;
-                }
+                NS_LOG_WARN("OpenSSL has no " << r.digest << ": " << r.name << " is not available");
+                continue;
             }
             t.push_back(r);
         }
@@ -994,12 +172,7 @@ IpsecAuthAlgorithms()
 const std::vector<IpsecCompAlgorithm>&
 IpsecCompAlgorithms()
 {
-    static const std::vector<IpsecCompAlgorithm> table = {
-        {"oui", 1, false},
-        {"deflate", 2, true},
-        {"lzs", 3, false},
-    };
-    return table;
+    return CompRows();
 }
 
 const IpsecEncAlgorithm*
@@ -1038,136 +211,10 @@ FindCompAlgorithmById(uint8_t id)
     return FindById(IpsecCompAlgorithms(), id);
 }
 
-std::string
-DescribeKeyBits(uint16_t minBits, uint16_t maxBits, const std::vector<uint16_t>& exact)
-{
-    return KeyBitsList(minBits, maxBits, exact) + " bits";
-}
-
-std::string
-CheckEncKey(const IpsecEncAlgorithm& alg, const std::vector<uint8_t>& key)
-{
-    std::string e
-        = CheckKeyBits(alg.name, alg.minKeyBits, alg.maxKeyBits, alg.exactKeyBits, key.size());
-    if (!e.empty())
-    {
-        return e;
-    }
-    if (alg.weakKeyCheck)
-    {
-        // des-cbc: one DES key; 3des-cbc: each of its three.
-        for (size_t off = 0; off + 8 <= key.size(); off += 8)
-        {
-            if (IsDesWeakKey(key.data() + off))
-            {
-                return std::string("weak key for ") + alg.name;
-            }
-        }
-    }
-    return "";
-}
-
-std::string
-CheckAuthKey(const IpsecAuthAlgorithm& alg, const std::vector<uint8_t>& key)
-{
-    return CheckKeyBits(alg.name, alg.minKeyBits, alg.maxKeyBits, {}, key.size());
-}
-
-std::unique_ptr<IpsecCipherContext>
-CreateCipherContext(const IpsecEncAlgorithm& alg,
-                    const std::vector<uint8_t>& key,
-                    std::string* error)
-{
-    NS_LOG_FUNCTION(alg.name << key.size());
-    if (alg.kind == IpsecCipherKind::NONE_CIPHER)
-    {
-        return std::make_unique<NullCipherContext>();
-    }
-    if (key.size() <= alg.saltLen)
-    {
-        SetError(error,
-                 std::string(alg.name) + ": key of " + std::to_string(key.size() * 8)
-                     + " bits is too short");
-        return nullptr;
-    }
-    EnsureProviders();
-    const size_t cipherKeyLen = key.size() - alg.saltLen;
-    const std::string evpName = EvpCipherName(alg, cipherKeyLen * 8);
-    if (evpName.empty())
-    {
-        SetError(error, std::string("no OpenSSL cipher is known for ") + alg.name);
-        return nullptr;
-    }
-    CipherPtr cipher(EVP_CIPHER_fetch(nullptr, evpName.c_str(), nullptr));
-    if (!cipher)
-    {
-        SetError(error,
-                 "OpenSSL cannot provide " + evpName + " for " + alg.name + ": " + OpensslError());
-        return nullptr;
-    }
-    std::string why;
-    CipherCtxPtr enc = NewKeyedCipherCtx(cipher.get(), key.data(), cipherKeyLen, true, &why);
-    CipherCtxPtr dec
-        = enc ? NewKeyedCipherCtx(cipher.get(), key.data(), cipherKeyLen, false, &why) : nullptr;
-    if (!enc || !dec)
-    {
-        SetError(error, std::string(alg.name) + " (" + evpName + "): " + why);
-        return nullptr;
-    }
-    // The row's layout must match what OpenSSL expects: salt || IV (|| counter).
-    const size_t ivWanted = alg.saltLen + alg.ivLen + (alg.kind == IpsecCipherKind::CTR ? 4 : 0);
-    const int ivHave = EVP_CIPHER_CTX_get_iv_length(enc.get());
-    if (ivHave < 0 || static_cast<size_t>(ivHave) != ivWanted || ivWanted > EVP_MAX_IV_LENGTH)
-    {
-        SetError(error,
-                 std::string(alg.name) + ": " + evpName + " wants a " + std::to_string(ivHave)
-                     + "-byte IV, the table gives " + std::to_string(ivWanted));
-        return nullptr;
-    }
-    std::vector<uint8_t> salt(key.end() - alg.saltLen, key.end());
-    return std::make_unique<EvpCipherContext>(alg, std::move(enc), std::move(dec), std::move(salt));
-}
-
-std::unique_ptr<IpsecAuthContext>
-CreateAuthContext(const IpsecAuthAlgorithm& alg,
-                  const std::vector<uint8_t>& key,
-                  size_t icvLen,
-                  std::string* error)
-{
-    NS_LOG_FUNCTION(alg.name << key.size() << icvLen);
-    EnsureProviders();
-    switch (alg.kind)
-    {
-        case IpsecAuthKind::NONE_AUTH:
-            if (icvLen != 0)
-            {
-                SetError(error,
-                         std::string(alg.name) + " has no ICV, not " + std::to_string(icvLen)
-                             + " bytes");
-                return nullptr;
-            }
-            return std::make_unique<NullAuthContext>();
-        case IpsecAuthKind::HMAC:
-            return CreateHmac(alg, key, icvLen, error);
-        case IpsecAuthKind::KEYED_HASH:
-            return CreateKeyedHash(alg, key, icvLen, error);
-        case IpsecAuthKind::XCBC:
-            return CreateXcbc(alg, key, icvLen, error);
-    }
-    SetError(error, std::string("unknown authentication kind for ") + alg.name);
-    return nullptr;
-}
-
 size_t
 IcvLengthFor(const IpsecAuthAlgorithm& alg, IpsecIcvTruncation mode)
 {
     return mode == IpsecIcvTruncation::RFC_4868 ? alg.rfcIcvLen : alg.kameIcvLen;
-}
-
-bool
-IpsecLoadOpensslProviders()
-{
-    return EnsureProviders().legacyProvider != nullptr;
 }
 
 } // namespace ns3

@@ -39,12 +39,15 @@ namespace ns3
 
 class Node;
 
-/// The cycle costs of one kind of machine.
+/**
+ * @ingroup ipsec
+ * The cycle costs of one kind of machine.
+ */
 struct IpsecCpuProfile
 {
     std::string name;        ///< "Reference2020s", "Pentium100", ...
     std::string description; ///< the machine, and where its numbers come from
-    double clockHz{0};
+    double clockHz{0};       ///< the clock
     /**
      * Modular exponentiation: cycles per exponent bit, by modulus size in
      * bits (sizes in between are interpolated on a log-log scale, sizes
@@ -58,11 +61,11 @@ struct IpsecCpuProfile
      * perBit(modulus) * (exponentBits + modexpOverheadBits) + modexpFixedCycles.
      */
     double modexpOverheadBits{0};
-    double modexpFixedCycles{0};
+    double modexpFixedCycles{0}; ///< a modexp's fixed cost, in cycles
     /// Block ciphers (CBC): cycles per byte by algorithm ("des", "3des",
-    /// "blowfish", "cast128", "aes"), plus a fixed cost per message.
+    /// "blowfish", "cast128", "aes").
     std::map<std::string, double> cipherCyclesPerByte;
-    double cipherCyclesPerMessage{0};
+    double cipherCyclesPerMessage{0}; ///< a cipher call's fixed cost, in cycles
     /// Hashes: cycles per byte by algorithm ("md5", "sha1", "sha256", "sha384", "sha512").
     std::map<std::string, double> hashCyclesPerByte;
     /// A PRF/HMAC call's fixed cost (key pads, the second hash, finalisation).
@@ -70,45 +73,95 @@ struct IpsecCpuProfile
     /// Parsing or building one IKE message (everything but the cryptography).
     double messageCycles{0};
 
-    /// The profile named @p name (nullptr if none).
+    /**
+     * A shipped profile.
+     * @param name e.g. "Reference2020s"
+     * @return the profile, or nullptr if none has that name
+     */
     static const IpsecCpuProfile* Find(const std::string& name);
-    /// The names of the shipped profiles.
+    /**
+     * The shipped profiles.
+     * @return their names
+     */
     static std::vector<std::string> Names();
 };
 
+/**
+ * @ingroup ipsec
+ * The processor of a node, as a cost model: everything a node computes
+ * (the IKE daemon's Diffie-Hellman, PRF and cipher work) is a job on one
+ * non-preemptive FIFO processor, whose duration comes from the node's
+ * profile, never from the host.
+ */
 class IpsecCpu : public Object
 {
   public:
+    /**
+     * Get the type ID.
+     * @return the object TypeId
+     */
     static TypeId GetTypeId();
     IpsecCpu();
 
-    /// The node's processor, aggregated to it on first use.
+    /**
+     * The node's processor.
+     * @param node the node
+     * @return its IpsecCpu, aggregated to it on first use
+     */
     static Ptr<IpsecCpu> Of(Ptr<Node> node);
 
-    /// The profile in use (the Profile attribute), with the overrides applied.
+    /**
+     * The profile in use.
+     * @return the Profile attribute's profile, with the overrides applied
+     */
     const IpsecCpuProfile& GetProfile() const;
 
     // ---- costs (simulated time) ----------------------------------------
-    /// One modular exponentiation with a @p modulusBits modulus and a
-    /// @p exponentBits exponent (public-key scale applied).  0 exponent bits
-    /// means a full-length exponent, the modulus length less one (classic
-    /// racoon, as IkeDh).
+    /**
+     * One modular exponentiation (public-key scale applied).
+     * @param modulusBits the modulus length
+     * @param exponentBits the exponent length; 0 means a full-length
+     *        exponent, the modulus length less one (classic racoon, as IkeDh)
+     * @return its duration
+     */
     Time ModexpTime(uint32_t modulusBits, uint32_t exponentBits = 0) const;
-    /// CBC encryption or decryption of @p bytes with @p alg (symmetric scale):
-    /// the per-message cost and the bytes.  @p keyBits matters for "aes"
-    /// only (10, 12 or 14 rounds for 128, 192 or 256 bits; 0: 128).
+    /**
+     * CBC encryption or decryption (symmetric scale): the per-message cost
+     * and the bytes.
+     * @param alg "des", "3des", "blowfish", "cast128" or "aes"
+     * @param bytes the bytes
+     * @param keyBits matters for "aes" only (10, 12 or 14 rounds for 128,
+     *        192 or 256 bits; 0: 128)
+     * @return its duration
+     */
     Time CipherTime(const std::string& alg, uint32_t bytes, uint32_t keyBits = 0) const;
-    /// One hash of @p bytes with @p alg (symmetric scale): the bytes the
-    /// compression function processes, padding and length field included.
+    /**
+     * One hash (symmetric scale): the bytes the compression function
+     * processes, padding and length field included.
+     * @param alg "md5", "sha1", "sha256", "sha384" or "sha512"
+     * @param bytes the bytes hashed
+     * @return its duration
+     */
     Time HashTime(const std::string& alg, uint32_t bytes) const;
-    /// One HMAC (PRF) of @p bytes with @p alg (symmetric scale): the call
-    /// cost and the hash of the padded key blocks and the data (inner hash:
-    /// key block and data; outer hash: key block and the inner digest; keys
-    /// no longer than a block).
+    /**
+     * One HMAC (PRF) (symmetric scale): the call cost and the hash of the
+     * padded key blocks and the data (inner hash: key block and data; outer
+     * hash: key block and the inner digest; keys no longer than a block).
+     * @param alg the hash, as HashTime
+     * @param bytes the data
+     * @return its duration
+     */
     Time PrfTime(const std::string& alg, uint32_t bytes) const;
-    /// Parsing or building one IKE message (no scale factor: not cryptography).
+    /**
+     * Parsing or building one IKE message (no scale factor: not cryptography).
+     * @return its duration
+     */
     Time MessageTime() const;
-    /// @p cycles at the node's clock, no scale factor (for other work).
+    /**
+     * Other work, at the node's clock, no scale factor.
+     * @param cycles the cycles
+     * @return their duration
+     */
     Time CyclesTime(double cycles) const;
 
     // ---- the processor ---------------------------------------------------
@@ -120,6 +173,10 @@ class IpsecCpu : public Object
      * alter it).  @p done never runs inside Submit: a zero-cost job finishes
      * in an event at the current time.  A job submitted from a done
      * callback waits behind the jobs already queued.
+     * @param what the job's name, for the Job trace
+     * @param cost its duration
+     * @param done what runs when it has finished
+     * @return the job's id
      */
     uint64_t Submit(const std::string& what, Time cost, std::function<void()> done);
     /**
@@ -127,27 +184,46 @@ class IpsecCpu : public Object
      * the job starts (the processor is free) and returns its duration;
      * @p done runs when that has elapsed.  With @p front the job goes
      * before every job still waiting (the continuation of the one that just
-     * ended).  Returns the job's id.
+     * ended).
+     * @param what the job's name, for the Job trace
+     * @param work runs when the job starts; returns its duration
+     * @param done what runs when it has finished
+     * @param front whether it goes before the waiting jobs
+     * @return the job's id
      */
     uint64_t SubmitWork(const std::string& what,
                         std::function<Time()> work,
                         std::function<void()> done,
                         bool front = false);
 
+    /**
+     * Whether a job is running.
+     * @return true while the processor computes
+     */
     bool IsBusy() const;
-    /// Time still needed for the queued and the running jobs.
+    /**
+     * The backlog.
+     * @return the time still needed for the queued and the running jobs
+     */
     Time GetBacklog() const;
-    /// Total time spent computing, the elapsed part of the running job included.
+    /**
+     * The busy time.
+     * @return the total time spent computing, the elapsed part of the
+     *         running job included
+     */
     Time GetBusyTime() const;
-    /// Jobs finished (their done callbacks have run or are running).
+    /**
+     * The jobs finished.
+     * @return the jobs whose done callbacks have run or are running
+     */
     uint64_t GetJobsDone() const;
 
     /// The stages a job goes through (the Job trace).
     enum class JobEvent : uint8_t
     {
-        QUEUED,
-        STARTED,
-        FINISHED,
+        QUEUED,   ///< submitted
+        STARTED,  ///< the processor took it
+        FINISHED, ///< its cost has elapsed
     };
 
     /// Signature of the Job trace: event, job id, what, cost.
@@ -211,6 +287,13 @@ class IpsecCpu : public Object
     TracedCallback<JobEvent, uint64_t, const std::string&, Time> m_jobTrace;
 };
 
+/**
+ * @ingroup ipsec
+ * Writes a job event's name.
+ * @param os the stream
+ * @param e the event
+ * @return the stream
+ */
 std::ostream& operator<<(std::ostream& os, IpsecCpu::JobEvent e);
 
 } // namespace ns3

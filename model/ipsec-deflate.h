@@ -16,20 +16,21 @@ namespace ns3
 {
 
 /**
- * @ingroup ipsec
+ * @ingroup ipsec-transforms
  * Raw deflate and bounded raw inflate, as IPComp uses them.
  */
 class IpsecDeflate
 {
   public:
-    /// zlib windowBits of the raw deflate streams (negative: no zlib wrapper).
+    /// zlib windowBits of the raw deflate streams IPComp sends (negative: no zlib wrapper).
     static constexpr int WINDOW_OUT = -12;
+    /// zlib windowBits of the raw deflate streams IPComp accepts.
     static constexpr int WINDOW_IN = -15;
 
     /// Outcome of Inflate.
     enum class InflateStatus : uint8_t
     {
-        OK = 0,
+        OK = 0,     ///< inflated within the limit
         BAD_STREAM, ///< not a valid raw deflate stream (zlib Z_DATA_ERROR)
         TRUNCATED,  ///< the input ended before the final block did
         TRAILING,   ///< bytes after the end of the deflate stream
@@ -39,11 +40,15 @@ class IpsecDeflate
     };
 
     /**
-     * Raw deflate of @p len bytes at @p data as IPComp output does it
-     * (window 2^12, default level, memory level 9, one Z_FINISH call).
-     * @p out receives @p headroom bytes left for the caller (the IPComp
-     * header), then exactly the compressed bytes.  False on a zlib error,
-     * with @p why (if not null) set.
+     * Raw deflate as IPComp output does it (window 2^12, default level,
+     * memory level 9, one Z_FINISH call).
+     * @param data the bytes to compress
+     * @param len their length
+     * @param out receives @p headroom bytes left for the caller (the IPComp
+     *        header), then exactly the compressed bytes
+     * @param why set on a zlib error (if not null)
+     * @param headroom bytes left in front of the compressed ones
+     * @return false on a zlib error
      */
     static bool Deflate(const uint8_t* data,
                         size_t len,
@@ -52,7 +57,7 @@ class IpsecDeflate
                         size_t headroom = 0);
 
     /**
-     * Bounded raw inflate (window 2^15) of @p len bytes at @p data.
+     * Bounded raw inflate (window 2^15).
      *
      * Two passes over one z_stream: the first inflates into a fixed 8 KiB
      * scratch buffer on the stack, only counting, and stops as soon as more
@@ -64,6 +69,12 @@ class IpsecDeflate
      * window) is allocated per call and freed before returning.  The work
      * per call is bounded by 2 * (@p limit + 1) output bytes whatever the
      * ratio of the stream.
+     * @param data the compressed bytes
+     * @param len their length
+     * @param limit the most bytes the output may have
+     * @param out the inflated bytes (cleared on failure)
+     * @param why set on failure (if not null)
+     * @return OK, or why the stream was refused
      */
     static InflateStatus Inflate(const uint8_t* data,
                                  size_t len,

@@ -17,7 +17,7 @@ namespace ns3
 {
 
 /**
- * @ingroup ipsec
+ * @ingroup ipsec-transforms
  * The ESP transform: SPI and sequence number, IV, the payload with KAME's
  * padding (sequential by default, zero or random with -f), pad length and
  * next header, all encrypted, then the ICV.
@@ -28,7 +28,12 @@ class IpsecEsp : public IpsecTransform
     /// SPI and sequence number.
     static constexpr uint32_t HEADER_SIZE = 8;
 
-    /// Bytes ESP adds to a payload of @p plen bytes under @p sa.
+    /**
+     * The bytes ESP adds to a payload.
+     * @param sa the SA (its algorithms and ICV length)
+     * @param plen the payload bytes
+     * @return header, IV, padding, trailer and ICV bytes
+     */
     static uint32_t Overhead(const IpsecSa& sa, uint32_t plen);
 
     IpsecProto GetProto() const override;

@@ -26,16 +26,26 @@
 namespace ns3
 {
 
-/// One removed transform, as the decapsulation history records it.
+/**
+ * @ingroup ipsec-policy
+ * One removed transform, as the decapsulation history records it.
+ */
 struct IpsecHistoryEntry
 {
-    IpsecProto proto;
-    uint32_t spi;
-    IpsecMode mode;
-    IpsecAddress outerSrc;
-    IpsecAddress outerDst;
+    IpsecProto proto;      ///< ESP, AH or IPComp
+    uint32_t spi;          ///< the SPI (IPComp: CPI)
+    IpsecMode mode;        ///< the SA's mode
+    IpsecAddress outerSrc; ///< the source of the IP header in front of it
+    IpsecAddress outerDst; ///< the destination of that header
 };
 
+/**
+ * @ingroup ipsec-policy
+ * What IPsec input leaves on a decapsulated packet for the inbound policy
+ * check: KAME's marks (M_DECRYPTED, M_AUTHIPDGM, M_AUTHIPHDR) and the
+ * decapsulation history (ipsec_addhist), honoured only on the node that
+ * decapsulated the packet.
+ */
 class IpsecHistoryTag : public Tag
 {
   public:
@@ -47,6 +57,10 @@ class IpsecHistoryTag : public Tag
         AUTH_HDR = 0x04,   ///< M_AUTHIPHDR: the IP header was authenticated (AH)
     };
 
+    /**
+     * Get the type ID.
+     * @return the object TypeId
+     */
     static TypeId GetTypeId();
     TypeId GetInstanceTypeId() const override;
     uint32_t GetSerializedSize() const override;
@@ -55,11 +69,28 @@ class IpsecHistoryTag : public Tag
     void Print(std::ostream& os) const override;
 
     IpsecHistoryTag();
+    /**
+     * A tag of a decapsulated packet.
+     * @param nodeId the node that decapsulated it
+     * @param marks the Mark bits it earned
+     * @param history the removed transforms, outermost first
+     */
     IpsecHistoryTag(uint32_t nodeId, uint8_t marks, std::vector<IpsecHistoryEntry> history);
 
+    /**
+     * The node that decapsulated the packet.
+     * @return its id
+     */
     uint32_t GetNodeId() const;
+    /**
+     * The marks.
+     * @return the Mark bits
+     */
     uint8_t GetMarks() const;
-    /// The removed transforms, outermost first.
+    /**
+     * The decapsulation history.
+     * @return the removed transforms, outermost first
+     */
     const std::vector<IpsecHistoryEntry>& GetHistory() const;
 
   private:

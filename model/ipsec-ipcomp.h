@@ -40,7 +40,7 @@ namespace ns3
 {
 
 /**
- * @ingroup ipsec
+ * @ingroup ipsec-transforms
  * The IPComp transform (RFC 3173; KAME ipcomp_output, ipcomp4_input/
  * ipcomp6_input): the payload deflated behind a 4-byte header carrying the
  * next header and the CPI, or sent as it was when short or incompressible.
@@ -58,16 +58,19 @@ class IpsecIpcomp : public IpsecTransform
     static constexpr uint32_t MAX_DECOMPRESSED = 65535;
 
     /**
-     * Compresses @p packet (the bytes after the insertion point) in place and
-     * prepends the IPComp header carrying @p nextHeader.
-     *
-     * On success *@p applied (if not null) tells whether the header was
-     * added: false when the transform was skipped (payload shorter than
-     * MIN_PAYLOAD: no counters; compressed payload larger than the original:
-     * out_comphist counted), the packet is then unchanged and the caller
-     * keeps its next header.  A failed verdict (out_inval counted) means the
-     * packet must be dropped: SPI >= 0x10000, no usable algorithm, or a
-     * compressor error.  The result is at most 4 bytes longer than the input.
+     * Compresses a payload in place and prepends the IPComp header.  The
+     * result is at most 4 bytes longer than the input.
+     * @param sa the SA (algorithm, CPI, flags)
+     * @param packet the bytes after the insertion point
+     * @param nextHeader the protocol the IPComp header carries
+     * @param stats the family's counters
+     * @param applied if not null, set on success to whether the header was
+     *        added: false when the transform was skipped (payload shorter than
+     *        MIN_PAYLOAD: no counters; compressed payload larger than the
+     *        original: out_comphist counted); the packet is then unchanged
+     *        and the caller keeps its next header
+     * @return success, or a failed verdict (out_inval counted; drop the
+     *         packet): SPI >= 0x10000, no usable algorithm, or a compressor error
      */
     static IpsecVerdict Compress(const IpsecSa& sa,
                                  Ptr<Packet>& packet,
@@ -75,34 +78,50 @@ class IpsecIpcomp : public IpsecTransform
                                  IpsecStats& stats,
                                  bool* applied);
 
-    /// The CPI (host order) of an IPComp packet; the caller checked that
-    /// the packet holds at least HEADER_SIZE bytes (else in_inval).
+    /**
+     * The CPI of an IPComp packet.
+     * @param packet the packet, starting with an IPComp header; the caller
+     *        checked that it holds at least HEADER_SIZE bytes (else in_inval)
+     * @return the CPI (host order)
+     */
     static uint16_t PeekCpi(Ptr<const Packet> packet);
-    /// The next-header field of an IPComp header (same precondition).
+    /**
+     * The next-header field of an IPComp header.
+     * @param packet the packet, starting with an IPComp header of HEADER_SIZE bytes
+     * @return the next-header field
+     */
     static uint8_t PeekNextHeader(Ptr<const Packet> packet);
 
     /**
-     * The algorithm a received @p cpi designates (ipcomp4_input):
-     * CPI < 256: the CPI itself as algorithm number, @p saOrNull ignored;
-     * CPI >= 256: the algorithm of @p saOrNull (the SAD hit for (dst, IPComp,
-     * CPI)) when it is mature or dying, else the CPI tried as algorithm
-     * number, which never exists.  nullptr means "unknown CPI": the caller
-     * counts in_nosa and drops.  Only deflate (2) is implemented; oui (1)
-     * and lzs (3) give nullptr like KAME's ipcomp_algorithm_lookup.
+     * The algorithm a received CPI designates (ipcomp4_input).  Only deflate
+     * (2) is implemented; oui (1) and lzs (3) give nullptr like KAME's
+     * ipcomp_algorithm_lookup.
+     * @param cpi the CPI: below 256 the algorithm number itself
+     * @param saOrNull for a CPI of 256 or more, the SAD hit for (dst, IPComp,
+     *        CPI), whose algorithm counts when it is mature or dying (else
+     *        the CPI is tried as algorithm number, which never exists);
+     *        ignored for a CPI below 256
+     * @return the algorithm, or nullptr for an unknown CPI (the caller
+     *         counts in_nosa and drops)
      */
     static const IpsecCompAlgorithm* AlgorithmForCpi(uint16_t cpi, Ptr<IpsecSa> saOrNull);
 
     /**
-     * Decompresses and strips IPComp in place (@p packet starts with the
-     * IPComp header).  Sets @p nextHeader from the header, adds DECRYPTED
-     * to @p marks and counts in_comphist[@p algorithm].  @p maxSize bounds
-     * the decompressed payload (clamped to MAX_DECOMPRESSED); the caller
-     * may pass 65535 minus the IPv4 header length to reproduce KAME's
-     * ip_len overflow check exactly.  On failure the packet is left as it
-     * was and the counter named by the verdict has been incremented:
-     * in_inval (short packet, bad/truncated stream, trailing bytes, result
-     * larger than @p maxSize), in_nosa (@p algorithm unknown), in_nomem
-     * (zlib could not allocate its state).  in_success is the caller's.
+     * Decompresses and strips IPComp in place; counts in_comphist[algorithm]
+     * (in_success is the caller's).
+     * @param algorithm the algorithm (AlgorithmForCpi)
+     * @param packet starts with the IPComp header; on success, what followed it
+     *        decompressed; on failure left as it was
+     * @param nextHeader set from the header
+     * @param marks DECRYPTED is added
+     * @param stats the family's counters
+     * @param maxSize bound on the decompressed payload (clamped to
+     *        MAX_DECOMPRESSED); 65535 minus the IPv4 header length reproduces
+     *        KAME's ip_len overflow check exactly
+     * @return success, or the failed verdict whose counter has been
+     *         incremented: in_inval (short packet, bad/truncated stream,
+     *         trailing bytes, result larger than @p maxSize), in_nosa
+     *         (@p algorithm unknown), in_nomem (zlib could not allocate its state)
      */
     static IpsecVerdict Decompress(uint8_t algorithm,
                                    Ptr<Packet>& packet,
@@ -114,17 +133,38 @@ class IpsecIpcomp : public IpsecTransform
     IpsecProto GetProto() const override;
     std::string InitState(IpsecSa& sa, IpsecIcvTruncation truncation) const override;
     uint32_t HeaderOverhead(const IpsecSa* sa, bool ipv6) const override;
-    /// Compress, and the SA's lifetime counts the uncompressed bytes (KAME).
+    /**
+     * Compress; the SA's lifetime counts the uncompressed bytes (KAME).
+     * @param sa the outbound SA
+     * @param out the datagram and what the loop knows about it
+     * @return success, or the failed verdict (counted; drop the datagram)
+     */
     IpsecVerdict Output(IpsecSa& sa, IpsecTransformOutput& out) const override;
     IpsecVerdict PeekSpi(Ptr<const Packet> packet, IpsecStats& stats, uint32_t* spi) const override;
-    /// Only negotiated CPIs (256 and above) name an SA.
+    /**
+     * Whether a CPI names an SA.
+     * @param spi the CPI
+     * @return true for negotiated CPIs (256 and above) only
+     */
     bool SpiNamesSa(uint32_t spi) const override;
-    /// A well-known CPI needs no SA.
+    /**
+     * Whether a datagram needs an SA.
+     * @return false: a well-known CPI needs none
+     */
     bool NeedsSa() const override;
-    /// ipcomp4_input: nested IPComp refused, the algorithm from the CPI
-    /// (AlgorithmForCpi), then Decompress bounded by the IP datagram size.
+    /**
+     * ipcomp4_input: nested IPComp refused, the algorithm from the CPI
+     * (AlgorithmForCpi), then Decompress bounded by the IP datagram size.
+     * @param sa the SA of a negotiated CPI, or nullptr
+     * @param in the datagram and what the loop knows
+     * @return success, or the failed verdict (counted)
+     */
     IpsecVerdict Input(IpsecSa* sa, IpsecTransformInput& in) const override;
-    /// key_getcomb_ipcomp: every implemented algorithm.
+    /**
+     * key_getcomb_ipcomp: every implemented algorithm.
+     * @param limits the key engine's limits (not used by IPComp)
+     * @param combs the combinations are appended here
+     */
     void AddProposalCombs(const IpsecProposalLimits& limits,
                           std::vector<PfKeyComb>* combs) const override;
 };

@@ -17,9 +17,27 @@
 namespace ns3
 {
 
+/**
+ * @defgroup ipsec-glue The glue to ns-3's IP layers
+ * @ingroup ipsec
+ * Where packets meet IPsec in ns-3: the L3 Send hooks (output), the
+ * ESP/AH/IPComp receivers and IPv6 extensions (input), the list routing of
+ * gateways (forwarding).
+ */
+
+/**
+ * @ingroup ipsec-glue
+ * The IPv4 output hook: an Ipv4L3Protocol whose Send runs every locally
+ * originated datagram (UDP, TCP, ICMP and raw sockets) through the node's
+ * IpsecStack before ns-3 builds the IP header, routes and fragments it.
+ */
 class IpsecIpv4L3Protocol : public Ipv4L3Protocol
 {
   public:
+    /**
+     * Get the type ID.
+     * @return the object TypeId
+     */
     static TypeId GetTypeId();
     IpsecIpv4L3Protocol();
 
@@ -29,7 +47,10 @@ class IpsecIpv4L3Protocol : public Ipv4L3Protocol
               uint8_t protocol,
               Ptr<Ipv4Route> route) override;
 
-    /// The node's IPsec stack (nullptr if none is aggregated).
+    /**
+     * The node's IPsec.
+     * @return the IpsecStack, or nullptr if none is aggregated
+     */
     Ptr<IpsecStack> GetIpsec();
 
     /**
@@ -43,22 +64,30 @@ class IpsecIpv4L3Protocol : public Ipv4L3Protocol
      * Sends a datagram the output processing protected: with its original
      * route in transport mode, or routed to the tunnel's outer destination
      * with the outer header's TTL, TOS and DF.  Never runs IPsec again.
+     * @param r what the output processing made
+     * @param route the route Send was given
      */
     void SendProtected(const IpsecStack::OutputResult& r, Ptr<Ipv4Route> route);
 
     /**
      * The gateway's output path for a forwarded datagram (called by
      * IpsecIpv4ListRouting instead of IpForward): the output policy, tunnel
-     * encapsulation, or IpForward (@p forward) when no IPsec applies.
-     * @p header is the datagram's header as received.
+     * encapsulation, or IpForward when no IPsec applies.
+     * @param route the route to the datagram's destination
+     * @param packet the datagram's payload
+     * @param header the datagram's header as received
+     * @param forward IpForward
      */
     void ForwardWithIpsec(Ptr<Ipv4Route> route,
                           Ptr<Packet> packet,
                           const Ipv4Header& header,
                           const Ipv4RoutingProtocol::UnicastForwardCallback& forward);
 
-    /// The IPv4 identification hooks of an output context (also used by
-    /// IPv6 output when a tunnel puts its datagram in an IPv4 outer header).
+    /**
+     * Sets the IPv4 identification hooks of an output context (also used by
+     * IPv6 output when a tunnel puts its datagram in an IPv4 outer header).
+     * @param ctx the context
+     */
     void SetIdentificationHooks(IpsecStack::OutputContext& ctx);
 
   protected:

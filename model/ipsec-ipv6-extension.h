@@ -26,13 +26,29 @@ namespace ns3
 class IpsecL4Protocol;
 class IpsecIpv6L3Protocol;
 
+/**
+ * @ingroup ipsec-glue
+ * The IPv6 inbound entry of ESP, AH and IPComp: an Ipv6Extension registered
+ * for 50, 51 and 108, called with the whole payload and the offset of the
+ * IPsec header wherever it is in the chain (as ip6_input calls
+ * esp6_input/ah6_input/ipcomp6_input), which hands the datagram to the
+ * protocol's IpsecL4Protocol::Input and stops ns-3's walk.
+ */
 class IpsecIpv6Extension : public Ipv6Extension
 {
   public:
+    /**
+     * Get the type ID.
+     * @return the object TypeId
+     */
     static TypeId GetTypeId();
     IpsecIpv6Extension();
 
-    /// Binds it to the node's receiver @p l4 (whose protocol it takes) and IPv6 @p l3.
+    /**
+     * Binds the extension to the node's receiver and IPv6.
+     * @param l4 the receiver (whose protocol the extension takes)
+     * @param l3 the node's IPv6
+     */
     void Setup(Ptr<IpsecL4Protocol> l4, Ptr<IpsecIpv6L3Protocol> l3);
 
     uint8_t GetExtensionNumber() const override;

@@ -19,9 +19,19 @@
 namespace ns3
 {
 
+/**
+ * @ingroup ipsec-glue
+ * The IPv6 output hook: an Ipv6L3Protocol whose Send runs every locally
+ * originated datagram through the node's IpsecStack (KAME
+ * ipsec6_output_trans) before ns-3 builds the header, routes and fragments.
+ */
 class IpsecIpv6L3Protocol : public Ipv6L3Protocol
 {
   public:
+    /**
+     * Get the type ID.
+     * @return the object TypeId
+     */
     static TypeId GetTypeId();
     IpsecIpv6L3Protocol();
 
@@ -31,7 +41,10 @@ class IpsecIpv6L3Protocol : public Ipv6L3Protocol
               uint8_t protocol,
               Ptr<Ipv6Route> route) override;
 
-    /// The node's IPsec stack (nullptr if none is aggregated).
+    /**
+     * The node's IPsec.
+     * @return the IpsecStack, or nullptr if none is aggregated
+     */
     Ptr<IpsecStack> GetIpsec();
 
     /**
@@ -45,6 +58,8 @@ class IpsecIpv6L3Protocol : public Ipv6L3Protocol
      * Sends a datagram the output processing protected: with its original
      * route in transport mode, or routed to the tunnel's outer destination
      * with hop limit 64 and the outer traffic class (no route: out_noroute).
+     * @param r what the output processing made
+     * @param route the route Send was given
      */
     void SendProtected(const IpsecStack::OutputResult& r, Ptr<Ipv6Route> route);
 
@@ -53,6 +68,11 @@ class IpsecIpv6L3Protocol : public Ipv6L3Protocol
      * IpsecIpv6ListRouting instead of IpForward); @p forward is IpForward.
      * A datagram that no longer fits the outgoing link once protected gets
      * the stack's Ipv6TunnelTooBig treatment (KAME: Packet Too Big).
+     * @param idev the device the datagram came in on
+     * @param route the route to the datagram's destination
+     * @param packet the datagram's payload
+     * @param header the datagram's header as received
+     * @param forward IpForward
      */
     void ForwardWithIpsec(Ptr<const NetDevice> idev,
                           Ptr<Ipv6Route> route,
@@ -60,10 +80,18 @@ class IpsecIpv6L3Protocol : public Ipv6L3Protocol
                           const Ipv6Header& header,
                           const Ipv6RoutingProtocol::UnicastForwardCallback& forward);
 
-    /// Also remembers @p pmtu for @p dst (see FragmentBeforeTunnel).
+    /**
+     * Sets the path MTU of a destination, and remembers it for the tunnel
+     * (see FragmentBeforeTunnel).
+     * @param dst the destination
+     * @param pmtu its path MTU
+     */
     void SetPmtu(Ipv6Address dst, uint32_t pmtu) override;
 
-    /// The device of the datagram being received (the interface of the last Rx).
+    /**
+     * The device of the datagram being received.
+     * @return the device of the interface of the last Rx
+     */
     Ptr<NetDevice> GetReceivingDevice();
 
   protected:

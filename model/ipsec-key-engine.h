@@ -42,32 +42,61 @@
 namespace ns3
 {
 
+/**
+ * @ingroup ipsec-keys
+ * The key engine of one node (KAME's key.c and keysock.c): the only way in
+ * and out of the node's SAD and SPD, through PF_KEY v2 messages on
+ * IpsecPfKeySocket; ACQUIRE and EXPIRE; the net.key.* knobs.
+ */
 class IpsecKeyEngine : public Object
 {
   public:
+    /**
+     * Get the type ID.
+     * @return the object TypeId
+     */
     static TypeId GetTypeId();
     IpsecKeyEngine();
 
     /**
-     * The databases the engine manages (a stack creates its own pair).  With
-     * @p expire the SAD's soft expiries become SADB_EXPIRE messages of this
-     * engine (false for a temporary engine over someone else's SAD).
+     * Sets the databases the engine manages (a stack creates its own pair).
+     * @param sad the SAD
+     * @param spd the SPD
+     * @param expire the SAD's soft expiries become SADB_EXPIRE messages of
+     *        this engine (false for a temporary engine over someone else's SAD)
      */
     void SetDatabases(Ptr<IpsecSad> sad, Ptr<IpsecSpd> spd, bool expire = true);
+    /**
+     * The SAD.
+     * @return the SAD the engine manages
+     */
     Ptr<IpsecSad> GetSad() const;
+    /**
+     * The SPD.
+     * @return the SPD the engine manages
+     */
     Ptr<IpsecSpd> GetSpd() const;
 
     /**
-     * socket(PF_KEY, SOCK_RAW, PF_KEY_V2) for a process @p pid.
-     * @param pid the process the socket's messages carry
+     * socket(PF_KEY, SOCK_RAW, PF_KEY_V2).
+     * @param pid the process that opens it (sadb_msg_pid of its messages)
      * @return the socket, or nullptr when it could not be attached (no
      *         memory; counted in sockerr, as key_attach counts it)
      */
     Ptr<IpsecPfKeySocket> Open(uint32_t pid = 0);
 
-    /// Called by IpsecPfKeySocket::Send: one message from userland.
+    /**
+     * One message from userland (called by IpsecPfKeySocket::Send).
+     * @param from the socket it was written on
+     * @param data the message
+     * @param len its length
+     * @return 0, or the errno of the request
+     */
     int Receive(IpsecPfKeySocket* from, const uint8_t* data, size_t len);
-    /// Called by IpsecPfKeySocket::Close.
+    /**
+     * Forgets a closed socket (called by IpsecPfKeySocket::Close).
+     * @param socket the socket
+     */
     void Forget(IpsecPfKeySocket* socket);
 
     /**
@@ -75,6 +104,11 @@ class IpsecKeyEngine : public Object
      * chosen as IpsecSad::SelectOutbound does with the PreferredOldSa rule
      * (and, with PreferredOldSa false, older SAs with a hard lifetime retired
      * with an SADB_DELETE), or nullptr after an ACQUIRE was attempted.
+     * @param src the datagram's source (transport) or the tunnel's
+     * @param dst the datagram's destination or the tunnel's
+     * @param req the request
+     * @param policy the policy the request belongs to
+     * @return the SA, or nullptr
      */
     Ptr<IpsecSa> AllocateOutbound(const IpsecAddress& src,
                                   const IpsecAddress& dst,
@@ -83,34 +117,79 @@ class IpsecKeyEngine : public Object
 
     /**
      * key_acquire: asks the registered daemons for an SA (src, dst, proto,
-     * mode, reqid), unless blockacq throttling holds it back.  Returns true
-     * when an ACQUIRE message was sent.
+     * mode, reqid), unless blockacq throttling holds it back.
+     * @param src the SA's source
+     * @param dst the SA's destination
+     * @param req the request (protocol, mode, reqid)
+     * @param policy the policy the request belongs to
+     * @return true when an ACQUIRE message was sent
      */
     bool Acquire(const IpsecAddress& src,
                  const IpsecAddress& dst,
                  const IpsecRequest& req,
                  Ptr<const IpsecPolicy> policy);
 
-    /// An SA as an SADB message body (SA, SA2, lifetimes, addresses; keys when @p keys).
+    /**
+     * An SA as an SADB message body.
+     * @param type the message type
+     * @param sa the SA
+     * @param keys whether the key extensions are included
+     * @return the message: SA, SA2, lifetimes, addresses (and keys)
+     */
     PfKeyMessage SaMessage(PfKeyType type, const IpsecSa& sa, bool keys) const;
-    /// The SADB_ADD / SADB_UPDATE contents of @p msg as SA parameters (EINVAL with @p why).
+    /**
+     * The contents of an SADB_ADD / SADB_UPDATE as SA parameters.
+     * @param msg the message
+     * @param params set to the parameters
+     * @param why set to why not on EINVAL
+     * @return 0, or EINVAL
+     */
     int ToSaParams(const PfKeyMessage& msg, IpsecSaParams* params, std::string* why) const;
-    /// The policy an X_SPDADD carries (EINVAL with @p why).
+    /**
+     * The policy an X_SPDADD carries.
+     * @param msg the message
+     * @param policy set to the policy
+     * @param why set to why not on EINVAL
+     * @return 0, or EINVAL
+     */
     int ToPolicy(const PfKeyMessage& msg, Ptr<IpsecPolicy>* policy, std::string* why) const;
-    /// A policy as an X_SPD* message body (addresses and X_POLICY).
+    /**
+     * A policy as an X_SPD* message body.
+     * @param type the message type
+     * @param policy the policy
+     * @return the message: addresses and X_POLICY
+     */
     static PfKeyMessage PolicyMessage(PfKeyType type, const IpsecPolicy& policy);
 
-    /// Wall-clock seconds of simulated time @p t (lifetime "current" fields).
+    /**
+     * The wall clock of a simulated time (lifetime "current" fields).
+     * @param t the simulated time
+     * @return seconds since the epoch
+     */
     uint64_t WallClock(Time t) const;
 
-    /// KAME's pfkeystat.
+    /**
+     * KAME's pfkeystat.
+     * @return the counters
+     */
     IpsecPfKeyStats& GetStats();
+    /**
+     * KAME's pfkeystat.
+     * @return the counters
+     */
     const IpsecPfKeyStats& GetStats() const;
-    /// netstat -s's "pfkey:" section.
+    /**
+     * Prints netstat -s's "pfkey:" section.
+     * @param os the stream
+     * @param omitZero leave out the zero counters (netstat -ss)
+     */
     void PrintStats(std::ostream& os, bool omitZero = false) const;
 
-    /// Why the last request failed ("" after a success): the model's
-    /// explanation of an errno KAME would only log.
+    /**
+     * Why the last request failed: the model's explanation of an errno KAME
+     * would only log.
+     * @return the reason, "" after a success
+     */
     const std::string& GetLastReason() const;
 
     /// Signature of the Message trace: message, true when sent by userland.

@@ -22,20 +22,36 @@ namespace ns3
 {
 
 /**
+ * @ingroup ipsec-glue
  * KAME's ipsec6_output_trans on a missing SA: an ICMPv6 destination
- * unreachable (code 1, administratively prohibited) about @p payload (the
- * datagram @p header would have carried) goes back to its local sender --
- * never about an ICMPv6 error, so errors cannot beget errors.
+ * unreachable (code 1, administratively prohibited) goes back to the local
+ * sender -- never about an ICMPv6 error, so errors cannot beget errors.
+ * @param icmp the node's ICMPv6
+ * @param payload the datagram's payload
+ * @param header the header it would have had
  */
 void IpsecIcmp6AdminProhibited(Ptr<Icmpv6L4Protocol> icmp,
                                Ptr<const Packet> payload,
                                const Ipv6Header& header);
 
 /**
- * @tparam BaseL3 Ipv4L3Protocol or Ipv6L3Protocol (its Send is called non-virtually).
- * @param l3 the IPsec L3 (provides SendProtected).
- * @param depth the caller's re-entrancy counter (BaseL3::Send may call Send again).
- * @param plainHeader the header the plaintext datagram would have had.
+ * @ingroup ipsec-glue
+ * The output processing of a datagram an L3 Send is given: then sends it in
+ * clear, drops it, or hands the protected datagram to the L3's
+ * SendProtected, after letting flow probes see the plaintext on the
+ * SendOutgoing trace.
+ * @tparam BaseL3 Ipv4L3Protocol or Ipv6L3Protocol (its Send is called non-virtually)
+ * @tparam L3 the IPsec L3 (IpsecIpv4L3Protocol or IpsecIpv6L3Protocol)
+ * @tparam Route Ipv4Route or Ipv6Route
+ * @tparam Header Ipv4Header or Ipv6Header
+ * @param l3 the IPsec L3 (provides SendProtected)
+ * @param depth the caller's re-entrancy counter (BaseL3::Send may call Send again)
+ * @param ipsec the node's IPsec
+ * @param ctx what the L3 knows of the datagram
+ * @param packet the datagram's payload
+ * @param protocol its upper-layer protocol
+ * @param route the route Send was given
+ * @param plainHeader the header the plaintext datagram would have had
  */
 template <typename BaseL3, typename L3, typename Route, typename Header>
 void

@@ -19,9 +19,19 @@
 namespace ns3
 {
 
+/**
+ * @ingroup ipsec-glue
+ * An IPv4 list routing whose unicast forward callback passes forwarded
+ * datagrams through the inbound policy check and the output policy
+ * (IpsecIpv4L3Protocol::ForwardWithIpsec) before, or instead of, IpForward.
+ */
 class IpsecIpv4ListRouting : public Ipv4ListRouting
 {
   public:
+    /**
+     * Get the type ID.
+     * @return the object TypeId
+     */
     static TypeId GetTypeId();
 
     bool RouteInput(Ptr<const Packet> p,
@@ -40,9 +50,19 @@ class IpsecIpv4ListRouting : public Ipv4ListRouting
     Ptr<Ipv4> m_ipv4;
 };
 
+/**
+ * @ingroup ipsec-glue
+ * An IPv6 list routing whose unicast forward callback passes forwarded
+ * datagrams through the inbound policy check and the output policy
+ * (IpsecIpv6L3Protocol::ForwardWithIpsec) before, or instead of, IpForward.
+ */
 class IpsecIpv6ListRouting : public Ipv6ListRouting
 {
   public:
+    /**
+     * Get the type ID.
+     * @return the object TypeId
+     */
     static TypeId GetTypeId();
 
     bool RouteInput(Ptr<const Packet> p,

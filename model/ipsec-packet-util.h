@@ -17,31 +17,67 @@
 namespace ns3
 {
 
-/// Copies every packet tag and byte tag of @p from onto @p to (byte tags span all of @p to).
+/**
+ * @ingroup ipsec
+ * Copies every packet tag and byte tag of one packet onto another.
+ * @param from the packet a transform consumed
+ * @param to the packet it produced (the byte tags span all of it)
+ */
 void IpsecCopyTags(Ptr<const Packet> from, Ptr<Packet> to);
-/// Copies only the byte tags.
+/**
+ * @ingroup ipsec
+ * Copies only the byte tags of one packet onto another.
+ * @param from the packet a transform consumed
+ * @param to the packet it produced (the byte tags span all of it)
+ */
 void IpsecCopyByteTags(Ptr<const Packet> from, Ptr<Packet> to);
 
-/// A packet built from @p len bytes at @p data carrying @p from's tags.
+/**
+ * @ingroup ipsec
+ * A packet made of bytes, with another packet's tags.
+ * @param data the bytes
+ * @param len their length
+ * @param tagsFrom the packet whose tags it carries
+ * @return the packet
+ */
 Ptr<Packet> IpsecMakePacket(const uint8_t* data, size_t len, Ptr<const Packet> tagsFrom);
 
-/// The packet's bytes.
+/**
+ * @ingroup ipsec
+ * A packet's bytes.
+ * @param p the packet
+ * @return a copy of its bytes
+ */
 std::vector<uint8_t> IpsecPacketBytes(Ptr<const Packet> p);
 
 /**
+ * @ingroup ipsec
  * Raw bytes written in front of a packet with AddHeader (an IPv6 extension
  * header chain the model keeps as bytes), so the packet keeps its tags.
  */
 class IpsecBytesHeader : public Header
 {
   public:
+    /**
+     * Get the type ID.
+     * @return the object TypeId
+     */
     static TypeId GetTypeId();
     TypeId GetInstanceTypeId() const override;
     IpsecBytesHeader() = default;
+    /**
+     * A header of these bytes.
+     * @param bytes the bytes
+     */
     explicit IpsecBytesHeader(std::vector<uint8_t> bytes);
     uint32_t GetSerializedSize() const override;
     void Serialize(Buffer::Iterator start) const override;
-    /// Reads as many bytes as the header holds (set them first, or use RemoveAtStart).
+    /**
+     * Reads as many bytes as the header holds (set them first, or use
+     * Packet::RemoveAtStart).
+     * @param start where the bytes are read
+     * @return the bytes read
+     */
     uint32_t Deserialize(Buffer::Iterator start) override;
     void Print(std::ostream& os) const override;
 
@@ -49,7 +85,12 @@ class IpsecBytesHeader : public Header
     std::vector<uint8_t> m_bytes;
 };
 
-/// Big-endian helpers.
+/**
+ * @ingroup ipsec
+ * Writes a 32-bit number big-endian.
+ * @param p where
+ * @param v the number
+ */
 inline void
 IpsecWrite32(uint8_t* p, uint32_t v)
 {
@@ -59,6 +100,12 @@ IpsecWrite32(uint8_t* p, uint32_t v)
     p[3] = v;
 }
 
+/**
+ * @ingroup ipsec
+ * Reads a big-endian 32-bit number.
+ * @param p where
+ * @return the number
+ */
 inline uint32_t
 IpsecRead32(const uint8_t* p)
 {

@@ -38,16 +38,20 @@
 namespace ns3
 {
 
-/// One policy that can never match.
+/**
+ * @ingroup ipsec-policy
+ * One policy that can never match.
+ */
 struct IpsecLintFinding
 {
+    /// Why the policy can never match.
     enum class Kind : uint8_t
     {
         SHADOWED,  ///< covered by earlier policies of which some act differently
         REDUNDANT, ///< covered by earlier policies that all act the same
     };
 
-    Kind kind{Kind::SHADOWED};
+    Kind kind{Kind::SHADOWED}; ///< shadowed or redundant
     /// The policy that can never match.
     Ptr<IpsecPolicy> policy;
     /// The earlier policies that take its packets (each takes some), in lookup order.
@@ -60,32 +64,71 @@ struct IpsecLintFinding
      */
     std::string message;
 
-    /// "shadowed" / "redundant".
+    /**
+     * The name of a kind.
+     * @param k the kind
+     * @return "shadowed" or "redundant"
+     */
     static std::string KindName(Kind k);
 };
 
+/**
+ * @ingroup ipsec-policy
+ * A linter for SPDs: the policies that can never match because earlier
+ * policies of their direction take all their packets (KAME looks policies
+ * up first-match in insertion order), shadowed or redundant.
+ */
 class IpsecPolicyLint
 {
   public:
-    /// Every policy of @p spd that can never match, in setkey line order
-    /// (policies without a line last, inbound before outbound).
+    /**
+     * Lints an SPD.
+     * @param spd the SPD
+     * @return every policy of @p spd that can never match, in setkey line
+     *         order (policies without a line last, inbound before outbound)
+     */
     static std::vector<IpsecLintFinding> Check(Ptr<IpsecSpd> spd);
     /**
-     * The same for a list of policies: each direction is checked in the
-     * order its policies appear in @p policies (as if they were added in
-     * that order).
+     * Lints a list of policies: each direction is checked in the order its
+     * policies appear (as if they were added in that order).
+     * @param policies the policies
+     * @return every policy that can never match
      */
     static std::vector<IpsecLintFinding> Check(const std::vector<Ptr<IpsecPolicy>>& policies);
 
-    /// Does @p outer match every packet @p inner matches (one policy covering another)?
+    /**
+     * Whether one selector covers another.
+     * @param outer the covering selector
+     * @param inner the covered one
+     * @return true when @p outer matches every packet @p inner matches
+     */
     static bool Covers(const IpsecSelector& outer, const IpsecSelector& inner);
-    /// Do @p a and @p b both match at least one common packet?
+    /**
+     * Whether two selectors overlap.
+     * @param a a selector
+     * @param b another
+     * @return true when both match at least one common packet
+     */
     static bool Overlaps(const IpsecSelector& a, const IpsecSelector& b);
-    /// Same action and the same requests (protocol, mode, endpoints, level, reqid).
+    /**
+     * Whether two policies act the same.
+     * @param a a policy
+     * @param b another
+     * @return true for the same action and the same requests (protocol,
+     *         mode, endpoints, level, reqid)
+     */
     static bool SameAction(const IpsecPolicy& a, const IpsecPolicy& b);
-    /// The statement that adds @p p: "spdadd SRC DST UPPER -P DIR ACTION REQUESTS".
+    /**
+     * The setkey statement that adds a policy.
+     * @param p the policy
+     * @return "spdadd SRC DST UPPER -P DIR ACTION REQUESTS"
+     */
     static std::string Statement(const IpsecPolicy& p);
-    /// Prints each finding's message on its own line.
+    /**
+     * Prints each finding's message on its own line.
+     * @param os the stream
+     * @param findings the findings
+     */
     static void Print(std::ostream& os, const std::vector<IpsecLintFinding>& findings);
 };
 

@@ -20,21 +20,27 @@
 namespace ns3
 {
 
-/// What ipsec_set_policy() encodes into a sadb_x_policy extension.
+/**
+ * @ingroup ipsec-policy
+ * What ipsec_set_policy() encodes into a sadb_x_policy extension.
+ */
 struct IpsecPolicySpec
 {
-    IpsecDirection direction{IpsecDirection::ANY};
+    IpsecDirection direction{IpsecDirection::ANY}; ///< in or out
     /**
      * False when the text was only a direction ("in"): libipsec then sends
      * policy type 0, i.e. discard, which is what @c action holds.
      */
     bool hasAction{false};
-    IpsecPolicyAction action{IpsecPolicyAction::DISCARD};
+    IpsecPolicyAction action{IpsecPolicyAction::DISCARD}; ///< the policy type
     /// Requests in textual order; parsed for every action, but only "ipsec" uses them.
     std::vector<IpsecRequest> requests;
 };
 
-/// Why a policy string was refused.
+/**
+ * @ingroup ipsec-policy
+ * Why a policy string was refused.
+ */
 struct IpsecPolicyParseError
 {
     /**
@@ -57,12 +63,24 @@ struct IpsecPolicyParseError
 };
 
 /**
- * Parses @p text like ipsec_set_policy().  Returns true and fills @p out, or
- * false and fills @p error (either pointer may be null).
+ * @ingroup ipsec-policy
+ * Parses a policy string like ipsec_set_policy().
+ * @param text e.g. "out ipsec esp/transport//require"
+ * @param out filled on success (may be nullptr)
+ * @param error filled on failure (may be nullptr)
+ * @return true when the text parses
  */
 bool ParseIpsecPolicy(const std::string& text, IpsecPolicySpec* out, IpsecPolicyParseError* error);
 
-/// Convenience form: @p error gets the ipsec_strerror() text, @p badToken the token.
+/**
+ * @ingroup ipsec-policy
+ * Parses a policy string like ipsec_set_policy(), the error as two strings.
+ * @param text e.g. "out ipsec esp/transport//require"
+ * @param out filled on success (may be nullptr)
+ * @param error set to the ipsec_strerror() text on failure (may be nullptr)
+ * @param badToken set to the token at which parsing stopped (may be nullptr)
+ * @return true when the text parses
+ */
 bool ParseIpsecPolicy(const std::string& text,
                       IpsecPolicySpec* out,
                       std::string* error,

@@ -11,6 +11,7 @@
 
 #include "ipsec-address.h"
 #include "ipsec-algorithms.h"
+#include "ipsec-crypto-openssl.h"
 #include "ipsec-types.h"
 #include "ns3/nstime.h"
 #include "ns3/simple-ref-count.h"
@@ -21,36 +22,48 @@
 namespace ns3
 {
 
-/// What an SADB_ADD carries (setkey "add").
+/**
+ * @defgroup ipsec-keys SAs and the key engine
+ * @ingroup ipsec
+ * Security associations and the SAD, the key engine (PF_KEY v2) that is the
+ * way into the SAD and the SPD, ACQUIRE and EXPIRE.
+ */
+
+/**
+ * @ingroup ipsec-keys
+ * What an SADB_ADD carries (setkey "add").
+ */
 struct IpsecSaParams
 {
-    IpsecAddress src;
-    IpsecAddress dst;
-    IpsecProto proto{IpsecProto::ESP};
-    uint32_t spi{0};
-    IpsecMode mode{IpsecMode::ANY};
-    uint32_t reqid{0};
-    uint32_t flags{IpsecSaFlags::CYCSEQ};
-    uint8_t replayWindow{0}; ///< -r, in bytes (window = 8 * bytes packets)
-    const IpsecEncAlgorithm* enc{nullptr};
-    std::vector<uint8_t> encKey;
-    bool hasEncKey{false};
-    const IpsecAuthAlgorithm* auth{nullptr};
-    std::vector<uint8_t> authKey;
-    const IpsecCompAlgorithm* comp{nullptr};
-    uint64_t hardAddTime{0}; ///< -lh seconds (0 = none)
-    uint64_t softAddTime{0}; ///< -ls seconds (0 = none)
-    /// Byte lifetimes (-bh/-bs; refused by default, enforced with IpsecKeyEngine::ByteLifetimes).
+    IpsecAddress src;                        ///< source address of the SA
+    IpsecAddress dst;                        ///< destination address of the SA
+    IpsecProto proto{IpsecProto::ESP};       ///< ESP, AH or IPComp
+    uint32_t spi{0};                         ///< SPI (IPComp: CPI)
+    IpsecMode mode{IpsecMode::ANY};          ///< -m: any, transport or tunnel
+    uint32_t reqid{0};                       ///< -u: the reqid unique policies bind to
+    uint32_t flags{IpsecSaFlags::CYCSEQ};    ///< IpsecSaFlags bits (-f)
+    uint8_t replayWindow{0};                 ///< -r, in bytes (window = 8 * bytes packets)
+    const IpsecEncAlgorithm* enc{nullptr};   ///< -E: encryption (ESP), or nullptr
+    std::vector<uint8_t> encKey;             ///< the encryption key
+    bool hasEncKey{false};                   ///< a key was given (null has none)
+    const IpsecAuthAlgorithm* auth{nullptr}; ///< -A: authentication, or nullptr
+    std::vector<uint8_t> authKey;            ///< the authentication key
+    const IpsecCompAlgorithm* comp{nullptr}; ///< -C: compression (IPComp), or nullptr
+    uint64_t hardAddTime{0};                 ///< -lh seconds (0 = none)
+    uint64_t softAddTime{0};                 ///< -ls seconds (0 = none)
+    /// Hard byte lifetime (-bh; refused by default, enforced with IpsecKeyEngine::ByteLifetimes).
     uint64_t hardBytes{0};
+    /// Soft byte lifetime (-bs), as hardBytes.
     uint64_t softBytes{0};
-    /// Use-time and allocation lifetimes: stored and shown, never enforced (KAME).
+    /// Hard use-time lifetime: stored and shown, never enforced (KAME).
     uint64_t hardUseTime{0};
-    uint64_t softUseTime{0};
-    uint32_t hardAllocations{0};
-    uint32_t softAllocations{0};
+    uint64_t softUseTime{0};     ///< soft use-time lifetime, as hardUseTime
+    uint32_t hardAllocations{0}; ///< hard allocation lifetime, as hardUseTime
+    uint32_t softAllocations{0}; ///< soft allocation lifetime, as hardUseTime
 };
 
 /**
+ * @ingroup ipsec-keys
  * KAME's anti-replay state (ipsec_chkreplay / ipsec_updatereplay): a window
  * of 8*bytes sequence numbers, the count of accepted packets and the
  * highest sequence number seen.
@@ -58,13 +71,34 @@ struct IpsecSaParams
 class IpsecReplayWindow
 {
   public:
+    /**
+     * A window of no packet yet.
+     * @param windowBytes the window in bytes (8 sequence numbers each); 0
+     *        keeps no window, only the count
+     */
     explicit IpsecReplayWindow(uint8_t windowBytes = 0);
-    /// Pre-check before authentication.
+    /**
+     * The check before authentication (ipsec_chkreplay).
+     * @param seq the datagram's sequence number
+     * @return false for a replayed or too old number
+     */
     bool Check(uint32_t seq) const;
-    /// Update after authentication; false if the packet must be dropped.
+    /**
+     * The update after authentication (ipsec_updatereplay).
+     * @param seq the datagram's sequence number
+     * @param cyclic whether the count may wrap (the SA's CYCSEQ flag)
+     * @return false if the packet must be dropped
+     */
     bool Update(uint32_t seq, bool cyclic);
+    /**
+     * The window's size.
+     * @return the window in bytes (-r)
+     */
     uint8_t GetWindowBytes() const;
-    /// Packets accepted (what setkey -D shows as seq= on an inbound SA).
+    /**
+     * The packets accepted.
+     * @return the count (what setkey -D shows as seq= on an inbound SA)
+     */
     uint32_t GetCount() const;
 
   private:
@@ -79,38 +113,68 @@ class IpsecReplayWindow
     std::vector<uint8_t> m_bitmap; ///< bit i = lastSeq - i seen
 };
 
+/**
+ * @ingroup ipsec-keys
+ * A security association (KAME struct secasvar): what SADB_ADD gave it, its
+ * state, its crypto contexts, sequence numbers and lifetime counters.
+ */
 class IpsecSa : public SimpleRefCount<IpsecSa>
 {
   public:
+    /**
+     * A larval SA.
+     * @param p what SADB_ADD or SADB_GETSPI carried
+     * @param now the creation time
+     */
     IpsecSa(const IpsecSaParams& p, Time now);
 
-    /// key_mature: validates algorithms/keys and builds the crypto contexts.
-    /// Returns 0 or EINVAL with @p why.
+    /**
+     * key_mature: validates algorithms and keys and builds the crypto contexts
+     * (the transform's InitState).
+     * @param truncation how HMAC-SHA-2 ICVs are truncated
+     * @param why set to setkey's message on failure
+     * @return 0, or EINVAL
+     */
     int Mature(IpsecIcvTruncation truncation, std::string* why);
 
-    /// The authenticator of ESP or AH (key check, ICV length, per-SA
-    /// context) for the transform's InitState; "" or why not.
+    /**
+     * The authenticator of ESP or AH (key check, ICV length, per-SA context),
+     * for the transform's InitState.
+     * @param truncation how HMAC-SHA-2 ICVs are truncated
+     * @return "", or why not
+     */
     std::string InitAuthenticator(IpsecIcvTruncation truncation);
-    /// Next outbound sequence number; false when the counter would wrap and
-    /// the SA is not cyclic (nocyclic-seq).
+    /**
+     * The next outbound sequence number.
+     * @param seq set to the number
+     * @return false when the counter would wrap and the SA is not cyclic (nocyclic-seq)
+     */
     bool NextSequence(uint32_t* seq);
-    /// Records the use of the SA for @p bytes (lifetime current/allocations/last).
+    /**
+     * Records a use of the SA (lifetime current bytes, allocations, last use).
+     * @param bytes the bytes the use counts
+     * @param now the time of the use
+     */
     void RecordUse(uint32_t bytes, Time now);
 
-    bool IsUsable() const; ///< mature or dying
+    /**
+     * Whether the SA may carry traffic.
+     * @return true when mature or dying
+     */
+    bool IsUsable() const;
 
-    IpsecSaParams params;
-    IpsecSaState state{IpsecSaState::LARVAL};
-    Time created;
-    Time lastUsed; ///< zero until first use
-    uint64_t bytes{0};
-    uint64_t allocations{0};
-    uint64_t seqCounter{0}; ///< outbound: last sequence number sent
-    IpsecReplayWindow replay;
-    std::unique_ptr<IpsecCipherContext> cipher;
-    std::unique_ptr<IpsecAuthContext> mac;
-    size_t icvLen{0}; ///< ICV bytes (MAC truncation or AEAD tag)
-    uint32_t refcnt{1};
+    IpsecSaParams params;                     ///< what SADB_ADD gave
+    IpsecSaState state{IpsecSaState::LARVAL}; ///< larval, mature, dying or dead
+    Time created;                             ///< creation time (lifetimes start here)
+    Time lastUsed;                            ///< zero until first use
+    uint64_t bytes{0};                        ///< bytes carried (lifetime current)
+    uint64_t allocations{0};                  ///< datagrams carried (lifetime current allocations)
+    uint64_t seqCounter{0};                   ///< outbound: last sequence number sent
+    IpsecReplayWindow replay;                 ///< inbound: the anti-replay window
+    std::unique_ptr<IpsecCipherContext> cipher; ///< ESP's encryption context
+    std::unique_ptr<IpsecAuthContext> mac;      ///< the authentication context, or null
+    size_t icvLen{0};                           ///< ICV bytes (MAC truncation or AEAD tag)
+    uint32_t refcnt{1};                         ///< references to the SA, as setkey -D shows them
     uint32_t pid{0}; ///< sadb_msg_pid of the GETSPI/ADD that created it (UPDATE must match)
 };
 

@@ -24,29 +24,46 @@
 namespace ns3
 {
 
-/// An SA head (struct secashead): the SAs sharing one index.
+/**
+ * @ingroup ipsec-keys
+ * An SA head (struct secashead): the SAs sharing one index.
+ */
 class IpsecSaHead : public SimpleRefCount<IpsecSaHead>
 {
   public:
-    IpsecAddress src;
-    IpsecAddress dst;
-    IpsecProto proto{IpsecProto::ESP};
-    IpsecMode mode{IpsecMode::ANY};
-    uint32_t reqid{0};
+    IpsecAddress src;                  ///< source address of the index
+    IpsecAddress dst;                  ///< destination address of the index
+    IpsecProto proto{IpsecProto::ESP}; ///< protocol of the index
+    IpsecMode mode{IpsecMode::ANY};    ///< mode of the index
+    uint32_t reqid{0};                 ///< reqid of the index
     /// SAs per state (index = IpsecSaState), most recent state change first.
     std::list<Ptr<IpsecSa>> sas[4];
 };
 
+/**
+ * @ingroup ipsec-keys
+ * The security association database of one node (KAME key.c's sahtree):
+ * SA heads indexed by (src, dst, protocol, mode, reqid), newest head first,
+ * each holding its SAs per state; inbound lookup by (dst, protocol, SPI)
+ * through an index; outbound selection by KAME's head and SA preference;
+ * the lifetimes in simulated time.
+ */
 class IpsecSad : public Object
 {
   public:
+    /**
+     * Get the type ID.
+     * @return the object TypeId
+     */
     static TypeId GetTypeId();
     IpsecSad();
 
     /**
      * SADB_ADD: files the SA under the head KAME would choose, validates it
-     * (key_mature) and makes it mature.  Returns 0, EINVAL (with @p why) or
-     * EEXIST.
+     * (key_mature) and makes it mature.
+     * @param params what SADB_ADD carries
+     * @param why set to why not on EINVAL (may be nullptr)
+     * @return 0, EINVAL or EEXIST
      */
     int Add(const IpsecSaParams& params, std::string* why = nullptr);
     /**
@@ -55,7 +72,16 @@ class IpsecSad : public Object
      * (EEXIST if an alive SA to @p dst already has it), else one of up to
      * spi_try random SPIs (KAME's key_do_getnewspi).  Larval SAs are removed
      * silently after net.key.larval_lifetime seconds (LarvalLifetime).
-     * Returns 0 and sets @p spi, or an errno.
+     * @param src source address of the SA
+     * @param dst destination address of the SA
+     * @param proto its protocol
+     * @param mode its mode
+     * @param reqid its reqid
+     * @param minSpi the smallest SPI acceptable
+     * @param maxSpi the largest SPI acceptable
+     * @param spi set to the SPI chosen
+     * @param pid the sadb_msg_pid of the requester (UPDATE must come from it)
+     * @return 0, or an errno
      */
     int GetSpi(const IpsecAddress& src,
                const IpsecAddress& dst,
@@ -70,19 +96,38 @@ class IpsecSad : public Object
      * SADB_UPDATE: the larval SA @p params.spi of the head ADD would choose
      * gets its algorithms, keys and lifetimes and is validated (key_mature);
      * it becomes mature.  ENOENT when there is no such SA, EINVAL when it is
-     * not larval, was created by another process (@p pid) or fails
-     * validation (@p why says why; the SA then stays larval).
+     * not larval, was created by another process or fails validation (the
+     * SA then stays larval).
+     * @param params what SADB_UPDATE carries
+     * @param pid the sadb_msg_pid of the updater
+     * @param why set to why not on EINVAL (may be nullptr)
+     * @return 0, ENOENT or EINVAL
      */
     int Update(const IpsecSaParams& params, uint32_t pid, std::string* why = nullptr);
-    /// Assigns the random stream of GetSpi; returns the number of streams used.
+    /**
+     * Assigns the random stream of GetSpi.
+     * @param stream the first stream index to use
+     * @return the number of streams used
+     */
     int64_t AssignStreams(int64_t stream);
 
-    /// SADB_DELETE by SPI: the first alive SA with that SPI becomes dead; ENOENT if absent.
+    /**
+     * SADB_DELETE by SPI: the first alive SA with that SPI becomes dead.
+     * @param src source address of the SA
+     * @param dst destination address of the SA
+     * @param proto its protocol
+     * @param spi its SPI
+     * @return 0, or ENOENT if absent
+     */
     int Delete(const IpsecAddress& src, const IpsecAddress& dst, IpsecProto proto, uint32_t spi);
     /**
      * SADB_DELETE without an SA extension (setkey deleteall): every mature
      * and dying SA of every head with these addresses and protocol becomes
-     * dead; larval SAs and the heads stay.  Returns the SAs killed.
+     * dead; larval SAs and the heads stay.
+     * @param src source address of the SAs
+     * @param dst destination address of the SAs
+     * @param proto their protocol
+     * @return the SAs killed
      */
     std::vector<Ptr<IpsecSa>> DeleteAll(const IpsecAddress& src,
                                         const IpsecAddress& dst,
@@ -93,17 +138,36 @@ class IpsecSad : public Object
      * in its head's dead list until the next outbound lookup of that head
      * drops the reference (setkey -D -a shows it meanwhile); any other SA is
      * released at once.
+     * @param sa the SA
      */
     void Kill(Ptr<IpsecSa> sa);
-    /// SADB_GET by SPI (nullptr if absent).
+    /**
+     * SADB_GET by SPI.
+     * @param src source address of the SA
+     * @param dst destination address of the SA
+     * @param proto its protocol
+     * @param spi its SPI
+     * @return the SA, or nullptr if absent
+     */
     Ptr<IpsecSa> Get(const IpsecAddress& src,
                      const IpsecAddress& dst,
                      IpsecProto proto,
                      uint32_t spi) const;
-    /// SADB_FLUSH: every SA (of @p proto, or all when @p all) is removed.
+    /**
+     * SADB_FLUSH: SAs are removed.
+     * @param all every SA of every protocol
+     * @param proto otherwise, those of this protocol
+     */
     void Flush(bool all, IpsecProto proto = IpsecProto::ESP);
 
-    /// key_allocsa: inbound SA by (dst, proto, spi); source ignored; dying preferred.
+    /**
+     * key_allocsa: the inbound SA of a datagram (the source is ignored; dying
+     * SAs are preferred).
+     * @param dst the datagram's destination
+     * @param proto the protocol of its IPsec header
+     * @param spi the SPI of that header
+     * @return the SA, or nullptr
+     */
     Ptr<IpsecSa> LookupInbound(const IpsecAddress& dst, IpsecProto proto, uint32_t spi) const;
 
     /**
@@ -113,6 +177,13 @@ class IpsecSad : public Object
      * only one searched; within it dying SAs are preferred over mature ones,
      * oldest creation first (preferred_oldsa = 1), or the newest when
      * @p preferOld is false.
+     * @param src the request's source (tunnel: its endpoint)
+     * @param dst the request's destination
+     * @param proto the request's protocol
+     * @param mode the request's mode
+     * @param reqid the request's reqid (0: any)
+     * @param preferOld net.key.preferred_oldsa
+     * @return the SA, or nullptr (an ACQUIRE is due)
      */
     Ptr<IpsecSa> SelectOutbound(const IpsecAddress& src,
                                 const IpsecAddress& dst,
@@ -121,13 +192,24 @@ class IpsecSad : public Object
                                 uint32_t reqid,
                                 bool preferOld = true) const;
 
-    /// The SA SelectOutbound picks inside @p head (dying first, then mature).
+    /**
+     * The SA SelectOutbound picks inside a head (dying first, then mature).
+     * @param head the head
+     * @param preferOld net.key.preferred_oldsa
+     * @return the SA, or nullptr
+     */
     static Ptr<IpsecSa> SelectInHead(const IpsecSaHead& head, bool preferOld = true);
 
     /**
      * key_getsah: the first head (newest) whose protocol and addresses match,
      * whose mode is any or @p mode and whose reqid matches (when @p reqid
-     * != 0); nullptr if none.
+     * != 0).
+     * @param src source address
+     * @param dst destination address
+     * @param proto protocol
+     * @param mode mode
+     * @param reqid reqid (0: any)
+     * @return the head, or nullptr if none
      */
     Ptr<IpsecSaHead> FindHead(const IpsecAddress& src,
                               const IpsecAddress& dst,
@@ -135,9 +217,15 @@ class IpsecSad : public Object
                               IpsecMode mode,
                               uint32_t reqid) const;
 
-    /// Heads in KAME's list order (newest first), for dumps.
+    /**
+     * The heads, for dumps.
+     * @return the heads in KAME's list order (newest first)
+     */
     const std::list<Ptr<IpsecSaHead>>& GetHeads() const;
-    /// Number of SAs in every state.
+    /**
+     * The number of SAs.
+     * @return the SAs in every state
+     */
     uint32_t GetN() const;
 
     /**
@@ -151,11 +239,21 @@ class IpsecSad : public Object
      */
     void Tick();
 
-    /// Called with an SA that just became dying (soft expiry: SADB_EXPIRE).
+    /**
+     * Sets what is told of soft expiries (SADB_EXPIRE).
+     * @param cb called with an SA that just became dying
+     */
     void SetExpireCallback(Callback<void, Ptr<IpsecSa>> cb);
 
-    /// ICV truncation rule applied to SAs added from now on.
+    /**
+     * Sets the ICV truncation rule applied to SAs added from now on.
+     * @param t the rule
+     */
     void SetIcvTruncation(IpsecIcvTruncation t);
+    /**
+     * The ICV truncation rule.
+     * @return the rule applied to SAs added from now on
+     */
     IpsecIcvTruncation GetIcvTruncation() const;
 
   private:

@@ -21,8 +21,18 @@
  * a registered socket whose names match it: two sockets sharing a port
  * (one bound to the unspecified address) send identical datagrams.
  *
- * The registry belongs to one node's IpsecStack (GetSocketPolicyRegistry);
- * the per-socket parts of IpsecStack are in ipsec-socket-policy.cc too.
+ * The registry belongs to one node's IpsecStack (GetSocketPolicyRegistry).
+ * Its three jobs are three files:
+ *  - ipsec-socket-policy.cc: the store, what a socket holds (KAME's
+ *    inpcbpolicy; ipsec_set_policy, ipsec_get_policy, ipsec_copy_pcbpolicy),
+ *    and the per-socket parts of IpsecStack's API;
+ *  - ipsec-socket-match.cc: which socket a datagram belongs to and which
+ *    policy applies to it (ipsec4_getpolicybysock / ipsec6_getpolicybysock,
+ *    the per-socket cache of ipsec_checkpcbcache);
+ *  - ipsec-raw-socket-gate.cc: raw sockets, which have no ports: a datagram
+ *    no L4 protocol sent is a raw socket's (rip_output), and a datagram
+ *    delivered to raw sockets passes each one's inbound check (rip_input's
+ *    ipsec4_in_reject_so, rip6_input's ipsec6_in_reject_so).
  */
 #ifndef IPSEC_SOCKET_POLICY_H
 #define IPSEC_SOCKET_POLICY_H
@@ -52,33 +62,46 @@ class Node;
 class TcpL4Protocol;
 class UdpL4Protocol;
 
-/// A registered socket and its two policies.
+/**
+ * @ingroup ipsec-policy
+ * A registered socket and its two policies (KAME's inpcbpolicy).
+ */
 struct IpsecSocketPolicyEntry : public SimpleRefCount<IpsecSocketPolicyEntry>
 {
+    /// What kind of socket it is.
     enum class Kind : uint8_t
     {
-        UDP,
-        TCP,
+        UDP, ///< a UdpSocket
+        TCP, ///< a TcpSocketBase
         RAW, ///< Ipv4RawSocketImpl or Ipv6RawSocketImpl (rawV6)
     };
 
-    Ptr<Socket> socket;
-    Kind kind{Kind::UDP};
-    bool rawV6{false};
+    Ptr<Socket> socket;   ///< the socket
+    Kind kind{Kind::UDP}; ///< its kind
+    bool rawV6{false};    ///< a raw socket of IPv6
     /// The socket counts as created by root (KAME's pcb policy 'priv').
     bool privileged{true};
-    /// Inbound and outbound policy, action ENTRUST, BYPASS or IPSEC.
+    /// Inbound policy, action ENTRUST, BYPASS or IPSEC (nullptr: entrust).
     Ptr<IpsecPolicy> in;
+    /// Outbound policy, as in.
     Ptr<IpsecPolicy> out;
     /// Bumped by every change of the policies (the cache then misses).
     uint32_t generation{0};
     /// The socket had a local port: losing it means it was closed.
     bool wasBound{false};
 
+    /**
+     * The policy of a direction.
+     * @param dir inbound or outbound
+     * @return in or out
+     */
     Ptr<IpsecPolicy> Get(IpsecDirection dir) const;
 };
 
-/// The socket a datagram belongs to, as far as the IPsec output or input knows it.
+/**
+ * @ingroup ipsec-policy
+ * The socket a datagram belongs to, as far as the IPsec output or input knows it.
+ */
 struct IpsecSocketMatch
 {
     /// Names the socket for the policy cache (the UDP/TCP end point, or the
@@ -87,68 +110,122 @@ struct IpsecSocketMatch
     /// Its policies; nullptr: a socket without per-socket policy (entrust both ways).
     Ptr<const IpsecSocketPolicyEntry> entry;
 
+    /**
+     * Whether the datagram has a socket.
+     * @return false for a datagram of no socket (forwarded, the kernel's)
+     */
     bool HasSocket() const
     {
         return identity != nullptr;
     }
 };
 
-/// A UDP/TCP end point's names (or a socket's, seen as one).
+/**
+ * @ingroup ipsec-policy
+ * A UDP/TCP end point's names (or a socket's, seen as one).
+ */
 struct IpsecEndPointName
 {
-    IpsecAddress local;
-    uint16_t localPort{0};
-    IpsecAddress peer; ///< the unspecified address when the end point has no peer
-    uint16_t peerPort{0};
+    IpsecAddress local;    ///< the local address
+    uint16_t localPort{0}; ///< the local port
+    IpsecAddress peer;     ///< the unspecified address when the end point has no peer
+    uint16_t peerPort{0};  ///< the peer's port (0 when none)
 };
 
+/**
+ * @ingroup ipsec-policy
+ * The per-socket policies of one node (KAME's setsockopt(IP_IPSEC_POLICY)):
+ * what each socket holds, which socket a datagram belongs to and which
+ * policy applies to it (ipsec4_getpolicybysock), and the raw sockets'
+ * rules.  Its three jobs are in three files (see the comment at the top of
+ * ipsec-socket-policy.h).
+ */
 class IpsecSocketPolicyRegistry : public Object
 {
   public:
+    /**
+     * Get the type ID.
+     * @return the object TypeId
+     */
     static TypeId GetTypeId();
     IpsecSocketPolicyRegistry();
     ~IpsecSocketPolicyRegistry() override;
 
+    // ---- the store (ipsec-socket-policy.cc) -------------------------------
+
     /**
      * setsockopt(IP_IPSEC_POLICY / IPV6_IPSEC_POLICY) with the text
      * ipsec_set_policy(3) takes, e.g. "out ipsec esp/transport//require",
-     * "in bypass".  @p privileged is the caller's privilege (uid 0).
-     * Returns 0, or the errno KAME's setsockopt returns: EINVAL for a text
-     * that does not parse, a direction without action, a discard or none
-     * policy, an ipsec policy without request; EACCES for bypass by a
-     * non-privileged caller; ENOPROTOOPT for a socket that is not a UDP,
-     * TCP or raw IP socket.  @p why gets a sentence for the error.
+     * "in bypass".
+     * @param socket the socket
+     * @param text the policy
+     * @param privileged the caller's privilege (uid 0)
+     * @param why set to a sentence on an error (may be nullptr)
+     * @return 0, or the errno KAME's setsockopt returns: EINVAL for a text
+     *         that does not parse, a direction without action, a discard or
+     *         none policy, an ipsec policy without request; EACCES for
+     *         bypass by a non-privileged caller; ENOPROTOOPT for a socket
+     *         that is not a UDP, TCP or raw IP socket
      */
     int Set(Ptr<Socket> socket, const std::string& text, bool privileged, std::string* why);
     /**
-     * ipsec_get_policy(3)/ipsec_dump_policy(3): the policy @p socket has in
-     * direction @p dir ("in entrust" when none was set; an accepted TCP
-     * connection reports its listener's).
+     * ipsec_get_policy(3)/ipsec_dump_policy(3): the policy a socket has (an
+     * accepted TCP connection reports its listener's).
+     * @param socket the socket
+     * @param dir the direction
+     * @return the policy's text ("in entrust" when none was set)
      */
     std::string Get(Ptr<Socket> socket, IpsecDirection dir);
-    /// The policy @p socket uses in @p dir (nullptr: entrust).
+    /**
+     * The policy a socket uses.
+     * @param socket the socket
+     * @param dir the direction
+     * @return the policy (nullptr: entrust)
+     */
     Ptr<IpsecPolicy> GetPolicy(Ptr<Socket> socket, IpsecDirection dir);
     /**
      * Whether @p socket counts as privileged when its policies are looked up
      * (KAME: it was created by root).  A socket gets the privilege of the
      * first SetSocketPolicy call on it; this changes it, e.g. to model a
      * socket a non-root process created and root configured.
+     * @param socket the socket
+     * @param privileged whether it counts as created by root
      */
     void SetPrivileged(Ptr<Socket> socket, bool privileged);
+    /**
+     * Whether a socket counts as privileged.
+     * @param socket the socket
+     * @return true when created by root (or unknown: a socket without
+     *         policies is entrust both ways, privileged or not)
+     */
     bool IsPrivileged(Ptr<Socket> socket);
-    /// Forgets the policies of @p socket (both directions back to entrust).
+    /**
+     * Forgets the policies of a socket (both directions back to entrust).
+     * @param socket the socket
+     */
     void Remove(Ptr<Socket> socket);
     /**
      * The number of sockets with a policy of their own.  A socket is
      * forgotten once it is closed (a UDP/TCP socket lost its local port, a
      * raw socket left its L3) or nothing but the registry refers to it.
+     * @return the sockets
      */
     uint32_t GetN();
 
-    /// The node whose sockets these are.
+    /**
+     * Sets the node whose sockets these are.
+     * @param node the node
+     */
     void SetNode(Ptr<Node> node);
+    /**
+     * The variant knob KameInvalidLookupAccepts.
+     * @return true when a failed inbound socket lookup (INVALID) accepts, as
+     *         KAME's in_reject_so
+     */
+    bool GetKameInvalidLookupAccepts() const;
 
-    // ---- used by the packet processing (IpsecStack, the L3/L4 glue) ------
+    // ---- socket matching (ipsec-socket-match.cc), used by the packet
+    // processing (IpsecStack, the L3/L4 glue) ------------------------------
 
     /**
      * The socket sending a locally generated datagram @p ip carrying
@@ -156,20 +233,25 @@ class IpsecSocketPolicyRegistry : public Object
      * (see BeginL4Send), or a registered raw socket that matches a datagram
      * no L4 protocol sent.  Kernel ICMP, TCP resets for closed ports and raw
      * sockets without a policy have no socket.
+     * @param ip the datagram's header
+     * @param segment what it carries
+     * @return the socket, or none
      */
     IpsecSocketMatch FindSender(const IpsecIpHeader& ip, Ptr<const Packet> segment);
     /**
-     * The socket of a received UDP/TCP segment with selector @p sel that the
-     * L4 demultiplexer delivers to @p endPoint: the Ipv4EndPoint (IPv4
-     * selector) or Ipv6EndPoint (IPv6) IpsecFindEndPoint returned.
+     * The socket of a received UDP/TCP segment.
+     * @param sel the segment's selector
+     * @param endPoint the end point the L4 demultiplexer delivers it to: the
+     *        Ipv4EndPoint (IPv4 selector) or Ipv6EndPoint (IPv6)
+     *        IpsecFindEndPoint returned
+     * @return the socket, or none
      */
     IpsecSocketMatch FindReceiver(const IpsecSelector& sel, const void* endPoint);
-    /// The policy cache identity and entry of a registered raw socket.
-    static IpsecSocketMatch RawMatch(Ptr<const IpsecSocketPolicyEntry> entry);
 
     /// What a socket-based policy lookup found.
     struct Lookup
     {
+        /// What the lookup decided.
         enum Result : uint8_t
         {
             NO_SOCKET, ///< not socket-based: the address-based SPD lookup applies
@@ -179,9 +261,9 @@ class IpsecSocketPolicyRegistry : public Object
             INVALID,   ///< non-privileged bypass and no SPD entry: EINVAL (policy: the socket's)
         };
 
-        Result result{NO_SOCKET};
-        Ptr<IpsecPolicy> policy;
-        bool fromSocket{false}; ///< policy is the socket's own
+        Result result{NO_SOCKET}; ///< what the lookup decided
+        Ptr<IpsecPolicy> policy;  ///< the policy that applies (see Result)
+        bool fromSocket{false};   ///< policy is the socket's own
     };
 
     /**
@@ -189,9 +271,16 @@ class IpsecSocketPolicyRegistry : public Object
      * with selector @p sel on socket @p match, direction @p dir.  Privileged
      * socket: bypass, or its ipsec policy, or (entrust) the SPD.  Other
      * sockets: the SPD first; then their ipsec policy, entrust (system
-     * default) or bypass (INVALID).  With @p count, counts spdcachelookup and,
-     * when the socket's cache cannot be used (first lookup, other selector,
-     * SPD or socket policy changed since), spdcachemiss in @p stats.
+     * default) or bypass (INVALID).
+     * @param match the datagram's socket
+     * @param dir the direction
+     * @param sel the datagram's selector
+     * @param spd the node's SPD
+     * @param stats the family's counters
+     * @param count counts spdcachelookup and, when the socket's cache cannot
+     *        be used (first lookup, other selector, SPD or socket policy
+     *        changed since), spdcachemiss
+     * @return what the lookup found
      */
     Lookup LookupBySocket(const IpsecSocketMatch& match,
                           IpsecDirection dir,
@@ -200,17 +289,25 @@ class IpsecSocketPolicyRegistry : public Object
                           IpsecStats& stats,
                           bool count);
 
-    /// Variant knob: a failed inbound socket lookup (INVALID) accepts, as KAME's in_reject_so.
-    bool GetKameInvalidLookupAccepts() const;
+    // ---- raw sockets (ipsec-raw-socket-gate.cc) ---------------------------
 
     /// An L4 protocol (UDP, TCP, ICMP) of the node is sending: what reaches
     /// the L3 until EndL4Send is not a raw socket's.
     void BeginL4Send();
+    /// The L4 protocol's send that BeginL4Send marked has ended.
     void EndL4Send();
+    /**
+     * The match of a registered raw socket.
+     * @param entry the raw socket's entry (may be nullptr)
+     * @return its policy cache identity and entry (no socket for nullptr)
+     */
+    static IpsecSocketMatch RawMatch(Ptr<const IpsecSocketPolicyEntry> entry);
 
-    // ---- inbound policy of raw sockets ------------------------------------
-
-    /// Whether a raw socket of the family has a policy (the gate has work).
+    /**
+     * Whether the gate has work.
+     * @param v6 the family
+     * @return true when a raw socket of the family has a policy
+     */
     bool HasRawSockets(bool v6) const;
     /**
      * Called when the L3 is about to hand a received datagram to its raw
@@ -218,7 +315,13 @@ class IpsecSocketPolicyRegistry : public Object
      * receive it (protocol, bound addresses, bound device as the raw
      * socket's ForwardUp checks) gets the inbound check of @p ipsec with its
      * socket policy; one that rejects it (in_polvio) is kept from this one
-     * delivery.  @p payload is the datagram without its IP header.
+     * delivery.
+     * @param ipsec the node's IPsec (its inbound check)
+     * @param payload the datagram without its IP header
+     * @param src its source
+     * @param dst its destination
+     * @param protocol its protocol
+     * @param device the device it came in on
      */
     void GateRawDelivery(IpsecStack& ipsec,
                          Ptr<const Packet> payload,
@@ -233,6 +336,18 @@ class IpsecSocketPolicyRegistry : public Object
     void DoDispose() override;
 
   private:
+    /**
+     * The local (GetSockName) or peer (GetPeerName) name of @p socket in
+     * family @p v6; false when the socket has none of that family.
+     */
+    static bool SocketName(Socket& socket, bool peer, bool v6, IpsecAddress* addr, uint16_t* port);
+    /// A raw socket's "Protocol" attribute (0xffff when it has none).
+    static uint16_t RawProtocol(const Socket& socket);
+    /**
+     * The registered raw socket that sends a datagram no L4 protocol sent
+     * (rip_output's socket); no socket when none with a policy matches.
+     */
+    IpsecSocketMatch FindRawSender(const IpsecIpHeader& ip);
     /// The entry of @p socket (nullptr if none); forgets dead entries first.
     Ptr<IpsecSocketPolicyEntry> Find(Ptr<Socket> socket);
     /**
@@ -304,10 +419,17 @@ class IpsecSocketPolicyRegistry : public Object
     EventId m_restoreEvent;
 };
 
-/// Marks an L4 protocol's send (IpsecSocketPolicyRegistry::BeginL4Send) for its lifetime.
+/**
+ * @ingroup ipsec-policy
+ * Marks an L4 protocol's send (IpsecSocketPolicyRegistry::BeginL4Send) for its lifetime.
+ */
 class IpsecL4SendScope
 {
   public:
+    /**
+     * Begins the mark.
+     * @param registry the node's registry (may be nullptr: no mark)
+     */
     explicit IpsecL4SendScope(Ptr<IpsecSocketPolicyRegistry> registry);
     ~IpsecL4SendScope();
     IpsecL4SendScope(const IpsecL4SendScope&) = delete;

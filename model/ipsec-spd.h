@@ -21,36 +21,83 @@
 namespace ns3
 {
 
+/**
+ * @ingroup ipsec-policy
+ * The security policy database of one node (KAME key.c's sptree): one
+ * ordered list per direction, first match in insertion order, spids from a
+ * per-node counter, and a bounded per-direction lookup cache.
+ */
 class IpsecSpd : public Object
 {
   public:
+    /**
+     * Get the type ID.
+     * @return the object TypeId
+     */
     static TypeId GetTypeId();
     IpsecSpd();
 
     /**
      * spdadd: validates the policy as KAME's key_spdadd does and appends it at
-     * the tail of its direction's list.  Returns 0, EINVAL (with @p why) or
-     * EEXIST.  Sets the policy id, creation time and unique reqids.
+     * the tail of its direction's list.  Sets the policy id, creation time
+     * and unique reqids.
+     * @param policy the policy
+     * @param why set to why not on EINVAL (may be nullptr)
+     * @return 0, EINVAL or EEXIST
      */
     int Add(Ptr<IpsecPolicy> policy, std::string* why = nullptr);
-    /// spddelete: removes the exact selector+direction; EINVAL if absent (as KAME).
+    /**
+     * spddelete: removes the policy of an exact selector and direction.
+     * @param sel the selector
+     * @param dir the direction
+     * @return 0, or EINVAL if absent (as KAME)
+     */
     int Delete(const IpsecSelector& sel, IpsecDirection dir);
-    /// SADB_X_SPDDELETE2: removes the policy with id @p id; EINVAL if absent (as KAME).
+    /**
+     * SADB_X_SPDDELETE2: removes a policy by id.
+     * @param id the spid
+     * @return 0, or EINVAL if absent (as KAME)
+     */
     int DeleteById(uint32_t id);
-    /// SADB_X_SPDGET: the policy with id @p id, or nullptr.
+    /**
+     * SADB_X_SPDGET.
+     * @param id the spid
+     * @return the policy, or nullptr
+     */
     Ptr<IpsecPolicy> GetById(uint32_t id) const;
-    /// spdflush.
+    /// spdflush: removes every policy.
     void Flush();
 
-    /// First policy of @p dir matching packet selector @p pkt, or nullptr.
+    /**
+     * The policy of a packet.
+     * @param dir the direction
+     * @param pkt the packet's selector
+     * @return the first policy of @p dir that matches, or nullptr
+     */
     Ptr<IpsecPolicy> Lookup(IpsecDirection dir, const IpsecSelector& pkt);
 
-    /// The policies of one direction, in lookup order.
+    /**
+     * The policies of one direction.
+     * @param dir the direction
+     * @return the policies, in lookup order
+     */
     const std::vector<Ptr<IpsecPolicy>>& GetPolicies(IpsecDirection dir) const;
+    /**
+     * The number of policies.
+     * @return the policies of every direction
+     */
     uint32_t GetN() const;
-    /// Incremented by every change of the SPD (invalidates per-socket caches).
+    /**
+     * The SPD's generation, incremented by every change (it invalidates the
+     * per-socket caches).
+     * @return the changes so far
+     */
     uint64_t GetGeneration() const;
-    /// A compact exact key of a packet selector.
+    /**
+     * A compact exact key of a packet selector (the lookup cache's).
+     * @param pkt the selector
+     * @return the key
+     */
     static std::string CacheKey(const IpsecSelector& pkt);
 
   private:

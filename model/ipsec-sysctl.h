@@ -86,29 +86,44 @@ namespace ns3
 
 class Node;
 
-/// A refused sysctl read or write; what() is the sysctl(8)-style message.
+/**
+ * @ingroup ipsec
+ * A refused sysctl read or write; what() is the sysctl(8)-style message.
+ */
 class IpsecSysctlError : public std::runtime_error
 {
   public:
     /**
+     * An error about a name.
      * @param name the sysctl name as the caller gave it
      * @param message the complete message (starting with "sysctl: ")
      */
     IpsecSysctlError(const std::string& name, const std::string& message);
 
-    /// The sysctl name the failed request named.
+    /**
+     * The name.
+     * @return the sysctl name the failed request named
+     */
     const std::string& GetName() const;
 
   private:
     std::string m_name;
 };
 
-/// The ipsec(4) sysctl variables of a node (see the file comment for the table).
+/**
+ * @ingroup ipsec
+ * The ipsec(4) sysctl variables of a node by their NetBSD/KAME names, each
+ * a view of an attribute of the node's IpsecStack, SAD or key engine (the
+ * table is in the comment at the top of ipsec-sysctl.h and in doc/ipsec.rst).
+ */
 class IpsecSysctl
 {
   public:
     /**
-     * `sysctl -w name=value`: sets the variable @p name of @p node to @p value.
+     * `sysctl -w name=value`: sets a variable of a node.
+     * @param node the node
+     * @param name the variable, e.g. "net.inet.ipsec.dfbit"
+     * @param value the value, decimal or 0x-prefixed hexadecimal
      * @throws IpsecSysctlError unknown name, a node rather than a variable,
      *         a value that is not an integer in the variable's range, or no
      *         IpsecStack on @p node; nothing is changed then.
@@ -116,14 +131,19 @@ class IpsecSysctl
     static void Set(Ptr<Node> node, const std::string& name, const std::string& value);
 
     /**
-     * `sysctl -n name`: the value of the variable @p name of @p node, in decimal.
+     * `sysctl -n name`: the value of a variable of a node.
+     * @param node the node
+     * @param name the variable
+     * @return the value in decimal
      * @throws IpsecSysctlError as Set (except for the value)
      */
     static std::string Get(Ptr<Node> node, const std::string& name);
 
     /**
      * `sysctl -w name=value` with the assignment in one string; blanks around
-     * the name and the value are ignored ("net.inet.ipsec.dfbit = 2").
+     * the name and the value are ignored.
+     * @param node the node
+     * @param assignment e.g. "net.inet.ipsec.dfbit = 2"
      * @throws IpsecSysctlError no '=' in @p assignment, or as Set
      */
     static void SetFromString(Ptr<Node> node, const std::string& assignment);
@@ -133,18 +153,25 @@ class IpsecSysctl
      * line per variable, in a fixed order (net.inet.ipsec.* in KAME's
      * IPSECCTL order, net.inet.esp, net.inet.ah, net.inet.ipcomp, then
      * net.inet6.ipsec6.*; the order of GetNames()).
+     * @param node the node
+     * @return the lines
      * @throws IpsecSysctlError no IpsecStack on @p node
      */
     static std::vector<std::string> List(Ptr<Node> node);
 
     /**
-     * `sysctl name`: the lines of List() for the variables at or under
-     * @p subtree ("net.inet6.ipsec6", "net.inet.ipsec.dfbit", "net").
+     * `sysctl name`: the lines of List() for the variables at or under a name.
+     * @param node the node
+     * @param subtree e.g. "net.inet6.ipsec6", "net.inet.ipsec.dfbit", "net"
+     * @return the lines
      * @throws IpsecSysctlError unknown name, or no IpsecStack on @p node
      */
     static std::vector<std::string> List(Ptr<Node> node, const std::string& subtree);
 
-    /// Every variable name, in the order of List().
+    /**
+     * The variables.
+     * @return every variable name, in the order of List()
+     */
     static std::vector<std::string> GetNames();
 };
 

@@ -35,10 +35,21 @@ namespace ns3
  * the IKE daemon and the helpers.  See doc/ipsec.rst.
  */
 
+/**
+ * @defgroup ipsec-transforms Transforms and algorithms
+ * @ingroup ipsec
+ * ESP, AH and IPComp behind one interface (IpsecTransform), the algorithm
+ * tables and the crypto backend that computes them, and the IP headers the
+ * transforms write and read.
+ */
+
 class IpsecSa;
 
-/// The key engine's limits on what an ACQUIRE proposes (net.key.esp_keymin,
-/// net.key.esp_auth, net.key.ah_keymin).
+/**
+ * @ingroup ipsec-transforms
+ * The key engine's limits on what an ACQUIRE proposes (net.key.esp_keymin,
+ * net.key.esp_auth, net.key.ah_keymin).
+ */
 struct IpsecProposalLimits
 {
     uint32_t espKeyMin{0}; ///< smallest ESP key in bits
@@ -46,11 +57,14 @@ struct IpsecProposalLimits
     uint32_t ahKeyMin{0};  ///< smallest AH key in bits
 };
 
-/// The IP header an AH ICV covers, built for a payload of the given length.
+/**
+ * @ingroup ipsec-transforms
+ * The IP header an AH ICV covers, built for a payload of the given length.
+ */
 using IpsecIcvHeaderBuilder = std::function<std::vector<uint8_t>(uint32_t payloadLength)>;
 
 /**
- * @ingroup ipsec
+ * @ingroup ipsec-transforms
  * What a transform's Output works on: the bytes behind the insertion point
  * of one datagram, and what the output loop knows about the header in front.
  */
@@ -78,7 +92,7 @@ struct IpsecTransformOutput
 };
 
 /**
- * @ingroup ipsec
+ * @ingroup ipsec-transforms
  * The anti-replay step of the input loop (ipsec_chkreplay before
  * authentication, ipsec_updatereplay after it), kept out of the transforms:
  * the loop checks the sequence number before calling Input, and the
@@ -87,14 +101,27 @@ struct IpsecTransformOutput
 class IpsecInboundReplay
 {
   public:
+    /// A step that is not armed: Check and Advance accept everything.
     IpsecInboundReplay() = default;
-    /// Arms the step for sequence number @p seq of @p sa; @p counter is the
-    /// transform's replay counter (in_espreplay or in_ahreplay).
+    /**
+     * Arms the step for one datagram.
+     * @param sa the SA whose window is checked and advanced
+     * @param seq the datagram's sequence number
+     * @param stats the family's counters
+     * @param counter the transform's replay counter (in_espreplay or in_ahreplay)
+     */
     IpsecInboundReplay(IpsecSa* sa, uint32_t seq, IpsecStats* stats, IpsecStatsField counter);
-    /// ipsec_chkreplay: a failed verdict (counted) for a replayed or too old number.
+    /**
+     * ipsec_chkreplay.
+     * @return success, or a failed verdict (counted) for a replayed or too old number
+     */
     IpsecVerdict Check() const;
-    /// ipsec_updatereplay, called by the transform after authentication
-    /// (a no-op when the step is not armed).
+    /**
+     * ipsec_updatereplay, called by the transform after authentication (a
+     * no-op when the step is not armed).
+     * @return success, or a failed verdict (counted) when the number was
+     *         replayed meanwhile
+     */
     IpsecVerdict Advance() const;
 
   private:
@@ -105,7 +132,7 @@ class IpsecInboundReplay
 };
 
 /**
- * @ingroup ipsec
+ * @ingroup ipsec-transforms
  * What a transform's Input works on: a datagram starting with the
  * transform's header, as the input loop found it.
  */
@@ -132,7 +159,7 @@ struct IpsecTransformInput
 };
 
 /**
- * @ingroup ipsec
+ * @ingroup ipsec-transforms
  * One IPsec transform (ESP, AH, IPComp).  Stateless: the per-SA state
  * (keys, crypto contexts, sequence numbers) lives in IpsecSa, which the
  * transform initialises once (InitState) and then gets with every packet.
@@ -143,10 +170,17 @@ class IpsecTransform
   public:
     virtual ~IpsecTransform() = default;
 
-    /// The transform of @p proto (one immutable instance per protocol).
+    /**
+     * The transform table.
+     * @param proto ESP, AH or IPCOMP
+     * @return the transform of @p proto (one immutable instance per protocol)
+     */
     static const IpsecTransform& Get(IpsecProto proto);
 
-    /// The protocol (IP protocol number) of the transform's header.
+    /**
+     * The transform's protocol.
+     * @return the IP protocol number of the transform's header
+     */
     virtual IpsecProto GetProto() const = 0;
 
     /**
@@ -163,38 +197,60 @@ class IpsecTransform
      * @param sa the outbound SA, or nullptr when none is known yet (then
      *        the largest any algorithm needs)
      * @param ipv6 family of the header in front
+     * @return the bytes
      */
     virtual uint32_t HeaderOverhead(const IpsecSa* sa, bool ipv6) const = 0;
 
-    /// True when the transform's integrity check covers the IP header in
-    /// front (AH): the output loop then fixes that header and passes it.
+    /**
+     * Whether the transform's integrity check covers the IP header in front
+     * (AH): the output loop then fixes that header and passes it.
+     * @return true for AH
+     */
     virtual bool CoversIpHeader() const;
 
     /**
      * Applies the transform of @p sa to out.packet (the output half of
      * xf_output / xfrm_type.output); counts out_success and the histogram.
+     * @param sa the outbound SA
+     * @param out the datagram and what the loop knows about it
      * @return success, or the failed verdict (counted; drop the datagram)
      */
     virtual IpsecVerdict Output(IpsecSa& sa, IpsecTransformOutput& out) const = 0;
 
     /**
      * The length checks that precede the SA lookup, and the SPI (or CPI)
-     * of a received datagram @p packet starting with the transform's header.
+     * of a received datagram.
+     * @param packet the datagram, starting with the transform's header
+     * @param stats the family's counters
+     * @param spi set to the SPI or CPI
+     * @return success, or the failed verdict (counted)
      */
     virtual IpsecVerdict PeekSpi(Ptr<const Packet> packet,
                                  IpsecStats& stats,
                                  uint32_t* spi) const = 0;
 
-    /// Whether @p spi designates an SA to look up (IPComp's well-known
-    /// CPIs below 256 do not).
+    /**
+     * Whether an SPI designates an SA to look up.
+     * @param spi the SPI or CPI PeekSpi found
+     * @return false for IPComp's well-known CPIs below 256
+     */
     virtual bool SpiNamesSa(uint32_t spi) const;
-    /// Whether a datagram needs an SA at all (else in_nosa when none is found).
+    /**
+     * Whether a datagram needs an SA at all.
+     * @return true when a datagram whose SA is not found is dropped (in_nosa)
+     */
     virtual bool NeedsSa() const;
 
     /**
      * The checks between the SA lookup and the replay check, and the
-     * sequence number to check: *@p check is false when @p sa keeps no
-     * replay state for this datagram (ESP without authentication, IPComp).
+     * sequence number to check.
+     * @param sa the SA found
+     * @param packet the datagram, starting with the transform's header
+     * @param stats the family's counters
+     * @param seq set to the sequence number
+     * @param check set to false when @p sa keeps no replay state for this
+     *        datagram (ESP without authentication, IPComp)
+     * @return success, or the failed verdict (counted)
      */
     virtual IpsecVerdict PeekSequence(const IpsecSa& sa,
                                       Ptr<const Packet> packet,
@@ -202,7 +258,10 @@ class IpsecTransform
                                       uint32_t* seq,
                                       bool* check) const;
 
-    /// The counter of replayed datagrams (in_espreplay, in_ahreplay).
+    /**
+     * The counter of replayed datagrams.
+     * @return in_espreplay, in_ahreplay, or none
+     */
     virtual IpsecStatsField ReplayCounter() const;
 
     /**
@@ -217,13 +276,19 @@ class IpsecTransform
     /**
      * key_getcomb_*: the algorithm combinations an ACQUIRE proposes for this
      * protocol, within the key engine's limits.
+     * @param limits the key engine's limits
+     * @param combs the combinations are appended here
      */
     virtual void AddProposalCombs(const IpsecProposalLimits& limits,
                                   std::vector<PfKeyComb>* combs) const = 0;
 };
 
-/// The authentication algorithms KAME proposes in an ACQUIRE for AH and
-/// for ESP with authentication (key_getcomb_ah): hmac-md5, hmac-sha1.
+/**
+ * @ingroup ipsec-transforms
+ * The authentication algorithms KAME proposes in an ACQUIRE for AH and for
+ * ESP with authentication (key_getcomb_ah).
+ * @return hmac-md5, hmac-sha1
+ */
 std::vector<const IpsecAuthAlgorithm*> IpsecProposalAuthAlgorithms();
 
 } // namespace ns3

@@ -37,27 +37,53 @@ namespace ns3
 {
 
 /**
+ * @ingroup ipsec-ike
  * A configuration error: where, and what was expected.  what() reads
  * "FILE:LINE: unexpected 'TOKEN', expected EXPECTED" for a syntax error
  * (the token "" and "end of file" at the end of a file), or
- * "FILE:LINE: MESSAGE" when @p message is given (a statement racoon would
+ * "FILE:LINE: MESSAGE" when a message is given (a statement racoon would
  * refuse too, or one this model does not support, or an include problem).
  */
 class RacoonConfError : public std::runtime_error
 {
   public:
+    /**
+     * An error at a place.
+     * @param file the file
+     * @param line the line
+     * @param token the token as written ("" at the end of the file)
+     * @param expected what the grammar wanted there, in words
+     * @param message the message of a non-syntax error ("" for a syntax error)
+     */
     RacoonConfError(const std::string& file,
                     uint32_t line,
                     const std::string& token,
                     const std::string& expected,
                     const std::string& message = "");
+    /**
+     * The file.
+     * @return the file the error is in
+     */
     const std::string& GetFile() const;
+    /**
+     * The line.
+     * @return the line the error is on
+     */
     uint32_t GetLine() const;
-    /// The token as written ("" at the end of the file).
+    /**
+     * The token.
+     * @return the token as written ("" at the end of the file)
+     */
     const std::string& GetToken() const;
-    /// What the grammar wanted there, in words ("" if nothing in particular).
+    /**
+     * What was expected.
+     * @return what the grammar wanted there, in words ("" if nothing in particular)
+     */
     const std::string& GetExpected() const;
-    /// The message of a non-syntax error ("" for a syntax error).
+    /**
+     * The message.
+     * @return the message of a non-syntax error ("" for a syntax error)
+     */
     const std::string& GetMessage() const;
 
   private:
@@ -68,9 +94,13 @@ class RacoonConfError : public std::runtime_error
     std::string m_message;
 };
 
-/// An identifier (my_identifier, peers_identifier, sainfo ids).
+/**
+ * @ingroup ipsec-ike
+ * An identifier (my_identifier, peers_identifier, sainfo ids).
+ */
 struct RacoonIdentifier
 {
+    /// The identifier's type.
     enum class Type : uint8_t
     {
         ADDRESS,   ///< "address [a.b.c.d]" (none: the interface's address)
@@ -78,13 +108,16 @@ struct RacoonIdentifier
         USER_FQDN, ///< "user_fqdn \"user@host.example\""
         KEYID,     ///< "keyid \"...\""
     };
-    Type type{Type::ADDRESS};
+    Type type{Type::ADDRESS}; ///< the type
     /// Empty for "address" without a value.  keyid: racoon's "keyid tag \"x\"" is x;
     /// "keyid \"f\"" and "keyid file \"f\"" are the contents of the file f.
     std::string value;
 };
 
-/// One phase-1 proposal (proposal { ... }).
+/**
+ * @ingroup ipsec-ike
+ * One phase-1 proposal (proposal { ... }).
+ */
 struct RacoonProposal
 {
     std::string encryption{"3des"}; ///< des, 3des, blowfish, cast128, aes ("rijndael" is aes)
@@ -92,91 +125,104 @@ struct RacoonProposal
     /// default (128 for blowfish, cast128, aes); 0 for des and 3des.
     uint32_t keyLength{0};
     std::string hash{"sha1"}; ///< md5, sha1, sha256, sha384, sha512 ("sha2_256" is sha256, ...)
-    std::string authMethod{"pre_shared_key"};
-    uint16_t dhGroup{2};       ///< Oakley group number
-    Time lifetime{Seconds(0)}; ///< 0: the remote's lifetime
+    std::string authMethod{"pre_shared_key"}; ///< authentication_method
+    uint16_t dhGroup{2};                      ///< Oakley group number
+    Time lifetime{Seconds(0)};                ///< 0: the remote's lifetime
 };
 
-/// A remote block.
+/**
+ * @ingroup ipsec-ike
+ * A remote block.
+ */
 struct RacoonRemote
 {
     /// "remote \"name\" { remote_address ...; }" (racoon 0.8); empty for
     /// "remote ADDRESS" and "remote anonymous".
     std::string name;
     bool anonymous{false}; ///< "remote anonymous", or a named remote without remote_address
-    IpsecAddress address;
-    uint16_t port{500};
-    /// In the order written, the first is what the initiator uses.  racoon
+    IpsecAddress address;  ///< the peer's address
+    uint16_t port{500};    ///< the peer's port
+    /// exchange_mode: in the order written, the first is what the initiator uses.  racoon
     /// has no default: a remote without exchange_mode is an error.
-    std::vector<std::string> exchangeModes{"main"}; ///< "main", "aggressive", "base"
-    std::optional<RacoonIdentifier> myIdentifier;
+    std::vector<std::string> exchangeModes{"main"};  ///< "main", "aggressive", "base"
+    std::optional<RacoonIdentifier> myIdentifier;    ///< my_identifier
     std::optional<RacoonIdentifier> peersIdentifier; ///< the first peers_identifier
     /// Every peers_identifier, in order (racoon accepts any of them).
     std::vector<RacoonIdentifier> peersIdentifiers;
-    bool verifyIdentifier{false};
-    Time lifetime{Seconds(28800)};
-    uint32_t nonceSize{16};
-    bool initialContact{true};
-    bool passive{false};
+    bool verifyIdentifier{false};          ///< verify_identifier
+    Time lifetime{Seconds(28800)};         ///< lifetime time (phase 1)
+    uint32_t nonceSize{16};                ///< nonce_size
+    bool initialContact{true};             ///< initial_contact
+    bool passive{false};                   ///< passive
     std::string proposalCheck{"strict"};   ///< obey, strict, claim, exact
     bool generatePolicy{false};            ///< "on" and "require" (racoon: the same thing)
     std::vector<RacoonProposal> proposals; ///< in the order written (at least one)
     std::string file;                      ///< where the block starts
-    uint32_t line{0};
+    uint32_t line{0};                      ///< the line it starts on
 };
 
 /**
+ * @ingroup ipsec-ike
  * An sainfo block's identity: "anonymous" or "address A[/prefix] [[port]]
  * proto" ("subnet" is the same).  As a FindSainfo query, "anonymous" stands
  * for a phase 2 without that identity, which racoon matches with anything.
  */
 struct RacoonSainfoId
 {
-    bool anonymous{true};
-    IpsecAddress address;
+    bool anonymous{true};  ///< "anonymous"
+    IpsecAddress address;  ///< the address
     uint8_t prefix{0};     ///< full length when none is written
     uint16_t port{0};      ///< 0: any (racoon never compares ports)
     uint8_t protocol{255}; ///< "any"
 };
 
-/// An sainfo block.
+/**
+ * @ingroup ipsec-ike
+ * An sainfo block.
+ */
 struct RacoonSainfo
 {
-    RacoonSainfoId local;
-    RacoonSainfoId remote;
-    std::optional<uint16_t> pfsGroup;
-    Time lifetime{Seconds(28800)};
+    RacoonSainfoId local;             ///< the local identity
+    RacoonSainfoId remote;            ///< the remote identity
+    std::optional<uint16_t> pfsGroup; ///< pfs_group (Oakley group number)
+    Time lifetime{Seconds(28800)};    ///< lifetime time (phase 2)
     /// encryption_algorithm list: name and key length in bits, as racoon's
     /// encklen (as written, else the cipher's default; 0 for des, 3des, null_enc).
     std::vector<std::pair<std::string, uint32_t>> encryption;
     std::vector<std::string> authentication; ///< hmac_md5, hmac_sha1, hmac_sha256, ..., non_auth
     std::vector<std::string> compression;    ///< deflate
     std::string file;                        ///< where the block starts
-    uint32_t line{0};
+    uint32_t line{0};                        ///< the line it starts on
 };
 
-/// timer { ... } (racoon's code defaults; the man page documents 15 s and 10 s
-/// for phase1 and phase2).
+/**
+ * @ingroup ipsec-ike
+ * timer { ... } (racoon's code defaults; the man page documents 15 s and 10 s
+ * for phase1 and phase2).
+ */
 struct RacoonTimer
 {
-    uint32_t counter{5};
-    Time interval{Seconds(10)};
-    uint32_t persend{1};
-    Time phase1{Seconds(30)};
-    Time phase2{Seconds(30)};
-    bool phase1Set{false}; ///< phase1 written in the file (IkeDaemon::TimerDefaults leaves it)
-    bool phase2Set{false}; ///< phase2 written in the file
+    uint32_t counter{5};        ///< retransmissions of a message
+    Time interval{Seconds(10)}; ///< time between retransmissions
+    uint32_t persend{1};        ///< copies of each message sent
+    Time phase1{Seconds(30)};   ///< how long phase 1 may take
+    Time phase2{Seconds(30)};   ///< how long phase 2 may take
+    bool phase1Set{false};      ///< phase1 written in the file (IkeDaemon::TimerDefaults leaves it)
+    bool phase2Set{false};      ///< phase2 written in the file
     Time nattKeepalive{Seconds(20)}; ///< natt_keepalive (NAT-T itself is not modelled)
 };
 
-/// A whole configuration.
+/**
+ * @ingroup ipsec-ike
+ * A whole configuration.
+ */
 struct RacoonConf
 {
-    std::string pskPath; ///< path pre_shared_key, as written
-    std::vector<std::pair<IpsecAddress, uint16_t>> listen;
-    RacoonTimer timer;
-    std::vector<RacoonRemote> remotes; ///< in the order written
-    std::vector<RacoonSainfo> sainfos; ///< in the order written
+    std::string pskPath;                                   ///< path pre_shared_key, as written
+    std::vector<std::pair<IpsecAddress, uint16_t>> listen; ///< listen { isakmp ...; }
+    RacoonTimer timer;                                     ///< timer { ... }
+    std::vector<RacoonRemote> remotes;                     ///< in the order written
+    std::vector<RacoonSainfo> sainfos;                     ///< in the order written
     /// Statements accepted but without effect in this model, one note each
     /// ("racoon.conf:19: log debug: ignored (the simulated daemon keeps no log)").
     std::vector<std::string> ignored;
@@ -186,6 +232,8 @@ struct RacoonConf
      * with that address, else the anonymous one; nullptr if none, or if two
      * blocks match equally well (racoon: "multiple ... configurations").
      * Ports are not compared.
+     * @param peer the peer's address
+     * @return the block, or nullptr
      */
     const RacoonRemote* FindRemote(const IpsecAddress& peer) const;
     /**
@@ -194,78 +242,132 @@ struct RacoonConf
      * one anonymous side, then "sainfo anonymous", each group in the order
      * written; the first whose identities match (an anonymous side matches
      * anything; otherwise address, prefix and protocol must be equal, ports
-     * are not compared).  nullptr if none matches.
+     * are not compared).
+     * @param local the phase 2's local identity
+     * @param remote its remote identity
+     * @return the block, or nullptr if none matches
      */
     const RacoonSainfo* FindSainfo(const RacoonSainfoId& local, const RacoonSainfoId& remote) const;
 };
 
 /**
+ * @ingroup ipsec-ike
  * How "include" (and "my_identifier keyid \"file\"") reach files: the real
  * file system by default (RacoonConfDiskFiles), anything else in tests and
  * fuzzers.
  */
 struct RacoonConfFiles
 {
-    /// The files @p pattern names, sorted, as glob(3) lists them; empty if none.
+    /// The files a pattern names, sorted, as glob(3) lists them; empty if none.
     std::function<std::vector<std::string>(const std::string& pattern)> glob;
-    /// The text of the file @p path; nullopt, with the reason in @p why, if it
+    /// The text of a file; nullopt, with the reason in the string, if it
     /// cannot be read.
     std::function<std::optional<std::string>(const std::string& path, std::string* why)> read;
 };
 
-/// The real file system (glob(3); regular files only).
+/**
+ * @ingroup ipsec-ike
+ * The real file system (glob(3); regular files only).
+ * @return the accessors
+ */
 RacoonConfFiles RacoonConfDiskFiles();
 
 /**
- * Parses @p text as the contents of file @p fileName; "include" reads
- * files relative to @p baseDir (or to "path include").  Throws RacoonConfError.
+ * @ingroup ipsec-ike
+ * Parses a racoon.conf.
+ * @param text the contents
+ * @param fileName the file's name, for messages
+ * @param baseDir where "include" reads files from (unless "path include" says)
+ * @return the configuration
+ * @throws RacoonConfError on an error
  */
 RacoonConf ParseRacoonConf(const std::string& text,
                            const std::string& fileName,
                            const std::string& baseDir = ".");
-/// The same, reaching included files through @p files.
+/**
+ * @ingroup ipsec-ike
+ * Parses a racoon.conf, reaching included files through accessors.
+ * @param text the contents
+ * @param fileName the file's name, for messages
+ * @param baseDir where "include" reads files from (unless "path include" says)
+ * @param files how files are listed and read
+ * @return the configuration
+ * @throws RacoonConfError on an error
+ */
 RacoonConf ParseRacoonConf(const std::string& text,
                            const std::string& fileName,
                            const std::string& baseDir,
                            const RacoonConfFiles& files);
-/// Reads and parses the file @p path (includes relative to its directory).
+/**
+ * @ingroup ipsec-ike
+ * Reads and parses a racoon.conf (includes relative to its directory).
+ * @param path the file
+ * @return the configuration
+ * @throws RacoonConfError on an error
+ */
 RacoonConf ReadRacoonConf(const std::string& path);
 
-/// psk.txt.
+/**
+ * @ingroup ipsec-ike
+ * psk.txt: one "identifier key" per line, the first match wins; refused
+ * (as if it had no key) when group or others have any permission bit.
+ */
 class RacoonPskFile
 {
   public:
-    /// Parses @p text (file @p fileName, for messages); @p mode is its
-    /// permission bits (0600 by default).  Throws RacoonConfError on a line
-    /// without a key (racoon skips such a line silently).
+    /**
+     * Parses a psk.txt.
+     * @param text the contents
+     * @param fileName the file's name, for messages
+     * @param mode its permission bits
+     * @throws RacoonConfError on a line without a key (racoon skips such a
+     *         line silently)
+     */
     RacoonPskFile(const std::string& text,
                   const std::string& fileName = "psk.txt",
                   uint32_t mode = 0600);
     /**
      * Reads the real file @p path.  Its permissions are @p mode, not the
      * file's own (stat(2)): a simulation decides what the simulated file
-     * system holds, whatever the checkout's umask.  Throws RacoonConfError
-     * if the file cannot be read.
+     * system holds, whatever the checkout's umask.
+     * @param path the file
+     * @param mode its permission bits
+     * @return the parsed file
+     * @throws RacoonConfError if the file cannot be read
      */
     static RacoonPskFile Read(const std::string& path, uint32_t mode = 0600);
 
     /**
-     * The key for @p identifier (an address as text, an FQDN, ...), "*"
-     * entries matching anything, first match wins.  Empty with @p why when
-     * none matches, or when the file's mode gives group or others any
-     * permission ("has weak file permission").
+     * The key for an identifier, "*" entries matching anything, first match
+     * wins.
+     * @param identifier an address as text, an FQDN, ...
+     * @param why set when there is no key
+     * @return the key; empty when none matches, or when the file's mode
+     *         gives group or others any permission ("has weak file permission")
      */
     std::optional<std::vector<uint8_t>> Lookup(const std::string& identifier,
                                                std::string* why = nullptr) const;
+    /**
+     * The file's mode.
+     * @return its permission bits
+     */
     uint32_t GetMode() const;
+    /**
+     * Sets the file's mode.
+     * @param mode its permission bits
+     */
     void SetMode(uint32_t mode);
-    /// The number of lines with an identifier and a key.
+    /**
+     * The entries.
+     * @return the number of lines with an identifier and a key
+     */
     size_t GetN() const;
     /**
      * Lines racoon reads differently from what they may seem to say: a
      * leading blank (an empty identifier, never matched), blanks or a CR
      * ending a key (kept in it), a malformed hex key (racoon fails when it
-     * is the match).  One "psk.txt:LINE: ..." note each.
+     * is the match).
+     * @return one "psk.txt:LINE: ..." note each
      */
     const std::vector<std::string>& GetNotes() const;
 

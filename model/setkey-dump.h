@@ -53,7 +53,10 @@
 namespace ns3
 {
 
-/// How a dump renders what a simulation does not have (clock, pid) and what it shows.
+/**
+ * @ingroup ipsec-setkey
+ * How a dump renders what a simulation does not have (clock, pid) and what it shows.
+ */
 struct SetkeyDumpOptions
 {
     /// The default epoch: 2026-01-01 00:00:00 UTC ("Jan  1 00:00:00 2026").
@@ -71,65 +74,118 @@ struct SetkeyDumpOptions
     std::set<IpsecAddress> localAddresses;
 };
 
-/// The dumps.  All functions print complete lines ending in '\n'.
+/**
+ * @ingroup ipsec-setkey
+ * setkey -D and setkey -DP, as KAME's libipsec prints them.  All functions
+ * print complete lines ending in '\n'.
+ */
 class SetkeyDump
 {
   public:
     /**
-     * setkey -D: every SA of @p sad (heads newest first; in a head the
-     * states mature, dying, larval, dead; in a state front to back), with
-     * sadb_seq counting down to 0 over all SAs (dead ones included, as the
-     * kernel sends them; setkey hides them unless -a).  "No SAD entries."
-     * when the SAD (or the protocol asked for) has no SA at all.
+     * setkey -D: every SA (heads newest first; in a head the states mature,
+     * dying, larval, dead; in a state front to back), with sadb_seq counting
+     * down to 0 over all SAs (dead ones included, as the kernel sends them;
+     * setkey hides them unless -a).  "No SAD entries." when the SAD (or the
+     * protocol asked for) has no SA at all.
+     * @param os the stream
+     * @param sad the SAD
+     * @param opts how the dump renders
      */
     static void PrintSad(std::ostream& os,
                          Ptr<IpsecSad> sad,
                          const SetkeyDumpOptions& opts = SetkeyDumpOptions());
     /**
-     * setkey -DP: every policy of @p spd, inbound list first, then
-     * outbound, each in lookup order, seq counting down to 0.
-     * "No SPD entries." when the SPD is empty.
+     * setkey -DP: every policy, inbound list first, then outbound, each in
+     * lookup order, seq counting down to 0.  "No SPD entries." when the SPD
+     * is empty.
+     * @param os the stream
+     * @param spd the SPD
+     * @param opts how the dump renders
      */
     static void PrintSpd(std::ostream& os,
                          Ptr<IpsecSpd> spd,
                          const SetkeyDumpOptions& opts = SetkeyDumpOptions());
 
-    /// PrintSad / PrintSpd into a string.
+    /**
+     * setkey -D into a string.
+     * @param sad the SAD
+     * @param opts how the dump renders
+     * @return what PrintSad prints
+     */
     static std::string SadToString(Ptr<IpsecSad> sad,
                                    const SetkeyDumpOptions& opts = SetkeyDumpOptions());
+    /**
+     * setkey -DP into a string.
+     * @param spd the SPD
+     * @param opts how the dump renders
+     * @return what PrintSpd prints
+     */
     static std::string SpdToString(Ptr<IpsecSpd> spd,
                                    const SetkeyDumpOptions& opts = SetkeyDumpOptions());
 
     /**
-     * One SA as pfkey_sadump prints it, with sadb_seq @p sadbSeq (0 for
-     * "get").  Addresses, protocol, mode and reqid come from the SA's params,
-     * which the SAD sets to its head's.
+     * One SA as pfkey_sadump prints it.  Addresses, protocol, mode and
+     * reqid come from the SA's params, which the SAD sets to its head's.
+     * @param os the stream
+     * @param sa the SA
+     * @param sadbSeq the sadb_seq shown (0 for "get")
+     * @param opts how the dump renders
      */
     static void PrintSa(std::ostream& os,
                         const IpsecSa& sa,
                         uint32_t sadbSeq,
                         const SetkeyDumpOptions& opts = SetkeyDumpOptions());
-    /// One policy as pfkey_spdump prints it, with seq @p seq.
+    /**
+     * One policy as pfkey_spdump prints it.
+     * @param os the stream
+     * @param policy the policy
+     * @param seq the seq shown
+     * @param opts how the dump renders
+     */
     static void PrintPolicy(std::ostream& os,
                             const IpsecPolicy& policy,
                             uint32_t seq,
                             const SetkeyDumpOptions& opts = SetkeyDumpOptions());
 
-    /// The wall-clock seconds simulated time @p t stands for (epoch + whole seconds of t).
+    /**
+     * The wall clock a simulated time stands for.
+     * @param t the simulated time
+     * @param opts the dump's epoch
+     * @return epoch + whole seconds of @p t
+     */
     static int64_t WallClock(Time t, const SetkeyDumpOptions& opts);
     /**
-     * KAME's str_time(): ctime() characters 4..23 of @p wallSeconds in UTC
-     * ("Mar  5 14:02:11 2004"), or 20 spaces for 0.
+     * KAME's str_time().
+     * @param wallSeconds seconds since 1970-01-01 00:00:00 UTC
+     * @return ctime() characters 4..23 in UTC ("Mar  5 14:02:11 2004"), or
+     *         20 spaces for 0
      */
     static std::string FormatDate(int64_t wallSeconds);
     /**
-     * ipsec_hexdump(): for each byte two lowercase hex digits, a space before
-     * every group of four bytes and a bare newline before byte 32, 64, ...
+     * ipsec_hexdump().
+     * @param key the bytes
+     * @return for each byte two lowercase hex digits, a space before every
+     *         group of four bytes and a bare newline before byte 32, 64, ...
      */
     static std::string HexKey(const std::vector<uint8_t>& key);
-    /// libipsec's names by SADB id (unknown ids: the number).
+    /**
+     * libipsec's name of an encryption algorithm.
+     * @param sadbId the SADB id
+     * @return the name (unknown ids: the number)
+     */
     static std::string EncAlgorithmName(uint8_t sadbId);
+    /**
+     * libipsec's name of an authentication algorithm.
+     * @param sadbId the SADB id
+     * @return the name (unknown ids: the number)
+     */
     static std::string AuthAlgorithmName(uint8_t sadbId);
+    /**
+     * libipsec's name of a compression algorithm.
+     * @param sadbId the SADB id
+     * @return the name (unknown ids: the number)
+     */
     static std::string CompAlgorithmName(uint8_t sadbId);
 };
 

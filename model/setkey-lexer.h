@@ -16,7 +16,10 @@
 namespace ns3
 {
 
-/// Lexical classes of setkey's scanner.
+/**
+ * @ingroup ipsec-setkey
+ * Lexical classes of setkey's scanner.
+ */
 enum class SetkeyTokenKind : uint8_t
 {
     END,       ///< end of the text
@@ -33,21 +36,28 @@ enum class SetkeyTokenKind : uint8_t
     INVALID,   ///< a character no rule accepts: token.l's fatal "Syntax error"
 };
 
-/// One token with the line it starts on.
+/**
+ * @ingroup ipsec-setkey
+ * One token with the line it starts on.
+ */
 struct SetkeyToken
 {
-    SetkeyTokenKind kind{SetkeyTokenKind::END};
+    SetkeyTokenKind kind{SetkeyTokenKind::END}; ///< the lexical class
     /// The source text (QUOTED: with the quotes; HEX: with "0x").
     std::string text;
     /// QUOTED: the bytes between the quotes; HEX: the digits after "0x"; else as @c text.
     std::string value;
-    uint32_t line{1};
+    uint32_t line{1}; ///< the line the token starts on
 
-    /// What KAME's yyerror() shows as "at [...]" for this token (yytext).
+    /**
+     * The token as KAME's yyerror() shows it.
+     * @return what goes in "at [...]" (yytext)
+     */
     std::string Display() const;
 };
 
 /**
+ * @ingroup ipsec-setkey
  * Scans a setkey script.  Next() returns the tokens of the normal mode;
  * after the parser has consumed "-P" it calls NextPolicy() once to get the
  * policy text.  Comments (# to end of line) and white space are skipped;
@@ -57,19 +67,30 @@ struct SetkeyToken
 class SetkeyLexer
 {
   public:
+    /**
+     * A scanner at the start of a script.
+     * @param text the script
+     */
     explicit SetkeyLexer(const std::string& text);
 
-    /// The next token in normal mode.
+    /**
+     * The next token in normal mode.
+     * @return the token (END at the end of the text)
+     */
     SetkeyToken Next();
     /**
-     * Policy mode: everything up to the next ';' (not consumed), as one POLICY
-     * token.  Comments inside are dropped; a character outside the policy
-     * character set gives an INVALID token.
+     * Policy mode: everything up to the next ';' (not consumed).  Comments
+     * inside are dropped.
+     * @return one POLICY token, or INVALID for a character outside the
+     *         policy character set
      */
     SetkeyToken NextPolicy();
     /// Error recovery: skips everything up to and including the next ';'.
     void SkipPastSemicolon();
-    /// KAME's lineno: the line of the current scan position.
+    /**
+     * KAME's lineno.
+     * @return the line of the current scan position
+     */
     uint32_t GetLine() const;
 
   private:

@@ -27,58 +27,73 @@
 namespace ns3
 {
 
-/// The setkey commands.
+/**
+ * @ingroup ipsec-setkey
+ * The setkey commands.
+ */
 enum class SetkeyCommand : uint8_t
 {
-    ADD,
-    GET,
-    GETSPI,
-    DELETE,
-    DELETEALL,
-    FLUSH,
-    DUMP,
-    SPDADD,
-    SPDUPDATE,
-    SPDDELETE,
-    SPDFLUSH,
-    SPDDUMP,
-    EXIT,
-};
-
-/// The keyword of @p c ("add", "spdadd", ...).
-std::string SetkeyCommandName(SetkeyCommand c);
-
-/// The address options -4, -6 and -n (combinable: -4n).
-struct SetkeyAddressOptions
-{
-    uint8_t family{0}; ///< 0 any, 4 IPv4 only, 6 IPv6 only
-    bool numeric{false};
-};
-
-/// A non-fatal message of the parser ("WARNING: mode is obsolete"), printed as KAME's yyerror().
-struct SetkeyDiagnostic
-{
-    uint32_t line{0};
-    std::string message;
-    std::string token;
+    ADD,       ///< add: SADB_ADD
+    GET,       ///< get: SADB_GET
+    GETSPI,    ///< getspi: SADB_GETSPI (ipsec-tools)
+    DELETE,    ///< delete: SADB_DELETE
+    DELETEALL, ///< deleteall: SADB_DELETE without an SPI
+    FLUSH,     ///< flush: SADB_FLUSH
+    DUMP,      ///< dump: the SAD
+    SPDADD,    ///< spdadd: SADB_X_SPDADD
+    SPDUPDATE, ///< spdupdate: SADB_X_SPDUPDATE (ipsec-tools)
+    SPDDELETE, ///< spddelete: SADB_X_SPDDELETE
+    SPDFLUSH,  ///< spdflush: SADB_X_SPDFLUSH
+    SPDDUMP,   ///< spddump: the SPD
+    EXIT,      ///< exit, quit, bye (ipsec-tools)
 };
 
 /**
+ * @ingroup ipsec-setkey
+ * The keyword of a command.
+ * @param c the command
+ * @return "add", "spdadd", ...
+ */
+std::string SetkeyCommandName(SetkeyCommand c);
+
+/**
+ * @ingroup ipsec-setkey
+ * The address options -4, -6 and -n (combinable: -4n).
+ */
+struct SetkeyAddressOptions
+{
+    uint8_t family{0};   ///< 0 any, 4 IPv4 only, 6 IPv6 only
+    bool numeric{false}; ///< -n: numeric addresses only (no name lookup)
+};
+
+/**
+ * @ingroup ipsec-setkey
+ * A non-fatal message of the parser ("WARNING: mode is obsolete"), printed as KAME's yyerror().
+ */
+struct SetkeyDiagnostic
+{
+    uint32_t line{0};    ///< the line
+    std::string message; ///< the message
+    std::string token;   ///< what goes in "at [...]"
+};
+
+/**
+ * @ingroup ipsec-setkey
  * The SA part of add, get, getspi, delete, deleteall, flush and dump: what
  * setkey puts into the SA, SA2, address, key and lifetime extensions.
  */
 struct SetkeySaSpec
 {
-    IpsecAddress src;
-    IpsecAddress dst;
-    uint16_t srcPort{0}; ///< [IT] "addr[port]" (NAT-T); KAME kernels ignore SA ports
-    uint16_t dstPort{0};
-    bool hasProto{false}; ///< false: no protocol given, satype UNSPEC
-    IpsecProto proto{IpsecProto::ESP};
-    bool old{false}; ///< esp-old / ah-old (sets SADB_X_EXT_OLD in flags)
-    uint32_t spi{0};
-    IpsecMode mode{IpsecMode::ANY};
-    uint32_t reqid{0};
+    IpsecAddress src;                  ///< source address
+    IpsecAddress dst;                  ///< destination address
+    uint16_t srcPort{0};               ///< [IT] "addr[port]" (NAT-T); KAME kernels ignore SA ports
+    uint16_t dstPort{0};               ///< [IT] destination port, as srcPort
+    bool hasProto{false};              ///< false: no protocol given, satype UNSPEC
+    IpsecProto proto{IpsecProto::ESP}; ///< the protocol
+    bool old{false};                   ///< esp-old / ah-old (sets SADB_X_EXT_OLD in flags)
+    uint32_t spi{0};                   ///< the SPI
+    IpsecMode mode{IpsecMode::ANY};    ///< -m
+    uint32_t reqid{0};                 ///< -u
     uint32_t flags{IpsecSaFlags::CYCSEQ}; ///< sadb_sa_flags as setkey sends them
     uint32_t replay{0};                   ///< -r as written; the kernel field keeps the low 8 bits
     uint64_t hardAddTime{0};              ///< -lh
@@ -86,57 +101,66 @@ struct SetkeySaSpec
     uint64_t hardBytes{0};                ///< [IT] -bh
     uint64_t softBytes{0};                ///< [IT] -bs
     bool hasContext{false};               ///< [IT] -ctx DOI ALG "context"
-    uint8_t contextDoi{0};
-    uint8_t contextAlg{0};
-    std::string context;
+    uint8_t contextDoi{0};                ///< [IT] -ctx: the DOI
+    uint8_t contextAlg{0};                ///< [IT] -ctx: the algorithm
+    std::string context;                  ///< [IT] -ctx: the context string
 
-    /// -E: the row and the name as written (an alias, "simple", "des-deriv", ...).
+    /// -E: the row (nullptr when no -E was given).
     const IpsecEncAlgorithm* enc{nullptr};
-    std::string encName;
-    bool hasEncKey{false}; ///< an encryption-key extension is sent (also empty, for null)
-    std::vector<uint8_t> encKey;
-    /// -A
+    std::string encName;         ///< -E: the name as written (an alias, "simple", "des-deriv", ...)
+    bool hasEncKey{false};       ///< an encryption-key extension is sent (also empty, for null)
+    std::vector<uint8_t> encKey; ///< the encryption key
+    /// -A: the row.
     const IpsecAuthAlgorithm* auth{nullptr};
-    std::string authName;
-    bool hasAuthKey{false};
-    std::vector<uint8_t> authKey;
-    /// -C
+    std::string authName;         ///< -A: the name as written
+    bool hasAuthKey{false};       ///< an authentication-key extension is sent
+    std::vector<uint8_t> authKey; ///< the authentication key
+    /// -C: the row.
     const IpsecCompAlgorithm* comp{nullptr};
-    std::string compName;
+    std::string compName; ///< -C: the name as written
 };
 
-/// The SPD part of spdadd, spdupdate and spddelete.
+/**
+ * @ingroup ipsec-setkey
+ * The SPD part of spdadd, spdupdate and spddelete.
+ */
 struct SetkeySpdSpec
 {
     bool tagged{false}; ///< "spdadd tagged "name" policy" form
-    std::string tag;
+    std::string tag;    ///< the tag of that form
     /// Addresses, prefixes (full length when not written), ports and upper protocol.
     IpsecSelector selector;
     /// The text after -P, verbatim, and what ipsec_set_policy() made of it.
     std::string policyText;
-    IpsecPolicySpec policy;
+    IpsecPolicySpec policy; ///< what ipsec_set_policy() made of policyText
 };
 
-/// One parsed command.
+/**
+ * @ingroup ipsec-setkey
+ * One parsed command.
+ */
 struct SetkeyStatement
 {
-    SetkeyCommand command{SetkeyCommand::EXIT};
+    SetkeyCommand command{SetkeyCommand::EXIT}; ///< the command
     /// Line of the terminating ';' (KAME's lineno when the command is sent: "The result of line
     /// N").
     uint32_t line{0};
     /// Line of the command keyword.
     uint32_t firstLine{0};
-    SetkeyAddressOptions addressOptions;
-    SetkeySaSpec sa;
-    SetkeySpdSpec spd;
+    SetkeyAddressOptions addressOptions; ///< -4, -6, -n
+    SetkeySaSpec sa;                     ///< the SA part (SA commands)
+    SetkeySpdSpec spd;                   ///< the SPD part (SPD commands)
     /// Warnings the parser printed for this statement, in order.
     std::vector<SetkeyDiagnostic> warnings;
 };
 
-/// A client-side error: setkey prints "line N: MESSAGE at [TOKEN]".
+/**
+ * @ingroup ipsec-setkey
+ * A client-side error: setkey prints "line N: MESSAGE at [TOKEN]".
+ */
 struct SetkeyParseError
 {
-    uint32_t line{0};
+    uint32_t line{0};     ///< the line
     std::string token;    ///< KAME's yytext ("" at the end of the text)
     std::string message;  ///< "syntax error", "Invalid key length (...)", "Not supported", ...
     std::string expected; ///< what the grammar expected there, in words ("an SPI", "';'")
@@ -147,32 +171,52 @@ struct SetkeyParseError
 };
 
 /**
+ * @ingroup ipsec-setkey
  * Parses a script one statement at a time, so that a caller can execute each
  * statement before the next one is parsed (as setkey does).
  */
 class SetkeyParser
 {
   public:
+    /// What Next found.
     enum class Status : uint8_t
     {
-        STATEMENT, ///< @p statement was filled
+        STATEMENT, ///< the statement was filled
         END,       ///< no statement left
-        ERROR,     ///< @p error was filled
+        ERROR,     ///< the error was filled
     };
 
+    /**
+     * A parser at the start of a script.
+     * @param text the script
+     */
     explicit SetkeyParser(const std::string& text);
 
-    /// Parses the next statement.
+    /**
+     * Parses the next statement.
+     * @param statement filled on STATEMENT
+     * @param error filled on ERROR
+     * @return STATEMENT, END or ERROR
+     */
     Status Next(SetkeyStatement* statement, SetkeyParseError* error);
     /**
      * Error recovery (ipsec-tools' line mode): drops the rest of the failed
      * statement, up to and including its ';'.
      */
     void Recover();
-    /// KAME's lineno: the line the scanner is on.
+    /**
+     * KAME's lineno.
+     * @return the line the scanner is on
+     */
     uint32_t GetLine() const;
 
-    /// The whole script as an AST; stops at the first error.
+    /**
+     * Parses a whole script; stops at the first error.
+     * @param text the script
+     * @param statements the statements parsed
+     * @param error filled on failure
+     * @return true when the whole script parsed
+     */
     static bool ParseAll(const std::string& text,
                          std::vector<SetkeyStatement>* statements,
                          SetkeyParseError* error);

@@ -33,17 +33,30 @@
 namespace ns3
 {
 
-/// Which setkey the run behaves like.
+/**
+ * @defgroup ipsec-setkey setkey
+ * @ingroup ipsec
+ * setkey -f for a simulated node: the script language (lexer, parser), the
+ * PF_KEY messages setkey sends, and the setkey -D / -DP dumps.
+ */
+
+/**
+ * @ingroup ipsec-setkey
+ * Which setkey the run behaves like.
+ */
 enum class SetkeyDialect : uint8_t
 {
     KAME,        ///< setkey -f: the first client-side error aborts the run
     IPSEC_TOOLS, ///< setkey -c (ipsec-tools): a bad statement is dropped, the rest runs
 };
 
-/// Options of a run.
+/**
+ * @ingroup ipsec-setkey
+ * Options of a run.
+ */
 struct SetkeyOptions
 {
-    SetkeyDialect dialect{SetkeyDialect::KAME};
+    SetkeyDialect dialect{SetkeyDialect::KAME}; ///< which setkey
     /// setkey -n: parse and check everything, change nothing.
     bool parseOnly{false};
     /// How "dump" and "spddump" statements print (dates, pid, -a); their
@@ -51,33 +64,48 @@ struct SetkeyOptions
     SetkeyDumpOptions dump;
 };
 
-/// A client-side error, with the fields a caller needs to print it its own way.
+/**
+ * @ingroup ipsec-setkey
+ * A client-side error, with the fields a caller needs to print it its own way.
+ */
 struct SetkeyError
 {
-    std::string fileName;
-    uint32_t line{0};
+    std::string fileName; ///< the script's name ("" for none)
+    uint32_t line{0};     ///< the line of the error
     std::string token;    ///< what KAME prints in "at [...]"
     std::string message;  ///< setkey's text, e.g. "syntax error", "Invalid key length (...)"
     std::string expected; ///< what the parser expected there, e.g. "an SPI", "';'"
     bool fatal{false};    ///< token.l's "Syntax error" (unknown character)
 
-    /// "FILE:N: MESSAGE at [TOKEN]" ("line N: ..." without a file name).
+    /**
+     * The error as setkey prints it.
+     * @return "FILE:N: MESSAGE at [TOKEN]" ("line N: ..." without a file name)
+     */
     std::string ToString() const;
-    /// ToString() plus " (expected EXPECTED)".
+    /**
+     * The error with what was expected.
+     * @return ToString() plus " (expected EXPECTED)"
+     */
     std::string Describe() const;
 };
 
-/// A kernel-side error of one statement (sadb_msg_errno).
+/**
+ * @ingroup ipsec-setkey
+ * A kernel-side error of one statement (sadb_msg_errno).
+ */
 struct SetkeyKernelError
 {
-    uint32_t line{0}; ///< the statement's line (of its ';')
-    SetkeyCommand command{SetkeyCommand::ADD};
-    int errnum{0};
+    uint32_t line{0};                          ///< the statement's line (of its ';')
+    SetkeyCommand command{SetkeyCommand::ADD}; ///< the statement
+    int errnum{0};                             ///< the errno
     std::string text;   ///< as setkey prints it: strerror(), or "No entry" for ENOENT...
     std::string reason; ///< the model's explanation (KAME only logs it with ipseclog)
 };
 
-/// What a run did.
+/**
+ * @ingroup ipsec-setkey
+ * What a run did.
+ */
 struct SetkeyResult
 {
     /// Nothing failed: no client-side and no kernel-side error.
@@ -86,7 +114,7 @@ struct SetkeyResult
     bool aborted{false};
     /// An exit/quit/bye statement ended the run.
     bool exited{false};
-    uint32_t statementsParsed{0};
+    uint32_t statementsParsed{0}; ///< statements parsed
     /// Statements handed to the SAD/SPD (successful or not).
     uint32_t statementsExecuted{0};
     /// Everything setkey would print, in order.
@@ -95,32 +123,55 @@ struct SetkeyResult
     SetkeyError error;
     /// All client-side errors (more than one only in the ipsec-tools dialect).
     std::vector<SetkeyError> errors;
-    std::vector<SetkeyKernelError> kernelErrors;
+    std::vector<SetkeyKernelError> kernelErrors; ///< the kernel-side errors, in order
     /// SAs returned by "get", in statement order.
     std::vector<Ptr<IpsecSa>> retrieved;
 
-    /// setkey's exit status: 1 when the run was aborted by a parse error, else 0.
+    /**
+     * setkey's exit status.
+     * @return 1 when the run was aborted by a parse error, else 0
+     */
     int ExitStatus() const;
-    /// The run was aborted after some statements had already changed the node.
+    /**
+     * Whether the run left the node half-loaded.
+     * @return true when it was aborted after some statements had already
+     *         changed the node
+     */
     bool PartiallyApplied() const;
 };
 
-/// setkey for one node's key engine.
+/**
+ * @ingroup ipsec-setkey
+ * setkey for one node's key engine: parses a script statement by statement
+ * and sends each one to the key engine as soon as it is parsed, as the
+ * PF_KEY message KAME's setkey builds, with KAME setkey's semantics and
+ * messages.
+ */
 class Setkey
 {
   public:
     /**
-     * Runs @p text (a setkey script) through @p engine, on a PF_KEY socket
-     * of process SetkeyOptions::dump.pid.  @p fileName is only used in
-     * SetkeyError (pass "" for none).
+     * Runs a setkey script through a key engine, on a PF_KEY socket of
+     * process SetkeyOptions::dump.pid.
+     * @param engine the node's key engine
+     * @param text the script
+     * @param fileName the script's name, only used in SetkeyError ("" for none)
+     * @param opts the run's options
+     * @return what the run did
      */
     static SetkeyResult Run(Ptr<IpsecKeyEngine> engine,
                             const std::string& text,
                             const std::string& fileName = "",
                             const SetkeyOptions& opts = SetkeyOptions());
     /**
-     * The same for a standalone @p sad and @p spd (a node-less check, as
+     * Runs a setkey script on a standalone SAD and SPD (a node-less check, as
      * ipsec-setkey does): a key engine is made for the run.
+     * @param sad the SAD
+     * @param spd the SPD
+     * @param text the script
+     * @param fileName the script's name, only used in SetkeyError ("" for none)
+     * @param opts the run's options
+     * @return what the run did
      */
     static SetkeyResult Run(Ptr<IpsecSad> sad,
                             Ptr<IpsecSpd> spd,
@@ -139,9 +190,13 @@ class Setkey
     };
 
     /**
-     * Applies one parsed statement through @p socket (a PF_KEY socket of
-     * @p engine).  @p retrieved receives the SA a "get" found (may be null).
-     * @p dump renders get/dump/spddump output.
+     * Applies one parsed statement.
+     * @param engine the key engine
+     * @param socket a PF_KEY socket of @p engine
+     * @param st the statement
+     * @param retrieved receives the SA a "get" found (may be nullptr)
+     * @param dump how get/dump/spddump output is rendered
+     * @return the statement's outcome
      */
     static Outcome Execute(Ptr<IpsecKeyEngine> engine,
                            Ptr<IpsecPfKeySocket> socket,
@@ -149,13 +204,20 @@ class Setkey
                            std::vector<Ptr<IpsecSa>>* retrieved,
                            const SetkeyDumpOptions& dump = SetkeyDumpOptions());
 
-    /// How setkey renders kernel errno @p errnum for @p command (postproc()).
+    /**
+     * How setkey renders a kernel errno (postproc()).
+     * @param command the statement
+     * @param errnum the errno
+     * @return e.g. strerror()'s text, "No entry" for ENOENT
+     */
     static std::string ErrorText(SetkeyCommand command, int errnum);
 
     /**
-     * The PF_KEY message setkey sends for @p st (parse.y's setkeymsg_*);
-     * false for the statements that send none (dump and spddump read the
-     * databases, exit).
+     * The PF_KEY message setkey sends for a statement (parse.y's setkeymsg_*).
+     * @param st the statement
+     * @param msg set to the message
+     * @return false for the statements that send none (dump and spddump
+     *         read the databases, exit)
      */
     static bool ToMessage(const SetkeyStatement& st, PfKeyMessage* msg);
 

@@ -773,6 +773,91 @@ class FailClosedTestCase : public TestCase
     }
 };
 
+/// An encryption context whose crypto library fails (as an OpenSSL error would).
+class FailingCipher : public IpsecCipherContext
+{
+  public:
+    bool Encrypt(const uint8_t*, const uint8_t*, size_t, uint8_t*, size_t, uint8_t*) override
+    {
+        return false;
+    }
+
+    bool Decrypt(const uint8_t*, const uint8_t*, size_t, uint8_t*, size_t, const uint8_t*) override
+    {
+        return false;
+    }
+};
+
+/**
+ * Fail closed on encryption: when the crypto library fails to encrypt or
+ * decrypt, ESP drops the datagram and counts it (out_inval on output; on
+ * input in_inval, or in_espauthfail for an AEAD whose tag the library could
+ * not check), never sending the payload unencrypted or delivering it.
+ */
+class FailClosedCipherTestCase : public TestCase
+{
+  public:
+    FailClosedCipherTestCase()
+        : TestCase("a crypto-library failure in encryption drops the datagram: ESP fails closed")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        auto sad = CreateObject<IpsecSad>();
+        auto spd = CreateObject<IpsecSpd>();
+        SetkeyResult r = Setkey::Run(
+            sad,
+            spd,
+            "add 10.0.0.1 10.0.0.2 esp 1000 -E rijndael-cbc 0x000102030405060708090a0b0c0d0e0f "
+            "-A hmac-sha1 0x0001020304050607080910111213141516171819;\n"
+            "add 10.0.0.1 10.0.0.2 esp 1002 -E aes-gcm-16 "
+            "0x000102030405060708090a0b0c0d0e0f10111213;\n");
+        NS_TEST_ASSERT_MSG_EQ(r.ExitStatus(), 0, "setkey");
+        Ptr<IpsecSa> cbc = sad->Get(A("10.0.0.1"), A("10.0.0.2"), IpsecProto::ESP, 1000);
+        Ptr<IpsecSa> gcm = sad->Get(A("10.0.0.1"), A("10.0.0.2"), IpsecProto::ESP, 1002);
+        NS_TEST_ASSERT_MSG_NE(cbc, nullptr, "CBC SA");
+        NS_TEST_ASSERT_MSG_NE(gcm, nullptr, "GCM SA");
+        auto rng = CreateObject<UniformRandomVariable>();
+
+        // Datagrams made while the library works, received after it fails.
+        IpsecStats stats;
+        Ptr<Packet> cbcPacket = Create<Packet>(64);
+        Ptr<Packet> gcmPacket = Create<Packet>(64);
+        NS_TEST_ASSERT_MSG_EQ(
+            ipsectest::TransformOutput(*cbc, cbcPacket, 17, stats, rng).Ok(), true, "CBC");
+        NS_TEST_ASSERT_MSG_EQ(
+            ipsectest::TransformOutput(*gcm, gcmPacket, 17, stats, rng).Ok(), true, "GCM");
+        NS_TEST_ASSERT_MSG_EQ(stats.out_success, 2u, "both sent while the library works");
+
+        cbc->cipher = std::make_unique<FailingCipher>();
+        gcm->cipher = std::make_unique<FailingCipher>();
+        uint8_t next = 0;
+        uint8_t marks = 0;
+        NS_TEST_EXPECT_MSG_EQ(ipsectest::TransformInput(*cbc, cbcPacket, stats, &next, &marks).Ok(),
+                              false,
+                              "CBC input refuses when decryption fails");
+        NS_TEST_EXPECT_MSG_EQ(stats.in_inval, 1u, "counted in in_inval");
+        NS_TEST_EXPECT_MSG_EQ(ipsectest::TransformInput(*gcm, gcmPacket, stats, &next, &marks).Ok(),
+                              false,
+                              "AEAD input refuses when the tag cannot be checked");
+        NS_TEST_EXPECT_MSG_EQ(stats.in_espauthfail, 1u, "counted in in_espauthfail");
+        NS_TEST_EXPECT_MSG_EQ(stats.in_success, 0u, "nothing accepted");
+
+        Ptr<Packet> out1 = Create<Packet>(64);
+        Ptr<Packet> out2 = Create<Packet>(64);
+        NS_TEST_EXPECT_MSG_EQ(ipsectest::TransformOutput(*cbc, out1, 17, stats, rng).Ok(),
+                              false,
+                              "CBC output refuses");
+        NS_TEST_EXPECT_MSG_EQ(ipsectest::TransformOutput(*gcm, out2, 17, stats, rng).Ok(),
+                              false,
+                              "AEAD output refuses");
+        NS_TEST_EXPECT_MSG_EQ(stats.out_inval, 2u, "counted in out_inval");
+        NS_TEST_EXPECT_MSG_EQ(stats.out_success, 2u, "nothing more sent");
+    }
+};
+
 /**
  * The typed drop reasons: every IN_ and OUT_ reason names a real ipsecstat
  * field (the list IpsecStats::Scalars prints in netstat's order), each
@@ -833,6 +918,7 @@ class IpsecCoreTestSuite : public TestSuite
         AddTestCase(new PolicyDecisionTestCase, TestCase::QUICK);
         AddTestCase(new NetstatTestCase, TestCase::QUICK);
         AddTestCase(new FailClosedTestCase, TestCase::QUICK);
+        AddTestCase(new FailClosedCipherTestCase, TestCase::QUICK);
         AddTestCase(new DropReasonTestCase, TestCase::QUICK);
     }
 };

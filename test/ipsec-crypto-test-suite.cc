@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Known-answer tests of the algorithm tables and the per-SA crypto
- * contexts (model/ipsec-algorithms.{h,cc}).  Every expected value below is
- * a published test vector typed in from its source (the section is named
+ * contexts (model/ipsec-algorithms.{h,cc}, ipsec-algorithm-keys.cc,
+ * ipsec-crypto-openssl.{h,cc}).  Every expected value below is a
+ * published test vector typed in from its source (the section is named
  * next to it), never the output of the code under test:
  *
  *  - AES-CBC:      RFC 3602 section 4 (cases 1-4), NIST SP 800-38A F.2.1/F.2.3/F.2.5
@@ -25,6 +26,7 @@
  */
 #include "ipsec-test-util.h"
 #include "ns3/ipsec-algorithms.h"
+#include "ns3/ipsec-crypto-openssl.h"
 #include "ns3/test.h"
 
 #include <algorithm>
@@ -1405,7 +1407,7 @@ class IpsecKeyedHashTestCase : public IpsecCryptoTestCase
 
 } // namespace
 
-/// The suite: known-answer tests of ipsec-algorithms.
+/// The suite: known-answer tests of the algorithm tables and their OpenSSL contexts.
 class IpsecCryptoKatTestSuite : public TestSuite
 {
   public:
