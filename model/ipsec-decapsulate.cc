@@ -322,6 +322,9 @@ IpsecStack::Decapsulate(Ptr<Packet> packet, const IpsecIpHeader& outer)
             NotifyDrop(packet, v6, bad, "inner IPv6 datagram: " + why);
             return r;
         }
+        // TCP options ns-3 cannot parse, as the host behind reads them
+        // (ns-3 parses them on the way there, in its queue disc's flow hash).
+        IpsecSanitizeInnerTcpOptions(packet, innerV6);
         if (!EcnDecapsulate(outer.tos, v6, packet, innerV6))
         {
             st.in_inval++;

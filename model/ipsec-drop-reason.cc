@@ -21,7 +21,7 @@ struct Row
 };
 
 /// One row per reason, in the enum's order.
-constexpr std::array<Row, 30> ROWS{{
+constexpr std::array<Row, 32> ROWS{{
     {IpsecDropReason::IN_POLICY_VIOLATION, "IN_POLICY_VIOLATION", "in_polvio"},
     {IpsecDropReason::IN_NO_SA, "IN_NO_SA", "in_nosa"},
     {IpsecDropReason::IN_INVALID, "IN_INVALID", "in_inval"},
@@ -52,6 +52,8 @@ constexpr std::array<Row, 30> ROWS{{
     {IpsecDropReason::TCP_BAD_OFFSET, "TCP_BAD_OFFSET", "(tcps_rcvbadoff)"},
     {IpsecDropReason::ICMP_TOO_SHORT, "ICMP_TOO_SHORT", "(icps_tooshort)"},
     {IpsecDropReason::ICMP6_TOO_SHORT, "ICMP6_TOO_SHORT", "(icp6s_tooshort)"},
+    {IpsecDropReason::ICMP_BAD_LENGTH, "ICMP_BAD_LENGTH", "(icps_badlen)"},
+    {IpsecDropReason::ND_BAD_OPTION, "ND_BAD_OPTION", "(icp6s_badns)"},
 }};
 
 constexpr bool

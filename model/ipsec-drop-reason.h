@@ -55,11 +55,16 @@ enum class IpsecDropReason : uint8_t
     TCP_TOO_SHORT,        ///< tcps_rcvshort: a TCP segment shorter than its header
     TCP_BAD_OFFSET,       ///< tcps_rcvbadoff: a TCP data offset below 20 or beyond the segment
     ICMP_TOO_SHORT,       ///< icps_tooshort: an ICMP message shorter than ICMP_MINLEN (8)
-    ICMP6_TOO_SHORT,      ///< icp6s_tooshort: an ICMPv6 message shorter than its 8-byte header
+    ICMP6_TOO_SHORT,      ///< icp6s_tooshort: an ICMPv6 message shorter than its 8-byte header,
+                          ///< an error shorter than the header it quotes, an ND message shorter
+                          ///< than its fixed part
+    ICMP_BAD_LENGTH,      ///< icps_badlen: an ICMP error shorter than the header it quotes
+    ND_BAD_OPTION,        ///< icp6s_badns (badrs, badra, badna, badredirect): a neighbour
+                          ///< discovery option of length 0 or beyond the message
 };
 
 /// The last IpsecDropReason (for tables and loops over every reason).
-constexpr IpsecDropReason IPSEC_DROP_REASON_LAST = IpsecDropReason::ICMP6_TOO_SHORT;
+constexpr IpsecDropReason IPSEC_DROP_REASON_LAST = IpsecDropReason::ND_BAD_OPTION;
 
 /**
  * The counter KAME increments for @p reason: the ipsecstat field

@@ -4,6 +4,7 @@
 #include "ipsec-input-checks.h"
 
 #include "ipsec-header-walk.h"
+#include "ipsec-packet-util.h"
 
 #include <algorithm>
 
@@ -111,6 +112,111 @@ WalkChain(const uint8_t* b,
 /// Bytes a walk may read: a chain ns-3 can walk and 2 bytes past it.
 constexpr uint32_t CHAIN_PREFIX = IPSEC_NS3_IP6_CHAIN_MAX + 1 + 8;
 
+/// ICMP error types whose message quotes the datagram that caused it
+/// (icmp_input's "deliver" cases: unreachable, source quench, redirect,
+/// time exceeded, parameter problem).
+bool
+IsIcmpError(uint8_t type)
+{
+    return type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
+}
+
+/// An ICMP error holds the quoted IP header and 8 bytes of its payload:
+/// ICMP_ADVLENMIN (36) and ICMP_ADVLEN (8 + the quoted header + 8), and a
+/// quoted header of at least 20 bytes (icmp_input, icps_badlen).
+bool
+CheckIcmpError(Ptr<const Packet> segment, uint8_t type, IpsecDropReason* reason, std::string* why)
+{
+    if (!IsIcmpError(type))
+    {
+        return true;
+    }
+    const uint32_t size = segment->GetSize();
+    uint8_t b[9];
+    segment->CopyData(b, std::min<uint32_t>(size, sizeof(b)));
+    const uint32_t quotedHl = size > 8 ? uint32_t(b[8] & 0x0f) << 2 : 0;
+    if (size < 36 || quotedHl < 20 || size < 8 + quotedHl + 8)
+    {
+        return Fail(IpsecDropReason::ICMP_BAD_LENGTH,
+                    "ICMP type " + std::to_string(type) + " of " + std::to_string(size)
+                        + " bytes does not hold the IP header it quotes and 8 bytes after it",
+                    reason,
+                    why);
+    }
+    return true;
+}
+
+/// The fixed part of a neighbour discovery message (RFC 4861 section 4), 0
+/// for another type.
+uint32_t
+NdFixedLength(uint8_t type)
+{
+    switch (type)
+    {
+        case 133: // router solicitation
+            return 8;
+        case 134: // router advertisement
+            return 16;
+        case 135: // neighbor solicitation
+        case 136: // neighbor advertisement
+            return 24;
+        case 137: // redirect
+            return 40;
+        default:
+            return 0;
+    }
+}
+
+/**
+ * ICMPv6 errors hold the quoted IPv6 header and the 8 bytes after it (the
+ * ports the transport's ctlinput reads); neighbour discovery messages hold
+ * their fixed part (icmp6_input's IP6_EXTHDR_CHECK, icp6s_tooshort) and
+ * options of a non-zero length within the message (nd6_options).
+ */
+bool
+CheckIcmp6(Ptr<const Packet> segment, uint8_t type, IpsecDropReason* reason, std::string* why)
+{
+    const uint32_t size = segment->GetSize();
+    const std::string what
+        = "ICMPv6 type " + std::to_string(type) + " of " + std::to_string(size) + " bytes";
+    if (type >= 1 && type <= 4)
+    {
+        if (size < 8 + 40 + 8)
+        {
+            return Fail(IpsecDropReason::ICMP6_TOO_SHORT,
+                        what + " does not hold the IPv6 header it quotes and 8 bytes after it",
+                        reason,
+                        why);
+        }
+        return true;
+    }
+    const uint32_t fixed = NdFixedLength(type);
+    if (fixed == 0)
+    {
+        return true;
+    }
+    if (size < fixed)
+    {
+        return Fail(
+            IpsecDropReason::ICMP6_TOO_SHORT, what + " shorter than its fixed part", reason, why);
+    }
+    const std::vector<uint8_t> b = IpsecPacketBytes(segment);
+    for (uint32_t o = fixed; o < size;)
+    {
+        const uint32_t len = o + 1 < size ? uint32_t(b[o + 1]) * 8 : 0;
+        if (len == 0 || o + len > size)
+        {
+            return Fail(IpsecDropReason::ND_BAD_OPTION,
+                        what + ": option " + std::to_string(b[o]) + " of length "
+                            + std::to_string(len) + " at byte " + std::to_string(o),
+                        reason,
+                        why);
+        }
+        o += len;
+    }
+    return true;
+}
+
 } // namespace
 
 bool
@@ -209,7 +315,7 @@ IpsecCheckUpperLayer(
                             reason,
                             why);
             }
-            return true;
+            return CheckIcmpError(segment, b[0], reason, why);
         case ipsecproto::ICMPV6:
             if (size < 8)
             {
@@ -218,10 +324,106 @@ IpsecCheckUpperLayer(
                             reason,
                             why);
             }
-            return true;
+            return CheckIcmp6(segment, b[0], reason, why);
         default:
             return true;
     }
+}
+
+uint32_t
+IpsecSanitizeTcpOptions(Ptr<Packet> segment)
+{
+    uint8_t old[60];
+    const uint32_t size = segment->GetSize();
+    segment->CopyData(old, std::min<uint32_t>(size, sizeof(old)));
+    const uint32_t hl = uint32_t(old[12] >> 4) << 2; // 20..60, within the segment
+    uint8_t fixed[60];
+    std::copy(old, old + hl, fixed);
+    uint32_t rewritten = 0;
+    for (uint32_t o = 20; o < hl && fixed[o] != 0;) // End of Option List
+    {
+        if (fixed[o] == 1)
+        {
+            ++o; // No-Operation
+            continue;
+        }
+        const uint32_t len = o + 1 < hl ? fixed[o + 1] : 0;
+        if (len < 2 || o + len > hl)
+        {
+            std::fill(fixed + o, fixed + hl, 0);
+            ++rewritten;
+            break;
+        }
+        if (fixed[o] == 2 && len != 4)
+        {
+            std::fill(fixed + o, fixed + o + len, 1);
+            ++rewritten;
+        }
+        o += len;
+    }
+    if (rewritten == 0)
+    {
+        return 0;
+    }
+    // RFC 1624 equation 3, HC' = ~(~HC + ~m + m'), over the options' words.
+    uint32_t sum = uint16_t(~((old[16] << 8) | old[17]));
+    for (uint32_t o = 20; o < hl; o += 2)
+    {
+        sum += uint16_t(~((old[o] << 8) | old[o + 1]));
+        sum += (fixed[o] << 8) | fixed[o + 1];
+    }
+    while (sum >> 16)
+    {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    const uint16_t checksum = ~sum;
+    fixed[16] = checksum >> 8;
+    fixed[17] = checksum & 0xff;
+    segment->RemoveAtStart(hl);
+    segment->AddHeader(IpsecBytesHeader(std::vector<uint8_t>(fixed, fixed + hl)));
+    return rewritten;
+}
+
+uint32_t
+IpsecSanitizeInnerTcpOptions(Ptr<Packet> datagram, bool v6)
+{
+    const uint32_t size = datagram->GetSize();
+    uint8_t h[40];
+    if (size < (v6 ? 40u : 20u))
+    {
+        return 0;
+    }
+    datagram->CopyData(h, v6 ? 40 : 20);
+    const uint32_t ipLen = v6 ? 40 : uint32_t(h[0] & 0x0f) << 2;
+    if (ipLen < (v6 ? 40u : 20u) || ipLen > size)
+    {
+        return 0;
+    }
+    Ptr<Packet> payload = datagram->CreateFragment(ipLen, size - ipLen);
+    IpsecWalkRules rules;
+    rules.ipv4FragField = v6 ? 0 : uint16_t(((h[6] & 0x3f) << 8) | h[7]);
+    const IpsecUpperLayer ul
+        = v6 ? IpsecWalkIpv6(h[6], payload, rules) : IpsecWalkIpv4(h[9], payload, rules);
+    if (ul.protocol != ipsecproto::TCP || ul.opaque || ul.offset + 20 > payload->GetSize())
+    {
+        return 0;
+    }
+    Ptr<Packet> segment = payload->CreateFragment(ul.offset, payload->GetSize() - ul.offset);
+    segment->CopyData(h, 13);
+    const uint32_t hl = uint32_t(h[12] >> 4) << 2;
+    if (hl < 20 || hl > segment->GetSize())
+    {
+        return 0;
+    }
+    const uint32_t rewritten = IpsecSanitizeTcpOptions(segment);
+    if (rewritten > 0)
+    {
+        Ptr<Packet> front = datagram->CreateFragment(0, ipLen + ul.offset);
+        datagram->RemoveAtStart(size);
+        datagram->AddAtEnd(front);
+        datagram->AddAtEnd(segment);
+    }
+    return rewritten;
 }
 
 } // namespace ns3

@@ -14,8 +14,17 @@
  *    length field within the datagram (udps_badlen);
  *  - tcp_input: the TCP header there (tcps_rcvshort) and its data offset
  *    within the segment (tcps_rcvbadoff);
- *  - icmp_input: ICMP_MINLEN bytes (icps_tooshort); icmp6_input: the 8-byte
- *    ICMPv6 header (icp6s_tooshort).
+ *  - tcp_dooptions: options of a length below 2 or past the header end the
+ *    options, a Maximum Segment Size option of another length than 4 is
+ *    ignored (the segment is processed; ns-3 loops on the first and aborts
+ *    on the second, so the model rewrites them as KAME reads them);
+ *  - icmp_input: ICMP_MINLEN bytes (icps_tooshort), and an error message
+ *    holding the IP header it quotes and 8 bytes after it (ICMP_ADVLENMIN,
+ *    ICMP_ADVLEN, icps_badlen); icmp6_input: the 8-byte ICMPv6 header, an
+ *    error holding the IPv6 header it quotes and the 8 bytes after it, a
+ *    neighbour discovery message its fixed part (icp6s_tooshort), and
+ *    nd6_options: each option of a non-zero length within the message
+ *    (icp6s_badns and the like).
  *
  * The input loop checks what it hands back to ns-3's IPv6 input with
  * IpsecCheckIpv6Datagram (a tunnel's inner datagram) or
@@ -111,6 +120,38 @@ bool IpsecCheckUpperLayer(Ptr<const Packet> segment,
                           bool v6,
                           IpsecDropReason* reason,
                           std::string* why);
+
+/**
+ * @ingroup ipsec
+ * Rewrites the options of a TCP segment as tcp_dooptions reads them, so
+ * that ns-3 3.37's TcpHeader can parse them: an option whose length is
+ * below 2 or runs past the header ends the options (from it on, the header
+ * holds End of Option List), and a Maximum Segment Size option whose length
+ * is not 4 is ignored (its bytes become No-Operation).  ns-3 loops forever
+ * on the first and aborts on the second.  The checksum is updated as RFC
+ * 1624 section 3 does, so a segment whose checksum was right stays right.
+ * The segment must have passed IpsecCheckUpperLayer.
+ *
+ * @param segment the TCP segment, its header first; rewritten in place
+ * @return the number of options rewritten (0: the segment is unchanged)
+ */
+uint32_t IpsecSanitizeTcpOptions(Ptr<Packet> segment);
+
+/**
+ * @ingroup ipsec
+ * IpsecSanitizeTcpOptions on the TCP segment of a tunnel's inner datagram
+ * @p datagram, when it is not a fragment and its TCP header is whole: a
+ * gateway forwards the datagram, and ns-3 3.37 parses its TCP header on the
+ * way out (the flow hash of the FqCoDel queue disc Ipv4AddressHelper
+ * installs) and at a plain ns-3 host behind the gateway, with the same loop
+ * and abort.  The end host reads the rewritten options as it would read the
+ * original ones (tcp_dooptions).
+ *
+ * @param datagram the inner datagram, its IP header first; rewritten in place
+ * @param v6 whether it is an IPv6 datagram
+ * @return the number of options rewritten (0: the datagram is unchanged)
+ */
+uint32_t IpsecSanitizeInnerTcpOptions(Ptr<Packet> datagram, bool v6);
 
 } // namespace ns3
 

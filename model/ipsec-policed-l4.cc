@@ -3,6 +3,7 @@
  */
 #include "ipsec-policed-l4.h"
 
+#include "ipsec-header-walk.h"
 #include "ipsec-history-tag.h"
 #include "ipsec-input-checks.h"
 #include "ipsec-stack.h"
@@ -66,6 +67,10 @@ IpsecAdmitSegment(const IpL4Protocol& l4, Ptr<Packet> packet, bool v6)
     std::string why;
     if (IpsecCheckUpperLayer(packet, l4.GetProtocolNumber(), v6, &reason, &why))
     {
+        if (l4.GetProtocolNumber() == ipsecproto::TCP)
+        {
+            IpsecSanitizeTcpOptions(packet); // options ns-3 cannot parse, as KAME reads them
+        }
         return true;
     }
     if (Ptr<IpsecStack> ipsec = l4.GetObject<IpsecStack>())

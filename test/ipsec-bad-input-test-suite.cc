@@ -164,6 +164,7 @@ struct Step
     int localProto{-1};          ///< protocol ns-3's LocalDeliver trace must see
     bool unknownProto{false};    ///< inner protocol unknown to the node
     bool portUnreachable{false}; ///< B must answer with an ICMP port unreachable
+    bool tcpReset{false};        ///< B must answer with a TCP RST (its TCP read the segment)
 };
 
 std::string
@@ -228,6 +229,48 @@ class IpsecBadInputTestCase : public TestCase
         }
         p->AddHeader(udp);
         return PacketBytes(p);
+    }
+
+    /// A TCP SYN from the attacker's SOURCE_PORT to B's @p dport with
+    /// @p options (a multiple of 4 bytes), its checksum over the pseudo
+    /// header (RFC 9293 section 3.1, RFC 8200 section 8.1) computed here.
+    Bytes TcpSyn(uint16_t dport, const Bytes& options) const
+    {
+        Bytes seg = {SOURCE_PORT >> 8, SOURCE_PORT & 0xff, uint8_t(dport >> 8), uint8_t(dport)};
+        seg.insert(seg.end(), {0, 0, 0, 1, 0, 0, 0, 0});
+        seg.push_back(uint8_t((20 + options.size()) / 4) << 4);
+        seg.insert(seg.end(), {0x02, 0xff, 0xff, 0, 0, 0, 0}); // SYN
+        seg.insert(seg.end(), options.begin(), options.end());
+        Bytes pseudo(m_v6 ? 40 : 12, 0);
+        if (m_v6)
+        {
+            m_a6.Serialize(pseudo.data());
+            m_b6.Serialize(pseudo.data() + 16);
+            pseudo[35] = seg.size();
+            pseudo[39] = 6;
+        }
+        else
+        {
+            m_a4.Serialize(pseudo.data());
+            m_b4.Serialize(pseudo.data() + 4);
+            pseudo[9] = 6;
+            pseudo[11] = seg.size();
+        }
+        uint32_t sum = 0;
+        for (const Bytes* b : {&pseudo, &seg})
+        {
+            for (size_t i = 0; i < b->size(); i += 2)
+            {
+                sum += (uint32_t((*b)[i]) << 8) | (i + 1 < b->size() ? (*b)[i + 1] : 0);
+            }
+        }
+        while (sum >> 16)
+        {
+            sum = (sum & 0xffff) + (sum >> 16);
+        }
+        seg[16] = uint8_t(~sum >> 8);
+        seg[17] = uint8_t(~sum);
+        return seg;
     }
 
     /// A sender-side SA: the victim's inbound SA's parameters and keys in
@@ -443,6 +486,7 @@ class IpsecBadInputTestCase : public TestCase
             p->CopyData(&type, 1);
             m_icmpFromB.push_back(type);
         }
+        RecordTcpFromB(h.GetSource() == m_b4 && h.GetProtocol() == 6, p);
     }
 
     void OnAttackerDeliver6(const Ipv6Header& h, Ptr<const Packet> p, uint32_t)
@@ -452,6 +496,18 @@ class IpsecBadInputTestCase : public TestCase
             uint8_t type;
             p->CopyData(&type, 1);
             m_icmpFromB.push_back(type);
+        }
+        RecordTcpFromB(h.GetSource() == m_b6 && h.GetNextHeader() == 6, p);
+    }
+
+    /// The flags of a TCP segment from B that reaches the attacker.
+    void RecordTcpFromB(bool fromB, Ptr<const Packet> p)
+    {
+        if (fromB && p->GetSize() >= 20)
+        {
+            uint8_t b[14];
+            p->CopyData(b, sizeof(b));
+            m_tcpFlagsFromB.push_back(b[13]);
         }
     }
 
@@ -496,6 +552,7 @@ class IpsecBadInputTestCase : public TestCase
     std::vector<int> m_localProtos;
     std::vector<std::pair<uint16_t, Bytes>> m_received;
     std::vector<uint8_t> m_icmpFromB;
+    std::vector<uint8_t> m_tcpFlagsFromB;
 };
 
 /// The encoder's view of one of B's inbound SAs (the keys of its script).
@@ -660,6 +717,7 @@ IpsecBadInputTestCase::Inject(size_t i)
     m_localProtos.clear();
     m_received.clear();
     m_icmpFromB.clear();
+    m_tcpFlagsFromB.clear();
 
     Ptr<Packet> p = Create<Packet>(s.bytes.data(), s.bytes.size());
     Address to = m_v6 ? Address(Inet6SocketAddress(m_b6, 0)) : Address(InetSocketAddress(m_b4, 0));
@@ -842,6 +900,16 @@ IpsecBadInputTestCase::Verify(size_t i)
         uint8_t type = m_v6 ? 1 : 3;
         bool seen = std::find(m_icmpFromB.begin(), m_icmpFromB.end(), type) != m_icmpFromB.end();
         NS_TEST_EXPECT_MSG_EQ(seen, true, what << ": B sent no ICMP destination unreachable");
+    }
+    if (s.tcpReset)
+    {
+        bool seen = std::any_of(m_tcpFlagsFromB.begin(),
+                                m_tcpFlagsFromB.end(),
+                                [](uint8_t f)
+                                {
+                                    return (f & 0x04) != 0;
+                                });
+        NS_TEST_EXPECT_MSG_EQ(seen, true, what << ": B's TCP sent no RST");
     }
     ++m_verified;
 }
@@ -1368,6 +1436,49 @@ BuildShortHeaders(TC& t)
         = t.Add("plaintext ICMP echo (v6: reply) cut after 7 bytes", Step::RAW_PROTO, echoPlain);
     icmpPlain.rawProto = v6 ? 58 : 1;
     icmpPlain.drop = v6 ? "(icp6s_tooshort)" : "(icps_tooshort)";
+    // An ICMP error without the header it quotes (ns-3 reads the quoted
+    // header and ports from beyond it): icmp_input's ICMP_ADVLENMIN,
+    // icmp6_input's 8 + 40 bytes.
+    const Bytes unreach = {uint8_t(v6 ? 1 : 3), uint8_t(v6 ? 4 : 3), 0xfc, 0xfc, 0, 0, 0, 0};
+    espDropped("ESP, then an ICMP port unreachable quoting nothing",
+               unreach,
+               v6 ? 58 : 1,
+               v6 ? "(icp6s_tooshort)" : "(icps_badlen)");
+    if (!v6)
+    {
+        Step& u
+            = t.Add("plaintext ICMP port unreachable quoting nothing", Step::RAW_PROTO, unreach);
+        u.rawProto = 1;
+        u.drop = "(icps_badlen)";
+    }
+    else
+    {
+        // A neighbour solicitation with an option of length 0 (nd6_options).
+        Bytes ns(24, 0);
+        ns[0] = 135;
+        ns.insert(ns.end(), {1, 0, 0, 0, 0, 0, 0, 1});
+        Step& n
+            = t.Add("plaintext neighbour solicitation, option of length 0", Step::RAW_PROTO, ns);
+        n.rawProto = 58;
+        n.drop = "(icp6s_badns)";
+    }
+    // TCP options ns-3 3.37 cannot parse (a length of 0: it loops; an MSS of
+    // length 3: it aborts) are read as tcp_dooptions reads them: B's TCP
+    // takes the SYN to a port without a listener and answers with a RST.
+    Step& len0 = t.Add("ESP, then a TCP SYN with an option of length 0 (answered)",
+                       Step::ESP_RAW,
+                       t.EspOut(sa, t.TcpSyn(PORT_AH, {1, 1, 30, 0}), 6));
+    len0.counters = {&IpsecStats::in_success};
+    len0.histograms = {{&IpsecStats::in_esphist, SADB_EALG_RIJNDAELCBC}};
+    len0.tcpReset = true;
+    // (As plaintext the attacker's own ns-3 would abort on the MSS option,
+    // in the flow hash of its queue disc.)
+    Step& mss3 = t.Add("ESP, then a TCP SYN with an MSS option of length 3 (answered)",
+                       Step::ESP_RAW,
+                       t.EspOut(sa, t.TcpSyn(PORT_AH, {2, 3, 5, 1}), 6));
+    mss3.counters = {&IpsecStats::in_success};
+    mss3.histograms = {{&IpsecStats::in_esphist, SADB_EALG_RIJNDAELCBC}};
+    mss3.tcpReset = true;
     if (!v6)
     {
         return;

@@ -2589,8 +2589,238 @@ class InputChecksTestCase : public TestCase
                       IpsecDropReason::ICMP6_TOO_SHORT,
                       "7-byte ICMPv6 echo");
         ExpectSegment({128, 0, 0, 0, 0, 1, 0, 1}, 58, true, true, OK, "8-byte ICMPv6 echo");
+        // ICMP errors hold the IP header they quote and 8 bytes after it:
+        // ICMP_ADVLENMIN (36) and ICMP_ADVLEN (8 + quoted header + 8).
+        std::vector<uint8_t> unreach(36, 0);
+        unreach[0] = 3; // destination unreachable, port
+        unreach[1] = 3;
+        unreach[8] = 0x45;
+        ExpectSegment(unreach, 1, false, true, OK, "unreachable quoting 20 + 8 bytes");
+        for (uint8_t type : {3, 4, 5, 11, 12})
+        {
+            std::vector<uint8_t> shortError(unreach.begin(), unreach.begin() + 35);
+            shortError[0] = type;
+            ExpectSegment(shortError,
+                          1,
+                          false,
+                          false,
+                          IpsecDropReason::ICMP_BAD_LENGTH,
+                          "ICMP type " + std::to_string(type) + " of 35 bytes");
+        }
+        ExpectSegment({3, 3, 0xfc, 0xfc, 0, 0, 0, 0},
+                      1,
+                      false,
+                      false,
+                      IpsecDropReason::ICMP_BAD_LENGTH,
+                      "unreachable quoting nothing");
+        unreach[8] = 0x46; // a quoted header of 24 bytes needs 40
+        ExpectSegment(
+            unreach, 1, false, false, IpsecDropReason::ICMP_BAD_LENGTH, "quoted IHL 6 in 36");
+        unreach.resize(40, 0);
+        ExpectSegment(unreach, 1, false, true, OK, "quoted IHL 6 in 40");
+        unreach[8] = 0x44; // a quoted header below 20 bytes
+        ExpectSegment(unreach, 1, false, false, IpsecDropReason::ICMP_BAD_LENGTH, "quoted IHL 4");
+        ExpectSegment({0, 0, 0, 0, 0, 1, 0, 1}, 1, false, true, OK, "8-byte echo reply");
+        // ICMPv6 errors: 8 + 40 + 8 bytes (the quoted ports).
+        for (uint8_t type : {1, 2, 3, 4})
+        {
+            std::vector<uint8_t> e(56, 0);
+            e[0] = type;
+            e[8] = 0x60;
+            ExpectSegment(e, 58, true, true, OK, "ICMPv6 error of 56 bytes");
+            e.resize(55);
+            ExpectSegment(e,
+                          58,
+                          true,
+                          false,
+                          IpsecDropReason::ICMP6_TOO_SHORT,
+                          "ICMPv6 type " + std::to_string(type) + " of 55 bytes");
+        }
+        // Neighbour discovery (RFC 4861 section 4): the fixed part, then
+        // options of 8-byte units, none of length 0, all within the message.
+        std::vector<uint8_t> ns(24, 0);
+        ns[0] = 135;
+        ExpectSegment(ns, 58, true, true, OK, "NS without options");
+        std::vector<uint8_t> nsOpt = ns;
+        nsOpt.insert(nsOpt.end(), {1, 1, 0, 0, 0, 0, 0, 1}); // source link-layer address
+        ExpectSegment(nsOpt, 58, true, true, OK, "NS with one option");
+        nsOpt[25] = 0;
+        ExpectSegment(
+            nsOpt, 58, true, false, IpsecDropReason::ND_BAD_OPTION, "NS option of length 0");
+        nsOpt[25] = 2;
+        ExpectSegment(
+            nsOpt, 58, true, false, IpsecDropReason::ND_BAD_OPTION, "NS option past the end");
+        nsOpt.resize(25);
+        ExpectSegment(nsOpt, 58, true, false, IpsecDropReason::ND_BAD_OPTION, "NS option cut");
+        for (auto [type, fixed] :
+             {std::pair<uint8_t, size_t>{133, 8}, {134, 16}, {136, 24}, {137, 40}})
+        {
+            std::vector<uint8_t> nd(fixed - 1, 0);
+            nd[0] = type;
+            ExpectSegment(nd,
+                          58,
+                          true,
+                          false,
+                          IpsecDropReason::ICMP6_TOO_SHORT,
+                          "ND type " + std::to_string(type) + " shorter than its fixed part");
+            nd.resize(fixed, 0);
+            ExpectSegment(nd, 58, true, true, OK, "ND type " + std::to_string(type));
+        }
         // Another protocol is not looked at.
         ExpectSegment({1, 2, 3}, 132, false, true, OK, "SCTP is not checked");
+    }
+};
+
+/**
+ * Options ns-3 3.37's TcpHeader cannot parse, rewritten as tcp_dooptions
+ * reads them; the checksum recomputed here from scratch over the pseudo
+ * header (RFC 9293 section 3.1) must still hold.
+ */
+class TcpOptionsTestCase : public TestCase
+{
+  public:
+    TcpOptionsTestCase()
+        : TestCase("input checks: TCP options ns-3 cannot parse, rewritten as tcp_dooptions "
+                   "reads them, checksum kept")
+    {
+    }
+
+  private:
+    /// The one's-complement sum of @p b (RFC 1071), added to @p sum.
+    static uint32_t Sum(const std::vector<uint8_t>& b, uint32_t sum)
+    {
+        for (size_t i = 0; i < b.size(); i += 2)
+        {
+            sum += (uint32_t(b[i]) << 8) | (i + 1 < b.size() ? b[i + 1] : 0);
+        }
+        return sum;
+    }
+
+    /// The TCP checksum of @p seg from 10.0.0.1 to 10.0.0.2, its own field
+    /// taken as 0.
+    static uint16_t Checksum(std::vector<uint8_t> seg)
+    {
+        seg[16] = 0;
+        seg[17] = 0;
+        std::vector<uint8_t> pseudo = {10, 0, 0, 1, 10, 0, 0, 2, 0, 6, 0, uint8_t(seg.size())};
+        uint32_t sum = Sum(seg, Sum(pseudo, 0));
+        while (sum >> 16)
+        {
+            sum = (sum & 0xffff) + (sum >> 16);
+        }
+        return ~sum & 0xffff;
+    }
+
+    /// A SYN from port 1234 to 9999 with @p options (a multiple of 4 bytes)
+    /// and 3 bytes of data, its checksum right.
+    static std::vector<uint8_t> Syn(const std::vector<uint8_t>& options)
+    {
+        std::vector<uint8_t> seg = {0x04, 0xd2, 0x27, 0x0f, 0, 0, 0, 1, 0, 0, 0, 0};
+        seg.push_back(uint8_t((20 + options.size()) / 4) << 4);
+        seg.insert(seg.end(), {0x02, 0xff, 0xff, 0, 0, 0, 0});
+        seg.insert(seg.end(), options.begin(), options.end());
+        seg.insert(seg.end(), {'a', 'b', 'c'});
+        uint16_t c = Checksum(seg);
+        seg[16] = c >> 8;
+        seg[17] = c & 0xff;
+        return seg;
+    }
+
+    void Check(const std::vector<uint8_t>& options,
+               const std::vector<uint8_t>& want,
+               uint32_t rewritten,
+               const std::string& what)
+    {
+        std::vector<uint8_t> in = Syn(options);
+        Ptr<Packet> p = Create<Packet>(in.data(), in.size());
+        NS_TEST_EXPECT_MSG_EQ(IpsecSanitizeTcpOptions(p), rewritten, what);
+        std::vector<uint8_t> out(p->GetSize());
+        p->CopyData(out.data(), out.size());
+        NS_TEST_ASSERT_MSG_EQ(out.size(), in.size(), what);
+        std::vector<uint8_t> got(out.begin() + 20, out.end() - 3);
+        NS_TEST_EXPECT_MSG_EQ((got == want), true, what << ": options");
+        NS_TEST_EXPECT_MSG_EQ((std::vector<uint8_t>(out.begin(), out.begin() + 16)
+                               == std::vector<uint8_t>(in.begin(), in.begin() + 16)),
+                              true,
+                              what << ": fixed header");
+        NS_TEST_EXPECT_MSG_EQ(
+            ((uint16_t(out[16]) << 8) | out[17]), Checksum(out), what << ": checksum");
+        NS_TEST_EXPECT_MSG_EQ(std::string(out.end() - 3, out.end()), "abc", what << ": data");
+    }
+
+    void DoRun() override
+    {
+        // Options ns-3 parses are left alone: MSS, NOP, window scale,
+        // SACK permitted, timestamps, an unknown kind of length 2.
+        const std::vector<uint8_t> good
+            = {2, 4, 5, 0xb4, 1, 3, 3, 7, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 1, 30, 2};
+        Check(good, good, 0, "options ns-3 parses");
+        // An unknown option of length 0 (ns-3 loops on it): the options end
+        // there, as tcp_dooptions stops at a length below 2.
+        Check({1, 1, 30, 0, 2, 4, 5, 0xb4}, {1, 1, 0, 0, 0, 0, 0, 0}, 1, "length 0");
+        Check({30, 1, 2, 4, 5, 0xb4, 0, 0}, {0, 0, 0, 0, 0, 0, 0, 0}, 1, "length 1");
+        // An option running past the header: the same.
+        Check({2, 4, 5, 0xb4, 1, 30, 9, 0}, {2, 4, 5, 0xb4, 1, 0, 0, 0}, 1, "past the header");
+        Check({2, 4, 5, 0xb4, 1, 1, 1, 8}, {2, 4, 5, 0xb4, 1, 1, 1, 0}, 1, "kind as the last byte");
+        // An MSS of length 3 (ns-3 aborts): ignored, as tcp_dooptions does,
+        // the options after it kept.
+        Check({2, 3, 0, 1, 3, 3, 7, 0}, {1, 1, 1, 1, 3, 3, 7, 0}, 1, "MSS of length 3");
+        Check({2, 6, 0, 0, 0, 0, 2, 4, 5, 0xb4, 0, 0},
+              {1, 1, 1, 1, 1, 1, 2, 4, 5, 0xb4, 0, 0},
+              1,
+              "MSS of length 6");
+        Check({2, 3, 0, 2, 3, 0, 0, 0}, {1, 1, 1, 1, 1, 1, 0, 0}, 2, "two bad MSS options");
+        // After End of Option List nothing is read.
+        Check({0, 30, 0, 0}, {0, 30, 0, 0}, 0, "after End of Option List");
+
+        // A tunnel's inner datagram (what a gateway forwards): the segment
+        // after the IPv4 header or the IPv6 extension headers is rewritten;
+        // a fragment is left alone.
+        const std::vector<uint8_t> bad = Syn({2, 3, 5, 1});
+        const std::vector<uint8_t> fixedOptions = {1, 1, 1, 1};
+        for (int kind = 0; kind < 3; ++kind)
+        {
+            std::vector<uint8_t> d;
+            if (kind == 2)
+            {
+                d.assign(40, 0);
+                d[0] = 0x60;
+                d[6] = 60; // Destination Options, then TCP
+                d[7] = 64;
+                d.insert(d.end(), {6, 0, 1, 4, 0, 0, 0, 0});
+            }
+            else
+            {
+                d = {0x45, 0, 0, 0, 0, 1, 0, 0, 64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2};
+                if (kind == 1)
+                {
+                    d[6] = 0x20; // more fragments
+                }
+            }
+            const size_t at = d.size();
+            d.insert(d.end(), bad.begin(), bad.end());
+            Ptr<Packet> p = Create<Packet>(d.data(), d.size());
+            const std::string what = kind == 0 ? "inner IPv4"
+                                   : kind == 1 ? "inner IPv4 first fragment"
+                                               : "inner IPv6 after a Destination Options header";
+            NS_TEST_EXPECT_MSG_EQ(
+                IpsecSanitizeInnerTcpOptions(p, kind == 2), (kind == 1 ? 0u : 1u), what);
+            std::vector<uint8_t> out(p->GetSize());
+            p->CopyData(out.data(), out.size());
+            NS_TEST_ASSERT_MSG_EQ(out.size(), d.size(), what);
+            NS_TEST_EXPECT_MSG_EQ((std::vector<uint8_t>(out.begin(), out.begin() + at + 16)
+                                   == std::vector<uint8_t>(d.begin(), d.begin() + at + 16)),
+                                  true,
+                                  what << ": headers before the options");
+            std::vector<uint8_t> options(out.begin() + at + 20, out.begin() + at + 24);
+            NS_TEST_EXPECT_MSG_EQ(
+                (options == (kind == 1 ? std::vector<uint8_t>{2, 3, 5, 1} : fixedOptions)),
+                true,
+                what << ": options");
+            std::vector<uint8_t> seg(out.begin() + at, out.end());
+            NS_TEST_EXPECT_MSG_EQ(
+                ((uint16_t(seg[16]) << 8) | seg[17]), Checksum(seg), what << ": checksum");
+        }
     }
 };
 
@@ -2635,6 +2865,7 @@ class IpsecHeadersTestSuite : public TestSuite
         AddTestCase(new NestedIpcompTestCase(), TestCase::QUICK);
         AddTestCase(new ReassemblyHistoryTestCase(), TestCase::QUICK);
         AddTestCase(new InputChecksTestCase(), TestCase::QUICK);
+        AddTestCase(new TcpOptionsTestCase(), TestCase::QUICK);
     }
 };
 
