@@ -23,7 +23,7 @@ namespace ns3
 {
 
 /**
- * @ingroup ipsec
+ * @ingroup ipsec-helpers
  * The packet tag of a datagram IpsecDatagramAudit sends: the audit's key
  * (which audit) and the datagram's id.
  */
@@ -49,23 +49,30 @@ class IpsecDatagramAuditTag : public Tag
     /// A tag of no audit (key and id 0).
     IpsecDatagramAuditTag();
     /**
+     * A tag of one audited datagram.
      * @param audit the key of the audit that sends the datagram
      * @param id the datagram's id in that audit
      */
     IpsecDatagramAuditTag(uint64_t audit, uint32_t id);
 
-    /// @return the key of the audit that sent the datagram
+    /**
+     * Which audit sent the datagram.
+     * @return the key of the audit that sent the datagram
+     */
     uint64_t GetAudit() const;
-    /// @return the datagram's id
+    /**
+     * Which datagram of that audit it is.
+     * @return the datagram's id
+     */
     uint32_t GetId() const;
 
   private:
-    uint64_t m_audit;
-    uint32_t m_id;
+    uint64_t m_audit; ///< the audit's key (0: none)
+    uint32_t m_id;    ///< the datagram's id (0: none)
 };
 
 /**
- * @ingroup ipsec
+ * @ingroup ipsec-helpers
  * A "no silent loss" auditor of UDP datagrams, for any topology
  * (IpsecVpnHelper, IpsecHostToHostHelper or a user's own).
  *
@@ -169,10 +176,10 @@ class IpsecDatagramAudit
     /// What became of a datagram (see the class).
     enum class Verdict
     {
-        DELIVERED,
-        CORRUPTED,
-        DROPPED,
-        SILENTLY_LOST,
+        DELIVERED,     ///< delivered exactly once, intact, on a node owning the destination
+        CORRUPTED,     ///< delivered altered, more than once, or on the wrong node
+        DROPPED,       ///< not delivered; a drop point of a watched node reported it
+        SILENTLY_LOST, ///< not delivered, and no drop point said anything about it
     };
 
     /// One report of a drop point about a packet.
@@ -264,6 +271,8 @@ class IpsecDatagramAudit
      */
     static std::vector<uint8_t> Payload(uint32_t id, uint32_t size);
     /**
+     * The datagram id a payload carries in its first line
+     * ("ipsec-audit IIIIIIII", the first 20 bytes).
      * @param data the first bytes of a payload
      * @param size how many bytes @p data holds
      * @return the id in @p data, or 0 if they are not the audit's
@@ -271,25 +280,46 @@ class IpsecDatagramAudit
     static uint32_t ReadId(const uint8_t* data, uint32_t size);
 
     /**
+     * The verdict of one datagram (see the class), from what was recorded
+     * so far.
      * @param id a datagram's id
      * @return the datagram's verdict as of now
      */
     Verdict GetVerdict(uint32_t id) const;
     /**
+     * What was recorded about one datagram.
      * @param id a datagram's id (ids run from 1 to GetRecords().size())
      * @return everything known about the datagram
      */
     const Record& GetRecord(uint32_t id) const;
-    /// @return the records of every datagram, by id
+    /**
+     * What was recorded about every datagram.
+     * @return the records of every datagram, by id
+     */
     std::vector<Record> GetRecords() const;
-    /// @return the arrivals that could not be identified
+    /**
+     * The arrivals on audited ports that carry neither the audit's text nor
+     * its tag.
+     * @return the arrivals that could not be identified
+     */
     std::vector<Delivery> GetStrays() const;
-    /// @return the drops of untagged packets on watched nodes
+    /**
+     * The drops of packets without this audit's tag, from the first send
+     * on.
+     * @return the drops of untagged packets on watched nodes
+     */
     std::vector<DropEvent> GetUntaggedDrops() const;
-    /// @return the counts over all datagrams
+    /**
+     * The counts of the verdicts and of the other findings.
+     * @return the counts over all datagrams
+     */
     Summary GetSummary() const;
 
-    /// @return true when no datagram is CORRUPTED or SILENTLY_LOST and no stray arrived
+    /**
+     * Whether nothing was lost silently or corrupted.
+     * @return true when no datagram is CORRUPTED or SILENTLY_LOST and no
+     *         stray arrived
+     */
     bool Ok() const;
 
     /**
@@ -298,27 +328,33 @@ class IpsecDatagramAudit
      * @param os the stream
      */
     void Print(std::ostream& os) const;
-    /// @return what Print writes
+    /**
+     * The report Print writes, as a string.
+     * @return what Print writes
+     */
     std::string Report() const;
     /**
+     * The report line of one datagram: its size, ends, verdict and the
+     * drops or deliveries behind it.
      * @param id a datagram's id
      * @return its line ("datagram 5 (1400 bytes, node 2 -> ...): DROPPED: ...")
      */
     std::string Describe(uint32_t id) const;
 
     /**
+     * The name of a verdict, as the report prints it.
      * @param v a verdict
      * @return its name ("DELIVERED", ...)
      */
     static std::string VerdictName(Verdict v);
 
   private:
-    struct State;
-    std::shared_ptr<State> m_state;
+    struct State;                   ///< the records, sockets and connections
+    std::shared_ptr<State> m_state; ///< shared by copies, weakly held by the callbacks
 };
 
 /**
- * @ingroup ipsec
+ * @ingroup ipsec-helpers
  * Writes the verdict's name.
  * @param os the stream
  * @param v the verdict

@@ -19,7 +19,7 @@ namespace ns3
 {
 
 /**
- * @ingroup ipsec
+ * @ingroup ipsec-helpers
  * Gives @p device's node an IPv6 interface on @p device with the fixed
  * address @p address/64, so that a setkey script can name it, brings the
  * interface up, installs the default queue disc as Ipv6AddressHelper::Assign
@@ -41,7 +41,7 @@ namespace ns3
 uint32_t IpsecAssignIpv6(Ptr<NetDevice> device, const std::string& address, bool forwarding);
 
 /**
- * @ingroup ipsec
+ * @ingroup ipsec-helpers
  * Fills the ARP and neighbour caches of @p devices (devices of one link)
  * with permanent entries for each other's addresses (IPv4; IPv6 global and
  * link-local), so that no ARP or neighbour discovery runs between them (and

@@ -29,7 +29,7 @@ enum class IpsecDropReason : uint8_t
     IN_NO_SA,             ///< in_nosa: no SA (or no algorithm) for the SPI/CPI
     IN_INVALID,           ///< in_inval: malformed, truncated, or the crypto library failed
     IN_NO_MEMORY,         ///< in_nomem: too many transforms, or no memory to decompress
-    IN_BAD_SPI,           ///< in_badspi
+    IN_BAD_SPI,           ///< in_badspi: the SA of the SPI is neither mature nor dying
     IN_AH_REPLAY,         ///< in_ahreplay: replayed or too old AH sequence number
     IN_ESP_REPLAY,        ///< in_espreplay: replayed or too old ESP sequence number
     IN_AH_AUTH_FAILED,    ///< in_ahauthfail: AH ICV mismatch
@@ -37,7 +37,7 @@ enum class IpsecDropReason : uint8_t
     OUT_POLICY_VIOLATION, ///< out_polvio: discard policy, or default policy discard
     OUT_NO_SA,            ///< out_nosa: no SA for a required request
     OUT_INVALID,          ///< out_inval: a transform failed, or an invalid socket policy
-    OUT_NO_MEMORY,        ///< out_nomem
+    OUT_NO_MEMORY,        ///< out_nomem: no memory for a transform's output
     OUT_NO_ROUTE,         ///< out_noroute: no route to a tunnel's end
     IP_NO_ROUTE,          ///< ip's ips_noroute (not an IPsec counter)
     IP_CANT_FRAGMENT,     ///< ip's ips_cantfrag: DF and too big once protected
@@ -67,22 +67,43 @@ enum class IpsecDropReason : uint8_t
 constexpr IpsecDropReason IPSEC_DROP_REASON_LAST = IpsecDropReason::ND_BAD_OPTION;
 
 /**
+ * @ingroup ipsec
  * The counter KAME increments for @p reason: the ipsecstat field
  * ("in_inval"), the IP layer's counter in parentheses ("(ips_noroute)"),
  * or "(not counted)".
+ * @param reason a drop reason
+ * @return the counter's name, a static string (the same for IPv4's
+ *         ipsecstat and IPv6's ipsec6stat)
  */
 const char* IpsecDropReasonCounter(IpsecDropReason reason);
 
-/// The name of @p reason ("IN_INVALID").
+/**
+ * @ingroup ipsec
+ * The name of @p reason, as the enumerator is spelt.
+ * @param reason a drop reason
+ * @return its name ("IN_INVALID"), a static string
+ */
 const char* IpsecDropReasonName(IpsecDropReason reason);
 
 /**
+ * @ingroup ipsec
  * The reason whose counter is @p counter (an ipsecstat field name or one of
- * the parenthesised IP counters); false when none is.
+ * the parenthesised IP counters); false when none is.  The inverse of
+ * IpsecDropReasonCounter, for tests and tools that read a counter's name.
+ * @param counter a counter's name as IpsecDropReasonCounter gives it
+ *        ("(not counted)" names no single reason and gives false)
+ * @param reason set to the reason (untouched on false)
+ * @return false when no reason has that counter
  */
 bool IpsecDropReasonFromCounter(const std::string& counter, IpsecDropReason* reason);
 
-/// Prints the name of @p reason.
+/**
+ * @ingroup ipsec
+ * Prints the name of @p reason (IpsecDropReasonName).
+ * @param os the stream
+ * @param reason a drop reason
+ * @return @p os
+ */
 std::ostream& operator<<(std::ostream& os, IpsecDropReason reason);
 
 } // namespace ns3

@@ -28,13 +28,33 @@ namespace ns3
 class Ipv4L3Protocol;
 class Ipv6L3Protocol;
 
+/**
+ * @ingroup ipsec-glue
+ * The inbound entry of IPsec (esp4_input, ah4_input, ipcomp4_input and
+ * KAME's IP-in-IP input): an IpL4Protocol for protocol 50 (ESP), 51 (AH),
+ * 108 (IPComp), 4 or 41 (IP-in-IP), one instance per protocol and node.  It
+ * has the node's IpsecStack remove the IPsec headers (IpsecStack::Decapsulate)
+ * and re-injects the inner datagram into IP input with an IpsecHistoryTag,
+ * synchronously, on the device it arrived on.  It sends nothing: the down
+ * targets are kept only because IpL4Protocol requires them.
+ */
 class IpsecL4Protocol : public IpL4Protocol
 {
   public:
+    /**
+     * Get the type ID.
+     * @return the object TypeId
+     */
     static TypeId GetTypeId();
     IpsecL4Protocol();
 
-    /// Binds the receiver to a node's stack; @p protocol is 50, 51, 108, 4 or 41.
+    /**
+     * Binds the receiver to a node's stack (IpsecStackHelper does it before
+     * registering the receiver with Ipv4 and Ipv6).
+     * @param ipsec the node's stack, which decapsulates and counts
+     * @param protocol the protocol received: 50, 51, 108, 4 or 41
+     *        (GetProtocolNumber; 50 until set)
+     */
     void Setup(Ptr<IpsecStack> ipsec, uint8_t protocol);
 
     /**
@@ -43,7 +63,15 @@ class IpsecL4Protocol : public IpL4Protocol
      * front of it in outer.ext) on @p device: decapsulates, then re-injects
      * the inner datagram, or in transport mode the datagram rebuilt with
      * the upper-layer protocol (the extension headers already processed are
-     * not repeated).
+     * not repeated).  The raw-socket delivery of the outer datagram, which
+     * ns-3 has done by now, is ended first
+     * (IpsecSocketPolicyRegistry::RestoreRawSockets).
+     * A datagram the stack refuses has been counted and traced by it; an
+     * inner datagram of a family the node has no interface of is dropped
+     * with IpsecDropReason::NO_INTERFACE.
+     * @param payload the bytes from the IPsec (or inner IP) header on
+     * @param outer the outer IP header as it arrived (reassembled)
+     * @param device the device the outer datagram arrived on
      */
     void Input(Ptr<Packet> payload, const IpsecIpHeader& outer, Ptr<NetDevice> device);
 
@@ -63,15 +91,30 @@ class IpsecL4Protocol : public IpL4Protocol
     void DoDispose() override;
 
   private:
-    /// Hands the decapsulated datagram (with its IP header) to IP input.
+    /**
+     * Hands the decapsulated datagram (with its IP header) to IP input
+     * (Ipv4L3Protocol::Receive / Ipv6L3Protocol::Receive, as KAME re-queues
+     * it to ipintr / ip6intr).
+     * @param r the stack's result (packet with its IP header, inner family)
+     * @param device the device the outer datagram arrived on
+     */
     void Reinject(const IpsecStack::DecapResult& r, Ptr<NetDevice> device);
+    /**
+     * The device to re-inject on: @p preferred when it has an interface of
+     * @p l3's family, else the device of the first interface of that family
+     * that is up (the loopback, interface 0, excepted).
+     * @tparam L3 Ipv4L3Protocol or Ipv6L3Protocol
+     * @param l3 the family's L3 protocol
+     * @param preferred the device the outer datagram arrived on
+     * @return the device, or null when the family has no interface up
+     */
     template <typename L3>
     static Ptr<NetDevice> DeviceFor(Ptr<L3> l3, Ptr<NetDevice> preferred);
 
-    Ptr<IpsecStack> m_ipsec;
-    uint8_t m_protocol;
-    IpL4Protocol::DownTargetCallback m_downTarget;
-    IpL4Protocol::DownTargetCallback6 m_downTarget6;
+    Ptr<IpsecStack> m_ipsec;                         ///< the node's stack
+    uint8_t m_protocol;                              ///< the protocol received
+    IpL4Protocol::DownTargetCallback m_downTarget;   ///< IPv4 send (unused)
+    IpL4Protocol::DownTargetCallback6 m_downTarget6; ///< IPv6 send (unused)
 };
 
 } // namespace ns3

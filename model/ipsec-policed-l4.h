@@ -31,22 +31,48 @@ namespace ns3
 {
 
 /**
- * The check itself: true when the datagram may be delivered.  @p socket is
- * the UDP/TCP end point it goes to (counted as a socket-based lookup), or
- * nullptr for the "last header" protocols (ICMP).  The history tag is
- * removed either way.
+ * @ingroup ipsec-glue
+ * The check itself, for a segment of an IPv4 datagram: the node's
+ * IpsecStack::CheckInbound (ipsec4_in_reject) on the selector of the
+ * segment, as delivered (not forwarded).  @p socket is the UDP/TCP end
+ * point it goes to (counted as a socket-based lookup), or nullptr for the
+ * "last header" protocols (ICMP).  The history tag is removed either way.
+ * A node without an IpsecStack admits everything.
+ * @param node the receiving node
+ * @param packet the segment (the IP payload), with the IpsecHistoryTag of
+ *        the transforms removed from it on this node, if any
+ * @param header the IPv4 header it arrived with (source and destination)
+ * @param protocol the upper-layer protocol (the receiving L4's number)
+ * @param socket the receiving end point, or nullptr
+ * @return true when the datagram may be delivered; false when the policy
+ *         rejects it (counted in in_polvio and traced)
  */
 bool IpsecAdmitInbound(Ptr<Node> node,
                        Ptr<Packet> packet,
                        const Ipv4Header& header,
                        uint8_t protocol,
                        const void* socket);
+/**
+ * @ingroup ipsec-glue
+ * The check itself, for a segment of an IPv6 datagram (ipsec6_in_reject);
+ * as the IPv4 overload.
+ * @param node the receiving node
+ * @param packet the segment (the payload behind the last extension header),
+ *        with the IpsecHistoryTag of the transforms removed from it on this
+ *        node, if any
+ * @param header the IPv6 header it arrived with (source and destination)
+ * @param protocol the upper-layer protocol (the receiving L4's number)
+ * @param socket the receiving end point, or nullptr
+ * @return true when the datagram may be delivered; false when the policy
+ *         rejects it (counted in in_polvio and traced)
+ */
 bool IpsecAdmitInbound(Ptr<Node> node,
                        Ptr<Packet> packet,
                        const Ipv6Header& header,
                        uint8_t protocol,
                        const void* socket);
 /**
+ * @ingroup ipsec-glue
  * The length checks of udp_input, tcp_input, icmp_input and icmp6_input
  * (IpsecCheckUpperLayer), made before the socket lookup and the policy
  * check as KAME makes them: a segment that fails is dropped, with the
@@ -58,35 +84,86 @@ bool IpsecAdmitInbound(Ptr<Node> node,
  * @return true when the segment may go on
  */
 bool IpsecAdmitSegment(const IpL4Protocol& l4, Ptr<Packet> packet, bool v6);
-/// Removes this module's marks from a packet that leaves the check.
+/**
+ * @ingroup ipsec-glue
+ * Removes this module's marks (the IpsecHistoryTag the input loop put on
+ * the datagram) from a packet that leaves the check, so that they never
+ * travel on to another node or a later check.
+ * @param packet the segment (a packet without the tag is left as it is)
+ */
 void IpsecStripHistory(Ptr<Packet> packet);
 /**
- * @p target wrapped so that the node's per-socket policies know the L3 is
- * handed a datagram by an L4 protocol (a socket's UDP/TCP segment, or the
- * kernel's ICMP), not by a raw socket.  @p l4 is the L4 protocol object.
+ * @ingroup ipsec-glue
+ * @p target wrapped so that the node's per-socket policies know the IPv4
+ * L3 is handed a datagram by an L4 protocol (a socket's UDP/TCP segment,
+ * or the kernel's ICMP), not by a raw socket: the call to @p target runs
+ * inside an IpsecL4SendScope of the node's IpsecSocketPolicyRegistry.
+ * @param l4 the L4 protocol object (the registry is found through its node)
+ * @param target the IPv4 down target (Ipv4L3Protocol::Send)
+ * @return the wrapped target; a null @p target is returned as it is
  */
 IpL4Protocol::DownTargetCallback IpsecMarkL4Send(IpL4Protocol* l4,
                                                  IpL4Protocol::DownTargetCallback target);
+/**
+ * @ingroup ipsec-glue
+ * The IPv6 down target wrapped as the IPv4 overload wraps the IPv4 one.
+ * @param l4 the L4 protocol object (the registry is found through its node)
+ * @param target the IPv6 down target (Ipv6L3Protocol::Send)
+ * @return the wrapped target; a null @p target is returned as it is
+ */
 IpL4Protocol::DownTargetCallback6 IpsecMarkL4Send(IpL4Protocol* l4,
                                                   IpL4Protocol::DownTargetCallback6 target);
-/// Ends a raw-socket delivery the per-socket policies prepared (see
-/// IpsecSocketPolicyRegistry::GateRawDelivery) before the datagram goes up.
+/**
+ * @ingroup ipsec-glue
+ * Ends a raw-socket delivery the per-socket policies prepared (see
+ * IpsecSocketPolicyRegistry::GateRawDelivery) before the datagram goes up:
+ * ns-3 gives raw sockets their copy before the L4 protocol's Receive, so
+ * the raw sockets kept from that delivery get their bound device back here.
+ * @param l4 the receiving L4 protocol (nothing happens when its node has no
+ *        IpsecStack)
+ */
 void IpsecEndRawDelivery(const IpL4Protocol& l4);
-/// The ports at the front of a UDP/TCP segment; false if it is too short.
+/**
+ * @ingroup ipsec-glue
+ * The ports at the front of a UDP/TCP segment (the first four bytes, in
+ * network byte order, as both headers begin).
+ * @param segment the segment, from its UDP or TCP header on
+ * @param sport set to the source port (untouched when too short)
+ * @param dport set to the destination port (untouched when too short)
+ * @return false when the segment is shorter than four bytes
+ */
 bool IpsecPeekPorts(Ptr<const Packet> segment, uint16_t* sport, uint16_t* dport);
 
 /**
+ * @ingroup ipsec-glue
  * An ns-3 upper-layer protocol (Base) whose input first passes the inbound
  * policy check.  UDP and TCP check only segments for which a socket exists,
  * as KAME's udp4_input/tcp_input do (the others get their port unreachable
  * or RST from Base, unchecked); ICMP always checks.
+ * @tparam Base UdpL4Protocol, TcpL4Protocol, Icmpv4L4Protocol or
+ *         Icmpv6L4Protocol (the instantiations the library has)
  */
 template <typename Base>
 class IpsecPolicedL4 : public Base
 {
   public:
+    /**
+     * Get the type ID: "ns3::Ipsec" followed by the base's name without
+     * "ns3::" (ns3::IpsecUdpL4Protocol...), a child of the base's.
+     * @return the object TypeId
+     */
     static TypeId GetTypeId();
 
+    /**
+     * Base::Receive for a segment of an IPv4 datagram, once the segment
+     * passed the length checks (IpsecAdmitSegment) and the inbound policy
+     * check (IpsecAdmitInbound); a segment that fails either is dropped
+     * (traced; in_polvio for the policy).
+     * @param p the segment
+     * @param header the IPv4 header it arrived with
+     * @param incomingInterface the interface it arrived on
+     * @return Base's status, or RX_OK for a dropped segment
+     */
     enum IpL4Protocol::RxStatus Receive(Ptr<Packet> p,
                                         const Ipv4Header& header,
                                         Ptr<Ipv4Interface> incomingInterface) override
@@ -94,6 +171,15 @@ class IpsecPolicedL4 : public Base
         return Police(p, header, incomingInterface);
     }
 
+    /**
+     * Base::Receive for a segment of an IPv6 datagram, once the segment
+     * passed the length checks and the inbound policy check; as the IPv4
+     * overload.
+     * @param p the segment
+     * @param header the IPv6 header it arrived with
+     * @param incomingInterface the interface it arrived on
+     * @return Base's status, or RX_OK for a dropped segment
+     */
     enum IpL4Protocol::RxStatus Receive(Ptr<Packet> p,
                                         const Ipv6Header& header,
                                         Ptr<Ipv6Interface> incomingInterface) override
@@ -101,17 +187,38 @@ class IpsecPolicedL4 : public Base
         return Police(p, header, incomingInterface);
     }
 
+    /**
+     * Base::SetDownTarget with @p cb wrapped by IpsecMarkL4Send: what Base
+     * sends is known to come from an L4 protocol, not a raw socket.
+     * @param cb the IPv4 down target (Ipv4L3Protocol::Send)
+     */
     void SetDownTarget(IpL4Protocol::DownTargetCallback cb) override
     {
         Base::SetDownTarget(IpsecMarkL4Send(this, cb));
     }
 
+    /**
+     * Base::SetDownTarget6 with @p cb wrapped by IpsecMarkL4Send.
+     * @param cb the IPv6 down target (Ipv6L3Protocol::Send)
+     */
     void SetDownTarget6(IpL4Protocol::DownTargetCallback6 cb) override
     {
         Base::SetDownTarget6(IpsecMarkL4Send(this, cb));
     }
 
   private:
+    /**
+     * The input of both families: ends the raw delivery, makes the length
+     * checks, finds the UDP/TCP end point (a segment without one goes to
+     * Base unchecked), makes the inbound policy check, then calls
+     * Base::Receive.
+     * @tparam Header Ipv4Header or Ipv6Header
+     * @tparam Iface Ipv4Interface or Ipv6Interface
+     * @param p the segment
+     * @param header the IP header it arrived with
+     * @param iface the interface it arrived on
+     * @return Base's status, or RX_OK for a dropped segment
+     */
     template <typename Header, typename Iface>
     enum IpL4Protocol::RxStatus Police(Ptr<Packet> p, const Header& header, Ptr<Iface> iface)
     {
@@ -149,9 +256,17 @@ class IpsecPolicedL4 : public Base
     }
 };
 
+/// @ingroup ipsec-glue
+/// UDP with the inbound policy check (udp4_input, udp6_input), ns3::IpsecUdpL4Protocol.
 using IpsecUdpL4Protocol = IpsecPolicedL4<UdpL4Protocol>;
+/// @ingroup ipsec-glue
+/// TCP with the inbound policy check (tcp_input), ns3::IpsecTcpL4Protocol.
 using IpsecTcpL4Protocol = IpsecPolicedL4<TcpL4Protocol>;
+/// @ingroup ipsec-glue
+/// ICMPv4 with the inbound policy check (icmp_input), ns3::IpsecIcmpv4L4Protocol.
 using IpsecIcmpv4L4Protocol = IpsecPolicedL4<Icmpv4L4Protocol>;
+/// @ingroup ipsec-glue
+/// ICMPv6 with the inbound policy check (icmp6_input), ns3::IpsecIcmpv6L4Protocol.
 using IpsecIcmpv6L4Protocol = IpsecPolicedL4<Icmpv6L4Protocol>;
 
 } // namespace ns3

@@ -9,8 +9,8 @@
  *   Ipv4L3Protocol::m_identification         read    AH's ICV covers the id Send will give
  *                                            write   the id of a header IPsec builds itself
  *                                                    (the same counter, advanced once)
- *   Ipv4L3Protocol::m_defaultTtl,            read    TTL/hop limit of a tunnel's outer
- *   Ipv6L3Protocol::m_defaultTtl                     header, without an attribute lookup
+ *   Ipv4L3Protocol::m_defaultTtl,            read    TTL/hop limit of a datagram IPsec
+ *   Ipv6L3Protocol::m_defaultTtl                     protects, without an attribute lookup
  *   Ipv4L3Protocol::m_sendOutgoingTrace,     call    fired with the plaintext datagram, so
  *   Ipv6L3Protocol::m_sendOutgoingTrace              FlowMonitor still classifies the flow
  *   Ipv4L3Protocol::m_sockets,               read    whether a raw socket is still open
@@ -42,40 +42,106 @@
 namespace ns3
 {
 
-/// The identification Ipv4L3Protocol::Send will give the next datagram of (src, dst, protocol).
+/**
+ * @ingroup ipsec-glue
+ * The identification Ipv4L3Protocol::Send will give the next datagram of
+ * (src, dst, protocol), read from Ipv4L3Protocol::m_identification without
+ * advancing it: AH's ICV (RFC 4302 section 3.3.3.1.1.1) covers the header
+ * Send is about to build.
+ * @param l3 the node's IPv4
+ * @param src the datagram's source
+ * @param dst the datagram's destination
+ * @param protocol the IPv4 header's protocol
+ * @return the next identification of that flow (0 before its first datagram)
+ */
 uint16_t IpsecPeekIpv4Identification(const Ipv4L3Protocol& l3,
                                      Ipv4Address src,
                                      Ipv4Address dst,
                                      uint8_t protocol);
 
-/// Takes the identification for an IPv4 header IPsec builds itself (as
-/// Ipv4L3Protocol::BuildHeader would, advancing the same counter).
+/**
+ * @ingroup ipsec-glue
+ * Takes the identification for an IPv4 header IPsec builds itself (a
+ * tunnel's outer header), as Ipv4L3Protocol::BuildHeader would, advancing
+ * the same per-(src, dst, protocol) counter.
+ * @param l3 the node's IPv4
+ * @param src the header's source
+ * @param dst the header's destination
+ * @param protocol the header's protocol
+ * @return the identification to write; the counter is one past it
+ */
 uint16_t IpsecNextIpv4Identification(Ipv4L3Protocol& l3,
                                      Ipv4Address src,
                                      Ipv4Address dst,
                                      uint8_t protocol);
 
-/// The DefaultTtl attribute's value, read without an attribute lookup per packet.
+/**
+ * @ingroup ipsec-glue
+ * The DefaultTtl attribute's value of an IPv4, read without an attribute
+ * lookup per packet: the TTL the IPsec output path gives a datagram it
+ * protects when no SocketIpTtlTag sets one, as Ipv4L3Protocol::Send would.
+ * @param l3 the node's IPv4
+ * @return its default TTL
+ */
 uint8_t IpsecDefaultTtl(const Ipv4L3Protocol& l3);
+/**
+ * @ingroup ipsec-glue
+ * The DefaultTtl attribute's value of an IPv6, read without an attribute
+ * lookup per packet: the hop limit the IPsec output path gives a datagram
+ * it protects when no SocketIpv6HopLimitTag sets one, as
+ * Ipv6L3Protocol::Send would.
+ * @param l3 the node's IPv6
+ * @return its default hop limit
+ */
 uint8_t IpsecDefaultTtl(const Ipv6L3Protocol& l3);
 
-/// Fires Ipv4L3Protocol's SendOutgoing trace.
+/**
+ * @ingroup ipsec-glue
+ * Fires Ipv4L3Protocol's SendOutgoing trace with the plaintext datagram, so
+ * that FlowMonitor classifies the flow by its inner header before IPsec
+ * hides it.
+ * @param l3 the node's IPv4
+ * @param header the plaintext datagram's IPv4 header
+ * @param packet its payload
+ * @param interface the outgoing interface's index
+ */
 void IpsecFireSendOutgoing(Ipv4L3Protocol& l3,
                            const Ipv4Header& header,
                            Ptr<const Packet> packet,
                            uint32_t interface);
 
-/// Fires Ipv6L3Protocol's SendOutgoing trace.
+/**
+ * @ingroup ipsec-glue
+ * Fires Ipv6L3Protocol's SendOutgoing trace with the plaintext datagram, as
+ * the IPv4 overload.
+ * @param l3 the node's IPv6
+ * @param header the plaintext datagram's IPv6 header
+ * @param packet its payload
+ * @param interface the outgoing interface's index
+ */
 void IpsecFireSendOutgoing(Ipv6L3Protocol& l3,
                            const Ipv6Header& header,
                            Ptr<const Packet> packet,
                            uint32_t interface);
 
 /**
+ * @ingroup ipsec-glue
  * The socket end point a UDP or TCP segment from @p src:@p sport to
  * @p dst:@p dport would be delivered to (nullptr when there is none), read
  * from the protocol's private end-point demultiplexer.  KAME checks the
- * inbound policy of UDP/TCP only when a socket is found.
+ * inbound policy of UDP/TCP only when a socket is found (in_pcblookup in
+ * udp4_input and tcp_input comes first).
+ * @tparam L4 UdpL4Protocol or TcpL4Protocol
+ * @tparam Addr Ipv4Address or Ipv6Address
+ * @tparam Iface Ipv4Interface or Ipv6Interface (of Addr's family)
+ * @param l4 the receiving protocol
+ * @param dst the segment's destination address
+ * @param dport its destination port
+ * @param src its source address
+ * @param sport its source port
+ * @param iface the interface it arrived on
+ * @return the first end point of the demultiplexer's lookup (an
+ *         Ipv4EndPoint or Ipv6EndPoint, as an identity only), or nullptr
  */
 template <typename L4, typename Addr, typename Iface>
 const void* IpsecFindEndPoint(
@@ -83,11 +149,18 @@ const void* IpsecFindEndPoint(
 // Instantiated for UdpL4Protocol and TcpL4Protocol, IPv4 and IPv6.
 
 /**
+ * @ingroup ipsec-glue
  * Lowers the segment size of the TCP socket of @p tcp bound to @p local and
  * connected to @p peer to at most @p limit bytes (TcpSocketState's
  * m_segmentSize and the transmit buffer's), even after it left the CLOSED
- * state, where TcpSocket::SetSegSize refuses.  Returns the socket's new
- * segment size, or 0 when no such socket exists.
+ * state, where TcpSocket::SetSegSize refuses (KAME's tcp_mss subtracts
+ * ipsec_hdrsiz from the MSS the same way).  A smaller segment size is kept.
+ * @param tcp the node's TCP
+ * @param local the socket's own address and port (GetSockName)
+ * @param peer its peer's address and port (GetPeerName)
+ * @param limit the largest segment size in bytes
+ * @return the socket's segment size afterwards, or 0 when no such socket
+ *         exists
  */
 uint32_t IpsecLowerTcpSegmentSize(TcpL4Protocol& tcp,
                                   const Address& local,
@@ -95,16 +168,33 @@ uint32_t IpsecLowerTcpSegmentSize(TcpL4Protocol& tcp,
                                   uint32_t limit);
 
 /**
+ * @ingroup ipsec-glue
  * Whether @p socket is one of the open raw sockets of @p l3 (ns-3 removes a
  * raw socket from its L3's list when it is closed).
+ * @param l3 the node's IPv4
+ * @param socket the socket (compared by identity; never dereferenced)
+ * @return true while it is open
  */
 bool IpsecIsOpenRawSocket(const Ipv4L3Protocol& l3, const Socket* socket);
+/**
+ * @ingroup ipsec-glue
+ * Whether @p socket is one of the open raw sockets of @p l3, as the IPv4
+ * overload.
+ * @param l3 the node's IPv6
+ * @param socket the socket (compared by identity, as its most derived
+ *        object)
+ * @return true while it is open
+ */
 bool IpsecIsOpenRawSocket(const Ipv6L3Protocol& l3, const Socket* socket);
 
 /**
+ * @ingroup ipsec-glue
  * Writes @p socket's bound device without Socket::BindToNetDevice's checks
  * (a raw socket bound to a device other than the incoming one is skipped by
  * Ipv4RawSocketImpl::ForwardUp and Ipv6RawSocketImpl::ForwardUp).
+ * @param socket the raw socket
+ * @param device the device to write (restored by the same call with the
+ *        device it had)
  */
 void IpsecSetBoundNetDevice(Socket& socket, Ptr<NetDevice> device);
 

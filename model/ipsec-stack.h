@@ -42,27 +42,78 @@ namespace ns3
 
 class Node;
 
+/**
+ * @ingroup ipsec
+ * The IPsec state and processing of one node, aggregated to the node
+ * (node->GetObject<IpsecStack>()): the SPD, the SAD and the key engine in
+ * front of them, the ipsec(4) sysctl knobs as attributes, the ipsecstat /
+ * ipsec6stat counters, the random stream for IVs and padding, the
+ * per-socket policies; and the family-neutral processing the IPv4/IPv6
+ * glue calls: ProcessOutput (ipsec4_output /
+ * ipsec6_output), Decapsulate (the input loop of esp4_input, ah4_input,
+ * ipcomp4_input and their IPv6 twins), CheckInbound (ipsec4_in_reject /
+ * ipsec6_in_reject) and OutputOverhead (ipsec_hdrsiz).  Every drop is
+ * counted in a KAME counter and reported by the Drop trace.
+ * IpsecStackHelper creates and installs it.
+ */
 class IpsecStack : public Object
 {
   public:
+    /**
+     * Get the type ID.
+     * @return the object TypeId
+     */
     static TypeId GetTypeId();
     IpsecStack();
 
+    /**
+     * The node's security policy database (KAME's sptree).
+     * @return the SPD (shared with the key engine)
+     */
     Ptr<IpsecSpd> GetSpd() const;
+    /**
+     * The node's security association database (KAME's sahtree).
+     * @return the SAD (shared with the key engine)
+     */
     Ptr<IpsecSad> GetSad() const;
-    /// The node's key engine (PF_KEY): the way setkey and daemons reach the SAD and SPD.
+    /**
+     * The node's key engine (PF_KEY): the way setkey and daemons reach the
+     * SAD and SPD.
+     * @return the key engine, which also keeps the pfkey counters
+     */
     Ptr<IpsecKeyEngine> GetKeyEngine() const;
 
-    /// KAME's ipsecstat (IPv4) or ipsec6stat (IPv6).
+    /**
+     * KAME's ipsecstat (IPv4) or ipsec6stat (IPv6), as `netstat -s` prints
+     * them.
+     * @param ipv6 the family
+     * @return the family's counters, to read or to increment
+     */
     IpsecStats& GetStats(bool ipv6);
+    /**
+     * KAME's ipsecstat (IPv4) or ipsec6stat (IPv6), read only.
+     * @param ipv6 the family
+     * @return the family's counters
+     */
     const IpsecStats& GetStats(bool ipv6) const;
-    /// `netstat -s` sections "ipsec:", "ipsec6:" and "pfkey:" (in netstat's order).
+    /**
+     * `netstat -s` sections "ipsec:", "ipsec6:" and "pfkey:" (in netstat's
+     * order and wording).
+     * @param os where to print
+     * @param omitZero leave out the counters that are zero (netstat -s -z)
+     */
     void PrintStats(std::ostream& os, bool omitZero = false) const;
 
-    /// Assigns the random stream used for IVs and random padding.
+    /**
+     * Assigns the random streams: this stack's (IVs and random padding),
+     * then the SAD's (the SPIs of GETSPI).
+     * @param stream the first stream index to use
+     * @return the number of streams used (2)
+     */
     int64_t AssignStreams(int64_t stream);
 
     // ---- outbound ----------------------------------------------------
+    /// What ProcessOutput decided for a datagram.
     enum class Verdict
     {
         BYPASS,    ///< send as is (action none, or no policy and def_policy none)
@@ -70,7 +121,11 @@ class IpsecStack : public Object
         PROTECTED, ///< transformed; send packet with protocol
     };
 
-    /// What the family glue tells the output processing about a datagram.
+    /**
+     * What the family glue tells the output processing about a datagram:
+     * its header, whether it is forwarded, and how the IPv4 identification
+     * is taken (AH covers it).
+     */
     struct OutputContext
     {
         /// The datagram's own header; the packet given to ProcessOutput is its payload.
@@ -88,9 +143,12 @@ class IpsecStack : public Object
         Ptr<IpsecPolicy> policy;
     };
 
+    /// What ProcessOutput did with a datagram, and what the glue sends.
     struct OutputResult
     {
-        Verdict verdict{Verdict::BYPASS};
+        Verdict verdict{Verdict::BYPASS}; ///< send as is, dropped, or protected
+        /// BYPASS: the payload as given; PROTECTED: the payload behind the
+        /// (outermost) header, with every IPsec header; DROP: not to be sent.
         Ptr<Packet> packet;
         /// The header to send the packet with (the outer header after a tunnel).
         IpsecIpHeader header;
@@ -106,6 +164,11 @@ class IpsecStack : public Object
      * KAME ipsec_hdrsiz: the bytes IPsec adds to a datagram with selector
      * @p sel on output (worst-case padding; outer headers of tunnels), for
      * TCP MSS and "fragmentation needed" MTUs.  0 when no IPsec applies.
+     * The SPD decides (no socket policy), without counting a lookup; each
+     * request is sized with the SA that would be chosen for it now, or the
+     * largest header of its protocol when there is none.
+     * @param sel the datagram's selector
+     * @return the overhead in bytes
      */
     uint32_t OutputOverhead(const IpsecSelector& sel);
 
@@ -114,22 +177,51 @@ class IpsecStack : public Object
      * header @p ip) is a TCP SYN or SYN-ACK that IPsec will protect, lowers
      * its socket's segment size so that a full segment (20-byte header and
      * 12 bytes of timestamp option) still fits @p mtu with the IPsec overhead.
+     * The segment's own socket policy or the SPD decides, without counting
+     * a lookup; a segment that is not a SYN, or that no ipsec policy covers,
+     * changes nothing.
+     * @param segment the TCP segment, from its TCP header on
+     * @param ip the IP header it is sent with
+     * @param mtu the MTU of the outgoing device in bytes
      */
     void FitTcpSegmentSize(Ptr<const Packet> segment, const IpsecIpHeader& ip, uint32_t mtu);
 
+    /**
+     * The output processing of one datagram (ipsec4_output /
+     * ipsec6_output): the policy (OutputContext::policy, else the sending
+     * socket's policy, else the SPD's; the system default def_policy when
+     * none matches), an SA for every request (key_checkrequest: a missing
+     * SA sends an ACQUIRE; a "require" request without one drops the
+     * datagram, out_nosa; a "use" request is skipped), then the transforms
+     * in the policy's order, a tunnel request wrapping what is there in its
+     * outer header (ipsec4_encapsulate / ipsec6_encapsulate).  Transport
+     * headers go behind IPv6's unfragmentable part.  A transport request
+     * for a forwarded IPv4 fragment is refused (out_inval).  The PolicyMatch
+     * trace fires for the lookup, the Output trace for every transform
+     * applied, the Drop trace for a drop.
+     * @param packet the datagram's payload (behind ctx.header); left whole
+     * @param ctx the datagram's header and how it is sent
+     * @return the verdict, and for PROTECTED the packet and header to send
+     */
     OutputResult ProcessOutput(Ptr<Packet> packet, const OutputContext& ctx);
 
     /**
      * The ipsec policy ProcessOutput would apply to the local datagram
      * @p packet with header @p header (the sending socket's or the SPD's),
      * looked up without counting; nullptr when no ipsec policy applies.
+     * The IPv6 glue asks it before fragmenting a datagram it tunnels
+     * (FragmentBeforeTunnel).
+     * @param packet the datagram's payload
+     * @param header the datagram's header
+     * @return the policy, or nullptr (bypass, discard, none, or no match)
      */
     Ptr<IpsecPolicy> PeekOutputPolicy(Ptr<const Packet> packet, const IpsecIpHeader& header);
 
     // ---- inbound -----------------------------------------------------
+    /// What Decapsulate left of a datagram, for the glue to re-inject.
     struct DecapResult
     {
-        bool ok{false};
+        bool ok{false}; ///< false: dropped (counted and traced); ignore the rest
         /// What is left: the upper-layer payload (transport), or the inner
         /// datagram with its IP header (tunnel).
         Ptr<Packet> packet;
@@ -148,7 +240,16 @@ class IpsecStack : public Object
      * @p outer, whose IPv6 extension headers (those in front of the IPsec
      * header) AH's ICV covers.  At most MaxTransforms transforms are removed
      * from one datagram on this node, IPComp directly in front of another
-     * IPsec header is refused.  Drops are counted and traced.
+     * IPsec header is refused.  Drops are counted and traced.  Each
+     * transform removed counts in_success and fires the Input trace; the
+     * result carries an IpsecHistoryTag with the marks (M_DECRYPTED,
+     * M_AUTHIPDGM, M_AUTHIPHDR) and the history, those of an outer tunnel of
+     * this node included, for the inbound policy check.
+     * @param packet the bytes from the IPsec header on
+     * @param outer the IP header it arrived with (protocol: the IPsec
+     *        header's, or 4 / 41 for plain IP-in-IP), with the IPv6
+     *        extension headers in front of the IPsec header in outer.ext
+     * @return ok and what is left, or not ok for a dropped datagram
      */
     DecapResult Decapsulate(Ptr<Packet> packet, const IpsecIpHeader& outer);
 
@@ -156,17 +257,38 @@ class IpsecStack : public Object
      * The inbound policy check for a datagram about to be delivered (or
      * forwarded): @p sel is its selector, @p packet may carry an
      * IpsecHistoryTag from this node.  Returns false (and counts in_polvio)
-     * when the policy rejects it.
+     * when the policy rejects it.  The SPD's policy decides (the system
+     * default def_policy when none matches); an ipsec policy is satisfied
+     * when every required ESP/AH request is in the decapsulation history
+     * (a tunnel request with its endpoints), or, with KameDecapHistory or
+     * without a history, by KAME's marks (ipsec_in_reject: ESP needs
+     * M_DECRYPTED, AH M_AUTHIPHDR).
+     * @param packet the datagram's payload (its tag is read, not removed)
+     * @param sel its selector
+     * @return true when the datagram may go on; false when rejected
+     *         (in_polvio, Drop trace)
      */
     bool CheckInbound(Ptr<const Packet> packet, const IpsecSelector& sel);
-    /// The same for an upper-layer segment @p packet from @p src to @p dst
-    /// (the selector is extracted as ipsec_setspidx does; no ports when forwarded).
-    /// @p socket, when not null, identifies the receiving socket: the lookup
-    /// then counts as socket-based (spdcachelookup, and spdcachemiss when the
-    /// socket's cached selector or the SPD changed since its last lookup).
-    /// @p protocol is the IP header's protocol / next header and @p packet its
-    /// payload (the selector walks the headers, ipsec_setspidx);
-    /// @p ipv4FragField: an IPv4 header's flags and fragment offset.
+    /**
+     * The same for an upper-layer segment @p packet from @p src to @p dst
+     * (the selector is extracted as ipsec_setspidx does; no ports when
+     * forwarded).  @p socket, when not null, identifies the receiving
+     * socket: the lookup then counts as socket-based (spdcachelookup, and
+     * spdcachemiss when the socket's cached selector or the SPD changed
+     * since its last lookup) and the socket's own policy applies first
+     * (ipsec4_in_reject_so).
+     * @param packet the IP payload (the selector walks the headers,
+     *        ipsec_setspidx)
+     * @param src the datagram's source
+     * @param dst the datagram's destination
+     * @param protocol the IP header's protocol / next header
+     * @param forwarded a gateway's check of a forwarded datagram (no ports)
+     * @param socket the receiving UDP/TCP end point, or nullptr
+     * @param ipv4FragField an IPv4 header's flags and fragment offset (0
+     *        for IPv6)
+     * @return true when the datagram may go on; false when rejected
+     *         (in_polvio, Drop trace)
+     */
     bool CheckInbound(Ptr<const Packet> packet,
                       const IpsecAddress& src,
                       const IpsecAddress& dst,
@@ -174,9 +296,18 @@ class IpsecStack : public Object
                       bool forwarded,
                       const void* socket = nullptr,
                       uint16_t ipv4FragField = 0);
-    /// The inbound check of a datagram for socket @p socket (a raw socket's
-    /// delivery): its socket policy in KAME's precedence (ipsec4_in_reject_so:
-    /// the socket's own policy, entrust asking the SPD; see doc/ipsec.rst).
+    /**
+     * The inbound check of a datagram for socket @p socket (a raw socket's
+     * delivery): its socket policy in KAME's precedence (ipsec4_in_reject_so:
+     * the socket's own policy, entrust asking the SPD; see doc/ipsec.rst).
+     * @param packet the IP payload
+     * @param src the datagram's source
+     * @param dst the datagram's destination
+     * @param protocol the IP header's protocol / next header
+     * @param socket the receiving socket's match (IpsecSocketPolicyRegistry)
+     * @return true when the socket may receive the datagram; false when
+     *         rejected (in_polvio, Drop trace)
+     */
     bool CheckInboundSocket(Ptr<const Packet> packet,
                             const IpsecAddress& src,
                             const IpsecAddress& dst,
@@ -190,18 +321,37 @@ class IpsecStack : public Object
      * text ("out ipsec esp/transport//require", "in bypass", "in entrust").
      * @p privileged: the caller is root.  Returns 0 or KAME's errno (EINVAL,
      * EACCES, ENOPROTOOPT), with a sentence in @p why.
+     * @param socket the socket (a socket of another node is EINVAL)
+     * @param policy the policy text, direction first
+     * @param privileged whether the caller is root (a "bypass" policy needs it,
+     *        EACCES otherwise)
+     * @param why set to the reason of a refusal (may be nullptr)
+     * @return 0, EINVAL, EACCES or ENOPROTOOPT
      */
     int SetSocketPolicy(Ptr<Socket> socket,
                         const std::string& policy,
                         bool privileged = true,
                         std::string* why = nullptr);
-    /// ipsec_get_policy(3): @p socket's policy in @p dir as text ("out entrust" if none).
+    /**
+     * ipsec_get_policy(3): @p socket's policy in @p dir as text.
+     * @param socket the socket
+     * @param dir inbound or outbound
+     * @return the policy, direction first ("out entrust" if none was set)
+     */
     std::string GetSocketPolicy(Ptr<Socket> socket, IpsecDirection dir) const;
-    /// The node's per-socket policies.
+    /**
+     * The node's per-socket policies.
+     * @return the registry (never null, kept after disposal)
+     */
     Ptr<IpsecSocketPolicyRegistry> GetSocketPolicyRegistry() const;
 
-    /// Fires the PolicyMatch trace and logs which policy (id and text) a
-    /// packet matched, or that the system default applied.
+    /**
+     * Fires the PolicyMatch trace and logs which policy (id and text) a
+     * packet matched, or that the system default applied.
+     * @param dir the direction of the lookup
+     * @param selector the packet's selector as text
+     * @param policy the policy matched (nullptr: the system default)
+     */
     void NotifyPolicy(IpsecDirection dir, const std::string& selector, Ptr<IpsecPolicy> policy);
 
     /**
@@ -216,15 +366,39 @@ class IpsecStack : public Object
                     bool ipv6,
                     IpsecDropReason drop,
                     const std::string& reason);
-    /// Reports the drop a failed @p verdict describes.
+    /**
+     * Reports the drop a failed @p verdict describes (its counter was
+     * incremented by IPSEC_FAIL).
+     * @param packet the datagram (or what was left of it)
+     * @param ipv6 its family
+     * @param verdict the failed verdict: its typed reason and sentence
+     */
     void NotifyDrop(Ptr<const Packet> packet, bool ipv6, const IpsecVerdict& verdict);
 
-    /// The node this stack belongs to.
+    /**
+     * The node this stack belongs to.
+     * @return the node (null until aggregated or set)
+     */
     Ptr<Node> GetNode() const;
+    /**
+     * Sets the node this stack belongs to, and the per-socket policies'
+     * (which reach the node's UDP, TCP and L3 through it).  Aggregating
+     * the stack to a node sets it too.
+     * @param node the node
+     */
     void SetNode(Ptr<Node> node);
 
-    /// ah_cleartos and ah_offsetmask, for the glue that builds AH's ICV header.
+    /**
+     * net.inet.ipsec.ah_cleartos (AhCleartos), for the glue that builds
+     * AH's ICV header.
+     * @return true when the IPv4 TOS byte is zeroed in the AH ICV
+     */
     bool GetAhClearTos() const;
+    /**
+     * net.inet.ipsec.ah_offsetmask (AhOffsetmask), for the glue that builds
+     * AH's ICV header.
+     * @return the mask AND-ed to the IPv4 flags and fragment offset in the ICV
+     */
     uint16_t GetAhOffsetMask() const;
 
     /**
@@ -232,16 +406,42 @@ class IpsecStack : public Object
      * @p wantPorts (not for forwarded datagrams), the ICMPv6 type/code and
      * fragment variants from the attributes, @p ipv4FragField the IPv4
      * header's flags and fragment offset.
+     * @param wantPorts read TCP/UDP ports into the selector
+     * @param ipv4FragField the IPv4 header's flags and fragment offset (0
+     *        for IPv6)
+     * @return the rules, with Icmp6TypeCodeSelectors and
+     *         Rfc4301FragmentSelectors applied
      */
     IpsecWalkRules WalkRules(bool wantPorts, uint16_t ipv4FragField = 0) const;
-    /// FragmentBeforeTunnel: a host fragments an IPv6 datagram it tunnels to a learned path MTU.
+    /**
+     * FragmentBeforeTunnel: a host fragments an IPv6 datagram it tunnels to
+     * a learned path MTU.
+     * @return the attribute's value (true by default; false = KAME)
+     */
     bool GetFragmentBeforeTunnel() const;
-    /// MaxTransforms: the most transforms removed from one datagram.
+    /**
+     * MaxTransforms: the most transforms removed from one datagram on this
+     * node (one more is dropped, in_nomem).
+     * @return the attribute's value (16 by default)
+     */
     uint32_t GetMaxTransforms() const;
-    /// Ipv6TunnelTooBig: a gateway's answer to a forwarded IPv6 datagram too big once protected.
+    /**
+     * Ipv6TunnelTooBig: a gateway's answer to a forwarded IPv6 datagram too
+     * big once protected.
+     * @return KAME (ICMPv6 Packet Too Big) or RFC_2473 (fragment the tunnel
+     *         packet of a datagram of at most 1280 bytes)
+     */
     IpsecTunnelTooBig GetIpv6TunnelTooBig() const;
 
-    /// Effective level of a request (default resolved through the *_deflev knobs).
+    /**
+     * Effective level of a request: "default" resolved through the
+     * *_deflev knobs of the request's protocol and mode (ipsec_get_reqlevel;
+     * 2 is require, anything else use), "unique" counted as require.
+     * IPComp's default is use; with AhDefaultFallthrough AH's is use too.
+     * @param req the request
+     * @param ipv6 the family whose knobs apply (net.inet6.ipsec6.* when true)
+     * @return USE or REQUIRE
+     */
     IpsecLevel EffectiveLevel(const IpsecRequest& req, bool ipv6) const;
 
     /**
@@ -263,13 +463,27 @@ class IpsecStack : public Object
     void NotifyNewAggregate() override;
 
   private:
-    /// The IcvTruncation attribute (an IpsecIcvTruncation; kept by the SAD).
+    /**
+     * Sets the IcvTruncation attribute (kept by the SAD, for the SAs added
+     * from now on).
+     * @param mode an IpsecIcvTruncation
+     */
     void SetIcvTruncation(int mode);
+    /**
+     * The IcvTruncation attribute, from the SAD.
+     * @return an IpsecIcvTruncation
+     */
     int GetIcvTruncation() const;
     /**
      * One transform of the input loop: the header's SPI, the SA, the replay
      * check and the transform's Input.  False when the datagram was dropped
      * (counted and traced); else @p in holds what is left and what was learnt.
+     * @param packet the bytes from the transform's header on
+     * @param outer the outer IP header (AH's ICV covers it)
+     * @param proto the transform's protocol
+     * @param sa set to the SA found (nullptr for a well-known IPComp CPI)
+     * @param in set to the transform's result
+     * @return true when the transform was removed
      */
     bool InputTransform(Ptr<Packet> packet,
                         const IpsecIpHeader& outer,
@@ -279,99 +493,184 @@ class IpsecStack : public Object
     /// One request of an outbound policy and the SA chosen for it.
     struct OutputStep
     {
-        const IpsecRequest* req;
-        Ptr<IpsecSa> sa;
+        const IpsecRequest* req; ///< the request (in the policy)
+        Ptr<IpsecSa> sa;         ///< the SA chosen for it
     };
 
-    /// ProcessOutput, step 1: the policy (nullptr when the datagram is
-    /// bypassed or was dropped; @p r says which).
+    /**
+     * ProcessOutput, step 1: the policy (nullptr when the datagram is
+     * bypassed or was dropped; @p r says which).
+     * @param packet the datagram's payload
+     * @param ctx the datagram's header and how it is sent
+     * @param r the result: its verdict set on a drop, its policy set
+     * @return the ipsec policy to apply, or nullptr
+     */
     Ptr<IpsecPolicy> LookupOutputPolicy(Ptr<Packet> packet,
                                         const OutputContext& ctx,
                                         OutputResult* r);
-    /// Step 2 (key_checkrequest): an SA per request; false when dropped.
+    /**
+     * Step 2 (key_checkrequest): an SA per request; false when dropped.
+     * @param packet the datagram's payload (for the Drop trace)
+     * @param ctx the datagram's header and how it is sent
+     * @param policy the policy from step 1
+     * @param steps set to the requests that have an SA, in order
+     * @param r the result: its verdict set on a drop
+     * @return false when a required SA is missing
+     */
     bool ResolveOutputSas(Ptr<Packet> packet,
                           const OutputContext& ctx,
                           const IpsecPolicy& policy,
                           std::vector<OutputStep>* steps,
                           OutputResult* r);
-    /// Step 3: the transforms in order, the tunnel headers; false when dropped.
+    /**
+     * Step 3: the transforms in order, the tunnel headers; false when
+     * dropped.
+     * @param packet the datagram's payload
+     * @param ctx the datagram's header and how it is sent
+     * @param steps the requests and their SAs from step 2 (not empty)
+     * @param r the result: verdict, packet and header
+     * @return false when a transform dropped the datagram
+     */
     bool ApplyTransforms(Ptr<Packet> packet,
                          const OutputContext& ctx,
                          const std::vector<OutputStep>& steps,
                          OutputResult* r);
-    /// ipsec4_tunnel_validate: may this decapsulated datagram leave its tunnel?
+    /**
+     * ipsec4_tunnel_validate: may this decapsulated datagram leave its
+     * tunnel?  The SA is not a transport one, the inner header is valid,
+     * and an inbound policy has a tunnel request with the outer endpoints
+     * whose selector (or the previous tunnel's endpoints) matches the inner
+     * addresses (key_gettunnel).
+     * @param sa the SA of the last transform (nullptr for plain IP-in-IP,
+     *        which only an IPComp tunnel request accepts)
+     * @param outer the outer IP header
+     * @param inner the inner datagram, with its IP header
+     * @param innerV6 its family
+     * @param why set to the reason of a refusal
+     * @return true when the tunnel may end here
+     */
     bool TunnelValidate(Ptr<const IpsecSa> sa,
                         const IpsecIpHeader& outer,
                         Ptr<const Packet> inner,
                         bool innerV6,
                         std::string* why);
-    /// The outer header of a tunnel for @p inner (RFC 3168 / KAME ECN and DF rules).
+    /**
+     * The outer header of a tunnel for @p inner (RFC 3168 / KAME ECN and DF
+     * rules): the SA's endpoints, TTL 64, the inner TOS with the Ecn
+     * attribute's rule, DF by Dfbit, an IPv6 inner flow label copied.
+     * @param sa the tunnel SA
+     * @param inner the inner header
+     * @return the outer header (protocol 4 or 41)
+     */
     IpsecIpHeader TunnelHeader(const IpsecSa& sa, const IpsecIpHeader& inner) const;
-    /// ECN egress (decapsulation); false when the datagram must be dropped.
+    /**
+     * ECN egress (decapsulation, ip_ecn_egress): with Ecn 1 a CE mark on the
+     * outer header is copied into an ECN-capable inner header.
+     * @param outerTos the outer TOS / traffic class
+     * @param v6 the outer family (whose Ecn knob applies)
+     * @param inner the inner datagram, with its IP header (rewritten)
+     * @param innerV6 its family
+     * @return false when the datagram must be dropped (CE with Ecn 0, or on
+     *         a not-ECT inner datagram)
+     */
     bool EcnDecapsulate(uint8_t outerTos, bool v6, Ptr<Packet> inner, bool innerV6);
-    /// Is a required request satisfied by the decapsulation history?
+    /**
+     * Is a required request satisfied by the decapsulation history?
+     * @param req the request
+     * @param history the transforms removed, outermost first
+     * @return true when an entry of its protocol is there (for a tunnel
+     *         request with endpoints: a tunnel entry with those endpoints)
+     */
     bool HistorySatisfies(const IpsecRequest& req,
                           const std::vector<IpsecHistoryEntry>& history) const;
-    /// ipsec_in_reject for @p policy (nullptr: the system default).
+    /**
+     * ipsec_in_reject for @p policy (nullptr: the system default).
+     * @param packet the datagram's payload, with its history tag
+     * @param sel its selector
+     * @param policy the policy that applies
+     * @return true when not rejected; false counts in_polvio and is traced
+     */
     bool CheckInboundPolicy(Ptr<const Packet> packet,
                             const IpsecSelector& sel,
                             Ptr<IpsecPolicy> policy);
-    /// The inbound check of a datagram with selector @p sel for @p socket.
+    /**
+     * The inbound check of a datagram with selector @p sel for @p socket.
+     * @param packet the datagram's payload, with its history tag
+     * @param sel its selector
+     * @param socket the receiving socket's match
+     * @return true when not rejected; false counts in_polvio and is traced
+     */
     bool CheckInboundBySocket(Ptr<const Packet> packet,
                               const IpsecSelector& sel,
                               const IpsecSocketMatch& socket);
-    /// The output policy of a local datagram (socket-based when it has a socket).
+    /**
+     * The output policy of a local datagram (socket-based when it has a
+     * socket, ipsec4_getpolicybysock; the SPD's otherwise,
+     * ipsec4_getpolicybyaddr).
+     * @param ip the datagram's header
+     * @param segment its payload (to find the sending socket)
+     * @param sel its selector
+     * @param count count the lookup (spdcachelookup, spdcachemiss)
+     * @return the lookup's result and policy
+     */
     IpsecSocketPolicyRegistry::Lookup OutputPolicy(const IpsecIpHeader& ip,
                                                    Ptr<const Packet> segment,
                                                    const IpsecSelector& sel,
                                                    bool count);
-    /// ipsec_hdrsiz for @p policy (nullptr or not ipsec: 0).
+    /**
+     * ipsec_hdrsiz for @p policy (nullptr or not ipsec: 0).
+     * @param policy the policy
+     * @param sel the datagram's selector (the endpoints of transport requests)
+     * @return the bytes the policy's requests add
+     */
     uint32_t PolicyOverhead(Ptr<IpsecPolicy> policy, const IpsecSelector& sel);
 
-    Ptr<Node> m_node;
-    Ptr<IpsecSpd> m_spd;
-    Ptr<IpsecSad> m_sad;
-    Ptr<IpsecKeyEngine> m_keyEngine;
-    IpsecStats m_stats4;
-    IpsecStats m_stats6;
-    Ptr<UniformRandomVariable> m_rng;
+    Ptr<Node> m_node;                 ///< the node this stack belongs to
+    Ptr<IpsecSpd> m_spd;              ///< the SPD
+    Ptr<IpsecSad> m_sad;              ///< the SAD
+    Ptr<IpsecKeyEngine> m_keyEngine;  ///< the key engine (PF_KEY) over both
+    IpsecStats m_stats4;              ///< ipsecstat
+    IpsecStats m_stats6;              ///< ipsec6stat
+    Ptr<UniformRandomVariable> m_rng; ///< IVs and random padding
 
     // ipsec(4) knobs, IPv4 (net.inet.ipsec.*) and IPv6 (net.inet6.ipsec6.*)
-    uint32_t m_defPolicy4{1};
-    uint32_t m_defPolicy6{1};
-    uint32_t m_espTransDeflev4{1};
-    uint32_t m_espTransDeflev6{1};
-    uint32_t m_espNetDeflev4{1};
-    uint32_t m_espNetDeflev6{1};
-    uint32_t m_ahTransDeflev4{1};
-    uint32_t m_ahTransDeflev6{1};
-    uint32_t m_ahNetDeflev4{1};
-    uint32_t m_ahNetDeflev6{1};
-    bool m_ahClearTos;
-    uint16_t m_ahOffsetMask;
-    bool m_icmp6TypeCode;
-    bool m_rfc4301Fragments{false};
-    bool m_ahDefaultIsUse;
-    uint32_t m_dfbit{0};
-    int32_t m_ecn4{0};
-    int32_t m_ecn6{0};
-    uint32_t m_debug{0};
-    bool m_espEnable{true};
-    bool m_ahEnable{true};
-    bool m_ipcompEnable{true};
-    bool m_kameDecapHistory{false};
+    uint32_t m_defPolicy4{1};       ///< DefPolicy: 0 discard, 1 none
+    uint32_t m_defPolicy6{1};       ///< Ipv6DefPolicy
+    uint32_t m_espTransDeflev4{1};  ///< EspTransDeflev: 1 use, 2 require
+    uint32_t m_espTransDeflev6{1};  ///< Ipv6EspTransDeflev
+    uint32_t m_espNetDeflev4{1};    ///< EspNetDeflev
+    uint32_t m_espNetDeflev6{1};    ///< Ipv6EspNetDeflev
+    uint32_t m_ahTransDeflev4{1};   ///< AhTransDeflev
+    uint32_t m_ahTransDeflev6{1};   ///< Ipv6AhTransDeflev
+    uint32_t m_ahNetDeflev4{1};     ///< AhNetDeflev
+    uint32_t m_ahNetDeflev6{1};     ///< Ipv6AhNetDeflev
+    bool m_ahClearTos;              ///< AhCleartos
+    uint16_t m_ahOffsetMask;        ///< AhOffsetmask
+    bool m_icmp6TypeCode;           ///< Icmp6TypeCodeSelectors
+    bool m_rfc4301Fragments{false}; ///< Rfc4301FragmentSelectors
+    bool m_ahDefaultIsUse;          ///< AhDefaultFallthrough
+    uint32_t m_dfbit{0};            ///< Dfbit: 0 clear, 1 set, 2 copy
+    int32_t m_ecn4{0};              ///< Ecn: -1 ignore, 0 forbidden, 1 allowed
+    int32_t m_ecn6{0};              ///< Ipv6Ecn
+    uint32_t m_debug{0};            ///< Debug: non-zero logs drops to stderr
+    bool m_espEnable{true};         ///< EspEnable
+    bool m_ahEnable{true};          ///< AhEnable
+    bool m_ipcompEnable{true};      ///< IpcompEnable
+    bool m_kameDecapHistory{false}; ///< KameDecapHistory
     uint32_t m_ip6HdrNestLimit{15}; ///< net.inet6.ip6.hdrnestlimit
 
     /// Per-socket policies and their cache.
     Ptr<IpsecSocketPolicyRegistry> m_socketPolicies;
 
-    uint32_t m_maxTransforms{16};
-    bool m_fragmentBeforeTunnel{true};
+    uint32_t m_maxTransforms{16};                                     ///< MaxTransforms
+    bool m_fragmentBeforeTunnel{true};                                ///< FragmentBeforeTunnel
     int m_ip6TunnelTooBig{static_cast<int>(IpsecTunnelTooBig::KAME)}; ///< an IpsecTunnelTooBig
 
+    /// The Drop trace.
     TracedCallback<Ptr<const Packet>, bool, IpsecDropReason, const std::string&> m_dropTrace;
-    TracedCallback<Ptr<const Packet>, uint8_t, uint32_t> m_outputTrace;
-    TracedCallback<Ptr<const Packet>, uint8_t, uint32_t> m_inputTrace;
+    TracedCallback<Ptr<const Packet>, uint8_t, uint32_t> m_outputTrace; ///< the Output trace
+    TracedCallback<Ptr<const Packet>, uint8_t, uint32_t> m_inputTrace;  ///< the Input trace
+    /// The PolicyMatch trace.
     TracedCallback<IpsecDirection, const std::string&, Ptr<IpsecPolicy>> m_policyTrace;
 };
 
