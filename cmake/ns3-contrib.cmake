@@ -5,8 +5,12 @@ file(GLOB _ipsec_sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/model/*.c
      ${CMAKE_CURRENT_SOURCE_DIR}/helper/*.cc)
 file(GLOB _ipsec_headers CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/model/*.h
      ${CMAKE_CURRENT_SOURCE_DIR}/helper/*.h)
+# The suites and the runner's other sources (test/ipsec-test-*.cc: the
+# shared utilities and the tests' own ESP/AH encoder), as test/CMakeLists.txt
+# has them; ns-3's test.py brings its own runner.
 file(GLOB _ipsec_tests CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/test/*-test-suite.cc
-     ${CMAKE_CURRENT_SOURCE_DIR}/test/ipsec-test-util.cc)
+     ${CMAKE_CURRENT_SOURCE_DIR}/test/ipsec-test-*.cc)
+list(REMOVE_ITEM _ipsec_tests ${CMAKE_CURRENT_SOURCE_DIR}/test/ipsec-test-runner.cc)
 # The examples' scaffolding (examples/common): no part of the module; it is
 # compiled into the test library and into each example, which include its
 # headers as "common/NAME.h".

@@ -232,7 +232,9 @@ PrintTitle(const Options& o, bool customA, const Ipv4InterfaceContainer& ifaces)
     {
         std::cout << ifaces.GetAddress(2) << " client without IPsec";
     }
-    std::cout << "; AH keys are manual (the model has no IKE yet)\n\n";
+    std::cout << (o.keys == "ike"
+                      ? "; racoon negotiates the AH SAs\n\n"
+                      : "; AH keys are manual (--keys=ike: racoon negotiates them)\n\n");
 }
 
 /**
