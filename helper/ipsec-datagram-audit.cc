@@ -658,21 +658,30 @@ IpsecDatagramAudit::Watch(Ptr<Node> node)
     for (uint32_t i = 0; i < node->GetNDevices(); ++i)
     {
         Ptr<NetDevice> dev = node->GetDevice(i);
+        // The callbacks live in the device's (and its queue's) traces: they
+        // hold the device by a plain pointer, a Ptr would keep it alive for
+        // ever (a reference cycle LeakSanitizer reports).
+        NetDevice* rawDev = PeekPointer(dev);
         std::string where = "device " + std::to_string(i);
         for (const char* name : {"MacTxDrop", "MacRxDrop", "PhyTxDrop", "PhyRxDrop"})
         {
             std::string trace = where + " " + name;
-            ConnectPacketTrace(
-                dev,
-                name,
-                Callback<void, Ptr<const Packet>>(
-                    [w, id, dev, trace, name](Ptr<const Packet> p)
-                    {
-                        if (auto s = w.lock())
-                        {
-                            s->Drop(id, trace, name, "", p, FrameIsIcmpError(dev, p), false);
-                        }
-                    }));
+            ConnectPacketTrace(dev,
+                               name,
+                               Callback<void, Ptr<const Packet>>(
+                                   [w, id, rawDev, trace, name](Ptr<const Packet> p)
+                                   {
+                                       if (auto s = w.lock())
+                                       {
+                                           s->Drop(id,
+                                                   trace,
+                                                   name,
+                                                   "",
+                                                   p,
+                                                   FrameIsIcmpError(Ptr<NetDevice>(rawDev), p),
+                                                   false);
+                                       }
+                                   }));
         }
         PointerValue queue;
         if (dev->GetAttributeFailSafe("TxQueue", queue) && queue.GetObject())
@@ -681,7 +690,7 @@ IpsecDatagramAudit::Watch(Ptr<Node> node)
             ConnectPacketTrace(queue.GetObject(),
                                "Drop",
                                Callback<void, Ptr<const Packet>>(
-                                   [w, id, dev, trace](Ptr<const Packet> p)
+                                   [w, id, rawDev, trace](Ptr<const Packet> p)
                                    {
                                        if (auto s = w.lock())
                                        {
@@ -690,7 +699,7 @@ IpsecDatagramAudit::Watch(Ptr<Node> node)
                                                    "Drop",
                                                    "device queue full",
                                                    p,
-                                                   FrameIsIcmpError(dev, p),
+                                                   FrameIsIcmpError(Ptr<NetDevice>(rawDev), p),
                                                    false);
                                        }
                                    }));

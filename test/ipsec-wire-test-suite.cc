@@ -1250,7 +1250,7 @@ class WireInboundTestCase : public WireInjectTestCase
     Bytes Data(size_t k, uint8_t tag) const
     {
         Bytes p = Payload(k, tag);
-        p[1] = tag;
+        p[std::min<size_t>(1, p.size() - 1)] = tag; // a payload may be 1 byte long
         return p;
     }
 
