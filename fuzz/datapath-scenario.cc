@@ -1150,7 +1150,26 @@ UpperLayerFits(const Bytes& d, size_t off, uint8_t proto)
         case 6:
         {
             size_t hl = left >= 13 ? (d[off + 12] >> 4) * 4 : 0;
-            return left >= 20 && hl >= 20 && hl <= left;
+            if (left < 20 || hl < 20 || hl > left)
+            {
+                return false;
+            }
+            // Options (RFC 9293 section 3.1): End, NOP, or kind, length >= 2
+            // within the header (TcpHeader::Deserialize loops on others).
+            for (size_t opt = off + 20; opt < off + hl && d[opt] != 0;)
+            {
+                if (d[opt] == 1)
+                {
+                    opt++;
+                    continue;
+                }
+                if (opt + 2 > off + hl || d[opt + 1] < 2 || opt + d[opt + 1] > off + hl)
+                {
+                    return false;
+                }
+                opt += d[opt + 1];
+            }
+            return true;
         }
         case 1:
         {

@@ -269,13 +269,15 @@ void FixLength(Bytes& b);
 
 /**
  * Whether ns-3 3.37's own input path, before any code of the module, can
- * take datagram @p d off a device: an IPv4 header that fits (ns-3 reads
- * the header it is told is there), IPv6 Hop-by-Hop and Destination Options
- * headers that fit the datagram and the first 255 bytes (ns-3 walks them
- * with 8-bit offsets) with options that fit their header
- * (Ipv6Extension::ProcessOptions loops forever on an option that overruns
- * it: a bug of ns-3, not of the module).  Scenario::Inject delivers only
- * such datagrams (the others are counted as skipped).
+ * take datagram @p d off a device: ns-3 reads every header it is told is
+ * there without looking at what is left, so the IPv4 header, the IPv6
+ * extension headers (within the first 255 bytes too: ns-3 walks them with
+ * 8-bit offsets) and the UDP, TCP, ICMP or ICMPv6 header (with the IP header
+ * an ICMP error quotes) must fit the datagram; and it loops forever on an
+ * IPv6 option that overruns its header (Ipv6Extension::ProcessOptions) and
+ * on a TCP option of length 0 or 1 (TcpHeader::Deserialize).  Bugs of
+ * ns-3, not of the module: Scenario::Inject delivers only datagrams for
+ * which this is true (the others are counted as skipped).
  */
 bool Ns3CanParse(const Bytes& d);
 
