@@ -1066,6 +1066,14 @@ Scenario::End()
         static const std::string script = ReplayResetScript();
         IpsecHelper().RunSetkeyString(m_v, script, "replay reset");
     }
+    // Each socket's policy cache (KAME's ipsec_checkpcbcache; the
+    // spdcachelookup and spdcachemiss counters) is valid until the SPD
+    // changes: a policy added at the tail and deleted again changes it
+    // without changing the order of V's policies, so the next input's first
+    // lookup on a socket misses, as in a fresh scenario.
+    static const std::string touch = "spdadd 192.0.2.1 192.0.2.2 any -P in none;\n"
+                                     "spddelete 192.0.2.1 192.0.2.2 any -P in;\n";
+    IpsecHelper().RunSetkeyString(m_v, touch, "policy cache reset");
     // A TCP connection V accepted stays (ns-3 has no way to abort it, and
     // closing it retransmits its FIN forever when P answers in clear, which
     // V's policy drops): V is not reused.

@@ -156,10 +156,13 @@ Knobs DecodeKnobs(uint8_t b);
  * A scenario serves one input (fresh) or the inputs of a fuzzer's process
  * (persistent; RunInput): End then undoes what an input may leave behind --
  * the SAs with a replay window are installed anew when a transform succeeded
- * (their windows moved) -- and the simulation has run to completion (no
- * event left: reassembly timers, retransmissions), so the next input meets
- * the same V; an input after which V has an accepted TCP connection gets
- * the next input a new scenario.
+ * (their windows moved), the sockets' policy caches are invalidated, and
+ * Begin gives every node an empty IPv6 reassembly -- and the simulation has
+ * run to completion (no event left: reassembly timers, retransmissions), so
+ * the next input meets the same V: an input gives the same counters, traces
+ * and deliveries in either mode (DATAPATH_FUZZER_TRACE=1 prints them, one
+ * line an input, to compare).  An input after which V has an accepted TCP
+ * connection gets the next input a new scenario.
  */
 class Scenario
 {
