@@ -31,51 +31,17 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <numeric>
 #include <sstream>
-#include <unistd.h>
 
 namespace ipsecfuzz
 {
 
 using namespace ns3;
 
-namespace
-{
-const uint8_t* g_input = nullptr; ///< the input being run (SetCurrentInput)
-size_t g_inputSize = 0;
-uint64_t g_inputNumber = 0; ///< counts SetCurrentInput calls
-} // namespace
-
-void
-SetCurrentInput(const uint8_t* data, size_t size)
-{
-    g_input = data;
-    g_inputSize = size;
-    g_inputNumber++;
-}
-
 void
 Finding(const std::string& what)
 {
-    if (const char* dir = std::getenv("DATAPATH_FUZZER_REPORT_ONLY"))
-    {
-        // One file per input run, whatever it found.
-        static uint64_t n = 0;
-        static uint64_t reported = 0;
-        if (g_inputNumber == reported)
-        {
-            return;
-        }
-        reported = g_inputNumber;
-        std::string name
-            = std::string(dir) + "/finding-" + std::to_string(getpid()) + "-" + std::to_string(n++);
-        std::ofstream f(name, std::ios::binary);
-        f.write(reinterpret_cast<const char*>(g_input), static_cast<std::streamsize>(g_inputSize));
-        std::fprintf(stderr, "datapath fuzzer finding (%s): %s\n", name.c_str(), what.c_str());
-        return;
-    }
     std::fprintf(stderr, "datapath fuzzer finding: %s\n", what.c_str());
     std::fflush(stderr);
     __builtin_trap();
@@ -514,72 +480,6 @@ TlvsFit(const Bytes& d, size_t off, size_t len, bool nd)
     return true;
 }
 
-/// Whether the Hop-by-Hop or Destination Options header at @p offset of
-/// @p packet and its options are within the packet and ns-3's 8-bit offsets.
-bool
-OptionsWellFormed(Ptr<const Packet> packet, uint8_t offset)
-{
-    Bytes b(packet->GetSize());
-    packet->CopyData(b.data(), b.size());
-    size_t off = offset;
-    if (off + 2 > b.size())
-    {
-        return false;
-    }
-    size_t len = (b[off + 1] + 1) * 8;
-    return off + len <= b.size() && off + len <= 255 && TlvsFit(b, off + 2, len - 2, false);
-}
-
-/**
- * DATAPATH_FUZZER_NS3_OPTION_GUARD: ns-3's Hop-by-Hop (@p Base) or
- * Destination Options extension, but a header whose options overrun it is
- * dropped (DROP_MALFORMED_HEADER) instead of sending
- * Ipv6Extension::ProcessOptions into its endless loop.  For long runs that
- * must go on past that known finding (fuzz/regressions/README.md); off by
- * default, so that the fuzzers keep finding the way in.
- */
-template <typename Base>
-class GuardedOptions : public Base
-{
-  public:
-    uint8_t Process(Ptr<Packet>& packet,
-                    uint8_t offset,
-                    const Ipv6Header& ipv6Header,
-                    Ipv6Address dst,
-                    uint8_t* nextHeader,
-                    bool& stopProcessing,
-                    bool& isDropped,
-                    Ipv6L3Protocol::DropReason& dropReason) override
-    {
-        if (!OptionsWellFormed(packet, offset))
-        {
-            isDropped = true;
-            stopProcessing = true;
-            dropReason = Ipv6L3Protocol::DROP_MALFORMED_HEADER;
-            return 0;
-        }
-        return Base::Process(
-            packet, offset, ipv6Header, dst, nextHeader, stopProcessing, isDropped, dropReason);
-    }
-};
-
-/// Puts the guarded option extensions in place of ns-3's on @p node.
-void
-GuardOptions(Ptr<Node> node)
-{
-    Ptr<Ipv6ExtensionDemux> demux = node->GetObject<Ipv6ExtensionDemux>();
-    Ptr<Ipv6Extension> replacements[] = {
-        CreateObject<GuardedOptions<Ipv6ExtensionHopByHop>>(),
-        CreateObject<GuardedOptions<Ipv6ExtensionDestination>>(),
-    };
-    for (Ptr<Ipv6Extension>& ext : replacements)
-    {
-        demux->Remove(demux->GetExtension(ext->GetExtensionNumber()));
-        ext->SetNode(node);
-        demux->Insert(ext);
-    }
-}
-
 /// Gives @p dev's node an interface on it with @p v4/24 and @p v6/64, up.
 void
 Attach(Ptr<NetDevice> dev, const char* v4, const char* v6, bool forwarding)
@@ -644,13 +544,6 @@ Scenario::Scenario(const Knobs& knobs, const std::string& peerScript)
 
     IpsecStackHelper stack;
     stack.Install(nodes);
-    if (std::getenv("DATAPATH_FUZZER_NS3_OPTION_GUARD"))
-    {
-        for (uint32_t i = 0; i < nodes.GetN(); ++i)
-        {
-            GuardOptions(nodes.Get(i));
-        }
-    }
     InternetStackHelper internet;
     internet.AssignStreams(nodes, STREAM_BASE);
     stack.AssignStreams(nodes, STREAM_BASE + 1000);
@@ -892,6 +785,7 @@ Scenario::OnDrop(Ptr<const Packet>, bool v6, IpsecDropReason reason)
     if (counter.empty() || counter[0] == '(')
     {
         m_uncounted++;
+        m_uncountedReasons += std::string(v6 ? " 6:" : " 4:") + IpsecDropReasonName(reason);
         return;
     }
     m_traces[{v6, counter}]++;
@@ -1003,6 +897,7 @@ Scenario::Begin(const Knobs& knobs)
     m_knobs = knobs;
     m_traces.clear();
     m_l3Reasons.clear();
+    m_uncountedReasons.clear();
     m_start = Take();
 }
 
@@ -1035,11 +930,12 @@ Scenario::Run()
             }
         }
         std::fprintf(stderr,
-                     "datapath trace:%s l3drops+%llu (%s) uncounted+%llu delivered=%u\n",
+                     "datapath trace:%s l3drops+%llu (%s) uncounted+%llu (%s) delivered=%u\n",
                      line.c_str(),
                      static_cast<unsigned long long>(now.l3Drops - m_start.l3Drops),
                      m_l3Reasons.c_str(),
                      static_cast<unsigned long long>(now.uncounted - m_start.uncounted),
+                     m_uncountedReasons.c_str(),
                      now.delivered - m_start.delivered);
     }
 }
@@ -1144,26 +1040,30 @@ InitializeFromEnvironment()
 namespace
 {
 
-/// The upper-layer header of protocol @p proto at @p off of @p d is whole
-/// (ns-3 deserializes UDP, TCP, ICMP and ICMPv6 headers, and the IP header
-/// an ICMP error quotes, without looking at the length).
+/// Whether ns-3's upper layer can read the segment of protocol @p proto at
+/// @p off of @p d once the module's policed UDP, TCP, ICMP and ICMPv6 (which
+/// drop a segment shorter than its header, a UDP length or a TCP data offset
+/// that does not fit: IpsecCheckUpperLayer) have passed it: TCP options
+/// TcpHeader::Deserialize can take, the IP header an ICMP error quotes
+/// (Icmpv4DestinationUnreachable / Icmpv4TimeExceeded read it without
+/// looking at the length), ICMPv6 errors and neighbour discovery options.
 bool
 UpperLayerFits(const Bytes& d, size_t off, uint8_t proto)
 {
     size_t left = d.size() - off;
     switch (proto)
     {
-        case 17:
-            return left >= 8;
         case 6:
         {
             size_t hl = left >= 13 ? (d[off + 12] >> 4) * 4 : 0;
             if (left < 20 || hl < 20 || hl > left)
             {
-                return false;
+                return true; // the module drops it (tcps_rcvshort, tcps_rcvbadoff)
             }
             // Options (RFC 9293 section 3.1): End, NOP, or kind, length >= 2
-            // within the header (TcpHeader::Deserialize loops on others).
+            // within the header (TcpHeader::Deserialize loops on a length
+            // of 0), and a Maximum Segment Size of length 4 (TcpOptionMSS::
+            // Deserialize aborts on another: NS_ABORT_IF).
             for (size_t opt = off + 20; opt < off + hl && d[opt] != 0;)
             {
                 if (d[opt] == 1)
@@ -1171,7 +1071,8 @@ UpperLayerFits(const Bytes& d, size_t off, uint8_t proto)
                     opt++;
                     continue;
                 }
-                if (opt + 2 > off + hl || d[opt + 1] < 2 || opt + d[opt + 1] > off + hl)
+                if (opt + 2 > off + hl || d[opt + 1] < 2 || opt + d[opt + 1] > off + hl
+                    || (d[opt] == 2 && d[opt + 1] != 4))
                 {
                     return false;
                 }
@@ -1183,7 +1084,7 @@ UpperLayerFits(const Bytes& d, size_t off, uint8_t proto)
         {
             if (left < 8)
             {
-                return false;
+                return true; // the module drops it (icps_tooshort)
             }
             uint8_t type = d[off];
             bool error = type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
@@ -1193,7 +1094,7 @@ UpperLayerFits(const Bytes& d, size_t off, uint8_t proto)
         {
             if (left < 8)
             {
-                return false;
+                return true; // the module drops it (icp6s_tooshort)
             }
             uint8_t type = d[off];
             if (type >= 1 && type <= 4)

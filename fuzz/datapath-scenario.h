@@ -63,15 +63,11 @@ namespace ipsecfuzz
 using Bytes = std::vector<uint8_t>;
 
 /**
- * A finding: prints @p what and traps, so that libFuzzer keeps the input.
- * With DATAPATH_FUZZER_REPORT_ONLY=DIR (long runs that must go on past
- * known findings) it writes the input to DIR/finding-N instead, prints
- * @p what with that name, and returns.
+ * A finding: prints @p what and traps, so that libFuzzer keeps the input
+ * (long runs go on past findings in libFuzzer's fork mode, -fork=1
+ * -ignore_crashes=1: see the README, "Fuzzing").
  */
 void Finding(const std::string& what);
-
-/// The input being run, for Finding in report-only mode (the fuzzers set it).
-void SetCurrentInput(const uint8_t* data, size_t size);
 
 /// One inbound SA of the victim.
 struct SaRow
@@ -253,13 +249,14 @@ class Scenario
     std::vector<ns3::Ptr<ns3::Socket>> m_connections;     ///< TCP connections V accepted
     /// Drop traces per (family, counter name) since Begin.
     std::map<std::pair<bool, std::string>, uint64_t> m_traces;
-    Knobs m_knobs;           ///< this input's
-    Snapshot m_start;        ///< at Begin
-    Snapshot m_recordStart;  ///< before the datagram being injected
-    bool m_injecting{false}; ///< inside a device Receive of DoInject
-    uint64_t m_uncounted{0}; ///< Drop traces of no ipsecstat counter
-    uint64_t m_l3Drops{0};   ///< ns-3 Ipv4/Ipv6 layer-3 Drop traces on V
-    std::string m_l3Reasons; ///< their reasons this input (DATAPATH_FUZZER_TRACE)
+    Knobs m_knobs;                  ///< this input's
+    Snapshot m_start;               ///< at Begin
+    Snapshot m_recordStart;         ///< before the datagram being injected
+    bool m_injecting{false};        ///< inside a device Receive of DoInject
+    uint64_t m_uncounted{0};        ///< Drop traces of no ipsecstat counter
+    uint64_t m_l3Drops{0};          ///< ns-3 Ipv4/Ipv6 layer-3 Drop traces on V
+    std::string m_l3Reasons;        ///< their reasons this input (DATAPATH_FUZZER_TRACE)
+    std::string m_uncountedReasons; ///< the uncounted drops' reasons this input (idem)
     uint32_t m_delivered{0};
     uint32_t m_skipped{0}; ///< datagrams not delivered: !Ns3CanParse
     uint32_t m_accepted{0};
@@ -271,16 +268,22 @@ void FixIpv4Checksum(Bytes& b);
 void FixLength(Bytes& b);
 
 /**
- * Whether ns-3 3.37's own input path, before any code of the module, can
- * take datagram @p d off a device: ns-3 reads every header it is told is
- * there without looking at what is left, so the IPv4 header, the IPv6
- * extension headers (within the first 255 bytes too: ns-3 walks them with
- * 8-bit offsets) and the UDP, TCP, ICMP or ICMPv6 header (with the IP header
- * an ICMP error quotes) must fit the datagram; and it loops forever on an
- * IPv6 option that overruns its header (Ipv6Extension::ProcessOptions) and
- * on a TCP option of length 0 or 1 (TcpHeader::Deserialize).  Bugs of
- * ns-3, not of the module: Scenario::Inject delivers only datagrams for
- * which this is true (the others are counted as skipped).
+ * Whether ns-3 3.37 can take datagram @p d off a device: ns-3 reads every
+ * header it is told is there without looking at what is left, so the IPv4
+ * header and the IPv6 extension headers (within the first 255 bytes too:
+ * ns-3 walks them with 8-bit offsets), which ns-3 reads before any code of
+ * the module, must fit the datagram, and ns-3 loops forever on an IPv6
+ * option that overruns its header (Ipv6Extension::ProcessOptions).  The
+ * upper-layer header's length is the module's to check (its policed UDP,
+ * TCP, ICMP and ICMPv6 drop what is too short before anything reads it), but
+ * not what ns-3 then reads behind it: TCP options of length 0 (on which
+ * TcpHeader::Deserialize loops forever) or a Maximum Segment Size option of
+ * another length than 4 (TcpOptionMSS::Deserialize aborts), the IP header an
+ * ICMP error quotes, ICMPv6 errors and neighbour discovery options must be
+ * whole.  Bugs of ns-3 on its own input path: Scenario::Inject delivers only
+ * datagrams for which this is true (the others are counted as skipped);
+ * what the module hands back to ns-3 after decapsulation is not filtered
+ * (see fuzz/regressions/README.md, findings 5 and 6).
  */
 bool Ns3CanParse(const Bytes& d);
 

@@ -156,7 +156,6 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     }
     Bytes datagram = Datagram(flags, payload);
     uint32_t copies = 1 + ((flags >> 4) & 0x03);
-    SetCurrentInput(data, size);
     Scenario::RunInput(DecodeKnobs(data[2]),
                        [&](Scenario& scenario)
                        {

@@ -65,7 +65,6 @@ LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     {
         return 0;
     }
-    SetCurrentInput(data, size);
     Scenario::RunInput(DecodeKnobs(data[0]),
                        [&](Scenario& scenario)
                        {
