@@ -455,27 +455,22 @@ namespace
 {
 
 /// Options of a Hop-by-Hop or Destination Options header (@p off, @p len)
-/// of @p d, or of ICMPv6 neighbour discovery (8-byte units), within it.
+/// of @p d within it.
 bool
-TlvsFit(const Bytes& d, size_t off, size_t len, bool nd)
+OptionsFit(const Bytes& d, size_t off, size_t len)
 {
     for (size_t opt = off; opt < off + len;)
     {
-        if (!nd && d[opt] == 0)
+        if (d[opt] == 0)
         {
-            opt++;
+            opt++; // Pad1
             continue;
         }
-        if (opt + 2 > off + len)
+        if (opt + 2 > off + len || opt + 2 + d[opt + 1] > off + len)
         {
             return false;
         }
-        size_t olen = nd ? d[opt + 1] * 8 : 2 + d[opt + 1];
-        if (olen == 0 || opt + olen > off + len)
-        {
-            return false;
-        }
-        opt += olen;
+        opt += 2 + d[opt + 1];
     }
     return true;
 }
@@ -1041,77 +1036,45 @@ namespace
 {
 
 /// Whether ns-3's upper layer can read the segment of protocol @p proto at
-/// @p off of @p d once the module's policed UDP, TCP, ICMP and ICMPv6 (which
-/// drop a segment shorter than its header, a UDP length or a TCP data offset
-/// that does not fit: IpsecCheckUpperLayer) have passed it: TCP options
-/// TcpHeader::Deserialize can take, the IP header an ICMP error quotes
-/// (Icmpv4DestinationUnreachable / Icmpv4TimeExceeded read it without
-/// looking at the length), ICMPv6 errors and neighbour discovery options.
+/// @p off of @p d once the module has passed it.  The module checks every
+/// segment its policed UDP, TCP, ICMP and ICMPv6 receive (lengths, ICMP
+/// errors and neighbour discovery options: IpsecCheckUpperLayer; TCP options
+/// it rewrites as tcp_dooptions reads them: IpsecSanitizeTcpOptions), but a
+/// datagram V forwards is parsed by ns-3 alone: TCP options of length 0
+/// (TcpHeader::Deserialize loops forever) or a Maximum Segment Size option of
+/// another length than 4 (TcpOptionMSS::Deserialize aborts), in the flow
+/// hash of a queue disc and at a plain ns-3 host.  Such plaintext TCP is not
+/// delivered, to whichever address.
 bool
 UpperLayerFits(const Bytes& d, size_t off, uint8_t proto)
 {
     size_t left = d.size() - off;
-    switch (proto)
+    if (proto != 6)
     {
-        case 6:
-        {
-            size_t hl = left >= 13 ? (d[off + 12] >> 4) * 4 : 0;
-            if (left < 20 || hl < 20 || hl > left)
-            {
-                return true; // the module drops it (tcps_rcvshort, tcps_rcvbadoff)
-            }
-            // Options (RFC 9293 section 3.1): End, NOP, or kind, length >= 2
-            // within the header (TcpHeader::Deserialize loops on a length
-            // of 0), and a Maximum Segment Size of length 4 (TcpOptionMSS::
-            // Deserialize aborts on another: NS_ABORT_IF).
-            for (size_t opt = off + 20; opt < off + hl && d[opt] != 0;)
-            {
-                if (d[opt] == 1)
-                {
-                    opt++;
-                    continue;
-                }
-                if (opt + 2 > off + hl || d[opt + 1] < 2 || opt + d[opt + 1] > off + hl
-                    || (d[opt] == 2 && d[opt + 1] != 4))
-                {
-                    return false;
-                }
-                opt += d[opt + 1];
-            }
-            return true;
-        }
-        case 1:
-        {
-            if (left < 8)
-            {
-                return true; // the module drops it (icps_tooshort)
-            }
-            uint8_t type = d[off];
-            bool error = type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
-            return !error || (left >= 36 && (d[off + 8] & 0x0f) * 4 + 16 <= left);
-        }
-        case 58:
-        {
-            if (left < 8)
-            {
-                return true; // the module drops it (icp6s_tooshort)
-            }
-            uint8_t type = d[off];
-            if (type >= 1 && type <= 4)
-            {
-                return left >= 56;
-            }
-            // Neighbour discovery (RFC 4861 section 4): fixed part, then options.
-            size_t fixed = type == 133                ? 8
-                         : type == 134                ? 16
-                         : type == 135 || type == 136 ? 24
-                         : type == 137                ? 40
-                                                      : 0;
-            return fixed == 0 || (left >= fixed && TlvsFit(d, off + fixed, left - fixed, true));
-        }
-        default:
-            return true;
+        return true;
     }
+    size_t hl = left >= 13 ? (d[off + 12] >> 4) * 4 : 0;
+    if (left < 20 || hl < 20 || hl > left)
+    {
+        return true; // the module drops it (tcps_rcvshort, tcps_rcvbadoff)
+    }
+    // Options (RFC 9293 section 3.1): End, NOP, or kind, length >= 2 within
+    // the header, and a Maximum Segment Size of length 4.
+    for (size_t opt = off + 20; opt < off + hl && d[opt] != 0;)
+    {
+        if (d[opt] == 1)
+        {
+            opt++;
+            continue;
+        }
+        if (opt + 2 > off + hl || d[opt + 1] < 2 || opt + d[opt + 1] > off + hl
+            || (d[opt] == 2 && d[opt + 1] != 4))
+        {
+            return false;
+        }
+        opt += d[opt + 1];
+    }
+    return true;
 }
 
 } // namespace
@@ -1157,7 +1120,7 @@ Ns3CanParse(const Bytes& d)
         {
             return false;
         }
-        if ((next == 0 || next == 60) && !TlvsFit(d, off + 2, len - 2, false))
+        if ((next == 0 || next == 60) && !OptionsFit(d, off + 2, len - 2))
         {
             return false;
         }

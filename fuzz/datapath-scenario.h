@@ -274,16 +274,15 @@ void FixLength(Bytes& b);
  * ns-3 walks them with 8-bit offsets), which ns-3 reads before any code of
  * the module, must fit the datagram, and ns-3 loops forever on an IPv6
  * option that overruns its header (Ipv6Extension::ProcessOptions).  The
- * upper-layer header's length is the module's to check (its policed UDP,
- * TCP, ICMP and ICMPv6 drop what is too short before anything reads it), but
- * not what ns-3 then reads behind it: TCP options of length 0 (on which
- * TcpHeader::Deserialize loops forever) or a Maximum Segment Size option of
- * another length than 4 (TcpOptionMSS::Deserialize aborts), the IP header an
- * ICMP error quotes, ICMPv6 errors and neighbour discovery options must be
- * whole.  Bugs of ns-3 on its own input path: Scenario::Inject delivers only
- * datagrams for which this is true (the others are counted as skipped);
- * what the module hands back to ns-3 after decapsulation is not filtered
- * (see fuzz/regressions/README.md, findings 5 and 6).
+ * upper layer is the module's to check (its policed UDP, TCP, ICMP and
+ * ICMPv6 drop what ns-3 cannot read and rewrite TCP options ns-3 cannot
+ * parse), but ns-3 alone parses a TCP header V forwards (its queue disc's
+ * flow hash) with the same loop on an option of length 0 and abort on an
+ * MSS option of another length than 4: plaintext TCP with such options is
+ * not delivered either.  Bugs of ns-3 on its own input path:
+ * Scenario::Inject delivers only datagrams for which this is true (the
+ * others are counted as skipped); what the module hands back to ns-3 after
+ * decapsulation is not filtered.
  */
 bool Ns3CanParse(const Bytes& d);
 
