@@ -17,6 +17,7 @@ PACKAGES=(
   python3-cryptography      # scapy's IPsec ciphers and HMACs (only recommended by python3-scapy)
   python3-matplotlib        # scripts/plot-ike-slow.py (the ipsec-ike-slow-study test)
   clang libclang-rt-14-dev  # the fuzzers (fuzz/): clang++ and libFuzzer (libclang_rt.fuzzer)
+  valgrind                  # scripts/valgrind-examples.sh (memcheck on the examples)
   # A real IKEv1 peer for the simulated racoon (the ipsec-ike-charon test):
   # strongSwan's charon and swanctl; kernel-libipsec (libcharon-extra-plugins),
   # its userspace IPsec, as the kernel may have no ESP; the openssl plugin

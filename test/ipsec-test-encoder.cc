@@ -313,7 +313,11 @@ AesXcbcMac(const Bytes& key, const Bytes& data, Bytes& mac)
         uint8_t m[16] = {0};
         size_t off = b * 16;
         size_t take = std::min<size_t>(16, n - std::min(n, off));
-        std::memcpy(m, data.data() + off, take);
+        if (take > 0)
+        {
+            // An empty message's data() may be null, which memcpy must not get.
+            std::memcpy(m, data.data() + off, take);
+        }
         if (b + 1 == blocks)
         {
             const Bytes* last = &k2;
