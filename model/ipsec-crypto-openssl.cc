@@ -71,25 +71,6 @@ EnsureProviders()
     return providers;
 }
 
-/// Drains OpenSSL's error queue into one line (for error messages).
-std::string
-OpensslError()
-{
-    std::string text;
-    unsigned long e;
-    while ((e = ERR_get_error()) != 0)
-    {
-        char buf[256];
-        ERR_error_string_n(e, buf, sizeof(buf));
-        if (!text.empty())
-        {
-            text += "; ";
-        }
-        text += buf;
-    }
-    return text.empty() ? "unknown OpenSSL error" : text;
-}
-
 /// unique_ptr deleter calling an OpenSSL free function.
 template <typename T, void (*Free)(T*)>
 struct EvpFree
@@ -311,21 +292,21 @@ NewKeyedCipherCtx(
     const int enc = encrypt ? 1 : 0;
     if (!ctx || EVP_CipherInit_ex2(ctx.get(), cipher, nullptr, nullptr, enc, nullptr) != 1)
     {
-        *why = OpensslError();
+        *why = IpsecOpensslError();
         return nullptr;
     }
     // Blowfish and CAST5 take variable key lengths; OpenSSL defaults to 128 bits.
     if (static_cast<size_t>(EVP_CIPHER_CTX_get_key_length(ctx.get())) != keyLen
         && EVP_CIPHER_CTX_set_key_length(ctx.get(), static_cast<int>(keyLen)) != 1)
     {
-        *why = "OpenSSL refuses a " + std::to_string(keyLen * 8) + "-bit key (" + OpensslError()
-             + ")";
+        *why = "OpenSSL refuses a " + std::to_string(keyLen * 8) + "-bit key ("
+             + IpsecOpensslError() + ")";
         return nullptr;
     }
     if (EVP_CipherInit_ex2(ctx.get(), nullptr, key, nullptr, enc, nullptr) != 1
         || EVP_CIPHER_CTX_set_padding(ctx.get(), 0) != 1)
     {
-        *why = OpensslError();
+        *why = IpsecOpensslError();
         return nullptr;
     }
     return ctx;
@@ -353,42 +334,50 @@ class NullAuthContext : public IpsecAuthContext
     }
 };
 
-/// RFC 2104 HMAC through EVP_MAC; the key is set once, Begin() re-inits.
-class HmacAuthContext : public IpsecAuthContext
+/**
+ * What the MACs on one OpenSSL context share: the ICV is the first
+ * IcvLength() bytes of the full MAC, and a failed OpenSSL call anywhere
+ * since Begin() makes Finish() return false (fail closed).  A subclass says
+ * how the MAC starts, takes bytes and ends (Start, Step, Final).
+ */
+class TruncatedMacContext : public IpsecAuthContext
 {
   public:
-    HmacAuthContext(MacCtxPtr ctx, size_t icvLen)
-        : m_ctx(std::move(ctx))
+    /**
+     * @param what the MAC's name in log messages
+     * @param icvLen the ICV bytes, at most the full MAC's
+     */
+    TruncatedMacContext(const char* what, size_t icvLen)
+        : m_what(what)
         , m_icvLen(icvLen)
     {
     }
 
-    void Begin() override
+    void Begin() final
     {
-        m_failed = EVP_MAC_init(m_ctx.get(), nullptr, 0, nullptr) != 1;
+        m_failed = !Start();
         if (m_failed)
         {
-            NS_LOG_ERROR("HMAC re-initialisation failed: " << OpensslError());
+            NS_LOG_ERROR(m_what << " init failed: " << IpsecOpensslError());
         }
     }
 
-    void Update(const uint8_t* data, size_t len) override
+    void Update(const uint8_t* data, size_t len) final
     {
-        if (!m_failed && len > 0 && EVP_MAC_update(m_ctx.get(), data, len) != 1)
+        if (!m_failed && len > 0 && !Step(data, len))
         {
-            NS_LOG_ERROR("HMAC update failed: " << OpensslError());
+            NS_LOG_ERROR(m_what << " update failed: " << IpsecOpensslError());
             m_failed = true;
         }
     }
 
-    bool Finish(uint8_t* icv) override
+    bool Finish(uint8_t* icv) final
     {
         uint8_t full[EVP_MAX_MD_SIZE];
         size_t outl = 0;
-        if (m_failed || EVP_MAC_final(m_ctx.get(), full, &outl, sizeof(full)) != 1
-            || outl < m_icvLen)
+        if (m_failed || !Final(full, &outl) || outl < m_icvLen)
         {
-            NS_LOG_ERROR("HMAC final failed: " << OpensslError());
+            NS_LOG_ERROR(m_what << " final failed: " << IpsecOpensslError());
             OPENSSL_cleanse(full, sizeof(full));
             return false;
         }
@@ -397,15 +386,52 @@ class HmacAuthContext : public IpsecAuthContext
         return true;
     }
 
-    size_t IcvLength() const override
+    size_t IcvLength() const final
     {
         return m_icvLen;
     }
 
   private:
-    MacCtxPtr m_ctx;
+    /// Starts a new MAC; false when OpenSSL failed.
+    virtual bool Start() = 0;
+    /// Adds @p len bytes (len > 0); false when OpenSSL failed.
+    virtual bool Step(const uint8_t* data, size_t len) = 0;
+    /// Ends the MAC into @p full (EVP_MAX_MD_SIZE bytes), its length in @p len;
+    /// false when OpenSSL failed.
+    virtual bool Final(uint8_t* full, size_t* len) = 0;
+
+    const char* m_what;
     size_t m_icvLen;
     bool m_failed{false};
+};
+
+/// RFC 2104 HMAC through EVP_MAC; the key is set once, Begin() re-inits.
+class HmacAuthContext : public TruncatedMacContext
+{
+  public:
+    HmacAuthContext(MacCtxPtr ctx, size_t icvLen)
+        : TruncatedMacContext("HMAC", icvLen)
+        , m_ctx(std::move(ctx))
+    {
+    }
+
+  private:
+    bool Start() override
+    {
+        return EVP_MAC_init(m_ctx.get(), nullptr, 0, nullptr) == 1;
+    }
+
+    bool Step(const uint8_t* data, size_t len) override
+    {
+        return EVP_MAC_update(m_ctx.get(), data, len) == 1;
+    }
+
+    bool Final(uint8_t* full, size_t* len) override
+    {
+        return EVP_MAC_final(m_ctx.get(), full, len, EVP_MAX_MD_SIZE) == 1;
+    }
+
+    MacCtxPtr m_ctx;
 };
 
 /**
@@ -418,14 +444,14 @@ class HmacAuthContext : public IpsecAuthContext
  * and two for keys of 56 to 119 bytes (KAME's arithmetic breaks beyond that;
  * here longer keys simply take as many blocks as they need).
  */
-class KeyedHashAuthContext : public IpsecAuthContext
+class KeyedHashAuthContext : public TruncatedMacContext
 {
   public:
     KeyedHashAuthContext(MdPtr md, MdCtxPtr ctx, const std::vector<uint8_t>& key, size_t icvLen)
-        : m_md(std::move(md))
+        : TruncatedMacContext("keyed hash", icvLen)
+        , m_md(std::move(md))
         , m_ctx(std::move(ctx))
         , m_key(key)
-        , m_icvLen(icvLen)
     {
         const size_t keyLen = key.size();
         // Bytes of padding (0x80 and zeros) so that key || pad || length
@@ -447,53 +473,31 @@ class KeyedHashAuthContext : public IpsecAuthContext
         OPENSSL_cleanse(m_key.data(), m_key.size());
     }
 
-    void Begin() override
-    {
-        m_failed = EVP_DigestInit_ex2(m_ctx.get(), m_md.get(), nullptr) != 1
-                || EVP_DigestUpdate(m_ctx.get(), m_prefix.data(), m_prefix.size()) != 1;
-        if (m_failed)
-        {
-            NS_LOG_ERROR("keyed hash init failed: " << OpensslError());
-        }
-    }
-
-    void Update(const uint8_t* data, size_t len) override
-    {
-        if (!m_failed && len > 0 && EVP_DigestUpdate(m_ctx.get(), data, len) != 1)
-        {
-            NS_LOG_ERROR("keyed hash update failed: " << OpensslError());
-            m_failed = true;
-        }
-    }
-
-    bool Finish(uint8_t* icv) override
-    {
-        uint8_t full[EVP_MAX_MD_SIZE];
-        unsigned int outl = 0;
-        if (m_failed || EVP_DigestUpdate(m_ctx.get(), m_key.data(), m_key.size()) != 1
-            || EVP_DigestFinal_ex(m_ctx.get(), full, &outl) != 1 || outl < m_icvLen)
-        {
-            NS_LOG_ERROR("keyed hash final failed: " << OpensslError());
-            OPENSSL_cleanse(full, sizeof(full));
-            return false;
-        }
-        std::memcpy(icv, full, m_icvLen);
-        OPENSSL_cleanse(full, sizeof(full));
-        return true;
-    }
-
-    size_t IcvLength() const override
-    {
-        return m_icvLen;
-    }
-
   private:
+    bool Start() override
+    {
+        return EVP_DigestInit_ex2(m_ctx.get(), m_md.get(), nullptr) == 1
+            && EVP_DigestUpdate(m_ctx.get(), m_prefix.data(), m_prefix.size()) == 1;
+    }
+
+    bool Step(const uint8_t* data, size_t len) override
+    {
+        return EVP_DigestUpdate(m_ctx.get(), data, len) == 1;
+    }
+
+    bool Final(uint8_t* full, size_t* len) override
+    {
+        unsigned int outl = 0;
+        const bool ok = EVP_DigestUpdate(m_ctx.get(), m_key.data(), m_key.size()) == 1
+                     && EVP_DigestFinal_ex(m_ctx.get(), full, &outl) == 1;
+        *len = outl;
+        return ok;
+    }
+
     MdPtr m_md;
     MdCtxPtr m_ctx;
     std::vector<uint8_t> m_key;
     std::vector<uint8_t> m_prefix;
-    size_t m_icvLen;
-    bool m_failed{false};
 };
 
 /**
@@ -586,7 +590,7 @@ class XcbcAuthContext : public IpsecAuthContext
         if (EVP_EncryptUpdate(m_ecb.get(), m_e, &outl, m_e, kBlock) != 1
             || outl != static_cast<int>(kBlock))
         {
-            NS_LOG_ERROR("AES-XCBC block encryption failed: " << OpensslError());
+            NS_LOG_ERROR("AES-XCBC block encryption failed: " << IpsecOpensslError());
             m_failed = true;
         }
     }
@@ -601,6 +605,21 @@ class XcbcAuthContext : public IpsecAuthContext
     bool m_failed{false};
 };
 
+/// Whether an ICV of @p icvLen bytes can be cut from @p alg's MAC of
+/// @p full bytes (1 to @p full); sets @p error when it cannot.
+bool
+IcvFits(const IpsecAuthAlgorithm& alg, size_t icvLen, size_t full, std::string* error)
+{
+    if (icvLen == 0 || icvLen > full)
+    {
+        SetError(error,
+                 std::string(alg.name) + " gives an ICV of 1 to " + std::to_string(full)
+                     + " bytes, not " + std::to_string(icvLen));
+        return false;
+    }
+    return true;
+}
+
 std::unique_ptr<IpsecAuthContext>
 CreateHmac(const IpsecAuthAlgorithm& alg,
            const std::vector<uint8_t>& key,
@@ -613,7 +632,7 @@ CreateHmac(const IpsecAuthAlgorithm& alg,
     {
         SetError(error,
                  std::string("OpenSSL cannot provide HMAC for ") + alg.name + ": "
-                     + OpensslError());
+                     + IpsecOpensslError());
         return nullptr;
     }
     OSSL_PARAM params[] = {
@@ -625,15 +644,12 @@ CreateHmac(const IpsecAuthAlgorithm& alg,
     const uint8_t* k = key.empty() ? &kEmpty : key.data();
     if (EVP_MAC_init(ctx.get(), k, key.size(), params) != 1)
     {
-        SetError(error, std::string("OpenSSL cannot set up ") + alg.name + ": " + OpensslError());
+        SetError(error,
+                 std::string("OpenSSL cannot set up ") + alg.name + ": " + IpsecOpensslError());
         return nullptr;
     }
-    const size_t full = EVP_MAC_CTX_get_mac_size(ctx.get());
-    if (icvLen == 0 || icvLen > full)
+    if (!IcvFits(alg, icvLen, EVP_MAC_CTX_get_mac_size(ctx.get()), error))
     {
-        SetError(error,
-                 std::string(alg.name) + " gives an ICV of 1 to " + std::to_string(full)
-                     + " bytes, not " + std::to_string(icvLen));
         return nullptr;
     }
     return std::make_unique<HmacAuthContext>(std::move(ctx), icvLen);
@@ -651,15 +667,11 @@ CreateKeyedHash(const IpsecAuthAlgorithm& alg,
     {
         SetError(error,
                  std::string("OpenSSL cannot provide ") + alg.digest + " for " + alg.name + ": "
-                     + OpensslError());
+                     + IpsecOpensslError());
         return nullptr;
     }
-    const size_t full = EVP_MD_get_size(md.get());
-    if (icvLen == 0 || icvLen > full)
+    if (!IcvFits(alg, icvLen, EVP_MD_get_size(md.get()), error))
     {
-        SetError(error,
-                 std::string(alg.name) + " gives an ICV of 1 to " + std::to_string(full)
-                     + " bytes, not " + std::to_string(icvLen));
         return nullptr;
     }
     return std::make_unique<KeyedHashAuthContext>(std::move(md), std::move(ctx), key, icvLen);
@@ -679,11 +691,8 @@ CreateXcbc(const IpsecAuthAlgorithm& alg,
                      + std::to_string(key.size() * 8) + " bits");
         return nullptr;
     }
-    if (icvLen == 0 || icvLen > kBlock)
+    if (!IcvFits(alg, icvLen, kBlock, error))
     {
-        SetError(error,
-                 std::string(alg.name) + " gives an ICV of 1 to 16 bytes, not "
-                     + std::to_string(icvLen));
         return nullptr;
     }
     CipherPtr ecb(EVP_CIPHER_fetch(nullptr, "AES-128-ECB", nullptr));
@@ -691,7 +700,7 @@ CreateXcbc(const IpsecAuthAlgorithm& alg,
     {
         SetError(error,
                  std::string("OpenSSL cannot provide AES-128-ECB for ") + alg.name + ": "
-                     + OpensslError());
+                     + IpsecOpensslError());
         return nullptr;
     }
     std::string why;
@@ -710,7 +719,7 @@ CreateXcbc(const IpsecAuthAlgorithm& alg,
         if (EVP_EncryptUpdate(kCtx.get(), derived[i], &outl, derived[i], kBlock) != 1)
         {
             OPENSSL_cleanse(derived, sizeof(derived));
-            SetError(error, std::string(alg.name) + ": " + OpensslError());
+            SetError(error, std::string(alg.name) + ": " + IpsecOpensslError());
             return nullptr;
         }
     }
@@ -718,7 +727,7 @@ CreateXcbc(const IpsecAuthAlgorithm& alg,
     if (EVP_EncryptInit_ex2(kCtx.get(), nullptr, derived[0], nullptr, nullptr) != 1)
     {
         OPENSSL_cleanse(derived, sizeof(derived));
-        SetError(error, std::string(alg.name) + ": " + OpensslError());
+        SetError(error, std::string(alg.name) + ": " + IpsecOpensslError());
         return nullptr;
     }
     auto ctx = std::make_unique<XcbcAuthContext>(std::move(kCtx), derived[1], derived[2], icvLen);
@@ -757,7 +766,8 @@ CreateCipherContext(const IpsecEncAlgorithm& alg,
     if (!cipher)
     {
         SetError(error,
-                 "OpenSSL cannot provide " + evpName + " for " + alg.name + ": " + OpensslError());
+                 "OpenSSL cannot provide " + evpName + " for " + alg.name + ": "
+                     + IpsecOpensslError());
         return nullptr;
     }
     std::string why;
@@ -834,6 +844,24 @@ bool
 IpsecLoadOpensslProviders()
 {
     return EnsureProviders().legacyProvider != nullptr;
+}
+
+std::string
+IpsecOpensslError()
+{
+    std::string text;
+    unsigned long e;
+    while ((e = ERR_get_error()) != 0)
+    {
+        char buf[256];
+        ERR_error_string_n(e, buf, sizeof(buf));
+        if (!text.empty())
+        {
+            text += "; ";
+        }
+        text += buf;
+    }
+    return text.empty() ? "unknown OpenSSL error" : text;
 }
 
 } // namespace ns3

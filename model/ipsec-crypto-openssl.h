@@ -150,6 +150,15 @@ bool IpsecCryptoAvailable(const IpsecAuthAlgorithm& alg);
  */
 bool IpsecLoadOpensslProviders();
 
+/**
+ * @ingroup ipsec-transforms
+ * Drains OpenSSL's error queue into one line, for the messages of every
+ * OpenSSL user in the module.
+ * @return the queued errors, separated by "; ", or "unknown OpenSSL error"
+ *         when the queue was empty
+ */
+std::string IpsecOpensslError();
+
 } // namespace ns3
 
 #endif /* IPSEC_CRYPTO_OPENSSL_H */
