@@ -5,9 +5,11 @@
  * The groups, hashes and ciphers are table rows; everything else is byte
  * concatenation around two primitives, hash() and prf() = HMAC (RFC 2409
  * section 5 and appendix B), plus modular exponentiation with BIGNUM for
- * Diffie-Hellman and EVP ciphers in CBC mode without padding (ISAKMP pads
- * its messages itself, RFC 2408 section 3.5).  Byte layouts follow racoon
- * (ipsec-tools), which the RFCs leave open in places:
+ * Diffie-Hellman (on OpenSSL's copies of the RFC 2409 and RFC 3526 primes)
+ * and CBC without padding (ISAKMP pads its messages itself, RFC 2408
+ * section 3.5) through the data path's cipher contexts
+ * (ipsec-crypto-openssl.h, with the ESP row of the same cipher).  Byte
+ * layouts follow racoon (ipsec-tools), which the RFCs leave open in places:
  *
  *  - the 0, 1, 2 after the cookies in SKEYID_d/_a/_e, the 0 of K1 in the
  *    encryption key expansion and the 0 leading HASH(3) are one byte each;
@@ -25,6 +27,7 @@
  */
 #include "ike-crypto.h"
 
+#include "ipsec-algorithms.h"
 #include "ipsec-crypto-openssl.h"
 #include "ns3/abort.h"
 #include "ns3/fatal-error.h"
@@ -34,8 +37,6 @@
 #include <cctype>
 #include <memory>
 #include <openssl/bn.h>
-#include <openssl/crypto.h>
-#include <openssl/err.h>
 #include <openssl/evp.h>
 
 namespace ns3
@@ -50,141 +51,27 @@ namespace
 // The tables
 // ---------------------------------------------------------------------------
 
-// The MODP primes, big-endian hex.  Generator 2 for all of them.
-/// RFC 2409 section 6.1, the First Oakley Default Group: 768-bit MODP.
-const char* const kModp768 = "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74"
-                             "020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F1437"
-                             "4FE1356D6D51C245E485B576625E7EC6F44C42E9A63A3620FFFFFFFFFFFFFFFF";
+/// A group plus OpenSSL's copy of its prime (RFC 2409 section 6 and RFC 3526
+/// as bn.h's BN_get_rfc2409_prime_* and BN_get_rfc3526_prime_*).
+struct DhRow
+{
+    IkeDhGroup group;
+    BIGNUM* (*prime)(BIGNUM*);
+};
 
-/// RFC 2409 section 6.2, the Second Oakley Group: 1024-bit MODP.
-const char* const kModp1024 = "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74"
-                              "020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F1437"
-                              "4FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED"
-                              "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE65381FFFFFFFFFFFFFFFF";
-
-/// RFC 3526 section 2: 1536-bit MODP.
-const char* const kModp1536 = "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74"
-                              "020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F1437"
-                              "4FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED"
-                              "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF05"
-                              "98DA48361C55D39A69163FA8FD24CF5F83655D23DCA3AD961C62F356208552BB"
-                              "9ED529077096966D670C354E4ABC9804F1746C08CA237327FFFFFFFFFFFFFFFF";
-
-/// RFC 3526 section 3: 2048-bit MODP.
-const char* const kModp2048 = "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74"
-                              "020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F1437"
-                              "4FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED"
-                              "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF05"
-                              "98DA48361C55D39A69163FA8FD24CF5F83655D23DCA3AD961C62F356208552BB"
-                              "9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3B"
-                              "E39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF695581718"
-                              "3995497CEA956AE515D2261898FA051015728E5A8AACAA68FFFFFFFFFFFFFFFF";
-
-/// RFC 3526 section 4: 3072-bit MODP.
-const char* const kModp3072 = "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74"
-                              "020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F1437"
-                              "4FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED"
-                              "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF05"
-                              "98DA48361C55D39A69163FA8FD24CF5F83655D23DCA3AD961C62F356208552BB"
-                              "9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3B"
-                              "E39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF695581718"
-                              "3995497CEA956AE515D2261898FA051015728E5A8AAAC42DAD33170D04507A33"
-                              "A85521ABDF1CBA64ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7"
-                              "ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6BF12FFA06D98A0864"
-                              "D87602733EC86A64521F2B18177B200CBBE117577A615D6C770988C0BAD946E2"
-                              "08E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF";
-
-/// RFC 3526 section 5: 4096-bit MODP.
-const char* const kModp4096 = "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74"
-                              "020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F1437"
-                              "4FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED"
-                              "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF05"
-                              "98DA48361C55D39A69163FA8FD24CF5F83655D23DCA3AD961C62F356208552BB"
-                              "9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3B"
-                              "E39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF695581718"
-                              "3995497CEA956AE515D2261898FA051015728E5A8AAAC42DAD33170D04507A33"
-                              "A85521ABDF1CBA64ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7"
-                              "ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6BF12FFA06D98A0864"
-                              "D87602733EC86A64521F2B18177B200CBBE117577A615D6C770988C0BAD946E2"
-                              "08E24FA074E5AB3143DB5BFCE0FD108E4B82D120A92108011A723C12A787E6D7"
-                              "88719A10BDBA5B2699C327186AF4E23C1A946834B6150BDA2583E9CA2AD44CE8"
-                              "DBBBC2DB04DE8EF92E8EFC141FBECAA6287C59474E6BC05D99B2964FA090C3A2"
-                              "233BA186515BE7ED1F612970CEE2D7AFB81BDD762170481CD0069127D5B05AA9"
-                              "93B4EA988D8FDDC186FFB7DC90A6C08F4DF435C934063199FFFFFFFFFFFFFFFF";
-
-/// RFC 3526 section 6: 6144-bit MODP.
-const char* const kModp6144 = "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74"
-                              "020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F1437"
-                              "4FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED"
-                              "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF05"
-                              "98DA48361C55D39A69163FA8FD24CF5F83655D23DCA3AD961C62F356208552BB"
-                              "9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3B"
-                              "E39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF695581718"
-                              "3995497CEA956AE515D2261898FA051015728E5A8AAAC42DAD33170D04507A33"
-                              "A85521ABDF1CBA64ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7"
-                              "ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6BF12FFA06D98A0864"
-                              "D87602733EC86A64521F2B18177B200CBBE117577A615D6C770988C0BAD946E2"
-                              "08E24FA074E5AB3143DB5BFCE0FD108E4B82D120A92108011A723C12A787E6D7"
-                              "88719A10BDBA5B2699C327186AF4E23C1A946834B6150BDA2583E9CA2AD44CE8"
-                              "DBBBC2DB04DE8EF92E8EFC141FBECAA6287C59474E6BC05D99B2964FA090C3A2"
-                              "233BA186515BE7ED1F612970CEE2D7AFB81BDD762170481CD0069127D5B05AA9"
-                              "93B4EA988D8FDDC186FFB7DC90A6C08F4DF435C93402849236C3FAB4D27C7026"
-                              "C1D4DCB2602646DEC9751E763DBA37BDF8FF9406AD9E530EE5DB382F413001AE"
-                              "B06A53ED9027D831179727B0865A8918DA3EDBEBCF9B14ED44CE6CBACED4BB1B"
-                              "DB7F1447E6CC254B332051512BD7AF426FB8F401378CD2BF5983CA01C64B92EC"
-                              "F032EA15D1721D03F482D7CE6E74FEF6D55E702F46980C82B5A84031900B1C9E"
-                              "59E7C97FBEC7E8F323A97A7E36CC88BE0F1D45B7FF585AC54BD407B22B4154AA"
-                              "CC8F6D7EBF48E1D814CC5ED20F8037E0A79715EEF29BE32806A1D58BB7C5DA76"
-                              "F550AA3D8A1FBFF0EB19CCB1A313D55CDA56C9EC2EF29632387FE8D76E3C0468"
-                              "043E8F663F4860EE12BF2D5B0B7474D6E694F91E6DCC4024FFFFFFFFFFFFFFFF";
-
-/// RFC 3526 section 7: 8192-bit MODP.
-const char* const kModp8192 = "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74"
-                              "020BBEA63B139B22514A08798E3404DDEF9519B3CD3A431B302B0A6DF25F1437"
-                              "4FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED"
-                              "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF05"
-                              "98DA48361C55D39A69163FA8FD24CF5F83655D23DCA3AD961C62F356208552BB"
-                              "9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3B"
-                              "E39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF695581718"
-                              "3995497CEA956AE515D2261898FA051015728E5A8AAAC42DAD33170D04507A33"
-                              "A85521ABDF1CBA64ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7"
-                              "ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6BF12FFA06D98A0864"
-                              "D87602733EC86A64521F2B18177B200CBBE117577A615D6C770988C0BAD946E2"
-                              "08E24FA074E5AB3143DB5BFCE0FD108E4B82D120A92108011A723C12A787E6D7"
-                              "88719A10BDBA5B2699C327186AF4E23C1A946834B6150BDA2583E9CA2AD44CE8"
-                              "DBBBC2DB04DE8EF92E8EFC141FBECAA6287C59474E6BC05D99B2964FA090C3A2"
-                              "233BA186515BE7ED1F612970CEE2D7AFB81BDD762170481CD0069127D5B05AA9"
-                              "93B4EA988D8FDDC186FFB7DC90A6C08F4DF435C93402849236C3FAB4D27C7026"
-                              "C1D4DCB2602646DEC9751E763DBA37BDF8FF9406AD9E530EE5DB382F413001AE"
-                              "B06A53ED9027D831179727B0865A8918DA3EDBEBCF9B14ED44CE6CBACED4BB1B"
-                              "DB7F1447E6CC254B332051512BD7AF426FB8F401378CD2BF5983CA01C64B92EC"
-                              "F032EA15D1721D03F482D7CE6E74FEF6D55E702F46980C82B5A84031900B1C9E"
-                              "59E7C97FBEC7E8F323A97A7E36CC88BE0F1D45B7FF585AC54BD407B22B4154AA"
-                              "CC8F6D7EBF48E1D814CC5ED20F8037E0A79715EEF29BE32806A1D58BB7C5DA76"
-                              "F550AA3D8A1FBFF0EB19CCB1A313D55CDA56C9EC2EF29632387FE8D76E3C0468"
-                              "043E8F663F4860EE12BF2D5B0B7474D6E694F91E6DBE115974A3926F12FEE5E4"
-                              "38777CB6A932DF8CD8BEC4D073B931BA3BC832B68D9DD300741FA7BF8AFC47ED"
-                              "2576F6936BA424663AAB639C5AE4F5683423B4742BF1C978238F16CBE39D652D"
-                              "E3FDB8BEFC848AD922222E04A4037C0713EB57A81A23F0C73473FC646CEA306B"
-                              "4BCBC8862F8385DDFA9D4B7FA2C087E879683303ED5BDD3A062B3CF5B3A278A6"
-                              "6D2A13F83F44F82DDF310EE074AB6A364597E899A0255DC164F31CC50846851D"
-                              "F9AB48195DED7EA1B1D510BD7EE74D73FAF36BC31ECFA268359046F4EB879F92"
-                              "4009438B481C6CD7889A002ED5EE382BC9190DA6FC026E479558E4475677E9AA"
-                              "9E3050E2765694DFC81F56E880B96E7160C980DD98EDD3DFFFFFFFFFFFFFFFFF";
-
-const std::vector<IkeDhGroup>&
+const std::vector<DhRow>&
 DhRows()
 {
-    // id, racoon's name, bits, prime, generator
-    static const std::vector<IkeDhGroup> rows = {
-        {1, "modp768", 768, kModp768, 2},
-        {2, "modp1024", 1024, kModp1024, 2},
-        {5, "modp1536", 1536, kModp1536, 2},
-        {14, "modp2048", 2048, kModp2048, 2},
-        {15, "modp3072", 3072, kModp3072, 2},
-        {16, "modp4096", 4096, kModp4096, 2},
-        {17, "modp6144", 6144, kModp6144, 2},
-        {18, "modp8192", 8192, kModp8192, 2},
+    // id, racoon's name, bits, generator; the prime
+    static const std::vector<DhRow> rows = {
+        {{1, "modp768", 768, 2}, BN_get_rfc2409_prime_768},
+        {{2, "modp1024", 1024, 2}, BN_get_rfc2409_prime_1024},
+        {{5, "modp1536", 1536, 2}, BN_get_rfc3526_prime_1536},
+        {{14, "modp2048", 2048, 2}, BN_get_rfc3526_prime_2048},
+        {{15, "modp3072", 3072, 2}, BN_get_rfc3526_prime_3072},
+        {{16, "modp4096", 4096, 2}, BN_get_rfc3526_prime_4096},
+        {{17, "modp6144", 6144, 2}, BN_get_rfc3526_prime_6144},
+        {{18, "modp8192", 8192, 2}, BN_get_rfc3526_prime_8192},
     };
     return rows;
 }
@@ -210,11 +97,12 @@ HashRows()
     return rows;
 }
 
-/// A cipher row plus OpenSSL's name of the CBC cipher ('*': the key bits).
+/// A cipher row plus the name of the ESP row (ipsec-algorithms.h) of the
+/// same CBC cipher, which the data path's backend computes.
 struct CipherRow
 {
     IkeCipherAlg alg;
-    const char* evpName;
+    const char* espName;
 };
 
 /// Oakley encryption algorithms (RFC 2409 appendix A; 7, AES-CBC (RFC 3602),
@@ -225,11 +113,11 @@ CipherRows()
 {
     // id, name, block, default bits, variable, min, max, bits without the attribute
     static const std::vector<CipherRow> rows = {
-        {{1, "des", 8, 64, false, 64, 64, 64}, "DES-CBC"},
-        {{3, "blowfish", 8, 128, true, 40, 448, 448}, "BF-CBC"},
-        {{5, "3des", 8, 192, false, 192, 192, 192}, "DES-EDE3-CBC"},
-        {{6, "cast128", 8, 128, true, 40, 128, 128}, "CAST5-CBC"},
-        {{7, "aes", 16, 128, true, 128, 256, 128}, "AES-*-CBC"},
+        {{1, "des", 8, 64, false, 64, 64, 64}, "des-cbc"},
+        {{3, "blowfish", 8, 128, true, 40, 448, 448}, "blowfish-cbc"},
+        {{5, "3des", 8, 192, false, 192, 192, 192}, "3des-cbc"},
+        {{6, "cast128", 8, 128, true, 40, 128, 128}, "cast128-cbc"},
+        {{7, "aes", 16, 128, true, 128, 256, 128}, "rijndael-cbc"},
     };
     return rows;
 }
@@ -331,9 +219,9 @@ AlgsOf(const std::vector<Row>& rows, GetAlg get)
 }
 
 const IkeDhGroup&
-Itself(const IkeDhGroup& g)
+GroupOf(const DhRow& r)
 {
-    return g;
+    return r.group;
 }
 
 const IkeHashAlg&
@@ -352,25 +240,6 @@ AlgOfCipher(const CipherRow& r)
 // OpenSSL plumbing
 // ---------------------------------------------------------------------------
 
-/// Drains OpenSSL's error queue into one line.
-std::string
-OpensslError()
-{
-    std::string text;
-    unsigned long e;
-    while ((e = ERR_get_error()) != 0)
-    {
-        char buf[256];
-        ERR_error_string_n(e, buf, sizeof(buf));
-        if (!text.empty())
-        {
-            text += "; ";
-        }
-        text += buf;
-    }
-    return text.empty() ? "unknown OpenSSL error" : text;
-}
-
 struct BnFree
 {
     void operator()(BIGNUM* b) const
@@ -387,26 +256,8 @@ struct BnCtxFree
     }
 };
 
-struct CipherFree
-{
-    void operator()(EVP_CIPHER* c) const
-    {
-        EVP_CIPHER_free(c);
-    }
-};
-
-struct CipherCtxFree
-{
-    void operator()(EVP_CIPHER_CTX* c) const
-    {
-        EVP_CIPHER_CTX_free(c);
-    }
-};
-
 using BnPtr = std::unique_ptr<BIGNUM, BnFree>;
 using BnCtxPtr = std::unique_ptr<BN_CTX, BnCtxFree>;
-using CipherPtr = std::unique_ptr<EVP_CIPHER, CipherFree>;
-using CipherCtxPtr = std::unique_ptr<EVP_CIPHER_CTX, CipherCtxFree>;
 
 /// The row behind @p h (the caller may hold a copy of a table row).
 const HashRow&
@@ -425,16 +276,19 @@ CipherRowOf(const IkeCipherAlg& c)
     return *r;
 }
 
-/// The group's prime as a BIGNUM.
+/// The group's prime as a BIGNUM (the caller may hold a copy of a table row).
 BnPtr
-Prime(const IkeDhGroup& g)
+PrimeBn(const IkeDhGroup& g)
 {
-    BIGNUM* p = nullptr;
-    if (BN_hex2bn(&p, g.primeHex) == 0)
+    const DhRow* r = FindRowById(DhRows(), g.id, GroupOf);
+    NS_ABORT_MSG_IF(r == nullptr, "unknown IKE group " << g.id);
+    BnPtr p(r->prime(nullptr));
+    if (!p)
     {
-        NS_FATAL_ERROR("IKE: cannot read the prime of group " << g.id << ": " << OpensslError());
+        NS_FATAL_ERROR("IKE: cannot read the prime of group " << g.id << ": "
+                                                              << IpsecOpensslError());
     }
-    return BnPtr(p);
+    return p;
 }
 
 /// base^exponent mod p, big-endian, left-padded to the modulus length.
@@ -442,14 +296,14 @@ IkeBytes
 ModExpPadded(const IkeDhGroup& g, const BIGNUM* base, const BIGNUM* exponent)
 {
     BnCtxPtr ctx(BN_CTX_new());
-    BnPtr p = Prime(g);
+    BnPtr p = PrimeBn(g);
     BnPtr r(BN_new());
     // Constant time, and the exponent is used exactly as given (its length
     // decides the cost the CPU model charges).
     if (!ctx || !r
         || BN_mod_exp_mont_consttime(r.get(), base, exponent, p.get(), ctx.get(), nullptr) != 1)
     {
-        NS_FATAL_ERROR("IKE: modular exponentiation failed: " << OpensslError());
+        NS_FATAL_ERROR("IKE: modular exponentiation failed: " << IpsecOpensslError());
     }
     IkeBytes out(g.Bytes());
     if (BN_bn2binpad(r.get(), out.data(), static_cast<int>(out.size())) < 0)
@@ -497,43 +351,22 @@ Cbc(const IkeCipherAlg& cipher,
                              << " bytes of data; CBC needs one block and whole blocks");
         return false;
     }
-    std::string evpName = row.evpName;
-    const auto star = evpName.find('*');
-    if (star != std::string::npos)
+    // The data path's OpenSSL backend, through the ESP row of the same cipher
+    // (same OpenSSL cipher, CBC without padding, an IV of one block).
+    const IpsecEncAlgorithm* esp = FindEncAlgorithm(row.espName);
+    NS_ABORT_MSG_IF(esp == nullptr || esp->kind != IpsecCipherKind::CBC
+                        || esp->ivLen != alg.blockSize,
+                    "IKE cipher " << alg.name << ": no CBC row " << row.espName);
+    std::string why;
+    std::unique_ptr<IpsecCipherContext> ctx = CreateCipherContext(*esp, key, &why);
+    IkeBytes result = data;
+    uint8_t* bytes = result.data();
+    const bool ok = ctx
+                 && (encrypt ? ctx->Encrypt(iv.data(), nullptr, 0, bytes, result.size(), nullptr)
+                             : ctx->Decrypt(iv.data(), nullptr, 0, bytes, result.size(), nullptr));
+    if (!ok)
     {
-        evpName.replace(star, 1, std::to_string(key.size() * 8));
-    }
-    IpsecLoadOpensslProviders();
-    CipherPtr evp(EVP_CIPHER_fetch(nullptr, evpName.c_str(), nullptr));
-    CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
-    const int enc = encrypt ? 1 : 0;
-    if (!evp || !ctx
-        || EVP_CipherInit_ex2(ctx.get(), evp.get(), nullptr, nullptr, enc, nullptr) != 1)
-    {
-        NS_LOG_WARN(alg.name << " (" << evpName << "): " << OpensslError());
-        return false;
-    }
-    // Blowfish and CAST5: OpenSSL's default is 128 bits; set the length first.
-    if (static_cast<size_t>(EVP_CIPHER_CTX_get_key_length(ctx.get())) != key.size()
-        && EVP_CIPHER_CTX_set_key_length(ctx.get(), static_cast<int>(key.size())) != 1)
-    {
-        NS_LOG_WARN(alg.name << ": OpenSSL refuses a " << key.size() * 8
-                             << "-bit key: " << OpensslError());
-        return false;
-    }
-    IkeBytes result(data.size());
-    int outl = 0;
-    int finl = 0;
-    if (EVP_CipherInit_ex2(ctx.get(), nullptr, key.data(), iv.data(), enc, nullptr) != 1
-        || EVP_CIPHER_CTX_set_padding(ctx.get(), 0) != 1
-        || (!data.empty()
-            && EVP_CipherUpdate(
-                   ctx.get(), result.data(), &outl, data.data(), static_cast<int>(data.size()))
-                   != 1)
-        || EVP_CipherFinal_ex(ctx.get(), result.data() + outl, &finl) != 1
-        || static_cast<size_t>(outl + finl) != data.size())
-    {
-        NS_LOG_WARN(alg.name << " (" << evpName << "): " << OpensslError());
+        NS_LOG_WARN(alg.name << " (" << row.espName << "): " << (ctx ? "OpenSSL failed" : why));
         return false;
     }
     *out = std::move(result);
@@ -549,26 +382,41 @@ Cbc(const IkeCipherAlg& cipher,
 const IkeDhGroup*
 IkeDhGroup::ById(uint16_t id)
 {
-    return FindRowById(DhRows(), id, Itself);
+    const DhRow* r = FindRowById(DhRows(), id, GroupOf);
+    return r ? &r->group : nullptr;
 }
 
 const IkeDhGroup*
 IkeDhGroup::ByName(const std::string& name)
 {
     static const Alias none[1] = {{"", ""}};
-    return name.empty() ? nullptr : FindRowByName(DhRows(), none, name, Itself);
+    const DhRow* r = name.empty() ? nullptr : FindRowByName(DhRows(), none, name, GroupOf);
+    return r ? &r->group : nullptr;
 }
 
 const std::vector<IkeDhGroup>&
 IkeDhGroup::All()
 {
-    return DhRows();
+    static const std::vector<IkeDhGroup> all = AlgsOf<IkeDhGroup>(DhRows(), GroupOf);
+    return all;
 }
 
 uint32_t
 IkeDhGroup::Bytes() const
 {
     return (bits + 7) / 8;
+}
+
+IkeBytes
+IkeDhGroup::Prime() const
+{
+    BnPtr p = PrimeBn(*this);
+    IkeBytes out(Bytes());
+    if (BN_bn2binpad(p.get(), out.data(), static_cast<int>(out.size())) < 0)
+    {
+        NS_FATAL_ERROR("IKE: the prime of group " << id << " is longer than " << bits << " bits");
+    }
+    return out;
 }
 
 const IkeHashAlg*
@@ -644,14 +492,14 @@ IkeDh::IkeDh(const IkeDhGroup& group, const IkeBytes& random, uint32_t exponentB
     if (!x || BN_rshift(x.get(), x.get(), static_cast<int>(nbytes * 8 - m_exponentBits)) != 1
         || BN_set_bit(x.get(), static_cast<int>(m_exponentBits - 1)) != 1)
     {
-        NS_FATAL_ERROR("IKE DH: " << OpensslError());
+        NS_FATAL_ERROR("IKE DH: " << IpsecOpensslError());
     }
     m_private.resize(nbytes);
     BN_bn2binpad(x.get(), m_private.data(), static_cast<int>(nbytes));
     BnPtr g(BN_new());
     if (!g || BN_set_word(g.get(), group.generator) != 1)
     {
-        NS_FATAL_ERROR("IKE DH: " << OpensslError());
+        NS_FATAL_ERROR("IKE DH: " << IpsecOpensslError());
     }
     m_public = ModExpPadded(group, g.get(), x.get());
 }
@@ -685,11 +533,11 @@ IkeDh::ComputeShared(const IkeBytes& peerPublic, IkeBytes* shared) const
         return false;
     }
     BnPtr y(BN_bin2bn(peerPublic.data(), static_cast<int>(peerPublic.size()), nullptr));
-    BnPtr pMinus1 = Prime(*m_group);
+    BnPtr pMinus1 = PrimeBn(*m_group);
     BnPtr x(BN_bin2bn(m_private.data(), static_cast<int>(m_private.size()), nullptr));
     if (!y || !x || BN_sub_word(pMinus1.get(), 1) != 1)
     {
-        NS_FATAL_ERROR("IKE DH: " << OpensslError());
+        NS_FATAL_ERROR("IKE DH: " << IpsecOpensslError());
     }
     // 1 < y < p - 1: 0, 1 and p - 1 would force the shared secret.
     if (BN_cmp(y.get(), BN_value_one()) <= 0 || BN_cmp(y.get(), pMinus1.get()) >= 0)
@@ -715,7 +563,8 @@ IkeHash(const IkeHashAlg& h, const IkeBytes& data)
     if (EVP_Q_digest(nullptr, row.evpName, nullptr, data.data(), data.size(), out.data(), &len) != 1
         || len != row.alg.length)
     {
-        NS_FATAL_ERROR("IKE: OpenSSL cannot compute " << row.evpName << ": " << OpensslError());
+        NS_FATAL_ERROR("IKE: OpenSSL cannot compute " << row.evpName << ": "
+                                                      << IpsecOpensslError());
     }
     out.resize(len);
     return out;
@@ -748,7 +597,7 @@ IkePrf(const IkeHashAlg& h, const IkeBytes& key, const IkeBytes& data)
         || len != row.alg.length)
     {
         NS_FATAL_ERROR("IKE: OpenSSL cannot compute HMAC-" << row.evpName << ": "
-                                                           << OpensslError());
+                                                           << IpsecOpensslError());
     }
     out.resize(len);
     return out;
@@ -827,29 +676,19 @@ IkeDerivePhase1Psk(const IkeHashAlg& h,
 }
 
 IkeBytes
-IkeHashI(const IkeHashAlg& h,
-         const IkeBytes& skeyid,
-         const IkeBytes& gxi,
-         const IkeBytes& gxr,
-         const IkeBytes& ckyI,
-         const IkeBytes& ckyR,
-         const IkeBytes& saiB,
-         const IkeBytes& idiiB)
+IkePhase1Hash(const IkeHashAlg& h,
+              const IkeBytes& skeyid,
+              bool initiators,
+              const IkeBytes& gxi,
+              const IkeBytes& gxr,
+              const IkeBytes& ckyI,
+              const IkeBytes& ckyR,
+              const IkeBytes& saiB,
+              const IkeBytes& idB)
 {
-    return IkePrf(h, skeyid, IkeConcat({gxi, gxr, ckyI, ckyR, saiB, idiiB}));
-}
-
-IkeBytes
-IkeHashR(const IkeHashAlg& h,
-         const IkeBytes& skeyid,
-         const IkeBytes& gxi,
-         const IkeBytes& gxr,
-         const IkeBytes& ckyI,
-         const IkeBytes& ckyR,
-         const IkeBytes& saiB,
-         const IkeBytes& idirB)
-{
-    return IkePrf(h, skeyid, IkeConcat({gxr, gxi, ckyR, ckyI, saiB, idirB}));
+    // HASH_R is HASH_I from the responder's side: its value, then the initiator's.
+    return initiators ? IkePrf(h, skeyid, IkeConcat({gxi, gxr, ckyI, ckyR, saiB, idB}))
+                      : IkePrf(h, skeyid, IkeConcat({gxr, gxi, ckyR, ckyI, saiB, idB}));
 }
 
 // ---------------------------------------------------------------------------
@@ -867,10 +706,7 @@ IkePhase2Iv(const IkeHashAlg& h,
 }
 
 IkeBytes
-IkeQuickHash1(const IkeHashAlg& h,
-              const IkeBytes& skeyidA,
-              uint32_t messageId,
-              const IkeBytes& rest)
+IkeHash1(const IkeHashAlg& h, const IkeBytes& skeyidA, uint32_t messageId, const IkeBytes& rest)
 {
     return IkePrf(h, skeyidA, IkeConcat({MessageIdBytes(messageId), rest}));
 }
@@ -893,12 +729,6 @@ IkeQuickHash3(const IkeHashAlg& h,
               const IkeBytes& nrB)
 {
     return IkePrf(h, skeyidA, IkeConcat({{0}, MessageIdBytes(messageId), niB, nrB}));
-}
-
-IkeBytes
-IkeInfoHash(const IkeHashAlg& h, const IkeBytes& skeyidA, uint32_t messageId, const IkeBytes& rest)
-{
-    return IkePrf(h, skeyidA, IkeConcat({MessageIdBytes(messageId), rest}));
 }
 
 IkeBytes

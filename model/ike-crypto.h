@@ -5,9 +5,10 @@
  * groups (RFC 2409 section 6, RFC 3526), the negotiated hash as PRF (HMAC),
  * SKEYID and its derivatives, the phase-1 encryption key and IVs, the
  * HASH_I/HASH_R and quick-mode hashes, KEYMAT and its expansion, and the
- * phase-1 block ciphers in CBC mode.  Everything works on byte vectors;
- * the algorithms are rows of tables.  Random values (DH private exponents)
- * come from the caller (an ns-3 random stream), so runs are deterministic.
+ * phase-1 block ciphers in CBC mode (computed by the data path's backend,
+ * ipsec-crypto-openssl.h).  Everything works on byte vectors; the
+ * algorithms are rows of tables.  Random values (DH private exponents) come
+ * from the caller (an ns-3 random stream), so runs are deterministic.
  *
  * Encodings, as racoon's oakley.c: DH public values and shared secrets are
  * big-endian and left-padded to the modulus length.
@@ -40,11 +41,10 @@ using IkeBytes = std::vector<uint8_t>;
  */
 struct IkeDhGroup
 {
-    uint16_t id;          ///< Oakley group number: 1, 2, 5, 14, 15, 16, 17, 18
-    const char* name;     ///< racoon's name: "modp768", "modp1024", ...
-    uint32_t bits;        ///< modulus length
-    const char* primeHex; ///< the prime, in hexadecimal
-    uint32_t generator;   ///< the generator
+    uint16_t id;        ///< Oakley group number: 1, 2, 5, 14, 15, 16, 17, 18
+    const char* name;   ///< racoon's name: "modp768", "modp1024", ...
+    uint32_t bits;      ///< modulus length
+    uint32_t generator; ///< the generator
 
     /**
      * A group by number.
@@ -69,6 +69,13 @@ struct IkeDhGroup
      * @return the length of public values and shared secrets
      */
     uint32_t Bytes() const;
+
+    /**
+     * The prime (OpenSSL's copy of the RFC's: BN_get_rfc2409_prime_* and
+     * BN_get_rfc3526_prime_*).
+     * @return p, big-endian, Bytes() long
+     */
+    IkeBytes Prime() const;
 };
 
 /**
@@ -295,46 +302,31 @@ IkePhase1Keys IkeDerivePhase1Psk(const IkeHashAlg& h,
 
 /**
  * @ingroup ipsec-ike
- * HASH_I = prf(SKEYID, g^xi | g^xr | CKY-I | CKY-R | SAi_b | IDii_b).
+ * HASH_I or HASH_R (RFC 2409 section 5):
+ * HASH_I = prf(SKEYID, g^xi | g^xr | CKY-I | CKY-R | SAi_b | IDii_b) and
+ * HASH_R = prf(SKEYID, g^xr | g^xi | CKY-R | CKY-I | SAi_b | IDir_b), the
+ * same from the responder's side.
  * @param h the hash
  * @param skeyid SKEYID
+ * @param initiators true for HASH_I, false for HASH_R
  * @param gxi the initiator's public value
  * @param gxr the responder's public value
  * @param ckyI the initiator's cookie
  * @param ckyR the responder's cookie
  * @param saiB the initiator's SA payload body
- * @param idiiB the initiator's ID payload body
- * @return HASH_I
+ * @param idB the ID payload body of the side whose hash it is: IDii_b for
+ *        HASH_I, IDir_b for HASH_R
+ * @return HASH_I or HASH_R
  */
-IkeBytes IkeHashI(const IkeHashAlg& h,
-                  const IkeBytes& skeyid,
-                  const IkeBytes& gxi,
-                  const IkeBytes& gxr,
-                  const IkeBytes& ckyI,
-                  const IkeBytes& ckyR,
-                  const IkeBytes& saiB,
-                  const IkeBytes& idiiB);
-/**
- * @ingroup ipsec-ike
- * HASH_R = prf(SKEYID, g^xr | g^xi | CKY-R | CKY-I | SAi_b | IDir_b).
- * @param h the hash
- * @param skeyid SKEYID
- * @param gxi the initiator's public value
- * @param gxr the responder's public value
- * @param ckyI the initiator's cookie
- * @param ckyR the responder's cookie
- * @param saiB the initiator's SA payload body
- * @param idirB the responder's ID payload body
- * @return HASH_R
- */
-IkeBytes IkeHashR(const IkeHashAlg& h,
-                  const IkeBytes& skeyid,
-                  const IkeBytes& gxi,
-                  const IkeBytes& gxr,
-                  const IkeBytes& ckyI,
-                  const IkeBytes& ckyR,
-                  const IkeBytes& saiB,
-                  const IkeBytes& idirB);
+IkeBytes IkePhase1Hash(const IkeHashAlg& h,
+                       const IkeBytes& skeyid,
+                       bool initiators,
+                       const IkeBytes& gxi,
+                       const IkeBytes& gxr,
+                       const IkeBytes& ckyI,
+                       const IkeBytes& ckyR,
+                       const IkeBytes& saiB,
+                       const IkeBytes& idB);
 
 /*
  * Message IDs: @p messageId is the ISAKMP header's M-ID read as a
@@ -358,17 +350,18 @@ IkeBytes IkePhase2Iv(const IkeHashAlg& h,
 
 /**
  * @ingroup ipsec-ike
- * Quick mode's HASH(1) = prf(SKEYID_a, M-ID | rest).
+ * HASH(1) = prf(SKEYID_a, M-ID | rest), of quick mode (RFC 2409 section
+ * 5.5) and of an informational exchange (section 5.7, its N/D payloads).
  * @param h the hash
  * @param skeyidA SKEYID_a
  * @param messageId the exchange's M-ID
  * @param rest the message's payloads after the HASH payload, generic headers included
  * @return HASH(1)
  */
-IkeBytes IkeQuickHash1(const IkeHashAlg& h,
-                       const IkeBytes& skeyidA,
-                       uint32_t messageId,
-                       const IkeBytes& rest);
+IkeBytes IkeHash1(const IkeHashAlg& h,
+                  const IkeBytes& skeyidA,
+                  uint32_t messageId,
+                  const IkeBytes& rest);
 /**
  * @ingroup ipsec-ike
  * Quick mode's HASH(2) = prf(SKEYID_a, M-ID | Ni_b | rest).
@@ -399,20 +392,6 @@ IkeBytes IkeQuickHash3(const IkeHashAlg& h,
                        uint32_t messageId,
                        const IkeBytes& niB,
                        const IkeBytes& nrB);
-/**
- * @ingroup ipsec-ike
- * The HASH of an informational exchange: prf(SKEYID_a, M-ID | N/D payloads).
- * @param h the hash
- * @param skeyidA SKEYID_a
- * @param messageId the exchange's M-ID
- * @param rest the notification or delete payloads
- * @return the HASH
- */
-IkeBytes IkeInfoHash(const IkeHashAlg& h,
-                     const IkeBytes& skeyidA,
-                     uint32_t messageId,
-                     const IkeBytes& rest);
-
 /**
  * @ingroup ipsec-ike
  * KEYMAT for one SA and direction:

@@ -1342,15 +1342,15 @@ IkeDaemon::Ph1Hash(Work& w, const Ph1& p, bool initiators, const IkeBytes& idBod
 {
     // RFC 2409 section 5: HASH_I = prf(SKEYID, g^xi | g^xr | CKY-I | CKY-R |
     // SAi_b | IDii_b), HASH_R the same with g^xr | g^xi, CKY-R | CKY-I, IDir_b.
-    auto f = initiators ? IkeHashI : IkeHashR;
-    IkeBytes hash = f(*p.hash,
-                      p.keys.skeyid,
-                      p.gxi,
-                      p.gxr,
-                      CookieBytes(p.icookie),
-                      CookieBytes(p.rcookie),
-                      p.saiBody,
-                      idBody);
+    IkeBytes hash = IkePhase1Hash(*p.hash,
+                                  p.keys.skeyid,
+                                  initiators,
+                                  p.gxi,
+                                  p.gxr,
+                                  CookieBytes(p.icookie),
+                                  CookieBytes(p.rcookie),
+                                  p.saiBody,
+                                  idBody);
     w.ChargePrf(*p.hash, static_cast<uint32_t>(2 * p.gxi.size() + 16 + p.saiBody.size()));
     return hash;
 }

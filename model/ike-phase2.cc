@@ -828,7 +828,7 @@ IkeDaemon::SendQuick1(Work& w, Ph2& p)
     IsakmpMessage rest;
     rest.payloads = payloads;
     IkeBytes restBytes = rest.SerializePayloads();
-    IkeBytes hash = IkeQuickHash1(*ph1->hash, ph1->keys.skeyidA, p.messageId, restBytes);
+    IkeBytes hash = IkeHash1(*ph1->hash, ph1->keys.skeyidA, p.messageId, restBytes);
     w.ChargePrf(*ph1->hash, static_cast<uint32_t>(4 + restBytes.size()));
     p.iv = IkePhase2Iv(*ph1->hash, *ph1->cipher, ph1->iv, p.messageId);
     w.ChargeHash(*ph1->hash, 12);
@@ -1065,7 +1065,7 @@ IkeDaemon::RespondPh2(Work& w, Ph1& ph1, const IsakmpMessage& hm, const std::vec
         return;
     }
     IkeBytes restBytes = AfterHash(m);
-    IkeBytes expect = IkeQuickHash1(*ph1.hash, ph1.keys.skeyidA, hm.header.messageId, restBytes);
+    IkeBytes expect = IkeHash1(*ph1.hash, ph1.keys.skeyidA, hm.header.messageId, restBytes);
     w.ChargePrf(*ph1.hash, static_cast<uint32_t>(4 + restBytes.size()));
     if (expect != m.payloads[0].body)
     {
@@ -1437,7 +1437,7 @@ IkeDaemon::EncryptedInfo(Work& w, Ph1& ph1, const IsakmpPayload& pl)
     uint32_t msgid = NewMessageId();
     IsakmpMessage rest;
     rest.payloads.push_back(pl);
-    IkeBytes hash = IkeInfoHash(*ph1.hash, ph1.keys.skeyidA, msgid, rest.SerializePayloads());
+    IkeBytes hash = IkeHash1(*ph1.hash, ph1.keys.skeyidA, msgid, rest.SerializePayloads());
     w.ChargePrf(*ph1.hash, 64);
     IkeBytes iv = IkePhase2Iv(*ph1.hash, *ph1.cipher, ph1.iv, msgid);
     return Ph2Message(w, ph1, msgid, iv, isakmp::EXCH_INFO, {pl}, hash);
@@ -1526,7 +1526,7 @@ IkeDaemon::HandleInfo(Work& w, Ph1* ph1, const IsakmpMessage& hm, const std::vec
             return;
         }
         IkeBytes expect
-            = IkeInfoHash(*ph1->hash, ph1->keys.skeyidA, hm.header.messageId, AfterHash(m));
+            = IkeHash1(*ph1->hash, ph1->keys.skeyidA, hm.header.messageId, AfterHash(m));
         w.ChargePrf(*ph1->hash, 64);
         if (expect != m.payloads[0].body)
         {

@@ -425,9 +425,8 @@ class IkePrimesTestCase : public TestCase
         for (const auto& r : Rfc())
         {
             const IkeDhGroup& g = *IkeDhGroup::ById(r.id);
-            BIGNUM* raw = nullptr;
-            NS_TEST_ASSERT_MSG_NE(BN_hex2bn(&raw, g.primeHex), 0, "table hex of group " << r.id);
-            Bn p(raw);
+            Bn p = BnFromBytes(g.Prime());
+            NS_TEST_ASSERT_MSG_NE(p.get(), nullptr, "the prime of group " << r.id);
             if (m_full)
             {
                 if (g.bits > 2048)
@@ -692,10 +691,7 @@ class IkeDhTestCase : public TestCase
             NS_TEST_EXPECT_MSG_EQ(dh.GetExponentBits(), 256, "256-bit exponent");
             Bn x = BnFromBytes(Bytes(random.begin(), random.begin() + 32));
             BN_set_bit(x.get(), 255);
-            Bn p(nullptr);
-            BIGNUM* raw = nullptr;
-            BN_hex2bn(&raw, g2.primeHex);
-            p.reset(raw);
+            Bn p = BnFromBytes(g2.Prime());
             Bn gen(BN_new());
             BN_set_word(gen.get(), 2);
             Bn y(BN_new());
@@ -761,7 +757,7 @@ class IkeDhTestCase : public TestCase
         NS_TEST_EXPECT_MSG_EQ(ToHex(back), ToHex(s), "padded peer");
 
         // The peer's value: 1 < y < p - 1, exactly the modulus length.
-        const Bytes p = Hex(g1.primeHex);
+        const Bytes p = g1.Prime();
         Bytes pMinus1 = p;
         pMinus1.back() -= 1;
         Bytes pMinus2 = p;
@@ -1085,21 +1081,23 @@ class IkeDerivationsTestCase : public TestCase
         const Bytes skeyidA = Hex(kSha1Des3SkeyidA);
         const Bytes skeyidD = Hex(kSha1Des3SkeyidD);
         const IkeCipherAlg& des3 = Cipher("3des");
-        NS_TEST_EXPECT_MSG_EQ(ToHex(IkeHashI(sha1, skeyid, gxi, gxr, kCkyI, kCkyR, kSaiB, kIdiiB)),
-                              kSha1Des3HashI,
-                              "HASH_I");
-        NS_TEST_EXPECT_MSG_EQ(ToHex(IkeHashR(sha1, skeyid, gxi, gxr, kCkyI, kCkyR, kSaiB, kIdirB)),
-                              kSha1Des3HashR,
-                              "HASH_R");
+        NS_TEST_EXPECT_MSG_EQ(
+            ToHex(IkePhase1Hash(sha1, skeyid, true, gxi, gxr, kCkyI, kCkyR, kSaiB, kIdiiB)),
+            kSha1Des3HashI,
+            "HASH_I");
+        NS_TEST_EXPECT_MSG_EQ(
+            ToHex(IkePhase1Hash(sha1, skeyid, false, gxi, gxr, kCkyI, kCkyR, kSaiB, kIdirB)),
+            kSha1Des3HashR,
+            "HASH_R");
         NS_TEST_EXPECT_MSG_EQ(
             ToHex(IkePhase2Iv(sha1, des3, kLastBlock, kMid)), kSha1Des3Phase2Iv, "phase-2 IV");
         NS_TEST_EXPECT_MSG_EQ(
-            ToHex(IkeQuickHash1(sha1, skeyidA, kMid, kQmRest1)), kSha1Des3Hash1, "HASH(1)");
+            ToHex(IkeHash1(sha1, skeyidA, kMid, kQmRest1)), kSha1Des3Hash1, "HASH(1)");
         NS_TEST_EXPECT_MSG_EQ(
             ToHex(IkeQuickHash2(sha1, skeyidA, kMid, kQmNiB, kQmRest2)), kSha1Des3Hash2, "HASH(2)");
         NS_TEST_EXPECT_MSG_EQ(
             ToHex(IkeQuickHash3(sha1, skeyidA, kMid, kQmNiB, kQmNrB)), kSha1Des3Hash3, "HASH(3)");
-        NS_TEST_EXPECT_MSG_EQ(ToHex(IkeInfoHash(sha1, skeyidA, kInfoMid, kInfoRest)),
+        NS_TEST_EXPECT_MSG_EQ(ToHex(IkeHash1(sha1, skeyidA, kInfoMid, kInfoRest)),
                               kSha1Des3InfoHash,
                               "informational HASH");
         // ESP 3DES + HMAC-SHA1: 24 + 20 = 44 bytes, three SHA-1 blocks.
