@@ -77,6 +77,12 @@ struct IkeDaemon::Ph1
     }
 
     /**
+     * Takes @p t as the agreed transform: its hash, cipher and key length.
+     * @param t the transform
+     */
+    void Choose(const IkePh1Transform& t);
+
+    /**
      * The cookies, as racoon logs them.
      * @return "ab12..:cd34.."
      */

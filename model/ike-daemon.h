@@ -425,6 +425,42 @@ class IkeDaemon : public Application
                           const IsakmpHeader& h,
                           uint32_t number,
                           const std::vector<uint8_t>& raw);
+    /// Keeps @p bytes as our reply to @p answered (message @p number of the
+    /// exchange) and sends it: with retransmission when @p resend, else once.
+    void SendPh1Reply(Work& w,
+                      Ph1& ph1,
+                      const std::vector<uint8_t>& answered,
+                      const std::vector<uint8_t>& bytes,
+                      uint32_t number,
+                      bool resend);
+    /// Our Diffie-Hellman key pair in @p group and our nonce, charged to the
+    /// processor: g^xi and Ni as initiator, g^xr and Nr as responder.
+    void MakeKeyExchange(Work& w, Ph1& ph1, uint16_t group);
+    /// Main mode's HDR, KE, nonce (MM3 as initiator, MM4 as responder),
+    /// answering @p answered, sent with retransmission.
+    void SendMainKeyExchange(Work& w,
+                             Ph1& ph1,
+                             const std::vector<uint8_t>& answered,
+                             uint32_t number);
+    /// Main mode's KE and nonce from the peer (MM3 as responder, MM4 as
+    /// initiator): checked, accepted as message @p number, the state set to
+    /// @p next, the pre-shared key found; false when the message was dropped
+    /// or there is no key.
+    bool RecvMainKeyExchange(Work& w,
+                             Ph1& ph1,
+                             const IsakmpMessage& m,
+                             const std::vector<uint8_t>& raw,
+                             uint32_t number,
+                             IkePh1State next);
+    /// Main mode's ID and HASH from the peer (MM5 as responder, MM6 as
+    /// initiator): encrypted, the peer's HASH and ID checked, the IV advanced
+    /// to @p nextIv, accepted as message @p number; false when dropped or failed.
+    bool RecvMainIdHash(Work& w,
+                        Ph1& ph1,
+                        const IsakmpMessage& m,
+                        const std::vector<uint8_t>& raw,
+                        uint32_t number,
+                        const IkeBytes& nextIv);
     void Ph1Failed(Work& w, Ph1& ph1, IkeFailure why, const std::string& text);
     void SetPh1State(Ph1& ph1, IkePh1State s);
     std::optional<std::vector<uint8_t>> LookupPsk(Work& w, Ph1& ph1);

@@ -76,6 +76,32 @@ CookieBytes(const std::array<uint8_t, 8>& c)
     return IkeBytes(c.begin(), c.end());
 }
 
+/// The text racoon logs when a message lacks a payload it needs.
+const char* const kFewPayloads = "few isakmp message received.";
+
+/// The source address of @p node's route to @p peer (the unspecified
+/// address when there is none).
+IpsecAddress
+SourceTowards(Ptr<Node> node, const IpsecAddress& peer)
+{
+    Socket::SocketErrno err;
+    if (peer.IsV6())
+    {
+        Ptr<Ipv6> ipv6 = node->GetObject<Ipv6>();
+        Ipv6Header hdr;
+        hdr.SetDestination(peer.ToIpv6());
+        Ptr<Ipv6Route> r
+            = ipv6 ? ipv6->GetRoutingProtocol()->RouteOutput(nullptr, hdr, nullptr, err) : nullptr;
+        return r ? IpsecAddress(r->GetSource()) : IpsecAddress(Ipv6Address::GetAny());
+    }
+    Ptr<Ipv4> ipv4 = node->GetObject<Ipv4>();
+    Ipv4Header hdr;
+    hdr.SetDestination(peer.ToIpv4());
+    Ptr<Ipv4Route> r
+        = ipv4 ? ipv4->GetRoutingProtocol()->RouteOutput(nullptr, hdr, nullptr, err) : nullptr;
+    return r ? IpsecAddress(r->GetSource()) : IpsecAddress(Ipv4Address::GetAny());
+}
+
 /// Our identity in phase 1 (my_identifier; the address by default).
 IsakmpId
 MyId(const RacoonRemote* rm, const IpsecAddress& local)
@@ -133,6 +159,15 @@ PeerIdAcceptable(const RacoonRemote* rm, const IkeBytes& idBody, const IpsecAddr
 }
 
 } // namespace
+
+void
+IkeDaemon::Ph1::Choose(const IkePh1Transform& t)
+{
+    chosen = t;
+    hash = IkeHashAlg::ById(t.hash);
+    cipher = IkeCipherAlg::ById(t.cipher);
+    keyBytes = (t.keyBits ? t.keyBits : cipher->defaultKeyBits) / 8;
+}
 
 std::string
 IkeDaemon::Ph1::Cookies() const
@@ -449,28 +484,7 @@ IkeDaemon::StartPh1(Work& w, const IpsecAddress& peer, const RacoonRemote& rm)
     p.started = Simulator::Now();
     IkeBytes c = Random(8);
     std::copy(c.begin(), c.end(), p.icookie.begin());
-    // The local address: the source of the route to the peer.
-    Ptr<Node> node = GetNode();
-    if (peer.IsV6())
-    {
-        Ptr<Ipv6> ipv6 = node->GetObject<Ipv6>();
-        Ipv6Header hdr;
-        hdr.SetDestination(peer.ToIpv6());
-        Socket::SocketErrno err;
-        Ptr<Ipv6Route> r
-            = ipv6 ? ipv6->GetRoutingProtocol()->RouteOutput(nullptr, hdr, nullptr, err) : nullptr;
-        p.local = r ? IpsecAddress(r->GetSource()) : IpsecAddress(Ipv6Address::GetAny());
-    }
-    else
-    {
-        Ptr<Ipv4> ipv4 = node->GetObject<Ipv4>();
-        Ipv4Header hdr;
-        hdr.SetDestination(peer.ToIpv4());
-        Socket::SocketErrno err;
-        Ptr<Ipv4Route> r
-            = ipv4 ? ipv4->GetRoutingProtocol()->RouteOutput(nullptr, hdr, nullptr, err) : nullptr;
-        p.local = r ? IpsecAddress(r->GetSource()) : IpsecAddress(Ipv4Address::GetAny());
-    }
+    p.local = SourceTowards(GetNode(), peer);
     m_stats.ph1Started++;
     Ph1* raw = ph1.get();
     m_ph1[p.id] = std::move(ph1);
@@ -492,11 +506,7 @@ IkeDaemon::StartPh1(Work& w, const IpsecAddress& peer, const RacoonRemote& rm)
     if (p.exchange == isakmp::EXCH_AGGRESSIVE)
     {
         // One group for all proposals: the first one's.
-        const IkeDhGroup* g = IkeDhGroup::ById(rm.proposals.empty() ? 2 : rm.proposals[0].dhGroup);
-        p.dh = std::make_unique<IkeDh>(*g, Random(g->bits / 8), m_exponentBits);
-        w.ChargeModexp(g->bits, p.dh->GetExponentBits());
-        p.gxi = p.dh->GetPublic();
-        p.ni = Random(rm.nonceSize);
+        MakeKeyExchange(w, p, rm.proposals.empty() ? 2 : rm.proposals[0].dhGroup);
         p.idiiBody = MyId(p.rm, p.local).Encode();
         m.Add(isakmp::PL_KE, p.gxi);
         m.Add(isakmp::PL_NONCE, p.ni);
@@ -569,7 +579,7 @@ IkeDaemon::RespondPh1(Work& w,
         && (!m.Find(isakmp::PL_KE) || !m.Find(isakmp::PL_NONCE) || !m.Find(isakmp::PL_ID)))
     {
         Fail(IkeFailure::MALFORMED);
-        Drop(IkeDrop::BAD_PAYLOAD, 1, "few isakmp message received.");
+        Drop(IkeDrop::BAD_PAYLOAD, 1, kFewPayloads);
         return;
     }
     const IsakmpPayload* saPl = &m.payloads[0];
@@ -604,30 +614,9 @@ IkeDaemon::RespondPh1(Work& w,
     IkeBytes c = Random(8);
     std::copy(c.begin(), c.end(), p.rcookie.begin());
     p.saiBody = saPl->body;
-    p.chosen = chosen;
-    p.hash = IkeHashAlg::ById(chosen.hash);
-    p.cipher = IkeCipherAlg::ById(chosen.cipher);
-    p.keyBytes = (chosen.keyBits ? chosen.keyBits : p.cipher->defaultKeyBits) / 8;
+    p.Choose(chosen);
     // Our address is the one the peer sent to: the source towards it.
-    Ptr<Node> node = GetNode();
-    if (peer.IsV6())
-    {
-        Ipv6Header hdr;
-        hdr.SetDestination(peer.ToIpv6());
-        Socket::SocketErrno err;
-        Ptr<Ipv6Route> r = node->GetObject<Ipv6>()->GetRoutingProtocol()->RouteOutput(
-            nullptr, hdr, nullptr, err);
-        p.local = r ? IpsecAddress(r->GetSource()) : IpsecAddress(Ipv6Address::GetAny());
-    }
-    else
-    {
-        Ipv4Header hdr;
-        hdr.SetDestination(peer.ToIpv4());
-        Socket::SocketErrno err;
-        Ptr<Ipv4Route> r = node->GetObject<Ipv4>()->GetRoutingProtocol()->RouteOutput(
-            nullptr, hdr, nullptr, err);
-        p.local = r ? IpsecAddress(r->GetSource()) : IpsecAddress(Ipv4Address::GetAny());
-    }
+    p.local = SourceTowards(GetNode(), peer);
     m_stats.ph1Responded++;
     Ph1* ph = ph1.get();
     m_ph1[p.id] = std::move(ph1);
@@ -675,11 +664,7 @@ IkeDaemon::RespondPh1(Work& w,
             return;
         }
         p.psk = *psk;
-        const IkeDhGroup* g = IkeDhGroup::ById(chosen.group);
-        p.dh = std::make_unique<IkeDh>(*g, Random(g->bits / 8), m_exponentBits);
-        w.ChargeModexp(g->bits, p.dh->GetExponentBits());
-        p.gxr = p.dh->GetPublic();
-        p.nr = Random(p.rm->nonceSize);
+        MakeKeyExchange(w, p, chosen.group);
         if (!ComputeKeys(w, *ph))
         {
             return;
@@ -691,11 +676,7 @@ IkeDaemon::RespondPh1(Work& w,
         out.Add(isakmp::PL_ID, p.idirBody);
         out.Add(isakmp::PL_HASH, hashR);
     }
-    std::vector<uint8_t> bytes = out.Serialize();
-    p.lastReply = bytes;
-    p.lastReplyNumber = 2;
-    AddRecvd(raw, peer, bytes, p.exchange, 2);
-    SendWithRetry(w, p.id, true, peer, bytes, p.exchange, 2);
+    SendPh1Reply(w, p, raw, out.Serialize(), 2, true);
     SetPh1State(p, IkePh1State::MSG1SENT);
 }
 
@@ -742,19 +723,7 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
     };
     auto few = [&]()
     {
-        Drop(IkeDrop::BAD_PAYLOAD, 1, "few isakmp message received.");
-    };
-    // The messages that must arrive encrypted (ident_r3recv, ident_i4recv).
-    auto mustBeEncrypted = [&]()
-    {
-        if (!encrypted)
-        {
-            Drop(IkeDrop::UNEXPECTED,
-                 1,
-                 std::string(p.initiator ? "ignore" : "reject")
-                     + " the packet, expecting the packet encrypted.");
-        }
-        return encrypted;
+        Drop(IkeDrop::BAD_PAYLOAD, 1, kFewPayloads);
     };
     // The first payload must be the SA (ident_i2recv, agg_i2recv).
     auto saFirst = [&]()
@@ -810,59 +779,18 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
                 {
                     return;
                 }
-                p.chosen = got;
                 AcceptPh1Message(p, h, 2, raw);
                 p.rcookie = h.rcookie;
-                p.hash = IkeHashAlg::ById(p.chosen.hash);
-                p.cipher = IkeCipherAlg::ById(p.chosen.cipher);
-                p.keyBytes = (p.chosen.keyBits ? p.chosen.keyBits : p.cipher->defaultKeyBits) / 8;
+                p.Choose(got);
                 SetPh1State(p, IkePh1State::MSG2RECEIVED);
                 // MM3: our key pair first.
-                const IkeDhGroup* g = IkeDhGroup::ById(p.chosen.group);
-                p.dh = std::make_unique<IkeDh>(*g, Random(g->bits / 8), m_exponentBits);
-                w.ChargeModexp(g->bits, p.dh->GetExponentBits());
-                p.gxi = p.dh->GetPublic();
-                p.ni = Random(p.rm->nonceSize);
-                IsakmpMessage out;
-                out.header.icookie = p.icookie;
-                out.header.rcookie = p.rcookie;
-                out.header.exchange = p.exchange;
-                out.Add(isakmp::PL_KE, p.gxi);
-                out.Add(isakmp::PL_NONCE, p.ni);
-                w.ChargeMessage();
-                std::vector<uint8_t> bytes = out.Serialize();
-                p.lastReply = bytes;
-                p.lastReplyNumber = 3;
-                AddRecvd(raw, p.peer, bytes, p.exchange, 3);
-                SendWithRetry(w, p.id, true, p.peer, bytes, p.exchange, 3);
-                SetPh1State(p, IkePh1State::MSG2SENT);
+                SendMainKeyExchange(w, p, raw, 3);
                 return;
             }
             case IkePh1State::MSG2SENT:
             { // MM4: HDR, KE, Nr
-                if (!OnlyPayloads(m,
-                                  {isakmp::PL_KE, isakmp::PL_NONCE, isakmp::PL_VID, isakmp::PL_CR}))
-                {
-                    return;
-                }
-                const IsakmpPayload* ke = need(isakmp::PL_KE);
-                const IsakmpPayload* nonce = need(isakmp::PL_NONCE);
-                if (!ke || !nonce)
-                {
-                    few();
-                    return;
-                }
-                AcceptPh1Message(p, h, 4, raw);
-                p.gxr = ke->body;
-                p.nr = nonce->body;
-                SetPh1State(p, IkePh1State::MSG3RECEIVED);
-                std::optional<IkeBytes> psk = LookupPsk(w, p);
-                if (!psk)
-                {
-                    return;
-                }
-                p.psk = *psk;
-                if (!ComputeKeys(w, p))
+                if (!RecvMainKeyExchange(w, p, m, raw, 4, IkePh1State::MSG3RECEIVED)
+                    || !ComputeKeys(w, p))
                 {
                     return;
                 }
@@ -872,47 +800,16 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
                 IsakmpMessage out;
                 out.Add(isakmp::PL_ID, p.idiiBody);
                 out.Add(isakmp::PL_HASH, hashI);
-                std::vector<uint8_t> bytes = Ph1Message(w, p, out, true);
-                p.lastReply = bytes;
-                p.lastReplyNumber = 5;
-                AddRecvd(raw, p.peer, bytes, p.exchange, 5);
-                SendWithRetry(w, p.id, true, p.peer, bytes, p.exchange, 5);
+                SendPh1Reply(w, p, raw, Ph1Message(w, p, out, true), 5, true);
                 SetPh1State(p, IkePh1State::MSG3SENT);
                 return;
             }
             case IkePh1State::MSG3SENT:
             { // MM6: HDR*, IDir, HASH_R
-                if (!mustBeEncrypted()
-                    || !OnlyPayloads(m,
-                                     {isakmp::PL_ID,
-                                      isakmp::PL_HASH,
-                                      isakmp::PL_CERT,
-                                      isakmp::PL_SIG,
-                                      isakmp::PL_VID,
-                                      isakmp::PL_NOTIFY}))
+                if (!RecvMainIdHash(w, p, m, raw, 6, nextIv))
                 {
                     return;
                 }
-                const IsakmpPayload* id = need(isakmp::PL_ID);
-                const IsakmpPayload* hash = need(isakmp::PL_HASH);
-                if (!id || !hash)
-                {
-                    few();
-                    return;
-                }
-                IkeBytes expect = Ph1Hash(w, p, false, id->body);
-                if (!PeerHashValid(w, p, h, expect, hash->body))
-                {
-                    return;
-                }
-                if (!PeerIdAcceptable(p.rm, id->body, p.peer))
-                {
-                    Ph1Failed(w, p, IkeFailure::PH1_AUTH_FAILED, "mismatched ID: " + p.Describe());
-                    return;
-                }
-                p.iv = nextIv; // the IV advances with an accepted message only
-                AcceptPh1Message(p, h, 6, raw);
-                p.idirBody = id->body;
                 SetPh1State(p, IkePh1State::MSG4RECEIVED);
                 Ph1Established(w, p);
                 return;
@@ -932,46 +829,11 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
         {
             case IkePh1State::MSG1SENT:
             { // MM3: HDR, KE, Ni
-                if (!OnlyPayloads(m,
-                                  {isakmp::PL_KE, isakmp::PL_NONCE, isakmp::PL_VID, isakmp::PL_CR}))
+                if (!RecvMainKeyExchange(w, p, m, raw, 3, IkePh1State::MSG2RECEIVED))
                 {
                     return;
                 }
-                const IsakmpPayload* ke = need(isakmp::PL_KE);
-                const IsakmpPayload* nonce = need(isakmp::PL_NONCE);
-                if (!ke || !nonce)
-                {
-                    few();
-                    return;
-                }
-                AcceptPh1Message(p, h, 3, raw);
-                p.gxi = ke->body;
-                p.ni = nonce->body;
-                SetPh1State(p, IkePh1State::MSG2RECEIVED);
-                std::optional<IkeBytes> psk = LookupPsk(w, p);
-                if (!psk)
-                {
-                    return;
-                }
-                p.psk = *psk;
-                const IkeDhGroup* g = IkeDhGroup::ById(p.chosen.group);
-                p.dh = std::make_unique<IkeDh>(*g, Random(g->bits / 8), m_exponentBits);
-                w.ChargeModexp(g->bits, p.dh->GetExponentBits());
-                p.gxr = p.dh->GetPublic();
-                p.nr = Random(p.rm->nonceSize);
-                IsakmpMessage out;
-                out.header.icookie = p.icookie;
-                out.header.rcookie = p.rcookie;
-                out.header.exchange = p.exchange;
-                out.Add(isakmp::PL_KE, p.gxr);
-                out.Add(isakmp::PL_NONCE, p.nr);
-                w.ChargeMessage();
-                std::vector<uint8_t> bytes = out.Serialize();
-                p.lastReply = bytes;
-                p.lastReplyNumber = 4;
-                AddRecvd(raw, p.peer, bytes, p.exchange, 4);
-                SendWithRetry(w, p.id, true, p.peer, bytes, p.exchange, 4);
-                SetPh1State(p, IkePh1State::MSG2SENT);
+                SendMainKeyExchange(w, p, raw, 4);
                 // ident_r2send: g^xy and the keys once MM4 is out.
                 uint32_t id = p.id;
                 w.Then(
@@ -986,38 +848,10 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
             }
             case IkePh1State::MSG2SENT:
             { // MM5: HDR*, IDii, HASH_I
-                if (!mustBeEncrypted()
-                    || !OnlyPayloads(m,
-                                     {isakmp::PL_ID,
-                                      isakmp::PL_HASH,
-                                      isakmp::PL_CR,
-                                      isakmp::PL_CERT,
-                                      isakmp::PL_SIG,
-                                      isakmp::PL_VID,
-                                      isakmp::PL_NOTIFY}))
+                if (!RecvMainIdHash(w, p, m, raw, 5, nextIv))
                 {
                     return;
                 }
-                const IsakmpPayload* id = need(isakmp::PL_ID);
-                const IsakmpPayload* hash = need(isakmp::PL_HASH);
-                if (!id || !hash)
-                {
-                    few();
-                    return;
-                }
-                IkeBytes expect = Ph1Hash(w, p, true, id->body);
-                if (!PeerHashValid(w, p, h, expect, hash->body))
-                {
-                    return;
-                }
-                if (!PeerIdAcceptable(p.rm, id->body, p.peer))
-                {
-                    Ph1Failed(w, p, IkeFailure::PH1_AUTH_FAILED, "mismatched ID: " + p.Describe());
-                    return;
-                }
-                p.iv = nextIv; // the IV advances with an accepted message only
-                AcceptPh1Message(p, h, 5, raw);
-                p.idiiBody = id->body;
                 SetPh1State(p, IkePh1State::MSG3RECEIVED);
                 // MM6: HDR*, IDir, HASH_R -- the last message, sent once.
                 p.idirBody = MyId(p.rm, p.local).Encode();
@@ -1025,11 +859,7 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
                 IsakmpMessage out;
                 out.Add(isakmp::PL_ID, p.idirBody);
                 out.Add(isakmp::PL_HASH, hashR);
-                std::vector<uint8_t> bytes = Ph1Message(w, p, out, true);
-                p.lastReply = bytes;
-                p.lastReplyNumber = 6;
-                AddRecvd(raw, p.peer, bytes, p.exchange, 6);
-                SendIsakmp(w, p.peer, bytes, p.exchange, 6);
+                SendPh1Reply(w, p, raw, Ph1Message(w, p, out, true), 6, false);
                 Ph1Established(w, p);
                 return;
             }
@@ -1102,10 +932,7 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
             state() = before;
         };
         p.rcookie = h.rcookie;
-        p.chosen = got;
-        p.hash = IkeHashAlg::ById(p.chosen.hash);
-        p.cipher = IkeCipherAlg::ById(p.chosen.cipher);
-        p.keyBytes = (p.chosen.keyBits ? p.chosen.keyBits : p.cipher->defaultKeyBits) / 8;
+        p.Choose(got);
         p.gxr = ke->body;
         p.nr = nonce->body;
         p.idirBody = id->body;
@@ -1131,16 +958,8 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
         SetPh1State(p, IkePh1State::MSG2RECEIVED);
         IkeBytes hashI = Ph1Hash(w, p, true, p.idiiBody);
         IsakmpMessage out;
-        out.header.icookie = p.icookie;
-        out.header.rcookie = p.rcookie;
-        out.header.exchange = p.exchange;
         out.Add(isakmp::PL_HASH, hashI);
-        w.ChargeMessage();
-        std::vector<uint8_t> bytes = out.Serialize();
-        p.lastReply = bytes;
-        p.lastReplyNumber = 3;
-        AddRecvd(raw, p.peer, bytes, p.exchange, 3);
-        SendIsakmp(w, p.peer, bytes, p.exchange, 3);
+        SendPh1Reply(w, p, raw, Ph1Message(w, p, out, false), 3, false);
         SetPh1State(p, IkePh1State::MSG2SENT);
         Ph1Established(w, p);
         return;
@@ -1380,6 +1199,144 @@ IkeDaemon::AcceptPh1Message(Ph1& p,
     StopRetry(p.id, true);
     p.lastReceived = raw;
     p.lastReply.clear(); // the reply to it, if any, is set when sent
+}
+
+void
+IkeDaemon::SendPh1Reply(Work& w,
+                        Ph1& p,
+                        const std::vector<uint8_t>& answered,
+                        const std::vector<uint8_t>& bytes,
+                        uint32_t number,
+                        bool resend)
+{
+    p.lastReply = bytes;
+    p.lastReplyNumber = number;
+    AddRecvd(answered, p.peer, bytes, p.exchange, number);
+    if (resend)
+    {
+        SendWithRetry(w, p.id, true, p.peer, bytes, p.exchange, number);
+    }
+    else
+    {
+        SendIsakmp(w, p.peer, bytes, p.exchange, number);
+    }
+}
+
+void
+IkeDaemon::MakeKeyExchange(Work& w, Ph1& p, uint16_t group)
+{
+    const IkeDhGroup* g = IkeDhGroup::ById(group);
+    p.dh = std::make_unique<IkeDh>(*g, Random(g->bits / 8), m_exponentBits);
+    w.ChargeModexp(g->bits, p.dh->GetExponentBits());
+    (p.initiator ? p.gxi : p.gxr) = p.dh->GetPublic();
+    (p.initiator ? p.ni : p.nr) = Random(p.rm->nonceSize);
+}
+
+void
+IkeDaemon::SendMainKeyExchange(Work& w,
+                               Ph1& p,
+                               const std::vector<uint8_t>& answered,
+                               uint32_t number)
+{
+    MakeKeyExchange(w, p, p.chosen.group);
+    IsakmpMessage out;
+    out.Add(isakmp::PL_KE, p.initiator ? p.gxi : p.gxr);
+    out.Add(isakmp::PL_NONCE, p.initiator ? p.ni : p.nr);
+    SendPh1Reply(w, p, answered, Ph1Message(w, p, out, false), number, true);
+    SetPh1State(p, IkePh1State::MSG2SENT);
+}
+
+bool
+IkeDaemon::RecvMainKeyExchange(Work& w,
+                               Ph1& p,
+                               const IsakmpMessage& m,
+                               const std::vector<uint8_t>& raw,
+                               uint32_t number,
+                               IkePh1State next)
+{
+    if (!OnlyPayloads(m, {isakmp::PL_KE, isakmp::PL_NONCE, isakmp::PL_VID, isakmp::PL_CR}))
+    {
+        return false;
+    }
+    const IsakmpPayload* ke = m.Find(isakmp::PL_KE);
+    const IsakmpPayload* nonce = m.Find(isakmp::PL_NONCE);
+    if (!ke || !nonce)
+    {
+        Drop(IkeDrop::BAD_PAYLOAD, 1, kFewPayloads);
+        return false;
+    }
+    AcceptPh1Message(p, m.header, number, raw);
+    (p.initiator ? p.gxr : p.gxi) = ke->body;
+    (p.initiator ? p.nr : p.ni) = nonce->body;
+    SetPh1State(p, next);
+    std::optional<IkeBytes> psk = LookupPsk(w, p);
+    if (!psk)
+    {
+        return false;
+    }
+    p.psk = *psk;
+    return true;
+}
+
+bool
+IkeDaemon::RecvMainIdHash(Work& w,
+                          Ph1& p,
+                          const IsakmpMessage& m,
+                          const std::vector<uint8_t>& raw,
+                          uint32_t number,
+                          const IkeBytes& nextIv)
+{
+    // These must arrive encrypted (ident_r3recv, ident_i4recv).
+    if (!(m.header.flags & isakmp::FLAG_ENC))
+    {
+        Drop(IkeDrop::UNEXPECTED,
+             1,
+             std::string(p.initiator ? "ignore" : "reject")
+                 + " the packet, expecting the packet encrypted.");
+        return false;
+    }
+    // A certificate request may come with MM5 only.
+    const bool only = p.initiator ? OnlyPayloads(m,
+                                                 {isakmp::PL_ID,
+                                                  isakmp::PL_HASH,
+                                                  isakmp::PL_CERT,
+                                                  isakmp::PL_SIG,
+                                                  isakmp::PL_VID,
+                                                  isakmp::PL_NOTIFY})
+                                  : OnlyPayloads(m,
+                                                 {isakmp::PL_ID,
+                                                  isakmp::PL_HASH,
+                                                  isakmp::PL_CR,
+                                                  isakmp::PL_CERT,
+                                                  isakmp::PL_SIG,
+                                                  isakmp::PL_VID,
+                                                  isakmp::PL_NOTIFY});
+    if (!only)
+    {
+        return false;
+    }
+    const IsakmpPayload* id = m.Find(isakmp::PL_ID);
+    const IsakmpPayload* hash = m.Find(isakmp::PL_HASH);
+    if (!id || !hash)
+    {
+        Drop(IkeDrop::BAD_PAYLOAD, 1, kFewPayloads);
+        return false;
+    }
+    // The peer's hash: HASH_I from the initiator, HASH_R from the responder.
+    IkeBytes expect = Ph1Hash(w, p, !p.initiator, id->body);
+    if (!PeerHashValid(w, p, m.header, expect, hash->body))
+    {
+        return false;
+    }
+    if (!PeerIdAcceptable(p.rm, id->body, p.peer))
+    {
+        Ph1Failed(w, p, IkeFailure::PH1_AUTH_FAILED, "mismatched ID: " + p.Describe());
+        return false;
+    }
+    p.iv = nextIv; // the IV advances with an accepted message only
+    AcceptPh1Message(p, m.header, number, raw);
+    (p.initiator ? p.idirBody : p.idiiBody) = id->body;
+    return true;
 }
 
 void
