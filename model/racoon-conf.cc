@@ -939,12 +939,18 @@ class FileParser
         return t;
     }
 
-    /// An address (a WORD inet_pton takes).
+    /// An address (a WORD or "string" inet_pton takes).
     IpsecAddress Address(const std::string& what)
     {
-        Token t = Take();
+        return AddressIn(Take(), what, true);
+    }
+
+    /// @p t as an address: a WORD inet_pton takes (a "string" too when
+    /// @p quoted); anything else is unexpected, @p what being expected.
+    IpsecAddress AddressIn(const Token& t, const std::string& what, bool quoted)
+    {
         std::optional<IpsecAddress> a;
-        if (t.kind == Tok::WORD || t.kind == Tok::STRING)
+        if (t.kind == Tok::WORD || (quoted && t.kind == Tok::STRING))
         {
             a = IpsecAddress::Parse(t.value);
         }
@@ -1465,16 +1471,7 @@ class FileParser
         }
         else
         {
-            std::optional<IpsecAddress> a;
-            if (index.kind == Tok::WORD)
-            {
-                a = IpsecAddress::Parse(index.text);
-            }
-            if (!a)
-            {
-                Unexpected(index, "an address, 'anonymous' or a quoted remote name");
-            }
-            r.address = *a;
+            r.address = AddressIn(index, "an address, 'anonymous' or a quoted remote name", false);
             r.port = Port(500, false);
         }
         if (PeekWord("inherit"))
@@ -1883,27 +1880,19 @@ class FileParser
         {
             Refuse(a, type.text + " " + a.text, "address ranges in sainfo are not modelled");
         }
-        std::optional<IpsecAddress> addr;
-        if (a.kind == Tok::WORD)
-        {
-            addr = IpsecAddress::Parse(a.text);
-        }
-        if (!addr)
-        {
-            Unexpected(a, "an address");
-        }
-        id.address = *addr;
-        id.prefix = addr->GetBits();
+        const IpsecAddress addr = AddressIn(a, "an address", false);
+        id.address = addr;
+        id.prefix = addr.GetBits();
         if (Peek().kind == Tok::SLASH)
         {
             Take();
             Token p = Peek();
             uint64_t prefix = Number("a prefix length", 999);
-            if (prefix > addr->GetBits())
+            if (prefix > addr.GetBits())
             {
                 std::ostringstream os;
                 os << "prefix length " << prefix << " is longer than an "
-                   << (addr->IsV4() ? "IPv4" : "IPv6") << " address (" << int(addr->GetBits())
+                   << (addr.IsV4() ? "IPv4" : "IPv6") << " address (" << int(addr.GetBits())
                    << " bits)";
                 Error(p, os.str());
             }
@@ -1951,11 +1940,11 @@ class FileParser
         {
             Error(proto, "port number must be \"any\" for " + proto.text + " (racoon's message)");
         }
-        if ((id.protocol == 1 && addr->IsV6()) || (id.protocol == 58 && addr->IsV4()))
+        if ((id.protocol == 1 && addr.IsV6()) || (id.protocol == 58 && addr.IsV4()))
         {
             Error(proto,
                   "upper layer protocol mismatched: " + proto.text + " with an "
-                      + (addr->IsV4() ? "IPv4" : "IPv6") + " address (racoon's message)");
+                      + (addr.IsV4() ? "IPv4" : "IPv6") + " address (racoon's message)");
         }
         return id;
     }
