@@ -442,6 +442,9 @@ class IkeDaemon : public Application
                              Ph1& ph1,
                              const std::vector<uint8_t>& answered,
                              uint32_t number);
+    /// Main mode's HDR*, ID, HASH (MM5 as initiator, MM6 as responder),
+    /// answering @p answered: with retransmission, except the responder's last.
+    void SendMainIdHash(Work& w, Ph1& ph1, const std::vector<uint8_t>& answered, uint32_t number);
     /// Main mode's KE and nonce from the peer (MM3 as responder, MM4 as
     /// initiator): checked, accepted as message @p number, the state set to
     /// @p next, the pre-shared key found; false when the message was dropped

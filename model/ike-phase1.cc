@@ -794,13 +794,7 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
                 {
                     return;
                 }
-                // MM5: HDR*, IDii, HASH_I.
-                p.idiiBody = MyId(p.rm, p.local).Encode();
-                IkeBytes hashI = Ph1Hash(w, p, true, p.idiiBody);
-                IsakmpMessage out;
-                out.Add(isakmp::PL_ID, p.idiiBody);
-                out.Add(isakmp::PL_HASH, hashI);
-                SendPh1Reply(w, p, raw, Ph1Message(w, p, out, true), 5, true);
+                SendMainIdHash(w, p, raw, 5);
                 SetPh1State(p, IkePh1State::MSG3SENT);
                 return;
             }
@@ -815,11 +809,7 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
                 return;
             }
             default:
-                Drop(IkeDrop::UNEXPECTED,
-                     2,
-                     "unexpected message in state " + IkePh1StateName(p.state) + ": "
-                         + p.Describe());
-                return;
+                break; // unexpected: dropped below
         }
     }
 
@@ -853,22 +843,12 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
                     return;
                 }
                 SetPh1State(p, IkePh1State::MSG3RECEIVED);
-                // MM6: HDR*, IDir, HASH_R -- the last message, sent once.
-                p.idirBody = MyId(p.rm, p.local).Encode();
-                IkeBytes hashR = Ph1Hash(w, p, false, p.idirBody);
-                IsakmpMessage out;
-                out.Add(isakmp::PL_ID, p.idirBody);
-                out.Add(isakmp::PL_HASH, hashR);
-                SendPh1Reply(w, p, raw, Ph1Message(w, p, out, true), 6, false);
+                SendMainIdHash(w, p, raw, 6);
                 Ph1Established(w, p);
                 return;
             }
             default:
-                Drop(IkeDrop::UNEXPECTED,
-                     2,
-                     "unexpected message in state " + IkePh1StateName(p.state) + ": "
-                         + p.Describe());
-                return;
+                break; // unexpected: dropped below
         }
     }
 
@@ -1244,6 +1224,19 @@ IkeDaemon::SendMainKeyExchange(Work& w,
     out.Add(isakmp::PL_NONCE, p.initiator ? p.ni : p.nr);
     SendPh1Reply(w, p, answered, Ph1Message(w, p, out, false), number, true);
     SetPh1State(p, IkePh1State::MSG2SENT);
+}
+
+void
+IkeDaemon::SendMainIdHash(Work& w, Ph1& p, const std::vector<uint8_t>& answered, uint32_t number)
+{
+    IkeBytes& idBody = p.initiator ? p.idiiBody : p.idirBody;
+    idBody = MyId(p.rm, p.local).Encode();
+    IkeBytes hash = Ph1Hash(w, p, p.initiator, idBody);
+    IsakmpMessage out;
+    out.Add(isakmp::PL_ID, idBody);
+    out.Add(isakmp::PL_HASH, hash);
+    // The responder's MM6 is the exchange's last message: sent once.
+    SendPh1Reply(w, p, answered, Ph1Message(w, p, out, true), number, p.initiator);
 }
 
 bool
