@@ -2036,27 +2036,15 @@ class FileParser
             }
             else if (k == "authentication_algorithm")
             {
-                AlgorithmList(
-                    s,
-                    [&si, this]()
-                    {
-                        Token at;
-                        si.authentication.push_back(Algorithm(
-                            MakeClass(kIpsecAuth, "a phase 2 authentication algorithm"), &at));
-                        NoKeyLength(si.authentication.back());
-                    });
+                KeylessAlgorithmList(s,
+                                     MakeClass(kIpsecAuth, "a phase 2 authentication algorithm"),
+                                     si.authentication);
                 continue;
             }
             else if (k == "compression_algorithm")
             {
-                AlgorithmList(s,
-                              [&si, this]()
-                              {
-                                  Token at;
-                                  si.compression.push_back(Algorithm(
-                                      MakeClass(kIpsecComp, "a compression algorithm"), &at));
-                                  NoKeyLength(si.compression.back());
-                              });
+                KeylessAlgorithmList(
+                    s, MakeClass(kIpsecComp, "a compression algorithm"), si.compression);
                 continue;
             }
             else if (k == "remoteid")
@@ -2103,6 +2091,18 @@ class FileParser
                 Unexpected(t, os.str());
             }
         }
+    }
+
+    /// An AlgorithmList of @p c's algorithms that take no key length, into @p into.
+    void KeylessAlgorithmList(const Token& kw, const AlgClass& c, std::vector<std::string>& into)
+    {
+        AlgorithmList(kw,
+                      [&c, &into, this]()
+                      {
+                          Token at;
+                          into.push_back(Algorithm(c, &at));
+                          NoKeyLength(into.back());
+                      });
     }
 
     void NoKeyLength(const std::string& name)
