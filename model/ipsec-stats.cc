@@ -37,45 +37,45 @@ IpsecStats::Scalars() const
 namespace
 {
 
+/// The name of algorithm @p id in the table @p find searches, or "#id"
+/// when it has no row; 0 is "none".
+template <typename Find>
+std::string
+RowName(uint32_t id, Find find)
+{
+    if (id == 0)
+    {
+        return "none";
+    }
+    const auto* a = find(id);
+    return a ? a->name : "#" + std::to_string(id);
+}
+
 /// Histogram names as NetBSD's netstat prints them (ipsec_ahnames etc.).
 std::string
 AhName(uint32_t id)
 {
     switch (id)
     {
-        case 0:
-            return "none";
         case 249:
             return "md5";
         case 250:
             return "sha";
         default:
-            break;
+            return RowName(id, FindAuthAlgorithmById);
     }
-    const IpsecAuthAlgorithm* a = FindAuthAlgorithmById(id);
-    return a ? a->name : "#" + std::to_string(id);
 }
 
 std::string
 EspName(uint32_t id)
 {
-    if (id == 0)
-    {
-        return "none";
-    }
-    const IpsecEncAlgorithm* a = FindEncAlgorithmById(id);
-    return a ? a->name : "#" + std::to_string(id);
+    return RowName(id, FindEncAlgorithmById);
 }
 
 std::string
 CompName(uint32_t id)
 {
-    if (id == 0)
-    {
-        return "none";
-    }
-    const IpsecCompAlgorithm* a = FindCompAlgorithmById(id);
-    return a ? a->name : "#" + std::to_string(id);
+    return RowName(id, FindCompAlgorithmById);
 }
 
 void
