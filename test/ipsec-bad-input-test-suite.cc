@@ -114,14 +114,7 @@ constexpr uint32_t AH_FIXED = 12;
 constexpr uint8_t SADB_EALG_RIJNDAELCBC = 12;
 constexpr uint8_t SADB_AALG_MD5HMAC = 2;
 
-void
-Put32(uint8_t* p, uint32_t v)
-{
-    p[0] = static_cast<uint8_t>(v >> 24);
-    p[1] = static_cast<uint8_t>(v >> 16);
-    p[2] = static_cast<uint8_t>(v >> 8);
-    p[3] = static_cast<uint8_t>(v);
-}
+using ipsectest::PutBe32;
 
 Bytes
 PacketBytes(Ptr<const Packet> p)
@@ -1002,14 +995,14 @@ BuildEspMalformed(TC& t)
                    "in_inval");
 
     d = t.EspOut(sa, t.Udp(PORT_ESP, t.Payload(++tag)), 17);
-    Put32(&d[0], SPI_UNKNOWN);
+    PutBe32(&d[0], SPI_UNKNOWN);
     TC::ExpectDrop(t.Add("unknown SPI", Step::ESP_RAW, d), &IpsecStats::in_nosa, "in_nosa");
 
     // 1400 random bytes under the authenticated SA's SPI, with a fresh
     // sequence number (so the replay pre-check passes): the ICV decides.
     d = t.Random(1400);
-    Put32(&d[0], SPI_ESP_AUTH);
-    Put32(&d[4], t.NextSeq(sa));
+    PutBe32(&d[0], SPI_ESP_AUTH);
+    PutBe32(&d[4], t.NextSeq(sa));
     TC::ExpectDrop(t.Add("1400 random bytes, authenticated SA's SPI", Step::ESP_RAW, d),
                    &IpsecStats::in_espauthfail,
                    "in_espauthfail");
@@ -1199,7 +1192,7 @@ BuildEspNoAuth(TC& t)
 
     // 1404 random bytes: 1380 after header and IV, not a multiple of 16.
     d = t.Random(1404);
-    Put32(&d[0], SPI_ESP_NOAUTH);
+    PutBe32(&d[0], SPI_ESP_NOAUTH);
     TC::ExpectDrop(t.Add("1404 random bytes, unauthenticated SA's SPI", Step::ESP_RAW, d),
                    &IpsecStats::in_inval,
                    "in_inval");
@@ -1287,7 +1280,7 @@ BuildAh(TC& t)
 
     id = t.NextIpId();
     d = t.AhOut(sa, t.Udp(PORT_AH, t.Payload(++tag)), 17, id);
-    Put32(&d[4], SPI_UNKNOWN);
+    PutBe32(&d[4], SPI_UNKNOWN);
     TC::ExpectDrop(add("unknown SPI", d, id), &IpsecStats::in_nosa, "in_nosa");
 
     // 1400 random bytes with the SA's SPI, the right length field and a fresh
@@ -1295,8 +1288,8 @@ BuildAh(TC& t)
     id = t.NextIpId();
     d = t.Random(1400);
     d[1] = 4;
-    Put32(&d[4], SPI_AH);
-    Put32(&d[8], t.NextSeq(sa));
+    PutBe32(&d[4], SPI_AH);
+    PutBe32(&d[8], t.NextSeq(sa));
     expectAuthFail(add("1400 random bytes, AH SA's SPI", d, id));
 
     pay = t.Payload(++tag);

@@ -49,18 +49,9 @@ Hex(const std::string& text)
     return ipsectest::HexBytes(text);
 }
 
-/// The characters of @p text, without a terminating NUL.
-Bytes
-Ascii(const std::string& text)
-{
-    return Bytes(text.begin(), text.end());
-}
-
-Bytes
-Rep(uint8_t byte, size_t n)
-{
-    return Bytes(n, byte);
-}
+using ipsectest::Ascii;
+using ipsectest::Rep;
+using ipsectest::ToHex;
 
 Bytes
 Cat(Bytes a, const Bytes& b)
@@ -79,19 +70,6 @@ Bytes
 Tail(const Bytes& a, size_t from)
 {
     return Bytes(a.begin() + std::min(from, a.size()), a.end());
-}
-
-std::string
-ToHex(const Bytes& b)
-{
-    static const char* digits = "0123456789abcdef";
-    std::string s;
-    for (uint8_t x : b)
-    {
-        s += digits[x >> 4];
-        s += digits[x & 15];
-    }
-    return s;
 }
 
 /// Common checks, shared by the test cases below.

@@ -46,6 +46,7 @@
  * ns-3 stops a suite at its first failing test case: the cases go from the
  * unit tests of the walks to the system tests.
  */
+#include "ipsec-test-bytes.h"
 #include "ns3/boolean.h"
 #include "ns3/global-value.h"
 #include "ns3/inet-socket-address.h"
@@ -82,6 +83,8 @@ using namespace ns3;
 
 namespace
 {
+
+using ipsectest::ToHex;
 
 /**
  * NS_TEST_ASSERT_MSG_* return from a test case only under --stop-on-failure;
@@ -177,17 +180,6 @@ Slice(const Bytes& b, size_t from, size_t to = SIZE_MAX)
     to = std::min(to, b.size());
     from = std::min(from, to);
     return Bytes(b.begin() + from, b.begin() + to);
-}
-
-std::string
-Hex(const Bytes& b)
-{
-    std::ostringstream os;
-    for (uint8_t x : b)
-    {
-        os << std::hex << std::setw(2) << std::setfill('0') << unsigned(x);
-    }
-    return os.str();
 }
 
 /// @p n bytes of readable, compressible text (seed @p seed).
@@ -1234,13 +1226,13 @@ std::string
 EspSaLine(const std::string& src, const std::string& dst, const EspSa& sa)
 {
     return "add " + src + " " + dst + " esp " + std::to_string(sa.spi) + " -E rijndael-cbc 0x"
-         + Hex(sa.encKey) + " -A hmac-sha1 0x" + Hex(sa.authKey) + ";\n";
+         + ToHex(sa.encKey) + " -A hmac-sha1 0x" + ToHex(sa.authKey) + ";\n";
 }
 
 std::string
 AhSaLine(const std::string& src, const std::string& dst, uint32_t spi, const Bytes& key)
 {
-    return "add " + src + " " + dst + " ah " + std::to_string(spi) + " -A hmac-sha1 0x" + Hex(key)
+    return "add " + src + " " + dst + " ah " + std::to_string(spi) + " -A hmac-sha1 0x" + ToHex(key)
          + ";\n";
 }
 
@@ -1788,8 +1780,8 @@ class Ipv6OutputTestCase : public SimTestCase
         REQUIRE_MSG_GT(d.size(), at + 24u, "long enough");
         Bytes expectedFront = front;
         expectedFront[lastNextAt] = m_esp ? P_ESP : P_AH;
-        NS_TEST_EXPECT_MSG_EQ(Hex(Slice(d, 40, at)),
-                              Hex(expectedFront),
+        NS_TEST_EXPECT_MSG_EQ(ToHex(Slice(d, 40, at)),
+                              ToHex(expectedFront),
                               "the unfragmentable part as sent, its last next header "
                                   << unsigned(expectedFront[lastNextAt]));
         if (m_esp)
@@ -1813,13 +1805,13 @@ class Ipv6OutputTestCase : public SimTestCase
             NS_TEST_EXPECT_MSG_EQ(Get32(d, at + 8), 1u, "AH's sequence number");
             NS_TEST_EXPECT_MSG_EQ(
                 (Slice(d, at + 24) == inner), true, "behind AH: [DestOpt][UDP] as sent");
-            NS_TEST_EXPECT_MSG_EQ(Hex(Slice(d, at + 12, at + 24)),
-                                  Hex(AhIcvV6(AH_KEY, d, at)),
+            NS_TEST_EXPECT_MSG_EQ(ToHex(Slice(d, at + 12, at + 24)),
+                                  ToHex(AhIcvV6(AH_KEY, d, at)),
                                   "the ICV over the zeroed chain"
                                       << (m_routing ? " in its final-destination form" : "")
                                       << " (RFC 4302 section 3.3.3.1.2)");
-            NS_TEST_EXPECT_MSG_NE(Hex(Slice(d, at + 12, at + 24)),
-                                  Hex(AhIcvV6(AH_KEY, d, at, false)),
+            NS_TEST_EXPECT_MSG_NE(ToHex(Slice(d, at + 12, at + 24)),
+                                  ToHex(AhIcvV6(AH_KEY, d, at, false)),
                                   "(the mutable option's data matters to the ICV)");
         }
         NS_TEST_EXPECT_MSG_EQ(net.ipsec->GetStats(true).out_success, 1u, "R's out_success");
@@ -2340,7 +2332,7 @@ class ReassemblyHistoryTestCase : public SimTestCase
         NS_TEST_EXPECT_MSG_EQ(st.in_success, 303u, "gw2 decapsulated the two fragments and 301");
         NS_TEST_EXPECT_MSG_EQ(st.in_polvio, 0u, "no policy violation: " << drops.Text());
         NS_TEST_ASSERT_MSG_EQ(atGw2.received.size(), 1u, "the reassembled datagram at gw2");
-        NS_TEST_EXPECT_MSG_EQ(Hex(atGw2.received[0]), Hex(data), "byte for byte");
+        NS_TEST_EXPECT_MSG_EQ(ToHex(atGw2.received[0]), ToHex(data), "byte for byte");
     }
 };
 

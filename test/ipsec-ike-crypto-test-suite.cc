@@ -50,30 +50,9 @@ Hex(const std::string& text)
     return ipsectest::HexBytes(text);
 }
 
-std::string
-ToHex(const Bytes& b)
-{
-    static const char digits[] = "0123456789abcdef";
-    std::string s;
-    for (uint8_t v : b)
-    {
-        s += digits[v >> 4];
-        s += digits[v & 15];
-    }
-    return s;
-}
-
-Bytes
-Ascii(const std::string& s)
-{
-    return Bytes(s.begin(), s.end());
-}
-
-Bytes
-Rep(uint8_t v, size_t n)
-{
-    return Bytes(n, v);
-}
+using ipsectest::Ascii;
+using ipsectest::Rep;
+using ipsectest::ToHex;
 
 /// n bytes (i * mul + add) mod 256, as ike-kat.py's pattern().
 Bytes

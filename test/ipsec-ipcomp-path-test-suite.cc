@@ -789,24 +789,12 @@ FromHex(const std::string& text, Bytes* out)
     int hi = -1;
     for (char c : text)
     {
-        int v;
-        if (c >= '0' && c <= '9')
-        {
-            v = c - '0';
-        }
-        else if (c >= 'a' && c <= 'f')
-        {
-            v = c - 'a' + 10;
-        }
-        else if (c >= 'A' && c <= 'F')
-        {
-            v = c - 'A' + 10;
-        }
-        else if (c == ':')
+        if (c == ':')
         {
             continue;
         }
-        else
+        const int v = ipsectest::HexDigit(c);
+        if (v < 0)
         {
             return false;
         }

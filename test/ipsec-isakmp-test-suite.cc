@@ -82,19 +82,6 @@ Pattern(size_t n, uint8_t start, uint8_t step)
     return v;
 }
 
-std::string
-Hex(const std::vector<uint8_t>& v)
-{
-    std::string s;
-    char h[4];
-    for (uint8_t b : v)
-    {
-        std::snprintf(h, sizeof(h), "%02x", b);
-        s += h;
-    }
-    return s;
-}
-
 bool
 Contains(const std::string& text, const std::string& part)
 {
@@ -778,7 +765,7 @@ class IsakmpKnownAnswerTestCase : public TestCase
     void Same(const IsakmpMessage& m, const std::vector<uint8_t>& ref, const std::string& what)
     {
         std::vector<uint8_t> enc = m.Serialize();
-        NS_TEST_EXPECT_MSG_EQ(Hex(enc), Hex(ref), what << ": encoder = RFC layout");
+        NS_TEST_EXPECT_MSG_EQ(ToHex(enc), ToHex(ref), what << ": encoder = RFC layout");
     }
 
     void DoRun() override
@@ -833,7 +820,7 @@ class IsakmpKnownAnswerTestCase : public TestCase
         NS_TEST_EXPECT_MSG_EQ(IsakmpMessage::Parse(qm1, &m, &why), false, "Parse refuses E");
         NS_TEST_EXPECT_MSG_EQ(Contains(why, "encrypted"), true, why);
         std::vector<uint8_t> chain(qm1.begin() + 28, qm1.end());
-        NS_TEST_EXPECT_MSG_EQ(Hex(Quick1().SerializePayloads()), Hex(chain), "the chain alone");
+        NS_TEST_EXPECT_MSG_EQ(ToHex(Quick1().SerializePayloads()), ToHex(chain), "the chain alone");
         std::vector<IsakmpPayload> pls;
         NS_TEST_ASSERT_MSG_EQ(
             IsakmpMessage::ParsePayloads(h.nextPayload, chain, &pls, &why), true, why);
@@ -841,11 +828,11 @@ class IsakmpKnownAnswerTestCase : public TestCase
         NS_TEST_ASSERT_MSG_EQ(IsakmpSa::Decode(pls[1].body, &sa, &why), true, why);
         NS_TEST_EXPECT_MSG_EQ((sa == QuickSa()), true, "the ESP proposal reads back");
         const IsakmpProposal& p = sa.proposals.at(0);
-        NS_TEST_EXPECT_MSG_EQ(Hex(p.spi), "0a1b2c3d", "SPI");
+        NS_TEST_EXPECT_MSG_EQ(ToHex(p.spi), "0a1b2c3d", "SPI");
         const IsakmpAttribute* life = p.transforms.at(0).Find(isakmp::IPSEC_LIFE_DURATION);
         NS_TEST_ASSERT_MSG_NE(life, nullptr, "life duration");
         NS_TEST_EXPECT_MSG_EQ(life->basic, false, "86400: variable");
-        NS_TEST_EXPECT_MSG_EQ(Hex(life->bytes), "00015180", "4 bytes, as racoon");
+        NS_TEST_EXPECT_MSG_EQ(ToHex(life->bytes), "00015180", "4 bytes, as racoon");
         NS_TEST_EXPECT_MSG_EQ(life->Number(), 86400u, "86400");
         IsakmpId id;
         NS_TEST_ASSERT_MSG_EQ(IsakmpId::Decode(pls[3].body, &id, &why), true, why);
@@ -887,7 +874,7 @@ class IsakmpKnownAnswerTestCase : public TestCase
         NS_TEST_EXPECT_MSG_EQ(unsigned(d.protocol), 3u, "ESP");
         NS_TEST_EXPECT_MSG_EQ(unsigned(d.spiSize), 4u, "4-byte SPIs");
         NS_TEST_ASSERT_MSG_EQ(d.spis.size(), 1u, "one SPI");
-        NS_TEST_EXPECT_MSG_EQ(Hex(d.spis[0]), "0a1b2c3d", "SPI");
+        NS_TEST_EXPECT_MSG_EQ(ToHex(d.spis[0]), "0a1b2c3d", "SPI");
     }
 };
 
@@ -924,7 +911,7 @@ class IsakmpFieldsTestCase : public TestCase
             NS_TEST_EXPECT_MSG_EQ(a.basic, c.basic, "form of " << c.v);
             if (!c.basic)
             {
-                NS_TEST_EXPECT_MSG_EQ(Hex(a.bytes), c.bytes, "bytes of " << c.v);
+                NS_TEST_EXPECT_MSG_EQ(ToHex(a.bytes), c.bytes, "bytes of " << c.v);
             }
             NS_TEST_EXPECT_MSG_EQ(a.HasNumber(), true, "a number");
             NS_TEST_EXPECT_MSG_EQ(a.Number(), c.v, "value");
@@ -939,25 +926,26 @@ class IsakmpFieldsTestCase : public TestCase
         IpsecAddress v4 = *IpsecAddress::Parse("10.0.1.0");
         IpsecAddress v6 = *IpsecAddress::Parse("2001:db8:1::");
         IsakmpId id = IsakmpId::Address(*IpsecAddress::Parse("192.0.2.7"), 17, 500);
-        NS_TEST_EXPECT_MSG_EQ(Hex(id.Encode()), "011101f4c0000207", "ID_IPV4_ADDR");
+        NS_TEST_EXPECT_MSG_EQ(ToHex(id.Encode()), "011101f4c0000207", "ID_IPV4_ADDR");
         NS_TEST_EXPECT_MSG_EQ(id.ToString(), "192.0.2.7[17:500]", "text");
         id = IsakmpId::Address(*IpsecAddress::Parse("2001:db8::1"));
         NS_TEST_EXPECT_MSG_EQ(
-            Hex(id.Encode()), "0500000020010db8000000000000000000000001", "ID_IPV6_ADDR");
+            ToHex(id.Encode()), "0500000020010db8000000000000000000000001", "ID_IPV6_ADDR");
         id = IsakmpId::Subnet(v4, 24);
-        NS_TEST_EXPECT_MSG_EQ(Hex(id.Encode()), "040000000a000100ffffff00", "ID_IPV4_ADDR_SUBNET");
+        NS_TEST_EXPECT_MSG_EQ(
+            ToHex(id.Encode()), "040000000a000100ffffff00", "ID_IPV4_ADDR_SUBNET");
         NS_TEST_EXPECT_MSG_EQ(id.ToString(), "10.0.1.0/24", "text");
-        NS_TEST_EXPECT_MSG_EQ(Hex(IsakmpId::Subnet(v4, 20).data), "0a000100fffff000", "/20");
-        NS_TEST_EXPECT_MSG_EQ(Hex(IsakmpId::Subnet(v4, 0).data), "0a00010000000000", "/0");
-        NS_TEST_EXPECT_MSG_EQ(Hex(IsakmpId::Subnet(v4, 32).data), "0a000100ffffffff", "/32");
+        NS_TEST_EXPECT_MSG_EQ(ToHex(IsakmpId::Subnet(v4, 20).data), "0a000100fffff000", "/20");
+        NS_TEST_EXPECT_MSG_EQ(ToHex(IsakmpId::Subnet(v4, 0).data), "0a00010000000000", "/0");
+        NS_TEST_EXPECT_MSG_EQ(ToHex(IsakmpId::Subnet(v4, 32).data), "0a000100ffffffff", "/32");
         id = IsakmpId::Subnet(v6, 64, 6, 80);
-        NS_TEST_EXPECT_MSG_EQ(Hex(id.Encode()),
+        NS_TEST_EXPECT_MSG_EQ(ToHex(id.Encode()),
                               "06060050"
                               "20010db8000100000000000000000000"
                               "ffffffffffffffff0000000000000000",
                               "ID_IPV6_ADDR_SUBNET");
         NS_TEST_EXPECT_MSG_EQ(id.ToString(), "2001:db8:1::/64[6:80]", "text");
-        NS_TEST_EXPECT_MSG_EQ(Hex(IsakmpId::Subnet(v6, 127).data).substr(32),
+        NS_TEST_EXPECT_MSG_EQ(ToHex(IsakmpId::Subnet(v6, 127).data).substr(32),
                               "fffffffffffffffffffffffffffffffe",
                               "/127");
         IsakmpId back;
@@ -1047,7 +1035,7 @@ class IsakmpRoundTripTestCase : public TestCase
             h.nextPayload = m.payloads.empty() ? 0 : m.payloads[0].type;
             NS_TEST_ASSERT_MSG_EQ((m2.header == h), true, "header " << i);
             NS_TEST_ASSERT_MSG_EQ(DecodeAll(bytes, &why), true, i << ": " << why);
-            NS_TEST_ASSERT_MSG_EQ(Hex(m2.Serialize()), Hex(bytes), "canonical " << i);
+            NS_TEST_ASSERT_MSG_EQ(ToHex(m2.Serialize()), ToHex(bytes), "canonical " << i);
 
             // The same chain encrypted: padded, E flag, read with ParsePayloads.
             std::vector<uint8_t> chain = m.SerializePayloads();
@@ -1560,7 +1548,7 @@ class IsakmpTsharkTestCase : public TestCase
             NS_TEST_EXPECT_MSG_EQ(
                 field(i, "isakmp.length"), std::to_string(msgs[i].size()), "frame " << i + 1);
             NS_TEST_EXPECT_MSG_EQ(
-                field(i, "isakmp.ispi"), Hex({ICOOKIE.begin(), ICOOKIE.end()}), "icookie");
+                field(i, "isakmp.ispi"), ToHex({ICOOKIE.begin(), ICOOKIE.end()}), "icookie");
         }
         // MM1 and MM2: the proposal, attribute by attribute.
         for (size_t i : {0, 1})
@@ -1579,11 +1567,11 @@ class IsakmpTsharkTestCase : public TestCase
         }
         NS_TEST_EXPECT_MSG_EQ(field(0, "isakmp.rspi"), "0000000000000000", "MM1 rcookie");
         NS_TEST_EXPECT_MSG_EQ(
-            field(1, "isakmp.rspi"), Hex({RCOOKIE.begin(), RCOOKIE.end()}), "MM2");
+            field(1, "isakmp.rspi"), ToHex({RCOOKIE.begin(), RCOOKIE.end()}), "MM2");
         // MM3: KE NONCE VID.
         NS_TEST_EXPECT_MSG_EQ(field(2, "isakmp.typepayload"), "4,10,13", "KE NONCE VID");
         NS_TEST_EXPECT_MSG_EQ(field(2, "isakmp.nextpayload"), "4,10,13,0", "KE NONCE VID");
-        NS_TEST_EXPECT_MSG_EQ(field(2, "isakmp.nonce"), Hex(NonceValue()), "nonce");
+        NS_TEST_EXPECT_MSG_EQ(field(2, "isakmp.nonce"), ToHex(NonceValue()), "nonce");
         // AM1: SA KE NONCE ID.
         NS_TEST_EXPECT_MSG_EQ(field(3, "isakmp.exchangetype"), "4", "aggressive");
         NS_TEST_EXPECT_MSG_EQ(field(3, "isakmp.typepayload"), "1,2,3,4,10,5", "SA KE NONCE ID");

@@ -146,51 +146,6 @@ HasMac(const WireSa& sa)
 } // namespace
 
 // ---------------------------------------------------------------------------
-// byte helpers
-// ---------------------------------------------------------------------------
-
-void
-PutBe16(uint8_t* p, uint16_t v)
-{
-    p[0] = static_cast<uint8_t>(v >> 8);
-    p[1] = static_cast<uint8_t>(v);
-}
-
-void
-PutBe32(uint8_t* p, uint32_t v)
-{
-    p[0] = static_cast<uint8_t>(v >> 24);
-    p[1] = static_cast<uint8_t>(v >> 16);
-    p[2] = static_cast<uint8_t>(v >> 8);
-    p[3] = static_cast<uint8_t>(v);
-}
-
-uint16_t
-GetBe16(const uint8_t* p)
-{
-    return static_cast<uint16_t>((p[0] << 8) | p[1]);
-}
-
-uint32_t
-GetBe32(const uint8_t* p)
-{
-    return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | p[3];
-}
-
-std::string
-Hex(const Bytes& b)
-{
-    static const char digits[] = "0123456789abcdef";
-    std::string s;
-    for (uint8_t x : b)
-    {
-        s += digits[x >> 4];
-        s += digits[x & 15];
-    }
-    return s;
-}
-
-// ---------------------------------------------------------------------------
 // algorithms
 // ---------------------------------------------------------------------------
 
@@ -670,8 +625,8 @@ EspDecode(const WireSa& sa, const Bytes& esp, EspDecoded& out, std::string& erro
         }
         if (!std::equal(out.icv.begin(), out.icv.end(), mac.begin()))
         {
-            error = "ICV mismatch: received " + Hex(out.icv) + ", computed "
-                  + Hex(Bytes(mac.begin(), mac.begin() + icvLen));
+            error = "ICV mismatch: received " + ToHex(out.icv) + ", computed "
+                  + ToHex(Bytes(mac.begin(), mac.begin() + icvLen));
             return false;
         }
     }

@@ -43,6 +43,8 @@
 #ifndef IPSEC_TEST_ENCODER_H
 #define IPSEC_TEST_ENCODER_H
 
+#include "ipsec-test-bytes.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -213,15 +215,6 @@ bool AhCheck(const WireSa& sa, const Bytes& ip, bool v6, AhDecoded& out, std::st
 /// encoder's own known-answer checks): the datagram @p ip with the mutable
 /// fields and the ICV field zeroed.
 Bytes AhIcvInput(const Bytes& ip, bool v6, size_t ipHeaderLength, size_t ahLength);
-
-/// Big-endian helpers.
-void PutBe16(uint8_t* p, uint16_t v);
-void PutBe32(uint8_t* p, uint32_t v);
-uint16_t GetBe16(const uint8_t* p);
-uint32_t GetBe32(const uint8_t* p);
-
-/// Hex text of @p b (lower case, no separators).
-std::string Hex(const Bytes& b);
 
 } // namespace ipsectest
 } // namespace ns3

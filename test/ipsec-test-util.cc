@@ -285,15 +285,10 @@ ScriptStatements(const std::string& text)
 bool
 KeyToHex(const ScriptToken& key, std::string& hex)
 {
-    static const char digits[] = "0123456789abcdef";
     hex.clear();
     if (key.quoted)
     {
-        for (unsigned char c : key.text)
-        {
-            hex += digits[c >> 4];
-            hex += digits[c & 0xf];
-        }
+        hex = ToHex(Ascii(key.text));
         return true;
     }
     if (key.text.size() < 3 || key.text[0] != '0' || (key.text[1] != 'x' && key.text[1] != 'X'))
@@ -983,43 +978,6 @@ ExampleTestCase::RunTshark(const std::string& pcap,
         row(values);
     }
     return true;
-}
-
-std::vector<uint8_t>
-HexBytes(const std::string& text)
-{
-    std::vector<uint8_t> out;
-    int hi = -1;
-    for (char c : text)
-    {
-        int v;
-        if (c >= '0' && c <= '9')
-        {
-            v = c - '0';
-        }
-        else if (c >= 'a' && c <= 'f')
-        {
-            v = c - 'a' + 10;
-        }
-        else if (c >= 'A' && c <= 'F')
-        {
-            v = c - 'A' + 10;
-        }
-        else
-        {
-            continue;
-        }
-        if (hi < 0)
-        {
-            hi = v;
-        }
-        else
-        {
-            out.push_back(static_cast<uint8_t>(hi * 16 + v));
-            hi = -1;
-        }
-    }
-    return out;
 }
 
 namespace

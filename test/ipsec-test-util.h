@@ -10,6 +10,7 @@
 #ifndef IPSEC_TEST_UTIL_H
 #define IPSEC_TEST_UTIL_H
 
+#include "ipsec-test-bytes.h"
 #include "ns3/ipsec-sa.h"
 #include "ns3/ipsec-transform.h"
 #include "ns3/test.h"
@@ -99,9 +100,6 @@ std::string PcapFile(const std::string& dir, const std::string& prefix, int node
 std::string CanonicalAddress(const std::string& text);
 
 std::vector<std::string> Split(const std::string& s, char sep);
-
-/// Hex digits to bytes; every other character (blanks, colons, newlines) is ignored.
-std::vector<uint8_t> HexBytes(const std::string& text);
 
 // ===========================================================================
 // A tiny reader of the setkey scripts

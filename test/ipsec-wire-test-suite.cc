@@ -350,11 +350,11 @@ AddStatement(const SaCase& c,
       << extra;
     if (!c.ah)
     {
-        s << " -E " << c.enc << " " << (w.encKey.empty() ? "\"\"" : "0x" + Hex(w.encKey));
+        s << " -E " << c.enc << " " << (w.encKey.empty() ? "\"\"" : "0x" + ToHex(w.encKey));
     }
     if (!c.auth.empty())
     {
-        s << " -A " << c.auth << " 0x" << Hex(w.authKey);
+        s << " -A " << c.auth << " 0x" << ToHex(w.authKey);
     }
     s << ";\n";
     return s.str();
@@ -620,8 +620,8 @@ WireOutboundTestCase::CheckInner(
             f.ttl = inner[8];
             f.proto = 17;
             Bytes rebuilt = Ipv4Datagram(f, Bytes(inner.begin() + 20, inner.end()));
-            NS_TEST_EXPECT_MSG_EQ(Hex(Bytes(rebuilt.begin(), rebuilt.begin() + 20)),
-                                  Hex(Bytes(inner.begin(), inner.begin() + 20)),
+            NS_TEST_EXPECT_MSG_EQ(ToHex(Bytes(rebuilt.begin(), rebuilt.begin() + 20)),
+                                  ToHex(Bytes(inner.begin(), inner.begin() + 20)),
                                   what << ": inner IPv4 header checksum");
         }
         udp.assign(inner.begin() + hl, inner.end());
@@ -631,7 +631,7 @@ WireOutboundTestCase::CheckInner(
         NS_TEST_EXPECT_MSG_EQ(unsigned(next), 17u, what << ": next header");
     }
     // The UDP datagram byte for byte: ports, length, checksum, payload.
-    NS_TEST_EXPECT_MSG_EQ(Hex(udp), Hex(ExpectedUdp(k, i)), what << ": the UDP datagram");
+    NS_TEST_EXPECT_MSG_EQ(ToHex(udp), ToHex(ExpectedUdp(k, i)), what << ": the UDP datagram");
 }
 
 void
@@ -715,8 +715,8 @@ WireOutboundTestCase::CheckWithDecoder(const std::vector<CapturedIp>& frames)
             }
             NS_TEST_EXPECT_MSG_EQ(d.icvOk,
                                   true,
-                                  what << ": AH ICV " << Hex(d.icv) << ", recomputed "
-                                       << Hex(d.expectedIcv));
+                                  what << ": AH ICV " << ToHex(d.icv) << ", recomputed "
+                                       << ToHex(d.expectedIcv));
             NS_TEST_EXPECT_MSG_EQ(d.seq, i + 1, what << ": AH sequence number");
             NS_TEST_EXPECT_MSG_EQ(unsigned(d.lengthField),
                                   AhHeaderLength(m_wire[k], m_v6) / 4 - 2,
@@ -734,7 +734,7 @@ WireOutboundTestCase::CheckWithDecoder(const std::vector<CapturedIp>& frames)
             }
             NS_TEST_EXPECT_MSG_EQ(d.seq, i + 1, what << ": ESP sequence number");
             NS_TEST_EXPECT_MSG_EQ(
-                d.padOk, true, what << ": padding " << Hex(d.pad) << " is not 1, 2, 3...");
+                d.padOk, true, what << ": padding " << ToHex(d.pad) << " is not 1, 2, 3...");
             EspCipherLayout l;
             EspLayout(c.enc, l);
             // the padded plaintext fills whole blocks, at least 4-byte aligned
@@ -744,7 +744,7 @@ WireOutboundTestCase::CheckWithDecoder(const std::vector<CapturedIp>& frames)
                 padded % boundary, 0, what << ": padded plaintext not aligned to " << boundary);
             if (l.kind != EspCipherLayout::NUL)
             {
-                ivs[k].insert(Hex(d.iv));
+                ivs[k].insert(ToHex(d.iv));
             }
             CheckInner(k, i, d.next, d.payload, what);
         }
@@ -789,8 +789,8 @@ WireOutboundTestCase::CheckWithTshark(const std::string& pcap, const TempDir& tm
         row.dst = m_v6 ? B6 : B4;
         row.spi = Spi(k);
         row.encryption = TsharkEncryption(c.enc, static_cast<unsigned>(c.encKeyBytes * 8));
-        row.encKey = Hex(m_wire[k].encKey);
-        row.authKey = Hex(m_wire[k].authKey);
+        row.encKey = ToHex(m_wire[k].encKey);
+        row.authKey = ToHex(m_wire[k].authKey);
         row.authentication = TsharkAuthentication(c.auth, static_cast<unsigned>(m_wire[k].icvLen));
         checksIcv[k] = !c.auth.empty() && !row.authentication.empty();
         if (c.enc == "aes-gcm-16")
@@ -863,7 +863,7 @@ WireOutboundTestCase::CheckWithTshark(const std::string& pcap, const TempDir& tm
         }
         size_t i = seq - 1;
         NS_TEST_EXPECT_MSG_EQ(
-            v[10], Hex(Payload(k, i)), what << ": UDP payload as tshark decoded it");
+            v[10], ToHex(Payload(k, i)), what << ": UDP payload as tshark decoded it");
         NS_TEST_EXPECT_MSG_EQ(v[8], std::to_string(Port(k)), what << ": UDP port");
         NS_TEST_EXPECT_MSG_EQ(v[9], "1", what << ": UDP checksum status (1 = good)");
         if (esp && checksIcv[k])
@@ -965,7 +965,7 @@ WireOutboundTestCase::DoRun()
         for (size_t i = 0; i < got.size() && i < PACKETS_PER_SA; ++i)
         {
             NS_TEST_EXPECT_MSG_EQ(
-                Hex(got[i]), Hex(Payload(k, i)), m_cases[k].label << ": payload B received");
+                ToHex(got[i]), ToHex(Payload(k, i)), m_cases[k].label << ": payload B received");
         }
     }
     uint64_t total = m_cases.size() * PACKETS_PER_SA;
@@ -1183,7 +1183,8 @@ WireInjectTestCase::Verify(size_t i)
         if (!m_received.empty())
         {
             NS_TEST_EXPECT_MSG_EQ(m_received[0].first, s.port, what << ": socket");
-            NS_TEST_EXPECT_MSG_EQ(Hex(m_received[0].second), Hex(s.payload), what << ": payload");
+            NS_TEST_EXPECT_MSG_EQ(
+                ToHex(m_received[0].second), ToHex(s.payload), what << ": payload");
         }
     }
     ++m_verified;
@@ -1792,11 +1793,11 @@ WireEncoderTestCase::DoRun()
         sa.enc = "rijndael-cbc";
         sa.encKey = HexBytes(v.key);
         Bytes esp = EspEncode(sa, v.seq, HexBytes(v.iv), HexBytes(v.plain), v.next);
-        NS_TEST_EXPECT_MSG_EQ(Hex(esp), v.esp, "RFC 3602 ESP packet, seq " << v.seq);
+        NS_TEST_EXPECT_MSG_EQ(ToHex(esp), v.esp, "RFC 3602 ESP packet, seq " << v.seq);
         EspDecoded d;
         std::string error;
         NS_TEST_EXPECT_MSG_EQ(EspDecode(sa, HexBytes(v.esp), d, error), true, error);
-        NS_TEST_EXPECT_MSG_EQ(Hex(d.payload), v.plain, "RFC 3602 decrypted");
+        NS_TEST_EXPECT_MSG_EQ(ToHex(d.payload), v.plain, "RFC 3602 decrypted");
         NS_TEST_EXPECT_MSG_EQ(unsigned(d.next), unsigned(v.next), "RFC 3602 next header");
     }
     // RFC 3566 section 4, test cases 1-5 (key 000102...0f).
@@ -1815,7 +1816,7 @@ WireEncoderTestCase::DoRun()
             AesXcbcMac(HexBytes("000102030405060708090a0b0c0d0e0f"), HexBytes(msg), out),
             true,
             "AES-XCBC-MAC");
-        NS_TEST_EXPECT_MSG_EQ(Hex(out), mac, "RFC 3566 AES-XCBC-MAC of '" << msg << "'");
+        NS_TEST_EXPECT_MSG_EQ(ToHex(out), mac, "RFC 3566 AES-XCBC-MAC of '" << msg << "'");
     }
     // Every ESP algorithm of the matrix: encode, decode; a flipped last byte fails.
     std::vector<SaCase> all = FullMatrix();
@@ -1834,7 +1835,7 @@ WireEncoderTestCase::DoRun()
         EspDecoded d;
         std::string error;
         NS_TEST_EXPECT_MSG_EQ(EspDecode(sa, esp, d, error), true, all[k].label << ": " << error);
-        NS_TEST_EXPECT_MSG_EQ(Hex(d.payload), Hex(plain), all[k].label << ": round trip");
+        NS_TEST_EXPECT_MSG_EQ(ToHex(d.payload), ToHex(plain), all[k].label << ": round trip");
         if (!sa.auth.empty() || l.tagLen)
         {
             esp.back() ^= 1;
