@@ -38,12 +38,6 @@
 #include <string>
 #include <vector>
 
-#ifdef NS3_IPSEC_BINARY_DIR
-#define NS3_IPSEC_BOOT_STANDALONE 1
-#else
-#define NS3_IPSEC_BOOT_STANDALONE 0
-#define NS3_IPSEC_BINARY_DIR      "build"
-#endif
 #ifndef NS3_IPSEC_SOURCE_DIR
 #define NS3_IPSEC_SOURCE_DIR "."
 #endif
@@ -246,33 +240,30 @@ struct Datagram
     uint16_t dport{0};
 };
 
+/// The IPv4 datagrams of the Ethernet capture @p path that carry at least
+/// 8 bytes after a 20-byte header; false if it is not one.
 bool
 ReadIpv4(const std::string& path, std::vector<Datagram>& out)
 {
-    uint32_t linkType = 0;
-    std::vector<PcapRecord> records;
-    if (!ReadPcap(path, linkType, records) || linkType != 1)
+    std::vector<CapturedIpv4> captured;
+    if (!ReadEthernetIpv4(path, captured))
     {
         return false;
     }
-    for (const auto& r : records)
+    for (const auto& c : captured)
     {
-        const std::string& f = r.data;
-        if (f.size() < 42 || static_cast<uint8_t>(f[12]) != 0x08 || f[13] != 0x00)
+        if (c.bytes.size() < 28)
         {
             continue;
         }
-        const unsigned char* ip = reinterpret_cast<const unsigned char*>(f.data()) + 14;
+        const unsigned char* ip = reinterpret_cast<const unsigned char*>(c.bytes.data());
         size_t ihl = (ip[0] & 0x0f) * 4;
         Datagram d;
-        d.time = r.sec + r.usec / 1e6;
-        char text[INET_ADDRSTRLEN];
-        inet_ntop(AF_INET, ip + 12, text, sizeof(text));
-        d.src = text;
-        inet_ntop(AF_INET, ip + 16, text, sizeof(text));
-        d.dst = text;
-        d.protocol = ip[9];
-        if (f.size() >= 14 + ihl + 8)
+        d.time = c.time;
+        d.src = c.src;
+        d.dst = c.dst;
+        d.protocol = c.protocol;
+        if (c.bytes.size() >= ihl + 8)
         {
             const unsigned char* l4 = ip + ihl;
             d.spi = (static_cast<uint32_t>(l4[0]) << 24) | (l4[1] << 16) | (l4[2] << 8) | l4[3];
@@ -299,15 +290,7 @@ class BootExampleTestCase : public ExampleTestCase
              Json& doc,
              std::string& pcaps)
     {
-        if (!NS3_IPSEC_BOOT_STANDALONE)
-        {
-            ipsectest::ReportSkip("ipsec-bootstrap",
-                                  "\"" + GetName()
-                                      + "\": it runs the standalone build's example program");
-            return false;
-        }
-        return RunExampleJson(
-            std::string(NS3_IPSEC_BINARY_DIR) + "/examples/ipsec-bootstrap", args, tmp, doc, pcaps);
+        return RunStandaloneExample("ipsec-bootstrap", "ipsec-bootstrap", args, tmp, doc, pcaps);
     }
 
     /// The scripts' SAs of every node (server.conf and so on, or rekey-*.conf).

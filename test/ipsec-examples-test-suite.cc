@@ -173,22 +173,6 @@ const LeafFamily kLeaf4 = {false, "IPv4", "10.0.1.5", "10.0.1.1", "10.0.2.1", "1
 const LeafFamily kLeaf6 = {
     true, "IPv6", "fd00:10:0:1::5", "fd00:10:0:1::1", "fd00:10:0:2::1", "fd00:10:0:2::2", "ipsec6"};
 
-/// A clean run leaves these KAME counters at zero.
-const std::vector<std::string> kZeroCounters = {"in_polvio",
-                                                "in_nosa",
-                                                "in_inval",
-                                                "in_nomem",
-                                                "in_badspi",
-                                                "in_ahreplay",
-                                                "in_espreplay",
-                                                "in_ahauthfail",
-                                                "in_espauthfail",
-                                                "out_polvio",
-                                                "out_nosa",
-                                                "out_inval",
-                                                "out_nomem",
-                                                "out_noroute"};
-
 // ===========================================================================
 // Addresses
 // ===========================================================================
@@ -848,7 +832,7 @@ class IpsecExamplesTestCase : public ExampleTestCase
     void CheckZeroCounters(const Json* group, const std::string& ctx)
     {
         NS_TEST_EXPECT_MSG_EQ((group != nullptr), true, ctx << ": no counters");
-        for (const auto& key : kZeroCounters)
+        for (const auto& key : CleanRunZeroCounters())
         {
             NS_TEST_EXPECT_MSG_EQ(Counter(group, key, ctx), 0, ctx << ": " << key);
         }
@@ -1936,33 +1920,15 @@ class IpsecExamplesVpnDeterminismTestCase : public IpsecExamplesTestCase
         TempDir tmp("ipsec-examples-determinism");
         NS_TEST_ASSERT_MSG_EQ(tmp.Ok(), true, "cannot create a temporary directory");
         std::map<std::string, std::string> dirs;
-        for (const std::string run : {"1a", "1b", "2"})
-        {
-            std::string dir = tmp.SubDir("run" + run);
-            dirs[run] = dir;
-            RunResult r;
-            bool ok = RunExample({binary,
-                                  "--RngRun=" + run.substr(0, 1),
-                                  "--pcapDir=" + dir,
-                                  "--json=" + dir + "/summary.json",
-                                  "--tcpBytes=" + std::to_string(kTcpBytes)},
-                                 tmp,
-                                 r);
-            NS_TEST_ASSERT_MSG_EQ(ok, true, "run " << run);
-        }
+        NS_TEST_ASSERT_MSG_EQ(
+            RunThreeSeeds({binary, "--tcpBytes=" + std::to_string(kTcpBytes)}, tmp, dirs),
+            true,
+            "three runs");
 
         // Same RngRun: the same files, byte for byte.
-        std::set<std::string> files = FilesIn(dirs["1a"]);
+        std::set<std::string> files = ExpectSameFiles(dirs["1a"], dirs["1b"]);
         NS_TEST_EXPECT_MSG_EQ(files.count("ipsec-vpn-0-2.pcap"), 1, "no WAN pcap");
         NS_TEST_EXPECT_MSG_EQ(files.size(), 7, "6 pcaps (2 gateways x 2, 2 hosts) and the JSON");
-        NS_TEST_EXPECT_MSG_EQ((files == FilesIn(dirs["1b"])), true, "different file sets");
-        for (const auto& name : files)
-        {
-            std::string a = ReadFile(dirs["1a"] + "/" + name);
-            std::string b = ReadFile(dirs["1b"] + "/" + name);
-            NS_TEST_EXPECT_MSG_GT(a.size(), 0, name << " is empty");
-            NS_TEST_EXPECT_MSG_EQ((a == b), true, name << " differs between two --RngRun=1 runs");
-        }
 
         // Another RngRun: every ESP packet on the WAN has another IV and
         // another ciphertext; SPI and sequence numbers are the same.

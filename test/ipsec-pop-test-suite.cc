@@ -49,12 +49,6 @@
 #include <string>
 #include <vector>
 
-#ifdef NS3_IPSEC_BINARY_DIR
-#define NS3_IPSEC_POP_STANDALONE 1
-#else
-#define NS3_IPSEC_POP_STANDALONE 0
-#define NS3_IPSEC_BINARY_DIR     "build"
-#endif
 #ifndef NS3_IPSEC_SOURCE_DIR
 #define NS3_IPSEC_SOURCE_DIR "."
 #endif
@@ -106,47 +100,7 @@ LinesWith(const std::string& path, const std::vector<std::string>& words)
 }
 
 /// An IPv4 datagram from an Ethernet pcap.
-struct Datagram
-{
-    double time{0};
-    std::string src;
-    std::string dst;
-    uint8_t protocol{0};
-    std::string bytes; ///< the datagram, IP header first, trimmed to its total length
-};
-
-/// The IPv4 datagrams of the Ethernet capture @p path; false if it is not one.
-bool
-ReadIpv4(const std::string& path, std::vector<Datagram>& out)
-{
-    uint32_t linkType = 0;
-    std::vector<PcapRecord> records;
-    if (!ReadPcap(path, linkType, records) || linkType != 1)
-    {
-        return false;
-    }
-    for (const auto& r : records)
-    {
-        const std::string& f = r.data;
-        if (f.size() < 34 || static_cast<uint8_t>(f[12]) != 0x08 || f[13] != 0x00)
-        {
-            continue; // not IPv4 (ARP)
-        }
-        Datagram d;
-        d.time = r.sec + r.usec / 1e6;
-        std::string ip = f.substr(14);
-        size_t total = (static_cast<uint8_t>(ip[2]) << 8) | static_cast<uint8_t>(ip[3]);
-        d.bytes = ip.substr(0, std::min(total, ip.size()));
-        char text[INET_ADDRSTRLEN];
-        inet_ntop(AF_INET, d.bytes.data() + 12, text, sizeof(text));
-        d.src = text;
-        inet_ntop(AF_INET, d.bytes.data() + 16, text, sizeof(text));
-        d.dst = text;
-        d.protocol = static_cast<uint8_t>(d.bytes[9]);
-        out.push_back(d);
-    }
-    return true;
-}
+using Datagram = CapturedIpv4;
 
 uint32_t
 Be32(const std::string& s, size_t at)
@@ -349,18 +303,7 @@ class PopExampleTestCase : public ExampleTestCase
              Json& doc,
              std::string& pcaps)
     {
-        if (!NS3_IPSEC_POP_STANDALONE)
-        {
-            ipsectest::ReportSkip("ipsec-pop",
-                                  "\"" + GetName()
-                                      + "\": it runs the standalone build's example program");
-            return false;
-        }
-        return RunExampleJson(std::string(NS3_IPSEC_BINARY_DIR) + "/examples/ipsec-pop-policy",
-                              args,
-                              tmp,
-                              doc,
-                              pcaps);
+        return RunStandaloneExample("ipsec-pop", "ipsec-pop-policy", args, tmp, doc, pcaps);
     }
 
     /// What the LAN carried between A and B, checked datagram by datagram.
@@ -393,7 +336,7 @@ class PopExampleTestCase : public ExampleTestCase
 
         std::vector<Datagram> lan;
         const std::string pcap = PcapFile(pcaps, "ipsec-pop-policy", 0, 0);
-        NS_TEST_ASSERT_MSG_EQ(ReadIpv4(pcap, lan), true, "an Ethernet capture: " << pcap);
+        NS_TEST_ASSERT_MSG_EQ(ReadEthernetIpv4(pcap, lan), true, "an Ethernet capture: " << pcap);
         uint64_t badIcv = 0;
         uint64_t notPop = 0;
         uint64_t clearAb = 0;
@@ -672,7 +615,7 @@ class PopIkeTestCase : public PopExampleTestCase
         }
         std::vector<Datagram> lan;
         const std::string pcap = PcapFile(pcaps, "ipsec-pop-policy", 0, 0);
-        NS_TEST_ASSERT_MSG_EQ(ReadIpv4(pcap, lan), true, "an Ethernet capture: " << pcap);
+        NS_TEST_ASSERT_MSG_EQ(ReadEthernetIpv4(pcap, lan), true, "an Ethernet capture: " << pcap);
         uint64_t clearTcp = 0;
         uint64_t isakmp = 0;
         std::set<uint32_t> spiAtoB;

@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <ostream>
 #include <set>
 #include <string>
@@ -262,6 +263,9 @@ std::vector<FlowResult> JsonFlows(const Json& doc);
 /// The node @p name of a JSON summary, or nullptr.
 const Json* JsonNode(const Json& doc, const std::string& name);
 
+/// The KAME counters (ipsecstat) a clean run of an example leaves at zero.
+const std::vector<std::string>& CleanRunZeroCounters();
+
 /// The "counters" object of node @p name in a JSON summary, or nullptr.
 const Json* JsonCounters(const Json& doc, const std::string& name);
 
@@ -282,6 +286,20 @@ struct PcapRecord
 
 /// Reads a classic pcap file; false if it is not one.
 bool ReadPcap(const std::string& path, uint32_t& linkType, std::vector<PcapRecord>& records);
+
+/// An IPv4 datagram of an Ethernet capture.
+struct CapturedIpv4
+{
+    double time{0};      ///< the capture time, in seconds
+    std::string src;     ///< the source address, dotted
+    std::string dst;     ///< the destination address, dotted
+    uint8_t protocol{0}; ///< the IP protocol
+    std::string bytes;   ///< the datagram, IP header first, trimmed to its total length
+};
+
+/// The IPv4 datagrams of the Ethernet capture @p path (other frames, ARP,
+/// skipped); false if it is not an Ethernet pcap.
+bool ReadEthernetIpv4(const std::string& path, std::vector<CapturedIpv4>& out);
 
 // ===========================================================================
 // Test cases that run programs
@@ -311,6 +329,36 @@ class ExampleTestCase : public TestCase
                         const TempDir& tmp,
                         Json& doc,
                         std::string& pcaps);
+
+    /**
+     * The determinism check's runs: @p argv three times, with --RngRun=1
+     * twice (runs "1a" and "1b") and --RngRun=2 once ("2"), each with
+     * --pcapDir and --json (summary.json) into its own directory of @p tmp,
+     * given in @p dirs by run; false (reported) if a run fails.
+     */
+    bool RunThreeSeeds(const std::vector<std::string>& argv,
+                       const TempDir& tmp,
+                       std::map<std::string, std::string>& dirs);
+
+    /**
+     * Expects the directories @p a and @p b (two runs with one --RngRun)
+     * to hold the same files, none empty, equal byte for byte.
+     * @return the files of @p a
+     */
+    std::set<std::string> ExpectSameFiles(const std::string& a, const std::string& b);
+
+    /**
+     * RunExampleJson of the standalone build's example program @p program
+     * (NS3_IPSEC_BINARY_DIR/examples/PROGRAM).  Inside an ns-3 source tree,
+     * whose examples are ns-3's, reports the case skipped for @p suite
+     * (ReportSkip) and returns false.
+     */
+    bool RunStandaloneExample(const std::string& suite,
+                              const std::string& program,
+                              const std::vector<std::string>& args,
+                              const TempDir& tmp,
+                              Json& doc,
+                              std::string& pcaps);
 
     /// Runs tshark over @p pcap (TsharkCommand) and gives each non-empty
     /// line's @p fields.size() tab-separated values to @p row, in order;
