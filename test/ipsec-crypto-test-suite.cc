@@ -4,7 +4,9 @@
  * contexts (model/ipsec-algorithms.{h,cc}, ipsec-algorithm-keys.cc,
  * ipsec-crypto-openssl.{h,cc}).  Every expected value below is a
  * published test vector typed in from its source (the section is named
- * next to it), never the output of the code under test:
+ * next to it), never the output of the code under test (the CBC and the
+ * RFC 2202/4231 HMAC vectors in test/ipsec-test-vectors.cc, which
+ * ipsec-ike-crypto checks too):
  *
  *  - AES-CBC:      RFC 3602 section 4 (cases 1-4), NIST SP 800-38A F.2.1/F.2.3/F.2.5
  *  - AES-CTR:      RFC 3686 section 6 (test vectors 1-9)
@@ -25,6 +27,7 @@
  *    ah_keyed_*() hash, written out here byte by byte.
  */
 #include "ipsec-test-util.h"
+#include "ipsec-test-vectors.h"
 #include "ns3/ipsec-algorithms.h"
 #include "ns3/ipsec-crypto-openssl.h"
 #include "ns3/test.h"
@@ -509,138 +512,11 @@ class IpsecCbcKatTestCase : public IpsecCryptoTestCase
   private:
     void DoRun() override
     {
-        // RFC 3602 section 4, cases 1-4 (AES-128-CBC).
-        CheckCipher("RFC 3602 case 1",
-                    "rijndael-cbc",
-                    Hex("06a9214036b8a15b512e03d534120006"),
-                    Hex("3dafba429d9eb430b422da802c9fac41"),
-                    Ascii("Single block msg"),
-                    Hex("e353779c1079aeb82708942dbe77181a"));
-        CheckCipher("RFC 3602 case 2",
-                    "aes-cbc",
-                    Hex("c286696d887c9aa0611bbb3e2025a45a"),
-                    Hex("562e17996d093d28ddb3ba695a2e6f58"),
-                    Hex("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"),
-                    Hex("d296cd94c2cccf8a3a863028b5e1dc0a7586602d253cfff91b8266bea6d61ab1"));
-        CheckCipher("RFC 3602 case 3",
-                    "rijndael-cbc",
-                    Hex("6c3ea0477630ce21a2ce334aa746c2cd"),
-                    Hex("c782dc4c098c66cbd9cd27d825682c81"),
-                    Ascii("This is a 48-byte message (exactly 3 AES blocks)"),
-                    Hex("d0a02b3836451753d493665d33f0e886"
-                        "2dea54cdb293abc7506939276772f8d5"
-                        "021c19216bad525c8579695d83ba2684"));
-        CheckCipher("RFC 3602 case 4",
-                    "rijndael-cbc",
-                    Hex("56e47a38c5598974bc46903dba290349"),
-                    Hex("8ce82eefbea0da3c44699ed7db51b7d9"),
-                    Hex("a0a1a2a3a4a5a6a7a8a9aaabacadaeaf"
-                        "b0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
-                        "c0c1c2c3c4c5c6c7c8c9cacbcccdcecf"
-                        "d0d1d2d3d4d5d6d7d8d9dadbdcdddedf"),
-                    Hex("c30e32ffedc0774e6aff6af0869f71aa"
-                        "0f3af07a9a31a9c684db207eb0ef8e4e"
-                        "35907aa632c3ffdf868bb7b29d3d46ad"
-                        "83ce9f9a102ee99d49a53e87f4c3da55"));
-
-        // NIST SP 800-38A F.2.3 (CBC-AES192) and F.2.5 (CBC-AES256).
-        const Bytes spIv = Hex("000102030405060708090a0b0c0d0e0f");
-        const Bytes spPlain = Hex("6bc1bee22e409f96e93d7e117393172a"
-                                  "ae2d8a571e03ac9c9eb76fac45af8e51"
-                                  "30c81c46a35ce411e5fbc1191a0a52ef"
-                                  "f69f2445df4f9b17ad2b417be66c3710");
-        CheckCipher("SP 800-38A F.2.3 CBC-AES192",
-                    "rijndael-cbc",
-                    Hex("8e73b0f7da0e6452c810f32b809079e562f8ead2522c6b7b"),
-                    spIv,
-                    spPlain,
-                    Hex("4f021db243bc633d7178183a9fa071e8"
-                        "b4d9ada9ad7dedf4e5e738763f69145a"
-                        "571b242012fb7ae07fa9baac3df102e0"
-                        "08b0e27988598881d920a9e64f5615cd"));
-        CheckCipher("SP 800-38A F.2.5 CBC-AES256",
-                    "rijndael-cbc",
-                    Hex("603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4"),
-                    spIv,
-                    spPlain,
-                    Hex("f58c4c04d6e5f1ba779eabfb5f7bfbd6"
-                        "9cfc4e967edb808d679f777bc6702c7d"
-                        "39f23369a9d9bacfa530e26304231461"
-                        "b2eb05e2c39be9fcda6c19078c6a9d1b"));
-
-        // FIPS 81 appendix C: DES-CBC of "Now is the time for all ".
-        CheckCipher("FIPS 81 DES-CBC",
-                    "des-cbc",
-                    Hex("0123456789abcdef"),
-                    Hex("1234567890abcdef"),
-                    Ascii("Now is the time for all "),
-                    Hex("e5c7cdde872bf27c43e934008c389c0f683788499a7c05f6"));
-
-        // NIST SP 800-67 rev 1 B.1: three-key TDEA, "The qufck brown fox jump"
-        // in ECB; each block is a one-block CBC packet with a zero IV.
+        // The published vectors (ipsec-test-vectors.cc), by setkey's names.
+        for (const auto& v : ipsectest::PublishedCbcVectors())
         {
-            auto ctx
-                = Cipher("3des-cbc", Hex("0123456789ABCDEF 23456789ABCDEF01 456789ABCDEF0123"));
-            const char* plain[] = {"5468652071756663", "6B2062726F776E20", "666F78206A756D70"};
-            const char* cipher[] = {"A826FD8CE53B855F", "CCE21C8112256FE6", "68D5C05DD9B6B900"};
-            for (int i = 0; i < 3; ++i)
-            {
-                CheckCipher("SP 800-67 TDEA block " + std::to_string(i + 1),
-                            ctx.get(),
-                            Rep(0, 8),
-                            Hex(plain[i]),
-                            Hex(cipher[i]));
-            }
+            CheckCipher(v.label, v.esp, v.key, v.iv, v.plain, v.cipher);
         }
-
-        // Blowfish, Eric Young's CBC test (vectors.txt "chaining mode test
-        // data"): 29 bytes incl. the trailing NUL, zero-padded to 32.
-        CheckCipher("Blowfish CBC (E. Young)",
-                    "blowfish-cbc",
-                    Hex("0123456789ABCDEFF0E1D2C3B4A59687"),
-                    Hex("FEDCBA9876543210"),
-                    Hex("37363534333231204E6F77206973207468652074696D6520666F722000000000"),
-                    Hex("6B77B4D63006DEE605B156E27403979358DEB9E7154616D959F1652BD5FF92CC"));
-        // Blowfish set_key tests (vectors.txt), data FEDCBA9876543210: one
-        // block, zero IV.  5-, 8- and 24-byte keys.
-        CheckCipher("Blowfish set_key k[5] (40 bits)",
-                    "blowfish-cbc",
-                    Hex("F0E1D2C3B4"),
-                    Rep(0, 8),
-                    Hex("FEDCBA9876543210"),
-                    Hex("B39E44481BDB1E6E"));
-        CheckCipher("Blowfish set_key k[8] (64 bits)",
-                    "blowfish-cbc",
-                    Hex("F0E1D2C3B4A59687"),
-                    Rep(0, 8),
-                    Hex("FEDCBA9876543210"),
-                    Hex("E87A244E2CC85E82"));
-        CheckCipher("Blowfish set_key k[24] (192 bits)",
-                    "blowfish-cbc",
-                    Hex("F0E1D2C3B4A5968778695A4B3C2D1E0F0011223344556677"),
-                    Rep(0, 8),
-                    Hex("FEDCBA9876543210"),
-                    Hex("05044B62FA52D080"));
-
-        // RFC 2144 B.1: CAST-128 single blocks (ECB = one-block CBC, zero IV).
-        CheckCipher("RFC 2144 B.1 128-bit key",
-                    "cast128-cbc",
-                    Hex("01 23 45 67 12 34 56 78 23 45 67 89 34 56 78 9A"),
-                    Rep(0, 8),
-                    Hex("01 23 45 67 89 AB CD EF"),
-                    Hex("23 8B 4F E5 84 7E 44 B2"));
-        CheckCipher("RFC 2144 B.1 80-bit key",
-                    "cast128-cbc",
-                    Hex("01 23 45 67 12 34 56 78 23 45"),
-                    Rep(0, 8),
-                    Hex("01 23 45 67 89 AB CD EF"),
-                    Hex("EB 6A 71 1A 2C 02 27 1B"));
-        CheckCipher("RFC 2144 B.1 40-bit key",
-                    "cast128-cbc",
-                    Hex("01 23 45 67 12"),
-                    Rep(0, 8),
-                    Hex("01 23 45 67 89 AB CD EF"),
-                    Hex("7A C8 16 D1 6E 9B 30 2E"));
 
         // CBC needs whole blocks.
         auto aes = Cipher("rijndael-cbc", Hex("06a9214036b8a15b512e03d534120006"));
@@ -1037,31 +913,10 @@ class IpsecHmacKatTestCase : public IpsecCryptoTestCase
     }
 
   private:
-    struct Case
-    {
-        Bytes key;
-        Bytes data;
-    };
-
-    /// RFC 2202 / 2286 cases 1-7 (keys of 16 bytes for MD5, 20 otherwise).
-    static std::vector<Case> Rfc2202Cases(size_t keyLen)
-    {
-        return {
-            {Rep(0x0b, keyLen), Ascii("Hi There")},
-            {Ascii("Jefe"), Ascii("what do ya want for nothing?")},
-            {Rep(0xaa, keyLen), Rep(0xdd, 50)},
-            {Hex("0102030405060708090a0b0c0d0e0f10111213141516171819"), Rep(0xcd, 50)},
-            {Rep(0x0c, keyLen), Ascii("Test With Truncation")},
-            {Rep(0xaa, 80), Ascii("Test Using Larger Than Block-Size Key - Hash Key First")},
-            {Rep(0xaa, 80),
-             Ascii("Test Using Larger Than Block-Size Key and Larger Than One Block-Size Data")},
-        };
-    }
-
     /// Full digest and the 96-bit (KAME) truncation of every case.
     void CheckFullAndTruncated(const std::string& rfc,
                                const std::string& alg,
-                               const std::vector<Case>& cases,
+                               const std::vector<ipsectest::MacCase>& cases,
                                const std::vector<const char*>& digests)
     {
         for (size_t i = 0; i < cases.size(); ++i)
@@ -1076,16 +931,8 @@ class IpsecHmacKatTestCase : public IpsecCryptoTestCase
     void DoRun() override
     {
         // RFC 2202 section 2: HMAC-MD5.
-        CheckFullAndTruncated("RFC 2202",
-                              "hmac-md5",
-                              Rfc2202Cases(16),
-                              {"9294727a3638bb1c13f48ef8158bfc9d",
-                               "750c783e6ab0b503eaa86e310a5db738",
-                               "56be34521d144c88dbb8c733f0e8b3f6",
-                               "697eaf0aca3a3aea3a75164746ffaa79",
-                               "56461ef2342edc00f9bab995690efd4c",
-                               "6b1ab7fe4bd7bf8f0b62e6ce61b9d0cd",
-                               "6f630fad67cda0ee1fb1f562db3aa53e"});
+        CheckFullAndTruncated(
+            "RFC 2202", "hmac-md5", ipsectest::Rfc2202Cases(16), ipsectest::Rfc2202Md5());
         // RFC 2202 case 5 publishes the 96-bit truncation itself.
         CheckMac("RFC 2202 hmac-md5 case 5 digest-96",
                  "hmac-md5",
@@ -1094,16 +941,8 @@ class IpsecHmacKatTestCase : public IpsecCryptoTestCase
                  Hex("56461ef2342edc00f9bab995"));
 
         // RFC 2202 section 3: HMAC-SHA-1.
-        CheckFullAndTruncated("RFC 2202",
-                              "hmac-sha1",
-                              Rfc2202Cases(20),
-                              {"b617318655057264e28bc0b6fb378c8ef146be00",
-                               "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79",
-                               "125d7342b9ac11cd91a39af48aa17b4f63f175d3",
-                               "4c9007f4026250c6bc8414f9bf50c86c2d7235da",
-                               "4c1a03424b55e07fe7f27be1d58bb9324a9a5a04",
-                               "aa4ae5e15272d00e95705637ce8a3b55ed402112",
-                               "e8e99d0f45237d786d6bbaa7965c7808bbff1a91"});
+        CheckFullAndTruncated(
+            "RFC 2202", "hmac-sha1", ipsectest::Rfc2202Cases(20), ipsectest::Rfc2202Sha1());
         CheckMac("RFC 2202 hmac-sha1 case 5 digest-96",
                  "hmac-sha1",
                  Rep(0x0c, 20),
@@ -1115,7 +954,7 @@ class IpsecHmacKatTestCase : public IpsecCryptoTestCase
         {
             CheckFullAndTruncated("RFC 2286",
                                   "hmac-ripemd160",
-                                  Rfc2202Cases(20),
+                                  ipsectest::Rfc2202Cases(20),
                                   {"24cb4bd67d20fc1a5d2ed7732dcc39377f0a5668",
                                    "dda6c0213a485a9e24f4742064a7f033b43c4069",
                                    "b0b105360de759960ab4f35298e116e295d8e7c1",
@@ -1131,63 +970,17 @@ class IpsecHmacKatTestCase : public IpsecCryptoTestCase
         }
 
         // RFC 4231 section 4: HMAC-SHA-256/384/512, test cases 1-4, 6, 7.
-        const std::vector<Case> cases4231 = {
-            {Rep(0x0b, 20), Ascii("Hi There")},
-            {Ascii("Jefe"), Ascii("what do ya want for nothing?")},
-            {Rep(0xaa, 20), Rep(0xdd, 50)},
-            {Hex("0102030405060708090a0b0c0d0e0f10111213141516171819"), Rep(0xcd, 50)},
-            {Rep(0xaa, 131), Ascii("Test Using Larger Than Block-Size Key - Hash Key First")},
-            {Rep(0xaa, 131),
-             Ascii("This is a test using a larger than block-size key and a larger than "
-                   "block-size data. The key needs to be hashed before being used by the "
-                   "HMAC algorithm.")},
-        };
-        const int caseNumbers[] = {1, 2, 3, 4, 6, 7};
-        const std::vector<const char*> sha256 = {
-            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7",
-            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843",
-            "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe",
-            "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b",
-            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54",
-            "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2",
-        };
-        const std::vector<const char*> sha384 = {
-            "afd03944d84895626b0825f4ab46907f15f9dadbe4101ec682aa034c7cebc59c"
-            "faea9ea9076ede7f4af152e8b2fa9cb6",
-            "af45d2e376484031617f78d2b58a6b1b9c7ef464f5a01b47e42ec3736322445e"
-            "8e2240ca5e69e2c78b3239ecfab21649",
-            "88062608d3e6ad8a0aa2ace014c8a86f0aa635d947ac9febe83ef4e55966144b"
-            "2a5ab39dc13814b94e3ab6e101a34f27",
-            "3e8a69b7783c25851933ab6290af6ca77a9981480850009cc5577c6e1f573b4e"
-            "6801dd23c4a7d679ccf8a386c674cffb",
-            "4ece084485813e9088d2c63a041bc5b44f9ef1012a2b588f3cd11f05033ac4c6"
-            "0c2ef6ab4030fe8296248df163f44952",
-            "6617178e941f020d351e2f254e8fd32c602420feb0b8fb9adccebb82461e99c5"
-            "a678cc31e799176d3860e6110c46523e",
-        };
-        const std::vector<const char*> sha512 = {
-            "87aa7cdea5ef619d4ff0b4241a1d6cb02379f4e2ce4ec2787ad0b30545e17cde"
-            "daa833b7d6b8a702038b274eaea3f4e4be9d914eeb61f1702e696c203a126854",
-            "164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea250554"
-            "9758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737",
-            "fa73b0089d56a284efb0f0756c890be9b1b5dbdd8ee81a3655f83e33b2279d39"
-            "bf3e848279a722c806b485a47e67c807b946a337bee8942674278859e13292fb",
-            "b0ba465637458c6990e5a8c5f61d4af7e576d97ff94b872de76f8050361ee3db"
-            "a91ca5c11aa25eb4d679275cc5788063a5f19741120c4f2de2adebeb10a298dd",
-            "80b24263c7c1a3ebb71493c1dd7be8b49b46d1f41b4aeec1121b013783f8f352"
-            "6b56d037e05f2598bd0fd2215d6a1e5295e64f73f63f0aec8b915a985d786598",
-            "e37b6a775dc87dbaa4dfa9f96e5e3ffddebd71f8867289865df5a32d20cdc944"
-            "b6022cac3c4982b10d5eeb55c3e4de15134676fb6de0446065c97440fa8c6a58",
-        };
+        const std::vector<ipsectest::MacCase> cases4231 = ipsectest::Rfc4231Cases();
+        const std::vector<int>& caseNumbers = ipsectest::Rfc4231Numbers();
         const struct
         {
             const char* alg;
             const std::vector<const char*>* digests;
             size_t rfcIcv;
         } sha2[] = {
-            {"hmac-sha2-256", &sha256, 16},
-            {"hmac-sha2-384", &sha384, 24},
-            {"hmac-sha2-512", &sha512, 32},
+            {"hmac-sha2-256", &ipsectest::Rfc4231Sha256(), 16},
+            {"hmac-sha2-384", &ipsectest::Rfc4231Sha384(), 24},
+            {"hmac-sha2-512", &ipsectest::Rfc4231Sha512(), 32},
         };
         for (const auto& s : sha2)
         {
