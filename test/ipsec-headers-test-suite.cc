@@ -1842,45 +1842,59 @@ struct Vpn
     EspSa sa21{0x4002, ENC_KEY2, AUTH_KEY2};
 };
 
-/// Builds it; false if setkey refused a script (@p fail reports).
-bool
-BuildVpn(Vpn& v,
-         bool v6,
-         const std::function<bool(Ptr<Node>, const std::string&, const std::string&)>& setkey)
+/// The gateway cases: a SimTestCase that builds the Vpn.
+class GatewayTestCase : public SimTestCase
 {
-    v.helper.SetIpv6(v6);
-    v.helper.SetLanRate("100Mbps");
-    v.helper.SetWanRate("100Mbps");
-    v.helper.SetWanDelay("1ms");
-    v.helper.Build();
-    v.h1 = v.helper.GetHosts(1).Get(0);
-    v.h2 = v.helper.GetHosts(2).Get(0);
-    v.gw1 = v.helper.GetGateway(1);
-    v.gw2 = v.helper.GetGateway(2);
-    v.a1 = v.helper.GetHostAddress(1, 0);
-    v.a2 = v.helper.GetHostAddress(2, 0);
-    v.w1 = v.helper.GetGatewayWanAddress(1);
-    v.w2 = v.helper.GetGatewayWanAddress(2);
-    std::string l1 = v6 ? "fd00:10:0:1::/64" : "10.0.1.0/24";
-    std::string l2 = v6 ? "fd00:10:0:2::/64" : "10.0.2.0/24";
-    std::string w1 = v.w1.ToString();
-    std::string w2 = v.w2.ToString();
-    std::string sas = EspSaLine(w1, w2, v.sa12) + EspSaLine(w2, w1, v.sa21);
-    std::string gw1 = sas + "spdadd " + l1 + " " + l2 + " udp -P out ipsec esp/tunnel/" + w1 + "-"
-                    + w2 + "/require;\n" + "spdadd " + l2 + " " + l1
-                    + " udp -P in ipsec esp/tunnel/" + w2 + "-" + w1 + "/require;\n";
-    std::string gw2 = sas + "spdadd " + l2 + " " + l1 + " udp -P out ipsec esp/tunnel/" + w2 + "-"
-                    + w1 + "/require;\n" + "spdadd " + l1 + " " + l2
-                    + " udp -P in ipsec esp/tunnel/" + w1 + "-" + w2 + "/require;\n";
-    return setkey(v.gw1, gw1, "gw1") && setkey(v.gw2, gw2, "gw2");
-}
+  public:
+    explicit GatewayTestCase(const std::string& name)
+        : SimTestCase(name)
+    {
+    }
 
-class GatewayIpv6TestCase : public SimTestCase
+  protected:
+    /// Builds @p v over IPv6 (@p v6) or IPv4; false if setkey refused a
+    /// script (reported).
+    bool BuildVpn(Vpn& v, bool v6)
+    {
+        v.helper.SetIpv6(v6);
+        v.helper.SetLanRate("100Mbps");
+        v.helper.SetWanRate("100Mbps");
+        v.helper.SetWanDelay("1ms");
+        v.helper.Build();
+        v.h1 = v.helper.GetHosts(1).Get(0);
+        v.h2 = v.helper.GetHosts(2).Get(0);
+        v.gw1 = v.helper.GetGateway(1);
+        v.gw2 = v.helper.GetGateway(2);
+        v.a1 = v.helper.GetHostAddress(1, 0);
+        v.a2 = v.helper.GetHostAddress(2, 0);
+        v.w1 = v.helper.GetGatewayWanAddress(1);
+        v.w2 = v.helper.GetGatewayWanAddress(2);
+        std::string l1 = v6 ? "fd00:10:0:1::/64" : "10.0.1.0/24";
+        std::string l2 = v6 ? "fd00:10:0:2::/64" : "10.0.2.0/24";
+        std::string w1 = v.w1.ToString();
+        std::string w2 = v.w2.ToString();
+        std::string sas = EspSaLine(w1, w2, v.sa12) + EspSaLine(w2, w1, v.sa21);
+        // A gateway's udp tunnel: out from its LAN to the other, in the other way.
+        auto tunnel = [](const std::string& mine,
+                         const std::string& theirs,
+                         const std::string& me,
+                         const std::string& peer)
+        {
+            return "spdadd " + mine + " " + theirs + " udp -P out ipsec esp/tunnel/" + me + "-"
+                 + peer + "/require;\n" + "spdadd " + theirs + " " + mine
+                 + " udp -P in ipsec esp/tunnel/" + peer + "-" + me + "/require;\n";
+        };
+        return Setkey(v.gw1, sas + tunnel(l1, l2, w1, w2), "gw1")
+            && Setkey(v.gw2, sas + tunnel(l2, l1, w2, w1), "gw2");
+    }
+};
+
+class GatewayIpv6TestCase : public GatewayTestCase
 {
   public:
     GatewayIpv6TestCase()
-        : SimTestCase("gateways, IPv6: a udp tunnel policy tunnels UDP behind DestOpt and "
-                      "Hop-by-Hop, and refuses it in clear")
+        : GatewayTestCase("gateways, IPv6: a udp tunnel policy tunnels UDP behind DestOpt and "
+                          "Hop-by-Hop, and refuses it in clear")
     {
     }
 
@@ -1889,12 +1903,7 @@ class GatewayIpv6TestCase : public SimTestCase
     {
         GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
         Vpn v;
-        if (!BuildVpn(v,
-                      true,
-                      [this](Ptr<Node> n, const std::string& s, const std::string& name)
-                      {
-                          return Setkey(n, s, name);
-                      }))
+        if (!BuildVpn(v, true))
         {
             return;
         }
@@ -2006,12 +2015,12 @@ class GatewayIpv6TestCase : public SimTestCase
     }
 };
 
-class GatewayIpv4AhTestCase : public SimTestCase
+class GatewayIpv4AhTestCase : public GatewayTestCase
 {
   public:
     GatewayIpv4AhTestCase()
-        : SimTestCase("gateways, IPv4: [AH][UDP] in clear matches the udp tunnel policy (AH "
-                      "skipped) and is tunnelled")
+        : GatewayTestCase("gateways, IPv4: [AH][UDP] in clear matches the udp tunnel policy (AH "
+                          "skipped) and is tunnelled")
     {
     }
 
@@ -2020,12 +2029,7 @@ class GatewayIpv4AhTestCase : public SimTestCase
     {
         GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
         Vpn v;
-        if (!BuildVpn(v,
-                      false,
-                      [this](Ptr<Node> n, const std::string& s, const std::string& name)
-                      {
-                          return Setkey(n, s, name);
-                      }))
+        if (!BuildVpn(v, false))
         {
             return;
         }

@@ -482,6 +482,18 @@ EspWrap(Ptr<IpsecSa> sa, const Bytes& inner, uint8_t next, Ptr<UniformRandomVari
     return PacketBytes(p);
 }
 
+/// Sends @p bytes from the raw socket @p s to @p to at @p at.
+void
+SendRawAt(Ptr<Socket> s, const Bytes& bytes, const Address& to, Time at)
+{
+    Simulator::Schedule(at - Simulator::Now(),
+                        [s, bytes, to]()
+                        {
+                            Ptr<Packet> p = Create<Packet>(bytes.data(), bytes.size());
+                            s->SendTo(p, 0, to);
+                        });
+}
+
 /// A raw socket on @p node sending, at @p at, the IPv4 datagram @p datagram
 /// (its own header: IpHeaderInclude; bypasses the node's IPsec output).
 void
@@ -490,12 +502,7 @@ SendIpv4Datagram(Ptr<Node> node, const Bytes& datagram, Time at)
     Ptr<Socket> s = Socket::CreateSocket(node, Ipv4RawSocketFactory::GetTypeId());
     s->SetAttribute("IpHeaderInclude", BooleanValue(true));
     Ipv4Address dst = Ipv4Address::Deserialize(&datagram[16]);
-    Simulator::Schedule(at - Simulator::Now(),
-                        [s, datagram, dst]()
-                        {
-                            Ptr<Packet> p = Create<Packet>(datagram.data(), datagram.size());
-                            s->SendTo(p, 0, InetSocketAddress(dst, 0));
-                        });
+    SendRawAt(s, datagram, InetSocketAddress(dst, 0), at);
 }
 
 /// A raw IPv6 socket on @p node bound to @p src sending @p payload as
@@ -513,13 +520,7 @@ SendIpv6Raw(Ptr<Node> node,
     s->SetAttribute("Protocol", UintegerValue(proto));
     s->Bind(Inet6SocketAddress(src.ToIpv6(), 0));
     s->SetIpv6Tclass(tclass);
-    Ipv6Address to = dst.ToIpv6();
-    Simulator::Schedule(at - Simulator::Now(),
-                        [s, payload, to]()
-                        {
-                            Ptr<Packet> p = Create<Packet>(payload.data(), payload.size());
-                            s->SendTo(p, 0, Inet6SocketAddress(to, 0));
-                        });
+    SendRawAt(s, payload, Inet6SocketAddress(dst.ToIpv6(), 0), at);
 }
 
 /// A UDP socket on @p node (bound to @p src) sending @p payload bytes to
