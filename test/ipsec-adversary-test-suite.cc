@@ -1022,6 +1022,19 @@ class IpsecAdversaryTestSuite : public TestSuite
     {
         AddTestCase(new AdversaryCase(s), TestCase::QUICK);
     }
+
+    /// Dropped(@p attack, ...) against ESP with authentication, in transport
+    /// and tunnel mode, over IPv4 and IPv6.
+    void AddEspEveryWay(IpsecAttack attack, const std::string& counter, const std::string& why)
+    {
+        for (Mode m : {Mode::TRANSPORT, Mode::TUNNEL})
+        {
+            for (bool v6 : {false, true})
+            {
+                Add(Dropped(attack, m, v6, Setup::ESP_AUTH, counter, why));
+            }
+        }
+    }
 };
 
 IpsecAdversaryTestSuite::IpsecAdversaryTestSuite()
@@ -1034,13 +1047,7 @@ IpsecAdversaryTestSuite::IpsecAdversaryTestSuite()
     const Setup E = Setup::ESP_AUTH;
 
     // Forged ESP/AH with a guessed SPI: key_allocsa finds nothing.
-    for (Mode m : {T, U})
-    {
-        for (bool v6 : {false, true})
-        {
-            Add(Dropped(A::FORGED_GUESSED_SPI, m, v6, E, "in_nosa", "no SA for the SPI"));
-        }
-    }
+    AddEspEveryWay(A::FORGED_GUESSED_SPI, "in_nosa", "no SA for the SPI");
     Add(With(Dropped(A::FORGED_GUESSED_SPI, T, false, Setup::AH, "in_nosa", "no SA for the SPI"),
              "(AH)",
              "ForgedProtocol",
@@ -1048,13 +1055,7 @@ IpsecAdversaryTestSuite::IpsecAdversaryTestSuite()
 
     // A sniffed SPI, random ciphertext: the replay pre-check passes (a sequence
     // number past the highest seen), the ICV does not.
-    for (Mode m : {T, U})
-    {
-        for (bool v6 : {false, true})
-        {
-            Add(Dropped(A::FORGED_REAL_SPI, m, v6, E, "in_espauthfail", "ICV mismatch"));
-        }
-    }
+    AddEspEveryWay(A::FORGED_REAL_SPI, "in_espauthfail", "ICV mismatch");
     for (bool v6 : {false, true})
     {
         Spec s = Dropped(A::FORGED_REAL_SPI, T, v6, Setup::AH, "in_ahauthfail", "AH ICV mismatch");
@@ -1100,13 +1101,7 @@ IpsecAdversaryTestSuite::IpsecAdversaryTestSuite()
     }
 
     // Bit flips.
-    for (Mode m : {T, U})
-    {
-        for (bool v6 : {false, true})
-        {
-            Add(Dropped(A::BIT_FLIP, m, v6, E, "in_espauthfail", "sequence number raised: ICV"));
-        }
-    }
+    AddEspEveryWay(A::BIT_FLIP, "in_espauthfail", "sequence number raised: ICV");
     {
         Spec s = Dropped(A::BIT_FLIP, T, false, Setup::AH, "in_ahauthfail", "AH ICV");
         s.histograms[{"in_ahhist", SADB_AALG_SHA1HMAC}] = s.datagrams;
@@ -1130,13 +1125,7 @@ IpsecAdversaryTestSuite::IpsecAdversaryTestSuite()
              "payload"));
 
     // Truncation: ESP's alignment check, AH's header/ICV pull-up.
-    for (Mode m : {T, U})
-    {
-        for (bool v6 : {false, true})
-        {
-            Add(Dropped(A::TRUNCATE, m, v6, E, "in_inval", "length not a multiple of 4"));
-        }
-    }
+    AddEspEveryWay(A::TRUNCATE, "in_inval", "length not a multiple of 4");
     for (bool v6 : {false, true})
     {
         Add(Dropped(A::TRUNCATE, T, v6, Setup::AH, "in_inval", "AH header or ICV cut"));
