@@ -411,6 +411,14 @@ class IpsecBadInputTestCase : public TestCase
         s.socketLookup = true;
     }
 
+    /// A positive control: a valid ESP datagram of @p payload to the ESP-only
+    /// port under @p sa (with authentication), delivered.
+    void AddValidEsp(const std::string& name, SenderSa& sa, const Bytes& payload)
+    {
+        ExpectEspDelivered(
+            Add(name, Step::ESP_RAW, EspOut(sa, Udp(PORT_ESP, payload), 17)), payload, true);
+    }
+
     /// Dropped with exactly @p counter.
     static void ExpectDrop(Step& s, Counter counter, const std::string& name)
     {
@@ -955,11 +963,7 @@ BuildEspMalformed(TC& t)
     uint8_t tag = 0;
 
     Bytes pay = t.Payload(++tag);
-    TC::ExpectEspDelivered(t.Add("valid ESP (positive control)",
-                                 Step::ESP_RAW,
-                                 t.EspOut(sa, t.Udp(PORT_ESP, pay), 17)),
-                           pay,
-                           true);
+    t.AddValidEsp("valid ESP (positive control)", sa, pay);
 
     Bytes d = t.EspOut(sa, t.Udp(PORT_ESP, t.Payload(++tag)), 17);
     d[ESP_HDR + AES_IV + 3] ^= 0x01;
@@ -1008,11 +1012,7 @@ BuildEspMalformed(TC& t)
                    "in_espauthfail");
 
     pay = t.Payload(++tag);
-    TC::ExpectEspDelivered(t.Add("valid ESP after the attacks (positive control)",
-                                 Step::ESP_RAW,
-                                 t.EspOut(sa, t.Udp(PORT_ESP, pay), 17)),
-                           pay,
-                           true);
+    t.AddValidEsp("valid ESP after the attacks (positive control)", sa, pay);
 }
 
 /**
@@ -1026,11 +1026,7 @@ BuildEspIcvArea(TC& t)
 {
     TC::SenderSa& sa = t.SaEspAuth();
     Bytes pay = t.Payload(1);
-    TC::ExpectEspDelivered(t.Add("valid ESP (positive control)",
-                                 Step::ESP_RAW,
-                                 t.EspOut(sa, t.Udp(PORT_ESP, pay), 17)),
-                           pay,
-                           true);
+    t.AddValidEsp("valid ESP (positive control)", sa, pay);
     Bytes d;
     // Header + 8 bytes + a valid ICV: holds the ICV, so KAME verifies it
     // (in_espauthsucc) and then finds it too short for header + IV +
@@ -1054,11 +1050,7 @@ BuildEspIcvArea(TC& t)
                    "in_espauthfail");
 
     pay = t.Payload(2);
-    TC::ExpectEspDelivered(t.Add("valid ESP afterwards (positive control)",
-                                 Step::ESP_RAW,
-                                 t.EspOut(sa, t.Udp(PORT_ESP, pay), 17)),
-                           pay,
-                           true);
+    t.AddValidEsp("valid ESP afterwards (positive control)", sa, pay);
 }
 
 /// Anti-replay (ipsec_chkreplay / ipsec_updatereplay), window -r 4 = 32 packets.
@@ -1110,11 +1102,7 @@ BuildEspTrailer(TC& t)
     uint8_t tag = 0;
 
     Bytes pay = t.Payload(++tag);
-    TC::ExpectEspDelivered(t.Add("valid ESP (positive control)",
-                                 Step::ESP_RAW,
-                                 t.EspOut(sa, t.Udp(PORT_ESP, pay), 17)),
-                           pay,
-                           true);
+    t.AddValidEsp("valid ESP (positive control)", sa, pay);
 
     // A pad length of 250 in a 48-byte encrypted body: ICV valid, decrypt
     // fine (in_esphist), then the pad length check (step 6) fails.
@@ -1162,11 +1150,7 @@ BuildEspTrailer(TC& t)
     }
 
     pay = t.Payload(++tag);
-    TC::ExpectEspDelivered(t.Add("valid ESP afterwards (positive control)",
-                                 Step::ESP_RAW,
-                                 t.EspOut(sa, t.Udp(PORT_ESP, pay), 17)),
-                           pay,
-                           true);
+    t.AddValidEsp("valid ESP afterwards (positive control)", sa, pay);
 }
 
 /// The ESP SA without authentication: no ICV, no replay check (esp4_input).
@@ -1343,11 +1327,7 @@ BuildPolicy(TC& t)
         TC::ExpectDrop(s, &IpsecStats::in_polvio, "in_polvio");
     }
     pay = t.Payload(++tag);
-    TC::ExpectEspDelivered(t.Add("valid ESP to the ESP-only port (positive control)",
-                                 Step::ESP_RAW,
-                                 t.EspOut(t.SaEspAuth(), t.Udp(PORT_ESP, pay), 17)),
-                           pay,
-                           true);
+    t.AddValidEsp("valid ESP to the ESP-only port (positive control)", t.SaEspAuth(), pay);
 }
 
 /**
