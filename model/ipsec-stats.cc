@@ -130,6 +130,19 @@ JsonHistogram(std::ostream& os,
     os << "}";
 }
 
+/// A JSON object's opening and its scalar members, in @p scalars' order.
+void
+JsonScalars(std::ostream& os, const std::vector<std::pair<std::string, uint64_t>>& scalars)
+{
+    os << "{";
+    bool first = true;
+    for (const auto& [name, value] : scalars)
+    {
+        os << (first ? "" : ", ") << "\"" << name << "\": " << value;
+        first = false;
+    }
+}
+
 } // namespace
 
 void
@@ -168,13 +181,7 @@ IpsecStats::Print(std::ostream& os, const std::string& section, bool omitZero) c
 void
 IpsecStats::PrintJson(std::ostream& os) const
 {
-    os << "{";
-    bool first = true;
-    for (const auto& [name, value] : Scalars())
-    {
-        os << (first ? "" : ", ") << "\"" << name << "\": " << value;
-        first = false;
-    }
+    JsonScalars(os, Scalars());
     JsonHistogram(os, "in_esphist", in_esphist, EspName);
     JsonHistogram(os, "in_ahhist", in_ahhist, AhName);
     JsonHistogram(os, "in_comphist", in_comphist, CompName);
@@ -275,13 +282,7 @@ IpsecPfKeyStats::Print(std::ostream& os, bool omitZero) const
 void
 IpsecPfKeyStats::PrintJson(std::ostream& os) const
 {
-    os << "{";
-    bool first = true;
-    for (const auto& [name, value] : Scalars())
-    {
-        os << (first ? "" : ", ") << "\"" << name << "\": " << value;
-        first = false;
-    }
+    JsonScalars(os, Scalars());
     JsonHistogram(os, "out_msgtype", out_msgtype, PfKeyName);
     JsonHistogram(os, "in_msgtype", in_msgtype, PfKeyName);
     os << "}";
