@@ -232,51 +232,49 @@ ParseDatagram(const Bytes& f, uint32_t off, Datagram* d)
     return true;
 }
 
+/// Records the IP datagrams of the frames @p dev's trace @p trace gives:
+/// a link header of @p headerLen bytes whose last two name the protocol,
+/// @p ipv4 or @p ipv6 for IP.
+void
+TapFrames(Ptr<NetDevice> dev,
+          const std::string& trace,
+          size_t headerLen,
+          uint16_t ipv4,
+          uint16_t ipv6,
+          std::vector<Datagram>* out)
+{
+    dev->TraceConnectWithoutContext(
+        trace,
+        Callback<void, Ptr<const Packet>>(
+            [out, headerLen, ipv4, ipv6](Ptr<const Packet> p)
+            {
+                Bytes f = PacketBytes(p);
+                if (f.size() < headerLen)
+                {
+                    return;
+                }
+                uint16_t type = (f[headerLen - 2] << 8) | f[headerLen - 1];
+                Datagram d;
+                if ((type == ipv4 || type == ipv6) && ParseDatagram(f, headerLen, &d))
+                {
+                    out->push_back(d);
+                }
+            }));
+}
+
 /// Records the IP datagrams of a point-to-point device's trace @p trace
 /// (PhyTxBegin or PhyRxEnd: PPP frames).
 void
 TapPpp(Ptr<NetDevice> dev, const std::string& trace, std::vector<Datagram>* out)
 {
-    dev->TraceConnectWithoutContext(trace,
-                                    Callback<void, Ptr<const Packet>>(
-                                        [out](Ptr<const Packet> p)
-                                        {
-                                            Bytes f = PacketBytes(p);
-                                            if (f.size() < 2)
-                                            {
-                                                return;
-                                            }
-                                            uint16_t ppp = (f[0] << 8) | f[1];
-                                            Datagram d;
-                                            if ((ppp == 0x0021 || ppp == 0x0057)
-                                                && ParseDatagram(f, 2, &d))
-                                            {
-                                                out->push_back(d);
-                                            }
-                                        }));
+    TapFrames(dev, trace, 2, 0x0021, 0x0057, out);
 }
 
 /// Records the IP datagrams a CSMA device receives (MacRx: Ethernet frames).
 void
 TapCsmaRx(Ptr<NetDevice> dev, std::vector<Datagram>* out)
 {
-    dev->TraceConnectWithoutContext("MacRx",
-                                    Callback<void, Ptr<const Packet>>(
-                                        [out](Ptr<const Packet> p)
-                                        {
-                                            Bytes f = PacketBytes(p);
-                                            if (f.size() < 14)
-                                            {
-                                                return;
-                                            }
-                                            uint16_t type = (f[12] << 8) | f[13];
-                                            Datagram d;
-                                            if ((type == 0x0800 || type == 0x86dd)
-                                                && ParseDatagram(f, 14, &d))
-                                            {
-                                                out->push_back(d);
-                                            }
-                                        }));
+    TapFrames(dev, "MacRx", 14, 0x0800, 0x86dd, out);
 }
 
 /// A UDP socket on @p node counting what arrives at @p port.
