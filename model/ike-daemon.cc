@@ -704,6 +704,10 @@ IkeDaemon::SendIsakmp(Work& w,
                       uint32_t messageNumber,
                       bool retransmission)
 {
+    if (bytes.empty())
+    {
+        return; // a message that could not be built (failed encryption, logged)
+    }
     Ptr<Socket> s = peer.IsV6() ? m_socket6 : m_socket4;
     uint16_t port = m_port;
     Ptr<IkeDaemon> self = this;

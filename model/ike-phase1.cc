@@ -1089,7 +1089,13 @@ IkeDaemon::Ph1Message(Work& w, Ph1& p, IsakmpMessage m, bool encrypt)
     fill.back() = static_cast<uint8_t>(pad - 1);
     plain.insert(plain.end(), fill.begin(), fill.end());
     IkeBytes cipher;
-    IkeCbcEncrypt(*p.cipher, p.keys.encKey, p.iv, plain, &cipher);
+    if (!IkeCbcEncrypt(*p.cipher, p.keys.encKey, p.iv, plain, &cipher))
+    {
+        // Fail closed: nothing is sent (SendIsakmp sends no empty message)
+        // and the exchange times out.
+        Log(1, "failed to encrypt.");
+        return {};
+    }
     w.ChargeCipher(*p.cipher, static_cast<uint32_t>(plain.size()));
     p.iv.assign(cipher.end() - bs, cipher.end());
     return m.Serialize(cipher);

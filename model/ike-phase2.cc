@@ -1385,7 +1385,12 @@ IkeDaemon::Ph2Message(Work& w,
     fill.back() = static_cast<uint8_t>(pad - 1);
     plain.insert(plain.end(), fill.begin(), fill.end());
     IkeBytes cipher;
-    IkeCbcEncrypt(*ph1.cipher, ph1.keys.encKey, iv, plain, &cipher);
+    if (!IkeCbcEncrypt(*ph1.cipher, ph1.keys.encKey, iv, plain, &cipher))
+    {
+        // Fail closed, as Ph1Message.
+        Log(1, "failed to encrypt.");
+        return {};
+    }
     w.ChargeCipher(*ph1.cipher, static_cast<uint32_t>(plain.size()));
     iv.assign(cipher.end() - bs, cipher.end());
     return m.Serialize(cipher);
