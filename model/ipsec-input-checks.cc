@@ -121,19 +121,18 @@ IsIcmpError(uint8_t type)
     return type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
 }
 
-/// An ICMP error holds the quoted IP header and 8 bytes of its payload:
+/// An ICMP error (@p b: its first bytes, at least 9 when @p size is over 8;
+/// @p size: the message's) holds the quoted IP header and 8 bytes of its payload:
 /// ICMP_ADVLENMIN (36) and ICMP_ADVLEN (8 + the quoted header + 8), and a
 /// quoted header of at least 20 bytes (icmp_input, icps_badlen).
 bool
-CheckIcmpError(Ptr<const Packet> segment, uint8_t type, IpsecDropReason* reason, std::string* why)
+CheckIcmpError(const uint8_t* b, uint32_t size, IpsecDropReason* reason, std::string* why)
 {
+    const uint8_t type = b[0];
     if (!IsIcmpError(type))
     {
         return true;
     }
-    const uint32_t size = segment->GetSize();
-    uint8_t b[9];
-    segment->CopyData(b, std::min<uint32_t>(size, sizeof(b)));
     const uint32_t quotedHl = size > 8 ? uint32_t(b[8] & 0x0f) << 2 : 0;
     if (size < 36 || quotedHl < 20 || size < 8 + quotedHl + 8)
     {
@@ -315,7 +314,7 @@ IpsecCheckUpperLayer(
                             reason,
                             why);
             }
-            return CheckIcmpError(segment, b[0], reason, why);
+            return CheckIcmpError(b, size, reason, why);
         case ipsecproto::ICMPV6:
             if (size < 8)
             {
@@ -395,25 +394,25 @@ IpsecSanitizeInnerTcpOptions(Ptr<Packet> datagram, bool v6)
     }
     datagram->CopyData(h, v6 ? 40 : 20);
     const uint32_t ipLen = v6 ? 40 : uint32_t(h[0] & 0x0f) << 2;
-    if (ipLen < (v6 ? 40u : 20u) || ipLen > size)
+    if (ipLen < (v6 ? 40u : 20u) || ipLen > size || (!v6 && h[9] != ipsecproto::TCP))
     {
-        return 0;
+        return 0; // (an IPv4 datagram's upper layer is its header's protocol)
     }
     Ptr<Packet> payload = datagram->CreateFragment(ipLen, size - ipLen);
     IpsecWalkRules rules;
     rules.ipv4FragField = v6 ? 0 : uint16_t(((h[6] & 0x3f) << 8) | h[7]);
     const IpsecUpperLayer ul
         = v6 ? IpsecWalkIpv6(h[6], payload, rules) : IpsecWalkIpv4(h[9], payload, rules);
-    if (ul.protocol != ipsecproto::TCP || ul.opaque || ul.offset + 20 > payload->GetSize())
+    if (ul.protocol != ipsecproto::TCP || ul.opaque || ul.offset > payload->GetSize())
     {
         return 0;
     }
     Ptr<Packet> segment = payload->CreateFragment(ul.offset, payload->GetSize() - ul.offset);
-    segment->CopyData(h, 13);
-    const uint32_t hl = uint32_t(h[12] >> 4) << 2;
-    if (hl < 20 || hl > segment->GetSize())
+    IpsecDropReason bad;
+    std::string why;
+    if (!IpsecCheckUpperLayer(segment, ipsecproto::TCP, v6, &bad, &why))
     {
-        return 0;
+        return 0; // the receiving host drops it (tcps_rcvshort, tcps_rcvbadoff)
     }
     const uint32_t rewritten = IpsecSanitizeTcpOptions(segment);
     if (rewritten > 0)

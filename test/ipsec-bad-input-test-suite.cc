@@ -234,35 +234,21 @@ class IpsecBadInputTestCase : public TestCase
         seg.push_back(uint8_t((20 + options.size()) / 4) << 4);
         seg.insert(seg.end(), {0x02, 0xff, 0xff, 0, 0, 0, 0}); // SYN
         seg.insert(seg.end(), options.begin(), options.end());
-        Bytes pseudo(m_v6 ? 40 : 12, 0);
+        uint8_t src[16];
+        uint8_t dst[16];
         if (m_v6)
         {
-            m_a6.Serialize(pseudo.data());
-            m_b6.Serialize(pseudo.data() + 16);
-            pseudo[35] = seg.size();
-            pseudo[39] = 6;
+            m_a6.Serialize(src);
+            m_b6.Serialize(dst);
         }
         else
         {
-            m_a4.Serialize(pseudo.data());
-            m_b4.Serialize(pseudo.data() + 4);
-            pseudo[9] = 6;
-            pseudo[11] = seg.size();
+            m_a4.Serialize(src);
+            m_b4.Serialize(dst);
         }
-        uint32_t sum = 0;
-        for (const Bytes* b : {&pseudo, &seg})
-        {
-            for (size_t i = 0; i < b->size(); i += 2)
-            {
-                sum += (uint32_t((*b)[i]) << 8) | (i + 1 < b->size() ? (*b)[i + 1] : 0);
-            }
-        }
-        while (sum >> 16)
-        {
-            sum = (sum & 0xffff) + (sum >> 16);
-        }
-        seg[16] = uint8_t(~sum >> 8);
-        seg[17] = uint8_t(~sum);
+        const uint16_t c = ipsectest::PseudoHeaderChecksum(src, dst, m_v6, 6, seg);
+        seg[16] = uint8_t(c >> 8);
+        seg[17] = uint8_t(c);
         return seg;
     }
 

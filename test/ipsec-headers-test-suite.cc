@@ -47,6 +47,7 @@
  * unit tests of the walks to the system tests.
  */
 #include "ipsec-test-bytes.h"
+#include "ipsec-test-encoder.h"
 #include "ns3/boolean.h"
 #include "ns3/global-value.h"
 #include "ns3/inet-socket-address.h"
@@ -2682,29 +2683,15 @@ class TcpOptionsTestCase : public TestCase
     }
 
   private:
-    /// The one's-complement sum of @p b (RFC 1071), added to @p sum.
-    static uint32_t Sum(const std::vector<uint8_t>& b, uint32_t sum)
-    {
-        for (size_t i = 0; i < b.size(); i += 2)
-        {
-            sum += (uint32_t(b[i]) << 8) | (i + 1 < b.size() ? b[i + 1] : 0);
-        }
-        return sum;
-    }
-
     /// The TCP checksum of @p seg from 10.0.0.1 to 10.0.0.2, its own field
-    /// taken as 0.
+    /// taken as 0 (the tests' independent encoder).
     static uint16_t Checksum(std::vector<uint8_t> seg)
     {
         seg[16] = 0;
         seg[17] = 0;
-        std::vector<uint8_t> pseudo = {10, 0, 0, 1, 10, 0, 0, 2, 0, 6, 0, uint8_t(seg.size())};
-        uint32_t sum = Sum(seg, Sum(pseudo, 0));
-        while (sum >> 16)
-        {
-            sum = (sum & 0xffff) + (sum >> 16);
-        }
-        return ~sum & 0xffff;
+        const uint8_t src[4] = {10, 0, 0, 1};
+        const uint8_t dst[4] = {10, 0, 0, 2};
+        return ipsectest::PseudoHeaderChecksum(src, dst, false, 6, seg);
     }
 
     /// A SYN from port 1234 to 9999 with @p options (a multiple of 4 bytes)

@@ -749,6 +749,27 @@ Ipv6Datagram(const Ip6Fields& ip, const Bytes& payload)
     return d;
 }
 
+uint16_t
+PseudoHeaderChecksum(
+    const uint8_t* src, const uint8_t* dst, bool v6, uint8_t proto, const Bytes& segment)
+{
+    const size_t alen = v6 ? 16 : 4;
+    Bytes pseudo(v6 ? 40 : 12, 0);
+    std::memcpy(&pseudo[0], src, alen);
+    std::memcpy(&pseudo[alen], dst, alen);
+    if (v6)
+    {
+        PutBe32(&pseudo[32], static_cast<uint32_t>(segment.size()));
+        pseudo[39] = proto;
+    }
+    else
+    {
+        pseudo[9] = proto;
+        PutBe16(&pseudo[10], static_cast<uint16_t>(segment.size()));
+    }
+    return Fold(Sum16(segment.data(), segment.size(), Sum16(pseudo.data(), pseudo.size(), 0)));
+}
+
 Bytes
 Udp4(const uint8_t src[4], const uint8_t dst[4], uint16_t sport, uint16_t dport, const Bytes& data)
 {

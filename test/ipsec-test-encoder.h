@@ -185,6 +185,13 @@ Bytes Udp6(const uint8_t src[16],
            uint16_t dport,
            const Bytes& data);
 
+/// The Internet checksum (RFC 1071) of a TCP or UDP @p segment of protocol
+/// @p proto over the IPv4 (@p v6 false: 4-byte addresses) or IPv6 pseudo
+/// header (RFC 9293 section 3.1, RFC 8200 section 8.1), the segment's own
+/// checksum field as it is (zero it first).
+uint16_t PseudoHeaderChecksum(
+    const uint8_t* src, const uint8_t* dst, bool v6, uint8_t proto, const Bytes& segment);
+
 /// The AH header length for @p sa's ICV: 12 + ICV padded to 4 (IPv4) or 8 (IPv6) bytes.
 size_t AhHeaderLength(const WireSa& sa, bool v6);
 
