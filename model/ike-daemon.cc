@@ -104,6 +104,8 @@ IkeFailureName(IkeFailure f)
             return "larval SA expired";
         case IkeFailure::MALFORMED:
             return "malformed message";
+        case IkeFailure::ENCRYPT_FAILED:
+            return "encryption failed";
         case IkeFailure::COUNT:
             break;
     }
@@ -945,6 +947,39 @@ IkeDaemon::Random(uint32_t n)
         x = static_cast<uint8_t>(m_rng->GetInteger(0, 255));
     }
     return b;
+}
+
+void
+IkeDaemon::FailNextEncryptions(uint32_t n)
+{
+    NS_LOG_FUNCTION(this << n);
+    m_failEncryptions = n;
+}
+
+bool
+IkeDaemon::Encrypt(const IkeCipherAlg& cipher,
+                   const IkeBytes& key,
+                   const IkeBytes& iv,
+                   const IkeBytes& plain,
+                   IkeBytes* out)
+{
+    bool ok;
+    if (m_failEncryptions > 0)
+    {
+        m_failEncryptions--;
+        ok = false;
+    }
+    else
+    {
+        ok = IkeCbcEncrypt(cipher, key, iv, plain, out);
+    }
+    if (!ok)
+    {
+        // racoon's oakley_do_encrypt; the caller sends nothing.
+        m_stats.encryptFailures++;
+        Log(1, "failed to encrypt.");
+    }
+    return ok;
 }
 
 void

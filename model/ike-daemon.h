@@ -139,6 +139,7 @@ enum class IkeFailure : uint8_t
     PH2_DEADLINE,        ///< phase2 seconds after GETSPI (racoon's quick_timeover)
     LARVAL_EXPIRED,      ///< UPDATE refused (ENOENT): the larval SA was gone
     MALFORMED,           ///< a message the daemon could not parse
+    ENCRYPT_FAILED,      ///< the crypto library failed to encrypt a message: nothing sent
     COUNT,               ///< the number of reasons
 };
 
@@ -216,6 +217,10 @@ struct IkeDaemonStats
     uint64_t deletesReceived{0};         ///< SAs purged on the peer's DELETE
     uint64_t initialContactsSent{0};     ///< INITIAL-CONTACT notifications sent
     uint64_t initialContactsReceived{0}; ///< and received (our SAs with that peer purged)
+    /// Messages not sent because the crypto library failed to encrypt them
+    /// (fail closed: nothing goes out; a phase-1 or quick-mode message fails
+    /// its negotiation, IkeFailure::ENCRYPT_FAILED).
+    uint64_t encryptFailures{0};
     /// Failed negotiations, by reason (IkeFailure).
     std::array<uint64_t, static_cast<size_t>(IkeFailure::COUNT)> failures{};
 
@@ -286,6 +291,19 @@ class IkeDaemon : public Application
      * @return the number of streams used
      */
     int64_t AssignStreams(int64_t stream);
+
+    /**
+     * Fault injection: the next @p n encryptions of ISAKMP messages (phase 1,
+     * quick mode, informational) fail as an OpenSSL error would, to study or
+     * test what the daemon does then. Such a message is not sent (nothing
+     * in clear, nothing half encrypted), "failed to encrypt." is logged and
+     * IkeDaemonStats::encryptFailures counts it. As in racoon, a phase-1 or
+     * quick-mode message that cannot be encrypted fails its negotiation at
+     * once (IkeFailure::ENCRYPT_FAILED; phase 2 sends an error ACQUIRE), and
+     * the next ACQUIRE starts again; an informational message is just not sent.
+     * @param n the number of encryptions that fail
+     */
+    void FailNextEncryptions(uint32_t n);
 
     /// The timer { phase1; phase2 } values used where racoon.conf gives none.
     enum TimerDefaults
@@ -444,7 +462,8 @@ class IkeDaemon : public Application
                              uint32_t number);
     /// Main mode's HDR*, ID, HASH (MM5 as initiator, MM6 as responder),
     /// answering @p answered: with retransmission, except the responder's last.
-    void SendMainIdHash(Work& w, Ph1& ph1, const std::vector<uint8_t>& answered, uint32_t number);
+    /// MM5/MM6; false when it could not be encrypted (the phase 1 has then failed and is gone).
+    bool SendMainIdHash(Work& w, Ph1& ph1, const std::vector<uint8_t>& answered, uint32_t number);
     /// Main mode's KE and nonce from the peer (MM3 as responder, MM4 as
     /// initiator): checked, accepted as message @p number, the state set to
     /// @p next, the pre-shared key found; false when the message was dropped
@@ -545,6 +564,15 @@ class IkeDaemon : public Application
 
     // ---- helpers ---------------------------------------------------------------------
     std::vector<uint8_t> Random(uint32_t n);
+    /**
+     * IkeCbcEncrypt, failing closed: on an error (or an injected fault) logs
+     * racoon's line, counts it and returns false.
+     */
+    bool Encrypt(const IkeCipherAlg& cipher,
+                 const IkeBytes& key,
+                 const IkeBytes& iv,
+                 const IkeBytes& plain,
+                 IkeBytes* out);
     void Log(int level, const std::string& text);
     void Fail(IkeFailure why);
     /**
@@ -574,6 +602,7 @@ class IkeDaemon : public Application
     Ptr<Socket> m_socket4;
     Ptr<Socket> m_socket6;
     Ptr<UniformRandomVariable> m_rng;
+    uint32_t m_failEncryptions{0}; ///< FailNextEncryptions' faults still to inject
     uint32_t m_pid;
     uint32_t m_exponentBits;
     TimerDefaults m_timerDefaults{RACOON_CODE};

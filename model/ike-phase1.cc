@@ -794,7 +794,10 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
                 {
                     return;
                 }
-                SendMainIdHash(w, p, raw, 5);
+                if (!SendMainIdHash(w, p, raw, 5))
+                {
+                    return;
+                }
                 SetPh1State(p, IkePh1State::MSG3SENT);
                 return;
             }
@@ -843,7 +846,10 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
                     return;
                 }
                 SetPh1State(p, IkePh1State::MSG3RECEIVED);
-                SendMainIdHash(w, p, raw, 6);
+                if (!SendMainIdHash(w, p, raw, 6))
+                {
+                    return;
+                }
                 Ph1Established(w, p);
                 return;
             }
@@ -1089,11 +1095,9 @@ IkeDaemon::Ph1Message(Work& w, Ph1& p, IsakmpMessage m, bool encrypt)
     fill.back() = static_cast<uint8_t>(pad - 1);
     plain.insert(plain.end(), fill.begin(), fill.end());
     IkeBytes cipher;
-    if (!IkeCbcEncrypt(*p.cipher, p.keys.encKey, p.iv, plain, &cipher))
+    if (!Encrypt(*p.cipher, p.keys.encKey, p.iv, plain, &cipher))
     {
-        // Fail closed: nothing is sent (SendIsakmp sends no empty message)
-        // and the exchange times out.
-        Log(1, "failed to encrypt.");
+        // Fail closed: nothing is sent; the caller fails the phase 1.
         return {};
     }
     w.ChargeCipher(*p.cipher, static_cast<uint32_t>(plain.size()));
@@ -1232,7 +1236,7 @@ IkeDaemon::SendMainKeyExchange(Work& w,
     SetPh1State(p, IkePh1State::MSG2SENT);
 }
 
-void
+bool
 IkeDaemon::SendMainIdHash(Work& w, Ph1& p, const std::vector<uint8_t>& answered, uint32_t number)
 {
     IkeBytes& idBody = p.initiator ? p.idiiBody : p.idirBody;
@@ -1241,8 +1245,16 @@ IkeDaemon::SendMainIdHash(Work& w, Ph1& p, const std::vector<uint8_t>& answered,
     IsakmpMessage out;
     out.Add(isakmp::PL_ID, idBody);
     out.Add(isakmp::PL_HASH, hash);
+    std::vector<uint8_t> bytes = Ph1Message(w, p, out, true);
+    if (bytes.empty())
+    {
+        // ph1_main fails and isakmp_main deletes the phase 1 (racoon's line).
+        Ph1Failed(w, p, IkeFailure::ENCRYPT_FAILED, "phase1 negotiation failed.");
+        return false;
+    }
     // The responder's MM6 is the exchange's last message: sent once.
-    SendPh1Reply(w, p, answered, Ph1Message(w, p, out, true), number, p.initiator);
+    SendPh1Reply(w, p, answered, bytes, number, p.initiator);
+    return true;
 }
 
 bool

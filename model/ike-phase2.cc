@@ -834,6 +834,11 @@ IkeDaemon::SendQuick1(Work& w, Ph2& p)
     w.ChargeHash(*ph1->hash, 12);
     std::vector<uint8_t> bytes
         = Ph2Message(w, *ph1, p.messageId, p.iv, isakmp::EXCH_QUICK, payloads, hash);
+    if (bytes.empty())
+    {
+        Ph2Failed(w, p, IkeFailure::ENCRYPT_FAILED, "failed to begin ipsec sa negotiation.");
+        return;
+    }
     SendWithRetry(w, p.id, false, p.peer, bytes, isakmp::EXCH_QUICK, 1);
     SetPh2State(p, IkePh2State::MSG1SENT);
 }
@@ -973,6 +978,11 @@ IkeDaemon::HandlePh2(Work& w, Ph1& ph1, const IsakmpMessage& hm, const std::vect
         w.ChargePrf(*ph1.hash, static_cast<uint32_t>(5 + p.ni.size() + p.nr.size()));
         std::vector<uint8_t> bytes
             = Ph2Message(w, ph1, p.messageId, p.iv, isakmp::EXCH_QUICK, {}, hash3);
+        if (bytes.empty())
+        {
+            Ph2Failed(w, p, IkeFailure::ENCRYPT_FAILED, "phase2 negotiation failed.");
+            return;
+        }
         p.lastReply = bytes;
         p.lastReplyNumber = 3;
         AddRecvd(raw, p.peer, bytes, isakmp::EXCH_QUICK, 3);
@@ -1251,6 +1261,11 @@ IkeDaemon::SendQuick2(Work& w, Ph2& p)
     w.ChargePrf(*ph1->hash, static_cast<uint32_t>(4 + p.ni.size() + restBytes.size()));
     std::vector<uint8_t> bytes
         = Ph2Message(w, *ph1, p.messageId, p.iv, isakmp::EXCH_QUICK, payloads, hash);
+    if (bytes.empty())
+    {
+        Ph2Failed(w, p, IkeFailure::ENCRYPT_FAILED, "phase2 negotiation failed.");
+        return;
+    }
     p.lastReply = bytes;
     p.lastReplyNumber = 2;
     AddRecvd(p.lastReceived, p.peer, bytes, isakmp::EXCH_QUICK, 2);
@@ -1385,10 +1400,10 @@ IkeDaemon::Ph2Message(Work& w,
     fill.back() = static_cast<uint8_t>(pad - 1);
     plain.insert(plain.end(), fill.begin(), fill.end());
     IkeBytes cipher;
-    if (!IkeCbcEncrypt(*ph1.cipher, ph1.keys.encKey, iv, plain, &cipher))
+    if (!Encrypt(*ph1.cipher, ph1.keys.encKey, iv, plain, &cipher))
     {
-        // Fail closed, as Ph1Message.
-        Log(1, "failed to encrypt.");
+        // Fail closed, as Ph1Message: the caller fails the phase 2 (an
+        // informational message is not sent).
         return {};
     }
     w.ChargeCipher(*ph1.cipher, static_cast<uint32_t>(plain.size()));

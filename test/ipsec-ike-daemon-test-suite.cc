@@ -21,6 +21,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 using namespace ns3;
@@ -42,17 +43,28 @@ struct IkeScenario
     std::string pskA; ///< psk.txt text of A ("" = the FAQ's)
     std::string pskB; ///< psk.txt text of B ("" = the FAQ's)
     uint32_t pskModeB{0600};
-    std::string phase1CipherB;  ///< B's proposal cipher ("" = the sample's)
-    std::string phase2CipherB;  ///< B's sainfo cipher list, one cipher ("" = the sample's)
-    uint32_t sainfoLifetime{0}; ///< both hosts' sainfo lifetime in seconds (0 = the sample's)
-    bool blockQuickMode{false}; ///< B's link drops every quick-mode datagram
-    Time deleteInboundAt;       ///< when setkey on A deletes A's inbound SA (0 = never)
-    Time probeAt{Seconds(10)};  ///< when A's SAs are recorded in IkeOutcome::early
-    Time rebootBAt;             ///< B "reboots" then: SAD flushed, a new racoon (0 = never)
-    Time bSendsAt;              ///< B sends A one UDP datagram then (0 = never)
-    bool initialContact{true};  ///< racoon.conf's initial_contact on both hosts
-    bool manPageTimers{false};  ///< IkeDaemon::TimerDefaults=ManPage on both hosts
+    std::string phase1CipherB;     ///< B's proposal cipher ("" = the sample's)
+    std::string phase2CipherB;     ///< B's sainfo cipher list, one cipher ("" = the sample's)
+    uint32_t sainfoLifetime{0};    ///< both hosts' sainfo lifetime in seconds (0 = the sample's)
+    bool blockQuickMode{false};    ///< B's link drops every quick-mode datagram
+    Time deleteInboundAt;          ///< when setkey on A deletes A's inbound SA (0 = never)
+    Time probeAt{Seconds(10)};     ///< when A's SAs are recorded in IkeOutcome::early
+    Time rebootBAt;                ///< B "reboots" then: SAD flushed, a new racoon (0 = never)
+    Time bSendsAt;                 ///< B sends A one UDP datagram then (0 = never)
+    bool initialContact{true};     ///< racoon.conf's initial_contact on both hosts
+    bool manPageTimers{false};     ///< IkeDaemon::TimerDefaults=ManPage on both hosts
+    uint32_t failPh1Encryption{0}; ///< A's first n encryptions fail (from the start)
+    uint32_t failPh2Encryption{0}; ///< A's first n after its ISAKMP SA is up fail
     uint32_t run{1};
+};
+
+/// An ISAKMP message a daemon sent or received, from its Message trace.
+struct IkeMessageSeen
+{
+    Time at;
+    uint8_t exchange;
+    uint32_t number;
+    bool retransmission;
 };
 
 /// A's SA (src, dst, spi) as recorded at IkeScenario::probeAt with its lifetimes.
@@ -130,6 +142,10 @@ struct IkeOutcome
     uint32_t deletedSpi{0};  ///< the SPI setkey deleted on A
     IkeDaemonStats rebooted; ///< B's racoon after the reboot
     std::vector<std::string> logRebooted;
+    std::vector<IkeMessageSeen> sentA;     ///< what A's daemon sent
+    std::vector<IkeMessageSeen> receivedB; ///< what B's daemon received
+    /// A's failed and established negotiations: (phase, success, time).
+    std::vector<std::tuple<uint8_t, bool, Time>> negotiationsA;
 };
 
 std::map<std::string, std::pair<std::vector<uint8_t>, std::vector<uint8_t>>>
@@ -333,9 +349,48 @@ RunIke(const IkeScenario& s)
             });
     };
     faq.GetDaemon('A')->TraceConnectWithoutContext("Log", logTo(&out.logA));
+    auto messagesTo = [](std::vector<IkeMessageSeen>* seen, IkeDaemon::Direction d)
+    {
+        return Callback<void,
+                        IkeDaemon::Direction,
+                        const IpsecAddress&,
+                        uint8_t,
+                        uint32_t,
+                        uint32_t,
+                        bool>(
+            [seen, d](IkeDaemon::Direction dir,
+                      const IpsecAddress&,
+                      uint8_t exchange,
+                      uint32_t number,
+                      uint32_t,
+                      bool retransmission)
+            {
+                if (dir == d)
+                {
+                    seen->push_back({Simulator::Now(), exchange, number, retransmission});
+                }
+            });
+    };
+    faq.GetDaemon('A')->TraceConnectWithoutContext(
+        "Message", messagesTo(&out.sentA, IkeDaemon::Direction::SENT));
+    Ptr<IkeDaemon> daemonA = faq.GetDaemon('A');
+    daemonA->FailNextEncryptions(s.failPh1Encryption);
+    faq.GetDaemon('A')->TraceConnectWithoutContext(
+        "Negotiation",
+        Callback<void, uint8_t, bool, IkeFailure, const IpsecAddress&, Time>(
+            [&out, &s, daemonA](uint8_t phase, bool ok, IkeFailure, const IpsecAddress&, Time)
+            {
+                if (phase == 1 && ok && s.failPh2Encryption > 0 && out.negotiationsA.empty())
+                {
+                    daemonA->FailNextEncryptions(s.failPh2Encryption);
+                }
+                out.negotiationsA.emplace_back(phase, ok, Simulator::Now());
+            }));
     if (s.daemonOnB)
     {
         faq.GetDaemon('B')->TraceConnectWithoutContext("Log", logTo(&out.logB));
+        faq.GetDaemon('B')->TraceConnectWithoutContext(
+            "Message", messagesTo(&out.receivedB, IkeDaemon::Direction::RECEIVED));
     }
     IpsecIkeFaqHelper::Result r = faq.Run();
     out.pingsSent = r.pingsSent;
@@ -572,6 +627,90 @@ class IkeFailureTestCase : public TestCase
     }
 
     Case m_case;
+};
+
+/// An encryption the crypto library fails (injected on A): the message is not
+/// sent at all (no clear text, no half-built message), racoon's line is
+/// logged, the negotiation fails at once as racoon's ph1_main/quick_i1send
+/// do, and the next one, whose encryption works, brings the SAs up.
+class IkeEncryptFailureTestCase : public TestCase
+{
+  public:
+    explicit IkeEncryptFailureTestCase(uint8_t phase)
+        : TestCase(phase == 1 ? "fail closed: main mode's message 5 cannot be encrypted"
+                              : "fail closed: quick mode's message 1 cannot be encrypted")
+        , m_phase(phase)
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        IkeScenario s;
+        s.pings = 120;
+        (m_phase == 1 ? s.failPh1Encryption : s.failPh2Encryption) = 1;
+        // Without INITIAL-CONTACT, quick mode's message 1 is A's first
+        // encryption after its ISAKMP SA is up.
+        s.initialContact = false;
+        IkeOutcome o = RunIke(s);
+        NS_TEST_ASSERT_MSG_EQ(o.a.encryptFailures, 1, "one failure injected, one counted");
+        NS_TEST_ASSERT_MSG_EQ(o.b.encryptFailures, 0, "B's encryptions work");
+        NS_TEST_ASSERT_MSG_EQ(LogHas(o.logA, "failed to encrypt."), true, "racoon's line");
+        // When A's first negotiation of that phase failed.
+        Time failed = Seconds(-1);
+        for (const auto& [phase, ok, at] : o.negotiationsA)
+        {
+            if (phase == m_phase && !ok)
+            {
+                failed = at;
+                break;
+            }
+        }
+        NS_TEST_ASSERT_MSG_GT(failed, Seconds(0), "the first negotiation of the phase failed");
+        // RFC 2409: main mode's message 5 and quick mode's message 1 are the
+        // initiator's first encrypted ones (exchange 2, identity protection; 32, quick).
+        const uint8_t exchange = m_phase == 1 ? 2 : 32;
+        const uint32_t number = m_phase == 1 ? 5 : 1;
+        uint32_t sentBefore = 0;
+        uint32_t sentAfter = 0;
+        for (const IkeMessageSeen& m : o.sentA)
+        {
+            if (m.exchange == exchange && m.number == number)
+            {
+                (m.at < failed ? sentBefore : sentAfter)++;
+            }
+        }
+        NS_TEST_ASSERT_MSG_EQ(sentBefore, 0, "nothing sent for the failed message, nor resent");
+        NS_TEST_ASSERT_MSG_GT_OR_EQ(sentAfter, 1, "sent by the next negotiation");
+        uint32_t receivedBefore = 0;
+        for (const IkeMessageSeen& m : o.receivedB)
+        {
+            if (m.exchange == exchange && m.at < failed)
+            {
+                receivedBefore += m.number >= number ? 1 : 0;
+            }
+        }
+        NS_TEST_ASSERT_MSG_EQ(receivedBefore, 0, "B heard nothing of it");
+        NS_TEST_ASSERT_MSG_EQ(o.a.Failures(IkeFailure::ENCRYPT_FAILED), 1, "failed at once");
+        NS_TEST_ASSERT_MSG_EQ(o.a.Failures(IkeFailure::PH1_TIMEOUT)
+                                  + o.a.Failures(IkeFailure::PH2_TIMEOUT),
+                              0,
+                              "not waited for");
+        NS_TEST_ASSERT_MSG_EQ(LogHas(o.logA,
+                                     m_phase == 1 ? "phase1 negotiation failed."
+                                                  : "failed to begin ipsec sa negotiation."),
+                              true,
+                              "racoon's line");
+        if (m_phase == 2)
+        {
+            NS_TEST_ASSERT_MSG_EQ(o.a.ph1Established, 1, "the ISAKMP SA stays");
+        }
+        NS_TEST_ASSERT_MSG_GT_OR_EQ(o.a.ph2Established, 1, "the next negotiation succeeds");
+        NS_TEST_ASSERT_MSG_GT(o.repliesReceived, 0, "pings flow in the end");
+        NS_TEST_ASSERT_MSG_EQ(o.sasA.size(), 2, "one SA each way");
+    }
+
+    uint8_t m_phase;
 };
 
 /// The FAQ's warning: a very slow machine with MODP-2048 cannot finish within
@@ -883,6 +1022,8 @@ class IpsecIkeDaemonTestSuite : public TestSuite
         {
             AddTestCase(new IkeFailureTestCase(c), TestCase::QUICK);
         }
+        AddTestCase(new IkeEncryptFailureTestCase(1), TestCase::QUICK);
+        AddTestCase(new IkeEncryptFailureTestCase(2), TestCase::QUICK);
         AddTestCase(new IkeSlowMachineTestCase(), TestCase::QUICK);
         AddTestCase(new IkePhase2ClockTestCase(true), TestCase::QUICK);
         AddTestCase(new IkePhase2ClockTestCase(false), TestCase::QUICK);
