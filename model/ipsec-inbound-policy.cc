@@ -138,6 +138,9 @@ IpsecStack::CheckInboundPolicy(Ptr<const Packet> packet,
                                Ptr<IpsecPolicy> policy)
 {
     bool v6 = sel.src.IsV6();
+    // KAME resolves "default" with the IPv4 knobs even for IPv6 datagrams
+    // (ipsec_get_reqlevel(isr, AF_INET)); InboundDeflevByFamily uses the family's.
+    const bool v6Knobs = v6 && m_inboundDeflevByFamily;
     IpsecStats& st = GetStats(v6);
     uint8_t marks = 0;
     bool haveHistory = false;
@@ -172,7 +175,8 @@ IpsecStack::CheckInboundPolicy(Ptr<const Packet> packet,
         // decapsulation history (tunnel requests with their endpoints).
         for (const IpsecRequest& req : policy->requests)
         {
-            if (req.proto != IpsecProto::IPCOMP && EffectiveLevel(req, false) == IpsecLevel::REQUIRE
+            if (req.proto != IpsecProto::IPCOMP
+                && EffectiveLevel(req, v6Knobs) == IpsecLevel::REQUIRE
                 && !HistorySatisfies(req, history))
             {
                 why = PolicyName(*policy) + " requires " + req.ToString()
@@ -193,8 +197,7 @@ IpsecStack::CheckInboundPolicy(Ptr<const Packet> packet,
         bool needInteg = false;
         for (const IpsecRequest& req : policy->requests)
         {
-            // KAME resolves "default" with the IPv4 knobs even for IPv6 packets.
-            if (EffectiveLevel(req, false) != IpsecLevel::REQUIRE)
+            if (EffectiveLevel(req, v6Knobs) != IpsecLevel::REQUIRE)
             {
                 continue;
             }

@@ -177,6 +177,15 @@ IpsecStack::GetTypeId()
                             BooleanValue(false),
                             MakeBooleanAccessor(&IpsecStack::m_ahDefaultIsUse),
                             MakeBooleanChecker())
+              .AddAttribute("InboundDeflevByFamily",
+                            "Variant: false (KAME's ipsec_in_reject, which calls "
+                            "ipsec_get_reqlevel(isr, AF_INET)): the inbound check resolves "
+                            "'default' levels with the net.inet.ipsec knobs for IPv6 "
+                            "datagrams too; true (FreeBSD netipsec's ipsec_get_reqlevel): "
+                            "with the datagram's family's knobs (net.inet6.ipsec6.*_deflev).",
+                            BooleanValue(false),
+                            MakeBooleanAccessor(&IpsecStack::m_inboundDeflevByFamily),
+                            MakeBooleanChecker())
               .AddAttribute(
                   "IcvTruncation",
                   "ICV length of HMAC-SHA-2 SAs added from now on: Kame96 (KAME: every "

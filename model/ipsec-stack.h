@@ -634,30 +634,31 @@ class IpsecStack : public Object
     Ptr<UniformRandomVariable> m_rng; ///< IVs and random padding
 
     // ipsec(4) knobs, IPv4 (net.inet.ipsec.*) and IPv6 (net.inet6.ipsec6.*)
-    uint32_t m_defPolicy4{1};       ///< DefPolicy: 0 discard, 1 none
-    uint32_t m_defPolicy6{1};       ///< Ipv6DefPolicy
-    uint32_t m_espTransDeflev4{1};  ///< EspTransDeflev: 1 use, 2 require
-    uint32_t m_espTransDeflev6{1};  ///< Ipv6EspTransDeflev
-    uint32_t m_espNetDeflev4{1};    ///< EspNetDeflev
-    uint32_t m_espNetDeflev6{1};    ///< Ipv6EspNetDeflev
-    uint32_t m_ahTransDeflev4{1};   ///< AhTransDeflev
-    uint32_t m_ahTransDeflev6{1};   ///< Ipv6AhTransDeflev
-    uint32_t m_ahNetDeflev4{1};     ///< AhNetDeflev
-    uint32_t m_ahNetDeflev6{1};     ///< Ipv6AhNetDeflev
-    bool m_ahClearTos;              ///< AhCleartos
-    uint16_t m_ahOffsetMask;        ///< AhOffsetmask
-    bool m_icmp6TypeCode;           ///< Icmp6TypeCodeSelectors
-    bool m_rfc4301Fragments{false}; ///< Rfc4301FragmentSelectors
-    bool m_ahDefaultIsUse;          ///< AhDefaultFallthrough
-    uint32_t m_dfbit{0};            ///< Dfbit: 0 clear, 1 set, 2 copy
-    int32_t m_ecn4{0};              ///< Ecn: -1 ignore, 0 forbidden, 1 allowed
-    int32_t m_ecn6{0};              ///< Ipv6Ecn
-    uint32_t m_debug{0};            ///< Debug: non-zero logs drops to stderr
-    bool m_espEnable{true};         ///< EspEnable
-    bool m_ahEnable{true};          ///< AhEnable
-    bool m_ipcompEnable{true};      ///< IpcompEnable
-    bool m_kameDecapHistory{false}; ///< KameDecapHistory
-    uint32_t m_ip6HdrNestLimit{15}; ///< net.inet6.ip6.hdrnestlimit
+    uint32_t m_defPolicy4{1};            ///< DefPolicy: 0 discard, 1 none
+    uint32_t m_defPolicy6{1};            ///< Ipv6DefPolicy
+    uint32_t m_espTransDeflev4{1};       ///< EspTransDeflev: 1 use, 2 require
+    uint32_t m_espTransDeflev6{1};       ///< Ipv6EspTransDeflev
+    uint32_t m_espNetDeflev4{1};         ///< EspNetDeflev
+    uint32_t m_espNetDeflev6{1};         ///< Ipv6EspNetDeflev
+    uint32_t m_ahTransDeflev4{1};        ///< AhTransDeflev
+    uint32_t m_ahTransDeflev6{1};        ///< Ipv6AhTransDeflev
+    uint32_t m_ahNetDeflev4{1};          ///< AhNetDeflev
+    uint32_t m_ahNetDeflev6{1};          ///< Ipv6AhNetDeflev
+    bool m_ahClearTos;                   ///< AhCleartos
+    uint16_t m_ahOffsetMask;             ///< AhOffsetmask
+    bool m_icmp6TypeCode;                ///< Icmp6TypeCodeSelectors
+    bool m_rfc4301Fragments{false};      ///< Rfc4301FragmentSelectors
+    bool m_ahDefaultIsUse;               ///< AhDefaultFallthrough
+    uint32_t m_dfbit{0};                 ///< Dfbit: 0 clear, 1 set, 2 copy
+    int32_t m_ecn4{0};                   ///< Ecn: -1 ignore, 0 forbidden, 1 allowed
+    int32_t m_ecn6{0};                   ///< Ipv6Ecn
+    uint32_t m_debug{0};                 ///< Debug: non-zero logs drops to stderr
+    bool m_espEnable{true};              ///< EspEnable
+    bool m_ahEnable{true};               ///< AhEnable
+    bool m_ipcompEnable{true};           ///< IpcompEnable
+    bool m_kameDecapHistory{false};      ///< KameDecapHistory
+    bool m_inboundDeflevByFamily{false}; ///< InboundDeflevByFamily
+    uint32_t m_ip6HdrNestLimit{15};      ///< net.inet6.ip6.hdrnestlimit
 
     /// Per-socket policies and their cache.
     Ptr<IpsecSocketPolicyRegistry> m_socketPolicies;

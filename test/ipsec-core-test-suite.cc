@@ -596,6 +596,38 @@ class PolicyDecisionTestCase : public TestCase
                               "use, no SA: clear");
         NS_TEST_EXPECT_MSG_EQ(s->GetStats(false).out_nosa, 1u, "use does not count out_nosa");
         node->Dispose();
+
+        // Inbound "default" on IPv6: KAME's ipsec_in_reject resolves it with
+        // the IPv4 knobs (ipsec_get_reqlevel(isr, AF_INET));
+        // InboundDeflevByFamily=true with the IPv6 ones.
+        Ptr<Node> node6 = CreateObject<Node>();
+        Ptr<IpsecStack> s6 = CreateObject<IpsecStack>();
+        node6->AggregateObject(s6);
+        s6->GetSpd()->Add(MakePolicy("fd00::2",
+                                     128,
+                                     "fd00::1",
+                                     128,
+                                     IpsecDirection::INBOUND,
+                                     IpsecPolicyAction::IPSEC,
+                                     {Req(IpsecProto::ESP, IpsecLevel::DEFAULT)}));
+        auto clear6 = [&]()
+        {
+            return s6->CheckInbound(Create<Packet>(8), PacketSel("fd00::2", "fd00::1"));
+        };
+        s6->SetAttribute("Ipv6EspTransDeflev", UintegerValue(2));
+        NS_TEST_EXPECT_MSG_EQ(clear6(), true, "KAME: the IPv4 knob (use) decides");
+        s6->SetAttribute("Ipv6EspTransDeflev", UintegerValue(1));
+        s6->SetAttribute("EspTransDeflev", UintegerValue(2));
+        NS_TEST_EXPECT_MSG_EQ(clear6(), false, "KAME: the IPv4 knob (require) decides");
+        NS_TEST_EXPECT_MSG_EQ(s6->GetStats(true).in_polvio, 1u, "counted in ipsec6's in_polvio");
+        s6->SetAttribute("InboundDeflevByFamily", BooleanValue(true));
+        NS_TEST_EXPECT_MSG_EQ(clear6(), true, "by family: the IPv6 knob (use) decides");
+        s6->SetAttribute("Ipv6EspTransDeflev", UintegerValue(2));
+        s6->SetAttribute("EspTransDeflev", UintegerValue(1));
+        NS_TEST_EXPECT_MSG_EQ(clear6(), false, "by family: the IPv6 knob (require) decides");
+        NS_TEST_EXPECT_MSG_EQ(s6->GetStats(true).in_polvio, 2u, "counted");
+        NS_TEST_EXPECT_MSG_EQ(s6->GetStats(false).in_polvio, 0u, "not in ipsec's");
+        node6->Dispose();
     }
 };
 
