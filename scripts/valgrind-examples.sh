@@ -10,9 +10,9 @@
 # VALGRIND_ONLY (a regular expression) runs only the runs whose label
 # matches it.  Exit status: 0 when every run is clean, 1 otherwise, 77 when
 # valgrind is missing (Debian: apt-get install valgrind; scripts/setup.sh
-# installs it).  Not part of the CTest suite (valgrind makes the examples
-# 20 to 50 times slower: the whole script takes about 15 minutes on two
-# cores); see the README, "Memory checks".
+# installs it).  Not part of the CTest suite (the whole script takes about
+# 5 minutes on two cores, where the same runs take 3 s without valgrind);
+# see the README, "Sanitizers and valgrind".
 #
 # ipsec-ike-peer is not run: it attaches a node to a real Linux interface
 # (the ipsec-ike-charon test runs it, as root, in network namespaces).
