@@ -43,12 +43,6 @@ IpsecStack::HistorySatisfies(const IpsecRequest& req,
 namespace
 {
 
-std::string
-InboundSelectorText(const IpsecSelector& sel)
-{
-    return sel.src.ToString() + " " + sel.dst.ToString() + " " + std::to_string(sel.ulproto);
-}
-
 /// How a drop message names the policy: "policy spid N", or the socket's.
 std::string
 PolicyName(const IpsecPolicy& policy)
@@ -105,12 +99,12 @@ IpsecStack::CheckInboundBySocket(Ptr<const Packet> packet,
         case IpsecSocketPolicyRegistry::Lookup::POLICY:
             return CheckInboundPolicy(packet, sel, r.policy);
         case IpsecSocketPolicyRegistry::Lookup::BYPASS:
-            NotifyPolicy(IpsecDirection::INBOUND, InboundSelectorText(sel), r.policy);
+            NotifyPolicy(IpsecDirection::INBOUND, sel, r.policy);
             return true;
         case IpsecSocketPolicyRegistry::Lookup::INVALID:
             break;
     }
-    NotifyPolicy(IpsecDirection::INBOUND, InboundSelectorText(sel), r.policy);
+    NotifyPolicy(IpsecDirection::INBOUND, sel, r.policy);
     if (m_socketPolicies->GetKameInvalidLookupAccepts())
     {
         // KAME ipsec4_in_reject_so: "if (sp == NULL) return 0;".
@@ -151,7 +145,7 @@ IpsecStack::CheckInboundPolicy(Ptr<const Packet> packet,
         haveHistory = !m_kameDecapHistory && !tag.GetHistory().empty();
     }
     const std::vector<IpsecHistoryEntry>& history = tag.GetHistory();
-    NotifyPolicy(IpsecDirection::INBOUND, InboundSelectorText(sel), policy);
+    NotifyPolicy(IpsecDirection::INBOUND, sel, policy);
     std::string why;
     if (!policy)
     {

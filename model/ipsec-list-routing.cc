@@ -32,6 +32,8 @@ void
 IpsecIpv4ListRouting::SetIpv4(Ptr<Ipv4> ipv4)
 {
     m_ipv4 = ipv4;
+    // Found once: RouteInput needs it for every datagram.
+    m_l3 = ipv4 ? PeekPointer(ipv4->GetObject<IpsecIpv4L3Protocol>()) : nullptr;
     Ipv4ListRouting::SetIpv4(ipv4);
 }
 
@@ -39,6 +41,7 @@ void
 IpsecIpv4ListRouting::DoDispose()
 {
     m_ipv4 = nullptr;
+    m_l3 = nullptr;
     Ipv4ListRouting::DoDispose();
 }
 
@@ -51,8 +54,8 @@ IpsecIpv4ListRouting::RouteInput(Ptr<const Packet> p,
                                  LocalDeliverCallback lcb,
                                  ErrorCallback ecb)
 {
-    Ptr<IpsecIpv4L3Protocol> l3 = m_ipv4 ? m_ipv4->GetObject<IpsecIpv4L3Protocol>() : nullptr;
-    Ptr<IpsecStack> ipsec = l3 ? l3->GetIpsec() : nullptr;
+    Ptr<IpsecStack> ipsec = m_l3 ? m_l3->GetIpsec() : nullptr;
+    Ptr<IpsecIpv4L3Protocol> l3 = m_l3;
     if (!ipsec)
     {
         return Ipv4ListRouting::RouteInput(p, header, idev, ucb, mcb, lcb, ecb);
@@ -91,6 +94,8 @@ void
 IpsecIpv6ListRouting::SetIpv6(Ptr<Ipv6> ipv6)
 {
     m_ipv6 = ipv6;
+    // Found once: RouteInput needs it for every datagram.
+    m_l3 = ipv6 ? PeekPointer(ipv6->GetObject<IpsecIpv6L3Protocol>()) : nullptr;
     Ipv6ListRouting::SetIpv6(ipv6);
 }
 
@@ -98,6 +103,7 @@ void
 IpsecIpv6ListRouting::DoDispose()
 {
     m_ipv6 = nullptr;
+    m_l3 = nullptr;
     Ipv6ListRouting::DoDispose();
 }
 
@@ -110,8 +116,8 @@ IpsecIpv6ListRouting::RouteInput(Ptr<const Packet> p,
                                  LocalDeliverCallback lcb,
                                  ErrorCallback ecb)
 {
-    Ptr<IpsecIpv6L3Protocol> l3 = m_ipv6 ? m_ipv6->GetObject<IpsecIpv6L3Protocol>() : nullptr;
-    Ptr<IpsecStack> ipsec = l3 ? l3->GetIpsec() : nullptr;
+    Ptr<IpsecStack> ipsec = m_l3 ? m_l3->GetIpsec() : nullptr;
+    Ptr<IpsecIpv6L3Protocol> l3 = m_l3;
     if (!ipsec)
     {
         return Ipv6ListRouting::RouteInput(p, header, idev, ucb, mcb, lcb, ecb);

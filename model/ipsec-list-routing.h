@@ -19,6 +19,9 @@
 namespace ns3
 {
 
+class IpsecIpv4L3Protocol;
+class IpsecIpv6L3Protocol;
+
 /**
  * @ingroup ipsec-glue
  * An IPv4 list routing whose unicast forward callback passes forwarded
@@ -48,6 +51,7 @@ class IpsecIpv4ListRouting : public Ipv4ListRouting
 
   private:
     Ptr<Ipv4> m_ipv4;
+    IpsecIpv4L3Protocol* m_l3{nullptr}; ///< m_ipv4 as the module's L3 (nullptr: plain ns-3)
 };
 
 /**
@@ -79,6 +83,7 @@ class IpsecIpv6ListRouting : public Ipv6ListRouting
 
   private:
     Ptr<Ipv6> m_ipv6;
+    IpsecIpv6L3Protocol* m_l3{nullptr}; ///< m_ipv6 as the module's L3 (nullptr: plain ns-3)
 };
 
 } // namespace ns3

@@ -27,13 +27,6 @@ NS_LOG_COMPONENT_DEFINE("IpsecOutput");
 namespace
 {
 
-std::string
-PacketSelectorText(const IpsecSelector& sel)
-{
-    return sel.src.ToString() + "[" + std::to_string(sel.sport) + "] " + sel.dst.ToString() + "["
-         + std::to_string(sel.dport) + "] " + std::to_string(sel.ulproto);
-}
-
 constexpr uint8_t ECN_MASK = 0x03;
 constexpr uint8_t ECN_CE = 0x03;
 constexpr uint8_t ECN_ECT0 = 0x02;
@@ -161,11 +154,12 @@ IpsecStack::LookupOutputPolicy(Ptr<Packet> packet, const OutputContext& ctx, Out
         lookup = OutputPolicy(ctx.header, packet, sel, true);
     }
     Ptr<IpsecPolicy> policy = lookup.policy;
-    NotifyPolicy(IpsecDirection::OUTBOUND, PacketSelectorText(sel), policy);
+    NotifyPolicy(IpsecDirection::OUTBOUND, sel, policy);
     r->policy = policy;
     if (lookup.result == IpsecSocketPolicyRegistry::Lookup::BYPASS)
     {
-        NS_LOG_LOGIC("outbound " << PacketSelectorText(sel) << ": socket policy bypass");
+        NS_LOG_LOGIC("outbound " << SelectorText(IpsecDirection::OUTBOUND, sel)
+                                 << ": socket policy bypass");
         return nullptr;
     }
     if (lookup.result == IpsecSocketPolicyRegistry::Lookup::INVALID)
@@ -194,7 +188,7 @@ IpsecStack::LookupOutputPolicy(Ptr<Packet> packet, const OutputContext& ctx, Out
         }
         return nullptr;
     }
-    NS_LOG_LOGIC("outbound " << PacketSelectorText(sel) << " matched "
+    NS_LOG_LOGIC("outbound " << SelectorText(IpsecDirection::OUTBOUND, sel) << " matched "
                              << (lookup.fromSocket ? std::string("the socket's policy")
                                                    : "spid " + std::to_string(policy->id)));
     switch (policy->action)
@@ -374,9 +368,8 @@ IpsecStack::ApplyTransforms(Ptr<Packet> packet,
         catch (const std::bad_alloc&)
         {
             // KAME: an mbuf allocation failed (out_nomem).
-            v = IPSEC_FAIL(*out.stats,
-                           out_nomem,
-                           IpsecProtoName(sa.params.proto) + " output: out of memory");
+            v = IPSEC_FAIL(
+                *out.stats, out_nomem, IpsecProtoName(sa.params.proto) + " output: out of memory");
         }
         if (!v.Ok())
         {

@@ -19,10 +19,12 @@ namespace
 
 template <typename Header>
 bool
-Admit(
-    Ptr<Node> node, Ptr<Packet> packet, const Header& header, uint8_t protocol, const void* socket)
+Admit(IpsecStack* ipsec,
+      Ptr<Packet> packet,
+      const Header& header,
+      uint8_t protocol,
+      const void* socket)
 {
-    Ptr<IpsecStack> ipsec = node ? node->GetObject<IpsecStack>() : nullptr;
     if (!ipsec)
     {
         return true;
@@ -41,39 +43,39 @@ Admit(
 } // namespace
 
 bool
-IpsecAdmitInbound(Ptr<Node> node,
+IpsecAdmitInbound(IpsecStack* ipsec,
                   Ptr<Packet> packet,
                   const Ipv4Header& header,
                   uint8_t protocol,
                   const void* socket)
 {
-    return Admit(node, packet, header, protocol, socket);
+    return Admit(ipsec, packet, header, protocol, socket);
 }
 
 bool
-IpsecAdmitInbound(Ptr<Node> node,
+IpsecAdmitInbound(IpsecStack* ipsec,
                   Ptr<Packet> packet,
                   const Ipv6Header& header,
                   uint8_t protocol,
                   const void* socket)
 {
-    return Admit(node, packet, header, protocol, socket);
+    return Admit(ipsec, packet, header, protocol, socket);
 }
 
 bool
-IpsecAdmitSegment(const IpL4Protocol& l4, Ptr<Packet> packet, bool v6)
+IpsecAdmitSegment(IpsecStack* ipsec, uint8_t protocol, Ptr<Packet> packet, bool v6)
 {
     IpsecDropReason reason;
     std::string why;
-    if (IpsecCheckUpperLayer(packet, l4.GetProtocolNumber(), v6, &reason, &why))
+    if (IpsecCheckUpperLayer(packet, protocol, v6, &reason, &why))
     {
-        if (l4.GetProtocolNumber() == ipsecproto::TCP)
+        if (protocol == ipsecproto::TCP)
         {
             IpsecSanitizeTcpOptions(packet); // options ns-3 cannot parse, as KAME reads them
         }
         return true;
     }
-    if (Ptr<IpsecStack> ipsec = l4.GetObject<IpsecStack>())
+    if (ipsec)
     {
         ipsec->NotifyDrop(packet, v6, reason, why);
     }
@@ -131,10 +133,16 @@ IpsecMarkL4Send(IpL4Protocol* l4, IpL4Protocol::DownTargetCallback6 target)
     return MarkL4Send<IpL4Protocol::DownTargetCallback6, Ipv6Address, Ipv6Route>(l4, target);
 }
 
-void
-IpsecEndRawDelivery(const IpL4Protocol& l4)
+IpsecStack*
+IpsecFindStack(const Object& object)
 {
-    if (Ptr<IpsecStack> ipsec = l4.GetObject<IpsecStack>())
+    return PeekPointer(object.GetObject<IpsecStack>());
+}
+
+void
+IpsecEndRawDelivery(IpsecStack* ipsec)
+{
+    if (ipsec)
     {
         ipsec->GetSocketPolicyRegistry()->RestoreRawSockets();
     }

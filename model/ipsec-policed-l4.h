@@ -30,6 +30,16 @@
 namespace ns3
 {
 
+class IpsecStack;
+
+/**
+ * @ingroup ipsec-glue
+ * The IpsecStack aggregated to an object's node (GetObject<IpsecStack>).
+ * @param object an aggregate of the node (an L4 protocol)
+ * @return the stack, or nullptr when the node has none
+ */
+IpsecStack* IpsecFindStack(const Object& object);
+
 /**
  * @ingroup ipsec-glue
  * The check itself, for a segment of an IPv4 datagram: the node's
@@ -38,7 +48,7 @@ namespace ns3
  * point it goes to (counted as a socket-based lookup), or nullptr for the
  * "last header" protocols (ICMP).  The history tag is removed either way.
  * A node without an IpsecStack admits everything.
- * @param node the receiving node
+ * @param ipsec the receiving node's IpsecStack, or nullptr
  * @param packet the segment (the IP payload), with the IpsecHistoryTag of
  *        the transforms removed from it on this node, if any
  * @param header the IPv4 header it arrived with (source and destination)
@@ -47,7 +57,7 @@ namespace ns3
  * @return true when the datagram may be delivered; false when the policy
  *         rejects it (counted in in_polvio and traced)
  */
-bool IpsecAdmitInbound(Ptr<Node> node,
+bool IpsecAdmitInbound(IpsecStack* ipsec,
                        Ptr<Packet> packet,
                        const Ipv4Header& header,
                        uint8_t protocol,
@@ -56,7 +66,7 @@ bool IpsecAdmitInbound(Ptr<Node> node,
  * @ingroup ipsec-glue
  * The check itself, for a segment of an IPv6 datagram (ipsec6_in_reject);
  * as the IPv4 overload.
- * @param node the receiving node
+ * @param ipsec the receiving node's IpsecStack, or nullptr
  * @param packet the segment (the payload behind the last extension header),
  *        with the IpsecHistoryTag of the transforms removed from it on this
  *        node, if any
@@ -66,7 +76,7 @@ bool IpsecAdmitInbound(Ptr<Node> node,
  * @return true when the datagram may be delivered; false when the policy
  *         rejects it (counted in in_polvio and traced)
  */
-bool IpsecAdmitInbound(Ptr<Node> node,
+bool IpsecAdmitInbound(IpsecStack* ipsec,
                        Ptr<Packet> packet,
                        const Ipv6Header& header,
                        uint8_t protocol,
@@ -78,12 +88,13 @@ bool IpsecAdmitInbound(Ptr<Node> node,
  * check as KAME makes them: a segment that fails is dropped, with the
  * node's IpsecStack Drop trace (the transport layer's counter is not kept).
  *
- * @param l4 the receiving protocol (its node's IpsecStack gets the trace)
+ * @param ipsec the receiving node's IpsecStack (gets the trace), or nullptr
+ * @param protocol the receiving protocol's number
  * @param packet the segment
  * @param v6 whether it came in an IPv6 datagram
  * @return true when the segment may go on
  */
-bool IpsecAdmitSegment(const IpL4Protocol& l4, Ptr<Packet> packet, bool v6);
+bool IpsecAdmitSegment(IpsecStack* ipsec, uint8_t protocol, Ptr<Packet> packet, bool v6);
 /**
  * @ingroup ipsec-glue
  * Removes this module's marks (the IpsecHistoryTag the input loop put on
@@ -119,10 +130,9 @@ IpL4Protocol::DownTargetCallback6 IpsecMarkL4Send(IpL4Protocol* l4,
  * IpsecSocketPolicyRegistry::GateRawDelivery) before the datagram goes up:
  * ns-3 gives raw sockets their copy before the L4 protocol's Receive, so
  * the raw sockets kept from that delivery get their bound device back here.
- * @param l4 the receiving L4 protocol (nothing happens when its node has no
- *        IpsecStack)
+ * @param ipsec the receiving node's IpsecStack (nothing happens for nullptr)
  */
-void IpsecEndRawDelivery(const IpL4Protocol& l4);
+void IpsecEndRawDelivery(IpsecStack* ipsec);
 /**
  * @ingroup ipsec-glue
  * The ports at the front of a UDP/TCP segment (the first four bytes, in
@@ -208,6 +218,25 @@ class IpsecPolicedL4 : public Base
 
   private:
     /**
+     * The node's IpsecStack, looked up once it is aggregated (every
+     * segment needs it; GetObject walks the aggregates each time).
+     * @return the stack, or nullptr while the node has none
+     */
+    IpsecStack* Stack()
+    {
+        if (!m_ipsec)
+        {
+            m_ipsec = IpsecFindStack(*this);
+        }
+        return m_ipsec;
+    }
+
+    /// The node's IpsecStack once found.  No reference is held (it would
+    /// make a cycle): an aggregate of the same node, it lives as long as
+    /// this object (ns-3 deletes a node's aggregates together).
+    IpsecStack* m_ipsec{nullptr};
+
+    /**
      * The input of both families: ends the raw delivery, makes the length
      * checks, finds the UDP/TCP end point (a segment without one goes to
      * Base unchecked), makes the inbound policy check, then calls
@@ -222,8 +251,10 @@ class IpsecPolicedL4 : public Base
     template <typename Header, typename Iface>
     enum IpL4Protocol::RxStatus Police(Ptr<Packet> p, const Header& header, Ptr<Iface> iface)
     {
-        IpsecEndRawDelivery(*this);
-        if (!IpsecAdmitSegment(*this, p, std::is_same_v<Header, Ipv6Header>))
+        IpsecStack* ipsec = Stack();
+        IpsecEndRawDelivery(ipsec);
+        if (!IpsecAdmitSegment(
+                ipsec, this->GetProtocolNumber(), p, std::is_same_v<Header, Ipv6Header>))
         {
             return IpL4Protocol::RX_OK; // dropped, traced
         }
@@ -247,8 +278,7 @@ class IpsecPolicedL4 : public Base
                 return Base::Receive(p, header, iface);
             }
         }
-        if (!IpsecAdmitInbound(
-                this->template GetObject<Node>(), p, header, this->GetProtocolNumber(), socket))
+        if (!IpsecAdmitInbound(ipsec, p, header, this->GetProtocolNumber(), socket))
         {
             return IpL4Protocol::RX_OK; // dropped, counted as in_polvio
         }

@@ -409,16 +409,31 @@ IpsecStack::EffectiveLevel(const IpsecRequest& req, bool ipv6) const
     return level == 2 ? IpsecLevel::REQUIRE : IpsecLevel::USE;
 }
 
+std::string
+IpsecStack::SelectorText(IpsecDirection dir, const IpsecSelector& sel)
+{
+    if (dir == IpsecDirection::OUTBOUND)
+    {
+        return sel.src.ToString() + "[" + std::to_string(sel.sport) + "] " + sel.dst.ToString()
+             + "[" + std::to_string(sel.dport) + "] " + std::to_string(sel.ulproto);
+    }
+    return sel.src.ToString() + " " + sel.dst.ToString() + " " + std::to_string(sel.ulproto);
+}
+
 void
-IpsecStack::NotifyPolicy(IpsecDirection dir, const std::string& selector, Ptr<IpsecPolicy> policy)
+IpsecStack::NotifyPolicy(IpsecDirection dir, const IpsecSelector& sel, Ptr<IpsecPolicy> policy)
 {
     NS_LOG_INFO("node " << (m_node ? m_node->GetId() : 0) << " " << IpsecDirectionName(dir) << " "
-                        << selector << ": "
+                        << SelectorText(dir, sel) << ": "
                         << (policy
                                 ? "spid " + std::to_string(policy->id) + " "
                                       + policy->SelectorString() + " -P " + policy->PolicyString()
                                 : std::string("no policy, system default")));
-    m_policyTrace(dir, selector, policy);
+    // The text is built for listeners only: most datagrams have none.
+    if (!m_policyTrace.IsEmpty())
+    {
+        m_policyTrace(dir, SelectorText(dir, sel), policy);
+    }
 }
 
 void

@@ -349,10 +349,19 @@ class IpsecStack : public Object
      * Fires the PolicyMatch trace and logs which policy (id and text) a
      * packet matched, or that the system default applied.
      * @param dir the direction of the lookup
-     * @param selector the packet's selector as text
+     * @param sel the packet's selector (made text only for listeners and the log)
      * @param policy the policy matched (nullptr: the system default)
      */
-    void NotifyPolicy(IpsecDirection dir, const std::string& selector, Ptr<IpsecPolicy> policy);
+    void NotifyPolicy(IpsecDirection dir, const IpsecSelector& sel, Ptr<IpsecPolicy> policy);
+
+    /**
+     * A packet's selector as the PolicyMatch trace gives it: "src[sport]
+     * dst[dport] proto" outbound, "src dst proto" inbound.
+     * @param dir the direction of the lookup
+     * @param sel the selector
+     * @return the text
+     */
+    static std::string SelectorText(IpsecDirection dir, const IpsecSelector& sel);
 
     /**
      * Reports a drop: fires the Drop trace and logs it.  The counter of
