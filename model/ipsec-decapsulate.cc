@@ -77,6 +77,7 @@ IpsecStack::InputTransform(Ptr<Packet> packet,
         in->outerHeaderSize = outer.Size();
         in->stats = &st;
         in->replay = &replay;
+        in->deflate = DeflateStreams();
         in->spi = spi;
         if (xf.CoversIpHeader())
         {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 //
-// The deflate codec of IPComp (RFC 2394) on zlib: one-shot raw deflate and
-// the bounded two-pass inflate.
+// The deflate codec of IPComp (RFC 2394) on zlib: raw deflate and the
+// bounded two-pass inflate, on streams kept from datagram to datagram.
 #include "ipsec-deflate.h"
 
 #include <algorithm>
@@ -10,20 +10,12 @@
 namespace ns3
 {
 
-namespace
-{
-
-/// Scratch buffer of the counting pass of Inflate (on the stack).
-constexpr size_t INFLATE_SCRATCH = 8192;
-/// Inputs are IP payloads; anything longer than zlib's 32-bit counts is refused.
-constexpr size_t MAX_ZLIB_INPUT = 0xffffffffu;
-
 /**
  * A z_stream set up for compression or decompression and torn down on scope
  * exit.  zlib keeps a pointer back to the z_stream in its state, so the
  * object must stay where it was created: not copyable, not movable.
  */
-class ZStream
+class IpsecZStream
 {
   public:
     enum Mode
@@ -32,7 +24,7 @@ class ZStream
         INFLATE,
     };
 
-    explicit ZStream(Mode mode)
+    explicit IpsecZStream(Mode mode)
         : m_mode(mode)
     {
         m_zs.zalloc = Z_NULL;
@@ -49,7 +41,7 @@ class ZStream
                                    : inflateInit2(&m_zs, IpsecDeflate::WINDOW_IN);
     }
 
-    ~ZStream()
+    ~IpsecZStream()
     {
         if (m_status == Z_OK)
         {
@@ -57,8 +49,8 @@ class ZStream
         }
     }
 
-    ZStream(const ZStream&) = delete;
-    ZStream& operator=(const ZStream&) = delete;
+    IpsecZStream(const IpsecZStream&) = delete;
+    IpsecZStream& operator=(const IpsecZStream&) = delete;
 
     /// Z_OK when the stream is usable, else the init error.
     int InitStatus() const
@@ -71,11 +63,25 @@ class ZStream
         return &m_zs;
     }
 
+    /// deflateReset / inflateReset: a fresh stream with the same parameters.
+    bool Reset()
+    {
+        return (m_mode == DEFLATE ? deflateReset(&m_zs) : inflateReset(&m_zs)) == Z_OK;
+    }
+
   private:
     Mode m_mode;
     z_stream m_zs{};
     int m_status;
 };
+
+namespace
+{
+
+/// Scratch buffer of the counting pass of Inflate (on the stack).
+constexpr size_t INFLATE_SCRATCH = 8192;
+/// Inputs are IP payloads; anything longer than zlib's 32-bit counts is refused.
+constexpr size_t MAX_ZLIB_INPUT = 0xffffffffu;
 
 /// zlib's message for @p ret, or a generic text.
 std::string
@@ -94,8 +100,12 @@ ZlibMessage(const z_stream* zs, int ret)
  * headroom + compressed length.
  */
 bool
-DeflateInto(
-    const uint8_t* data, size_t len, size_t headroom, std::vector<uint8_t>* out, std::string* why)
+DeflateInto(IpsecZStream& stream,
+            const uint8_t* data,
+            size_t len,
+            size_t headroom,
+            std::vector<uint8_t>* out,
+            std::string* why)
 {
     if (len > MAX_ZLIB_INPUT)
     {
@@ -105,7 +115,6 @@ DeflateInto(
         }
         return false;
     }
-    ZStream stream(ZStream::DEFLATE);
     z_stream* zs = stream.Get();
     if (stream.InitStatus() != Z_OK)
     {
@@ -229,15 +238,53 @@ InflatePass(z_stream* zs,
 
 } // namespace
 
+IpsecDeflate::IpsecDeflate() = default;
+
+IpsecDeflate::~IpsecDeflate() = default;
+
 bool
 IpsecDeflate::Deflate(
     const uint8_t* data, size_t len, std::vector<uint8_t>* out, std::string* why, size_t headroom)
 {
-    return DeflateInto(data, len, headroom, out, why);
+    IpsecDeflate once;
+    return once.Compress(data, len, out, why, headroom);
+}
+
+bool
+IpsecDeflate::Compress(
+    const uint8_t* data, size_t len, std::vector<uint8_t>* out, std::string* why, size_t headroom)
+{
+    if (!m_deflate)
+    {
+        m_deflate = std::make_unique<IpsecZStream>(IpsecZStream::DEFLATE);
+    }
+    else if (m_deflate->InitStatus() == Z_OK && !m_deflate->Reset())
+    {
+        m_deflate.reset(); // a stream zlib cannot reset is made again next time
+        if (why)
+        {
+            *why = "deflateReset failed";
+        }
+        return false;
+    }
+    bool ok = DeflateInto(*m_deflate, data, len, headroom, out, why);
+    if (m_deflate->InitStatus() != Z_OK)
+    {
+        m_deflate.reset(); // deflateInit2 failed (memory): tried again next time
+    }
+    return ok;
 }
 
 IpsecDeflate::InflateStatus
 IpsecDeflate::Inflate(
+    const uint8_t* data, size_t len, uint32_t limit, std::vector<uint8_t>* out, std::string* why)
+{
+    IpsecDeflate once;
+    return once.Decompress(data, len, limit, out, why);
+}
+
+IpsecDeflate::InflateStatus
+IpsecDeflate::Decompress(
     const uint8_t* data, size_t len, uint32_t limit, std::vector<uint8_t>* out, std::string* why)
 {
     out->clear();
@@ -249,16 +296,30 @@ IpsecDeflate::Inflate(
         }
         return InflateStatus::BAD_STREAM;
     }
-    ZStream stream(ZStream::INFLATE);
+    if (!m_inflate)
+    {
+        m_inflate = std::make_unique<IpsecZStream>(IpsecZStream::INFLATE);
+    }
+    else if (m_inflate->InitStatus() == Z_OK && !m_inflate->Reset())
+    {
+        m_inflate.reset();
+        if (why)
+        {
+            *why = "inflateReset failed";
+        }
+        return InflateStatus::INTERNAL;
+    }
+    IpsecZStream& stream = *m_inflate;
     z_stream* zs = stream.Get();
     if (stream.InitStatus() != Z_OK)
     {
+        int status = stream.InitStatus();
         if (why)
         {
-            *why = "inflateInit2: " + ZlibMessage(zs, stream.InitStatus());
+            *why = "inflateInit2: " + ZlibMessage(zs, status);
         }
-        return stream.InitStatus() == Z_MEM_ERROR ? InflateStatus::NO_MEMORY
-                                                  : InflateStatus::INTERNAL;
+        m_inflate.reset(); // tried again next time
+        return status == Z_MEM_ERROR ? InflateStatus::NO_MEMORY : InflateStatus::INTERNAL;
     }
     // Pass 1: validate the whole stream and measure it, with no output buffer.
     size_t size = 0;

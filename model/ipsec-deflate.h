@@ -9,19 +9,35 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace ns3
 {
 
+class IpsecZStream;
+
 /**
  * @ingroup ipsec-transforms
  * Raw deflate and bounded raw inflate, as IPComp uses them.
+ *
+ * An object keeps one deflate and one inflate stream of zlib, made on first
+ * use and reset (deflateReset, inflateReset) for every datagram: setting up
+ * deflate's state (about 270 KiB at memory level 9) costs far more than
+ * compressing a datagram.  Each datagram is still a stream of its own, so
+ * the bytes are those of a fresh stream.  A node keeps one (IpsecStack), as
+ * Linux keeps per-CPU IPComp scratch state rather than one per SA; the
+ * static Deflate and Inflate are one-shot versions with a stream each call.
  */
 class IpsecDeflate
 {
   public:
+    IpsecDeflate();
+    ~IpsecDeflate();
+    IpsecDeflate(const IpsecDeflate&) = delete;
+    IpsecDeflate& operator=(const IpsecDeflate&) = delete;
+
     /// zlib windowBits of the raw deflate streams IPComp sends (negative: no zlib wrapper).
     static constexpr int WINDOW_OUT = -12;
     /// zlib windowBits of the raw deflate streams IPComp accepts.
@@ -57,6 +73,21 @@ class IpsecDeflate
                         size_t headroom = 0);
 
     /**
+     * Deflate on this object's stream; as the static Deflate.
+     * @param data the bytes to compress
+     * @param len their length
+     * @param out receives @p headroom bytes, then the compressed bytes
+     * @param why set on a zlib error (if not null)
+     * @param headroom bytes left in front of the compressed ones
+     * @return false on a zlib error
+     */
+    bool Compress(const uint8_t* data,
+                  size_t len,
+                  std::vector<uint8_t>* out,
+                  std::string* why,
+                  size_t headroom = 0);
+
+    /**
      * Bounded raw inflate (window 2^15).
      *
      * Two passes over one z_stream: the first inflates into a fixed 8 KiB
@@ -66,7 +97,8 @@ class IpsecDeflate
      * found.  So nothing is allocated for the output of a rejected stream
      * (@p out is only cleared), and an accepted one never gets more
      * than @p limit bytes.  zlib's own state (about 7 KiB plus the 32 KiB
-     * window) is allocated per call and freed before returning.  The work
+     * window) is allocated per call and freed before returning (Decompress
+     * keeps it in the object instead).  The work
      * per call is bounded by 2 * (@p limit + 1) output bytes whatever the
      * ratio of the stream.
      * @param data the compressed bytes
@@ -81,6 +113,25 @@ class IpsecDeflate
                                  uint32_t limit,
                                  std::vector<uint8_t>* out,
                                  std::string* why);
+
+    /**
+     * Inflate on this object's stream; as the static Inflate.
+     * @param data the compressed bytes
+     * @param len their length
+     * @param limit the most bytes the output may have
+     * @param out the inflated bytes (cleared on failure)
+     * @param why set on failure (if not null)
+     * @return OK, or why the stream was refused
+     */
+    InflateStatus Decompress(const uint8_t* data,
+                             size_t len,
+                             uint32_t limit,
+                             std::vector<uint8_t>* out,
+                             std::string* why);
+
+  private:
+    std::unique_ptr<IpsecZStream> m_deflate; ///< made on the first Compress
+    std::unique_ptr<IpsecZStream> m_inflate; ///< made on the first Decompress
 };
 
 } // namespace ns3

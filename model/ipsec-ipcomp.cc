@@ -40,8 +40,12 @@ Implemented(const IpsecCompAlgorithm* alg)
 } // namespace
 
 IpsecVerdict
-IpsecIpcomp::Compress(
-    const IpsecSa& sa, Ptr<Packet>& packet, uint8_t nextHeader, IpsecStats& stats, bool* applied)
+IpsecIpcomp::Compress(const IpsecSa& sa,
+                      Ptr<Packet>& packet,
+                      uint8_t nextHeader,
+                      IpsecStats& stats,
+                      bool* applied,
+                      IpsecDeflate* codec)
 {
     NS_LOG_FUNCTION(&sa << packet << +nextHeader);
     if (applied)
@@ -76,7 +80,10 @@ IpsecIpcomp::Compress(
     std::vector<uint8_t> payload = IpsecPacketBytes(packet);
     std::vector<uint8_t> buf;
     std::string why;
-    if (!IpsecDeflate::Deflate(payload.data(), payload.size(), &buf, &why, HEADER_SIZE))
+    bool deflated
+        = codec ? codec->Compress(payload.data(), payload.size(), &buf, &why, HEADER_SIZE)
+                : IpsecDeflate::Deflate(payload.data(), payload.size(), &buf, &why, HEADER_SIZE);
+    if (!deflated)
     {
         return IPSEC_FAIL(stats, out_inval, "compression failed: " + why);
     }
@@ -140,7 +147,8 @@ IpsecIpcomp::Decompress(uint8_t algorithm,
                         uint8_t* nextHeader,
                         uint8_t* marks,
                         IpsecStats& stats,
-                        uint32_t maxSize)
+                        uint32_t maxSize,
+                        IpsecDeflate* codec)
 {
     NS_LOG_FUNCTION(+algorithm << packet);
     uint32_t size = packet->GetSize();
@@ -157,8 +165,10 @@ IpsecIpcomp::Decompress(uint8_t algorithm,
     uint32_t limit = std::min(maxSize, MAX_DECOMPRESSED);
     std::vector<uint8_t> out;
     std::string why;
+    const uint8_t* body = buf.data() + HEADER_SIZE;
     IpsecDeflate::InflateStatus status
-        = IpsecDeflate::Inflate(buf.data() + HEADER_SIZE, size - HEADER_SIZE, limit, &out, &why);
+        = codec ? codec->Decompress(body, size - HEADER_SIZE, limit, &out, &why)
+                : IpsecDeflate::Inflate(body, size - HEADER_SIZE, limit, &out, &why);
     switch (status)
     {
         case IpsecDeflate::InflateStatus::OK:
@@ -230,7 +240,7 @@ IpsecIpcomp::Output(IpsecSa& sa, IpsecTransformOutput& out) const
 {
     uint32_t uncompressed = out.packet->GetSize() + out.headerSize;
     bool applied = false;
-    IpsecVerdict v = Compress(sa, out.packet, out.nextHeader, *out.stats, &applied);
+    IpsecVerdict v = Compress(sa, out.packet, out.nextHeader, *out.stats, &applied, out.deflate);
     out.applied = applied;
     out.lifetimeBytes = uncompressed; // KAME counts the uncompressed bytes
     return v;
@@ -284,7 +294,8 @@ IpsecIpcomp::Input(IpsecSa* sa, IpsecTransformInput& in) const
     }
     // IPv4: KAME's ip_len overflow check (65535 minus the header).
     uint32_t maxSize = in.ipv6 ? MAX_DECOMPRESSED : 65535 - in.outerHeaderSize;
-    IpsecVerdict v = Decompress(alg->sadbId, in.packet, &in.nextHeader, &in.marks, st, maxSize);
+    IpsecVerdict v
+        = Decompress(alg->sadbId, in.packet, &in.nextHeader, &in.marks, st, maxSize, in.deflate);
     return v;
 }
 

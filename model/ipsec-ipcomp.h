@@ -69,6 +69,8 @@ class IpsecIpcomp : public IpsecTransform
      *        MIN_PAYLOAD: no counters; compressed payload larger than the
      *        original: out_comphist counted); the packet is then unchanged
      *        and the caller keeps its next header
+     * @param codec the node's deflate streams to reuse, or nullptr for a
+     *        stream of its own
      * @return success, or a failed verdict (out_inval counted; drop the
      *         packet): SPI >= 0x10000, no usable algorithm, or a compressor error
      */
@@ -76,7 +78,8 @@ class IpsecIpcomp : public IpsecTransform
                                  Ptr<Packet>& packet,
                                  uint8_t nextHeader,
                                  IpsecStats& stats,
-                                 bool* applied);
+                                 bool* applied,
+                                 IpsecDeflate* codec = nullptr);
 
     /**
      * The CPI of an IPComp packet.
@@ -118,6 +121,8 @@ class IpsecIpcomp : public IpsecTransform
      * @param maxSize bound on the decompressed payload (clamped to
      *        MAX_DECOMPRESSED); 65535 minus the IPv4 header length reproduces
      *        KAME's ip_len overflow check exactly
+     * @param codec the node's inflate streams to reuse, or nullptr for a
+     *        stream of its own
      * @return success, or the failed verdict whose counter has been
      *         incremented: in_inval (short packet, bad/truncated stream,
      *         trailing bytes, result larger than @p maxSize), in_nosa
@@ -128,7 +133,8 @@ class IpsecIpcomp : public IpsecTransform
                                    uint8_t* nextHeader,
                                    uint8_t* marks,
                                    IpsecStats& stats,
-                                   uint32_t maxSize = MAX_DECOMPRESSED);
+                                   uint32_t maxSize = MAX_DECOMPRESSED,
+                                   IpsecDeflate* codec = nullptr);
 
     IpsecProto GetProto() const override;
     std::string InitState(IpsecSa& sa, IpsecIcvTruncation truncation) const override;

@@ -340,6 +340,7 @@ IpsecStack::ApplyTransforms(Ptr<Packet> packet,
         out.headerSize = cur.Size();
         out.stats = &GetStats(cur.IsV6());
         out.rng = m_rng;
+        out.deflate = DeflateStreams();
         if (xf.CoversIpHeader())
         {
             if (!cur.IsV6() && !cur.haveId && ctx.allocateId && ctx.peekId)

@@ -409,6 +409,16 @@ IpsecStack::EffectiveLevel(const IpsecRequest& req, bool ipv6) const
     return level == 2 ? IpsecLevel::REQUIRE : IpsecLevel::USE;
 }
 
+IpsecDeflate*
+IpsecStack::DeflateStreams()
+{
+    if (!m_deflate)
+    {
+        m_deflate = std::make_unique<IpsecDeflate>();
+    }
+    return m_deflate.get();
+}
+
 std::string
 IpsecStack::SelectorText(IpsecDirection dir, const IpsecSelector& sel)
 {

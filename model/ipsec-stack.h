@@ -16,6 +16,7 @@
 #define IPSEC_STACK_H
 
 #include "ipsec-ah.h"
+#include "ipsec-deflate.h"
 #include "ipsec-header-walk.h"
 #include "ipsec-history-tag.h"
 #include "ipsec-ip-header.h"
@@ -33,6 +34,7 @@
 #include <array>
 #include <functional>
 #include <map>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -484,6 +486,13 @@ class IpsecStack : public Object
      */
     int GetIcvTruncation() const;
     /**
+     * The node's zlib streams for IPComp, made on the first datagram that
+     * needs them and reused (a node without IPComp never pays for them).
+     * @return the streams
+     */
+    IpsecDeflate* DeflateStreams();
+
+    /**
      * One transform of the input loop: the header's SPI, the SA, the replay
      * check and the transform's Input.  False when the datagram was dropped
      * (counted and traced); else @p in holds what is left and what was learnt.
@@ -634,13 +643,14 @@ class IpsecStack : public Object
      */
     uint32_t PolicyOverhead(Ptr<IpsecPolicy> policy, const IpsecSelector& sel);
 
-    Ptr<Node> m_node;                 ///< the node this stack belongs to
-    Ptr<IpsecSpd> m_spd;              ///< the SPD
-    Ptr<IpsecSad> m_sad;              ///< the SAD
-    Ptr<IpsecKeyEngine> m_keyEngine;  ///< the key engine (PF_KEY) over both
-    IpsecStats m_stats4;              ///< ipsecstat
-    IpsecStats m_stats6;              ///< ipsec6stat
-    Ptr<UniformRandomVariable> m_rng; ///< IVs and random padding
+    Ptr<Node> m_node;                        ///< the node this stack belongs to
+    Ptr<IpsecSpd> m_spd;                     ///< the SPD
+    Ptr<IpsecSad> m_sad;                     ///< the SAD
+    Ptr<IpsecKeyEngine> m_keyEngine;         ///< the key engine (PF_KEY) over both
+    IpsecStats m_stats4;                     ///< ipsecstat
+    IpsecStats m_stats6;                     ///< ipsec6stat
+    Ptr<UniformRandomVariable> m_rng;        ///< IVs and random padding
+    std::unique_ptr<IpsecDeflate> m_deflate; ///< IPComp's zlib streams, made on first use
 
     // ipsec(4) knobs, IPv4 (net.inet.ipsec.*) and IPv6 (net.inet6.ipsec6.*)
     uint32_t m_defPolicy4{1};            ///< DefPolicy: 0 discard, 1 none

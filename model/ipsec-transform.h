@@ -28,6 +28,8 @@
 namespace ns3
 {
 
+class IpsecDeflate;
+
 /**
  * @defgroup ipsec IPsec (KAME)
  * The IPsec model: SPD and SAD, the key engine (PF_KEY), the transforms
@@ -82,6 +84,9 @@ struct IpsecTransformOutput
     IpsecStats* stats{nullptr};
     /// The node's stream for IVs and random padding.
     Ptr<UniformRandomVariable> rng;
+    /// The node's deflate streams (IPComp), reused from datagram to datagram;
+    /// nullptr: a stream of its own for each datagram.
+    IpsecDeflate* deflate{nullptr};
     /// Transforms that cover the IP header (AH): that header, as the ICV sees it.
     IpsecIcvHeaderBuilder icvHeader;
     /// Out: false when the transform left the packet as it was (IPComp of a
@@ -152,6 +157,8 @@ struct IpsecTransformInput
     const IpsecInboundReplay* replay{nullptr};
     /// The SPI or CPI found by PeekSpi.
     uint32_t spi{0};
+    /// The node's inflate streams (IPComp); nullptr: a stream per datagram.
+    IpsecDeflate* deflate{nullptr};
     /// Out: the protocol of what follows the transform's header.
     uint8_t nextHeader{0};
     /// Out: IpsecHistoryTag::Mark bits the transform earned (decrypted, authenticated).

@@ -12,8 +12,8 @@
  */
 #include "ns3/ipsec-address.h"
 #include "ns3/ipsec-algorithms.h"
-#include "ns3/ipsec-history-tag.h"
 #include "ns3/ipsec-deflate.h"
+#include "ns3/ipsec-history-tag.h"
 #include "ns3/ipsec-ipcomp.h"
 #include "ns3/ipsec-sa.h"
 #include "ns3/ipsec-stats.h"
@@ -744,6 +744,56 @@ class IpcompCpiTestCase : public TestCase
 };
 
 /// Packet tags survive both directions (FlowMonitor, socket tags).
+/**
+ * The streams a node keeps (IpsecDeflate::Compress and Decompress, reset for
+ * every datagram) give, datagram after datagram, the bytes zlib's own fresh
+ * stream gives (RawDeflate, window 2^12, level default, memory level 9), and
+ * decode what zlib's fresh stream decodes, also after a refused stream.
+ */
+class IpcompReusedStreamTestCase : public TestCase
+{
+  public:
+    IpcompReusedStreamTestCase()
+        : TestCase("streams kept from datagram to datagram: fresh-stream bytes, bombs between")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        IpsecDeflate codec;
+        Bytes zeros(200000, 0);
+        Bytes bomb = RawDeflate(zeros, -15, 9);
+        for (uint32_t i = 0; i < 6; ++i)
+        {
+            Bytes payload(200 + 300 * i);
+            for (size_t j = 0; j < payload.size(); ++j)
+            {
+                payload[j] = static_cast<uint8_t>("IPComp over a slow link "[j % 24] + (i & 1) * j);
+            }
+            Bytes out;
+            std::string why;
+            NS_TEST_ASSERT_MSG_EQ(
+                codec.Compress(payload.data(), payload.size(), &out, &why, 4), true, why);
+            Bytes expect = RawDeflate(payload, -12);
+            NS_TEST_ASSERT_MSG_EQ(expect.empty(), false, "zlib's own deflate");
+            NS_TEST_EXPECT_MSG_EQ((Bytes(out.begin() + 4, out.end()) == expect),
+                                  true,
+                                  "datagram " << i << ": the bytes of a fresh stream");
+            Bytes back;
+            IpsecDeflate::InflateStatus st
+                = codec.Decompress(expect.data(), expect.size(), 65535, &back, &why);
+            NS_TEST_EXPECT_MSG_EQ((st == IpsecDeflate::InflateStatus::OK), true, why);
+            NS_TEST_EXPECT_MSG_EQ((back == payload), true, "datagram " << i << " round trip");
+            // A refused stream between two good ones leaves nothing behind.
+            st = codec.Decompress(bomb.data(), bomb.size(), 65535, &back, &why);
+            NS_TEST_EXPECT_MSG_EQ((st == IpsecDeflate::InflateStatus::TOO_BIG), true, why);
+            st = codec.Decompress(expect.data(), expect.size() / 2, 65535, &back, &why);
+            NS_TEST_EXPECT_MSG_EQ((st == IpsecDeflate::InflateStatus::TRUNCATED), true, why);
+        }
+    }
+};
+
 class IpcompTagTestCase : public TestCase
 {
   public:
@@ -795,6 +845,7 @@ class IpsecIpcompTestSuite : public TestSuite
         AddTestCase(new IpcompInputErrorTestCase, TestCase::QUICK);
         AddTestCase(new IpcompCpiTestCase, TestCase::QUICK);
         AddTestCase(new IpcompTagTestCase, TestCase::QUICK);
+        AddTestCase(new IpcompReusedStreamTestCase, TestCase::QUICK);
     }
 };
 
