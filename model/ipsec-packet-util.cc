@@ -72,7 +72,16 @@ Ptr<Packet>
 IpsecMakePacket(const uint8_t* data, size_t len, Ptr<const Packet> tagsFrom)
 {
     Ptr<Packet> p = Create<Packet>(data, len);
-    IpsecCopyTags(tagsFrom, p);
+    // A new packet has no tags: each is added, none needs replacing.
+    PacketTagIterator pit = tagsFrom->GetPacketTagIterator();
+    while (pit.HasNext())
+    {
+        if (auto tag = ReadTag(pit.Next()))
+        {
+            p->AddPacketTag(*tag);
+        }
+    }
+    IpsecCopyByteTags(tagsFrom, p);
     return p;
 }
 
