@@ -373,7 +373,9 @@ RunIke(const IkeScenario& s)
     };
     faq.GetDaemon('A')->TraceConnectWithoutContext(
         "Message", messagesTo(&out.sentA, IkeDaemon::Direction::SENT));
-    Ptr<IkeDaemon> daemonA = faq.GetDaemon('A');
+    // Raw: a Ptr captured by a callback of the daemon's own trace would keep
+    // the daemon alive for ever (a reference cycle).
+    IkeDaemon* daemonA = PeekPointer(faq.GetDaemon('A'));
     daemonA->FailNextEncryptions(s.failPh1Encryption);
     faq.GetDaemon('A')->TraceConnectWithoutContext(
         "Negotiation",
