@@ -12,6 +12,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <time.h>
 
 namespace ns3
 {
@@ -210,6 +211,51 @@ Budget::Check(uint64_t done, uint64_t total) const
     ++m_checkpoint;
     m_lastFraction = fraction;
     m_lastSeconds = seconds;
+}
+
+namespace
+{
+
+/// The process's CPU time in seconds.
+double
+ProcessCpuSeconds()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+/// "cpu 97%".
+std::string
+CpuText(double share)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), "cpu %.0f%%", share * 100);
+    return buf;
+}
+
+} // namespace
+
+void
+Stopwatch::Start()
+{
+    m_cpu0 = ProcessCpuSeconds();
+    m_wall0 = Clock::now();
+}
+
+double
+Stopwatch::Stop()
+{
+    double wall = SecondsSince(m_wall0);
+    m_wall += wall;
+    m_cpu += ProcessCpuSeconds() - m_cpu0;
+    return wall;
+}
+
+double
+Stopwatch::CpuShare() const
+{
+    return m_wall > 0 ? std::min(1.0, m_cpu / m_wall) : 1.0;
 }
 
 Target
@@ -421,7 +467,23 @@ Bench::RunSection(const std::string& name,
             m_budget.m_budget = m_options.budget;
             bool completed = runOnce(v, &out, &over, &overEstimate);
             m_budget.m_active = false;
-            double cost = SecondsSince(t0);
+            double cost = SecondsSince(t0); // of the first attempt: the sweep's estimates
+            // A run the machine took the CPU from is run again; the run
+            // with the largest share counts.
+            for (int attempt = 0; completed && out.valid && out.cpuShare < m_options.minCpuShare
+                                  && attempt < m_options.retries;
+                 ++attempt)
+            {
+                std::cerr << "[" << name << " " << r + 1 << "/" << m_options.reps << "] "
+                          << label(v) << ": " << CpuText(out.cpuShare) << ", run again\n";
+                RunOutcome again;
+                double unused = 0;
+                if (runOnce(v, &again, &unused, &unused) && again.valid
+                    && again.cpuShare > out.cpuShare)
+                {
+                    out = again;
+                }
+            }
             if (!completed)
             {
                 stopped.insert(var.group);
@@ -454,7 +516,7 @@ Bench::RunSection(const std::string& name,
                 }
                 else if (row.valid)
                 {
-                    row.note = out.check;
+                    row.note = out.check + ", " + CpuText(out.cpuShare);
                 }
             }
             std::cerr << "[" << name << " " << r + 1 << "/" << m_options.reps << "] " << label(v)

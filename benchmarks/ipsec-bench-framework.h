@@ -107,6 +107,34 @@ class Budget
     mutable double m_lastSeconds{0};  ///< the loop's time at it
 };
 
+/**
+ * Times regions of a run: the wall time (std::chrono::steady_clock, what
+ * the rows report) and the process's CPU time (CLOCK_PROCESS_CPUTIME_ID),
+ * whose ratio says whether the machine took the CPU away meanwhile.
+ */
+class Stopwatch
+{
+  public:
+    /// Starts a region.
+    void Start();
+    /**
+     * Ends the region started last.
+     * @return its wall time in seconds
+     */
+    double Stop();
+    /**
+     * The CPU time over the wall time of every region timed so far.
+     * @return the share, 1 if nothing was timed
+     */
+    double CpuShare() const;
+
+  private:
+    std::chrono::steady_clock::time_point m_wall0; ///< the region's start
+    double m_cpu0{0};                              ///< the CPU time at its start (s)
+    double m_wall{0};                              ///< wall time of the regions (s)
+    double m_cpu{0};                               ///< CPU time of the regions (s)
+};
+
 /// One row a variant produces: what it is, its unit, its baseline, its goal.
 struct RowSpec
 {
@@ -125,6 +153,7 @@ struct RunOutcome
     bool valid{false};          ///< everything was delivered and counted as expected
     std::string check;          ///< what was checked, with the numbers
     double memoryBytes{0};      ///< heap growth of the run (the memory guard), 0: unknown
+    double cpuShare{1};         ///< CPU time / wall time of the timed regions (Stopwatch)
 };
 
 /// A variant of a section: its rows and how to run it once.
@@ -186,6 +215,10 @@ class Bench
         double budget{60};      ///< a sweep size estimated to take longer (s) is skipped
         double memoryBudget{0}; ///< a sweep size estimated to grow the heap more (B) is skipped
         bool warmup{true};      ///< one unrecorded run of each section's first variant
+        /// A run whose timed regions got less CPU than this share of their
+        /// wall time (the machine ran something else) is run again...
+        double minCpuShare{0.9};
+        int retries{2}; ///< ...at most this many times; the run with the largest share counts
         /// Run only the variants whose first row's "variant (param)" contains
         /// this text ("" for all): to profile one variant; rows without their
         /// baseline have no ratio.

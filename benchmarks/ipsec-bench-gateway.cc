@@ -30,7 +30,8 @@ RunOnce(StackKind kind, const BenchConfig& cfg, const std::vector<uint8_t>& payl
     UdpStream stream(t.b, t.addrB, 9, payload);
     stream.AddSenders(t.a, 1, 10000);
     stream.Start(cfg.datagrams, SendInterval(cfg.payload));
-    double seconds = TimedRun();
+    Stopwatch watch;
+    double seconds = TimedRun(watch);
 
     Check check;
     check.Delivered(stream.Delivered(), cfg.datagrams);
@@ -45,6 +46,7 @@ RunOnce(StackKind kind, const BenchConfig& cfg, const std::vector<uint8_t>& payl
     RunOutcome out;
     out.values = {seconds * 1e6 / cfg.datagrams};
     out.valid = check.Ok();
+    out.cpuShare = watch.CpuShare();
     out.check = check.Text();
     return out;
 }

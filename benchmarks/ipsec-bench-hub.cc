@@ -19,7 +19,6 @@
 #include "ns3/ipsec-module.h"
 
 #include <algorithm>
-#include <chrono>
 #include <sstream>
 
 namespace ns3
@@ -55,7 +54,8 @@ RunOnce(StackKind kind,
         const Budget& budget)
 {
     const size_t heap0 = HeapInUse();
-    auto t0 = std::chrono::steady_clock::now();
+    Stopwatch watch;
+    watch.Start();
     const uint32_t routers = (spokes + SPOKES_PER_ROUTER - 1) / SPOKES_PER_ROUTER;
     NodeContainer hosts;
     NodeContainer gws;
@@ -132,9 +132,9 @@ RunOnce(StackKind kind,
     const uint64_t perSpoke = std::max<uint64_t>(1, cfg.hubDatagrams / spokes);
     const uint64_t total = perSpoke * spokes;
     stream.Start(total, SendInterval(cfg.payload));
-    double setup = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    double setup = watch.Stop();
     double heap = static_cast<double>(HeapInUse()) - static_cast<double>(heap0);
-    double seconds = TimedRun();
+    double seconds = TimedRun(watch);
 
     Check check;
     check.Delivered(stream.Delivered(), total);
@@ -157,6 +157,7 @@ RunOnce(StackKind kind,
     RunOutcome out;
     out.values = {setup, seconds * 1e6 / total, heap / spokes};
     out.valid = check.Ok();
+    out.cpuShare = watch.CpuShare();
     out.check = check.Text();
     out.memoryBytes = heap;
     return out;

@@ -8,7 +8,6 @@
 #include "ns3/ipsec-module.h"
 #include "ns3/network-module.h"
 
-#include <chrono>
 #include <cstring>
 #include <sstream>
 
@@ -87,11 +86,11 @@ Stats(Ptr<Node> node)
 }
 
 double
-TimedRun()
+TimedRun(Stopwatch& watch)
 {
-    auto t0 = std::chrono::steady_clock::now();
+    watch.Start();
     Simulator::Run();
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return watch.Stop();
 }
 
 Time

@@ -11,6 +11,7 @@
 #ifndef IPSEC_BENCH_NET_H
 #define IPSEC_BENCH_NET_H
 
+#include "ipsec-bench-framework.h"
 #include "ns3/ipsec-stats.h"
 #include "ns3/ipv4-address.h"
 #include "ns3/net-device-container.h"
@@ -110,10 +111,11 @@ void RunSetkey(Ptr<Node> node, const std::string& script);
 const IpsecStats& Stats(Ptr<Node> node);
 
 /**
- * Simulator::Run, timed with std::chrono::steady_clock.
+ * Simulator::Run, timed by @p watch.
+ * @param watch the run's stopwatch (wall and CPU time)
  * @return the wall time in seconds
  */
-double TimedRun();
+double TimedRun(Stopwatch& watch);
 
 /**
  * The gap between two datagrams of @p payload bytes that LINK_RATE

@@ -57,7 +57,8 @@ RunOnce(StackKind kind,
     UdpStream stream(t.b, t.addrB, 9, payload);
     stream.AddSenders(t.a, 1, 10000);
     stream.Start(cfg.datagrams, SendInterval(cfg.payload));
-    double seconds = TimedRun();
+    Stopwatch watch;
+    double seconds = TimedRun(watch);
 
     Check check;
     check.Delivered(stream.Delivered(), cfg.datagrams);
@@ -77,6 +78,7 @@ RunOnce(StackKind kind,
     RunOutcome out;
     out.values = {seconds * 1e6 / cfg.datagrams};
     out.valid = check.Ok();
+    out.cpuShare = watch.CpuShare();
     out.check = check.Text();
     return out;
 }

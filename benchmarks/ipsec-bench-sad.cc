@@ -13,8 +13,6 @@
 #include "ns3/core-module.h"
 #include "ns3/ipsec-module.h"
 
-#include <chrono>
-
 namespace ns3
 {
 namespace ipsecbench
@@ -61,13 +59,14 @@ RunOnce(uint32_t sas,
     RunSetkey(t.b, gcm.TransportScript(t.addrA, t.addrB, t.addrB));
     RunOutcome out;
     Check check;
+    Stopwatch watch;
     if (sas > 0)
     {
         size_t heap0 = HeapInUse();
         size_t rss0 = ResidentBytes();
-        auto t0 = std::chrono::steady_clock::now();
+        watch.Start();
         AddUnrelatedSas(t.a, t.addrA, sas, budget);
-        double add = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        double add = watch.Stop();
         double heap = static_cast<double>(HeapInUse()) - static_cast<double>(heap0);
         double rss = static_cast<double>(ResidentBytes()) - static_cast<double>(rss0);
         AddUnrelatedSas(t.b, t.addrB, sas, budget);
@@ -80,13 +79,14 @@ RunOnce(uint32_t sas,
     UdpStream stream(t.b, t.addrB, 9, payload);
     stream.AddSenders(t.a, 1, 10000);
     stream.Start(cfg.sadDatagrams, SendInterval(cfg.payload));
-    double seconds = TimedRun();
+    double seconds = TimedRun(watch);
     check.Delivered(stream.Delivered(), cfg.sadDatagrams);
     check.Expect("errors", stream.Errors(), 0);
     ExpectProtected(check, gcm, false, Stats(t.a), Stats(t.b), cfg.sadDatagrams, "A", "B");
     Simulator::Destroy();
     out.values.push_back(seconds * 1e6 / cfg.sadDatagrams);
     out.valid = check.Ok();
+    out.cpuShare = watch.CpuShare();
     out.check = check.Text();
     return out;
 }

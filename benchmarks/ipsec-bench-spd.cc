@@ -227,7 +227,8 @@ RunOnce(const SpdCase& c,
     UdpStream stream(receiver, dst, 9, payload);
     stream.AddSenders(sender, flows, 10000);
     stream.Start(cfg.spdDatagrams, SendInterval(cfg.payload));
-    double seconds = TimedRun();
+    Stopwatch watch;
+    double seconds = TimedRun(watch);
 
     Check check;
     check.Delivered(stream.Delivered(), cfg.spdDatagrams);
@@ -256,6 +257,7 @@ RunOnce(const SpdCase& c,
     RunOutcome o;
     o.values = {seconds * 1e6 / cfg.spdDatagrams};
     o.valid = check.Ok();
+    o.cpuShare = watch.CpuShare();
     o.check = check.Text();
     return o;
 }

@@ -45,7 +45,8 @@ RunOnce(StackKind kind, const BenchConfig& cfg)
     ApplicationContainer sendApp = bulk.Install(t.a);
     sinkApp.Start(Seconds(0));
     sendApp.Start(Seconds(0));
-    double seconds = TimedRun();
+    Stopwatch watch;
+    double seconds = TimedRun(watch);
 
     Check check;
     uint64_t received = DynamicCast<PacketSink>(sinkApp.Get(0))->GetTotalRx();
@@ -66,6 +67,7 @@ RunOnce(StackKind kind, const BenchConfig& cfg)
     RunOutcome out;
     out.values = {seconds};
     out.valid = check.Ok();
+    out.cpuShare = watch.CpuShare();
     out.check = check.Text();
     return out;
 }

@@ -85,6 +85,8 @@ main(int argc, char* argv[])
     std::string csv;
     bool markdown = false;
     std::string only;
+    double minCpu = 0.9;
+    int retries = 2;
     BenchConfig knobs;
     knobs = BenchConfig{0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
 
@@ -104,6 +106,11 @@ main(int argc, char* argv[])
                  memoryBudgetGb);
     cmd.AddValue("csv", "write section,variant,param,median,unit,ratio,reps,valid to FILE", csv);
     cmd.AddValue("markdown", "also print the results as a Markdown table", markdown);
+    cmd.AddValue("minCpu",
+                 "a run whose timed part got less than this share of a CPU (the machine ran "
+                 "something else) is run again",
+                 minCpu);
+    cmd.AddValue("retries", "how many times such a run is run again at most", retries);
     cmd.AddValue("only",
                  "run only the variants whose \"variant (param)\" contains this text (to profile "
                  "one; rows without their baseline have no ratio)",
@@ -162,6 +169,8 @@ main(int argc, char* argv[])
     options.memoryBudget
         = memoryBudgetGb > 0 ? memoryBudgetGb * 1e9 : static_cast<double>(AvailableBytes()) / 2;
     options.only = only;
+    options.minCpuShare = minCpu;
+    options.retries = retries;
     options.cleanup = []()
     {
         Simulator::Destroy();
@@ -173,7 +182,8 @@ main(int argc, char* argv[])
     header << "ipsec-benchmark: " << machine << "\n"
            << "reps " << reps << " (paired, interleaved; median), budget " << budget
            << " s per sweep run, memory budget " << FormatNumber(options.memoryBudget / 1e9)
-           << " GB" << (quick ? ", --quick sizes" : "") << "\n";
+           << " GB, runs with less than " << minCpu * 100 << "% CPU run again (" << retries
+           << " times at most)" << (quick ? ", --quick sizes" : "") << "\n";
     std::cout << header.str() << std::flush;
     std::cerr << header.str();
 
