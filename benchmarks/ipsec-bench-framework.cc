@@ -123,8 +123,9 @@ struct Measured
  * the smallest size's cost is taken as fixed (building the topology,
  * running the flow), and the growth above it follows a power law through
  * the last two sizes, its exponent clamped to [1, 3] (cache misses make
- * quadratic insertion steeper than quadratic at large sizes), or 2 when
- * the smaller size's growth was lost in the noise of the fixed cost.  With the smallest size alone
+ * quadratic insertion steeper than quadratic at large sizes); 1 with only
+ * one size beyond the smallest, 2 when the smaller size's growth was lost
+ * in the noise of the fixed cost.  With the smallest size alone
  * the whole cost is extrapolated linearly.  The heap growth is extrapolated linearly from the last
  * size.
  */
@@ -149,12 +150,14 @@ Extrapolate(const std::vector<Measured>& m, double size)
     const Measured& a = m[m.size() - 2];
     double yb = std::max(floor, b.seconds - fixed);
     double ya = a.seconds - fixed;
-    // A growth hidden in the noise of the fixed cost tells no exponent:
+    // Two sizes (the fixed cost and one more) give no exponent: linear.  A
+    // growth hidden in the noise of the fixed cost gives none either:
     // then assume quadratic.
-    double exponent = 2;
-    if (m.size() >= 3 && b.size > a.size && ya >= std::max(0.05, 0.2 * fixed))
+    double exponent = 1;
+    if (m.size() >= 3 && b.size > a.size)
     {
-        exponent = std::log(yb / ya) / std::log(b.size / a.size);
+        exponent
+            = ya >= std::max(0.05, 0.2 * fixed) ? std::log(yb / ya) / std::log(b.size / a.size) : 2;
     }
     exponent = std::min(3.0, std::max(1.0, exponent));
     e.seconds = fixed + yb * std::pow(size / b.size, exponent);
