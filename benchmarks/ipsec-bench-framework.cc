@@ -334,7 +334,7 @@ Bench::RunSection(const std::string& name,
                   const std::string& title,
                   const std::vector<Variant>& variants)
 {
-    m_titles.push_back(name + ": " + title);
+    DeclareSection(name, title);
     const size_t first = m_rows.size();
     std::vector<size_t> firstRow(variants.size());
     for (size_t v = 0; v < variants.size(); ++v)
@@ -343,7 +343,7 @@ Bench::RunSection(const std::string& name,
         for (const auto& spec : variants[v].rows)
         {
             Row row;
-            row.section = name;
+            row.section = spec.section.empty() ? name : spec.section;
             row.spec = spec;
             m_rows.push_back(row);
         }
@@ -352,7 +352,8 @@ Bench::RunSection(const std::string& name,
     auto label = [&](size_t v)
     {
         const RowSpec& s = variants[v].rows.front();
-        return s.variant + (s.param.empty() ? "" : " (" + s.param + ")");
+        return (s.section.empty() || s.section == name ? "" : s.section + " ") + s.variant
+             + (s.param.empty() ? "" : " (" + s.param + ")");
     };
     std::vector<size_t> chosen; // the variants --only leaves
     for (size_t v = 0; v < variants.size(); ++v)
@@ -546,7 +547,7 @@ Bench::RunSection(const std::string& name,
         const Row* base = nullptr;
         for (size_t j = first; j < m_rows.size(); ++j)
         {
-            if (m_rows[j].spec.variant == row.spec.baseVariant
+            if (m_rows[j].section == row.section && m_rows[j].spec.variant == row.spec.baseVariant
                 && m_rows[j].spec.param == row.spec.baseParam)
             {
                 base = &m_rows[j];
@@ -568,6 +569,19 @@ Bench::RunSection(const std::string& name,
     }
 }
 
+void
+Bench::DeclareSection(const std::string& name, const std::string& title)
+{
+    for (const auto& t : m_titles)
+    {
+        if (t.rfind(name + ": ", 0) == 0)
+        {
+            return;
+        }
+    }
+    m_titles.push_back(name + ": " + title);
+}
+
 const Budget&
 Bench::GetBudget() const
 {
@@ -578,15 +592,7 @@ void
 Bench::AddDerived(Row row)
 {
     row.derived = true;
-    bool known = false;
-    for (const auto& t : m_titles)
-    {
-        known = known || t.rfind(row.section + ": ", 0) == 0;
-    }
-    if (!known)
-    {
-        m_titles.push_back(row.section + ": derived from the sections above");
-    }
+    DeclareSection(row.section, "derived from the sections above");
     m_rows.push_back(row);
 }
 
@@ -638,7 +644,7 @@ Bench::PrintTable(std::ostream& os) const
                              FormatRatio(r.ratio),
                              r.spec.target.text,
                              r.Status(),
-                             r.derived ? "-" : std::to_string(r.samples.size()),
+                             std::to_string(r.samples.size()),
                              r.note});
         }
         std::vector<size_t> width(cells.front().size(), 0);
@@ -683,7 +689,7 @@ Bench::PrintCsv(std::ostream& os) const
         std::string ratio = std::isnan(r.ratio) ? "" : FormatRatio(r.ratio);
         os << CsvField(r.section) << "," << CsvField(r.spec.variant) << ","
            << CsvField(r.spec.param) << "," << median << "," << CsvField(r.spec.unit) << ","
-           << ratio << "," << (r.derived ? 0 : r.samples.size()) << "," << Validity(r) << "\n";
+           << ratio << "," << r.samples.size() << "," << Validity(r) << "\n";
     }
 }
 

@@ -144,6 +144,9 @@ struct RowSpec
     std::string baseVariant; ///< the baseline row's variant ("" for no ratio)
     std::string baseParam;   ///< the baseline row's param
     Target target;           ///< the project's goal for this row, if any
+    /// The row's section when it is not the one RunSection runs (variants
+    /// of two sections interleaved; the section must be declared).
+    std::string section{};
 };
 
 /// What one run of a variant measured.
@@ -232,6 +235,14 @@ class Bench
      * @param options repetitions, budgets, warm-up
      */
     explicit Bench(const Options& options);
+
+    /**
+     * Declares a section whose rows another section's run produces (see
+     * RowSpec::section), for the report's order and title.
+     * @param name the section's name
+     * @param title printed above it
+     */
+    void DeclareSection(const std::string& name, const std::string& title);
 
     /**
      * Runs @p variants paired and interleaved: for repetition r = 0..reps-1

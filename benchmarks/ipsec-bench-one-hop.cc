@@ -83,6 +83,13 @@ RunOnce(StackKind kind,
     return out;
 }
 
+std::string
+OneHopTitle()
+{
+    return "per-datagram cost between two hosts on one 1 Gbit/s link (Simulator::Run wall time "
+           "/ datagrams; ratio to plain ns-3)";
+}
+
 } // namespace
 
 std::vector<ProtectionCase>
@@ -124,7 +131,7 @@ Decades(uint32_t first, uint32_t max)
 }
 
 void
-RunOneHopSection(Bench& bench, const BenchConfig& cfg)
+RunOneHopSection(Bench& bench, const BenchConfig& cfg, bool withOpenssl)
 {
     const std::vector<uint8_t> random = IncompressiblePayload(cfg.payload);
     const std::vector<uint8_t> text = CompressiblePayload(cfg.payload);
@@ -147,6 +154,23 @@ RunOneHopSection(Bench& bench, const BenchConfig& cfg)
         return RunOnce(StackKind::IPSEC, nullptr, cfg, random);
     };
     variants.push_back(hooks);
+    std::vector<std::pair<std::string, Variant>> ssl;
+    if (withOpenssl)
+    {
+        ssl = OpensslVariants(cfg, random, text);
+        bench.DeclareSection("1hop", OneHopTitle());
+        bench.DeclareSection("openssl", OpensslTitle());
+    }
+    auto addOpenssl = [&](const std::string& name)
+    {
+        for (const auto& [n, v] : ssl)
+        {
+            if (n == name)
+            {
+                variants.push_back(v);
+            }
+        }
+    };
     for (const auto& c : cases)
     {
         Variant v;
@@ -157,11 +181,13 @@ RunOneHopSection(Bench& bench, const BenchConfig& cfg)
             return RunOnce(StackKind::IPSEC, pc, cfg, pc->compressible ? text : random);
         };
         variants.push_back(v);
+        addOpenssl(c.name);
+        if (c.p.ipcomp)
+        {
+            addOpenssl(c.compressible ? "deflate-compressible" : "deflate-incompressible");
+        }
     }
-    bench.RunSection("1hop",
-                     "per-datagram cost between two hosts on one 1 Gbit/s link "
-                     "(Simulator::Run wall time / datagrams; ratio to plain ns-3)",
-                     variants);
+    bench.RunSection("1hop", OneHopTitle(), variants);
 }
 
 } // namespace ipsecbench

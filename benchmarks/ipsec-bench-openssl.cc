@@ -13,8 +13,10 @@
 #include "ipsec-bench-sections.h"
 #include "ns3/ipsec-algorithms.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
@@ -505,11 +507,18 @@ RunOnce(const Work& w, const BenchConfig& cfg, const std::vector<uint8_t>& paylo
 
 } // namespace
 
-void
-RunOpensslSection(Bench& bench, const BenchConfig& cfg)
+std::string
+OpensslTitle()
 {
-    const std::vector<uint8_t> random = IncompressiblePayload(cfg.payload);
-    const std::vector<uint8_t> text = CompressiblePayload(cfg.payload);
+    return "the same cryptography and deflate alone, OpenSSL's EVP API and zlib called "
+           "directly: sender and receiver work per datagram";
+}
+
+std::vector<std::pair<std::string, Variant>>
+OpensslVariants(const BenchConfig& cfg,
+                const std::vector<uint8_t>& random,
+                const std::vector<uint8_t>& text)
+{
     const std::string param = DatagramParam(cfg.payload, cfg.datagrams);
     std::vector<std::pair<std::string, Work>> works;
     for (const auto& c : OneHopCases())
@@ -524,23 +533,78 @@ RunOpensslSection(Bench& bench, const BenchConfig& cfg)
     works.push_back({"deflate-compressible", Work{"", "", "", true, true}});
     works.push_back({"deflate-incompressible", Work{"", "", "", true, false}});
 
-    std::vector<Variant> variants;
+    std::vector<std::pair<std::string, Variant>> variants;
     for (const auto& [name, work] : works)
     {
         Variant v;
-        v.rows = {{name, param, "us/dgram", "", "", Target()}};
+        v.rows = {{name, param, "us/dgram", "", "", Target(), "openssl"}};
         Work w = work;
-        v.run = [&, w]()
+        const std::vector<uint8_t>* payload = w.compressible ? &text : &random;
+        v.run = [&cfg, w, payload]()
         {
-            return RunOnce(w, cfg, w.compressible ? text : random);
+            return RunOnce(w, cfg, *payload);
         };
+        variants.push_back({name, v});
+    }
+    return variants;
+}
+
+void
+RunOpensslSection(Bench& bench, const BenchConfig& cfg)
+{
+    const std::vector<uint8_t> random = IncompressiblePayload(cfg.payload);
+    const std::vector<uint8_t> text = CompressiblePayload(cfg.payload);
+    std::vector<Variant> variants;
+    for (const auto& [name, v] : OpensslVariants(cfg, random, text))
+    {
         variants.push_back(v);
     }
-    bench.RunSection("openssl",
-                     "the same cryptography and deflate alone, OpenSSL's EVP API and zlib called "
-                     "directly: sender and receiver work per datagram",
-                     variants);
+    bench.RunSection("openssl", OpensslTitle(), variants);
 }
+
+namespace
+{
+
+/// The per-repetition values of a derived row: f(r) for every repetition
+/// where all of @p rows have a sample.
+template <typename F>
+std::vector<double>
+PerRep(const std::vector<const Row*>& rows, F f)
+{
+    size_t reps = std::numeric_limits<size_t>::max();
+    for (const Row* r : rows)
+    {
+        reps = std::min(reps, r->samples.size());
+    }
+    std::vector<double> out;
+    for (size_t i = 0; i < reps; ++i)
+    {
+        bool all = true;
+        for (const Row* r : rows)
+        {
+            all = all && !std::isnan(r->samples[i]);
+        }
+        if (all)
+        {
+            out.push_back(f(i));
+        }
+    }
+    return out;
+}
+
+/// " (per repetition min..max)".
+std::string
+Range(const std::vector<double>& v)
+{
+    if (v.empty())
+    {
+        return "";
+    }
+    auto [lo, hi] = std::minmax_element(v.begin(), v.end());
+    return "; per repetition " + FormatNumber(*lo) + " .. " + FormatNumber(*hi);
+}
+
+} // namespace
 
 void
 AddModuleWork(Bench& bench, const BenchConfig& cfg)
@@ -560,12 +624,25 @@ AddModuleWork(Bench& bench, const BenchConfig& cfg)
         row.section = "module";
         row.spec = {c.name, "per datagram per hop", "us/dgram", "", "", Target::Value(1, "us")};
         row.valid = valid(plain) && valid(one) && (null || valid(ssl));
+        row.note = "1hop " + c.name + " - 1hop plain - "
+                 + (null ? std::string("0 (no cryptography)") : "openssl " + c.name)
+                 + ", paired per repetition";
         if (row.valid)
         {
-            row.median = one->median - plain->median - (null ? 0 : ssl->median);
+            std::vector<const Row*> rows = {one, plain};
+            if (!null)
+            {
+                rows.push_back(ssl);
+            }
+            row.samples = PerRep(rows,
+                                 [&](size_t r)
+                                 {
+                                     return one->samples[r] - plain->samples[r]
+                                          - (null ? 0 : ssl->samples[r]);
+                                 });
+            row.median = Median(row.samples);
+            row.note += Range(row.samples);
         }
-        row.note = "1hop " + c.name + " - 1hop plain - "
-                 + (null ? std::string("0 (no cryptography)") : "openssl " + c.name);
         bench.AddDerived(row);
     }
     // IPComp with a payload it cannot shrink: its extra cost over plain
@@ -582,14 +659,25 @@ AddModuleWork(Bench& bench, const BenchConfig& cfg)
                 "",
                 Target::Ratio(1.5)};
     row.valid = valid(plain) && valid(ipcomp) && valid(esp) && valid(deflate);
+    row.note = "1hop ipcomp+esp-incompressible - plain; ratio to 1hop esp-rijndael-cbc/hmac-sha1 "
+               "- plain + openssl deflate-incompressible, paired per repetition";
     if (row.valid)
     {
-        row.median = ipcomp->median - plain->median;
-        double parts = esp->median - plain->median + deflate->median;
-        row.ratio = parts > 0 ? row.median / parts : std::nan("");
+        std::vector<const Row*> rows = {ipcomp, plain, esp, deflate};
+        row.samples = PerRep(rows,
+                             [&](size_t r)
+                             {
+                                 return ipcomp->samples[r] - plain->samples[r];
+                             });
+        row.ratios = PerRep(rows,
+                            [&](size_t r)
+                            {
+                                return (ipcomp->samples[r] - plain->samples[r])
+                                     / (esp->samples[r] - plain->samples[r] + deflate->samples[r]);
+                            });
+        row.median = Median(row.samples);
+        row.ratio = Median(row.ratios);
     }
-    row.note = "1hop ipcomp+esp-incompressible - plain; ratio to (1hop esp-rijndael-cbc/hmac-sha1 "
-               "- plain + openssl deflate-incompressible)";
     bench.AddDerived(row);
 }
 

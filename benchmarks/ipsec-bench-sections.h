@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ns3
@@ -67,11 +68,15 @@ std::vector<uint32_t> Decades(uint32_t first, uint32_t max);
 
 /**
  * Section 1 ("1hop"): per-datagram cost between two hosts, plain ns-3,
- * the hooks only, and every protection of OneHopCases.
+ * the hooks only, and every protection of OneHopCases.  With
+ * @p withOpenssl the variants of section 3 ("openssl") run interleaved
+ * with these, each next to its protection, so that the module's own work
+ * (AddModuleWork) is a difference within each repetition.
  * @param bench the runner
  * @param cfg the sizes
+ * @param withOpenssl run section 3's variants with these
  */
-void RunOneHopSection(Bench& bench, const BenchConfig& cfg);
+void RunOneHopSection(Bench& bench, const BenchConfig& cfg, bool withOpenssl);
 /**
  * Section 2 ("gateways"): host - gateway - gateway - host, plain and an
  * ESP aes-gcm-16 tunnel between the gateways.
@@ -87,9 +92,27 @@ void RunGatewaySection(Bench& bench, const BenchConfig& cfg);
  */
 void RunOpensslSection(Bench& bench, const BenchConfig& cfg);
 /**
+ * The title of section 3.
+ * @return the title
+ */
+std::string OpensslTitle();
+/**
+ * Section 3's variants (rows in section "openssl"), in order, each with
+ * its row's name: a protection of OneHopCases (not ESP null, which has no
+ * cryptography), then deflate-compressible and deflate-incompressible.
+ * @param cfg the sizes (kept by reference)
+ * @param random the incompressible payload (kept by reference)
+ * @param text the compressible payload (kept by reference)
+ * @return the variants
+ */
+std::vector<std::pair<std::string, Variant>> OpensslVariants(const BenchConfig& cfg,
+                                                             const std::vector<uint8_t>& random,
+                                                             const std::vector<uint8_t>& text);
+/**
  * The derived section "module": each protection's 1-hop cost less plain
  * ns-3's and less OpenSSL's alone, and IPComp with an incompressible
- * payload against ESP and deflate alone (when "1hop" and "openssl" ran).
+ * payload against ESP and deflate alone; each a difference within every
+ * repetition, then the median (when "1hop" ran with "openssl").
  * @param bench the runner
  * @param cfg the sizes
  */
