@@ -1,155 +1,75 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  *
- * Speed measurements of the IPsec model (printed, never asserted):
- *  1. ESP output + input of one datagram per algorithm pair (per-SA crypto
- *     contexts, no per-packet allocation of cipher state);
- *  2. SPD lookups with thousands of policies, with and without the cache;
- *  3. a whole simulation: wall time of a TCP transfer through ESP.
+ * The project's benchmark: what IPsec costs in a simulation, measured
+ * against plain ns-3 (printed, never asserted).  Every section runs its
+ * variants paired and interleaved in this process, --reps times, and
+ * prints the median of each row and its paired ratio to the section's
+ * baseline; a row whose datagrams were not all delivered and counted by
+ * the IPsec counters is INVALID (and the exit status 1).  See the README,
+ * "Performance".
  *
- *   build/benchmarks/ipsec-benchmark [--packets=20000] [--size=1400] [--policies=5000]
+ *   build/benchmarks/ipsec-benchmark [--sections=1hop,gateways,openssl,spd,sad,hub,tcp]
+ *       [--reps=5] [--quick] [--budget=60] [--csv=FILE] [--markdown] [size knobs]
  */
-#include "common/ipsec-traffic-helper.h"
+#include "ipsec-bench-framework.h"
+#include "ipsec-bench-sections.h"
+#include "ipsec-bench-system.h"
 #include "ns3/core-module.h"
-#include "ns3/ipsec-module.h"
 
-#include <chrono>
-#include <iomanip>
+#include <fstream>
 #include <iostream>
+#include <set>
+#include <sstream>
 
 using namespace ns3;
-using Clock = std::chrono::steady_clock;
+using namespace ns3::ipsecbench;
 
 namespace
 {
 
-double
-Seconds_(Clock::time_point a, Clock::time_point b)
-{
-    return std::chrono::duration<double>(b - a).count();
-}
+/// The sections in the order they run, with their numbers (--sections takes either).
+const std::vector<std::string> kSections
+    = {"1hop", "gateways", "openssl", "spd", "sad", "hub", "tcp"};
 
-void
-BenchEsp(const std::string& enc,
-         size_t encBytes,
-         const std::string& auth,
-         size_t authBytes,
-         uint32_t packets,
-         uint32_t size)
+/// Parses --sections; an unknown name is an error (empty set returned, @p bad set).
+std::set<std::string>
+ParseSections(const std::string& list, std::string* bad)
 {
-    IpsecSaParams p;
-    p.src = IpsecAddress(Ipv4Address("10.0.0.1"));
-    p.dst = IpsecAddress(Ipv4Address("10.0.0.2"));
-    p.spi = 1000;
-    p.enc = FindEncAlgorithm(enc);
-    p.hasEncKey = true;
-    p.encKey.assign(encBytes, 0x5a);
-    if (!auth.empty())
+    std::set<std::string> chosen;
+    std::stringstream ss(list);
+    std::string item;
+    while (std::getline(ss, item, ','))
     {
-        p.auth = FindAuthAlgorithm(auth);
-        p.authKey.assign(authBytes, 0xa5);
-    }
-    auto out = Create<IpsecSa>(p, Seconds(0));
-    auto in = Create<IpsecSa>(p, Seconds(0));
-    std::string why;
-    if (out->Mature(IpsecIcvTruncation::KAME_96, &why)
-        || in->Mature(IpsecIcvTruncation::KAME_96, &why))
-    {
-        std::cout << enc << "/" << auth << ": " << why << "\n";
-        return;
-    }
-    auto rng = CreateObject<UniformRandomVariable>();
-    IpsecStats st;
-    const IpsecTransform& esp = IpsecTransform::Get(IpsecProto::ESP);
-    std::vector<uint8_t> payload(size, 0x42);
-    auto t0 = Clock::now();
-    for (uint32_t i = 0; i < packets; ++i)
-    {
-        Ptr<Packet> pkt = Create<Packet>(payload.data(), payload.size());
-        IpsecTransformOutput o;
-        o.packet = pkt;
-        o.nextHeader = 17;
-        o.stats = &st;
-        o.rng = rng;
-        esp.Output(*out, o);
-        IpsecInboundReplay noReplay;
-        IpsecTransformInput input;
-        input.packet = o.packet;
-        input.stats = &st;
-        input.replay = &noReplay;
-        esp.Input(PeekPointer(in), input);
-    }
-    double s = Seconds_(t0, Clock::now());
-    std::cout << std::left << std::setw(40) << (enc + (auth.empty() ? "" : " + " + auth))
-              << std::right << std::setw(10) << std::fixed << std::setprecision(0) << packets / s
-              << " packets/s  " << std::setw(8) << std::setprecision(1)
-              << packets * double(size) * 8 / s / 1e6 << " Mbit/s (out+in)\n";
-}
-
-void
-BenchSpd(uint32_t policies)
-{
-    for (uint32_t cache : {0u, 4096u})
-    {
-        uint32_t lookups = cache ? 1000000 : 10000;
-        auto spd = CreateObject<IpsecSpd>();
-        spd->SetAttribute("CacheSize", UintegerValue(cache));
-        for (uint32_t i = 0; i < policies; ++i)
+        if (item == "all")
         {
-            auto pol = Create<IpsecPolicy>();
-            pol->selector.src = IpsecAddress(Ipv4Address(0x0a000000 + (i << 8)));
-            pol->selector.dst = IpsecAddress(Ipv4Address("192.168.0.0"));
-            pol->selector.prefs = 24;
-            pol->selector.prefd = 16;
-            pol->direction = IpsecDirection::OUTBOUND;
-            pol->action = IpsecPolicyAction::NONE;
-            spd->Add(pol);
+            chosen.insert(kSections.begin(), kSections.end());
+            continue;
         }
-        IpsecSelector sel; // matches the last policy: the worst case of a linear walk
-        sel.src = IpsecAddress(Ipv4Address(0x0a000000 + ((policies - 1) << 8) + 5));
-        sel.dst = IpsecAddress(Ipv4Address("192.168.1.1"));
-        sel.prefs = sel.prefd = 32;
-        sel.ulproto = 17;
-        sel.sport = 1000;
-        sel.dport = 9;
-        auto t0 = Clock::now();
-        uint32_t hits = 0;
-        for (uint32_t i = 0; i < lookups; ++i)
+        bool found = false;
+        for (size_t i = 0; i < kSections.size(); ++i)
         {
-            hits += spd->Lookup(IpsecDirection::OUTBOUND, sel) != nullptr;
+            if (item == kSections[i] || item == std::to_string(i + 1))
+            {
+                chosen.insert(kSections[i]);
+                found = true;
+            }
         }
-        double s = Seconds_(t0, Clock::now());
-        std::cout << "SPD, " << policies << " policies, cache " << (cache ? "on " : "off") << ": "
-                  << std::setprecision(0) << lookups / s << " lookups/s (" << hits << " hits)\n";
+        if (!found)
+        {
+            *bad = item;
+            return {};
+        }
     }
+    return chosen;
 }
 
-void
-BenchSimulation(const std::string& config)
+/// @p knob if the command line gave it (non-zero), else the mode's default @p def.
+template <typename T>
+T
+Knob(T knob, T def)
 {
-    auto t0 = Clock::now();
-    IpsecHostToHostHelper topo;
-    topo.SetLinkRate("100Mbps");
-    topo.Build();
-    IpsecHelper ipsec;
-    std::string dir = std::string(NS3_IPSEC_SOURCE_DIR) + "/examples/host-to-host/";
-    if (config != "none")
-    {
-        ipsec.RunSetkeyFile(topo.GetHostA(), dir + config + "-A.conf");
-        ipsec.RunSetkeyFile(topo.GetHostB(), dir + config + "-B.conf");
-    }
-    IpsecTrafficHelper traffic;
-    traffic.SetPingCount(0);
-    traffic.SetUdpEchoCount(0);
-    traffic.SetTcpBytes(20000000);
-    Simulator::Stop(
-        traffic.Install(topo.GetHostA(), topo.GetAddressA(), topo.GetHostB(), topo.GetAddressB()));
-    Simulator::Run();
-    uint64_t bytes = traffic.GetResults().back().received;
-    Simulator::Destroy();
-    double s = Seconds_(t0, Clock::now());
-    std::cout << "simulation, 20 MB TCP over 100 Mbit/s, " << std::setw(9) << config << ": "
-              << std::setprecision(2) << s << " s wall, " << bytes << " bytes delivered\n";
+    return knob != 0 ? knob : def;
 }
 
 } // namespace
@@ -157,29 +77,179 @@ BenchSimulation(const std::string& config)
 int
 main(int argc, char* argv[])
 {
-    uint32_t packets = 20000;
-    uint32_t size = 1400;
-    uint32_t policies = 5000;
+    std::string sections = "all";
+    int reps = 5;
+    bool quick = false;
+    double budget = 60;
+    double memoryBudgetGb = 0;
+    std::string csv;
+    bool markdown = false;
+    std::string only;
+    double minCpu = 0.9;
+    int retries = 2;
+    BenchConfig knobs;
+    knobs = BenchConfig{0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+
     CommandLine cmd(__FILE__);
-    cmd.AddValue("packets", "datagrams per algorithm", packets);
-    cmd.AddValue("size", "datagram size", size);
-    cmd.AddValue("policies", "SPD size", policies);
+    cmd.AddValue("sections",
+                 "comma-separated sections (names or numbers 1-7): 1hop, gateways, openssl, spd, "
+                 "sad, hub, tcp; or all",
+                 sections);
+    cmd.AddValue("reps", "repetitions of every variant (the median is printed)", reps);
+    cmd.AddValue(
+        "quick", "tiny sizes: the whole program in well under a minute (a smoke test)", quick);
+    cmd.AddValue(
+        "budget", "a sweep size whose run is estimated to take longer (s) is skipped", budget);
+    cmd.AddValue("memoryBudget",
+                 "a sweep size estimated to need more heap (GB) is skipped (0: half the "
+                 "memory available at the start)",
+                 memoryBudgetGb);
+    cmd.AddValue("csv", "write section,variant,param,median,unit,ratio,reps,valid to FILE", csv);
+    cmd.AddValue("markdown", "also print the results as a Markdown table", markdown);
+    cmd.AddValue("minCpu",
+                 "a run whose timed part got less than this share of a CPU (the machine ran "
+                 "something else) is run again",
+                 minCpu);
+    cmd.AddValue("retries", "how many times such a run is run again at most", retries);
+    cmd.AddValue("only",
+                 "run only the variants whose \"variant (param)\" contains this text (to profile "
+                 "one; rows without their baseline have no ratio)",
+                 only);
+    cmd.AddValue("payload", "UDP payload bytes (default 1400)", knobs.payload);
+    cmd.AddValue("datagrams",
+                 "datagrams of the 1hop, gateways and openssl sections (default 30000)",
+                 knobs.datagrams);
+    cmd.AddValue(
+        "max-policies", "largest SPD of the spd sweep (default 100000)", knobs.maxPolicies);
+    cmd.AddValue(
+        "max-flows", "most distinct flows of the spd sweep (default 10000)", knobs.maxFlows);
+    cmd.AddValue("spd-datagrams", "datagrams per spd run (default 20000)", knobs.spdDatagrams);
+    cmd.AddValue("max-sas", "largest SAD of the sad sweep (default 1000000)", knobs.maxSas);
+    cmd.AddValue("sad-datagrams", "datagrams per sad run (default 20000)", knobs.sadDatagrams);
+    cmd.AddValue("max-spokes", "most spokes of the hub sweep (default 10000)", knobs.maxSpokes);
+    cmd.AddValue("hub-datagrams",
+                 "datagrams per hub run, all spokes together (default 20000)",
+                 knobs.hubDatagrams);
+    cmd.AddValue("tcp-bytes", "bytes of the tcp transfer (default 20000000)", knobs.tcpBytes);
     cmd.Parse(argc, argv);
 
-    std::cout << "ESP output+input of " << size << "-byte datagrams:\n";
-    BenchEsp("null", 0, "hmac-sha1", 20, packets, size);
-    BenchEsp("3des-cbc", 24, "", 0, packets, size);
-    BenchEsp("blowfish-cbc", 16, "hmac-md5", 16, packets, size);
-    BenchEsp("rijndael-cbc", 16, "hmac-sha1", 20, packets, size);
-    BenchEsp("rijndael-cbc", 32, "hmac-sha2-256", 32, packets, size);
-    BenchEsp("aes-ctr", 20, "aes-xcbc-mac", 16, packets, size);
-    BenchEsp("aes-gcm-16", 20, "", 0, packets, size);
-    BenchEsp("chacha20-poly1305", 36, "", 0, packets, size);
-    std::cout << "\n";
-    BenchSpd(policies);
-    std::cout << "\n";
-    BenchSimulation("none");
-    BenchSimulation("esp-auth");
-    BenchSimulation("ah-esp");
+    std::string bad;
+    std::set<std::string> chosen = ParseSections(sections, &bad);
+    if (chosen.empty())
+    {
+        std::cerr << "unknown section '" << bad
+                  << "' (sections: 1hop, gateways, openssl, spd, sad, "
+                  << "hub, tcp, all)\n";
+        return 2;
+    }
+    if (reps < 1)
+    {
+        std::cerr << "--reps must be at least 1\n";
+        return 2;
+    }
+
+    BenchConfig full;
+    BenchConfig tiny{1400, 300, 100, 100, 300, 100, 300, 10, 200, 200000};
+    const BenchConfig& def = quick ? tiny : full;
+    BenchConfig cfg;
+    cfg.payload = Knob(knobs.payload, def.payload);
+    cfg.datagrams = Knob(knobs.datagrams, def.datagrams);
+    cfg.maxPolicies = Knob(knobs.maxPolicies, def.maxPolicies);
+    cfg.maxFlows = Knob(knobs.maxFlows, def.maxFlows);
+    cfg.spdDatagrams = Knob(knobs.spdDatagrams, def.spdDatagrams);
+    cfg.maxSas = Knob(knobs.maxSas, def.maxSas);
+    cfg.sadDatagrams = Knob(knobs.sadDatagrams, def.sadDatagrams);
+    cfg.maxSpokes = Knob(knobs.maxSpokes, def.maxSpokes);
+    cfg.hubDatagrams = Knob(knobs.hubDatagrams, def.hubDatagrams);
+    cfg.tcpBytes = Knob(knobs.tcpBytes, def.tcpBytes);
+
+    Bench::Options options;
+    options.reps = reps;
+    options.budget = budget;
+    options.memoryBudget
+        = memoryBudgetGb > 0 ? memoryBudgetGb * 1e9 : static_cast<double>(AvailableBytes()) / 2;
+    options.only = only;
+    options.minCpuShare = minCpu;
+    options.retries = retries;
+    options.cleanup = []()
+    {
+        Simulator::Destroy();
+    };
+    Bench bench(options);
+
+    const std::string machine = MachineLine();
+    std::ostringstream header;
+    header << "ipsec-benchmark: " << machine << "\n"
+           << "reps " << reps << " (paired, interleaved; median), budget " << budget
+           << " s per sweep run, memory budget " << FormatNumber(options.memoryBudget / 1e9)
+           << " GB, runs with less than " << minCpu * 100 << "% CPU run again (" << retries
+           << " times at most)" << (quick ? ", --quick sizes" : "") << "\n";
+    std::cout << header.str() << std::flush;
+    std::cerr << header.str();
+
+    for (const auto& s : kSections)
+    {
+        if (!chosen.count(s))
+        {
+            continue;
+        }
+        if (s == "1hop")
+        {
+            // With openssl, both sections run interleaved (the module's
+            // work is then a difference within each repetition).
+            RunOneHopSection(bench, cfg, chosen.count("openssl") > 0);
+        }
+        else if (s == "gateways")
+        {
+            RunGatewaySection(bench, cfg);
+        }
+        else if (s == "openssl" && !chosen.count("1hop"))
+        {
+            RunOpensslSection(bench, cfg);
+        }
+        else if (s == "spd")
+        {
+            RunSpdSection(bench, cfg);
+        }
+        else if (s == "sad")
+        {
+            RunSadSection(bench, cfg);
+        }
+        else if (s == "hub")
+        {
+            RunHubSection(bench, cfg);
+        }
+        else if (s == "tcp")
+        {
+            RunTcpSection(bench, cfg);
+        }
+    }
+    if (chosen.count("1hop") && chosen.count("openssl"))
+    {
+        AddModuleWork(bench, cfg);
+    }
+
+    bench.PrintTable(std::cout);
+    if (markdown)
+    {
+        std::cout << "\nMachine: " << machine << "; reps " << reps << "\n\n";
+        bench.PrintMarkdown(std::cout);
+    }
+    if (!csv.empty())
+    {
+        std::ofstream out(csv);
+        bench.PrintCsv(out);
+        if (!out)
+        {
+            std::cerr << "cannot write " << csv << "\n";
+            return 2;
+        }
+    }
+    if (bench.AnyInvalid())
+    {
+        std::cout
+            << "\nINVALID rows: some datagrams were not delivered or not counted as expected\n";
+        return 1;
+    }
     return 0;
 }

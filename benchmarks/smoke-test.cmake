@@ -1,0 +1,75 @@
+# The ipsec-benchmark-smoke test: runs the benchmark with --quick --reps=1
+# and reads its CSV.  It fails only if the program exits non-zero, or a row
+# listed below is missing, INVALID (datagrams not all delivered and counted)
+# or skipped.  No timing is checked.
+#   cmake -DBENCHMARK=<ipsec-benchmark> -DCSV=<file> -P smoke-test.cmake
+if(NOT BENCHMARK OR NOT CSV)
+  message(FATAL_ERROR "usage: cmake -DBENCHMARK=PROGRAM -DCSV=FILE -P smoke-test.cmake")
+endif()
+file(REMOVE ${CSV})
+execute_process(COMMAND ${BENCHMARK} --quick --reps=1 --csv=${CSV}
+  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "ipsec-benchmark --quick --reps=1 exited with ${rc}\n${out}\n${err}")
+endif()
+if(NOT EXISTS ${CSV})
+  message(FATAL_ERROR "ipsec-benchmark wrote no ${CSV}\n${out}")
+endif()
+
+# Every row of a --quick run: "section,variant,param".
+set(d "1400 B x 300")
+set(protections esp-null esp-aes-gcm-16 esp-rijndael-cbc/hmac-sha1 esp-aes-ctr/hmac-sha2-256
+  esp-chacha20-poly1305 esp-3des-cbc/hmac-md5 ah-hmac-sha1 ipcomp+esp-compressible
+  ipcomp+esp-incompressible)
+set(expected "1hop,plain,${d}" "1hop,hooks,${d}" "gateways,plain,${d}"
+  "gateways,esp-tunnel-aes-gcm-16,${d}" "openssl,deflate-compressible,${d}"
+  "openssl,deflate-incompressible,${d}"
+  "module,ipcomp+esp-incompressible extra,per datagram per hop"
+  "tcp,plain,0.2 MB" "tcp,esp-aes-gcm-16,0.2 MB" "sad,esp flow,0 SAs")
+foreach(p ${protections})
+  list(APPEND expected "1hop,${p},${d}" "module,${p},per datagram per hop")
+  if(NOT p STREQUAL "esp-null")
+    list(APPEND expected "openssl,${p},${d}")
+  endif()
+endforeach()
+foreach(c "host 1 flow" "host many flows" "gateway 1 flow" "gateway many flows")
+  foreach(n "plain ns-3" "1 policy" "10 policies" "100 policies")
+    list(APPEND expected "spd,${c},${n}")
+  endforeach()
+endforeach()
+foreach(n 10 100)
+  foreach(v "add" "heap per SA" "RSS per SA" "esp flow")
+    list(APPEND expected "sad,${v},${n} SAs")
+  endforeach()
+endforeach()
+foreach(v setup "per datagram" "heap per spoke")
+  list(APPEND expected "hub,${v} plain,10 spokes" "hub,${v} ipsec,10 spokes")
+endforeach()
+
+file(STRINGS ${CSV} lines)
+set(failures "")
+foreach(e ${expected})
+  set(found FALSE)
+  foreach(line ${lines})
+    string(FIND "${line}" "${e}," pos)
+    if(pos EQUAL 0)
+      set(found TRUE)
+      if(line MATCHES ",(INVALID|skipped)$")
+        string(APPEND failures "row ${CMAKE_MATCH_1}: ${line}\n")
+      endif()
+    endif()
+  endforeach()
+  if(NOT found)
+    string(APPEND failures "row missing: ${e}\n")
+  endif()
+endforeach()
+foreach(line ${lines})
+  if(line MATCHES ",INVALID$")
+    string(APPEND failures "row INVALID: ${line}\n")
+  endif()
+endforeach()
+if(failures)
+  message(FATAL_ERROR "${failures}\n${out}")
+endif()
+list(LENGTH expected n)
+message(STATUS "ipsec-benchmark --quick: ${n} rows present and valid")
