@@ -5,14 +5,15 @@
 #include "ipsec-deflate.h"
 
 #include <algorithm>
+#include <memory>
 #include <zlib.h>
 
 namespace ns3
 {
 
 /**
- * A z_stream set up for compression or decompression and torn down on scope
- * exit.  zlib keeps a pointer back to the z_stream in its state, so the
+ * A z_stream set up for compression or decompression and torn down when
+ * destroyed.  zlib keeps a pointer back to the z_stream in its state, so the
  * object must stay where it was created: not copyable, not movable.
  */
 class IpsecZStream
@@ -64,9 +65,10 @@ class IpsecZStream
     }
 
     /// deflateReset / inflateReset: a fresh stream with the same parameters.
-    bool Reset()
+    /// @return zlib's code (Z_OK on success)
+    int Reset()
     {
-        return (m_mode == DEFLATE ? deflateReset(&m_zs) : inflateReset(&m_zs)) == Z_OK;
+        return m_mode == DEFLATE ? deflateReset(&m_zs) : inflateReset(&m_zs);
     }
 
   private:
@@ -95,12 +97,49 @@ ZlibMessage(const z_stream* zs, int ret)
 }
 
 /**
+ * The stream kept in @p slot, made on first use and reset on every later
+ * one.  nullptr when zlib cannot make or reset it: @p status gets zlib's
+ * code, @p why the reason, and the slot is emptied so that the next
+ * datagram tries again.
+ */
+IpsecZStream*
+ReadyStream(std::unique_ptr<IpsecZStream>& slot,
+            IpsecZStream::Mode mode,
+            int* status,
+            std::string* why)
+{
+    const char* name = mode == IpsecZStream::DEFLATE ? "deflate" : "inflate";
+    std::string reason;
+    if (!slot)
+    {
+        slot = std::make_unique<IpsecZStream>(mode);
+        *status = slot->InitStatus();
+        reason = std::string(name) + "Init2: " + ZlibMessage(slot->Get(), *status);
+    }
+    else
+    {
+        *status = slot->Reset();
+        reason = std::string(name) + "Reset failed";
+    }
+    if (*status == Z_OK)
+    {
+        return slot.get();
+    }
+    slot.reset();
+    if (why)
+    {
+        *why = reason;
+    }
+    return nullptr;
+}
+
+/**
  * Raw deflate of @p len bytes at @p data into @p out after @p headroom
  * bytes left for the caller (the IPComp header).  @p out is resized to
  * headroom + compressed length.
  */
 bool
-DeflateInto(IpsecZStream& stream,
+DeflateInto(std::unique_ptr<IpsecZStream>& slot,
             const uint8_t* data,
             size_t len,
             size_t headroom,
@@ -115,15 +154,13 @@ DeflateInto(IpsecZStream& stream,
         }
         return false;
     }
-    z_stream* zs = stream.Get();
-    if (stream.InitStatus() != Z_OK)
+    int status;
+    IpsecZStream* stream = ReadyStream(slot, IpsecZStream::DEFLATE, &status, why);
+    if (!stream)
     {
-        if (why)
-        {
-            *why = "deflateInit2: " + ZlibMessage(zs, stream.InitStatus());
-        }
         return false;
     }
+    z_stream* zs = stream->Get();
     // deflateBound (for the parameters given to deflateInit2) guarantees
     // that a single Z_FINISH call completes the stream.
     uLong bound = deflateBound(zs, static_cast<uLong>(len));
@@ -254,25 +291,7 @@ bool
 IpsecDeflate::Compress(
     const uint8_t* data, size_t len, std::vector<uint8_t>* out, std::string* why, size_t headroom)
 {
-    if (!m_deflate)
-    {
-        m_deflate = std::make_unique<IpsecZStream>(IpsecZStream::DEFLATE);
-    }
-    else if (m_deflate->InitStatus() == Z_OK && !m_deflate->Reset())
-    {
-        m_deflate.reset(); // a stream zlib cannot reset is made again next time
-        if (why)
-        {
-            *why = "deflateReset failed";
-        }
-        return false;
-    }
-    bool ok = DeflateInto(*m_deflate, data, len, headroom, out, why);
-    if (m_deflate->InitStatus() != Z_OK)
-    {
-        m_deflate.reset(); // deflateInit2 failed (memory): tried again next time
-    }
-    return ok;
+    return DeflateInto(m_deflate, data, len, headroom, out, why);
 }
 
 IpsecDeflate::InflateStatus
@@ -296,31 +315,13 @@ IpsecDeflate::Decompress(
         }
         return InflateStatus::BAD_STREAM;
     }
-    if (!m_inflate)
+    int zlibStatus;
+    IpsecZStream* stream = ReadyStream(m_inflate, IpsecZStream::INFLATE, &zlibStatus, why);
+    if (!stream)
     {
-        m_inflate = std::make_unique<IpsecZStream>(IpsecZStream::INFLATE);
+        return zlibStatus == Z_MEM_ERROR ? InflateStatus::NO_MEMORY : InflateStatus::INTERNAL;
     }
-    else if (m_inflate->InitStatus() == Z_OK && !m_inflate->Reset())
-    {
-        m_inflate.reset();
-        if (why)
-        {
-            *why = "inflateReset failed";
-        }
-        return InflateStatus::INTERNAL;
-    }
-    IpsecZStream& stream = *m_inflate;
-    z_stream* zs = stream.Get();
-    if (stream.InitStatus() != Z_OK)
-    {
-        int status = stream.InitStatus();
-        if (why)
-        {
-            *why = "inflateInit2: " + ZlibMessage(zs, status);
-        }
-        m_inflate.reset(); // tried again next time
-        return status == Z_MEM_ERROR ? InflateStatus::NO_MEMORY : InflateStatus::INTERNAL;
-    }
+    z_stream* zs = stream->Get();
     // Pass 1: validate the whole stream and measure it, with no output buffer.
     size_t size = 0;
     InflateStatus status = InflatePass(zs, data, len, limit, nullptr, &size, why);
