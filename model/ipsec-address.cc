@@ -179,6 +179,24 @@ IpsecAddress::operator<(const IpsecAddress& o) const
     return std::memcmp(m_bytes.data(), o.m_bytes.data(), Size()) < 0;
 }
 
+size_t
+IpsecAddress::Hash() const
+{
+    // FNV-1a, 64 bits.
+    uint64_t h = 0xcbf29ce484222325ULL;
+    auto mix = [&h](uint8_t b)
+    {
+        h ^= b;
+        h *= 0x100000001b3ULL;
+    };
+    mix(m_family);
+    for (uint8_t i = 0; i < Size(); ++i)
+    {
+        mix(m_bytes[i]);
+    }
+    return static_cast<size_t>(h);
+}
+
 std::ostream&
 operator<<(std::ostream& os, const IpsecAddress& a)
 {

@@ -137,6 +137,13 @@ class IpsecAddress
      */
     bool operator<(const IpsecAddress& o) const;
 
+    /**
+     * A hash of the family and the address bytes (for the SAD's and SPD's
+     * hash indexes).
+     * @return the hash
+     */
+    size_t Hash() const;
+
   private:
     Family m_family;
     std::array<uint8_t, 16> m_bytes;

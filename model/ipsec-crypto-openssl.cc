@@ -138,32 +138,39 @@ class NullCipherContext : public IpsecCipherContext
     }
 };
 
+CipherCtxPtr NewKeyedCipherCtx(
+    EVP_CIPHER* cipher, const uint8_t* key, size_t keyLen, bool encrypt, std::string* why);
+
 /**
- * CBC, CTR and AEAD through one EVP cipher.  An SA keeps two EVP contexts,
- * one keyed for encryption and one for decryption (a block cipher's key
- * schedule differs between the two directions, and re-keying per packet is
- * what we avoid); each packet only re-initialises the IV.
+ * CBC, CTR and AEAD through one EVP cipher.  A context keyed for encryption
+ * and one keyed for decryption (a block cipher's key schedule differs between
+ * the two directions, and re-keying per packet is what we avoid); each packet
+ * only re-initialises the IV.  Each is made when first used: an SA carries
+ * traffic one way, and OpenSSL's keyed context of a cipher such as AES-GCM
+ * takes over a kilobyte, so an SA that is never used (or only one way) does
+ * not pay for it.
  */
 class EvpCipherContext : public IpsecCipherContext
 {
   public:
     EvpCipherContext(const IpsecEncAlgorithm& alg,
-                     CipherCtxPtr enc,
-                     CipherCtxPtr dec,
+                     CipherPtr cipher,
+                     std::vector<uint8_t> key,
                      std::vector<uint8_t> salt)
         : m_name(alg.name)
         , m_kind(alg.kind)
         , m_blockSize(alg.blockSize)
         , m_ivLen(alg.ivLen)
         , m_icvLen(alg.icvLen)
+        , m_cipher(std::move(cipher))
+        , m_key(std::move(key))
         , m_salt(std::move(salt))
-        , m_enc(std::move(enc))
-        , m_dec(std::move(dec))
     {
     }
 
     ~EvpCipherContext() override
     {
+        OPENSSL_cleanse(m_key.data(), m_key.size());
         OPENSSL_cleanse(m_salt.data(), m_salt.size());
     }
 
@@ -174,7 +181,7 @@ class EvpCipherContext : public IpsecCipherContext
                  size_t len,
                  uint8_t* icv) override
     {
-        return Run(m_enc.get(), true, iv, aad, aadLen, data, len, icv);
+        return Run(Keyed(m_enc, true), true, iv, aad, aadLen, data, len, icv);
     }
 
     bool Decrypt(const uint8_t* iv,
@@ -185,10 +192,28 @@ class EvpCipherContext : public IpsecCipherContext
                  const uint8_t* icv) override
     {
         // OpenSSL's SET_TAG takes a non-const pointer but only reads it.
-        return Run(m_dec.get(), false, iv, aad, aadLen, data, len, const_cast<uint8_t*>(icv));
+        return Run(
+            Keyed(m_dec, false), false, iv, aad, aadLen, data, len, const_cast<uint8_t*>(icv));
     }
 
   private:
+    /// The context of one direction, keyed when first needed (nullptr if
+    /// OpenSSL fails: the packet then fails, it is never sent unprotected).
+    EVP_CIPHER_CTX* Keyed(CipherCtxPtr& ctx, bool encrypt)
+    {
+        if (!ctx)
+        {
+            std::string why;
+            ctx = NewKeyedCipherCtx(m_cipher.get(), m_key.data(), m_key.size(), encrypt, &why);
+            if (!ctx)
+            {
+                NS_LOG_LOGIC(m_name << ": cannot key a context: " << why);
+                ERR_clear_error();
+            }
+        }
+        return ctx.get();
+    }
+
     /// The IV handed to OpenSSL: salt/nonce || explicit IV, plus for CTR the
     /// 32-bit big-endian block counter starting at 1 (RFC 3686).
     size_t BuildIv(const uint8_t* iv, uint8_t* out) const
@@ -220,7 +245,7 @@ class EvpCipherContext : public IpsecCipherContext
              uint8_t* icv)
     {
         const bool aead = m_kind == IpsecCipherKind::AEAD;
-        if (len > INT_MAX || aadLen > INT_MAX)
+        if (ctx == nullptr || len > INT_MAX || aadLen > INT_MAX)
         {
             return false;
         }
@@ -278,9 +303,11 @@ class EvpCipherContext : public IpsecCipherContext
     uint8_t m_blockSize;
     uint8_t m_ivLen;
     uint8_t m_icvLen;
-    std::vector<uint8_t> m_salt;
-    CipherCtxPtr m_enc;
-    CipherCtxPtr m_dec;
+    CipherPtr m_cipher;          ///< the fetched algorithm
+    std::vector<uint8_t> m_key;  ///< the cipher's key (without the salt)
+    std::vector<uint8_t> m_salt; ///< the nonce's salt (RFC 4106, RFC 3686), or empty
+    CipherCtxPtr m_enc;          ///< keyed for encryption, once used
+    CipherCtxPtr m_dec;          ///< keyed for decryption, once used
 };
 
 /// One EVP context for @p cipher keyed with @p key in direction @p encrypt.
@@ -405,19 +432,60 @@ class TruncatedMacContext : public IpsecAuthContext
     bool m_failed{false};
 };
 
-/// RFC 2104 HMAC through EVP_MAC; the key is set once, Begin() re-inits.
+/// An EVP_MAC context for HMAC with @p digest, keyed with @p key (nullptr if
+/// OpenSSL refuses).
+MacCtxPtr
+NewKeyedHmacCtx(EVP_MAC* mac, const char* digest, const std::vector<uint8_t>& key)
+{
+    MacCtxPtr ctx(mac ? EVP_MAC_CTX_new(mac) : nullptr);
+    if (!ctx)
+    {
+        return nullptr;
+    }
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(digest), 0),
+        OSSL_PARAM_construct_end(),
+    };
+    // A zero-length key still needs a non-null pointer.
+    static const uint8_t kEmpty = 0;
+    const uint8_t* k = key.empty() ? &kEmpty : key.data();
+    if (EVP_MAC_init(ctx.get(), k, key.size(), params) != 1)
+    {
+        return nullptr;
+    }
+    return ctx;
+}
+
+/**
+ * RFC 2104 HMAC through EVP_MAC; the key is set once, Begin() re-inits.  The
+ * keyed context (close to a kilobyte in OpenSSL 3) is made when the SA first
+ * computes a MAC, so SAs that carry no traffic do not hold one.
+ */
 class HmacAuthContext : public TruncatedMacContext
 {
   public:
-    HmacAuthContext(MacCtxPtr ctx, size_t icvLen)
+    HmacAuthContext(MacPtr mac, const char* digest, std::vector<uint8_t> key, size_t icvLen)
         : TruncatedMacContext("HMAC", icvLen)
-        , m_ctx(std::move(ctx))
+        , m_mac(std::move(mac))
+        , m_digest(digest)
+        , m_key(std::move(key))
     {
+    }
+
+    ~HmacAuthContext() override
+    {
+        OPENSSL_cleanse(m_key.data(), m_key.size());
     }
 
   private:
     bool Start() override
     {
+        if (!m_ctx)
+        {
+            // Keying starts the first MAC.
+            m_ctx = NewKeyedHmacCtx(m_mac.get(), m_digest, m_key);
+            return m_ctx != nullptr;
+        }
         return EVP_MAC_init(m_ctx.get(), nullptr, 0, nullptr) == 1;
     }
 
@@ -431,7 +499,10 @@ class HmacAuthContext : public TruncatedMacContext
         return EVP_MAC_final(m_ctx.get(), full, len, EVP_MAX_MD_SIZE) == 1;
     }
 
-    MacCtxPtr m_ctx;
+    MacPtr m_mac;               ///< the fetched HMAC
+    const char* m_digest;       ///< the digest's OpenSSL name (from the algorithm table)
+    std::vector<uint8_t> m_key; ///< the key
+    MacCtxPtr m_ctx;            ///< keyed, once used
 };
 
 /**
@@ -627,32 +698,27 @@ CreateHmac(const IpsecAuthAlgorithm& alg,
            std::string* error)
 {
     MacPtr mac(EVP_MAC_fetch(nullptr, "HMAC", nullptr));
-    MacCtxPtr ctx(mac ? EVP_MAC_CTX_new(mac.get()) : nullptr);
-    if (!ctx)
+    if (!mac)
     {
         SetError(error,
                  std::string("OpenSSL cannot provide HMAC for ") + alg.name + ": "
                      + IpsecOpensslError());
         return nullptr;
     }
-    OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>(alg.digest), 0),
-        OSSL_PARAM_construct_end(),
-    };
-    // A zero-length key still needs a non-null pointer.
-    static const uint8_t kEmpty = 0;
-    const uint8_t* k = key.empty() ? &kEmpty : key.data();
-    if (EVP_MAC_init(ctx.get(), k, key.size(), params) != 1)
+    // Keyed once here, so that what OpenSSL refuses is refused when the SA is
+    // added; the context the SA uses is made when it first computes a MAC.
+    MacCtxPtr probe = NewKeyedHmacCtx(mac.get(), alg.digest, key);
+    if (!probe)
     {
         SetError(error,
                  std::string("OpenSSL cannot set up ") + alg.name + ": " + IpsecOpensslError());
         return nullptr;
     }
-    if (!IcvFits(alg, icvLen, EVP_MAC_CTX_get_mac_size(ctx.get()), error))
+    if (!IcvFits(alg, icvLen, EVP_MAC_CTX_get_mac_size(probe.get()), error))
     {
         return nullptr;
     }
-    return std::make_unique<HmacAuthContext>(std::move(ctx), icvLen);
+    return std::make_unique<HmacAuthContext>(std::move(mac), alg.digest, key, icvLen);
 }
 
 std::unique_ptr<IpsecAuthContext>
@@ -770,6 +836,9 @@ CreateCipherContext(const IpsecEncAlgorithm& alg,
                      + IpsecOpensslError());
         return nullptr;
     }
+    // Both directions are keyed once here, so that what OpenSSL refuses is
+    // refused when the SA is added; the contexts the SA uses are made when it
+    // first carries a packet (EvpCipherContext::Keyed).
     std::string why;
     CipherCtxPtr enc = NewKeyedCipherCtx(cipher.get(), key.data(), cipherKeyLen, true, &why);
     CipherCtxPtr dec
@@ -790,7 +859,9 @@ CreateCipherContext(const IpsecEncAlgorithm& alg,
         return nullptr;
     }
     std::vector<uint8_t> salt(key.end() - alg.saltLen, key.end());
-    return std::make_unique<EvpCipherContext>(alg, std::move(enc), std::move(dec), std::move(salt));
+    std::vector<uint8_t> cipherKey(key.begin(), key.begin() + cipherKeyLen);
+    return std::make_unique<EvpCipherContext>(
+        alg, std::move(cipher), std::move(cipherKey), std::move(salt));
 }
 
 std::unique_ptr<IpsecAuthContext>

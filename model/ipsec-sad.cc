@@ -8,6 +8,7 @@
 #include "ns3/simulator.h"
 #include "ns3/uinteger.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 
@@ -68,26 +69,66 @@ IpsecSad::AssignStreams(int64_t stream)
 }
 
 bool
+IpsecSad::PairKey::operator==(const PairKey& o) const
+{
+    return proto == o.proto && src == o.src && dst == o.dst;
+}
+
+bool
+IpsecSad::SpiKey::operator==(const SpiKey& o) const
+{
+    return spi == o.spi && proto == o.proto && dst == o.dst;
+}
+
+size_t
+IpsecSad::KeyHash::operator()(const PairKey& k) const
+{
+    return k.src.Hash() * 31 + k.dst.Hash() * 7 + static_cast<size_t>(k.proto);
+}
+
+size_t
+IpsecSad::KeyHash::operator()(const SpiKey& k) const
+{
+    return k.dst.Hash() * 31 + (static_cast<size_t>(k.spi) << 8) + static_cast<size_t>(k.proto);
+}
+
+const std::vector<Ptr<IpsecSaHead>>*
+IpsecSad::HeadsOf(const IpsecAddress& src, const IpsecAddress& dst, IpsecProto proto) const
+{
+    auto it = m_pairs.find(PairKey{src, dst, proto});
+    return it == m_pairs.end() ? nullptr : &it->second;
+}
+
+Ptr<IpsecSaHead>
+IpsecSad::NewHead(const IpsecAddress& src,
+                  const IpsecAddress& dst,
+                  IpsecProto proto,
+                  IpsecMode mode,
+                  uint32_t reqid)
+{
+    auto head = Create<IpsecSaHead>();
+    head->src = src;
+    head->dst = dst;
+    head->proto = proto;
+    head->mode = mode;
+    head->reqid = reqid;
+    m_heads.push_front(head);
+    m_pairs[PairKey{src, dst, proto}].push_back(head);
+    return head;
+}
+
+void
+IpsecSad::Index(const Ptr<IpsecSa>& sa)
+{
+    m_bySpi[SpiKey{sa->params.dst, sa->params.proto, sa->params.spi}].push_back(sa);
+}
+
+bool
 IpsecSad::SpiInUse(const IpsecAddress& dst, IpsecProto proto, uint32_t spi) const
 {
-    for (const auto& h : m_heads)
-    {
-        if (h->proto != proto || h->dst != dst)
-        {
-            continue;
-        }
-        for (auto st : {IpsecSaState::LARVAL, IpsecSaState::MATURE, IpsecSaState::DYING})
-        {
-            for (const auto& sa : h->sas[static_cast<int>(st)])
-            {
-                if (sa->params.spi == spi)
-                {
-                    return true;
-                }
-            }
-        }
-    }
-    return false;
+    // The larval, mature and dying SAs of every head with this destination
+    // and protocol: exactly the SAs the SPI index holds.
+    return m_bySpi.count(SpiKey{dst, proto, spi}) != 0;
 }
 
 int
@@ -143,18 +184,13 @@ IpsecSad::GetSpi(const IpsecAddress& src,
     Ptr<IpsecSaHead> head = FindHead(src, dst, proto, mode, reqid);
     if (!head)
     {
-        head = Create<IpsecSaHead>();
-        head->src = src;
-        head->dst = dst;
-        head->proto = proto;
-        head->mode = mode;
-        head->reqid = reqid;
-        m_heads.push_front(head);
+        head = NewHead(src, dst, proto, mode, reqid);
     }
     auto sa = Create<IpsecSa>(p, Simulator::Now());
     sa->state = IpsecSaState::LARVAL;
     sa->pid = pid;
     head->sas[static_cast<int>(IpsecSaState::LARVAL)].push_front(sa);
+    Index(sa);
     *spi = chosen;
     ScheduleTick();
     return 0;
@@ -199,10 +235,15 @@ IpsecSad::FindHead(const IpsecAddress& src,
                    IpsecMode mode,
                    uint32_t reqid) const
 {
-    for (const auto& h : m_heads)
+    const auto* heads = HeadsOf(src, dst, proto);
+    if (!heads)
     {
-        if (h->proto == proto && h->src == src && h->dst == dst
-            && (h->mode == IpsecMode::ANY || h->mode == mode) && (reqid == 0 || h->reqid == reqid))
+        return nullptr;
+    }
+    for (auto it = heads->rbegin(); it != heads->rend(); ++it)
+    {
+        const Ptr<IpsecSaHead>& h = *it;
+        if ((h->mode == IpsecMode::ANY || h->mode == mode) && (reqid == 0 || h->reqid == reqid))
         {
             return h;
         }
@@ -241,19 +282,13 @@ IpsecSad::Add(const IpsecSaParams& params, std::string* why)
     }
     if (!head)
     {
-        head = Create<IpsecSaHead>();
-        head->src = params.src;
-        head->dst = params.dst;
-        head->proto = params.proto;
-        head->mode = params.mode;
-        head->reqid = params.reqid;
-        m_heads.push_front(head);
+        head = NewHead(params.src, params.dst, params.proto, params.mode, params.reqid);
     }
     // The SA dumps with its head's mode and reqid.
     sa->params.mode = head->mode;
     sa->params.reqid = head->reqid;
     head->sas[static_cast<int>(IpsecSaState::MATURE)].push_front(sa);
-    m_inbound.emplace(InboundKey(params.dst, static_cast<uint8_t>(params.proto), params.spi), sa);
+    Index(sa);
     if (params.softAddTime != 0 || params.hardAddTime != 0 || params.softBytes != 0
         || params.hardBytes != 0)
     {
@@ -318,8 +353,9 @@ IpsecSad::Update(const IpsecSaParams& params, uint32_t pid, std::string* why)
     auto& larval = head->sas[static_cast<int>(IpsecSaState::LARVAL)];
     larval.remove(sa);
     sa->state = IpsecSaState::DEAD;
+    Unindex(sa);
     head->sas[static_cast<int>(IpsecSaState::MATURE)].push_front(mature);
-    m_inbound.emplace(InboundKey(p.dst, static_cast<uint8_t>(p.proto), p.spi), mature);
+    Index(mature);
     ScheduleTick();
     return 0;
 }
@@ -389,6 +425,7 @@ IpsecSad::Tick()
                 if (age(sa) > m_larvalLifetime)
                 {
                     sa->state = IpsecSaState::DEAD;
+                    Unindex(sa);
                     return true;
                 }
                 return false;
@@ -448,15 +485,23 @@ IpsecSad::Tick()
 void
 IpsecSad::Unindex(const Ptr<IpsecSa>& sa)
 {
-    InboundKey key(sa->params.dst, static_cast<uint8_t>(sa->params.proto), sa->params.spi);
-    auto range = m_inbound.equal_range(key);
-    for (auto it = range.first; it != range.second; ++it)
+    auto it = m_bySpi.find(SpiKey{sa->params.dst, sa->params.proto, sa->params.spi});
+    if (it == m_bySpi.end())
     {
-        if (it->second == sa)
+        return;
+    }
+    auto& sas = it->second;
+    for (auto s = sas.begin(); s != sas.end(); ++s)
+    {
+        if (*s == sa)
         {
-            m_inbound.erase(it);
-            return;
+            sas.erase(s);
+            break;
         }
+    }
+    if (sas.empty())
+    {
+        m_bySpi.erase(it);
     }
 }
 
@@ -479,16 +524,22 @@ IpsecSad::KillIn(std::list<Ptr<IpsecSa>>& list,
 void
 IpsecSad::Kill(Ptr<IpsecSa> sa)
 {
-    for (auto& h : m_heads)
+    // An SA lives in a head of its own addresses and protocol.
+    const auto* heads = HeadsOf(sa->params.src, sa->params.dst, sa->params.proto);
+    if (!heads)
+    {
+        return;
+    }
+    for (auto h = heads->rbegin(); h != heads->rend(); ++h)
     {
         for (auto st : {IpsecSaState::LARVAL, IpsecSaState::MATURE, IpsecSaState::DYING})
         {
-            auto& list = h->sas[static_cast<int>(st)];
+            auto& list = (*h)->sas[static_cast<int>(st)];
             for (auto it = list.begin(); it != list.end(); ++it)
             {
                 if (*it == sa)
                 {
-                    KillIn(list, it, *h);
+                    KillIn(list, it, **h);
                     return;
                 }
             }
@@ -499,20 +550,21 @@ IpsecSad::Kill(Ptr<IpsecSa> sa)
 int
 IpsecSad::Delete(const IpsecAddress& src, const IpsecAddress& dst, IpsecProto proto, uint32_t spi)
 {
-    for (auto& h : m_heads)
+    const auto* heads = HeadsOf(src, dst, proto);
+    if (!heads)
     {
-        if (h->proto != proto || h->src != src || h->dst != dst)
-        {
-            continue;
-        }
+        return ENOENT;
+    }
+    for (auto h = heads->rbegin(); h != heads->rend(); ++h)
+    {
         for (auto st : {IpsecSaState::LARVAL, IpsecSaState::MATURE, IpsecSaState::DYING})
         {
-            auto& list = h->sas[static_cast<int>(st)];
+            auto& list = (*h)->sas[static_cast<int>(st)];
             for (auto it = list.begin(); it != list.end(); ++it)
             {
                 if ((*it)->params.spi == spi)
                 {
-                    KillIn(list, it, *h);
+                    KillIn(list, it, **h);
                     return 0;
                 }
             }
@@ -525,19 +577,20 @@ std::vector<Ptr<IpsecSa>>
 IpsecSad::DeleteAll(const IpsecAddress& src, const IpsecAddress& dst, IpsecProto proto)
 {
     std::vector<Ptr<IpsecSa>> killed;
-    for (auto& h : m_heads)
+    const auto* heads = HeadsOf(src, dst, proto);
+    if (!heads)
     {
-        if (h->proto != proto || h->src != src || h->dst != dst)
-        {
-            continue;
-        }
+        return killed;
+    }
+    for (auto h = heads->rbegin(); h != heads->rend(); ++h)
+    {
         for (auto st : {IpsecSaState::MATURE, IpsecSaState::DYING})
         {
-            auto& list = h->sas[static_cast<int>(st)];
+            auto& list = (*h)->sas[static_cast<int>(st)];
             while (!list.empty())
             {
                 killed.push_back(list.front());
-                KillIn(list, list.begin(), *h);
+                KillIn(list, list.begin(), **h);
             }
         }
     }
@@ -550,13 +603,14 @@ IpsecSad::Get(const IpsecAddress& src,
               IpsecProto proto,
               uint32_t spi) const
 {
-    for (const auto& h : m_heads)
+    const auto* heads = HeadsOf(src, dst, proto);
+    if (!heads)
     {
-        if (h->proto != proto || h->src != src || h->dst != dst)
-        {
-            continue;
-        }
-        for (const auto& list : h->sas)
+        return nullptr;
+    }
+    for (auto h = heads->rbegin(); h != heads->rend(); ++h)
+    {
+        for (const auto& list : (*h)->sas)
         {
             for (const auto& sa : list)
             {
@@ -585,6 +639,13 @@ IpsecSad::Flush(bool all, IpsecProto proto)
                     Unindex(sa);
                 }
             }
+            auto pair = m_pairs.find(PairKey{(*it)->src, (*it)->dst, (*it)->proto});
+            auto& heads = pair->second;
+            heads.erase(std::find(heads.begin(), heads.end(), *it));
+            if (heads.empty())
+            {
+                m_pairs.erase(pair);
+            }
             it = m_heads.erase(it);
         }
         else
@@ -597,11 +658,14 @@ IpsecSad::Flush(bool all, IpsecProto proto)
 Ptr<IpsecSa>
 IpsecSad::LookupInbound(const IpsecAddress& dst, IpsecProto proto, uint32_t spi) const
 {
-    auto range = m_inbound.equal_range(InboundKey(dst, static_cast<uint8_t>(proto), spi));
-    Ptr<IpsecSa> best;
-    for (auto it = range.first; it != range.second; ++it)
+    auto found = m_bySpi.find(SpiKey{dst, proto, spi});
+    if (found == m_bySpi.end())
     {
-        const Ptr<IpsecSa>& sa = it->second;
+        return nullptr;
+    }
+    Ptr<IpsecSa> best;
+    for (const Ptr<IpsecSa>& sa : found->second)
+    {
         if (sa->state == IpsecSaState::DYING)
         {
             return sa;

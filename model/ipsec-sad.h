@@ -18,7 +18,7 @@
 #include <list>
 #include <map>
 #include <string>
-#include <tuple>
+#include <unordered_map>
 #include <vector>
 
 namespace ns3
@@ -257,15 +257,73 @@ class IpsecSad : public Object
     IpsecIcvTruncation GetIcvTruncation() const;
 
   private:
-    using InboundKey = std::tuple<IpsecAddress, uint8_t, uint32_t>;
-    /// Removes @p sa from @p list of its head and kills it (Kill's rules).
+    /// The index of an SA head's list: addresses and protocol (key_getsah's walk).
+    struct PairKey
+    {
+        IpsecAddress src; ///< source address
+        IpsecAddress dst; ///< destination address
+        IpsecProto proto; ///< protocol
+        /**
+         * Equality.
+         * @param o the other key
+         * @return true if equal
+         */
+        bool operator==(const PairKey& o) const;
+    };
+
+    /// The inbound index of an SA: destination, protocol and SPI (key_allocsa's).
+    struct SpiKey
+    {
+        IpsecAddress dst; ///< destination address
+        IpsecProto proto; ///< protocol
+        uint32_t spi;     ///< SPI (IPComp: CPI)
+        /**
+         * Equality.
+         * @param o the other key
+         * @return true if equal
+         */
+        bool operator==(const SpiKey& o) const;
+    };
+
+    /// Hashes of the two keys.
+    struct KeyHash
+    {
+        /**
+         * The hash of a head's key.
+         * @param k the key
+         * @return its hash
+         */
+        size_t operator()(const PairKey& k) const;
+        /**
+         * The hash of an inbound key.
+         * @param k the key
+         * @return its hash
+         */
+        size_t operator()(const SpiKey& k) const;
+    };
+
     void KillIn(std::list<Ptr<IpsecSa>>& list,
                 std::list<Ptr<IpsecSa>>::iterator it,
                 IpsecSaHead& head);
+    void Index(const Ptr<IpsecSa>& sa);
     void Unindex(const Ptr<IpsecSa>& sa);
+    Ptr<IpsecSaHead> NewHead(const IpsecAddress& src,
+                             const IpsecAddress& dst,
+                             IpsecProto proto,
+                             IpsecMode mode,
+                             uint32_t reqid);
+    const std::vector<Ptr<IpsecSaHead>>* HeadsOf(const IpsecAddress& src,
+                                                 const IpsecAddress& dst,
+                                                 IpsecProto proto) const;
 
+    /// Every head, newest first (the order of dumps and of KAME's walks).
     std::list<Ptr<IpsecSaHead>> m_heads;
-    std::multimap<InboundKey, Ptr<IpsecSa>> m_inbound;
+    /// The heads of each address pair and protocol, oldest first (so walking
+    /// one backwards visits them in m_heads' order).
+    std::unordered_map<PairKey, std::vector<Ptr<IpsecSaHead>>, KeyHash> m_pairs;
+    /// The larval, mature and dying SAs of each destination, protocol and SPI,
+    /// in the order they were indexed.
+    std::unordered_map<SpiKey, std::vector<Ptr<IpsecSa>>, KeyHash> m_bySpi;
     IpsecIcvTruncation m_truncation;
     /// Whether a Tick is scheduled (only while some SA has a lifetime, so
     /// a simulation without Simulator::Stop still ends).
