@@ -298,7 +298,7 @@ class EvpCipherContext : public IpsecCipherContext
         return static_cast<size_t>(outl + finl) == len;
     }
 
-    std::string m_name;
+    const char* m_name; ///< the setkey name (the algorithm table's)
     IpsecCipherKind m_kind;
     uint8_t m_blockSize;
     uint8_t m_ivLen;
@@ -836,14 +836,13 @@ CreateCipherContext(const IpsecEncAlgorithm& alg,
                      + IpsecOpensslError());
         return nullptr;
     }
-    // Both directions are keyed once here, so that what OpenSSL refuses is
-    // refused when the SA is added; the contexts the SA uses are made when it
-    // first carries a packet (EvpCipherContext::Keyed).
+    // Keyed once here, so that what OpenSSL refuses (a key length, an IV
+    // length other than the table's) is refused when the SA is added; the
+    // contexts the SA uses are made when it first carries a packet
+    // (EvpCipherContext::Keyed).
     std::string why;
     CipherCtxPtr enc = NewKeyedCipherCtx(cipher.get(), key.data(), cipherKeyLen, true, &why);
-    CipherCtxPtr dec
-        = enc ? NewKeyedCipherCtx(cipher.get(), key.data(), cipherKeyLen, false, &why) : nullptr;
-    if (!enc || !dec)
+    if (!enc)
     {
         SetError(error, std::string(alg.name) + " (" + evpName + "): " + why);
         return nullptr;
