@@ -78,6 +78,7 @@ IpsecStack::InputTransform(Ptr<Packet> packet,
         in->stats = &st;
         in->replay = &replay;
         in->deflate = DeflateStreams();
+        in->scratch = &m_scratch;
         in->spi = spi;
         if (xf.CoversIpHeader())
         {

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 
 namespace ns3
 {
@@ -187,7 +188,11 @@ IpsecEsp::Output(IpsecSa& sa, IpsecTransformOutput& out) const
     {
         return IPSEC_FAIL(stats, out_inval, "ESP packet larger than the maximum IP datagram");
     }
-    std::vector<uint8_t> buf(total);
+    // Every byte of the buffer is written below (header, IV, payload,
+    // padding, trailer, ICV), so a reused one needs no clearing.
+    std::vector<uint8_t> own;
+    std::vector<uint8_t>& buf = out.scratch ? *out.scratch : own;
+    buf.resize(total);
     IpsecWrite32(&buf[0], sa.params.spi);
     IpsecWrite32(&buf[4], seq);
     uint8_t* iv = &buf[ESP_HEADER];
@@ -230,7 +235,7 @@ IpsecEsp::Output(IpsecSa& sa, IpsecTransformOutput& out) const
             return IPSEC_FAIL(stats, out_inval, "ICV computation failed in the crypto library");
         }
     }
-    packet = IpsecMakePacket(buf.data(), buf.size(), packet);
+    packet = IpsecMakePacket(buf.data(), total, packet);
     stats.out_esphist[enc.sadbId]++;
     stats.out_success++;
     out.applied = true;
@@ -247,10 +252,13 @@ IpsecEsp::Input(IpsecSa* saPtr, IpsecTransformInput& in) const
     uint8_t* nextHeader = &in.nextHeader;
     uint8_t* marks = &in.marks;
     const IpsecEncAlgorithm& enc = *sa.params.enc;
-    std::vector<uint8_t> buf = IpsecPacketBytes(packet);
+    std::vector<uint8_t> own;
+    std::vector<uint8_t>& buf = in.scratch ? *in.scratch : own;
+    size_t size = packet->GetSize();
+    buf.resize(size);
+    packet->CopyData(buf.data(), size);
     bool aead = enc.kind == IpsecCipherKind::AEAD;
     bool authenticated = aead || sa.mac != nullptr;
-    size_t size = buf.size();
     uint32_t ivLen = enc.ivLen;
     if (authenticated)
     {
@@ -262,14 +270,18 @@ IpsecEsp::Input(IpsecSa* saPtr, IpsecTransformInput& in) const
         size -= sa.icvLen;
         if (sa.mac)
         {
-            std::vector<uint8_t> computed(sa.icvLen);
+            uint8_t computed[EVP_MAX_MD_SIZE];
+            if (sa.icvLen > sizeof(computed))
+            {
+                return IPSEC_FAIL(stats, in_inval, "ICV longer than any digest");
+            }
             sa.mac->Begin();
             sa.mac->Update(buf.data(), size);
-            if (!sa.mac->Finish(computed.data()))
+            if (!sa.mac->Finish(computed))
             {
                 return IPSEC_FAIL(stats, in_inval, "ICV computation failed in the crypto library");
             }
-            if (CRYPTO_memcmp(computed.data(), buf.data() + size, sa.icvLen) != 0)
+            if (CRYPTO_memcmp(computed, buf.data() + size, sa.icvLen) != 0)
             {
                 return IPSEC_FAIL(stats, in_espauthfail, "ESP ICV mismatch");
             }

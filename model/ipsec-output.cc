@@ -341,6 +341,7 @@ IpsecStack::ApplyTransforms(Ptr<Packet> packet,
         out.stats = &GetStats(cur.IsV6());
         out.rng = m_rng;
         out.deflate = DeflateStreams();
+        out.scratch = &m_scratch;
         if (xf.CoversIpHeader())
         {
             if (!cur.IsV6() && !cur.haveId && ctx.allocateId && ctx.peekId)

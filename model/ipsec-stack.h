@@ -651,6 +651,10 @@ class IpsecStack : public Object
     IpsecStats m_stats6;                     ///< ipsec6stat
     Ptr<UniformRandomVariable> m_rng;        ///< IVs and random padding
     std::unique_ptr<IpsecDeflate> m_deflate; ///< IPComp's zlib streams, made on first use
+    /// The transforms' scratch buffer (IpsecTransformOutput::scratch): one
+    /// datagram's bytes at a time, reused so that a datagram costs no
+    /// allocation of its size.
+    std::vector<uint8_t> m_scratch;
 
     // ipsec(4) knobs, IPv4 (net.inet.ipsec.*) and IPv6 (net.inet6.ipsec6.*)
     uint32_t m_defPolicy4{1};            ///< DefPolicy: 0 discard, 1 none
