@@ -353,7 +353,16 @@ IpsecSanitizeTcpOptions(Ptr<Packet> segment)
             ++rewritten;
             break;
         }
-        if (fixed[o] == 2 && len != 4)
+        // tcp_dooptions ignores an option of a known kind whose length is not
+        // the kind's: MSS 4, window scale 3, SACK permitted 2, SACK 2 + 8n
+        // with n >= 1 (RFC 2018), timestamps 10.  ns-3's parsers would read
+        // them with the kind's own length instead (a SACK's blocks from past
+        // its end, and past the header).
+        const uint8_t kind = fixed[o];
+        const bool malformed
+            = (kind == 2 && len != 4) || (kind == 3 && len != 3) || (kind == 4 && len != 2)
+           || (kind == 5 && (len <= 2 || (len - 2) % 8 != 0)) || (kind == 8 && len != 10);
+        if (malformed)
         {
             std::fill(fixed + o, fixed + o + len, 1);
             ++rewritten;

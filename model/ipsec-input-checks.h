@@ -126,9 +126,12 @@ bool IpsecCheckUpperLayer(Ptr<const Packet> segment,
  * Rewrites the options of a TCP segment as tcp_dooptions reads them, so
  * that ns-3 3.37's TcpHeader can parse them: an option whose length is
  * below 2 or runs past the header ends the options (from it on, the header
- * holds End of Option List), and a Maximum Segment Size option whose length
- * is not 4 is ignored (its bytes become No-Operation).  ns-3 loops forever
- * on the first and aborts on the second.  The checksum is updated as RFC
+ * holds End of Option List), and an option of a kind ns-3 parses whose
+ * length is not that kind's (Maximum Segment Size 4, window scale 3, SACK
+ * permitted 2, SACK 2 + 8n with n >= 1, timestamps 10) is ignored (its bytes
+ * become No-Operation).  ns-3 loops forever on the first, and on the second
+ * aborts (MSS) or reads the option with its own length (a SACK's blocks from
+ * past its end, past the header).  The checksum is updated as RFC
  * 1624 section 3 does, so a segment whose checksum was right stays right.
  * The segment must have passed IpsecCheckUpperLayer.
  *

@@ -2753,6 +2753,23 @@ class TcpOptionsTestCase : public TestCase
               1,
               "MSS of length 6");
         Check({2, 3, 0, 2, 3, 0, 0, 0}, {1, 1, 1, 1, 1, 1, 0, 0}, 2, "two bad MSS options");
+        // The other kinds ns-3 parses, with a length other than the kind's
+        // (RFC 7323: window scale 3, timestamps 10; RFC 2018: SACK permitted
+        // 2, SACK 2 + 8n, n >= 1): ignored as tcp_dooptions ignores them.
+        // ns-3 would read a SACK of length 5 as 2 bytes and the next byte as
+        // a new option, and a SACK of length 79 as 9 blocks from past the
+        // header (found by the ipcomp-input fuzzer).
+        Check({5, 5, 5, 5, 5, 5, 5, 0x4f, 0xff, 0xff, 0xff, 0xff},
+              {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0},
+              3,
+              "SACKs of length 5, then an option past the header");
+        Check({5, 2, 1, 1}, {1, 1, 1, 1}, 1, "SACK without a block");
+        Check({5, 10, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0},
+              {5, 10, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0},
+              0,
+              "SACK with one block");
+        Check({3, 4, 7, 0, 4, 3, 0, 0}, {1, 1, 1, 1, 1, 1, 1, 0}, 2, "window scale 4, SACK ok 3");
+        Check({8, 8, 0, 0, 0, 1, 0, 0}, {1, 1, 1, 1, 1, 1, 1, 1}, 1, "timestamps of length 8");
         // After End of Option List nothing is read.
         Check({0, 30, 0, 0}, {0, 30, 0, 0}, 0, "after End of Option List");
 
