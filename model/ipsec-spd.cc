@@ -63,6 +63,9 @@ IpsecSpd::IpsecSpd()
 namespace
 {
 
+/// Slots of a direction's lookup cache at first (it grows with the flows seen).
+constexpr uint32_t CACHE_FIRST_SLOTS = 8;
+
 /// Word 4 of a key: both families, the upper-layer protocol and the ports.
 constexpr uint64_t META_FAMILIES = 0xffffull;
 constexpr uint64_t META_PROTO = 0xffull << 16;
@@ -521,7 +524,7 @@ IpsecSpd::Lookup(IpsecDirection dir, const IpsecSelector& pkt)
     }
     if (d.cache.empty() || d.cache.size() > m_cacheSize)
     {
-        d.cache.assign(std::min<uint32_t>(m_cacheSize, 64), CacheSlot{});
+        d.cache.assign(std::min<uint32_t>(m_cacheSize, CACHE_FIRST_SLOTS), CacheSlot{});
         d.cacheFilled = 0;
     }
     uint64_t h = KeyHash()(key);
