@@ -146,33 +146,13 @@ IpsecStack::TunnelValidate(Ptr<const IpsecSa> sa,
     }
     // key_gettunnel: the first tunnel request of a policy pairs the
     // selector with its endpoints, each further one the previous request's
-    // endpoints (the inner header of a nested tunnel) with its own.
-    for (const Ptr<IpsecPolicy>& p : m_spd->GetPolicies(IpsecDirection::INBOUND))
+    // endpoints (the inner header of a nested tunnel) with its own.  Plain
+    // IP-in-IP (no transform) only ends an IPComp tunnel that sent a
+    // datagram uncompressed.  The SPD answers from its index of inbound
+    // tunnel requests by endpoints.
+    if (m_spd->FindInboundTunnel(outer.src, outer.dst, in.src, in.dst, sa != nullptr))
     {
-        if (p->action != IpsecPolicyAction::IPSEC)
-        {
-            continue;
-        }
-        const IpsecRequest* previous = nullptr;
-        for (const IpsecRequest& req : p->requests)
-        {
-            if (req.mode != IpsecMode::TUNNEL)
-            {
-                continue;
-            }
-            bool innerMatches = previous
-                                  ? previous->tunnelSrc == in.src && previous->tunnelDst == in.dst
-                                  : p->selector.src.MatchesPrefix(in.src, p->selector.prefs)
-                                        && p->selector.dst.MatchesPrefix(in.dst, p->selector.prefd);
-            previous = &req;
-            // Plain IP-in-IP (no transform) only ends an IPComp tunnel that
-            // sent a datagram uncompressed.
-            if (innerMatches && req.tunnelSrc == outer.src && req.tunnelDst == outer.dst
-                && (sa || req.proto == IpsecProto::IPCOMP))
-            {
-                return true;
-            }
-        }
+        return true;
     }
     *why = "no inbound tunnel policy for " + outer.src.ToString() + "-" + outer.dst.ToString()
          + " and inner " + in.src.ToString() + "->" + in.dst.ToString();
