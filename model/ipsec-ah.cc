@@ -295,7 +295,11 @@ IpsecAh::Output(IpsecSa& sa, IpsecTransformOutput& out) const
     {
         return IPSEC_FAIL(stats, out_inval, "AH packet larger than the maximum IP datagram");
     }
-    std::vector<uint8_t> buf(ahLen + plen, 0);
+    // Zeroed: the reserved field and the ICV (and its padding) while the MAC
+    // is computed.
+    std::vector<uint8_t> own;
+    std::vector<uint8_t>& buf = out.scratch ? *out.scratch : own;
+    buf.assign(ahLen + plen, 0);
     buf[0] = nextHeader;
     buf[1] = static_cast<uint8_t>(ahLen / 4 - 2);
     IpsecWrite32(&buf[4], sa.params.spi);
@@ -325,7 +329,9 @@ IpsecAh::Input(IpsecSa* saPtr, IpsecTransformInput& in) const
     // input loop the sequence number (ipsec_chkreplay).
     IpsecSa& sa = *saPtr;
     IpsecStats& stats = *in.stats;
-    std::vector<uint8_t> buf = IpsecPacketBytes(in.packet);
+    std::vector<uint8_t> own;
+    std::vector<uint8_t>& buf = in.scratch ? *in.scratch : own;
+    IpsecPacketBytes(in.packet, &buf);
     uint32_t ahLen = buf.size() >= AH_FIXED ? (uint32_t(buf[1]) + 2) * 4 : 0;
     if (ahLen < AH_FIXED + sa.icvLen || buf.size() < ahLen)
     {

@@ -254,9 +254,8 @@ IpsecEsp::Input(IpsecSa* saPtr, IpsecTransformInput& in) const
     const IpsecEncAlgorithm& enc = *sa.params.enc;
     std::vector<uint8_t> own;
     std::vector<uint8_t>& buf = in.scratch ? *in.scratch : own;
-    size_t size = packet->GetSize();
-    buf.resize(size);
-    packet->CopyData(buf.data(), size);
+    IpsecPacketBytes(packet, &buf);
+    size_t size = buf.size();
     bool aead = enc.kind == IpsecCipherKind::AEAD;
     bool authenticated = aead || sa.mac != nullptr;
     uint32_t ivLen = enc.ivLen;

@@ -88,9 +88,16 @@ IpsecMakePacket(const uint8_t* data, size_t len, Ptr<const Packet> tagsFrom)
 std::vector<uint8_t>
 IpsecPacketBytes(Ptr<const Packet> p)
 {
-    std::vector<uint8_t> buf(p->GetSize());
-    p->CopyData(buf.data(), buf.size());
+    std::vector<uint8_t> buf;
+    IpsecPacketBytes(p, &buf);
     return buf;
+}
+
+void
+IpsecPacketBytes(Ptr<const Packet> p, std::vector<uint8_t>* into)
+{
+    into->resize(p->GetSize());
+    p->CopyData(into->data(), into->size());
 }
 
 NS_OBJECT_ENSURE_REGISTERED(IpsecBytesHeader);

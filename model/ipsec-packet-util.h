@@ -52,6 +52,14 @@ std::vector<uint8_t> IpsecPacketBytes(Ptr<const Packet> p);
 
 /**
  * @ingroup ipsec
+ * A packet's bytes, into a buffer that may be reused (its capacity is kept).
+ * @param p the packet
+ * @param into resized to the packet's size and filled with its bytes
+ */
+void IpsecPacketBytes(Ptr<const Packet> p, std::vector<uint8_t>* into);
+
+/**
+ * @ingroup ipsec
  * Raw bytes written in front of a packet with AddHeader (an IPv6 extension
  * header chain the model keeps as bytes), so the packet keeps its tags.
  */

@@ -16,7 +16,6 @@
 #include "ns3/random-variable-stream.h"
 
 #include <list>
-#include <map>
 #include <string>
 #include <unordered_map>
 #include <vector>

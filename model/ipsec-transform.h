@@ -87,8 +87,8 @@ struct IpsecTransformOutput
     /// The node's deflate streams (IPComp), reused from datagram to datagram;
     /// nullptr: a stream of its own for each datagram.
     IpsecDeflate* deflate{nullptr};
-    /// The node's scratch buffer for building the transformed bytes (reused
-    /// from datagram to datagram); nullptr: a buffer of its own.
+    /// The node's scratch buffer for building the transformed bytes (ESP, AH;
+    /// reused from datagram to datagram); nullptr: a buffer of its own.
     std::vector<uint8_t>* scratch{nullptr};
     /// Transforms that cover the IP header (AH): that header, as the ICV sees it.
     IpsecIcvHeaderBuilder icvHeader;
@@ -162,8 +162,8 @@ struct IpsecTransformInput
     uint32_t spi{0};
     /// The node's inflate streams (IPComp); nullptr: a stream per datagram.
     IpsecDeflate* deflate{nullptr};
-    /// The node's scratch buffer for the datagram's bytes; nullptr: a buffer
-    /// of its own.
+    /// The node's scratch buffer for the datagram's bytes (ESP, AH); nullptr:
+    /// a buffer of its own.
     std::vector<uint8_t>* scratch{nullptr};
     /// Out: the protocol of what follows the transform's header.
     uint8_t nextHeader{0};
