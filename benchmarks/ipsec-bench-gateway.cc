@@ -29,13 +29,9 @@ RunOnce(StackKind kind, const BenchConfig& cfg, const std::vector<uint8_t>& payl
     }
     UdpStream stream(t.b, t.addrB, 9, payload);
     stream.AddSenders(t.a, 1, 10000);
-    stream.Start(cfg.datagrams, SendInterval(cfg.payload));
     Stopwatch watch;
-    double seconds = TimedRun(watch);
-
     Check check;
-    check.Delivered(stream.Delivered(), cfg.datagrams);
-    check.Expect("errors", stream.Errors(), 0);
+    double seconds = stream.Run(cfg.datagrams, SendInterval(cfg.payload), watch, check);
     if (kind == StackKind::IPSEC)
     {
         Protection gcm;
@@ -43,12 +39,7 @@ RunOnce(StackKind kind, const BenchConfig& cfg, const std::vector<uint8_t>& payl
         ExpectProtected(check, gcm, false, Stats(t.gw1), Stats(t.gw2), cfg.datagrams, "gw1", "gw2");
     }
     Simulator::Destroy();
-    RunOutcome out;
-    out.values = {seconds * 1e6 / cfg.datagrams};
-    out.valid = check.Ok();
-    out.cpuShare = watch.CpuShare();
-    out.check = check.Text();
-    return out;
+    return check.Outcome({seconds * 1e6 / cfg.datagrams}, watch);
 }
 
 } // namespace

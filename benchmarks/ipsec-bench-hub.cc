@@ -154,11 +154,7 @@ RunOnce(StackKind kind,
         check.Expect("hub SAs", IpsecHelper::GetStack(hub)->GetSad()->GetN(), 2 * spokes);
     }
     Simulator::Destroy();
-    RunOutcome out;
-    out.values = {setup, seconds * 1e6 / total, heap / spokes};
-    out.valid = check.Ok();
-    out.cpuShare = watch.CpuShare();
-    out.check = check.Text();
+    RunOutcome out = check.Outcome({setup, seconds * 1e6 / total, heap / spokes}, watch);
     out.memoryBytes = heap;
     return out;
 }

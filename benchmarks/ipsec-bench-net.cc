@@ -302,6 +302,17 @@ Check::Text() const
     return s;
 }
 
+RunOutcome
+Check::Outcome(std::vector<double> values, const Stopwatch& watch) const
+{
+    RunOutcome out;
+    out.values = std::move(values);
+    out.valid = Ok();
+    out.cpuShare = watch.CpuShare();
+    out.check = Text();
+    return out;
+}
+
 UdpStream::UdpStream(Ptr<Node> receiver,
                      Ipv4Address address,
                      uint16_t port,
@@ -334,6 +345,16 @@ UdpStream::Start(uint64_t datagrams, Time interval)
     m_total = datagrams;
     m_interval = interval;
     Simulator::ScheduleNow(&UdpStream::SendNext, this);
+}
+
+double
+UdpStream::Run(uint64_t datagrams, Time interval, Stopwatch& watch, Check& check)
+{
+    Start(datagrams, interval);
+    double seconds = TimedRun(watch);
+    check.Delivered(Delivered(), datagrams);
+    check.Expect("errors", Errors(), 0);
+    return seconds;
 }
 
 void

@@ -275,6 +275,14 @@ class Check
      * @return "delivered 30000/30000, A out_success 30000, ..."
      */
     std::string Text() const;
+    /**
+     * A run's outcome: its values, valid when every expectation held, what
+     * was checked and the CPU share of its timed regions.
+     * @param values one per row of the variant
+     * @param watch the run's stopwatch
+     * @return the outcome
+     */
+    RunOutcome Outcome(std::vector<double> values, const Stopwatch& watch) const;
 
   private:
     bool m_ok{true};                  ///< every expectation held
@@ -314,6 +322,16 @@ class UdpStream
      * @param interval the gap
      */
     void Start(uint64_t datagrams, Time interval);
+    /**
+     * Start, then the simulation timed by @p watch, then whether every
+     * datagram arrived intact and none failed (into @p check).
+     * @param datagrams how many
+     * @param interval the gap
+     * @param watch the run's stopwatch
+     * @param check what the run checks
+     * @return the simulation's wall time (s)
+     */
+    double Run(uint64_t datagrams, Time interval, Stopwatch& watch, Check& check);
     /**
      * Datagrams received intact.
      * @return the count

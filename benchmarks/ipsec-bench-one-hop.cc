@@ -56,13 +56,9 @@ RunOnce(StackKind kind,
     }
     UdpStream stream(t.b, t.addrB, 9, payload);
     stream.AddSenders(t.a, 1, 10000);
-    stream.Start(cfg.datagrams, SendInterval(cfg.payload));
     Stopwatch watch;
-    double seconds = TimedRun(watch);
-
     Check check;
-    check.Delivered(stream.Delivered(), cfg.datagrams);
-    check.Expect("errors", stream.Errors(), 0);
+    double seconds = stream.Run(cfg.datagrams, SendInterval(cfg.payload), watch, check);
     if (kind == StackKind::IPSEC)
     {
         ExpectProtected(check,
@@ -75,12 +71,7 @@ RunOnce(StackKind kind,
                         "B");
     }
     Simulator::Destroy();
-    RunOutcome out;
-    out.values = {seconds * 1e6 / cfg.datagrams};
-    out.valid = check.Ok();
-    out.cpuShare = watch.CpuShare();
-    out.check = check.Text();
-    return out;
+    return check.Outcome({seconds * 1e6 / cfg.datagrams}, watch);
 }
 
 std::string

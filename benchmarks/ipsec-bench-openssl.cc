@@ -497,12 +497,7 @@ RunOnce(const Work& w, const BenchConfig& cfg, const std::vector<uint8_t>& paylo
     {
         check.Expect("compressed", shrunk, w.compressible ? cfg.datagrams : 0);
     }
-    RunOutcome out;
-    out.values = {seconds * 1e6 / cfg.datagrams};
-    out.valid = check.Ok();
-    out.cpuShare = watch.CpuShare();
-    out.check = check.Text();
-    return out;
+    return check.Outcome({seconds * 1e6 / cfg.datagrams}, watch);
 }
 
 } // namespace

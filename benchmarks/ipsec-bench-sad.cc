@@ -57,7 +57,8 @@ RunOnce(uint32_t sas,
     gcm.enc = "aes-gcm-16";
     RunSetkey(t.a, gcm.TransportScript(t.addrA, t.addrB, t.addrA));
     RunSetkey(t.b, gcm.TransportScript(t.addrA, t.addrB, t.addrB));
-    RunOutcome out;
+    std::vector<double> values;
+    double memoryBytes = 0;
     Check check;
     Stopwatch watch;
     if (sas > 0)
@@ -70,24 +71,20 @@ RunOnce(uint32_t sas,
         double heap = static_cast<double>(HeapInUse()) - static_cast<double>(heap0);
         double rss = static_cast<double>(ResidentBytes()) - static_cast<double>(rss0);
         AddUnrelatedSas(t.b, t.addrB, sas, budget);
-        out.values = {add, heap / sas, rss / sas};
-        out.memoryBytes = 2 * heap;
+        values = {add, heap / sas, rss / sas};
+        memoryBytes = 2 * heap;
     }
     check.Expect("A SAs", IpsecHelper::GetStack(t.a)->GetSad()->GetN(), sas + 2);
     check.Expect("B SAs", IpsecHelper::GetStack(t.b)->GetSad()->GetN(), sas + 2);
 
     UdpStream stream(t.b, t.addrB, 9, payload);
     stream.AddSenders(t.a, 1, 10000);
-    stream.Start(cfg.sadDatagrams, SendInterval(cfg.payload));
-    double seconds = TimedRun(watch);
-    check.Delivered(stream.Delivered(), cfg.sadDatagrams);
-    check.Expect("errors", stream.Errors(), 0);
+    double seconds = stream.Run(cfg.sadDatagrams, SendInterval(cfg.payload), watch, check);
     ExpectProtected(check, gcm, false, Stats(t.a), Stats(t.b), cfg.sadDatagrams, "A", "B");
     Simulator::Destroy();
-    out.values.push_back(seconds * 1e6 / cfg.sadDatagrams);
-    out.valid = check.Ok();
-    out.cpuShare = watch.CpuShare();
-    out.check = check.Text();
+    values.push_back(seconds * 1e6 / cfg.sadDatagrams);
+    RunOutcome out = check.Outcome(std::move(values), watch);
+    out.memoryBytes = memoryBytes;
     return out;
 }
 

@@ -226,13 +226,9 @@ RunOnce(const SpdCase& c,
     }
     UdpStream stream(receiver, dst, 9, payload);
     stream.AddSenders(sender, flows, 10000);
-    stream.Start(cfg.spdDatagrams, SendInterval(cfg.payload));
     Stopwatch watch;
-    double seconds = TimedRun(watch);
-
     Check check;
-    check.Delivered(stream.Delivered(), cfg.spdDatagrams);
-    check.Expect("errors", stream.Errors(), 0);
+    double seconds = stream.Run(cfg.spdDatagrams, SendInterval(cfg.payload), watch, check);
     check.Note(std::to_string(flows) + (flows == 1 ? " flow" : " flows"));
     if (kind == StackKind::IPSEC)
     {
@@ -254,12 +250,7 @@ RunOnce(const SpdCase& c,
                         c.gateway ? "gw2" : "B");
     }
     Simulator::Destroy();
-    RunOutcome o;
-    o.values = {seconds * 1e6 / cfg.spdDatagrams};
-    o.valid = check.Ok();
-    o.cpuShare = watch.CpuShare();
-    o.check = check.Text();
-    return o;
+    return check.Outcome({seconds * 1e6 / cfg.spdDatagrams}, watch);
 }
 
 std::string

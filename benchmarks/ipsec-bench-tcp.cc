@@ -64,12 +64,7 @@ RunOnce(StackKind kind, const BenchConfig& cfg)
         check.Expect("A out_esphist[aes-gcm-16] = out_success", a.out_esphist[id], a.out_success);
     }
     Simulator::Destroy();
-    RunOutcome out;
-    out.values = {seconds};
-    out.valid = check.Ok();
-    out.cpuShare = watch.CpuShare();
-    out.check = check.Text();
-    return out;
+    return check.Outcome({seconds}, watch);
 }
 
 } // namespace
