@@ -61,10 +61,15 @@ enum class IpsecDropReason : uint8_t
     ICMP_BAD_LENGTH,      ///< icps_badlen: an ICMP error shorter than the header it quotes
     ND_BAD_OPTION,        ///< icp6s_badns (badrs, badra, badna, badredirect): a neighbour
                           ///< discovery option of length 0 or beyond the message
+    TCP_BAD_SYN,          ///< tcps_badsyn: a segment other than a SYN (ACK, SYN and ACK,
+                          ///< none of SYN, ACK and RST) to a socket without a peer
+    TCP_LISTEN_RESET,     ///< a RST to a socket without a peer (tcp_input drops it uncounted)
+    TCP_NO_ACK,           ///< a segment with none of SYN, ACK and RST to a socket in
+                          ///< SYN_SENT (tcp_input drops it uncounted)
 };
 
 /// The last IpsecDropReason (for tables and loops over every reason).
-constexpr IpsecDropReason IPSEC_DROP_REASON_LAST = IpsecDropReason::ND_BAD_OPTION;
+constexpr IpsecDropReason IPSEC_DROP_REASON_LAST = IpsecDropReason::TCP_NO_ACK;
 
 /**
  * @ingroup ipsec

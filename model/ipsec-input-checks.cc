@@ -329,6 +329,32 @@ IpsecCheckUpperLayer(
     }
 }
 
+void
+IpsecRewriteTcpHeader(Ptr<Packet> segment, const uint8_t* before, uint8_t* after, uint32_t length)
+{
+    // RFC 1624 equation 3, HC' = ~(~HC + ~m + m'), over the words that changed.
+    uint32_t sum = uint16_t(~((before[16] << 8) | before[17]));
+    for (uint32_t o = 0; o + 1 < length; o += 2)
+    {
+        const uint16_t m = (before[o] << 8) | before[o + 1];
+        const uint16_t m2 = (after[o] << 8) | after[o + 1];
+        if (o != 16 && m != m2)
+        {
+            sum += uint16_t(~m);
+            sum += m2;
+        }
+    }
+    while (sum >> 16)
+    {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    const uint16_t checksum = ~sum;
+    after[16] = checksum >> 8;
+    after[17] = checksum & 0xff;
+    segment->RemoveAtStart(length);
+    segment->AddHeader(IpsecBytesHeader(std::vector<uint8_t>(after, after + length)));
+}
+
 uint32_t
 IpsecSanitizeTcpOptions(Ptr<Packet> segment)
 {
@@ -373,22 +399,7 @@ IpsecSanitizeTcpOptions(Ptr<Packet> segment)
     {
         return 0;
     }
-    // RFC 1624 equation 3, HC' = ~(~HC + ~m + m'), over the options' words.
-    uint32_t sum = uint16_t(~((old[16] << 8) | old[17]));
-    for (uint32_t o = 20; o < hl; o += 2)
-    {
-        sum += uint16_t(~((old[o] << 8) | old[o + 1]));
-        sum += (fixed[o] << 8) | fixed[o + 1];
-    }
-    while (sum >> 16)
-    {
-        sum = (sum & 0xffff) + (sum >> 16);
-    }
-    const uint16_t checksum = ~sum;
-    fixed[16] = checksum >> 8;
-    fixed[17] = checksum & 0xff;
-    segment->RemoveAtStart(hl);
-    segment->AddHeader(IpsecBytesHeader(std::vector<uint8_t>(fixed, fixed + hl)));
+    IpsecRewriteTcpHeader(segment, old, fixed, hl);
     return rewritten;
 }
 

@@ -142,6 +142,23 @@ uint32_t IpsecSanitizeTcpOptions(Ptr<Packet> segment);
 
 /**
  * @ingroup ipsec
+ * Replaces the first @p length bytes of the TCP segment @p segment (its
+ * header, or the front of it, at least 18 bytes) with @p after, and writes
+ * into the checksum field (bytes 16-17 of @p after) the checksum updated
+ * from @p before's as RFC 1624 section 3 does, over the 16-bit words that
+ * differ: a segment whose checksum was right stays right.
+ * @param segment the TCP segment; its first @p length bytes are replaced
+ * @param before its first @p length bytes as they are
+ * @param after the bytes to write (the checksum field is overwritten)
+ * @param length how many bytes (even)
+ */
+void IpsecRewriteTcpHeader(Ptr<Packet> segment,
+                           const uint8_t* before,
+                           uint8_t* after,
+                           uint32_t length);
+
+/**
+ * @ingroup ipsec
  * IpsecSanitizeTcpOptions on the TCP segment of a tunnel's inner datagram
  * @p datagram, when it is not a fragment and its TCP header is whole: a
  * gateway forwards the datagram, and ns-3 3.37 parses its TCP header on the

@@ -7,7 +7,8 @@
  * ICMPv4 and ICMPv6 protocol objects are these subclasses, whose Receive()
  * checks the segment's length as udp_input/tcp_input/icmp_input do, then
  * asks IpsecStack::CheckInbound and drops (in_polvio) what the policy
- * rejects.  IpsecStackHelper installs them in place of the stock classes,
+ * rejects; TCP then makes tcp_input's state checks that ns-3's TCP lacks
+ * (ipsec-tcp-guard.h).  IpsecStackHelper installs them in place of the stock classes,
  * so GetObject<UdpL4Protocol>() and every ns-3 API keep working.  Their
  * down targets also tell the per-socket policies which datagrams an L4
  * protocol (rather than a raw socket) sends.
@@ -16,6 +17,7 @@
 #define IPSEC_POLICED_L4_H
 
 #include "ipsec-private-access.h"
+#include "ipsec-tcp-guard.h"
 #include "ns3/icmpv4-l4-protocol.h"
 #include "ns3/icmpv6-l4-protocol.h"
 #include "ns3/ipv4-header.h"
@@ -239,7 +241,8 @@ class IpsecPolicedL4 : public Base
     /**
      * The input of both families: ends the raw delivery, makes the length
      * checks, finds the UDP/TCP end point (a segment without one goes to
-     * Base unchecked), makes the inbound policy check, then calls
+     * Base unchecked), makes the inbound policy check and, for TCP,
+     * tcp_input's state checks (IpsecGuardTcpSegment), then calls
      * Base::Receive.
      * @tparam Header Ipv4Header or Ipv6Header
      * @tparam Iface Ipv4Interface or Ipv6Interface
@@ -281,6 +284,13 @@ class IpsecPolicedL4 : public Base
         if (!IpsecAdmitInbound(ipsec, p, header, this->GetProtocolNumber(), socket))
         {
             return IpL4Protocol::RX_OK; // dropped, counted as in_polvio
+        }
+        if constexpr (std::is_same_v<Base, TcpL4Protocol>)
+        {
+            if (!IpsecGuardTcpSegment(ipsec, *this, p, socket, std::is_same_v<Header, Ipv6Header>))
+            {
+                return IpL4Protocol::RX_OK; // dropped, traced
+            }
         }
         return Base::Receive(p, header, iface);
     }

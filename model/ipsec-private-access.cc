@@ -120,8 +120,29 @@ struct TcpControlBlock
     friend type Get(TcpControlBlock);
 };
 
+struct TcpEndPoint4
+{
+    using type = Ipv4EndPoint* TcpSocketBase::*;
+    friend type Get(TcpEndPoint4);
+};
+
+struct TcpEndPoint6
+{
+    using type = Ipv6EndPoint* TcpSocketBase::*;
+    friend type Get(TcpEndPoint6);
+};
+
+struct TcpState
+{
+    using type = TracedValue<TcpSocket::TcpStates_t> TcpSocketBase::*;
+    friend type Get(TcpState);
+};
+
 template struct Grant<TcpSockets, &TcpL4Protocol::m_sockets>;
 template struct Grant<TcpControlBlock, &TcpSocketBase::m_tcb>;
+template struct Grant<TcpEndPoint4, &TcpSocketBase::m_endPoint>;
+template struct Grant<TcpEndPoint6, &TcpSocketBase::m_endPoint6>;
+template struct Grant<TcpState, &TcpSocketBase::m_state>;
 
 struct Ipv4DefaultTtl
 {
@@ -212,6 +233,51 @@ IpsecLowerTcpSegmentSize(TcpL4Protocol& tcp,
         return tcb->m_segmentSize;
     }
     return 0;
+}
+
+namespace
+{
+
+/// The TCP socket whose end point is @p endPoint, or nullptr.
+TcpSocketBase*
+TcpSocketOf(TcpL4Protocol& tcp, const void* endPoint, bool v6)
+{
+    for (const Ptr<TcpSocketBase>& socket : tcp.*Get(TcpSockets{}))
+    {
+        const void* own = v6 ? static_cast<const void*>((*socket).*Get(TcpEndPoint6{}))
+                             : static_cast<const void*>((*socket).*Get(TcpEndPoint4{}));
+        if (own == endPoint)
+        {
+            return PeekPointer(socket);
+        }
+    }
+    return nullptr;
+}
+
+} // namespace
+
+bool
+IpsecTcpIdleAtZeroWindow(
+    TcpL4Protocol& tcp, const void* endPoint, bool v6, bool hasAck, uint32_t ack)
+{
+    TcpSocketBase* socket = TcpSocketOf(tcp, endPoint, v6);
+    if (!socket || (*socket).*Get(TcpState{}) < TcpSocket::ESTABLISHED)
+    {
+        return true;
+    }
+    SequenceNumber32 next = ((*socket).*Get(TcpControlBlock{}))->m_nextTxSequence;
+    if (hasAck && SequenceNumber32(ack) > next)
+    {
+        next = SequenceNumber32(ack);
+    }
+    return socket->GetTxBuffer()->SizeFromSequence(next) == 0;
+}
+
+bool
+IpsecTcpInSynSent(TcpL4Protocol& tcp, const void* endPoint, bool v6)
+{
+    TcpSocketBase* socket = TcpSocketOf(tcp, endPoint, v6);
+    return socket && (*socket).*Get(TcpState{}) == TcpSocket::SYN_SENT;
 }
 
 bool

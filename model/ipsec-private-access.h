@@ -20,6 +20,10 @@
  *   TcpL4Protocol::m_sockets,                read    the TCP socket of a connection, and
  *   TcpSocketBase::m_tcb                     write   its segment size lowered by the IPsec
  *                                                    overhead after CLOSED (tcp_mss)
+ *   TcpSocketBase::m_endPoint, m_endPoint6,  read    the socket of an end point, whether it
+ *     m_state, TcpSocketBase::m_tcb                  is synchronized and what it has left to
+ *                                                    send (the zero-window guard of
+ *                                                    ipsec-tcp-guard.h)
  *   Socket::m_boundnetdevice                 write   keeps a raw socket whose inbound
  *                                                    policy rejects a datagram from ns-3's
  *                                                    raw delivery (restored right after)
@@ -166,6 +170,38 @@ uint32_t IpsecLowerTcpSegmentSize(TcpL4Protocol& tcp,
                                   const Address& local,
                                   const Address& peer,
                                   uint32_t limit);
+
+/**
+ * @ingroup ipsec-glue
+ * Whether a segment advertising a zero window to the TCP socket of end
+ * point @p endPoint would leave ns-3 3.37's persist timer nothing to probe
+ * with: TcpSocketBase::DoForwardUp arms it whenever the peer's window is 0,
+ * and PersistTimeout dereferences the transmit buffer's segment at the next
+ * sequence to send, which is null when the socket has no byte left to send
+ * there.  True when the socket is not synchronized yet (LISTEN, SYN_SENT,
+ * SYN_RCVD: it sends no data before ESTABLISHED), when it has no byte from
+ * the next sequence to send on (from @p ack when the segment acknowledges
+ * beyond it), or when no socket has that end point.
+ * @param tcp the node's TCP
+ * @param endPoint the end point IpsecFindEndPoint returned for the segment
+ * @param v6 whether it is an Ipv6EndPoint (else an Ipv4EndPoint)
+ * @param hasAck whether the segment carries an acknowledgment number
+ * @param ack the segment's acknowledgment number
+ * @return true when a zero window must not reach the socket
+ */
+bool IpsecTcpIdleAtZeroWindow(
+    TcpL4Protocol& tcp, const void* endPoint, bool v6, bool hasAck, uint32_t ack);
+
+/**
+ * @ingroup ipsec-glue
+ * Whether the TCP socket of end point @p endPoint is in SYN_SENT (it sent a
+ * SYN and has had no answer).
+ * @param tcp the node's TCP
+ * @param endPoint the end point IpsecFindEndPoint returned for a segment
+ * @param v6 whether it is an Ipv6EndPoint (else an Ipv4EndPoint)
+ * @return true when such a socket is in SYN_SENT
+ */
+bool IpsecTcpInSynSent(TcpL4Protocol& tcp, const void* endPoint, bool v6);
 
 /**
  * @ingroup ipsec-glue
