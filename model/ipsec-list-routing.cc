@@ -42,6 +42,8 @@ IpsecIpv4ListRouting::DoDispose()
 {
     m_ipv4 = nullptr;
     m_l3 = nullptr;
+    m_forward.Nullify();
+    m_ucb.Nullify();
     Ipv4ListRouting::DoDispose();
 }
 
@@ -54,30 +56,34 @@ IpsecIpv4ListRouting::RouteInput(Ptr<const Packet> p,
                                  LocalDeliverCallback lcb,
                                  ErrorCallback ecb)
 {
-    Ptr<IpsecStack> ipsec = m_l3 ? m_l3->GetIpsec() : nullptr;
-    Ptr<IpsecIpv4L3Protocol> l3 = m_l3;
-    if (!ipsec)
+    if (!m_l3 || !m_l3->GetIpsec())
     {
         return Ipv4ListRouting::RouteInput(p, header, idev, ucb, mcb, lcb, ecb);
     }
-    UnicastForwardCallback forward(
-        [l3, ipsec, ucb](Ptr<Ipv4Route> route, Ptr<const Packet> packet, const Ipv4Header& h)
-        {
-            Ptr<Packet> copy = packet->Copy();
-            bool ok = ipsec->CheckInbound(copy,
-                                          IpsecAddress(h.GetSource()),
-                                          IpsecAddress(h.GetDestination()),
-                                          h.GetProtocol(),
-                                          true,
-                                          nullptr,
-                                          IpsecIpHeader::FromIpv4(h).fragField);
-            IpsecStripHistory(copy); // the marks never leave this node
-            if (ok)
+    if (m_forward.IsNull() || !ucb.IsEqual(m_ucb))
+    {
+        IpsecIpv4L3Protocol* l3 = m_l3; // lives as long as this routing protocol
+        m_ucb = ucb;
+        m_forward = UnicastForwardCallback(
+            [l3, ucb](Ptr<Ipv4Route> route, Ptr<const Packet> packet, const Ipv4Header& h)
             {
-                l3->ForwardWithIpsec(route, copy, h, ucb);
-            }
-        });
-    return Ipv4ListRouting::RouteInput(p, header, idev, forward, mcb, lcb, ecb);
+                Ptr<IpsecStack> ipsec = l3->GetIpsec();
+                Ptr<Packet> copy = packet->Copy();
+                bool ok = ipsec->CheckInbound(copy,
+                                              IpsecAddress(h.GetSource()),
+                                              IpsecAddress(h.GetDestination()),
+                                              h.GetProtocol(),
+                                              true,
+                                              nullptr,
+                                              IpsecIpHeader::FromIpv4(h).fragField);
+                IpsecStripHistory(copy); // the marks never leave this node
+                if (ok)
+                {
+                    l3->ForwardWithIpsec(route, copy, h, ucb);
+                }
+            });
+    }
+    return Ipv4ListRouting::RouteInput(p, header, idev, m_forward, mcb, lcb, ecb);
 }
 
 TypeId
@@ -104,6 +110,8 @@ IpsecIpv6ListRouting::DoDispose()
 {
     m_ipv6 = nullptr;
     m_l3 = nullptr;
+    m_forward.Nullify();
+    m_ucb.Nullify();
     Ipv6ListRouting::DoDispose();
 }
 
@@ -116,31 +124,35 @@ IpsecIpv6ListRouting::RouteInput(Ptr<const Packet> p,
                                  LocalDeliverCallback lcb,
                                  ErrorCallback ecb)
 {
-    Ptr<IpsecStack> ipsec = m_l3 ? m_l3->GetIpsec() : nullptr;
-    Ptr<IpsecIpv6L3Protocol> l3 = m_l3;
-    if (!ipsec)
+    if (!m_l3 || !m_l3->GetIpsec())
     {
         return Ipv6ListRouting::RouteInput(p, header, idev, ucb, mcb, lcb, ecb);
     }
-    UnicastForwardCallback forward(
-        [l3, ipsec, ucb](Ptr<const NetDevice> in,
-                         Ptr<Ipv6Route> route,
-                         Ptr<const Packet> packet,
-                         const Ipv6Header& h)
-        {
-            Ptr<Packet> copy = packet->Copy();
-            bool ok = ipsec->CheckInbound(copy,
-                                          IpsecAddress(h.GetSource()),
-                                          IpsecAddress(h.GetDestination()),
-                                          h.GetNextHeader(),
-                                          true);
-            IpsecStripHistory(copy);
-            if (ok)
+    if (m_forward.IsNull() || !ucb.IsEqual(m_ucb))
+    {
+        IpsecIpv6L3Protocol* l3 = m_l3; // lives as long as this routing protocol
+        m_ucb = ucb;
+        m_forward = UnicastForwardCallback(
+            [l3, ucb](Ptr<const NetDevice> in,
+                      Ptr<Ipv6Route> route,
+                      Ptr<const Packet> packet,
+                      const Ipv6Header& h)
             {
-                l3->ForwardWithIpsec(in, route, copy, h, ucb);
-            }
-        });
-    return Ipv6ListRouting::RouteInput(p, header, idev, forward, mcb, lcb, ecb);
+                Ptr<IpsecStack> ipsec = l3->GetIpsec();
+                Ptr<Packet> copy = packet->Copy();
+                bool ok = ipsec->CheckInbound(copy,
+                                              IpsecAddress(h.GetSource()),
+                                              IpsecAddress(h.GetDestination()),
+                                              h.GetNextHeader(),
+                                              true);
+                IpsecStripHistory(copy);
+                if (ok)
+                {
+                    l3->ForwardWithIpsec(in, route, copy, h, ucb);
+                }
+            });
+    }
+    return Ipv6ListRouting::RouteInput(p, header, idev, m_forward, mcb, lcb, ecb);
 }
 
 } // namespace ns3

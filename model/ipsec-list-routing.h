@@ -52,6 +52,12 @@ class IpsecIpv4ListRouting : public Ipv4ListRouting
   private:
     Ptr<Ipv4> m_ipv4;
     IpsecIpv4L3Protocol* m_l3{nullptr}; ///< m_ipv4 as the module's L3 (nullptr: plain ns-3)
+    /// The forward callback handed to the routing protocols, made for the
+    /// unicast forward callback @c m_ucb the L3 passed (the same one for
+    /// every datagram: IpForward on the L3), so that a datagram does not
+    /// pay for building one.
+    UnicastForwardCallback m_forward;
+    UnicastForwardCallback m_ucb; ///< the callback m_forward wraps
 };
 
 /**
@@ -84,6 +90,12 @@ class IpsecIpv6ListRouting : public Ipv6ListRouting
   private:
     Ptr<Ipv6> m_ipv6;
     IpsecIpv6L3Protocol* m_l3{nullptr}; ///< m_ipv6 as the module's L3 (nullptr: plain ns-3)
+    /// The forward callback handed to the routing protocols, made for the
+    /// unicast forward callback @c m_ucb the L3 passed (the same one for
+    /// every datagram: IpForward on the L3), so that a datagram does not
+    /// pay for building one.
+    UnicastForwardCallback m_forward;
+    UnicastForwardCallback m_ucb; ///< the callback m_forward wraps
 };
 
 } // namespace ns3
