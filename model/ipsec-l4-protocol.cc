@@ -3,6 +3,8 @@
  */
 #include "ipsec-l4-protocol.h"
 
+#include "ipsec-list-routing.h"
+#include "ipsec-private-access.h"
 #include "ipsec-stack.h"
 #include "ns3/ipv4-interface.h"
 #include "ns3/ipv4-l3-protocol.h"
@@ -43,6 +45,7 @@ void
 IpsecL4Protocol::DoDispose()
 {
     m_ipsec = nullptr;
+    m_ipv4 = nullptr;
     m_downTarget = IpL4Protocol::DownTargetCallback();
     m_downTarget6 = IpL4Protocol::DownTargetCallback6();
     IpL4Protocol::DoDispose();
@@ -98,10 +101,55 @@ IpsecL4Protocol::Input(Ptr<Packet> payload, const IpsecIpHeader& outer, Ptr<NetD
         IpsecIpHeader inner = outer;
         inner.ext.clear();
         inner.protocol = r.nextHeader;
+        if (!outer.IsV6() && DeliverTransport4(r.packet, inner, device))
+        {
+            return;
+        }
         inner.Prepend(r.packet);
         r.innerV6 = outer.IsV6();
     }
     Reinject(r, device);
+}
+
+bool
+IpsecL4Protocol::DeliverTransport4(Ptr<Packet> payload,
+                                   const IpsecIpHeader& inner,
+                                   Ptr<NetDevice> device)
+{
+    // KAME's esp4_input / ah4_input / ipcomp4_input hand a transport-mode
+    // payload straight to the next protocol's input; here, the local
+    // delivery of Ipv4L3Protocol::Receive, where IpsecIpv4ListRouting (as
+    // Ipv4ListRouting) sends a datagram for one of the node's unicast or
+    // broadcast addresses.  Anything else takes the whole way (Reinject).
+    if (!m_ipv4)
+    {
+        m_ipv4 = m_ipsec->GetObject<Ipv4L3Protocol>();
+        if (!m_ipv4)
+        {
+            return false;
+        }
+    }
+    const Ipv4RoutingProtocol* routing = PeekPointer(m_ipv4->GetRoutingProtocol());
+    if (routing != m_routing)
+    {
+        m_routing = routing;
+        m_ipsecRouting = dynamic_cast<const IpsecIpv4ListRouting*>(routing) != nullptr;
+    }
+    if (!m_ipsecRouting)
+    {
+        return false;
+    }
+    int32_t iif = m_ipv4->GetInterfaceForDevice(device);
+    Ipv4Address dst = inner.dst.ToIpv4();
+    if (iif < 0 || !m_ipv4->IsUp(iif) || dst.IsMulticast()
+        || !m_ipv4->IsDestinationAddress(dst, iif))
+    {
+        return false;
+    }
+    IpsecIpv4DeliverLocally(*m_ipv4, payload, inner.ToIpv4(payload->GetSize()), iif);
+    // The inner datagram's raw-socket delivery is over, whatever path it took.
+    m_ipsec->GetSocketPolicyRegistry()->RestoreRawSockets();
+    return true;
 }
 
 void

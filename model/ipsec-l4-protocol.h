@@ -20,6 +20,8 @@
 
 #include "ipsec-stack.h"
 #include "ns3/ip-l4-protocol.h"
+#include "ns3/ipv4-l3-protocol.h"
+#include "ns3/ipv4-routing-protocol.h"
 #include "ns3/net-device.h"
 
 namespace ns3
@@ -92,6 +94,20 @@ class IpsecL4Protocol : public IpL4Protocol
 
   private:
     /**
+     * Hands a transport-mode IPv4 payload to the node's local delivery
+     * (IpsecIpv4DeliverLocally: the Rx trace, raw sockets, LocalDeliver),
+     * as KAME's transport-mode input goes on with the next protocol, when
+     * ns-3's IPv4 input would deliver it locally: the node's IPv4 routes
+     * with IpsecIpv4ListRouting, the interface is up, and the destination
+     * is one of its unicast or broadcast addresses there.
+     * @param payload the payload behind the removed IPsec header
+     * @param inner the IPv4 header it goes on with (the outer one with the
+     *        next protocol)
+     * @param device the device the outer datagram arrived on
+     * @return false when none of this holds (nothing was done: Reinject)
+     */
+    bool DeliverTransport4(Ptr<Packet> payload, const IpsecIpHeader& inner, Ptr<NetDevice> device);
+    /**
      * Hands the decapsulated datagram (with its IP header) to IP input
      * (Ipv4L3Protocol::Receive / Ipv6L3Protocol::Receive, as KAME re-queues
      * it to ipintr / ip6intr).
@@ -112,6 +128,9 @@ class IpsecL4Protocol : public IpL4Protocol
     static Ptr<NetDevice> DeviceFor(Ptr<L3> l3, Ptr<NetDevice> preferred);
 
     Ptr<IpsecStack> m_ipsec;                         ///< the node's stack
+    Ptr<Ipv4L3Protocol> m_ipv4;                      ///< the node's IPv4, once found
+    const Ipv4RoutingProtocol* m_routing{nullptr};   ///< its routing protocol when last seen
+    bool m_ipsecRouting{false};                      ///< m_routing is an IpsecIpv4ListRouting
     uint8_t m_protocol;                              ///< the protocol received
     IpL4Protocol::DownTargetCallback m_downTarget;   ///< IPv4 send (unused)
     IpL4Protocol::DownTargetCallback6 m_downTarget6; ///< IPv6 send (unused)

@@ -176,6 +176,20 @@ struct SocketBoundDevice
     friend type Get(SocketBoundDevice);
 };
 
+struct Ipv4RxTrace
+{
+    using type = TracedCallback<Ptr<const Packet>, Ptr<Ipv4>, uint32_t> Ipv4L3Protocol::*;
+    friend type Get(Ipv4RxTrace);
+};
+
+struct Ipv4LocalDeliver
+{
+    using type = void (Ipv4L3Protocol::*)(Ptr<const Packet>, const Ipv4Header&, uint32_t);
+    friend type Get(Ipv4LocalDeliver);
+};
+
+template struct Grant<Ipv4RxTrace, &Ipv4L3Protocol::m_rxTrace>;
+template struct Grant<Ipv4LocalDeliver, &Ipv4L3Protocol::LocalDeliver>;
 template struct Grant<Ipv4RawSockets, &Ipv4L3Protocol::m_sockets>;
 template struct Grant<Ipv6RawSockets, &Ipv6L3Protocol::m_sockets>;
 template struct Grant<SocketBoundDevice, &Socket::m_boundnetdevice>;
@@ -278,6 +292,31 @@ IpsecTcpInSynSent(TcpL4Protocol& tcp, const void* endPoint, bool v6)
 {
     TcpSocketBase* socket = TcpSocketOf(tcp, endPoint, v6);
     return socket && (*socket).*Get(TcpState{}) == TcpSocket::SYN_SENT;
+}
+
+void
+IpsecIpv4DeliverLocally(Ipv4L3Protocol& l3,
+                        Ptr<Packet> payload,
+                        const Ipv4Header& header,
+                        uint32_t iif)
+{
+    // What Ipv4L3Protocol::Receive does for a datagram it delivers locally,
+    // in its order; its checks (interface up, header checksum) are the
+    // caller's, and the ARP cache's entry of the source was refreshed by the
+    // outer datagram, which had the same source.
+    auto& rx = l3.*Get(Ipv4RxTrace{});
+    if (!rx.IsEmpty())
+    {
+        Ptr<Packet> datagram = payload->Copy();
+        datagram->AddHeader(header);
+        rx(datagram, Ptr<Ipv4>(&l3), iif);
+    }
+    Ptr<Ipv4Interface> iface = l3.GetInterface(iif);
+    for (const Ptr<Ipv4RawSocketImpl>& socket : l3.*Get(Ipv4RawSockets{}))
+    {
+        socket->ForwardUp(payload, header, iface);
+    }
+    (l3.*Get(Ipv4LocalDeliver{}))(payload, header, iif);
 }
 
 bool

@@ -24,6 +24,10 @@
  *     m_state, TcpSocketBase::m_tcb                  is synchronized and what it has left to
  *                                                    send (the zero-window guard of
  *                                                    ipsec-tcp-guard.h)
+ *   Ipv4L3Protocol::m_rxTrace,               call    a transport-mode payload delivered as
+ *   Ipv4L3Protocol::LocalDeliver                     Receive would after its checks (the Rx
+ *                                                    trace, raw sockets, LocalDeliver), without
+ *                                                    a second pass through IPv4 input
  *   Socket::m_boundnetdevice                 write   keeps a raw socket whose inbound
  *                                                    policy rejects a datagram from ns-3's
  *                                                    raw delivery (restored right after)
@@ -191,6 +195,27 @@ uint32_t IpsecLowerTcpSegmentSize(TcpL4Protocol& tcp,
  */
 bool IpsecTcpIdleAtZeroWindow(
     TcpL4Protocol& tcp, const void* endPoint, bool v6, bool hasAck, uint32_t ack);
+
+/**
+ * @ingroup ipsec-glue
+ * Delivers an IPv4 datagram that came in on interface @p iif to this node
+ * as Ipv4L3Protocol::Receive does once the datagram has passed its checks
+ * and the routing protocol has chosen local delivery: the Rx trace (with
+ * the whole datagram, when it has sinks), a copy to every raw socket
+ * (Ipv4RawSocketImpl::ForwardUp picks its own), then LocalDeliver (the
+ * LocalDeliver trace, reassembly, the upper-layer protocol, port
+ * unreachable).  The caller makes sure that the interface is up and that
+ * the list routing would deliver the datagram locally (a unicast or
+ * broadcast destination of the node).
+ * @param l3 the node's IPv4
+ * @param payload the datagram's payload
+ * @param header its IPv4 header
+ * @param iif the interface it came in on
+ */
+void IpsecIpv4DeliverLocally(Ipv4L3Protocol& l3,
+                             Ptr<Packet> payload,
+                             const Ipv4Header& header,
+                             uint32_t iif);
 
 /**
  * @ingroup ipsec-glue
