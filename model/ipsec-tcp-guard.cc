@@ -22,15 +22,19 @@ constexpr uint8_t TH_RST = 0x04;
 constexpr uint8_t TH_SYN = 0x02;
 constexpr uint8_t TH_ACK = 0x10;
 
-/// Whether the end point has no peer (a listening socket's, or a bound one's).
+/// Whether the end point has no peer (a listening socket's, or a bound
+/// one's): neither a peer address nor a peer port.
 bool
 Unconnected(const void* endPoint, bool v6)
 {
-    // GetPeerPort is not const in ns-3 3.37; it only reads.
-    return v6 ? const_cast<Ipv6EndPoint*>(static_cast<const Ipv6EndPoint*>(endPoint))->GetPeerPort()
-                    == 0
-              : const_cast<Ipv4EndPoint*>(static_cast<const Ipv4EndPoint*>(endPoint))->GetPeerPort()
-                    == 0;
+    // The getters are not const in ns-3 3.37; they only read.
+    if (v6)
+    {
+        auto* e = const_cast<Ipv6EndPoint*>(static_cast<const Ipv6EndPoint*>(endPoint));
+        return e->GetPeerPort() == 0 && e->GetPeerAddress().IsAny();
+    }
+    auto* e = const_cast<Ipv4EndPoint*>(static_cast<const Ipv4EndPoint*>(endPoint));
+    return e->GetPeerPort() == 0 && e->GetPeerAddress().IsAny();
 }
 
 } // namespace
