@@ -1102,6 +1102,15 @@ Ns3CanParse(const Bytes& d)
     {
         return false;
     }
+    // IPv6 from a multicast source that is not an IPsec datagram: ns-3's own
+    // input answers it with ICMPv6 errors (no route, port unreachable...),
+    // and its source address selection for such an error crashes.  An
+    // IPsec datagram goes on: the module drops it (ip6s_badscope) before
+    // anything is answered.
+    if (d[8] == 0xff && d[6] != 50 && d[6] != 51 && d[6] != 108)
+    {
+        return false;
+    }
     // IPv6: the extension headers ns-3 walks before anything of the module
     // runs, each within the datagram and the first 255 bytes (ns-3 keeps
     // 8-bit offsets), options within their header

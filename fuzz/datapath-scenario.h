@@ -279,7 +279,10 @@ void FixLength(Bytes& b);
  * parse), but ns-3 alone parses a TCP header V forwards (its queue disc's
  * flow hash) with the same loop on an option of length 0 and abort on an
  * MSS option of another length than 4: plaintext TCP with such options is
- * not delivered either.  Bugs of ns-3 on its own input path:
+ * not delivered either, nor an IPv6 datagram from a multicast source other
+ * than an IPsec one (ns-3 answers it with ICMPv6 errors, and crashes
+ * choosing their source address; the module drops an IPsec one first,
+ * ip6s_badscope).  Bugs of ns-3 on its own input path:
  * Scenario::Inject delivers only datagrams for which this is true (the
  * others are counted as skipped); what the module hands back to ns-3 after
  * decapsulation is not filtered.

@@ -21,7 +21,7 @@ struct Row
 };
 
 /// One row per reason, in the enum's order.
-constexpr std::array<Row, 35> ROWS{{
+constexpr std::array<Row, 36> ROWS{{
     {IpsecDropReason::IN_POLICY_VIOLATION, "IN_POLICY_VIOLATION", "in_polvio"},
     {IpsecDropReason::IN_NO_SA, "IN_NO_SA", "in_nosa"},
     {IpsecDropReason::IN_INVALID, "IN_INVALID", "in_inval"},
@@ -54,6 +54,7 @@ constexpr std::array<Row, 35> ROWS{{
     {IpsecDropReason::ICMP6_TOO_SHORT, "ICMP6_TOO_SHORT", "(icp6s_tooshort)"},
     {IpsecDropReason::ICMP_BAD_LENGTH, "ICMP_BAD_LENGTH", "(icps_badlen)"},
     {IpsecDropReason::ND_BAD_OPTION, "ND_BAD_OPTION", "(icp6s_badns)"},
+    {IpsecDropReason::IP6_BAD_SCOPE, "IP6_BAD_SCOPE", "(ip6s_badscope)"},
     {IpsecDropReason::TCP_BAD_SYN, "TCP_BAD_SYN", "(tcps_badsyn)"},
     {IpsecDropReason::TCP_LISTEN_RESET, "TCP_LISTEN_RESET", "(not counted)"},
     {IpsecDropReason::TCP_NO_ACK, "TCP_NO_ACK", "(not counted)"},

@@ -61,6 +61,8 @@ enum class IpsecDropReason : uint8_t
     ICMP_BAD_LENGTH,      ///< icps_badlen: an ICMP error shorter than the header it quotes
     ND_BAD_OPTION,        ///< icp6s_badns (badrs, badra, badna, badredirect): a neighbour
                           ///< discovery option of length 0 or beyond the message
+    IP6_BAD_SCOPE,        ///< ip6s_badscope: an IPv6 datagram from a multicast source, to the
+                          ///< unspecified address, or with a loopback or IPv4-mapped address
     TCP_BAD_SYN,          ///< tcps_badsyn: a segment other than a SYN (ACK, SYN and ACK,
                           ///< none of SYN, ACK and RST) to a socket without a peer
     TCP_LISTEN_RESET,     ///< a RST to a socket without a peer (tcp_input drops it uncounted)

@@ -219,6 +219,46 @@ CheckIcmp6(Ptr<const Packet> segment, uint8_t type, IpsecDropReason* reason, std
 } // namespace
 
 bool
+IpsecCheckIpv6Addresses(const uint8_t src[16],
+                        const uint8_t dst[16],
+                        IpsecDropReason* reason,
+                        std::string* why)
+{
+    static const uint8_t ZERO[16] = {};
+    static const uint8_t MAPPED[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    auto loopback = [](const uint8_t* a)
+    {
+        return std::equal(a, a + 15, ZERO) && a[15] == 1;
+    };
+    auto mapped = [](const uint8_t* a)
+    {
+        return std::equal(a, a + 12, MAPPED);
+    };
+    const char* what = nullptr;
+    if (src[0] == 0xff)
+    {
+        what = "a multicast source address";
+    }
+    else if (std::equal(dst, dst + 16, ZERO))
+    {
+        what = "the unspecified destination address";
+    }
+    else if (loopback(src) || loopback(dst))
+    {
+        what = "a loopback address from a device";
+    }
+    else if (mapped(src) || mapped(dst))
+    {
+        what = "an IPv4-mapped address";
+    }
+    if (what)
+    {
+        return Fail(IpsecDropReason::IP6_BAD_SCOPE, what, reason, why);
+    }
+    return true;
+}
+
+bool
 IpsecCheckIpv6Datagram(Ptr<const Packet> datagram,
                        uint32_t nestLimit,
                        IpsecDropReason* reason,
@@ -232,6 +272,10 @@ IpsecCheckIpv6Datagram(Ptr<const Packet> datagram,
             IpsecDropReason::IP6_TOO_SHORT, "IPv6 datagram shorter than its header", reason, why);
     }
     datagram->CopyData(b, std::min<uint32_t>(size, sizeof(b)));
+    if (!IpsecCheckIpv6Addresses(b + 8, b + 24, reason, why))
+    {
+        return false;
+    }
     const uint32_t plen = (uint32_t(b[4]) << 8) | b[5];
     const uint32_t end = plen ? 40 + plen : size; // 0: a jumbogram, left to ns-3
     if (end > size)

@@ -61,10 +61,30 @@ constexpr uint32_t IPSEC_NS3_IP6_CHAIN_MAX = 255;
 
 /**
  * @ingroup ipsec
+ * Checks the addresses of an IPv6 datagram that came in on a device as
+ * ip6_input does (ip6s_badscope): no multicast source, no unspecified
+ * destination, no loopback address (KAME takes those only on a loopback
+ * interface), no IPv4-mapped address.  ns-3 3.37's input checks none of
+ * them, and answers an error to a multicast source by crashing (its ICMPv6
+ * picks a source address on an interface it does not have).
+ *
+ * @param src the source address (16 bytes)
+ * @param dst the destination address (16 bytes)
+ * @param reason set to IP6_BAD_SCOPE when an address fails
+ * @param why set to a sentence saying which when one fails
+ * @return true when the addresses may go on
+ */
+bool IpsecCheckIpv6Addresses(const uint8_t src[16],
+                             const uint8_t dst[16],
+                             IpsecDropReason* reason,
+                             std::string* why);
+
+/**
+ * @ingroup ipsec
  * Checks an IPv6 datagram @p datagram (starting with its IPv6 header) as
- * ip6_input would before its extension headers are processed: the payload
- * length within the datagram, then the headers as IpsecCheckIpv6Headers
- * checks them.
+ * ip6_input would before its extension headers are processed: its addresses
+ * (IpsecCheckIpv6Addresses), the payload length within the datagram, then
+ * the headers as IpsecCheckIpv6Headers checks them.
  *
  * @param datagram the datagram, IPv6 header first
  * @param nestLimit ip6_hdrnestlimit, or 0 for no limit

@@ -3,6 +3,7 @@
  */
 #include "ipsec-l4-protocol.h"
 
+#include "ipsec-input-checks.h"
 #include "ipsec-list-routing.h"
 #include "ipsec-private-access.h"
 #include "ipsec-stack.h"
@@ -89,6 +90,24 @@ void
 IpsecL4Protocol::Input(Ptr<Packet> payload, const IpsecIpHeader& outer, Ptr<NetDevice> device)
 {
     m_ipsec->GetSocketPolicyRegistry()->RestoreRawSockets(); // raw sockets had their copy
+    if (outer.IsV6())
+    {
+        // ip6_input's address checks, which ns-3's IPv6 input does not make:
+        // what is left after the transforms goes back to it with these
+        // addresses (transport mode), and an error it answers to a multicast
+        // source crashes it.
+        uint8_t src[16];
+        uint8_t dst[16];
+        outer.src.ToIpv6().Serialize(src);
+        outer.dst.ToIpv6().Serialize(dst);
+        IpsecDropReason bad;
+        std::string why;
+        if (!IpsecCheckIpv6Addresses(src, dst, &bad, &why))
+        {
+            m_ipsec->NotifyDrop(payload, true, bad, why);
+            return;
+        }
+    }
     IpsecStack::DecapResult r = m_ipsec->Decapsulate(payload, outer);
     if (!r.ok)
     {

@@ -76,6 +76,7 @@
 #include <openssl/hmac.h>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 #include <zlib.h>
@@ -2370,7 +2371,9 @@ class InputChecksTestCase : public TestCase
         b[5] = plen & 0xff;
         b[6] = first;
         b[7] = 64;
-        b[23] = 1; // ::1 -> ::2
+        b[8] = 0xfd; // fd00::1 -> fd00::2
+        b[23] = 1;
+        b[24] = 0xfd;
         b[39] = 2;
         b.insert(b.end(), ext.begin(), ext.end());
         std::vector<uint8_t> udp = {0x1f, 0x40, 0x1b, 0x58, 0, 8, 0, 0};
@@ -2462,6 +2465,27 @@ class InputChecksTestCase : public TestCase
                IpsecDropReason::IP6_TOO_SHORT,
                "payload length beyond the datagram");
         Expect(Datagram(17, {}), L, true, OK, "no extension header");
+        // ip6_input's address checks (ip6s_badscope): a multicast source
+        // (ns-3 3.37 crashed answering it with an ICMPv6 error), the
+        // unspecified destination, ::1 and ::ffff:10.0.0.1 off a device.
+        for (const auto& [offset, bytes, what] :
+             std::vector<std::tuple<size_t, std::vector<uint8_t>, std::string>>{
+                 {8, {0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, "source ff02::1"},
+                 {24, std::vector<uint8_t>(16, 0), "destination ::"},
+                 {8, {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, "source ::1"},
+                 {24, {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}, "destination ::1"},
+                 {8,
+                  {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 1},
+                  "source ::ffff:10.0.0.1"},
+             })
+        {
+            Ptr<Packet> d = Datagram(17, {});
+            std::vector<uint8_t> b(d->GetSize());
+            d->CopyData(b.data(), b.size());
+            std::copy(bytes.begin(), bytes.end(), b.begin() + offset);
+            Expect(
+                Create<Packet>(b.data(), b.size()), L, false, IpsecDropReason::IP6_BAD_SCOPE, what);
+        }
         Expect(Create<Packet>(39), L, false, IpsecDropReason::IP6_TOO_SHORT, "39 bytes");
         // A Fragment header is 8 bytes, whatever follows: 4 bytes of it
         // (ns-3 reads the other 4 from beyond the datagram).
