@@ -60,6 +60,8 @@
 #include "ns3/ipv4-raw-socket-factory.h"
 #include "ns3/ipv6-raw-socket-factory.h"
 #include "ns3/point-to-point-helper.h"
+#include "ns3/point-to-point-net-device.h"
+#include "ns3/ppp-header.h"
 #include "ns3/simulator.h"
 #include "ns3/socket.h"
 #include "ns3/string.h"
@@ -2255,6 +2257,85 @@ class NestedIpcompTestCase : public SimTestCase
  * (gw2's inbound policy requires it): delivered, no in_polvio.  (A history
  * kept on the node, in a ring of 256 slots, was overwritten by then.)
  */
+/**
+ * ip6_input's address checks on the datagram an IPsec header came in: an
+ * IPComp datagram (well-known CPI 2, no SA) carrying UDP to a port without
+ * a socket, from a multicast source, is dropped (ip6s_badscope) before
+ * anything is decompressed; from a unicast source, the same datagram is
+ * decompressed and ns-3 answers it with a port unreachable.  Before the
+ * check, ns-3 3.37 crashed answering the multicast source (its ICMPv6
+ * source address selection).  The datagrams are put on R's device directly
+ * (S's stack would not send from a multicast source).
+ */
+class MulticastSourceTestCase : public SimTestCase
+{
+  public:
+    MulticastSourceTestCase()
+        : SimTestCase("ip6_input address checks: IPComp from a multicast source is dropped "
+                      "(ip6s_badscope) before decompression")
+    {
+    }
+
+  private:
+    void Deliver(Ptr<NetDevice> dev, const Bytes& datagram)
+    {
+        Ptr<Packet> p = Create<Packet>(datagram.data(), datagram.size());
+        PppHeader ppp;
+        ppp.SetProtocol(0x0057); // IPv6
+        p->AddHeader(ppp);
+        DynamicCast<PointToPointNetDevice>(dev)->Receive(p);
+    }
+
+    void DoRun() override
+    {
+        GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
+        Pair net = BuildPair(IpsecStackHelper());
+        DropLog drops;
+        drops.Connect(net.ipsec);
+        const uint16_t closedPort = 7999;
+        for (const auto& src : {Ipv6Address("ff02::1"), net.s6})
+        {
+            Bytes udp = Udp6(src, net.r6, 40000, closedPort, Text(100, 9));
+            Bytes c = RawDeflate(udp);
+            Bytes d = Cat({Ipv6Hdr(src, net.r6, P_IPCOMP, 4 + c.size()), IpcompHdr(P_UDP), c});
+            Simulator::Schedule(src.IsMulticast() ? Seconds(1) : Seconds(2),
+                                &MulticastSourceTestCase::Deliver,
+                                this,
+                                net.rDev,
+                                d);
+        }
+        uint32_t unreachable = 0;
+        net.s->GetObject<Ipv6L3Protocol>()->TraceConnectWithoutContext(
+            "LocalDeliver",
+            Callback<void, const Ipv6Header&, Ptr<const Packet>, uint32_t>(
+                [&unreachable](const Ipv6Header& h, Ptr<const Packet> p, uint32_t)
+                {
+                    uint8_t type = 0;
+                    if (h.GetNextHeader() == 58 && p->GetSize() > 0)
+                    {
+                        p->CopyData(&type, 1);
+                        unreachable += type == 1;
+                    }
+                }));
+        Simulator::Schedule(Seconds(1.5),
+                            [&]()
+                            {
+                                NS_TEST_EXPECT_MSG_EQ(drops.drops.size(), 1u, drops.Text());
+                                NS_TEST_EXPECT_MSG_EQ(
+                                    drops.Has("(ip6s_badscope)", "multicast"), true, drops.Text());
+                                NS_TEST_EXPECT_MSG_EQ(net.ipsec->GetStats(true).in_success,
+                                                      0u,
+                                                      "decompressed from a multicast source");
+                            });
+        Simulator::Stop(Seconds(5));
+        Simulator::Run();
+        NS_TEST_EXPECT_MSG_EQ(net.ipsec->GetStats(true).in_success,
+                              1u,
+                              "the unicast source's datagram was not decompressed");
+        NS_TEST_EXPECT_MSG_EQ(unreachable, 1u, "S's port unreachables; " << drops.Text());
+    }
+};
+
 class ReassemblyHistoryTestCase : public SimTestCase
 {
   public:
@@ -2887,6 +2968,7 @@ class IpsecHeadersTestSuite : public TestSuite
         AddTestCase(new IpcompDepthTestCase(200, 0), TestCase::QUICK);
         AddTestCase(new IpcompDepthTestCase(40, 64), TestCase::QUICK);
         AddTestCase(new NestedIpcompTestCase(), TestCase::QUICK);
+        AddTestCase(new MulticastSourceTestCase(), TestCase::QUICK);
         AddTestCase(new ReassemblyHistoryTestCase(), TestCase::QUICK);
         AddTestCase(new InputChecksTestCase(), TestCase::QUICK);
         AddTestCase(new TcpOptionsTestCase(), TestCase::QUICK);
