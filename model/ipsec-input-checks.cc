@@ -309,7 +309,8 @@ IpsecCheckUpperLayer(
     const uint32_t size = segment->GetSize();
     uint8_t b[20];
     segment->CopyData(b, std::min<uint32_t>(size, sizeof(b)));
-    const std::string bytes = " (" + std::to_string(size) + " bytes)";
+    // Written only for a datagram that fails (most pass).
+    auto bytes = [size]() { return " (" + std::to_string(size) + " bytes)"; };
     switch (protocol)
     {
         case ipsecproto::UDP:
@@ -317,7 +318,7 @@ IpsecCheckUpperLayer(
             if (size < 8)
             {
                 return Fail(IpsecDropReason::UDP_TOO_SHORT,
-                            "UDP datagram shorter than its header" + bytes,
+                            "UDP datagram shorter than its header" + bytes(),
                             reason,
                             why);
             }
@@ -325,7 +326,7 @@ IpsecCheckUpperLayer(
             if (ulen < 8 || ulen > size || (v6 && ulen != size))
             {
                 return Fail(IpsecDropReason::UDP_BAD_LENGTH,
-                            "UDP length " + std::to_string(ulen) + bytes,
+                            "UDP length " + std::to_string(ulen) + bytes(),
                             reason,
                             why);
             }
@@ -336,7 +337,7 @@ IpsecCheckUpperLayer(
             if (size < 20)
             {
                 return Fail(IpsecDropReason::TCP_TOO_SHORT,
-                            "TCP segment shorter than its header" + bytes,
+                            "TCP segment shorter than its header" + bytes(),
                             reason,
                             why);
             }
@@ -344,7 +345,7 @@ IpsecCheckUpperLayer(
             if (dataOffset < 20 || dataOffset > size)
             {
                 return Fail(IpsecDropReason::TCP_BAD_OFFSET,
-                            "TCP data offset " + std::to_string(dataOffset) + bytes,
+                            "TCP data offset " + std::to_string(dataOffset) + bytes(),
                             reason,
                             why);
             }
@@ -354,7 +355,7 @@ IpsecCheckUpperLayer(
             if (size < 8)
             {
                 return Fail(IpsecDropReason::ICMP_TOO_SHORT,
-                            "ICMP message shorter than ICMP_MINLEN" + bytes,
+                            "ICMP message shorter than ICMP_MINLEN" + bytes(),
                             reason,
                             why);
             }
@@ -363,7 +364,7 @@ IpsecCheckUpperLayer(
             if (size < 8)
             {
                 return Fail(IpsecDropReason::ICMP6_TOO_SHORT,
-                            "ICMPv6 message shorter than its header" + bytes,
+                            "ICMPv6 message shorter than its header" + bytes(),
                             reason,
                             why);
             }
