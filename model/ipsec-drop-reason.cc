@@ -21,7 +21,7 @@ struct Row
 };
 
 /// One row per reason, in the enum's order.
-constexpr std::array<Row, 36> ROWS{{
+constexpr std::array<Row, 37> ROWS{{
     {IpsecDropReason::IN_POLICY_VIOLATION, "IN_POLICY_VIOLATION", "in_polvio"},
     {IpsecDropReason::IN_NO_SA, "IN_NO_SA", "in_nosa"},
     {IpsecDropReason::IN_INVALID, "IN_INVALID", "in_inval"},
@@ -58,6 +58,7 @@ constexpr std::array<Row, 36> ROWS{{
     {IpsecDropReason::TCP_BAD_SYN, "TCP_BAD_SYN", "(tcps_badsyn)"},
     {IpsecDropReason::TCP_LISTEN_RESET, "TCP_LISTEN_RESET", "(not counted)"},
     {IpsecDropReason::TCP_NO_ACK, "TCP_NO_ACK", "(not counted)"},
+    {IpsecDropReason::IP_BAD_ADDRESS, "IP_BAD_ADDRESS", "(ips_badaddr)"},
 }};
 
 constexpr bool

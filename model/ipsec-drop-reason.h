@@ -68,10 +68,11 @@ enum class IpsecDropReason : uint8_t
     TCP_LISTEN_RESET,     ///< a RST to a socket without a peer (tcp_input drops it uncounted)
     TCP_NO_ACK,           ///< a segment with none of SYN, ACK and RST to a socket in
                           ///< SYN_SENT (tcp_input drops it uncounted)
+    IP_BAD_ADDRESS,       ///< ips_badaddr: an IPv4 datagram from a multicast source
 };
 
 /// The last IpsecDropReason (for tables and loops over every reason).
-constexpr IpsecDropReason IPSEC_DROP_REASON_LAST = IpsecDropReason::TCP_NO_ACK;
+constexpr IpsecDropReason IPSEC_DROP_REASON_LAST = IpsecDropReason::IP_BAD_ADDRESS;
 
 /**
  * @ingroup ipsec

@@ -15,6 +15,7 @@ namespace ns3
 {
 
 NS_LOG_COMPONENT_DEFINE("IpsecListRouting");
+
 NS_OBJECT_ENSURE_REGISTERED(IpsecIpv4ListRouting);
 NS_OBJECT_ENSURE_REGISTERED(IpsecIpv6ListRouting);
 
@@ -59,6 +60,20 @@ IpsecIpv4ListRouting::RouteInput(Ptr<const Packet> p,
     if (!m_l3 || !m_l3->GetIpsec())
     {
         return Ipv4ListRouting::RouteInput(p, header, idev, ucb, mcb, lcb, ecb);
+    }
+    if (header.GetSource().IsMulticast())
+    {
+        // ip_input (RFC 1122 section 3.2.1.3): nothing from a multicast
+        // source, to this node or through it.  ns-3 3.37 forwards and
+        // delivers it, and crashes when it answers it with an ICMP error
+        // (its route to a link-local multicast address reads an interface
+        // it does not have).
+        m_l3->GetIpsec()->NotifyDrop(p,
+                                     false,
+                                     IpsecDropReason::IP_BAD_ADDRESS,
+                                     "a multicast source address ("
+                                         + IpsecAddress(header.GetSource()).ToString() + ")");
+        return true;
     }
     if (m_forward.IsNull() || !ucb.IsEqual(m_ucb))
     {
@@ -127,6 +142,18 @@ IpsecIpv6ListRouting::RouteInput(Ptr<const Packet> p,
     if (!m_l3 || !m_l3->GetIpsec())
     {
         return Ipv6ListRouting::RouteInput(p, header, idev, ucb, mcb, lcb, ecb);
+    }
+    if (header.GetSource().IsMulticast())
+    {
+        // ip6_input: nothing from a multicast source (ip6s_badscope), to
+        // this node or through it; ns-3 3.37 crashes when it answers one
+        // with an ICMPv6 error.
+        m_l3->GetIpsec()->NotifyDrop(p,
+                                     true,
+                                     IpsecDropReason::IP6_BAD_SCOPE,
+                                     "a multicast source address ("
+                                         + IpsecAddress(header.GetSource()).ToString() + ")");
+        return true;
     }
     if (m_forward.IsNull() || !ucb.IsEqual(m_ucb))
     {

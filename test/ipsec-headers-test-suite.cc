@@ -74,6 +74,7 @@
 #include <functional>
 #include <initializer_list>
 #include <iomanip>
+#include <map>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <sstream>
@@ -2336,6 +2337,98 @@ class MulticastSourceTestCase : public SimTestCase
     }
 };
 
+class MulticastSource4TestCase : public SimTestCase
+{
+  public:
+    MulticastSource4TestCase()
+        : SimTestCase("ip_input address checks: nothing from a multicast IPv4 source is "
+                      "delivered, forwarded or answered (ips_badaddr)")
+    {
+    }
+
+  private:
+    void Deliver(Ptr<NetDevice> dev, const Bytes& datagram)
+    {
+        Ptr<Packet> p = Create<Packet>(datagram.data(), datagram.size());
+        PppHeader ppp;
+        ppp.SetProtocol(0x0021); // IPv4
+        p->AddHeader(ppp);
+        DynamicCast<PointToPointNetDevice>(dev)->Receive(p);
+    }
+
+    /// A UDP datagram from @p src to @p dst with TTL @p ttl.
+    static Bytes Datagram(Ipv4Address src, Ipv4Address dst, uint8_t ttl)
+    {
+        Bytes udp = Udp4(src, dst, 40000, 7999, Text(100, 4));
+        Bytes h = Ipv4Hdr(src, dst, P_UDP, udp.size(), 0x4d4d);
+        h[8] = ttl;
+        h[10] = h[11] = 0;
+        uint16_t c = Fold(Sum(h));
+        h[10] = c >> 8;
+        h[11] = c & 0xff;
+        return Cat({h, udp});
+    }
+
+    void DoRun() override
+    {
+        GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
+        Pair net = BuildPair(IpsecStackHelper());
+        DropLog drops;
+        drops.Connect(net.ipsec);
+        // To R's closed port (a port unreachable), and through R back onto the
+        // link with TTL 1 (a time exceeded): from a multicast source first,
+        // then from S.
+        const Ipv4Address onLink("10.1.0.99");
+        double at = 1;
+        for (const auto& src : {Ipv4Address("224.0.0.5"), net.s4})
+        {
+            for (const auto& [dst, ttl] : {std::make_pair(net.r4, 64), std::make_pair(onLink, 1)})
+            {
+                Simulator::Schedule(Seconds(at),
+                                    &MulticastSource4TestCase::Deliver,
+                                    this,
+                                    net.rDev,
+                                    Datagram(src, dst, ttl));
+                at += 1;
+            }
+        }
+        std::map<uint8_t, uint32_t> icmpAtS; // ICMP type -> messages S got
+        net.s->GetObject<Ipv4L3Protocol>()->TraceConnectWithoutContext(
+            "LocalDeliver",
+            Callback<void, const Ipv4Header&, Ptr<const Packet>, uint32_t>(
+                [&icmpAtS](const Ipv4Header& h, Ptr<const Packet> p, uint32_t)
+                {
+                    uint8_t type = 0;
+                    if (h.GetProtocol() == P_ICMP && p->GetSize() > 0)
+                    {
+                        p->CopyData(&type, 1);
+                        icmpAtS[type]++;
+                    }
+                }));
+        uint64_t forwarded = 0;
+        net.r->GetObject<Ipv4L3Protocol>()->TraceConnectWithoutContext(
+            "UnicastForward",
+            Callback<void, const Ipv4Header&, Ptr<const Packet>, uint32_t>(
+                [&forwarded](const Ipv4Header&, Ptr<const Packet>, uint32_t)
+                {
+                    forwarded++;
+                }));
+        Simulator::Schedule(Seconds(2.5),
+                            [&]()
+                            {
+                                NS_TEST_EXPECT_MSG_EQ(drops.drops.size(), 2u, drops.Text());
+                                NS_TEST_EXPECT_MSG_EQ(
+                                    drops.Has("(ips_badaddr)", "multicast"), true, drops.Text());
+                                NS_TEST_EXPECT_MSG_EQ(forwarded, 0u, "forwarded from 224.0.0.5");
+                            });
+        Simulator::Stop(Seconds(6));
+        Simulator::Run();
+        NS_TEST_EXPECT_MSG_EQ(drops.drops.size(), 2u, drops.Text());
+        NS_TEST_EXPECT_MSG_EQ(icmpAtS[3], 1u, "S's port unreachables; " << drops.Text());
+        NS_TEST_EXPECT_MSG_EQ(icmpAtS[11], 1u, "S's time exceeded; " << drops.Text());
+    }
+};
+
 class ReassemblyHistoryTestCase : public SimTestCase
 {
   public:
@@ -2969,6 +3062,7 @@ class IpsecHeadersTestSuite : public TestSuite
         AddTestCase(new IpcompDepthTestCase(40, 64), TestCase::QUICK);
         AddTestCase(new NestedIpcompTestCase(), TestCase::QUICK);
         AddTestCase(new MulticastSourceTestCase(), TestCase::QUICK);
+        AddTestCase(new MulticastSource4TestCase(), TestCase::QUICK);
         AddTestCase(new ReassemblyHistoryTestCase(), TestCase::QUICK);
         AddTestCase(new InputChecksTestCase(), TestCase::QUICK);
         AddTestCase(new TcpOptionsTestCase(), TestCase::QUICK);
