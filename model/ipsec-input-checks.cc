@@ -310,7 +310,10 @@ IpsecCheckUpperLayer(
     uint8_t b[20];
     segment->CopyData(b, std::min<uint32_t>(size, sizeof(b)));
     // Written only for a datagram that fails (most pass).
-    auto bytes = [size]() { return " (" + std::to_string(size) + " bytes)"; };
+    auto bytes = [size]()
+    {
+        return " (" + std::to_string(size) + " bytes)";
+    };
     switch (protocol)
     {
         case ipsecproto::UDP:

@@ -32,9 +32,51 @@ IpsecIpv4L3Protocol::GetTypeId()
 }
 
 IpsecIpv4L3Protocol::IpsecIpv4L3Protocol()
-    : m_depth(0)
+    : m_unicastMemoValid(false)
+    , m_unicastMemo(false)
+    , m_depth(0)
     , m_rawGate(false)
 {
+}
+
+uint32_t
+IpsecIpv4L3Protocol::AddInterface(Ptr<NetDevice> device)
+{
+    m_unicastMemoValid = false;
+    return Ipv4L3Protocol::AddInterface(device);
+}
+
+bool
+IpsecIpv4L3Protocol::AddAddress(uint32_t i, Ipv4InterfaceAddress address)
+{
+    m_unicastMemoValid = false;
+    return Ipv4L3Protocol::AddAddress(i, address);
+}
+
+bool
+IpsecIpv4L3Protocol::RemoveAddress(uint32_t interfaceIndex, uint32_t addressIndex)
+{
+    m_unicastMemoValid = false;
+    return Ipv4L3Protocol::RemoveAddress(interfaceIndex, addressIndex);
+}
+
+bool
+IpsecIpv4L3Protocol::RemoveAddress(uint32_t interface, Ipv4Address address)
+{
+    m_unicastMemoValid = false;
+    return Ipv4L3Protocol::RemoveAddress(interface, address);
+}
+
+bool
+IpsecIpv4L3Protocol::IsUnicastDestination(Ipv4Address destination)
+{
+    if (!m_unicastMemoValid || destination != m_unicastMemoAddress)
+    {
+        m_unicastMemoAddress = destination;
+        m_unicastMemo = IsUnicast(destination);
+        m_unicastMemoValid = true;
+    }
+    return m_unicastMemo;
 }
 
 void
@@ -118,7 +160,7 @@ IpsecIpv4L3Protocol::Send(Ptr<Packet> packet,
                           Ptr<Ipv4Route> route)
 {
     Ptr<IpsecStack> ipsec = GetIpsec();
-    if (m_depth > 0 || !ipsec || !IsUnicast(destination))
+    if (m_depth > 0 || !ipsec || !IsUnicastDestination(destination))
     {
         Ipv4L3Protocol::Send(packet, source, destination, protocol, route);
         return;
@@ -140,9 +182,18 @@ IpsecIpv4L3Protocol::Send(Ptr<Packet> packet,
     {
         ipsec->FitTcpSegmentSize(packet, ctx.header, route->GetOutputDevice()->GetMtu());
     }
-    Ipv4Header plainHeader = ctx.header.ToIpv4(packet->GetSize());
-    IpsecProtectAndSend<Ipv4L3Protocol>(
-        *this, m_depth, *ipsec, ctx, packet, protocol, route, plainHeader);
+    const uint32_t size = packet->GetSize();
+    IpsecProtectAndSend<Ipv4L3Protocol>(*this,
+                                        m_depth,
+                                        *ipsec,
+                                        ctx,
+                                        packet,
+                                        protocol,
+                                        route,
+                                        [&ctx, size]()
+                                        {
+                                            return ctx.header.ToIpv4(size);
+                                        });
 }
 
 void

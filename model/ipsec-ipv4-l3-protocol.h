@@ -47,6 +47,13 @@ class IpsecIpv4L3Protocol : public Ipv4L3Protocol
               uint8_t protocol,
               Ptr<Ipv4Route> route) override;
 
+    // Address changes forget the unicast memo of Send (IsUnicast reads every
+    // interface's broadcast addresses).
+    uint32_t AddInterface(Ptr<NetDevice> device) override;
+    bool AddAddress(uint32_t i, Ipv4InterfaceAddress address) override;
+    bool RemoveAddress(uint32_t interfaceIndex, uint32_t addressIndex) override;
+    bool RemoveAddress(uint32_t interface, Ipv4Address address) override;
+
     /**
      * The node's IPsec.
      * @return the IpsecStack, or nullptr if none is aggregated
@@ -115,9 +122,21 @@ class IpsecIpv4L3Protocol : public Ipv4L3Protocol
      */
     void GateRawSockets(Ptr<const Packet> packet, Ptr<Ipv4> ipv4, uint32_t interface);
 
+    /**
+     * Ipv4L3Protocol::IsUnicast, remembered for the last destination asked
+     * (it walks every address of every interface) until an address changes.
+     * @param destination the datagram's destination
+     * @return whether it is neither a broadcast (limited or subnet-directed)
+     *         nor a multicast address
+     */
+    bool IsUnicastDestination(Ipv4Address destination);
+
     Ptr<IpsecStack> m_ipsec;
-    uint32_t m_depth; ///< re-entrancy guard: Ipv4L3Protocol::Send calls Send again
-    bool m_rawGate;   ///< GateRawSockets is connected
+    Ipv4Address m_unicastMemoAddress; ///< the destination IsUnicastDestination last answered for
+    bool m_unicastMemoValid;          ///< m_unicastMemo holds an answer
+    bool m_unicastMemo;               ///< that answer
+    uint32_t m_depth;                 ///< re-entrancy guard: Ipv4L3Protocol::Send calls Send again
+    bool m_rawGate;                   ///< GateRawSockets is connected
 };
 
 } // namespace ns3

@@ -228,9 +228,18 @@ IpsecIpv6L3Protocol::Send(Ptr<Packet> packet,
     {
         return;
     }
-    Ipv6Header plainHeader = ctx.header.ToIpv6(packet->GetSize());
-    IpsecProtectAndSend<Ipv6L3Protocol>(
-        *this, m_depth, *ipsec, ctx, packet, protocol, route, plainHeader);
+    const uint32_t size = packet->GetSize();
+    IpsecProtectAndSend<Ipv6L3Protocol>(*this,
+                                        m_depth,
+                                        *ipsec,
+                                        ctx,
+                                        packet,
+                                        protocol,
+                                        route,
+                                        [&ctx, size]()
+                                        {
+                                            return ctx.header.ToIpv6(size);
+                                        });
 }
 
 bool
@@ -263,13 +272,24 @@ IpsecIpv6L3Protocol::SendFragmentsToTunnel(const IpsecStack::OutputContext& ctx,
     NS_LOG_LOGIC("datagram of " << packet->GetSize() + 40 << " bytes to " << ctx.header.dst
                                 << " fragmented to its path MTU " << pmtu
                                 << " before the tunnel: " << fragments.size() << " fragments");
-    for (auto& [fragment, header] : fragments)
+    for (auto& pair : fragments)
     {
+        Ptr<Packet> fragment = pair.first;
+        const Ipv6Header& header = pair.second;
         IpsecStack::OutputContext fctx = ctx;
         fctx.header.protocol = header.GetNextHeader();
         fctx.policy = policy;
-        IpsecProtectAndSend<Ipv6L3Protocol>(
-            *this, m_depth, *GetIpsec(), fctx, fragment, header.GetNextHeader(), route, header);
+        IpsecProtectAndSend<Ipv6L3Protocol>(*this,
+                                            m_depth,
+                                            *GetIpsec(),
+                                            fctx,
+                                            fragment,
+                                            header.GetNextHeader(),
+                                            route,
+                                            [&header]()
+                                            {
+                                                return header;
+                                            });
     }
     return true;
 }

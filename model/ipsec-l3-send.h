@@ -51,9 +51,11 @@ void IpsecIcmp6AdminProhibited(Ptr<Icmpv6L4Protocol> icmp,
  * @param packet the datagram's payload
  * @param protocol its upper-layer protocol
  * @param route the route Send was given
- * @param plainHeader the header the plaintext datagram would have had
+ * @param plainHeader makes the header the plaintext datagram would have
+ *        had (called only when a protected datagram or an ICMPv6 error
+ *        needs it: a datagram in clear needs only its addresses)
  */
-template <typename BaseL3, typename L3, typename Route, typename Header>
+template <typename BaseL3, typename L3, typename Route, typename MakeHeader>
 void
 IpsecProtectAndSend(L3& l3,
                     uint32_t& depth,
@@ -62,23 +64,31 @@ IpsecProtectAndSend(L3& l3,
                     Ptr<Packet> packet,
                     uint8_t protocol,
                     Ptr<Route> route,
-                    const Header& plainHeader)
+                    MakeHeader&& plainHeader)
 {
     IpsecStack::OutputResult r = ipsec.ProcessOutput(packet, ctx);
     switch (r.verdict)
     {
         case IpsecStack::Verdict::DROP:
-            if constexpr (std::is_same_v<Header, Ipv6Header>)
+            if constexpr (std::is_same_v<BaseL3, Ipv6L3Protocol>)
             {
                 if (r.adminProhibited)
                 {
-                    IpsecIcmp6AdminProhibited(l3.GetIcmpv6(), packet, plainHeader);
+                    IpsecIcmp6AdminProhibited(l3.GetIcmpv6(), packet, plainHeader());
                 }
             }
             return;
         case IpsecStack::Verdict::BYPASS:
-            l3.BaseL3::Send(
-                packet, plainHeader.GetSource(), plainHeader.GetDestination(), protocol, route);
+            if constexpr (std::is_same_v<BaseL3, Ipv6L3Protocol>)
+            {
+                l3.BaseL3::Send(
+                    packet, ctx.header.src.ToIpv6(), ctx.header.dst.ToIpv6(), protocol, route);
+            }
+            else
+            {
+                l3.BaseL3::Send(
+                    packet, ctx.header.src.ToIpv4(), ctx.header.dst.ToIpv4(), protocol, route);
+            }
             return;
         case IpsecStack::Verdict::PROTECTED:
             break;
@@ -86,7 +96,7 @@ IpsecProtectAndSend(L3& l3,
     // Flow probes classify (and tag) the plaintext; the tags they add are
     // carried over to the protected datagram.
     int32_t iface = route ? l3.GetInterfaceForDevice(route->GetOutputDevice()) : -1;
-    IpsecFireSendOutgoing(l3, plainHeader, packet, iface < 0 ? 0 : iface);
+    IpsecFireSendOutgoing(l3, plainHeader(), packet, iface < 0 ? 0 : iface);
     r.packet->RemoveAllByteTags();
     IpsecCopyByteTags(packet, r.packet);
     ++depth;

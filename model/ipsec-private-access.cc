@@ -9,8 +9,10 @@
 #include "ipsec-private-access.h"
 
 #include "ns3/ipv4-end-point-demux.h"
+#include "ns3/ipv4-end-point.h"
 #include "ns3/ipv4-raw-socket-impl.h"
 #include "ns3/ipv6-end-point-demux.h"
+#include "ns3/ipv6-end-point.h"
 #include "ns3/tcp-socket-base.h"
 #include "ns3/tcp-tx-buffer.h"
 
@@ -201,17 +203,122 @@ template struct Grant<Ipv6SendOutgoing, &Ipv6L3Protocol::m_sendOutgoingTrace>;
 
 } // namespace
 
+namespace
+{
+
+struct Ipv4DemuxList
+{
+    using type = Ipv4EndPointDemux::EndPoints Ipv4EndPointDemux::*;
+    friend type Get(Ipv4DemuxList);
+};
+
+struct Ipv6DemuxList
+{
+    using type = Ipv6EndPointDemux::EndPoints Ipv6EndPointDemux::*;
+    friend type Get(Ipv6DemuxList);
+};
+
+template struct Grant<Ipv4DemuxList, &Ipv4EndPointDemux::m_endPoints>;
+template struct Grant<Ipv6DemuxList, &Ipv6EndPointDemux::m_endPoints>;
+
+const Ipv4EndPointDemux::EndPoints&
+EndPointList(Ipv4EndPointDemux& demux)
+{
+    return demux.*Get(Ipv4DemuxList{});
+}
+
+const Ipv6EndPointDemux::EndPoints&
+EndPointList(Ipv6EndPointDemux& demux)
+{
+    return demux.*Get(Ipv6DemuxList{});
+}
+
+/**
+ * Whether IPv4 end point address @p bound (neither @p dst nor any) is the
+ * network part of one of @p iface's addresses that @p dst is in: the
+ * "subnet-directed any" case of Ipv4EndPointDemux::Lookup.
+ */
+bool
+SubnetAnyMatches(Ipv4Address bound, Ipv4Address dst, const Ptr<Ipv4Interface>& iface)
+{
+    for (uint32_t i = 0; iface && i < iface->GetNAddresses(); ++i)
+    {
+        Ipv4InterfaceAddress a = iface->GetAddress(i);
+        Ipv4Address net = a.GetLocal().CombineMask(a.GetMask());
+        if (bound == net && dst.CombineMask(a.GetMask()) == net)
+        {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool
+SubnetAnyMatches(Ipv6Address, Ipv6Address, const Ptr<Ipv6Interface>&)
+{
+    return false; // Ipv6EndPointDemux::Lookup has no such case
+}
+
+} // namespace
+
 template <typename L4, typename Addr, typename Iface>
 const void*
 IpsecFindEndPoint(L4& l4, Addr dst, uint16_t dport, Addr src, uint16_t sport, Ptr<Iface> iface)
 {
+    // The front of what Ipv4EndPointDemux::Lookup / Ipv6EndPointDemux::Lookup
+    // return -- the first end point, in the demultiplexer's order, of the
+    // most exact of their four classes -- found in one walk that allocates
+    // nothing (theirs builds five lists for every segment).
     auto* demux = Demux<Addr>(l4);
     if (!demux)
     {
         return nullptr;
     }
-    auto found = demux->Lookup(dst, dport, src, sport, iface);
-    return found.empty() ? nullptr : static_cast<const void*>(found.front());
+    const Addr any = Addr::GetAny();
+    const void* best = nullptr;
+    int bestClass = 0;
+    for (auto* e : EndPointList(*demux))
+    {
+        if (!e->IsRxEnabled() || e->GetLocalPort() != dport)
+        {
+            continue;
+        }
+        if (Ptr<NetDevice> bound = e->GetBoundNetDevice())
+        {
+            if (!iface || bound != iface->GetDevice())
+            {
+                continue;
+            }
+        }
+        const Addr local = e->GetLocalAddress();
+        const bool localExact = local == dst;
+        const bool localWild = !localExact && (local == any || SubnetAnyMatches(local, dst, iface));
+        if (!localExact && !localWild)
+        {
+            continue;
+        }
+        const uint16_t peerPort = e->GetPeerPort();
+        const Addr peer = e->GetPeerAddress();
+        const bool peerExact = peerPort == sport && peer == src;
+        const bool peerWild = peerPort == 0 && peer == any;
+        // Classes 4 (all four exact), 3 (all but the local address), 2 (local
+        // address and port only), 1 (local port only).
+        int c = 0;
+        if (peerExact)
+        {
+            c = localExact ? 4 : 3;
+        }
+        else if (peerWild)
+        {
+            c = localExact ? 2 : 1;
+        }
+        if (c > bestClass)
+        {
+            bestClass = c;
+            best = e;
+        }
+    }
+    return best;
 }
 
 template const void* IpsecFindEndPoint(

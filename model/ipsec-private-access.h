@@ -149,7 +149,9 @@ void IpsecFireSendOutgoing(Ipv6L3Protocol& l3,
  * @param sport its source port
  * @param iface the interface it arrived on
  * @return the first end point of the demultiplexer's lookup (an
- *         Ipv4EndPoint or Ipv6EndPoint, as an identity only), or nullptr
+ *         Ipv4EndPoint or Ipv6EndPoint, as an identity only), or nullptr;
+ *         found by walking its end points once as Ipv4EndPointDemux::Lookup
+ *         and Ipv6EndPointDemux::Lookup do, without building their lists
  */
 template <typename L4, typename Addr, typename Iface>
 const void* IpsecFindEndPoint(
