@@ -3,6 +3,7 @@
  */
 #include "ipsec-packet-util.h"
 
+#include "ipsec-private-access.h"
 #include "ns3/tag.h"
 
 #include <memory>
@@ -72,15 +73,7 @@ Ptr<Packet>
 IpsecMakePacket(const uint8_t* data, size_t len, Ptr<const Packet> tagsFrom)
 {
     Ptr<Packet> p = Create<Packet>(data, len);
-    // A new packet has no tags: each is added, none needs replacing.
-    PacketTagIterator pit = tagsFrom->GetPacketTagIterator();
-    while (pit.HasNext())
-    {
-        if (auto tag = ReadTag(pit.Next()))
-        {
-            p->AddPacketTag(*tag);
-        }
-    }
+    IpsecSharePacketTags(*tagsFrom, *p);
     IpsecCopyByteTags(tagsFrom, p);
     return p;
 }

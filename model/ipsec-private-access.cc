@@ -261,6 +261,25 @@ SubnetAnyMatches(Ipv6Address, Ipv6Address, const Ptr<Ipv6Interface>&)
 
 } // namespace
 
+namespace
+{
+
+struct PacketTags
+{
+    using type = PacketTagList Packet::*;
+    friend type Get(PacketTags);
+};
+
+template struct Grant<PacketTags, &Packet::m_packetTagList>;
+
+} // namespace
+
+void
+IpsecSharePacketTags(const Packet& from, Packet& to)
+{
+    to.*Get(PacketTags{}) = from.*Get(PacketTags{});
+}
+
 template <typename L4, typename Addr, typename Iface>
 const void*
 IpsecFindEndPoint(L4& l4, Addr dst, uint16_t dport, Addr src, uint16_t sport, Ptr<Iface> iface)

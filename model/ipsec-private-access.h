@@ -31,6 +31,10 @@
  *   Socket::m_boundnetdevice                 write   keeps a raw socket whose inbound
  *                                                    policy rejects a datagram from ns-3's
  *                                                    raw delivery (restored right after)
+ *   Ipv4EndPointDemux::m_endPoints,          read    walked once per segment, as Lookup
+ *     Ipv6EndPointDemux::m_endPoints                 does, without building its lists
+ *   Packet::m_packetTagList                  write   a transform's new packet shares its
+ *                                                    input's packet tags (copy on write)
  *
  * The standard allows naming a private member in an explicit template
  * instantiation; the instantiation stores the member pointer where a friend
@@ -102,6 +106,17 @@ uint8_t IpsecDefaultTtl(const Ipv4L3Protocol& l3);
  * @return its default hop limit
  */
 uint8_t IpsecDefaultTtl(const Ipv6L3Protocol& l3);
+
+/**
+ * @ingroup ipsec-glue
+ * Gives @p to the packet tags of @p from, replacing its own: the tag list is
+ * shared until either packet changes it (PacketTagList copies on write), so
+ * this costs no tag copy, where re-adding each tag through its TypeId's
+ * constructor cost about 700 instructions a tag.
+ * @param from the packet whose tags are taken
+ * @param to the packet that gets them
+ */
+void IpsecSharePacketTags(const Packet& from, Packet& to);
 
 /**
  * @ingroup ipsec-glue
