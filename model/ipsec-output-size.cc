@@ -59,16 +59,20 @@ IpsecStack::PolicyOverhead(Ptr<IpsecPolicy> policy, const IpsecSelector& sel)
 void
 IpsecStack::FitTcpSegmentSize(Ptr<const Packet> segment, const IpsecIpHeader& ip, uint32_t mtu)
 {
-    TcpHeader tcp;
     if (ip.protocol != 6 || segment->GetSize() < 20 || !m_node)
     {
         return;
     }
-    segment->PeekHeader(tcp);
-    if (!(tcp.GetFlags() & TcpHeader::SYN))
+    // The ports and the flags, read off the bytes: TcpHeader::Deserialize
+    // creates an object for every option of every segment.
+    uint8_t b[14];
+    segment->CopyData(b, sizeof(b));
+    if (!(b[13] & TcpHeader::SYN))
     {
         return;
     }
+    const uint16_t sport = (b[0] << 8) | b[1];
+    const uint16_t dport = (b[2] << 8) | b[3];
     // The segment's socket decides (KAME ipsec4_hdrsiz with the socket):
     // its own policy, or the SPD.  Not counted as a lookup.
     IpsecSelector sel = IpsecPacketSelector(ip.src, ip.dst, 6, segment, IpsecWalkRules{});
@@ -82,11 +86,10 @@ IpsecStack::FitTcpSegmentSize(Ptr<const Packet> segment, const IpsecIpHeader& ip
     {
         return;
     }
-    Address local = ip.IsV6() ? Address(Inet6SocketAddress(ip.src.ToIpv6(), tcp.GetSourcePort()))
-                              : Address(InetSocketAddress(ip.src.ToIpv4(), tcp.GetSourcePort()));
-    Address peer = ip.IsV6()
-                     ? Address(Inet6SocketAddress(ip.dst.ToIpv6(), tcp.GetDestinationPort()))
-                     : Address(InetSocketAddress(ip.dst.ToIpv4(), tcp.GetDestinationPort()));
+    Address local = ip.IsV6() ? Address(Inet6SocketAddress(ip.src.ToIpv6(), sport))
+                              : Address(InetSocketAddress(ip.src.ToIpv4(), sport));
+    Address peer = ip.IsV6() ? Address(Inet6SocketAddress(ip.dst.ToIpv6(), dport))
+                             : Address(InetSocketAddress(ip.dst.ToIpv4(), dport));
     uint32_t size = IpsecLowerTcpSegmentSize(*l4, local, peer, mtu - fixed);
     NS_LOG_LOGIC("TCP segment size " << size << " for an IPsec overhead of " << overhead);
 }
