@@ -2268,6 +2268,18 @@ class NestedIpcompTestCase : public SimTestCase
  * source address selection).  The datagrams are put on R's device directly
  * (S's stack would not send from a multicast source).
  */
+/// Hands @p datagram (IPv4 or IPv6, by its version) to point-to-point device
+/// @p dev as if it had come off the link.
+void
+DeliverOnDevice(Ptr<NetDevice> dev, const Bytes& datagram)
+{
+    Ptr<Packet> p = Create<Packet>(datagram.data(), datagram.size());
+    PppHeader ppp;
+    ppp.SetProtocol(!datagram.empty() && (datagram[0] >> 4) == 6 ? 0x0057 : 0x0021);
+    p->AddHeader(ppp);
+    DynamicCast<PointToPointNetDevice>(dev)->Receive(p);
+}
+
 class MulticastSourceTestCase : public SimTestCase
 {
   public:
@@ -2278,15 +2290,6 @@ class MulticastSourceTestCase : public SimTestCase
     }
 
   private:
-    void Deliver(Ptr<NetDevice> dev, const Bytes& datagram)
-    {
-        Ptr<Packet> p = Create<Packet>(datagram.data(), datagram.size());
-        PppHeader ppp;
-        ppp.SetProtocol(0x0057); // IPv6
-        p->AddHeader(ppp);
-        DynamicCast<PointToPointNetDevice>(dev)->Receive(p);
-    }
-
     void DoRun() override
     {
         GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
@@ -2299,11 +2302,8 @@ class MulticastSourceTestCase : public SimTestCase
             Bytes udp = Udp6(src, net.r6, 40000, closedPort, Text(100, 9));
             Bytes c = RawDeflate(udp);
             Bytes d = Cat({Ipv6Hdr(src, net.r6, P_IPCOMP, 4 + c.size()), IpcompHdr(P_UDP), c});
-            Simulator::Schedule(src.IsMulticast() ? Seconds(1) : Seconds(2),
-                                &MulticastSourceTestCase::Deliver,
-                                this,
-                                net.rDev,
-                                d);
+            Simulator::Schedule(
+                src.IsMulticast() ? Seconds(1) : Seconds(2), &DeliverOnDevice, net.rDev, d);
         }
         uint32_t unreachable = 0;
         net.s->GetObject<Ipv6L3Protocol>()->TraceConnectWithoutContext(
@@ -2347,15 +2347,6 @@ class MulticastSource4TestCase : public SimTestCase
     }
 
   private:
-    void Deliver(Ptr<NetDevice> dev, const Bytes& datagram)
-    {
-        Ptr<Packet> p = Create<Packet>(datagram.data(), datagram.size());
-        PppHeader ppp;
-        ppp.SetProtocol(0x0021); // IPv4
-        p->AddHeader(ppp);
-        DynamicCast<PointToPointNetDevice>(dev)->Receive(p);
-    }
-
     /// A UDP datagram from @p src to @p dst with TTL @p ttl.
     static Bytes Datagram(Ipv4Address src, Ipv4Address dst, uint8_t ttl)
     {
@@ -2384,11 +2375,8 @@ class MulticastSource4TestCase : public SimTestCase
         {
             for (const auto& [dst, ttl] : {std::make_pair(net.r4, 64), std::make_pair(onLink, 1)})
             {
-                Simulator::Schedule(Seconds(at),
-                                    &MulticastSource4TestCase::Deliver,
-                                    this,
-                                    net.rDev,
-                                    Datagram(src, dst, ttl));
+                Simulator::Schedule(
+                    Seconds(at), &DeliverOnDevice, net.rDev, Datagram(src, dst, ttl));
                 at += 1;
             }
         }
