@@ -34,6 +34,8 @@ IpsecIpv4L3Protocol::GetTypeId()
 IpsecIpv4L3Protocol::IpsecIpv4L3Protocol()
     : m_unicastMemoValid(false)
     , m_unicastMemo(false)
+    , m_ifaceMemoValid(false)
+    , m_ifaceMemo(-1)
     , m_depth(0)
     , m_rawGate(false)
 {
@@ -42,29 +44,48 @@ IpsecIpv4L3Protocol::IpsecIpv4L3Protocol()
 uint32_t
 IpsecIpv4L3Protocol::AddInterface(Ptr<NetDevice> device)
 {
-    m_unicastMemoValid = false;
+    ForgetAddressMemos();
     return Ipv4L3Protocol::AddInterface(device);
 }
 
 bool
 IpsecIpv4L3Protocol::AddAddress(uint32_t i, Ipv4InterfaceAddress address)
 {
-    m_unicastMemoValid = false;
+    ForgetAddressMemos();
     return Ipv4L3Protocol::AddAddress(i, address);
 }
 
 bool
 IpsecIpv4L3Protocol::RemoveAddress(uint32_t interfaceIndex, uint32_t addressIndex)
 {
-    m_unicastMemoValid = false;
+    ForgetAddressMemos();
     return Ipv4L3Protocol::RemoveAddress(interfaceIndex, addressIndex);
 }
 
 bool
 IpsecIpv4L3Protocol::RemoveAddress(uint32_t interface, Ipv4Address address)
 {
-    m_unicastMemoValid = false;
+    ForgetAddressMemos();
     return Ipv4L3Protocol::RemoveAddress(interface, address);
+}
+
+void
+IpsecIpv4L3Protocol::ForgetAddressMemos()
+{
+    m_unicastMemoValid = false;
+    m_ifaceMemoValid = false;
+}
+
+int32_t
+IpsecIpv4L3Protocol::GetInterfaceForAddress(Ipv4Address addr) const
+{
+    if (!m_ifaceMemoValid || addr != m_ifaceMemoAddress)
+    {
+        m_ifaceMemoAddress = addr;
+        m_ifaceMemo = Ipv4L3Protocol::GetInterfaceForAddress(addr);
+        m_ifaceMemoValid = true;
+    }
+    return m_ifaceMemo;
 }
 
 bool

@@ -47,12 +47,22 @@ class IpsecIpv4L3Protocol : public Ipv4L3Protocol
               uint8_t protocol,
               Ptr<Ipv4Route> route) override;
 
-    // Address changes forget the unicast memo of Send (IsUnicast reads every
-    // interface's broadcast addresses).
+    // Address changes forget the memos of Send (IsUnicast reads every
+    // interface's broadcast addresses) and of GetInterfaceForAddress.
     uint32_t AddInterface(Ptr<NetDevice> device) override;
     bool AddAddress(uint32_t i, Ipv4InterfaceAddress address) override;
     bool RemoveAddress(uint32_t interfaceIndex, uint32_t addressIndex) override;
     bool RemoveAddress(uint32_t interface, Ipv4Address address) override;
+
+    /**
+     * Ipv4L3Protocol::GetInterfaceForAddress, remembered for the last address
+     * asked until an interface or address is added or removed: the sending
+     * socket's lookup asks it for every datagram, and it walks every address
+     * of every interface.
+     * @param addr the address
+     * @return the index of the interface that has it, or -1
+     */
+    int32_t GetInterfaceForAddress(Ipv4Address addr) const override;
 
     /**
      * The node's IPsec.
@@ -132,11 +142,18 @@ class IpsecIpv4L3Protocol : public Ipv4L3Protocol
     bool IsUnicastDestination(Ipv4Address destination);
 
     Ptr<IpsecStack> m_ipsec;
+    /// Forgets what IsUnicastDestination and GetInterfaceForAddress remember.
+    void ForgetAddressMemos();
+
     Ipv4Address m_unicastMemoAddress; ///< the destination IsUnicastDestination last answered for
     bool m_unicastMemoValid;          ///< m_unicastMemo holds an answer
     bool m_unicastMemo;               ///< that answer
-    uint32_t m_depth;                 ///< re-entrancy guard: Ipv4L3Protocol::Send calls Send again
-    bool m_rawGate;                   ///< GateRawSockets is connected
+    mutable Ipv4Address
+        m_ifaceMemoAddress;        ///< the address GetInterfaceForAddress last answered for
+    mutable bool m_ifaceMemoValid; ///< m_ifaceMemo holds an answer
+    mutable int32_t m_ifaceMemo;   ///< that answer
+    uint32_t m_depth;              ///< re-entrancy guard: Ipv4L3Protocol::Send calls Send again
+    bool m_rawGate;                ///< GateRawSockets is connected
 };
 
 } // namespace ns3
