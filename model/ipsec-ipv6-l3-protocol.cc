@@ -294,29 +294,12 @@ IpsecIpv6L3Protocol::SendFragmentsToTunnel(const IpsecStack::OutputContext& ctx,
     return true;
 }
 
-void
-IpsecIpv6L3Protocol::SetPmtu(Ipv6Address dst, uint32_t pmtu)
-{
-    Ipv6L3Protocol::SetPmtu(dst, pmtu);
-    // Remembered for FragmentBeforeTunnel, as long as ns-3's PMTU cache keeps
-    // it by default (Ipv6PmtuCache::CacheExpiryTime, 10 minutes).
-    m_pmtu[dst] = {pmtu, Simulator::Now() + Minutes(10)};
-}
-
 uint32_t
 IpsecIpv6L3Protocol::LearnedPmtu(Ipv6Address dst)
 {
-    auto it = m_pmtu.find(dst);
-    if (it == m_pmtu.end())
-    {
-        return 0;
-    }
-    if (it->second.second <= Simulator::Now())
-    {
-        m_pmtu.erase(it);
-        return 0;
-    }
-    return it->second.first;
+    // What ns-3 learned from Packet Too Big, for as long as its cache keeps
+    // it (Ipv6PmtuCache's CacheExpiryTime): no copy to grow apart from it.
+    return IpsecLearnedIpv6Pmtu(*this, dst);
 }
 
 void

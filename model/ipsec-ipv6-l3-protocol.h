@@ -81,14 +81,6 @@ class IpsecIpv6L3Protocol : public Ipv6L3Protocol
                           const Ipv6RoutingProtocol::UnicastForwardCallback& forward);
 
     /**
-     * Sets the path MTU of a destination, and remembers it for the tunnel
-     * (see FragmentBeforeTunnel).
-     * @param dst the destination
-     * @param pmtu its path MTU
-     */
-    void SetPmtu(Ipv6Address dst, uint32_t pmtu) override;
-
-    /**
      * The device of the datagram being received.
      * @return the device of the interface of the last Rx
      */
@@ -99,7 +91,7 @@ class IpsecIpv6L3Protocol : public Ipv6L3Protocol
     void NotifyNewAggregate() override;
 
   private:
-    /// The path MTU learned for @p dst (0 if none or expired).
+    /// The path MTU ns-3's PMTU cache holds for @p dst (0 if none or expired).
     uint32_t LearnedPmtu(Ipv6Address dst);
     /**
      * FragmentBeforeTunnel: when a tunnel will carry the local datagram
@@ -133,8 +125,6 @@ class IpsecIpv6L3Protocol : public Ipv6L3Protocol
     uint32_t m_rxInterface; ///< interface of the datagram being received
     bool m_rxNoted;         ///< NoteReceive is connected
     bool m_extensions;      ///< RegisterIpsecExtensions has run
-    /// Path MTUs learned from Packet Too Big: destination -> (MTU, expiry).
-    std::map<Ipv6Address, std::pair<uint32_t, Time>> m_pmtu;
 };
 
 } // namespace ns3

@@ -13,6 +13,7 @@
 #include "ns3/ipv4-raw-socket-impl.h"
 #include "ns3/ipv6-end-point-demux.h"
 #include "ns3/ipv6-end-point.h"
+#include "ns3/ipv6-pmtu-cache.h"
 #include "ns3/tcp-socket-base.h"
 #include "ns3/tcp-tx-buffer.h"
 
@@ -273,6 +274,26 @@ struct PacketTags
 template struct Grant<PacketTags, &Packet::m_packetTagList>;
 
 } // namespace
+
+namespace
+{
+
+struct Ipv6PmtuCacheOf
+{
+    using type = Ptr<Ipv6PmtuCache> Ipv6L3Protocol::*;
+    friend type Get(Ipv6PmtuCacheOf);
+};
+
+template struct Grant<Ipv6PmtuCacheOf, &Ipv6L3Protocol::m_pmtuCache>;
+
+} // namespace
+
+uint32_t
+IpsecLearnedIpv6Pmtu(Ipv6L3Protocol& l3, Ipv6Address dst)
+{
+    Ptr<Ipv6PmtuCache> cache = l3.*Get(Ipv6PmtuCacheOf{});
+    return cache ? cache->GetPmtu(dst) : 0;
+}
 
 void
 IpsecSharePacketTags(const Packet& from, Packet& to)

@@ -35,6 +35,8 @@
  *     Ipv6EndPointDemux::m_endPoints                 does, without building its lists
  *   Packet::m_packetTagList                  write   a transform's new packet shares its
  *                                                    input's packet tags (copy on write)
+ *   Ipv6L3Protocol::m_pmtuCache              read    the path MTU ns-3 learned for a
+ *                                                    destination (FragmentBeforeTunnel)
  *
  * The standard allows naming a private member in an explicit template
  * instantiation; the instantiation stores the member pointer where a friend
@@ -106,6 +108,16 @@ uint8_t IpsecDefaultTtl(const Ipv4L3Protocol& l3);
  * @return its default hop limit
  */
 uint8_t IpsecDefaultTtl(const Ipv6L3Protocol& l3);
+
+/**
+ * @ingroup ipsec-glue
+ * The path MTU Ipv6L3Protocol's PMTU cache holds for @p dst: what Packet Too
+ * Big messages taught the node, for as long as the cache keeps it.
+ * @param l3 the node's IPv6
+ * @param dst the destination
+ * @return the path MTU, or 0 when the cache has none for @p dst
+ */
+uint32_t IpsecLearnedIpv6Pmtu(Ipv6L3Protocol& l3, Ipv6Address dst);
 
 /**
  * @ingroup ipsec-glue
