@@ -203,18 +203,7 @@ IpsecIpv4L3Protocol::Send(Ptr<Packet> packet,
     {
         ipsec->FitTcpSegmentSize(packet, ctx.header, route->GetOutputDevice()->GetMtu());
     }
-    const uint32_t size = packet->GetSize();
-    IpsecProtectAndSend<Ipv4L3Protocol>(*this,
-                                        m_depth,
-                                        *ipsec,
-                                        ctx,
-                                        packet,
-                                        protocol,
-                                        route,
-                                        [&ctx, size]()
-                                        {
-                                            return ctx.header.ToIpv4(size);
-                                        });
+    IpsecProtectAndSend<Ipv4L3Protocol>(*this, m_depth, *ipsec, ctx, packet, protocol, route);
 }
 
 void

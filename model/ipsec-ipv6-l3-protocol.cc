@@ -228,18 +228,7 @@ IpsecIpv6L3Protocol::Send(Ptr<Packet> packet,
     {
         return;
     }
-    const uint32_t size = packet->GetSize();
-    IpsecProtectAndSend<Ipv6L3Protocol>(*this,
-                                        m_depth,
-                                        *ipsec,
-                                        ctx,
-                                        packet,
-                                        protocol,
-                                        route,
-                                        [&ctx, size]()
-                                        {
-                                            return ctx.header.ToIpv6(size);
-                                        });
+    IpsecProtectAndSend<Ipv6L3Protocol>(*this, m_depth, *ipsec, ctx, packet, protocol, route);
 }
 
 bool

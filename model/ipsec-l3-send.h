@@ -104,6 +104,50 @@ IpsecProtectAndSend(L3& l3,
     --depth;
 }
 
+/**
+ * @ingroup ipsec-glue
+ * IpsecProtectAndSend for a whole datagram: its plaintext header, when
+ * needed, is the context's header over the payload's present size.
+ * @tparam BaseL3 Ipv4L3Protocol or Ipv6L3Protocol
+ * @param l3 the IPsec L3
+ * @param depth the caller's re-entrancy counter
+ * @param ipsec the node's IPsec
+ * @param ctx what the L3 knows of the datagram
+ * @param packet the datagram's payload
+ * @param protocol its upper-layer protocol
+ * @param route the route Send was given
+ */
+template <typename BaseL3, typename L3, typename Route>
+void
+IpsecProtectAndSend(L3& l3,
+                    uint32_t& depth,
+                    IpsecStack& ipsec,
+                    const IpsecStack::OutputContext& ctx,
+                    Ptr<Packet> packet,
+                    uint8_t protocol,
+                    Ptr<Route> route)
+{
+    const uint32_t size = packet->GetSize();
+    IpsecProtectAndSend<BaseL3>(l3,
+                                depth,
+                                ipsec,
+                                ctx,
+                                packet,
+                                protocol,
+                                route,
+                                [&ctx, size]()
+                                {
+                                    if constexpr (std::is_same_v<BaseL3, Ipv6L3Protocol>)
+                                    {
+                                        return ctx.header.ToIpv6(size);
+                                    }
+                                    else
+                                    {
+                                        return ctx.header.ToIpv4(size);
+                                    }
+                                });
+}
+
 } // namespace ns3
 
 #endif /* IPSEC_L3_SEND_H */

@@ -11,10 +11,41 @@
 #include "ns3/ipv6-route.h"
 #include "ns3/log.h"
 
+#include <type_traits>
+
 namespace ns3
 {
 
 NS_LOG_COMPONENT_DEFINE("IpsecListRouting");
+
+namespace
+{
+
+/**
+ * ip_input and ip6_input (RFC 1122 section 3.2.1.3): nothing from a
+ * multicast source, to this node or through it (ips_badaddr,
+ * ip6s_badscope).  ns-3 3.37 forwards and delivers such a datagram, and
+ * crashes when it answers one with an ICMP or ICMPv6 error (its route to a
+ * link-local multicast address reads an interface it does not have).
+ * @return true when the datagram from @p source was dropped (and traced)
+ */
+template <typename Address>
+bool
+DroppedForMulticastSource(IpsecStack& ipsec, Ptr<const Packet> p, Address source)
+{
+    if (!source.IsMulticast())
+    {
+        return false;
+    }
+    constexpr bool v6 = std::is_same_v<Address, Ipv6Address>;
+    ipsec.NotifyDrop(p,
+                     v6,
+                     v6 ? IpsecDropReason::IP6_BAD_SCOPE : IpsecDropReason::IP_BAD_ADDRESS,
+                     "a multicast source address (" + IpsecAddress(source).ToString() + ")");
+    return true;
+}
+
+} // namespace
 
 NS_OBJECT_ENSURE_REGISTERED(IpsecIpv4ListRouting);
 NS_OBJECT_ENSURE_REGISTERED(IpsecIpv6ListRouting);
@@ -61,18 +92,8 @@ IpsecIpv4ListRouting::RouteInput(Ptr<const Packet> p,
     {
         return Ipv4ListRouting::RouteInput(p, header, idev, ucb, mcb, lcb, ecb);
     }
-    if (header.GetSource().IsMulticast())
+    if (DroppedForMulticastSource(*m_l3->GetIpsec(), p, header.GetSource()))
     {
-        // ip_input (RFC 1122 section 3.2.1.3): nothing from a multicast
-        // source, to this node or through it.  ns-3 3.37 forwards and
-        // delivers it, and crashes when it answers it with an ICMP error
-        // (its route to a link-local multicast address reads an interface
-        // it does not have).
-        m_l3->GetIpsec()->NotifyDrop(p,
-                                     false,
-                                     IpsecDropReason::IP_BAD_ADDRESS,
-                                     "a multicast source address ("
-                                         + IpsecAddress(header.GetSource()).ToString() + ")");
         return true;
     }
     if (m_forward.IsNull() || !ucb.IsEqual(m_ucb))
@@ -143,16 +164,8 @@ IpsecIpv6ListRouting::RouteInput(Ptr<const Packet> p,
     {
         return Ipv6ListRouting::RouteInput(p, header, idev, ucb, mcb, lcb, ecb);
     }
-    if (header.GetSource().IsMulticast())
+    if (DroppedForMulticastSource(*m_l3->GetIpsec(), p, header.GetSource()))
     {
-        // ip6_input: nothing from a multicast source (ip6s_badscope), to
-        // this node or through it; ns-3 3.37 crashes when it answers one
-        // with an ICMPv6 error.
-        m_l3->GetIpsec()->NotifyDrop(p,
-                                     true,
-                                     IpsecDropReason::IP6_BAD_SCOPE,
-                                     "a multicast source address ("
-                                         + IpsecAddress(header.GetSource()).ToString() + ")");
         return true;
     }
     if (m_forward.IsNull() || !ucb.IsEqual(m_ucb))
