@@ -7,8 +7,11 @@
  * wrap that callback so a forwarded datagram first passes the inbound
  * policy check (selectors without ports, as KAME's forwarding check) and
  * then the output policy -- tunnel encapsulation towards the peer gateway --
- * before, or instead of, IpForward.  Subclassing the *list* router keeps
- * Ipv4StaticRoutingHelper::GetStaticRouting and global routing working.
+ * before, or instead of, IpForward.  Before any of it, a datagram from a
+ * multicast source is dropped, to this node or through it (ip_input's
+ * ips_badaddr, ip6_input's ip6s_badscope).  Subclassing the *list* router
+ * keeps Ipv4StaticRoutingHelper::GetStaticRouting and global routing
+ * working.
  */
 #ifndef IPSEC_LIST_ROUTING_H
 #define IPSEC_LIST_ROUTING_H
