@@ -32,11 +32,7 @@ IpsecIpv4L3Protocol::GetTypeId()
 }
 
 IpsecIpv4L3Protocol::IpsecIpv4L3Protocol()
-    : m_unicastMemoValid(false)
-    , m_unicastMemo(false)
-    , m_ifaceMemoValid(false)
-    , m_ifaceMemo(-1)
-    , m_depth(0)
+    : m_depth(0)
     , m_rawGate(false)
 {
 }
@@ -72,32 +68,43 @@ IpsecIpv4L3Protocol::RemoveAddress(uint32_t interface, Ipv4Address address)
 void
 IpsecIpv4L3Protocol::ForgetAddressMemos()
 {
-    m_unicastMemoValid = false;
-    m_ifaceMemoValid = false;
+    m_unicastMemo.valid = false;
+    m_ifaceMemo.valid = false;
+}
+
+template <typename Answer, typename Ask>
+Answer
+IpsecIpv4L3Protocol::Remembered(AddressMemo<Answer>& memo, Ipv4Address address, Ask ask)
+{
+    if (!memo.valid || address != memo.address)
+    {
+        memo.address = address;
+        memo.answer = ask(address);
+        memo.valid = true;
+    }
+    return memo.answer;
 }
 
 int32_t
 IpsecIpv4L3Protocol::GetInterfaceForAddress(Ipv4Address addr) const
 {
-    if (!m_ifaceMemoValid || addr != m_ifaceMemoAddress)
-    {
-        m_ifaceMemoAddress = addr;
-        m_ifaceMemo = Ipv4L3Protocol::GetInterfaceForAddress(addr);
-        m_ifaceMemoValid = true;
-    }
-    return m_ifaceMemo;
+    return Remembered(m_ifaceMemo,
+                      addr,
+                      [this](Ipv4Address a)
+                      {
+                          return Ipv4L3Protocol::GetInterfaceForAddress(a);
+                      });
 }
 
 bool
 IpsecIpv4L3Protocol::IsUnicastDestination(Ipv4Address destination)
 {
-    if (!m_unicastMemoValid || destination != m_unicastMemoAddress)
-    {
-        m_unicastMemoAddress = destination;
-        m_unicastMemo = IsUnicast(destination);
-        m_unicastMemoValid = true;
-    }
-    return m_unicastMemo;
+    return Remembered(m_unicastMemo,
+                      destination,
+                      [this](Ipv4Address a)
+                      {
+                          return IsUnicast(a);
+                      });
 }
 
 void

@@ -141,19 +141,34 @@ class IpsecIpv4L3Protocol : public Ipv4L3Protocol
      */
     bool IsUnicastDestination(Ipv4Address destination);
 
-    Ptr<IpsecStack> m_ipsec;
     /// Forgets what IsUnicastDestination and GetInterfaceForAddress remember.
     void ForgetAddressMemos();
 
-    Ipv4Address m_unicastMemoAddress; ///< the destination IsUnicastDestination last answered for
-    bool m_unicastMemoValid;          ///< m_unicastMemo holds an answer
-    bool m_unicastMemo;               ///< that answer
-    mutable Ipv4Address
-        m_ifaceMemoAddress;        ///< the address GetInterfaceForAddress last answered for
-    mutable bool m_ifaceMemoValid; ///< m_ifaceMemo holds an answer
-    mutable int32_t m_ifaceMemo;   ///< that answer
-    uint32_t m_depth;              ///< re-entrancy guard: Ipv4L3Protocol::Send calls Send again
-    bool m_rawGate;                ///< GateRawSockets is connected
+    /// The last address a question about the node's addresses was asked for,
+    /// and the answer, until an address changes.
+    template <typename Answer>
+    struct AddressMemo
+    {
+        Ipv4Address address; ///< the address last asked for
+        Answer answer{};     ///< what it gave
+        bool valid{false};   ///< answer holds an answer
+    };
+
+    /**
+     * The memo's answer for @p address, asking @p ask when it has none.
+     * @param memo the memo
+     * @param address the address
+     * @param ask gives the answer for @p address
+     * @return the answer
+     */
+    template <typename Answer, typename Ask>
+    static Answer Remembered(AddressMemo<Answer>& memo, Ipv4Address address, Ask ask);
+
+    Ptr<IpsecStack> m_ipsec;
+    AddressMemo<bool> m_unicastMemo;          ///< IsUnicastDestination's
+    mutable AddressMemo<int32_t> m_ifaceMemo; ///< GetInterfaceForAddress's
+    uint32_t m_depth; ///< re-entrancy guard: Ipv4L3Protocol::Send calls Send again
+    bool m_rawGate;   ///< GateRawSockets is connected
 };
 
 } // namespace ns3

@@ -222,7 +222,7 @@ IpsecIpv6L3Protocol::Send(Ptr<Packet> packet,
     {
         ipsec->FitTcpSegmentSize(packet, ctx.header, route->GetOutputDevice()->GetMtu());
     }
-    uint32_t pmtu = ipsec->GetFragmentBeforeTunnel() ? LearnedPmtu(destination) : 0;
+    uint32_t pmtu = ipsec->GetFragmentBeforeTunnel() ? IpsecLearnedIpv6Pmtu(*this, destination) : 0;
     if (pmtu > 0 && packet->GetSize() + 40 > pmtu
         && SendFragmentsToTunnel(ctx, packet, route, pmtu))
     {
@@ -261,34 +261,15 @@ IpsecIpv6L3Protocol::SendFragmentsToTunnel(const IpsecStack::OutputContext& ctx,
     NS_LOG_LOGIC("datagram of " << packet->GetSize() + 40 << " bytes to " << ctx.header.dst
                                 << " fragmented to its path MTU " << pmtu
                                 << " before the tunnel: " << fragments.size() << " fragments");
-    for (auto& pair : fragments)
+    for (auto& [fragment, header] : fragments)
     {
-        Ptr<Packet> fragment = pair.first;
-        const Ipv6Header& header = pair.second;
         IpsecStack::OutputContext fctx = ctx;
         fctx.header.protocol = header.GetNextHeader();
         fctx.policy = policy;
-        IpsecProtectAndSend<Ipv6L3Protocol>(*this,
-                                            m_depth,
-                                            *GetIpsec(),
-                                            fctx,
-                                            fragment,
-                                            header.GetNextHeader(),
-                                            route,
-                                            [&header]()
-                                            {
-                                                return header;
-                                            });
+        IpsecProtectAndSend<Ipv6L3Protocol>(
+            *this, m_depth, *GetIpsec(), fctx, fragment, header.GetNextHeader(), route, &header);
     }
     return true;
-}
-
-uint32_t
-IpsecIpv6L3Protocol::LearnedPmtu(Ipv6Address dst)
-{
-    // What ns-3 learned from Packet Too Big, for as long as its cache keeps
-    // it (Ipv6PmtuCache's CacheExpiryTime): no copy to grow apart from it.
-    return IpsecLearnedIpv6Pmtu(*this, dst);
 }
 
 void

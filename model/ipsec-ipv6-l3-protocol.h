@@ -91,8 +91,6 @@ class IpsecIpv6L3Protocol : public Ipv6L3Protocol
     void NotifyNewAggregate() override;
 
   private:
-    /// The path MTU ns-3's PMTU cache holds for @p dst (0 if none or expired).
-    uint32_t LearnedPmtu(Ipv6Address dst);
     /**
      * FragmentBeforeTunnel: when a tunnel will carry the local datagram
      * @p packet (header in @p ctx), fragments it to @p pmtu and sends each

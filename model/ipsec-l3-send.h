@@ -43,7 +43,6 @@ void IpsecIcmp6AdminProhibited(Ptr<Icmpv6L4Protocol> icmp,
  * @tparam BaseL3 Ipv4L3Protocol or Ipv6L3Protocol (its Send is called non-virtually)
  * @tparam L3 the IPsec L3 (IpsecIpv4L3Protocol or IpsecIpv6L3Protocol)
  * @tparam Route Ipv4Route or Ipv6Route
- * @tparam Header Ipv4Header or Ipv6Header
  * @param l3 the IPsec L3 (provides SendProtected)
  * @param depth the caller's re-entrancy counter (BaseL3::Send may call Send again)
  * @param ipsec the node's IPsec
@@ -51,21 +50,37 @@ void IpsecIcmp6AdminProhibited(Ptr<Icmpv6L4Protocol> icmp,
  * @param packet the datagram's payload
  * @param protocol its upper-layer protocol
  * @param route the route Send was given
- * @param plainHeader makes the header the plaintext datagram would have
- *        had (called only when a protected datagram or an ICMPv6 error
- *        needs it: a datagram in clear needs only its addresses)
+ * @param fragmentHeader the header of a fragment the L3 made itself, or
+ *        nullptr for a whole datagram, whose header is the context's over
+ *        the payload (built only when a protected datagram or an ICMPv6
+ *        error needs it: a datagram in clear needs only its addresses)
  */
-template <typename BaseL3, typename L3, typename Route, typename MakeHeader>
+template <typename BaseL3, typename L3, typename Route>
 void
-IpsecProtectAndSend(L3& l3,
-                    uint32_t& depth,
-                    IpsecStack& ipsec,
-                    const IpsecStack::OutputContext& ctx,
-                    Ptr<Packet> packet,
-                    uint8_t protocol,
-                    Ptr<Route> route,
-                    MakeHeader&& plainHeader)
+IpsecProtectAndSend(
+    L3& l3,
+    uint32_t& depth,
+    IpsecStack& ipsec,
+    const IpsecStack::OutputContext& ctx,
+    Ptr<Packet> packet,
+    uint8_t protocol,
+    Ptr<Route> route,
+    const std::conditional_t<std::is_same_v<BaseL3, Ipv6L3Protocol>, Ipv6Header, Ipv4Header>*
+        fragmentHeader
+    = nullptr)
 {
+    const uint32_t size = packet->GetSize();
+    auto plainHeader = [&]()
+    {
+        if constexpr (std::is_same_v<BaseL3, Ipv6L3Protocol>)
+        {
+            return fragmentHeader ? *fragmentHeader : ctx.header.ToIpv6(size);
+        }
+        else
+        {
+            return fragmentHeader ? *fragmentHeader : ctx.header.ToIpv4(size);
+        }
+    };
     IpsecStack::OutputResult r = ipsec.ProcessOutput(packet, ctx);
     switch (r.verdict)
     {
@@ -102,50 +117,6 @@ IpsecProtectAndSend(L3& l3,
     ++depth;
     l3.SendProtected(r, route);
     --depth;
-}
-
-/**
- * @ingroup ipsec-glue
- * IpsecProtectAndSend for a whole datagram: its plaintext header, when
- * needed, is the context's header over the payload's present size.
- * @tparam BaseL3 Ipv4L3Protocol or Ipv6L3Protocol
- * @param l3 the IPsec L3
- * @param depth the caller's re-entrancy counter
- * @param ipsec the node's IPsec
- * @param ctx what the L3 knows of the datagram
- * @param packet the datagram's payload
- * @param protocol its upper-layer protocol
- * @param route the route Send was given
- */
-template <typename BaseL3, typename L3, typename Route>
-void
-IpsecProtectAndSend(L3& l3,
-                    uint32_t& depth,
-                    IpsecStack& ipsec,
-                    const IpsecStack::OutputContext& ctx,
-                    Ptr<Packet> packet,
-                    uint8_t protocol,
-                    Ptr<Route> route)
-{
-    const uint32_t size = packet->GetSize();
-    IpsecProtectAndSend<BaseL3>(l3,
-                                depth,
-                                ipsec,
-                                ctx,
-                                packet,
-                                protocol,
-                                route,
-                                [&ctx, size]()
-                                {
-                                    if constexpr (std::is_same_v<BaseL3, Ipv6L3Protocol>)
-                                    {
-                                        return ctx.header.ToIpv6(size);
-                                    }
-                                    else
-                                    {
-                                        return ctx.header.ToIpv4(size);
-                                    }
-                                });
 }
 
 } // namespace ns3

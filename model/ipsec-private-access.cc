@@ -273,11 +273,6 @@ struct PacketTags
 
 template struct Grant<PacketTags, &Packet::m_packetTagList>;
 
-} // namespace
-
-namespace
-{
-
 struct Ipv6PmtuCacheOf
 {
     using type = Ptr<Ipv6PmtuCache> Ipv6L3Protocol::*;
