@@ -5,6 +5,7 @@
 
 #include "ipsec-list-routing-helper.h"
 #include "ns3/arp-l3-protocol.h"
+#include "ns3/ipsec-cpu.h"
 #include "ns3/ipsec-ipv4-l3-protocol.h"
 #include "ns3/ipsec-ipv6-l3-protocol.h"
 #include "ns3/ipsec-l4-protocol.h"
@@ -38,6 +39,7 @@ IpsecStackHelper::IpsecStackHelper()
     list6.Add(staticRouting6, 0);
     m_routing6.reset(list6.Copy());
     m_ipsecFactory.SetTypeId(IpsecStack::GetTypeId());
+    m_cpuFactory.SetTypeId(IpsecCpu::GetTypeId());
 }
 
 IpsecStackHelper::~IpsecStackHelper() = default;
@@ -48,6 +50,7 @@ IpsecStackHelper::IpsecStackHelper(const IpsecStackHelper& o)
     , m_ipv4(o.m_ipv4)
     , m_ipv6(o.m_ipv6)
     , m_ipsecFactory(o.m_ipsecFactory)
+    , m_cpuFactory(o.m_cpuFactory)
 {
 }
 
@@ -61,6 +64,7 @@ IpsecStackHelper::operator=(const IpsecStackHelper& o)
         m_ipv4 = o.m_ipv4;
         m_ipv6 = o.m_ipv6;
         m_ipsecFactory = o.m_ipsecFactory;
+        m_cpuFactory = o.m_cpuFactory;
     }
     return *this;
 }
@@ -87,6 +91,12 @@ void
 IpsecStackHelper::SetIpv6StackInstall(bool enable)
 {
     m_ipv6 = enable;
+}
+
+void
+IpsecStackHelper::SetCpuAttribute(const std::string& name, const AttributeValue& value)
+{
+    m_cpuFactory.Set(name, value);
 }
 
 void
@@ -119,6 +129,10 @@ IpsecStackHelper::Install(Ptr<Node> node) const
     }
     Ptr<IpsecStack> ipsec = m_ipsecFactory.Create<IpsecStack>();
     node->AggregateObject(ipsec);
+    if (!node->GetObject<IpsecCpu>())
+    {
+        node->AggregateObject(m_cpuFactory.Create<IpsecCpu>());
+    }
     if (m_ipv4)
     {
         AggregateNew<ArpL3Protocol>(node);

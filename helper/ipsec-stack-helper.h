@@ -93,6 +93,14 @@ class IpsecStackHelper
      * @param value its value
      */
     void SetIpsecAttribute(const std::string& name, const AttributeValue& value);
+    /**
+     * Sets an attribute of every node's processor (IpsecCpu, aggregated by
+     * Install), e.g. "Profile" = "Pentium100" and "DataPath" = true for
+     * gateways whose ESP, AH and IPComp work takes simulated time.
+     * @param name the attribute's name
+     * @param value its value
+     */
+    void SetCpuAttribute(const std::string& name, const AttributeValue& value);
 
     /**
      * Installs the stack on @p node.  A node that already has IPv4 or IPv6
@@ -122,6 +130,7 @@ class IpsecStackHelper
     bool m_ipv4;                                   ///< install IPv4
     bool m_ipv6;                                   ///< install IPv6
     ObjectFactory m_ipsecFactory;                  ///< creates the IpsecStacks
+    ObjectFactory m_cpuFactory;                    ///< creates the IpsecCpus
 };
 
 } // namespace ns3

@@ -1,12 +1,14 @@
 /*
  * SPDX-License-Identifier: GPL-2.0-only
  *
- * The processor of a node, as a cost model: everything a node computes
- * (the IKE daemon's Diffie-Hellman, PRF and cipher work, and later the data
- * path's per-packet transforms) is a job on one non-preemptive FIFO
- * processor.  racoon is single threaded: while it computes a modexp, its
- * other negotiations, PF_KEY messages and retransmissions wait; the
- * processor reproduces that.
+ * The processor of a node, as a cost model.  Everything the IKE daemon
+ * computes (Diffie-Hellman, PRF and cipher work) is a job on one
+ * non-preemptive FIFO processor: racoon is single threaded, so while it
+ * computes a modexp, its other negotiations, PF_KEY messages and
+ * retransmissions wait.  With DataPath on, every datagram's ESP, AH and
+ * IPComp work is a job on the node's crypto processor, a FIFO queue served
+ * by CryptoCores cores, so a slow gateway caps throughput and adds latency
+ * (off by default: KAME's transforms take no simulated time).
  *
  * A job's duration comes from the model only, never from the host: the
  * real cryptography is computed for the bytes, and simulated time is the
@@ -25,6 +27,7 @@
 #include "ns3/nstime.h"
 #include "ns3/object.h"
 #include "ns3/traced-callback.h"
+#include "ns3/traced-value.h"
 
 #include <cstdint>
 #include <deque>
@@ -38,6 +41,7 @@ namespace ns3
 {
 
 class Node;
+class IpsecSa;
 
 /**
  * @ingroup ipsec
@@ -72,6 +76,13 @@ struct IpsecCpuProfile
     double hmacCyclesPerCall{0};
     /// Parsing or building one IKE message (everything but the cryptography).
     double messageCycles{0};
+    /// The data path's fixed work per transform and datagram beyond the
+    /// cryptography (SA lookup, headers, buffers).
+    double packetCycles{0};
+    /// IPComp output: deflate, cycles per byte of the uncompressed payload.
+    double deflateCyclesPerByte{0};
+    /// IPComp input: inflate, cycles per byte of the decompressed payload.
+    double inflateCyclesPerByte{0};
 
     /**
      * A shipped profile.
@@ -158,6 +169,32 @@ class IpsecCpu : public Object
      */
     Time MessageTime() const;
     /**
+     * One datagram's work for one transform of @p sa (symmetric scale for
+     * the cryptography and compression): the profile's packetCycles, plus
+     * for ESP the cipher over the encrypted part (the ESP payload less its
+     * header, IV and ICV) and the MAC over everything but the ICV; for AH
+     * the MAC over @p wireBytes; for IPComp deflate over @p plainBytes
+     * (output) or inflate producing them (input).
+     * @param sa the SA (its algorithms and key sizes)
+     * @param wireBytes ESP: the ESP header to the ICV; AH: the bytes the
+     *        ICV covers (IP header included)
+     * @param plainBytes IPComp: the uncompressed payload
+     * @param outbound IPComp: deflate (true) or inflate (false)
+     * @return its duration
+     */
+    Time TransformTime(const IpsecSa& sa,
+                       uint32_t wireBytes,
+                       uint32_t plainBytes,
+                       bool outbound) const;
+    /**
+     * IPComp's compression work (symmetric scale), without the fixed work
+     * per datagram.
+     * @param plainBytes the uncompressed payload
+     * @param deflate deflate (output) or inflate (input)
+     * @return its duration
+     */
+    Time CompressionTime(uint32_t plainBytes, bool deflate) const;
+    /**
      * Other work, at the node's clock, no scale factor.
      * @param cycles the cycles
      * @return their duration
@@ -218,6 +255,60 @@ class IpsecCpu : public Object
      */
     uint64_t GetJobsDone() const;
 
+    // ---- the crypto processor (the data path) ------------------------------
+    /**
+     * Whether the data path's transforms take simulated time here.
+     * @return the DataPath attribute
+     */
+    bool IsDataPathTimed() const
+    {
+        return m_dataPath;
+    }
+
+    /**
+     * Queues a datagram's transform work on the crypto processor: @p work
+     * runs when a core takes the job and returns its duration (the
+     * transforms are computed then, so a datagram that fails them has
+     * still cost its time); @p done runs when that has elapsed.  Jobs start
+     * in the order they were queued; up to CryptoCores run at once.
+     * @param work computes the datagram and returns its cost
+     * @param done what runs when it has finished
+     * @return false, with nothing queued, when CryptoQueueLimit jobs are
+     *         already waiting (the caller drops the datagram)
+     */
+    bool SubmitCrypto(std::function<Time()> work, std::function<void()> done);
+    /**
+     * Whether SubmitCrypto would refuse a job now.
+     * @return true when every core is busy and CryptoQueueLimit jobs wait
+     */
+    bool IsCryptoQueueFull() const;
+    /**
+     * Counts a datagram refused because IsCryptoQueueFull (GetCryptoDrops),
+     * for a caller that checked before submitting.
+     */
+    void CountCryptoRefusal();
+    /**
+     * The crypto processor's busy time.
+     * @return the time its cores have spent computing, summed over the
+     *         cores, the elapsed part of running jobs included
+     */
+    Time GetCryptoBusyTime() const;
+    /**
+     * The crypto processor's finished jobs.
+     * @return their number
+     */
+    uint64_t GetCryptoJobs() const;
+    /**
+     * The datagrams refused for a full crypto queue.
+     * @return their number
+     */
+    uint64_t GetCryptoDrops() const;
+    /**
+     * The jobs waiting for a core.
+     * @return their number (the CryptoQueue trace's value)
+     */
+    uint32_t GetCryptoQueueLength() const;
+
     /// The stages a job goes through (the Job trace).
     enum class JobEvent : uint8_t
     {
@@ -228,11 +319,26 @@ class IpsecCpu : public Object
 
     /// Signature of the Job trace: event, job id, what, cost.
     typedef void (*JobTracedCallback)(JobEvent, uint64_t, const std::string&, Time);
+    /// Signature of the CryptoJob trace: event, job id, cost (zero when queued).
+    typedef void (*CryptoJobTracedCallback)(JobEvent, uint64_t, Time);
 
   protected:
     void DoDispose() override;
 
   private:
+    /// A datagram's job on the crypto processor.
+    struct CryptoJob
+    {
+        uint64_t id;                ///< 1, 2, ... in the order queued
+        std::function<Time()> work; ///< runs at the start, gives the cost
+        std::function<void()> done; ///< runs at the end
+    };
+
+    /// Starts waiting crypto jobs while a core is free.
+    void StartCrypto();
+    /// The running crypto job @p id has finished.
+    void FinishCrypto(uint64_t id, std::function<void()> done);
+
     struct Job
     {
         uint64_t id;
@@ -276,7 +382,29 @@ class IpsecCpu : public Object
     double m_modexpFixedCycles{-1};      ///< attribute override (negative: the profile's)
     double m_hmacCyclesPerCall{-1};      ///< attribute override (negative: the profile's)
     double m_cipherCyclesPerMessage{-1}; ///< attribute override (negative: the profile's)
-    std::deque<Job> m_queue;             ///< the running job (if any) first, then the waiting ones
+    double m_packetCycles{-1};           ///< attribute override (negative: the profile's)
+    bool m_dataPath{false};              ///< the DataPath attribute
+    uint32_t m_cryptoCores{1};           ///< the CryptoCores attribute
+    uint32_t m_cryptoQueueLimit{256};    ///< the CryptoQueueLimit attribute
+    std::deque<CryptoJob> m_cryptoQueue; ///< the jobs waiting for a core
+    uint64_t m_cryptoNextId{1};
+    uint64_t m_cryptoJobs{0};  ///< finished
+    uint64_t m_cryptoDrops{0}; ///< refused
+    Time m_cryptoBusy;         ///< the costs of the finished jobs
+    /// A running crypto job: its id, end and cost (for the elapsed busy time).
+    struct RunningCryptoJob
+    {
+        uint64_t id;
+        Time end;
+        Time cost;
+        EventId finish;
+    };
+
+    std::vector<RunningCryptoJob> m_cryptoRunningJobs; ///< the jobs running
+    TracedValue<uint32_t> m_cryptoQueueLength;         ///< the CryptoQueue trace
+    /// The CryptoJob trace: event, job id, cost.
+    TracedCallback<JobEvent, uint64_t, Time> m_cryptoJobTrace;
+    std::deque<Job> m_queue; ///< the running job (if any) first, then the waiting ones
     bool m_running{false};
     Time m_runningUntil;
     Time m_waiting; ///< the costs of the waiting jobs

@@ -254,7 +254,30 @@ IpsecStack::Decapsulate(Ptr<Packet> packet, const IpsecIpHeader& outer)
         }
         uint32_t wireBytes = packet->GetSize();
         IpsecTransformInput in;
-        if (!InputTransform(packet, outer, proto, &sa, &in))
+        bool ok = InputTransform(packet, outer, proto, &sa, &in);
+        if (IsCryptoTimed())
+        {
+            // A datagram that fails its transform has cost the work up to the
+            // failure, counted here as the whole transform (the ICV is
+            // computed before it is compared); one without an SA only the
+            // fixed work.
+            if (sa)
+            {
+                uint32_t wire = wireBytes + (proto == IpsecProto::AH ? outer.Size() : 0);
+                uint32_t plain = ok && in.packet ? in.packet->GetSize() : 0;
+                r.cpuCost += m_cpu->TransformTime(*sa, wire, plain, false);
+            }
+            else
+            {
+                r.cpuCost += m_cpu->CyclesTime(m_cpu->GetProfile().packetCycles);
+                if (ok && proto == IpsecProto::IPCOMP)
+                {
+                    // A well-known CPI: inflated without an SA.
+                    r.cpuCost += m_cpu->CompressionTime(in.packet->GetSize(), false);
+                }
+            }
+        }
+        if (!ok)
         {
             return r;
         }

@@ -336,6 +336,21 @@ IpsecIpv4L3Protocol::ForwardWithIpsec(Ptr<Ipv4Route> route,
         case IpsecStack::Verdict::PROTECTED:
             break;
     }
+    Ptr<IpsecIpv4L3Protocol> self = this;
+    ipsec->AfterOutputCrypto(r,
+                             [self, r, route, original, header]()
+                             {
+                                 self->ForwardProtected(r, route, original, header);
+                             });
+}
+
+void
+IpsecIpv4L3Protocol::ForwardProtected(const IpsecStack::OutputResult& r,
+                                      Ptr<Ipv4Route> route,
+                                      Ptr<Packet> original,
+                                      const Ipv4Header& header)
+{
+    Ptr<IpsecStack> ipsec = GetIpsec();
     if (r.header.IsV6())
     {
         SendProtected(r, nullptr); // the IPv6 outer header of a mixed-family tunnel
@@ -348,12 +363,9 @@ IpsecIpv4L3Protocol::ForwardWithIpsec(Ptr<Ipv4Route> route,
     }
     // ip_forward: ip_output refused a DF datagram (EMSGSIZE); the sender is
     // told the MTU less the IPsec overhead (ipsec4_hdrsiz).
-    uint32_t overhead = ipsec->OutputOverhead(
-        IpsecPacketSelector(ctx.header.src,
-                            ctx.header.dst,
-                            header.GetProtocol(),
-                            original,
-                            ipsec->WalkRules(false, IpsecIpHeader::FromIpv4(header).fragField)));
+    IpsecIpHeader ip = IpsecIpHeader::FromIpv4(header);
+    uint32_t overhead = ipsec->OutputOverhead(IpsecPacketSelector(
+        ip.src, ip.dst, header.GetProtocol(), original, ipsec->WalkRules(false, ip.fragField)));
     GetObject<Icmpv4L4Protocol>()->SendDestUnreachFragNeeded(
         header, original, mtu > overhead ? mtu - overhead : 68);
     ipsec->NotifyDrop(original,

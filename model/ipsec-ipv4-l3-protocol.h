@@ -99,6 +99,18 @@ class IpsecIpv4L3Protocol : public Ipv4L3Protocol
                           Ptr<Packet> packet,
                           const Ipv4Header& header,
                           const Ipv4RoutingProtocol::UnicastForwardCallback& forward);
+    /**
+     * The end of ForwardWithIpsec for a protected datagram, once the
+     * node's crypto processor has computed it: the MTU checks and the send.
+     * @param r the protected datagram
+     * @param route the route the datagram was forwarded on
+     * @param original the datagram as it arrived (for ICMP errors)
+     * @param header its IP header as it arrived
+     */
+    void ForwardProtected(const IpsecStack::OutputResult& r,
+                          Ptr<Ipv4Route> route,
+                          Ptr<Packet> original,
+                          const Ipv4Header& header);
 
     /**
      * Sets the IPv4 identification hooks of an output context (also used by

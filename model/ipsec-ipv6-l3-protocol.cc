@@ -383,6 +383,21 @@ IpsecIpv6L3Protocol::ForwardWithIpsec(Ptr<const NetDevice> idev,
         case IpsecStack::Verdict::PROTECTED:
             break;
     }
+    Ptr<IpsecIpv6L3Protocol> self = this;
+    ipsec->AfterOutputCrypto(r,
+                             [self, r, route, original, header]()
+                             {
+                                 self->ForwardProtected(r, route, original, header);
+                             });
+}
+
+void
+IpsecIpv6L3Protocol::ForwardProtected(const IpsecStack::OutputResult& r,
+                                      Ptr<Ipv6Route> route,
+                                      Ptr<Packet> original,
+                                      const Ipv6Header& header)
+{
+    Ptr<IpsecStack> ipsec = GetIpsec();
     // ip6_forward after ipsec6_output_tunnel: a router never fragments an
     // IPv6 datagram, so one that no longer fits the outgoing link (an IPv6
     // outer header, or an IPv4 one with DF) goes back as Packet Too Big.

@@ -79,6 +79,18 @@ class IpsecIpv6L3Protocol : public Ipv6L3Protocol
                           Ptr<Packet> packet,
                           const Ipv6Header& header,
                           const Ipv6RoutingProtocol::UnicastForwardCallback& forward);
+    /**
+     * The end of ForwardWithIpsec for a protected datagram, once the
+     * node's crypto processor has computed it: the MTU checks and the send.
+     * @param r the protected datagram
+     * @param route the route the datagram was forwarded on
+     * @param original the datagram as it arrived (for ICMP errors)
+     * @param header its IP header as it arrived
+     */
+    void ForwardProtected(const IpsecStack::OutputResult& r,
+                          Ptr<Ipv6Route> route,
+                          Ptr<Packet> original,
+                          const Ipv6Header& header);
 
     /**
      * The device of the datagram being received.

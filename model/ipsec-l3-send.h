@@ -114,9 +114,14 @@ IpsecProtectAndSend(
     IpsecFireSendOutgoing(l3, plainHeader(), packet, iface < 0 ? 0 : iface);
     r.packet->RemoveAllByteTags();
     IpsecCopyByteTags(packet, r.packet);
-    ++depth;
-    l3.SendProtected(r, route);
-    --depth;
+    Ptr<L3> self = &l3;
+    ipsec.AfterOutputCrypto(r,
+                            [self, &depth, r, route]()
+                            {
+                                ++depth;
+                                self->SendProtected(r, route);
+                                --depth;
+                            });
 }
 
 } // namespace ns3

@@ -14,6 +14,8 @@
 #include "ns3/log.h"
 #include "ns3/node.h"
 
+#include <memory>
+
 namespace ns3
 {
 
@@ -108,10 +110,39 @@ IpsecL4Protocol::Input(Ptr<Packet> payload, const IpsecIpHeader& outer, Ptr<NetD
             return;
         }
     }
-    IpsecStack::DecapResult r = m_ipsec->Decapsulate(payload, outer);
-    if (!r.ok)
+    if (!m_ipsec->IsCryptoTimed())
     {
-        return; // dropped and counted
+        Deliver(m_ipsec->Decapsulate(payload, outer), outer, device);
+        return;
+    }
+    // The node's crypto processor decapsulates the datagram when a core is
+    // free, and it goes on once that work's time has elapsed.
+    Ptr<IpsecL4Protocol> self = this;
+    auto r = std::make_shared<IpsecStack::DecapResult>();
+    bool queued = m_ipsec->GetCpu()->SubmitCrypto(
+        [self, r, payload, outer]()
+        {
+            *r = self->m_ipsec->Decapsulate(payload, outer);
+            return r->cpuCost;
+        },
+        [self, r, outer, device]()
+        {
+            self->Deliver(std::move(*r), outer, device);
+        });
+    if (!queued)
+    {
+        m_ipsec->CryptoQueueFull(payload, outer.IsV6(), false);
+    }
+}
+
+void
+IpsecL4Protocol::Deliver(IpsecStack::DecapResult r,
+                         const IpsecIpHeader& outer,
+                         Ptr<NetDevice> device)
+{
+    if (!r.ok || !m_ipsec)
+    {
+        return; // dropped and counted (or the node is gone)
     }
     if (!r.tunnel)
     {

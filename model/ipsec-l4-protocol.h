@@ -76,6 +76,14 @@ class IpsecL4Protocol : public IpL4Protocol
      * @param device the device the outer datagram arrived on
      */
     void Input(Ptr<Packet> payload, const IpsecIpHeader& outer, Ptr<NetDevice> device);
+    /**
+     * What follows decapsulation: a transport-mode payload goes to its
+     * upper-layer protocol, a tunnel's inner datagram back into IP input.
+     * @param r what Decapsulate left (nothing happens when it dropped it)
+     * @param outer the outer header the datagram arrived with
+     * @param device the device it arrived on
+     */
+    void Deliver(IpsecStack::DecapResult r, const IpsecIpHeader& outer, Ptr<NetDevice> device);
 
     int GetProtocolNumber() const override;
     enum IpL4Protocol::RxStatus Receive(Ptr<Packet> p,

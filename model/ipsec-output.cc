@@ -277,6 +277,15 @@ IpsecStack::ApplyTransforms(Ptr<Packet> packet,
         }
     }
     uint8_t finalProto = static_cast<uint8_t>(steps.back().sa->params.proto);
+    if (IsCryptoTimed() && m_cpu->IsCryptoQueueFull())
+    {
+        // No room on the crypto processor: dropped before any transform
+        // (no sequence number spent, nothing counted as out_success).
+        m_cpu->CountCryptoRefusal();
+        CryptoQueueFull(packet, v6, true);
+        r->verdict = Verdict::DROP;
+        return false;
+    }
 
     IpsecIpHeader cur = ctx.header;
     bool changed = false; // IPComp alone may leave the datagram as it was
@@ -362,6 +371,7 @@ IpsecStack::ApplyTransforms(Ptr<Packet> packet,
                 return icvHeader.AhIcvBytes(len, clearTos, mask, true);
             };
         }
+        uint32_t plainBytes = packet->GetSize();
         IpsecVerdict v;
         try
         {
@@ -378,6 +388,12 @@ IpsecStack::ApplyTransforms(Ptr<Packet> packet,
             NotifyDrop(packet, cur.IsV6(), v);
             r->verdict = Verdict::DROP;
             return false;
+        }
+        if (IsCryptoTimed())
+        {
+            // IPComp's deflate costs its time even when it does not pay.
+            uint32_t wire = out.packet->GetSize() + (xf.CoversIpHeader() ? cur.Size() : 0);
+            r->cpuCost += m_cpu->TransformTime(sa, wire, plainBytes, true);
         }
         if (!out.applied)
         {

@@ -283,6 +283,7 @@ IpsecStack::DoDispose()
     m_spd = nullptr;
     m_sad = nullptr;
     m_rng = nullptr;
+    m_cpu = nullptr;
     m_socketPolicies->Dispose(); // kept: disposed, it refers to nothing
     Object::DoDispose();
 }
@@ -294,7 +295,23 @@ IpsecStack::NotifyNewAggregate()
     {
         SetNode(GetObject<Node>());
     }
+    if (!m_cpu)
+    {
+        m_cpu = GetObject<IpsecCpu>();
+    }
     Object::NotifyNewAggregate();
+}
+
+void
+IpsecStack::CryptoQueueFull(Ptr<const Packet> packet, bool ipv6, bool outbound)
+{
+    IpsecStats& st = GetStats(ipv6);
+    (outbound ? st.out_nomem : st.in_nomem)++;
+    NotifyDrop(packet,
+               ipv6,
+               outbound ? IpsecDropReason::OUT_NO_MEMORY : IpsecDropReason::IN_NO_MEMORY,
+               "crypto queue full (" + std::to_string(m_cpu->GetCryptoQueueLength())
+                   + " datagrams waiting, CryptoQueueLimit)");
 }
 
 Ptr<Node>

@@ -16,6 +16,7 @@
 #define IPSEC_STACK_H
 
 #include "ipsec-ah.h"
+#include "ipsec-cpu.h"
 #include "ipsec-deflate.h"
 #include "ipsec-header-walk.h"
 #include "ipsec-history-tag.h"
@@ -160,6 +161,9 @@ class IpsecStack : public Object
         /// destination unreachable, administratively prohibited.
         bool adminProhibited{false};
         Ptr<IpsecPolicy> policy; ///< the policy applied (nullptr = system default)
+        /// PROTECTED with the node's DataPath on: what the transforms cost
+        /// (IpsecCpu::TransformTime); zero otherwise.
+        Time cpuCost;
     };
 
     /**
@@ -233,6 +237,9 @@ class IpsecStack : public Object
         uint8_t marks{0};      ///< IpsecHistoryTag::Mark bits
         /// Every transform removed from the datagram on this node, outermost first.
         std::vector<IpsecHistoryEntry> history;
+        /// With the node's DataPath on: what the transforms tried cost, those
+        /// of a dropped datagram included; zero otherwise.
+        Time cpuCost;
     };
 
     /**
@@ -385,6 +392,61 @@ class IpsecStack : public Object
      * @param verdict the failed verdict: its typed reason and sentence
      */
     void NotifyDrop(Ptr<const Packet> packet, bool ipv6, const IpsecVerdict& verdict);
+
+    /**
+     * Whether the transforms take simulated time on this node.
+     * @return true when an IpsecCpu with DataPath on is aggregated to the node
+     */
+    bool IsCryptoTimed() const
+    {
+        return m_cpu && m_cpu->IsDataPathTimed();
+    }
+
+    /**
+     * The last step of output for a protected datagram: runs @p tail (which
+     * sends r.packet) now, or, with the node's DataPath on, once the crypto
+     * processor has spent r.cpuCost on it.  A full crypto queue drops the
+     * datagram (out_nomem, the Drop trace).
+     * @param r the protected datagram
+     * @param tail sends it
+     */
+    template <typename Tail>
+    void AfterOutputCrypto(const OutputResult& r, Tail&& tail)
+    {
+        if (!IsCryptoTimed())
+        {
+            tail();
+            return;
+        }
+        Time cost = r.cpuCost;
+        if (!m_cpu->SubmitCrypto(
+                [cost]()
+                {
+                    return cost;
+                },
+                std::function<void()>(std::forward<Tail>(tail))))
+        {
+            CryptoQueueFull(r.packet, r.header.IsV6(), true);
+        }
+    }
+
+    /**
+     * Counts and reports a datagram refused by a full crypto queue
+     * (out_nomem or in_nomem: KAME's ENOBUFS).
+     * @param packet the datagram
+     * @param ipv6 its family
+     * @param outbound the direction
+     */
+    void CryptoQueueFull(Ptr<const Packet> packet, bool ipv6, bool outbound);
+
+    /**
+     * The node's processor.
+     * @return the IpsecCpu aggregated to the node, or null
+     */
+    Ptr<IpsecCpu> GetCpu() const
+    {
+        return m_cpu;
+    }
 
     /**
      * The node this stack belongs to.
@@ -643,13 +705,14 @@ class IpsecStack : public Object
      */
     uint32_t PolicyOverhead(Ptr<IpsecPolicy> policy, const IpsecSelector& sel);
 
-    Ptr<Node> m_node;                        ///< the node this stack belongs to
-    Ptr<IpsecSpd> m_spd;                     ///< the SPD
-    Ptr<IpsecSad> m_sad;                     ///< the SAD
-    Ptr<IpsecKeyEngine> m_keyEngine;         ///< the key engine (PF_KEY) over both
-    IpsecStats m_stats4;                     ///< ipsecstat
-    IpsecStats m_stats6;                     ///< ipsec6stat
-    Ptr<UniformRandomVariable> m_rng;        ///< IVs and random padding
+    Ptr<Node> m_node;                 ///< the node this stack belongs to
+    Ptr<IpsecSpd> m_spd;              ///< the SPD
+    Ptr<IpsecSad> m_sad;              ///< the SAD
+    Ptr<IpsecKeyEngine> m_keyEngine;  ///< the key engine (PF_KEY) over both
+    IpsecStats m_stats4;              ///< ipsecstat
+    IpsecStats m_stats6;              ///< ipsec6stat
+    Ptr<UniformRandomVariable> m_rng; ///< IVs and random padding
+    Ptr<IpsecCpu> m_cpu;              ///< the node's processor (the DataPath cost model), if any
     std::unique_ptr<IpsecDeflate> m_deflate; ///< IPComp's zlib streams, made on first use
     /// The transforms' scratch buffer (IpsecTransformOutput::scratch): one
     /// datagram's bytes at a time, reused so that a datagram costs no
