@@ -11,7 +11,7 @@ PACKAGES=(
   zlib1g-dev                # deflate for IPComp
   tshark                    # independent ESP/AH decoder used by the tests
   clang-format
-  python3-docutils          # checks doc/ipsec.rst (the ipsec-doc test)
+  python3-sphinx graphviz   # the documentation: Sphinx, and dot for its figure (the ipsec-doc test)
   doxygen                   # checks the headers' API documentation (the ipsec-doxygen test)
   python3-scapy             # independent IPsec implementation (the ipsec-scapy-exthdr test)
   python3-cryptography      # scapy's IPsec ciphers and HMACs (only recommended by python3-scapy)
