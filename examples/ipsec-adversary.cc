@@ -19,6 +19,7 @@
  *   build/examples/ipsec-adversary --attacks=all --family=4 --mode=transport
  */
 #include "common/ipsec-attack-tally.h"
+#include "common/ipsec-example-output.h"
 #include "ns3/command-line.h"
 #include "ns3/core-module.h"
 #include "ns3/csma-helper.h"
@@ -26,6 +27,7 @@
 #include "ns3/inet6-socket-address.h"
 #include "ns3/ipsec-adversary-helper.h"
 #include "ns3/ipsec-helper.h"
+#include "ns3/ipsec-key-log-helper.h"
 #include "ns3/ipsec-net-util.h"
 #include "ns3/ipsec-stack-helper.h"
 #include "ns3/ipsec-stack.h"
@@ -216,6 +218,11 @@ main(int argc, char* argv[])
     cmd.AddValue("pcapDir", "write a pcap of every device into this directory", pcapDir);
     cmd.AddValue("json", "write the summary as JSON to this file", json);
     cmd.Parse(argc, argv);
+    if (!IpsecPrepareOutputs("ipsec-adversary",
+                             {{"pcapDir", pcapDir, true}, {"json", json, false}}))
+    {
+        return 1;
+    }
 
     std::vector<IpsecAttack> kinds;
     std::string error;
@@ -276,8 +283,13 @@ main(int argc, char* argv[])
                     : Address(InetSocketAddress(s.serverAddress.ToIpv4(), PORT));
     for (uint32_t i = 0; i < packets; ++i)
     {
-        Simulator::Schedule(
-            Seconds(1.0 + 0.1 * i), &IpsecAttackTally::SendRequest, clientSocket, to, i, size);
+        Simulator::Schedule(Seconds(1.0 + 0.1 * i),
+                            &IpsecAttackTally::SendRequest,
+                            &tally,
+                            clientSocket,
+                            to,
+                            i,
+                            size);
     }
 
     // The adversary: from 1.55 s (between two echo requests), one attack every
@@ -292,8 +304,9 @@ main(int argc, char* argv[])
     if (pcap || !pcapDir.empty())
     {
         std::string d = pcapDir.empty() ? "." : pcapDir;
-        std::filesystem::create_directories(d);
         csma.EnablePcapAll(d + "/ipsec-adversary", false);
+        // Wireshark's ESP SA table of the scripts' SAs, beside the pcaps.
+        IpsecKeyLogHelper().EnableKeyLog(NodeContainer::GetGlobal(), d);
     }
 
     // Long enough for the flow, the attacks, and an IPv6 reassembly timeout (60 s).

@@ -33,6 +33,7 @@
  * is NODE 0 DEVICE 2).  A script with an error stops the program before the
  * simulation starts, with setkey's message, and exit status 1.
  */
+#include "common/ipsec-example-output.h"
 #include "common/ipsec-example-report.h"
 #include "ns3/core-module.h"
 #include "ns3/csma-helper.h"
@@ -172,6 +173,11 @@ main(int argc, char* argv[])
     cmd.AddValue("pcapDir", "write a pcap for every device and run into this directory", pcapDir);
     cmd.AddValue("json", "write a JSON summary of both runs to this file", json);
     cmd.Parse(argc, argv);
+    if (!IpsecPrepareOutputs("ipsec-ah-tunnel",
+                             {{"pcapDir", pcapDir, true}, {"json", json, false}}))
+    {
+        return 1;
+    }
 
     GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
 

@@ -44,6 +44,7 @@
  * message, and exit status 1.
  */
 #include "common/ipsec-example-args.h"
+#include "common/ipsec-example-output.h"
 #include "common/ipsec-example-report.h"
 #include "common/ipsec-example-trace.h"
 #include "ns3/applications-module.h"
@@ -80,24 +81,8 @@ StartMount(Ptr<Node> client, Ipv4Address server, uint32_t requests)
     auto flow = std::make_shared<IpsecFlowResult>();
     flow->name = "nfs";
     flow->unit = "requests/replies";
-    UdpEchoClientHelper nfs(server, kNfsPort);
-    nfs.SetAttribute("MaxPackets", UintegerValue(requests));
-    nfs.SetAttribute("Interval", TimeValue(Seconds(1)));
-    nfs.SetAttribute("PacketSize", UintegerValue(1024));
-    ApplicationContainer app = nfs.Install(client);
-    app.Start(Seconds(0));
-    app.Get(0)->TraceConnectWithoutContext("Tx",
-                                           Callback<void, Ptr<const Packet>>(
-                                               [flow](Ptr<const Packet>)
-                                               {
-                                                   flow->sent++;
-                                               }));
-    app.Get(0)->TraceConnectWithoutContext("Rx",
-                                           Callback<void, Ptr<const Packet>>(
-                                               [flow](Ptr<const Packet>)
-                                               {
-                                                   flow->received++;
-                                               }));
+    IpsecInstallUdpEchoClient(
+        client, IpsecAddress(server), kNfsPort, requests, 1024, Seconds(0), Seconds(1), flow);
     return flow;
 }
 
@@ -190,6 +175,11 @@ main(int argc, char* argv[])
     cmd.AddValue("pcapDir", "write a pcap for every device into this directory", pcapDir);
     cmd.AddValue("json", "write a JSON summary (with the dumps) to this file", json);
     cmd.Parse(argc, argv);
+    if (!IpsecPrepareOutputs("ipsec-bootstrap",
+                             {{"pcapDir", pcapDir, true}, {"json", json, false}}))
+    {
+        return 1;
+    }
 
     std::vector<double> dumpTimes;
     if (!IpsecParseTimes(dumpAt, dumpTimes))
@@ -248,6 +238,9 @@ main(int argc, char* argv[])
     if (!pcapDir.empty())
     {
         csma.EnablePcapAll(pcapDir + "/ipsec-bootstrap", false);
+        // Wireshark's ESP SA table beside the pcaps: the SAs of ipsec.conf
+        // and the rekey scripts, written as they are added during the run.
+        IpsecKeyLogHelper().EnableKeyLog(NodeContainer::GetGlobal(), pcapDir);
     }
 
     // The boot-time mounts: each client sends an NFS request a second from time 0.

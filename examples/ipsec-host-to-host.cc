@@ -21,6 +21,7 @@
  * scripts' keys).  A script with an error stops the program before the
  * simulation starts, with setkey's message, and exit status 1.
  */
+#include "common/ipsec-example-output.h"
 #include "common/ipsec-example-report.h"
 #include "ns3/core-module.h"
 #include "ns3/ipsec-module.h"
@@ -61,6 +62,11 @@ main(int argc, char* argv[])
     cmd.AddValue("delay", "delay of both links", delay);
     cmd.AddValue("tcpBytes", "bytes of the TCP transfer", tcpBytes);
     cmd.Parse(argc, argv);
+    if (!IpsecPrepareOutputs("ipsec-host-to-host",
+                             {{"pcapDir", pcapDir, true}, {"json", json, false}}))
+    {
+        return 1;
+    }
 
     GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
 
@@ -100,6 +106,8 @@ main(int argc, char* argv[])
     {
         PointToPointHelper p2p;
         p2p.EnablePcapAll(pcapDir + "/ipsec-host-to-host", false);
+        // Wireshark's ESP SA table of the scripts' SAs, beside the pcaps.
+        IpsecKeyLogHelper().EnableKeyLog(NodeContainer::GetGlobal(), pcapDir);
     }
 
     IpsecTrafficHelper traffic;

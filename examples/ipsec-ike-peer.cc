@@ -38,6 +38,7 @@
  *   ./ipsec-ike-peer --interface=veth1 --local=10.99.0.1/24 --peer=10.99.0.2 \
  *       --racoonConf=racoon.conf --psk=psk.txt --initiate --keyLog=keys
  */
+#include "common/ipsec-example-output.h"
 #include "common/ipsec-example-trace.h"
 #include "common/ipsec-raw-socket.h"
 #include "ns3/core-module.h"
@@ -248,6 +249,11 @@ main(int argc, char* argv[])
         std::cerr << "ipsec-ike-peer: needs --interface, --racoonConf, an IPv4 --local=ADDR/LEN, "
                      "an IPv4 --peer and --mode transport or tunnel (see --help)\n";
         return 2;
+    }
+    if (!IpsecPrepareOutputs("ipsec-ike-peer",
+                             {{"keyLog", o.keyLog, true}, {"pcap", o.pcap, false}}))
+    {
+        return 1;
     }
 
     GlobalValue::Bind("SimulatorImplementationType", StringValue("ns3::RealtimeSimulatorImpl"));

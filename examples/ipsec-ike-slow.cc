@@ -23,6 +23,7 @@
  * is raised, as the FAQ says.
  */
 #include "common/ipsec-example-args.h"
+#include "common/ipsec-example-output.h"
 #include "common/ipsec-ike-faq-helper.h"
 #include "ns3/core-module.h"
 #include "ns3/internet-module.h"
@@ -170,6 +171,10 @@ main(int argc, char* argv[])
     cmd.AddValue("csv", "write the results as CSV to this file", csv);
     cmd.AddValue("ipv6", "run over IPv6", ipv6);
     cmd.Parse(argc, argv);
+    if (!IpsecPrepareOutputs("ipsec-ike-slow", {{"csv", csv, false}}))
+    {
+        return 1;
+    }
 
     // Every combination: CPU x group x delay x loss x larval lifetime.
     std::vector<Case> cases;

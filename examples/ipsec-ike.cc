@@ -24,6 +24,7 @@
  * keys Wireshark needs to decrypt the ISAKMP messages and the ESP packets
  * (ikev1_decryption_table and esp_sa: a Wireshark profile's files).
  */
+#include "common/ipsec-example-output.h"
 #include "common/ipsec-example-report.h"
 #include "common/ipsec-example-trace.h"
 #include "common/ipsec-ike-faq-helper.h"
@@ -92,6 +93,10 @@ main(int argc, char* argv[])
     cmd.AddValue("pcapDir", "write a pcap of every device into this directory", pcapDir);
     cmd.AddValue("verbose", "print racoon's log and every IKE message", verbose);
     cmd.Parse(argc, argv);
+    if (!IpsecPrepareOutputs("ipsec-ike", {{"pcapDir", pcapDir, true}}))
+    {
+        return 1;
+    }
 
     GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
 

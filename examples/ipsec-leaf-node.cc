@@ -28,6 +28,7 @@
  * with an error stops the program before the simulation starts, with
  * setkey's message, and exit status 1.
  */
+#include "common/ipsec-example-output.h"
 #include "common/ipsec-example-report.h"
 #include "ns3/core-module.h"
 #include "ns3/data-rate.h"
@@ -71,6 +72,11 @@ main(int argc, char* argv[])
     cmd.AddValue("leafDelay", "delay of the point-to-point leaf link", leafDelay);
     cmd.AddValue("tcpBytes", "bytes of the TCP transfer", tcpBytes);
     cmd.Parse(argc, argv);
+    if (!IpsecPrepareOutputs("ipsec-leaf-node",
+                             {{"pcapDir", pcapDir, true}, {"json", json, false}}))
+    {
+        return 1;
+    }
 
     GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
 
@@ -113,6 +119,8 @@ main(int argc, char* argv[])
     if (!pcapDir.empty())
     {
         topology.EnablePcap(pcapDir + "/ipsec-leaf-node");
+        // Wireshark's ESP SA table of the scripts' SAs, beside the pcaps.
+        IpsecKeyLogHelper().EnableKeyLog(NodeContainer::GetGlobal(), pcapDir);
     }
 
     IpsecTrafficHelper traffic;

@@ -27,6 +27,7 @@
  * answered and netstat -s's pfkey: section of host A; --json=FILE writes
  * the summary and every node's counters.
  */
+#include "common/ipsec-example-output.h"
 #include "common/ipsec-example-report.h"
 #include "ns3/core-module.h"
 #include "ns3/ipsec-module.h"
@@ -256,6 +257,10 @@ main(int argc, char* argv[])
     cmd.AddValue("verbose", "print every PF_KEY message the daemons read", verbose);
     cmd.AddValue("json", "write a JSON summary to this file", json);
     cmd.Parse(argc, argv);
+    if (!IpsecPrepareOutputs("ipsec-pfkey-daemon", {{"json", json, false}}))
+    {
+        return 1;
+    }
 
     GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
 

@@ -82,6 +82,7 @@
  * A script with an error stops the program before the simulation starts,
  * with setkey's message, and exit status 1.
  */
+#include "common/ipsec-example-output.h"
 #include "common/ipsec-example-report.h"
 #include "common/ipsec-example-trace.h"
 #include "common/ipsec-pop3.h"
@@ -251,7 +252,7 @@ PrintReport(PopReport& r, const NodeContainer& nodes, const Ipv4InterfaceContain
     for (const auto& s : r.sessions)
     {
         std::cout << PopSessionLine(*s, mail) << "\n";
-        r.flows.push_back({s->from, "A", {"pop", "bytes of mail", mail, s->mailBytes}});
+        r.flows.push_back({s->from, "A", s->Flow(mail)});
     }
     const std::vector<InetSocketAddress>& accepted = r.server->GetAccepted();
     std::cout << "A's POP server accepted " << accepted.size() << " connection(s)";
@@ -375,7 +376,9 @@ int
 main(int argc, char* argv[])
 {
     Options o;
-    if (!ParseOptions(argc, argv, o))
+    if (!ParseOptions(argc, argv, o)
+        || !IpsecPrepareOutputs("ipsec-pop-policy",
+                                {{"pcapDir", o.pcapDir, true}, {"json", o.json, false}}))
     {
         return 1;
     }
@@ -441,6 +444,9 @@ main(int argc, char* argv[])
     if (!o.pcapDir.empty())
     {
         csma.EnablePcapAll(o.pcapDir + "/ipsec-pop-policy", false);
+        // Wireshark's ESP SA table beside the pcaps (the POP policies use AH,
+        // which needs no key: it stays empty unless a script adds ESP SAs).
+        IpsecKeyLogHelper().EnableKeyLog(NodeContainer::GetGlobal(), o.pcapDir);
     }
 
     // What A's configuration is worth before any packet: the lint report.

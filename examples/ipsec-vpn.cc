@@ -37,6 +37,7 @@
  * --pcapDir the key log for Wireshark is written beside the pcaps.
  * --cpu=PROFILE sets the gateways' processor (IpsecCpu profiles).
  */
+#include "common/ipsec-example-output.h"
 #include "common/ipsec-example-report.h"
 #include "common/ipsec-traffic-helper.h"
 #include "ns3/core-module.h"
@@ -157,6 +158,10 @@ main(int argc, char* argv[])
     cmd.AddValue("keys", "manual (the scripts' SAs) or ike (racoon negotiates them)", keys);
     cmd.AddValue("cpu", "the gateways' CPU profile (with --keys=ike)", cpu);
     cmd.Parse(argc, argv);
+    if (!IpsecPrepareOutputs("ipsec-vpn", {{"pcapDir", pcapDir, true}, {"json", json, false}}))
+    {
+        return 1;
+    }
     if (keys != "manual" && keys != "ike")
     {
         std::cerr << "--keys must be manual or ike\n";
@@ -227,9 +232,15 @@ main(int argc, char* argv[])
         p2p.EnablePcapAll(pcapDir + "/ipsec-vpn", false);
         CsmaHelper csma;
         csma.EnablePcapAll(pcapDir + "/ipsec-vpn", false);
+        // Wireshark's ESP SA table beside the pcaps: the scripts' SAs, or
+        // with IKE the negotiated ones (and the ISAKMP keys).
         if (ike)
         {
             IpsecIkeHelper().EnableKeyLog(gateways, pcapDir);
+        }
+        else
+        {
+            IpsecKeyLogHelper().EnableKeyLog(gateways, pcapDir);
         }
     }
 

@@ -3,10 +3,10 @@
  */
 #include "ipsec-ike-helper.h"
 
+#include "ipsec-key-log-helper.h"
 #include "ns3/abort.h"
 #include "ns3/node.h"
 
-#include <cstdio>
 #include <fstream>
 #include <memory>
 #include <set>
@@ -52,60 +52,18 @@ Hex(const std::vector<uint8_t>& b)
     return s;
 }
 
-/// Wireshark's names of the ESP algorithms (its ESP SA table), by SADB id.
-std::string
-WiresharkEncryption(uint8_t sadb)
-{
-    switch (sadb)
-    {
-        case 2:
-            return "DES-CBC [RFC2405]";
-        case 3:
-            return "TripleDES-CBC [RFC2451]";
-        case 6:
-            return "CAST5-CBC [RFC2144]";
-        case 7:
-            return "BLOWFISH-CBC [RFC2451]";
-        case 11:
-            return "NULL";
-        case 12:
-            return "AES-CBC [RFC3602]";
-        case 13:
-            return "AES-CTR [RFC3686]";
-        default:
-            return "NULL";
-    }
-}
-
-std::string
-WiresharkAuthentication(uint8_t sadb)
-{
-    switch (sadb)
-    {
-        case 2:
-            return "HMAC-MD5-96 [RFC2403]";
-        case 3:
-            return "HMAC-SHA-1-96 [RFC2404]";
-        case 5:
-            return "HMAC-SHA-256-96 [draft-ietf-ipsec-ciph-sha-256-00]";
-        default:
-            return "NULL";
-    }
-}
-
-/// The two key files of one directory, each line written once.
+/// The ISAKMP key file of one directory, each line written once.
 struct KeyLog
 {
     std::ofstream ike;
-    std::ofstream esp;
     std::set<std::string> seen;
 
-    void Write(std::ofstream& f, const std::string& line)
+    void Write(const std::string& line)
     {
         if (seen.insert(line).second)
         {
-            f << line << "\n";
-            f.flush();
+            ike << line << "\n";
+            ike.flush();
         }
     }
 };
@@ -163,8 +121,7 @@ IpsecIkeHelper::EnableKeyLog(const NodeContainer& nodes, const std::string& dir)
 {
     auto log = std::make_shared<KeyLog>();
     log->ike.open(dir + "/ikev1_decryption_table");
-    log->esp.open(dir + "/esp_sa");
-    NS_ABORT_MSG_UNLESS(log->ike && log->esp, "cannot write the key log into " << dir);
+    NS_ABORT_MSG_UNLESS(log->ike, "cannot write the key log into " << dir);
     for (auto it = nodes.Begin(); it != nodes.End(); ++it)
     {
         for (uint32_t i = 0; i < (*it)->GetNApplications(); ++i)
@@ -181,29 +138,12 @@ IpsecIkeHelper::EnableKeyLog(const NodeContainer& nodes, const std::string& dir)
                                                   // Both fields are UAT byte buffers: bare hex, no
                                                   // quotes (a quoted field is a string, read byte
                                                   // for byte).
-                                                  log->Write(log->ike,
-                                                             Hex(k.icookie) + "," + Hex(k.encKey));
+                                                  log->Write(Hex(k.icookie) + "," + Hex(k.encKey));
                                               }));
-            d->TraceConnectWithoutContext(
-                "SaKeys",
-                Callback<void, const IkeDaemon::SaKeys&>(
-                    [log](const IkeDaemon::SaKeys& k)
-                    {
-                        if (k.proto != IpsecProto::ESP)
-                        {
-                            return;
-                        }
-                        char spi[16];
-                        std::snprintf(spi, sizeof(spi), "0x%08x", k.spi);
-                        log->Write(log->esp,
-                                   std::string("\"") + (k.src.IsV6() ? "IPv6" : "IPv4") + "\",\""
-                                       + k.src.ToString() + "\",\"" + k.dst.ToString() + "\",\""
-                                       + spi + "\",\"" + WiresharkEncryption(k.encrypt) + "\",\"0x"
-                                       + Hex(k.encKey) + "\",\"" + WiresharkAuthentication(k.auth)
-                                       + "\",\"0x" + Hex(k.authKey) + "\"");
-                    }));
         }
     }
+    // The ESP SAs the daemons install, through the nodes' key engines.
+    IpsecKeyLogHelper().EnableKeyLog(nodes, dir);
 }
 
 int64_t

@@ -80,10 +80,13 @@ class IpsecIkeHelper
      * Wireshark profile, or pass each line to tshark as
      * -o "uat:ikev1_decryption_table:LINE" / -o "uat:esp_sa:LINE".
      * Only the daemons already installed are followed; each line is written
-     * once, as soon as the keys exist.
+     * once, as soon as the keys exist.  The `esp_sa` file is
+     * IpsecKeyLogHelper's: it has every ESP SA of the nodes, those the
+     * daemons install and any other (e.g. a setkey script's).
      * @param nodes the nodes whose daemons are followed
-     * @param dir an existing directory (the two files are created or
-     *        truncated; one that cannot be written aborts the program)
+     * @param dir an existing directory (the ISAKMP file is created or
+     *        truncated, `esp_sa` as IpsecKeyLogHelper::EnableKeyLog says;
+     *        one that cannot be written aborts the program)
      */
     void EnableKeyLog(const NodeContainer& nodes, const std::string& dir) const;
 

@@ -1928,7 +1928,11 @@ class IpsecExamplesVpnDeterminismTestCase : public IpsecExamplesTestCase
         // Same RngRun: the same files, byte for byte.
         std::set<std::string> files = ExpectSameFiles(dirs["1a"], dirs["1b"]);
         NS_TEST_EXPECT_MSG_EQ(files.count("ipsec-vpn-0-2.pcap"), 1, "no WAN pcap");
-        NS_TEST_EXPECT_MSG_EQ(files.size(), 7, "6 pcaps (2 gateways x 2, 2 hosts) and the JSON");
+        NS_TEST_EXPECT_MSG_EQ(files.count("esp_sa"), 1, "no key log beside the pcaps");
+        NS_TEST_EXPECT_MSG_EQ(
+            files.size(),
+            8,
+            "6 pcaps (2 gateways x 2, 2 hosts), the key log (esp_sa) and the JSON");
 
         // Another RngRun: every ESP packet on the WAN has another IV and
         // another ciphertext; SPI and sequence numbers are the same.

@@ -737,7 +737,9 @@ class IpsecPcapDeterminismTestCase : public IpsecPcapTestCase
         // Same RngRun: the same files, byte for byte (pcaps and JSON).
         std::set<std::string> files = ExpectSameFiles(dirs["1a"], dirs["1b"]);
         NS_TEST_EXPECT_MSG_EQ(files.count("ipsec-host-to-host-0-0.pcap"), 1, "no pcap of A");
-        NS_TEST_EXPECT_MSG_EQ(files.size(), 5, "4 pcaps (A, router x2, B) and the JSON");
+        NS_TEST_EXPECT_MSG_EQ(files.count("esp_sa"), 1, "no key log beside the pcaps");
+        NS_TEST_EXPECT_MSG_EQ(
+            files.size(), 6, "4 pcaps (A, router x2, B), the key log (esp_sa) and the JSON");
 
         // Another RngRun: host A's pcap differs, but only inside the ESP
         // payload (IVs): the same packets at the same times with the same

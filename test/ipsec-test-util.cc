@@ -6,6 +6,9 @@
 
 #include "ipsec-test-util.h"
 
+#include "ns3/ipsec-algorithms.h"
+#include "ns3/ipsec-key-log-helper.h"
+
 #include <algorithm>
 #include <arpa/inet.h>
 #include <cctype>
@@ -384,100 +387,31 @@ FindSa(const std::vector<ScriptSa>& sas,
 // tshark
 // ===========================================================================
 
+// The names come from the module's one table (IpsecKeyLogHelper), which
+// the key log Wireshark decrypts the examples' pcaps with uses too.
+
 std::string
 TsharkEncryption(const std::string& alg, unsigned keyBits)
 {
-    if (alg == "3des-cbc")
-    {
-        return "TripleDES-CBC [RFC2451]";
-    }
-    if (alg == "des-cbc")
-    {
-        return "DES-CBC [RFC2405]";
-    }
-    if (alg == "rijndael-cbc" || alg == "aes-cbc")
-    {
-        return "AES-CBC [RFC3602]";
-    }
-    if (alg == "aes-ctr")
-    {
-        return "AES-CTR [RFC3686]"; // the key with its 32-bit nonce
-    }
-    if (alg == "aes-gcm-16")
-    {
-        return "AES-GCM with 16 octet ICV [RFC4106]"; // the key with its 32-bit salt
-    }
-    // Wireshark 4.0 refuses other Blowfish and CAST5 key lengths ("Bad Keylen").
-    if (alg == "blowfish-cbc" && (keyBits == 0 || keyBits == 128))
-    {
-        return "BLOWFISH-CBC [RFC2451]";
-    }
-    if (alg == "cast128-cbc" && (keyBits == 0 || keyBits == 128))
-    {
-        return "CAST5-CBC [RFC2144]";
-    }
-    if (alg == "null")
-    {
-        return "NULL";
-    }
-    return "";
+    const IpsecEncAlgorithm* row = FindEncAlgorithm(alg);
+    return row != nullptr ? IpsecKeyLogHelper::WiresharkEncryption(*row, keyBits) : "";
 }
 
 std::string
 TsharkAuthentication(const std::string& alg, unsigned icvBytes)
 {
-    if (alg.empty() || alg == "null")
+    if (alg.empty())
     {
         return "NULL";
     }
-    if (alg == "hmac-sha1" && icvBytes == 12)
-    {
-        return "HMAC-SHA-1-96 [RFC2404]";
-    }
-    if (alg == "hmac-md5" && icvBytes == 12)
-    {
-        return "HMAC-MD5-96 [RFC2403]";
-    }
-    if (alg == "hmac-ripemd160" && icvBytes == 12)
-    {
-        return "MAC-RIPEMD-160-96 [RFC2857]";
-    }
-    if (alg == "hmac-sha2-256" || alg == "hmac-sha256")
-    {
-        if (icvBytes == 12)
-        {
-            return "HMAC-SHA-256-96 [draft-ietf-ipsec-ciph-sha-256-00]";
-        }
-        if (icvBytes == 16)
-        {
-            return "HMAC-SHA-256-128 [RFC4868]";
-        }
-    }
-    if ((alg == "hmac-sha2-384" || alg == "hmac-sha384") && icvBytes == 24)
-    {
-        return "HMAC-SHA-384-192 [RFC4868]";
-    }
-    if ((alg == "hmac-sha2-512" || alg == "hmac-sha512") && icvBytes == 32)
-    {
-        return "HMAC-SHA-512-256 [RFC4868]";
-    }
-    return "";
+    const IpsecAuthAlgorithm* row = FindAuthAlgorithm(alg);
+    return row != nullptr ? IpsecKeyLogHelper::WiresharkAuthentication(row, icvBytes) : "";
 }
 
 std::string
 TsharkUncheckedAuthentication(unsigned icvBytes)
 {
-    switch (icvBytes)
-    {
-        case 8:
-        case 12:
-        case 16:
-        case 24:
-        case 32:
-            return "ANY " + std::to_string(icvBytes * 8) + " bit authentication [no checking]";
-        default:
-            return "";
-    }
+    return IpsecKeyLogHelper::WiresharkUncheckedAuthentication(icvBytes);
 }
 
 std::vector<std::string>

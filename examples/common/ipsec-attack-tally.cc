@@ -3,11 +3,13 @@
  */
 #include "ipsec-attack-tally.h"
 
+#include "ipsec-example-report.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/inet6-socket-address.h"
 #include "ns3/ipsec-helper.h"
 #include "ns3/ipsec-stack.h"
 #include "ns3/names.h"
+#include "ns3/simulator.h"
 #include "ns3/udp-socket-factory.h"
 
 #include <algorithm>
@@ -160,6 +162,15 @@ IpsecAttackTally::ServerReceive(IpsecAttackTally* t, Ptr<Socket> socket)
             t->delivered[t->last]++; // a replayed request KAME accepted
             continue;
         }
+        double now = Simulator::Now().GetSeconds();
+        t->requestSamples.Delivered(p->GetSize());
+        auto sent = t->sentAt.find(n);
+        if (sent != t->sentAt.end())
+        {
+            t->requestSamples.delays.push_back(now - sent->second);
+        }
+        t->echoedAt[n] = now;
+        t->replySamples.Sent();
         socket->SendTo(p, 0, from);
     }
 }
@@ -167,15 +178,30 @@ IpsecAttackTally::ServerReceive(IpsecAttackTally* t, Ptr<Socket> socket)
 void
 IpsecAttackTally::ClientReceive(IpsecAttackTally* t, Ptr<Socket> socket)
 {
-    while (socket->Recv())
+    while (Ptr<Packet> p = socket->Recv())
     {
         t->replies++;
+        t->replySamples.Delivered(p->GetSize());
+        std::string s = Text(p);
+        if (s.rfind("echo ", 0) != 0)
+        {
+            continue;
+        }
+        auto echoed = t->echoedAt.find(std::stoul(s.substr(5)));
+        if (echoed != t->echoedAt.end())
+        {
+            t->replySamples.delays.push_back(Simulator::Now().GetSeconds() - echoed->second);
+            t->echoedAt.erase(echoed); // a duplicate is no second sample
+        }
     }
 }
 
 void
-IpsecAttackTally::SendRequest(Ptr<Socket> socket, Address to, uint32_t n, uint32_t size)
+IpsecAttackTally::SendRequest(
+    IpsecAttackTally* t, Ptr<Socket> socket, Address to, uint32_t n, uint32_t size)
 {
+    t->sentAt[n] = Simulator::Now().GetSeconds();
+    t->requestSamples.Sent();
     std::string s = "echo " + std::to_string(n) + " ";
     while (s.size() < size)
     {
@@ -200,6 +226,17 @@ IpsecAttackTally::UdpSocket(Ptr<Node> node, bool v6, uint16_t port)
     return s;
 }
 
+std::vector<IpsecFlowResult>
+IpsecAttackTally::Flows(uint32_t packets) const
+{
+    auto received = static_cast<uint64_t>(requests.size());
+    IpsecFlowResult request{"udp-echo", "datagrams", packets, received, requestSamples};
+    IpsecFlowResult reply{"udp-echo-reply", "datagrams", received, replies, replySamples};
+    request.samples.delayKind = "one-way delay";
+    reply.samples.delayKind = "one-way delay";
+    return {request, reply};
+}
+
 bool
 IpsecAttackTally::Report(std::ostream& os, const Run& run, const std::string& json)
 {
@@ -208,10 +245,10 @@ IpsecAttackTally::Report(std::ostream& os, const Run& run, const std::string& js
     const std::string clientName = Names::FindName(run.client);
     const uint32_t received = requests.size();
     os << "ipsec-adversary: " << run.what << "\n";
-    os << "flow udp-echo " << clientName << " -> " << serverName << ": " << received << " of "
-       << run.packets << " datagrams delivered\n";
-    os << "flow udp-echo-reply " << serverName << " -> " << clientName << ": " << replies << " of "
-       << received << " datagrams delivered\n\n";
+    std::vector<IpsecFlowResult> flows = Flows(run.packets);
+    IpsecPrintFlowLine(os, flows[0], clientName, serverName);
+    IpsecPrintFlowLine(os, flows[1], serverName, clientName);
+    os << "\n";
     os << std::left << std::setw(20) << "attack" << std::right << std::setw(6) << "sent"
        << std::setw(9) << "skipped" << std::setw(11) << "delivered"
        << "  drops traced by " << victimName << "'s IpsecStack\n";
@@ -265,10 +302,14 @@ IpsecAttackTally::Report(std::ostream& os, const Run& run, const std::string& js
         << "  \"flows\": [\n"
         << "    {\"name\": \"udp-echo\", \"from\": \"" << clientName << "\", \"to\": \""
         << serverName << "\", \"unit\": \"datagrams\", \"sent\": " << run.packets
-        << ", \"received\": " << received << "},\n"
+        << ", \"received\": " << received;
+    IpsecWriteFlowMetricsJson(out, flows[0]);
+    out << "},\n"
         << "    {\"name\": \"udp-echo-reply\", \"from\": \"" << serverName << "\", \"to\": \""
         << clientName << "\", \"unit\": \"datagrams\", \"sent\": " << received
-        << ", \"received\": " << replies << "}\n  ],\n"
+        << ", \"received\": " << replies;
+    IpsecWriteFlowMetricsJson(out, flows[1]);
+    out << "}\n  ],\n"
         << "  \"attacks\": [\n"
         << attacksJson.str() << "\n  ],\n"
         << "  \"nodes\": [\n    {\"name\": \"" << victimName << "\", \"counters\": ";

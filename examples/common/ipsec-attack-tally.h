@@ -10,6 +10,7 @@
 #ifndef IPSEC_ATTACK_TALLY_H
 #define IPSEC_ATTACK_TALLY_H
 
+#include "ipsec-traffic-helper.h"
 #include "ns3/address.h"
 #include "ns3/ipsec-adversary.h"
 #include "ns3/ipsec-drop-reason.h"
@@ -40,6 +41,10 @@ struct IpsecAttackTally
     std::set<uint32_t> requests; ///< echo requests received (by number)
     uint32_t replies{0};
     uint32_t duplicates{0};
+    std::map<uint32_t, double> sentAt;   ///< echo request number -> when sent (s)
+    std::map<uint32_t, double> echoedAt; ///< echo request number -> when echoed (s)
+    IpsecFlowSamples requestSamples;     ///< the requests' one-way delays, A to B
+    IpsecFlowSamples replySamples;       ///< the replies' one-way delays, B to A
 
     /**
      * Connects the tally to @p app's Attack trace, @p victim's IpsecStack
@@ -67,8 +72,18 @@ struct IpsecAttackTally
     static void ServerReceive(IpsecAttackTally* t, Ptr<Socket> socket);
     /// The echo client's receive callback: counts the replies.
     static void ClientReceive(IpsecAttackTally* t, Ptr<Socket> socket);
-    /// Sends echo request @p n, @p size bytes, from @p socket to @p to.
-    static void SendRequest(Ptr<Socket> socket, Address to, uint32_t n, uint32_t size);
+    /// Sends echo request @p n, @p size bytes, from @p socket to @p to (noted in @p t).
+    static void SendRequest(
+        IpsecAttackTally* t, Ptr<Socket> socket, Address to, uint32_t n, uint32_t size);
+
+    /**
+     * The flows: `udp-echo` (the requests that reached the server) and
+     * `udp-echo-reply` (the replies that reached the client), each with the
+     * one-way delays of its datagrams.
+     * @param packets the echo requests sent
+     * @return the two flows
+     */
+    std::vector<IpsecFlowResult> Flows(uint32_t packets) const;
 
     /// What the report names and prints.
     struct Run

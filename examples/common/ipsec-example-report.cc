@@ -9,12 +9,179 @@
 #include "ns3/setkey-dump.h"
 #include "ns3/simulator.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <numeric>
 
 namespace ns3
 {
+
+void
+IpsecDelayStatistics(std::vector<double> samples, double& mean, double& median, double& p95)
+{
+    mean = median = p95 = 0;
+    if (samples.empty())
+    {
+        return;
+    }
+    std::sort(samples.begin(), samples.end());
+    size_t n = samples.size();
+    mean = std::accumulate(samples.begin(), samples.end(), 0.0) / static_cast<double>(n);
+    median = n % 2 ? samples[n / 2] : (samples[n / 2 - 1] + samples[n / 2]) / 2;
+    // Nearest rank: the ceil(0.95 n)-th smallest (in integers: (95 n + 99) / 100).
+    p95 = samples[(95 * n + 99) / 100 - 1];
+}
+
+IpsecFlowMetrics
+IpsecComputeFlowMetrics(const IpsecFlowResult& flow)
+{
+    const IpsecFlowSamples& s = flow.samples;
+    IpsecFlowMetrics m;
+    if (s.firstSend >= 0 && s.lastDelivery > s.firstSend)
+    {
+        m.activeSeconds = s.lastDelivery - s.firstSend;
+        m.throughputBps = static_cast<double>(s.deliveredBytes) * 8 / m.activeSeconds;
+    }
+    m.delayKind = s.delayKind;
+    m.delaySamples = s.delays.size();
+    IpsecDelayStatistics(s.delays, m.delayMeanMs, m.delayMedianMs, m.delayP95Ms);
+    m.delayMeanMs *= 1000;
+    m.delayMedianMs *= 1000;
+    m.delayP95Ms *= 1000;
+    if (flow.sent > 0)
+    {
+        m.lossFraction = flow.received >= flow.sent ? 0
+                                                    : static_cast<double>(flow.sent - flow.received)
+                                                          / static_cast<double>(flow.sent);
+    }
+    m.tcp = s.tcp;
+    m.dataSegments = s.dataSegments;
+    m.retransmissions = s.retransmissions;
+    if (s.dataSegments > 0)
+    {
+        m.retransmissionFraction
+            = static_cast<double>(s.retransmissions) / static_cast<double>(s.dataSegments);
+    }
+    return m;
+}
+
+namespace
+{
+
+/// @p v with 2 decimals under 10, 1 under 100, none above ("0" for 0).
+std::string
+Number(double v)
+{
+    if (v == 0)
+    {
+        return "0";
+    }
+    double a = std::fabs(v);
+    int decimals = a < 10 ? 2 : a < 100 ? 1 : 0;
+    char buf[64];
+    std::snprintf(buf, sizeof(buf), "%.*f", decimals, v);
+    return buf;
+}
+
+/// @p bps in bit/s, kbit/s or Mbit/s.
+std::string
+Rate(double bps)
+{
+    if (bps >= 1e6)
+    {
+        return Number(bps / 1e6) + " Mbit/s";
+    }
+    if (bps >= 1e3)
+    {
+        return Number(bps / 1e3) + " kbit/s";
+    }
+    return Number(bps) + " bit/s";
+}
+
+/// The JSON member prefix of a delay kind ("rtt", "oneWayDelay", "responseTime").
+std::string
+DelayMember(const std::string& kind)
+{
+    if (kind == "one-way delay")
+    {
+        return "oneWayDelay";
+    }
+    if (kind == "response time")
+    {
+        return "responseTime";
+    }
+    return "rtt";
+}
+
+/// A number for JSON: finite, full precision.
+std::string
+JsonNumber(double v)
+{
+    char buf[64];
+    std::snprintf(buf, sizeof(buf), "%.9g", std::isfinite(v) ? v : 0.0);
+    return buf;
+}
+
+} // namespace
+
+void
+IpsecPrintFlowMetrics(std::ostream& os, const IpsecFlowResult& flow)
+{
+    IpsecFlowMetrics m = IpsecComputeFlowMetrics(flow);
+    os << "  throughput " << Rate(m.throughputBps) << ", "
+       << (m.delayKind.empty() ? std::string("rtt") : m.delayKind);
+    if (m.delaySamples == 0)
+    {
+        os << " n/a";
+    }
+    else
+    {
+        os << " mean " << Number(m.delayMeanMs) << " ms median " << Number(m.delayMedianMs)
+           << " ms p95 " << Number(m.delayP95Ms) << " ms (" << m.delaySamples
+           << (m.delaySamples == 1 ? " sample)" : " samples)");
+    }
+    os << ", not delivered " << Number(m.lossFraction * 100) << " %";
+    if (m.tcp)
+    {
+        os << ", retransmitted " << m.retransmissions << " of " << m.dataSegments
+           << " data segments (" << Number(m.retransmissionFraction * 100) << " %)";
+    }
+    os << "\n";
+}
+
+void
+IpsecWriteFlowMetricsJson(std::ostream& os, const IpsecFlowResult& flow)
+{
+    IpsecFlowMetrics m = IpsecComputeFlowMetrics(flow);
+    os << ", \"throughputBps\": " << JsonNumber(m.throughputBps)
+       << ", \"activeSeconds\": " << JsonNumber(m.activeSeconds);
+    if (!m.delayKind.empty())
+    {
+        std::string d = DelayMember(m.delayKind);
+        os << ", \"" << d << "Samples\": " << m.delaySamples;
+        if (m.delaySamples > 0)
+        {
+            os << ", \"" << d << "MeanMs\": " << JsonNumber(m.delayMeanMs) << ", \"" << d
+               << "MedianMs\": " << JsonNumber(m.delayMedianMs) << ", \"" << d
+               << "P95Ms\": " << JsonNumber(m.delayP95Ms);
+        }
+        else
+        {
+            os << ", \"" << d << "MeanMs\": null, \"" << d << "MedianMs\": null, \"" << d
+               << "P95Ms\": null";
+        }
+    }
+    os << ", \"lossFraction\": " << JsonNumber(m.lossFraction);
+    if (m.tcp)
+    {
+        os << ", \"dataSegments\": " << m.dataSegments
+           << ", \"retransmissions\": " << m.retransmissions
+           << ", \"retransmissionFraction\": " << JsonNumber(m.retransmissionFraction);
+    }
+}
 
 void
 IpsecPrintFlowLine(std::ostream& os,
@@ -24,6 +191,7 @@ IpsecPrintFlowLine(std::ostream& os,
 {
     os << "flow " << flow.name << " " << from << " -> " << to << ": " << flow.received << " of "
        << flow.sent << " " << flow.unit << " delivered\n";
+    IpsecPrintFlowMetrics(os, flow);
 }
 
 void
@@ -67,8 +235,9 @@ IpsecWriteReportJson(std::ostream& os,
         const IpsecFlowResult& f = flows[i].result;
         os << indent << "  {\"name\": \"" << f.name << "\", \"from\": \"" << flows[i].from
            << "\", \"to\": \"" << flows[i].to << "\", \"unit\": \"" << f.unit
-           << "\", \"sent\": " << f.sent << ", \"received\": " << f.received << "}"
-           << (i + 1 < flows.size() ? "," : "") << "\n";
+           << "\", \"sent\": " << f.sent << ", \"received\": " << f.received;
+        IpsecWriteFlowMetricsJson(os, f);
+        os << "}" << (i + 1 < flows.size() ? "," : "") << "\n";
     }
     os << indent << "]";
 }

@@ -42,13 +42,74 @@ struct IpsecReportFlow
 };
 
 /**
+ * A flow's metrics, computed from its IpsecFlowSamples.
+ *
+ * Throughput is goodput: the application payload bytes delivered, times 8,
+ * over the flow's active time, from its first transmission to its last
+ * delivery (0 when nothing was delivered).  The delay statistics are over
+ * the samples of IpsecFlowSamples::delayKind: the mean, the median (the
+ * mean of the two middle samples of an even count) and the 95th percentile
+ * by the nearest-rank method (the ceil(0.95 n)-th smallest sample).
+ */
+struct IpsecFlowMetrics
+{
+    double throughputBps{0};          ///< goodput, bit/s
+    double activeSeconds{0};          ///< first transmission to last delivery
+    std::string delayKind;            ///< as IpsecFlowSamples::delayKind
+    size_t delaySamples{0};           ///< number of delay samples
+    double delayMeanMs{0};            ///< mean delay (ms), 0 without samples
+    double delayMedianMs{0};          ///< median delay (ms)
+    double delayP95Ms{0};             ///< 95th percentile (ms)
+    double lossFraction{0};           ///< (sent - received) / sent; 0 when nothing was sent
+    bool tcp{false};                  ///< the TCP members are meaningful
+    uint64_t dataSegments{0};         ///< TCP: data segments sent, retransmissions included
+    uint64_t retransmissions{0};      ///< TCP: data segments sent again
+    double retransmissionFraction{0}; ///< retransmissions / dataSegments
+};
+
+/**
+ * The metrics of @p flow.
+ * @param flow the flow, with its samples
+ * @return the metrics
+ */
+IpsecFlowMetrics IpsecComputeFlowMetrics(const IpsecFlowResult& flow);
+
+/**
+ * The mean, median and 95th percentile (nearest rank) of @p samples.
+ * @param samples the samples (any order)
+ * @param mean set to the mean
+ * @param median set to the median
+ * @param p95 set to the 95th percentile
+ * (all 0 without samples)
+ */
+void IpsecDelayStatistics(std::vector<double> samples, double& mean, double& median, double& p95);
+
+/**
  * Writes `flow NAME FROM -> TO: RECEIVED of SENT UNIT delivered` and a
- * newline to @p os.
+ * newline to @p os, then the flow's metrics on an indented line
+ * (IpsecPrintFlowMetrics).
  */
 void IpsecPrintFlowLine(std::ostream& os,
                         const IpsecFlowResult& flow,
                         const std::string& from,
                         const std::string& to);
+
+/**
+ * Writes the metrics line of @p flow and a newline to @p os: `  throughput
+ * 1.92 Mbit/s, rtt mean 21.3 ms median 21.0 ms p95 24.1 ms (5 samples),
+ * not delivered 0 %` (a TCP flow adds `, retransmitted N of M data
+ * segments (P %)`; a flow without delay samples says `rtt n/a`).
+ */
+void IpsecPrintFlowMetrics(std::ostream& os, const IpsecFlowResult& flow);
+
+/**
+ * Writes the JSON members of @p flow's metrics, each preceded by `, `, to
+ * @p os: "throughputBps", "activeSeconds", and for a flow that measures a
+ * delay "rttSamples", "rttMeanMs", "rttMedianMs", "rttP95Ms" (or
+ * "oneWayDelay..." / "responseTime..." for those kinds), "lossFraction",
+ * and for TCP "dataSegments", "retransmissions", "retransmissionFraction".
+ */
+void IpsecWriteFlowMetricsJson(std::ostream& os, const IpsecFlowResult& flow);
 
 /// @p s as a JSON string literal, quotes included (control characters as \uXXXX).
 std::string IpsecJsonString(const std::string& s);

@@ -242,6 +242,7 @@ PopClient::Connected(Ptr<Socket>)
 {
     m_session->connected = true;
     m_session->connectedAt = Simulator::Now();
+    m_session->commandAt = Simulator::Now().GetSeconds(); // the greeting is due
 }
 
 void
@@ -267,6 +268,7 @@ PopClient::Command(const std::string& line, State next)
     // The state first: to a local server the answer may arrive (and Read
     // run again) before Send returns.
     m_state = next;
+    m_session->commandAt = Simulator::Now().GetSeconds();
     m_writer.Write(m_socket, line + "\r\n");
 }
 
@@ -291,6 +293,7 @@ PopClient::Read(Ptr<Socket> s)
                 return;
             }
             m_session->mailBytes = end + 2 - (eol + 2);
+            m_session->mailAt = Simulator::Now().GetSeconds();
             m_input.erase(0, end + 5);
         }
         else
@@ -298,6 +301,12 @@ PopClient::Read(Ptr<Socket> s)
             m_input.erase(0, eol + 2);
         }
         m_session->lastResponse = line;
+        if (m_session->commandAt >= 0)
+        {
+            m_session->responseTimes.push_back(Simulator::Now().GetSeconds()
+                                               - m_session->commandAt);
+            m_session->commandAt = -1;
+        }
         if (line.compare(0, 3, "+OK") != 0)
         {
             Command("QUIT", QUIT);
@@ -330,6 +339,21 @@ PopClient::Read(Ptr<Socket> s)
                 break;
         }
     }
+}
+
+IpsecFlowResult
+PopSession::Flow(uint32_t mailSize) const
+{
+    IpsecFlowResult f{"pop", "bytes of mail", mailSize, mailBytes, {}};
+    f.samples.delayKind = "response time";
+    f.samples.delays = responseTimes;
+    f.samples.firstSend = start.GetSeconds(); // the first SYN
+    if (mailAt >= 0)
+    {
+        f.samples.deliveredBytes = mailBytes;
+        f.samples.lastDelivery = mailAt;
+    }
+    return f;
 }
 
 std::string

@@ -97,6 +97,16 @@ struct PopSession
     Time failedAt;            ///< when
     uint16_t localPort{0};    ///< the client's port
     std::string lastResponse; ///< the last response line (for the report)
+    /// Each command's response time (s): from the command (the greeting:
+    /// from the connection) to its complete response, RETR's message included.
+    std::vector<double> responseTimes;
+    double commandAt{-1}; ///< when the command awaiting its response was sent (s)
+    double mailAt{-1};    ///< when RETR's message was complete (s)
+
+    /// The session as a flow (`pop`, bytes of mail), with its metrics' samples.
+    /// @param mailSize the size of the server's message
+    /// @return the flow
+    IpsecFlowResult Flow(uint32_t mailSize) const;
 };
 
 /**

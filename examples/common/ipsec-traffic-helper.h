@@ -25,6 +25,31 @@ namespace ns3
 
 class PacketSink;
 
+/**
+ * What a flow's metrics (IpsecFlowMetrics) are computed from: the
+ * application bytes it delivered and when, its delay samples and, for TCP,
+ * the sender's data segments.  All times are simulated seconds.
+ */
+struct IpsecFlowSamples
+{
+    /// What the delays are: "rtt" (request/reply pairs, TCP segment to
+    /// ACK), "one-way delay" (send to arrival), "response time" (a
+    /// command to its complete response); "" when the flow measures none.
+    std::string delayKind;
+    std::vector<double> delays;  ///< one sample per pair, ACK or datagram, in order (s)
+    uint64_t deliveredBytes{0};  ///< application payload bytes that arrived
+    double firstSend{-1};        ///< the flow's first transmission (-1: none)
+    double lastDelivery{-1};     ///< the last delivery of payload (-1: none)
+    bool tcp{false};             ///< the TCP counters below are meaningful
+    uint64_t dataSegments{0};    ///< TCP: segments with data sent, retransmissions included
+    uint64_t retransmissions{0}; ///< TCP: segments that sent data already sent before
+
+    /// Records the transmission of the flow's first packet at the current time.
+    void Sent();
+    /// Records @p bytes of payload delivered at the current time.
+    void Delivered(uint64_t bytes);
+};
+
 /// What one flow sent and what arrived.
 struct IpsecFlowResult
 {
@@ -32,7 +57,32 @@ struct IpsecFlowResult
     std::string unit; ///< "echo requests/replies", "datagrams", "bytes"
     uint64_t sent{0};
     uint64_t received{0};
+    IpsecFlowSamples samples{}; ///< what the metrics are computed from
 };
+
+/**
+ * A UDP echo client like ns-3's UdpEchoClient (datagrams of a fixed size at
+ * a fixed interval to an echo server, e.g. UdpEchoServer), whose datagrams
+ * carry their number (from 1, 4 bytes big-endian, then zeros) so that each
+ * reply is paired with its request: @p flow counts the requests sent and
+ * the replies received and samples each pair's RTT.
+ * @param client the node that sends
+ * @param server the server's address (IPv4 or IPv6)
+ * @param port the server's UDP port
+ * @param count datagrams to send (0: none)
+ * @param size bytes of each datagram's payload (at least 4)
+ * @param start when the first is sent
+ * @param interval the time between two
+ * @param flow where the counts and samples go (held by the client's socket)
+ */
+void IpsecInstallUdpEchoClient(Ptr<Node> client,
+                               const IpsecAddress& server,
+                               uint16_t port,
+                               uint32_t count,
+                               uint32_t size,
+                               Time start,
+                               Time interval,
+                               std::shared_ptr<IpsecFlowResult> flow);
 
 class IpsecTrafficHelper
 {
