@@ -16,6 +16,9 @@ PACKAGES=(
   python3-scapy             # independent IPsec implementation (the ipsec-scapy-exthdr test)
   python3-cryptography      # scapy's IPsec ciphers and HMACs (only recommended by python3-scapy)
   python3-matplotlib        # scripts/plot-ike-slow.py (the ipsec-ike-slow-study test)
+  pybind11-dev python3-dev  # the Python bindings (bindings/: the ns3ipsec package)
+  python3-pytest            # the bindings' tests (the ipsec-python test)
+  python3-tqdm              # the slow-link study's progress bar
   clang libclang-rt-14-dev  # the fuzzers (fuzz/): clang++ and libFuzzer (libclang_rt.fuzzer)
   valgrind                  # scripts/valgrind-examples.sh (memcheck on the examples)
   # A real IKEv1 peer for the simulated racoon (the ipsec-ike-charon test):
@@ -26,6 +29,22 @@ PACKAGES=(
   strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-standard-plugins
   ethtool
 )
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+# Debian's python3 finds the ns3ipsec package the build writes into
+# build/bindings of this checkout: a .pth file in its site directory for
+# local packages (rewritten only when it names another checkout).
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+if [ -x /usr/bin/python3 ]; then
+  site=$(/usr/bin/python3 -c 'import sys; print("/usr/local/lib/python%d.%d/dist-packages" % sys.version_info[:2])')
+  pth="$site/ns3ipsec.pth"
+  if [ "$(cat "$pth" 2>/dev/null)" != "$repo/build/bindings" ]; then
+    $SUDO mkdir -p "$site"
+    echo "$repo/build/bindings" | $SUDO tee "$pth" >/dev/null
+  fi
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -38,8 +57,6 @@ if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 # tshark asks whether non-root users may capture; answer it up front.
 echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO debconf-set-selections

@@ -1,0 +1,568 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""ns3ipsec: the KAME/NetBSD IPsec model for ns-3, from Python.
+
+Debian's ns-3 3.37 has no Python bindings, so this package binds what a
+simulation needs end to end: the simulator, nodes with the IPsec stack, the
+NetBSD IPsec FAQ's topologies (host-to-host, VPN, leaf node) and links of
+one's own, setkey scripts, sysctls by name, the node's processor (CPU
+profiles and the data path's processing delay), racoon, traffic, and the
+results (flows, KAME's counters, ``setkey -D``/``-DP``, drops)::
+
+    import ns3ipsec as ipsec
+
+    topo = ipsec.HostToHost()
+    topo.a.setkey_file("examples/host-to-host/3des-A.conf")
+    topo.b.setkey_file("examples/host-to-host/3des-B.conf")
+    traffic = ipsec.FaqTraffic()
+    end = traffic.install(topo.a, topo.address_a, topo.b, topo.address_b)
+    ipsec.run(until=end)
+    print(traffic.results(), topo.a.counters()["ipsec"]["out_success"])
+    ipsec.destroy()
+
+Errors are exceptions: :class:`SetkeyError` carries setkey's message with
+the file, line and token; :class:`SysctlError` sysctl(8)'s message;
+:class:`RacoonError` racoon's.  A script with an error changes nothing.
+Times are in seconds (floats); rates and delays are ns-3's strings
+("10Mbps", "2ms").
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Callable, Dict, List, Optional, Sequence
+
+from . import _core
+
+__all__ = [
+    "Ns3IpsecError", "SetkeyError", "SysctlError", "RacoonError",
+    "Node", "Link", "HostToHost", "Vpn", "LeafNode", "FaqTraffic", "FlowMonitor", "Flow",
+    "Ping", "Sink",
+    "run", "now", "destroy", "schedule", "set_seed", "set_run", "seed", "run_number",
+    "set_default", "config_set", "set_global", "assign_streams", "cpu_profiles",
+    "create_nodes", "install_stack", "point_to_point", "csma", "populate_routing_tables",
+    "udp_echo", "udp", "bulk_tcp", "ping", "install_racoon",
+]
+
+
+class Ns3IpsecError(Exception):
+    """Base class of the package's errors."""
+
+
+class SetkeyError(Ns3IpsecError):
+    """A setkey script was refused; nothing of it took effect.
+
+    Attributes: ``file`` (the script's name), ``line``, ``token`` (what
+    setkey prints in "at [...]"), ``message`` (setkey's text, e.g. "syntax
+    error"), ``expected`` (what the parser expected there), ``messages``
+    (everything setkey printed).
+    """
+
+    def __init__(self, text: str, file: str = "", line: int = 0, token: str = "",
+                 message: str = "", expected: str = "", messages: Sequence[str] = ()):
+        super().__init__(text)
+        self.file = file
+        self.line = line
+        self.token = token
+        self.message = message
+        self.expected = expected
+        self.messages = list(messages)
+
+
+class SysctlError(Ns3IpsecError):
+    """sysctl(8) refused a name or a value (its message is the text)."""
+
+
+class RacoonError(Ns3IpsecError):
+    """racoon refused its configuration: racoon.conf or psk.txt, file and line."""
+
+
+# ---- the simulator ---------------------------------------------------------
+
+def run(until: Optional[float] = None) -> None:
+    """Runs the simulation, until ``until`` seconds if given (else until no
+    event is left)."""
+    if until is not None:
+        _core.stop_at(until - _core.now())
+    _core.run()
+
+
+def now() -> float:
+    """The simulated time, in seconds."""
+    return _core.now()
+
+
+def destroy() -> None:
+    """Ends the simulation and frees every node; a new one can then be built."""
+    _core.destroy()
+
+
+def schedule(delay: float, callback: Callable[[], None]) -> None:
+    """Calls ``callback()`` after ``delay`` simulated seconds."""
+    _core.schedule(delay, callback)
+
+
+def set_seed(seed: int) -> None:
+    """ns-3's random seed (RngSeedManager); with :func:`set_run`, same seed and
+    run give byte-identical results in a new process.  Several simulations
+    in one process draw new streams each time: give each the same ones with
+    :func:`assign_streams` to repeat one exactly."""
+    _core.set_seed(seed)
+
+
+def set_run(run_number: int) -> None:
+    """ns-3's run number (RngSeedManager::SetRun): independent replications."""
+    _core.set_run(run_number)
+
+
+def seed() -> int:
+    """The random seed in use."""
+    return _core.get_seed()
+
+
+def run_number() -> int:
+    """The run number in use."""
+    return _core.get_run()
+
+
+def set_default(name: str, value) -> None:
+    """``Config::SetDefault``: the initial value of an attribute for objects
+    created from now on, e.g. ``set_default("ns3::IpsecCpu::Profile",
+    "Pentium100")``.  Raises ValueError for an unknown attribute or value."""
+    if not _core.set_default(name, _text(value)):
+        raise ValueError(f"cannot set the default of {name} to {value!r}")
+
+
+def config_set(path: str, value) -> None:
+    """``Config::Set``: an attribute of every object a path matches, e.g.
+    ``/NodeList/*/$ns3::IpsecCpu/DataPath``.  Raises ValueError when nothing
+    matched or the value is refused."""
+    if not _core.config_set(path, _text(value)):
+        raise ValueError(f"cannot set {path} to {value!r}")
+
+
+def set_global(name: str, value) -> None:
+    """An ns-3 global value, e.g. ``set_global("ChecksumEnabled", True)``."""
+    if not _core.set_global(name, _text(value)):
+        raise ValueError(f"no global value {name} taking {value!r}")
+
+
+def assign_streams(nodes: Sequence["Node"], stream: int) -> int:
+    """Fixed random streams for the IPsec stacks of ``nodes`` (their IVs and
+    padding) from ``stream`` on; returns the number used."""
+    return _core.assign_streams([n._n for n in nodes], stream)
+
+
+def cpu_profiles() -> List[str]:
+    """The shipped CPU profiles (machines), e.g. "Reference2020s", "Pentium100"."""
+    return list(_core.cpu_profiles())
+
+
+def _text(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+# ---- nodes -----------------------------------------------------------------
+
+class _Sysctl:
+    """A node's sysctl variables by their NetBSD/KAME names, as a mapping."""
+
+    def __init__(self, node: "Node"):
+        self._node = node
+
+    def __getitem__(self, name: str) -> str:
+        value, error = self._node._n.sysctl_get(name)
+        if error:
+            raise SysctlError(error)
+        return value
+
+    def __setitem__(self, name: str, value) -> None:
+        error = self._node._n.sysctl_set(name, _text(value))
+        if error:
+            raise SysctlError(error)
+
+
+class Node:
+    """An ns-3 node, usually with the IPsec stack (see :func:`install_stack`)."""
+
+    def __init__(self, core_node):
+        self._n = core_node
+
+    def __repr__(self) -> str:
+        return f"Node({self.id})"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Node) and self._n == other._n
+
+    def __hash__(self) -> int:
+        return hash(self._n)
+
+    @property
+    def id(self) -> int:
+        """ns-3's node id."""
+        return self._n.id
+
+    def addresses(self) -> List[str]:
+        """The node's IPv4 and global IPv6 addresses, interface by interface."""
+        return list(self._n.addresses())
+
+    def setkey(self, text: str, name: str = "") -> List[str]:
+        """Runs a setkey script (``setkey -c`` fed ``text``; ``name`` labels its
+        errors).  The script is checked whole first, so one with an error
+        changes nothing.  Returns what setkey printed; raises
+        :class:`SetkeyError`."""
+        r = self._n.setkey(text, name)
+        if r["error"] is not None:
+            e = r["error"]
+            raise SetkeyError(e["text"], e["file"], e["line"], e["token"], e["message"],
+                              e["expected"], r["messages"])
+        if not r["ok"]:
+            raise SetkeyError("\n".join(r["messages"]), name, messages=r["messages"])
+        return list(r["messages"])
+
+    def setkey_file(self, path: str) -> List[str]:
+        """Runs the setkey script in ``path`` (``setkey -f PATH``), as :meth:`setkey`."""
+        with open(path, encoding="utf-8") as f:
+            return self.setkey(f.read(), path)
+
+    @property
+    def sysctl(self) -> _Sysctl:
+        """The node's ipsec(4) and ``net.key`` variables:
+        ``node.sysctl["net.inet.ipsec.def_policy"] = 1``; raises :class:`SysctlError`."""
+        return _Sysctl(self)
+
+    def sad(self) -> str:
+        """``setkey -D``: the SAD in KAME's layout."""
+        return self._n.sad_text()
+
+    def spd(self) -> str:
+        """``setkey -DP``: the SPD in KAME's layout."""
+        return self._n.spd_text()
+
+    def netstat(self, omit_zero: bool = False) -> str:
+        """``netstat -s -p ipsec`` (and ipsec6, pfkey) as NetBSD prints it."""
+        return self._n.netstat(omit_zero)
+
+    def counters(self) -> Dict:
+        """KAME's counters as a dict (``ipsec``, ``ipsec6``, ``pfkey`` groups)."""
+        return json.loads(self._n.stats_json())
+
+    def set_attribute(self, type_name: str, name: str, value) -> None:
+        """Sets an attribute of the object of ns-3 type ``type_name`` aggregated
+        to the node (or of its first application of that type), e.g.
+        ``node.set_attribute("ns3::IpsecStack", "DefPolicy", "DISCARD")``."""
+        self._n.set_attribute(type_name, name, _text(value))
+
+    def get_attribute(self, type_name: str, name: str) -> str:
+        """An attribute's value as text (see :meth:`set_attribute`)."""
+        return self._n.get_attribute(type_name, name)
+
+    def set_cpu(self, profile: Optional[str] = None, data_path: Optional[bool] = None,
+                cores: Optional[int] = None, queue_limit: Optional[int] = None,
+                **attributes) -> None:
+        """Configures the node's processor (``ns3::IpsecCpu``): its ``profile``
+        (see :func:`cpu_profiles`), whether ESP/AH/IPComp take simulated time
+        (``data_path``), the crypto processor's ``cores`` and ``queue_limit``,
+        and any other IpsecCpu attribute by name (``SymmetricScale=2``)."""
+        settings = dict(attributes)
+        if profile is not None:
+            if profile not in cpu_profiles():
+                raise ValueError(f"unknown CPU profile {profile!r}; the profiles are "
+                                 + ", ".join(cpu_profiles()))
+            settings["Profile"] = profile
+        if data_path is not None:
+            settings["DataPath"] = data_path
+        if cores is not None:
+            settings["CryptoCores"] = cores
+        if queue_limit is not None:
+            settings["CryptoQueueLimit"] = queue_limit
+        for name, value in settings.items():
+            self.set_attribute("ns3::IpsecCpu", name, value)
+
+    def cpu(self) -> Dict:
+        """The processor's load: ``profile``, racoon's ``busy_s`` and ``jobs``,
+        the crypto processor's ``crypto_busy_s``, ``crypto_jobs``,
+        ``crypto_drops`` and ``crypto_queue``."""
+        return dict(self._n.cpu())
+
+    def on_drop(self, callback: Callable[[str, bool, str, int], None]) -> None:
+        """Calls ``callback(reason, ipv6, text, size)`` for every datagram the
+        node's IPsec drops: the typed reason (e.g. "IN_POLICY_VIOLATION"), the
+        family, the explanation and the datagram's size."""
+        self._n.connect_drop(callback)
+
+
+def _nodes(core_nodes) -> List[Node]:
+    return [Node(n) for n in core_nodes]
+
+
+# ---- topologies ------------------------------------------------------------
+
+def create_nodes(n: int) -> List[Node]:
+    """``n`` new nodes without a stack."""
+    return _nodes(_core.create_nodes(n))
+
+
+def install_stack(nodes: Sequence[Node], ipv4: bool = True, ipv6: bool = False) -> None:
+    """Installs the Internet stack with IPsec (IpsecStackHelper) on ``nodes``."""
+    _core.install_stack([n._n for n in nodes], ipv4, ipv6)
+
+
+class Link:
+    """The devices of a link (point-to-point or CSMA)."""
+
+    def __init__(self, core_link):
+        self._l = core_link
+
+    def assign_ipv4(self, network: str, mask: str = "255.255.255.0") -> List[str]:
+        """Numbers the devices from ``network`` on; returns their addresses."""
+        return list(self._l.assign_ipv4(network, mask))
+
+    def assign_ipv6(self, prefix: str) -> List[str]:
+        """Numbers the devices in the /64 ``prefix`` (e.g. "fd00:1::");
+        returns their global addresses."""
+        return list(self._l.assign_ipv6(prefix))
+
+    def enable_pcap(self, prefix: str) -> None:
+        """A pcap per device, ``PREFIX-NODE-DEVICE.pcap``."""
+        self._l.enable_pcap(prefix)
+
+
+def point_to_point(a: Node, b: Node, rate: str = "10Mbps", delay: str = "2ms",
+                   mtu: int = 0, loss: float = 0.0) -> Link:
+    """A point-to-point link; ``mtu`` 0 keeps ns-3's 1500; ``loss`` drops that
+    fraction of the packets each end receives."""
+    return Link(_core.point_to_point(a._n, b._n, rate, delay, mtu, loss))
+
+
+def csma(nodes: Sequence[Node], rate: str = "100Mbps", delay: str = "0.1ms",
+         mtu: int = 0, loss: float = 0.0) -> Link:
+    """A CSMA (Ethernet) segment joining ``nodes``."""
+    return Link(_core.csma([n._n for n in nodes], rate, delay, mtu, loss))
+
+
+def populate_routing_tables() -> None:
+    """IPv4 routes for every node from ns-3's global routing."""
+    _core.populate_routing_tables()
+
+
+class HostToHost:
+    """The FAQ's host-to-host topology: host A (10.1.1.1) -- router -- host B
+    (20.1.1.1), or fd00:10:1::1 and fd00:20:1::1 over IPv6; built at once."""
+
+    def __init__(self, ipv6: bool = False, rate: str = "10Mbps", delay: str = "2ms"):
+        self._h = _core.HostToHostHelper()
+        self._h.set_ipv6(ipv6)
+        self._h.set_link_rate(rate)
+        self._h.set_link_delay(delay)
+        self._h.build()
+        self.a = Node(self._h.host_a())
+        self.b = Node(self._h.host_b())
+        self.router = Node(self._h.router())
+        self.address_a: str = self._h.address_a()
+        self.address_b: str = self._h.address_b()
+
+    @property
+    def nodes(self) -> List[Node]:
+        """Host A, the router and host B."""
+        return [self.a, self.router, self.b]
+
+    def enable_pcap(self, prefix: str) -> None:
+        """A pcap per device of both links."""
+        self._h.enable_pcap(prefix)
+
+
+class Vpn:
+    """The FAQ's VPN: gateways 1 and 2 join 10.0.1.0/24 and 10.0.2.0/24 over a
+    WAN (20.0.0.0/24); sides are 1 and 2, hosts from 0.  The gateways' IPsec
+    is the caller's (setkey or racoon)."""
+
+    def __init__(self, hosts_per_network: int = 1, ipv6: bool = False,
+                 lan_rate: str = "100Mbps", lan_delay: str = "0.1ms",
+                 wan_rate: str = "10Mbps", wan_delay: str = "10ms"):
+        self._h = _core.VpnHelper()
+        self._h.set_hosts_per_network(hosts_per_network)
+        self._h.set_ipv6(ipv6)
+        self._h.set_lan_rate(lan_rate)
+        self._h.set_lan_delay(lan_delay)
+        self._h.set_wan_rate(wan_rate)
+        self._h.set_wan_delay(wan_delay)
+        self._h.build()
+
+    def gateway(self, side: int) -> Node:
+        """Gateway 1 or 2."""
+        return Node(self._h.gateway(side))
+
+    def hosts(self, side: int) -> List[Node]:
+        """The hosts of LAN 1 or 2."""
+        return _nodes(self._h.hosts(side))
+
+    def host_address(self, side: int, i: int) -> str:
+        """Host ``i``'s address on LAN ``side``."""
+        return self._h.host_address(side, i)
+
+    def gateway_lan_address(self, side: int) -> str:
+        """A gateway's address on its LAN."""
+        return self._h.gateway_lan_address(side)
+
+    def gateway_wan_address(self, side: int) -> str:
+        """A gateway's address on the WAN."""
+        return self._h.gateway_wan_address(side)
+
+    def enable_pcap(self, prefix: str) -> None:
+        """A pcap of each gateway's WAN device."""
+        self._h.enable_pcap(prefix)
+
+
+class LeafNode:
+    """The FAQ's leaf node: a leaf host, its router, a server beyond."""
+
+    def __init__(self, ipv6: bool = False, leaf_link: str = "p2p",
+                 leaf_rate: Optional[str] = None, leaf_delay: Optional[str] = None,
+                 server_rate: Optional[str] = None, server_delay: Optional[str] = None):
+        self._h = _core.LeafNodeHelper()
+        self._h.set_ipv6(ipv6)
+        self._h.set_leaf_link_type(leaf_link)
+        for setter, value in ((self._h.set_leaf_rate, leaf_rate),
+                              (self._h.set_leaf_delay, leaf_delay),
+                              (self._h.set_server_rate, server_rate),
+                              (self._h.set_server_delay, server_delay)):
+            if value is not None:
+                setter(value)
+        self._h.build()
+        self.leaf = Node(self._h.leaf())
+        self.router = Node(self._h.router())
+        self.server = Node(self._h.server())
+        self.leaf_address: str = self._h.leaf_address()
+        self.server_address: str = self._h.server_address()
+
+    def enable_pcap(self, prefix: str) -> None:
+        """A pcap per device."""
+        self._h.enable_pcap(prefix)
+
+
+# ---- traffic and results ---------------------------------------------------
+
+class FaqTraffic:
+    """The FAQ examples' traffic from a client to a server, as the C++
+    examples send it: 5 pings, 5 UDP echoes of 512 bytes, a 1 MB TCP
+    transfer (each configurable), from 1 s on."""
+
+    def __init__(self, pings: int = 5, udp_echoes: int = 5, tcp_bytes: int = 1000000,
+                 start: float = 1.0):
+        self._t = _core.FaqTraffic()
+        self._t.set_ping_count(pings)
+        self._t.set_udp_echo_count(udp_echoes)
+        self._t.set_tcp_bytes(tcp_bytes)
+        self._t.set_start(start)
+
+    def install(self, client: Node, client_address: str, server: Node,
+                server_address: str) -> float:
+        """Installs the traffic; returns the time by which it should be done."""
+        return self._t.install(client._n, client_address, server._n, server_address)
+
+    def results(self) -> List[Dict]:
+        """Per flow (valid after :func:`run`): ``name`` ("ping", "udp-echo",
+        "tcp"), ``unit``, ``sent``, ``received``, and the metrics the C++
+        examples print: ``throughput_bps`` (goodput), ``active_s``,
+        ``delay_kind`` ("rtt"), ``delay_samples``, ``delay_mean_ms``,
+        ``delay_median_ms``, ``delay_p95_ms``, ``loss`` (fraction not
+        delivered) and, for TCP, ``data_segments`` and ``retransmissions``."""
+        return [dict(r) for r in self._t.results()]
+
+    def report(self, client: str, server: str) -> str:
+        """The C++ examples' flow lines (``flow NAME CLIENT -> SERVER: ...``
+        and the metrics line under each)."""
+        return _core.faq_traffic_report(self._t, client, server)
+
+
+Ping = _core.Ping
+Sink = _core.Sink
+
+
+def udp_echo(client: Node, server: Node, server_address: str, count: int = 5,
+             size: int = 512, interval: float = 1.0, start: float = 1.0,
+             port: int = 9) -> None:
+    """ns-3's UDP echo client and server (results: :class:`FlowMonitor`)."""
+    _core.udp_echo(client._n, server._n, server_address, count, size, interval, start, port)
+
+
+def udp(client: Node, server: Node, server_address: str, rate: str = "1Mbps",
+        size: int = 512, on: float = 1.0, off: float = 0.0, start: float = 1.0,
+        stop: float = 10.0, port: int = 5000) -> Sink:
+    """Constant-rate UDP (``off`` 0) or on/off UDP (``on`` seconds at ``rate``,
+    ``off`` seconds silent) to a packet sink; returns the sink."""
+    return _core.udp(client._n, server._n, server_address, rate, size, on, off, start, stop,
+                     port)
+
+
+def bulk_tcp(client: Node, server: Node, server_address: str, bytes: int = 1000000,
+             start: float = 1.0, port: int = 5001) -> Sink:
+    """A TCP bulk transfer of ``bytes`` to a packet sink; returns the sink."""
+    return _core.bulk_tcp(client._n, server._n, server_address, bytes, start, port)
+
+
+def ping(client: Node, address: str, count: int = 5, interval: float = 1.0,
+         start: float = 1.0) -> Ping:
+    """ICMP echo requests (IPv4); the result's ``rtts`` are the round trips
+    in seconds."""
+    return _core.ping(client._n, address, count, interval, start)
+
+
+def install_racoon(node: Node, conf: str, psk: str = "") -> None:
+    """Runs the simulated racoon (IKEv1) on ``node`` with ``conf``
+    (racoon.conf) and ``psk`` (psk.txt); raises :class:`RacoonError`."""
+    error = _core.install_racoon(node._n, conf, psk)
+    if error:
+        raise RacoonError(error)
+
+
+@dataclass
+class Flow:
+    """One flow as ns-3's FlowMonitor saw it (the plaintext, before IPsec)."""
+
+    source: str
+    destination: str
+    protocol: int
+    source_port: int
+    destination_port: int
+    tx_packets: int
+    rx_packets: int
+    tx_bytes: int
+    rx_bytes: int
+    lost_packets: int
+    throughput_bps: float  #: received bits over first send to last arrival
+    delay_mean_s: float
+    delay_median_s: float  #: from the delay histogram (bin width: the monitor's)
+    delay_p95_s: float
+
+    @property
+    def loss(self) -> float:
+        """The fraction of the packets sent that did not arrive."""
+        return 1 - self.rx_packets / self.tx_packets if self.tx_packets else 0.0
+
+
+class FlowMonitor:
+    """ns-3's FlowMonitor on every node; create it before :func:`run`.
+    Delay quantiles are read from a histogram of ``bin_width`` seconds."""
+
+    def __init__(self, bin_width: float = 1e-5):
+        self._m = _core.FlowMonitor(bin_width)
+
+    def flows(self) -> List[Flow]:
+        """Every flow seen so far."""
+        out = []
+        for d in self._m.stats():
+            span = d["last_rx_s"] - d["first_tx_s"]
+            out.append(Flow(
+                source=d["source"], destination=d["destination"],
+                protocol=d.get("protocol", 0), source_port=d.get("source_port", 0),
+                destination_port=d.get("destination_port", 0),
+                tx_packets=d["tx_packets"], rx_packets=d["rx_packets"],
+                tx_bytes=d["tx_bytes"], rx_bytes=d["rx_bytes"],
+                lost_packets=d["lost_packets"],
+                throughput_bps=d["rx_bytes"] * 8 / span if span > 0 else 0.0,
+                delay_mean_s=d["delay_sum_s"] / d["rx_packets"] if d["rx_packets"] else 0.0,
+                delay_median_s=d["delay_median_s"], delay_p95_s=d["delay_p95_s"]))
+        return out

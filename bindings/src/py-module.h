@@ -1,0 +1,33 @@
+/*
+ * SPDX-License-Identifier: GPL-2.0-only
+ *
+ * What the files of ns3ipsec._core share: the node handle and the
+ * registration functions of each file.
+ */
+#ifndef NS3IPSEC_PY_MODULE_H
+#define NS3IPSEC_PY_MODULE_H
+
+#include "ns3/node.h"
+#include "ns3/ptr.h"
+
+#include <pybind11/functional.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+namespace ns3ipsec
+{
+
+/// A node, as Python holds it.
+struct PyNode
+{
+    ns3::Ptr<ns3::Node> node; ///< the node
+};
+
+/// Registers the topologies (FAQ helpers and one's own links).
+void RegisterTopology(pybind11::module_& m);
+/// Registers the traffic, the flow monitor and the IKE daemon.
+void RegisterTraffic(pybind11::module_& m);
+
+} // namespace ns3ipsec
+
+#endif /* NS3IPSEC_PY_MODULE_H */
