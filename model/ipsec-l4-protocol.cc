@@ -5,6 +5,7 @@
 
 #include "ipsec-input-checks.h"
 #include "ipsec-list-routing.h"
+#include "ipsec-packet-util.h"
 #include "ipsec-private-access.h"
 #include "ipsec-stack.h"
 #include "ns3/ipv4-interface.h"
@@ -110,9 +111,13 @@ IpsecL4Protocol::Input(Ptr<Packet> payload, const IpsecIpHeader& outer, Ptr<NetD
             return;
         }
     }
+    // The byte tags (flow probes') IpsecIpv4ListRouting held back go onto
+    // what decapsulation leaves.
+    Ptr<const Packet> byteTags
+        = outer.IsV6() ? nullptr : m_ipsec->TakeHeldByteTags(payload->GetUid());
     if (!m_ipsec->IsCryptoTimed())
     {
-        Deliver(m_ipsec->Decapsulate(payload, outer), outer, device);
+        Deliver(m_ipsec->Decapsulate(payload, outer), outer, device, byteTags);
         return;
     }
     // The node's crypto processor decapsulates the datagram when a core is
@@ -125,9 +130,9 @@ IpsecL4Protocol::Input(Ptr<Packet> payload, const IpsecIpHeader& outer, Ptr<NetD
             *r = self->m_ipsec->Decapsulate(payload, outer);
             return r->cpuCost;
         },
-        [self, r, outer, device]()
+        [self, r, outer, device, byteTags]()
         {
-            self->Deliver(std::move(*r), outer, device);
+            self->Deliver(std::move(*r), outer, device, byteTags);
         });
     if (!queued)
     {
@@ -138,11 +143,16 @@ IpsecL4Protocol::Input(Ptr<Packet> payload, const IpsecIpHeader& outer, Ptr<NetD
 void
 IpsecL4Protocol::Deliver(IpsecStack::DecapResult r,
                          const IpsecIpHeader& outer,
-                         Ptr<NetDevice> device)
+                         Ptr<NetDevice> device,
+                         Ptr<const Packet> byteTags)
 {
     if (!r.ok || !m_ipsec)
     {
         return; // dropped and counted (or the node is gone)
+    }
+    if (byteTags)
+    {
+        IpsecCopyByteTags(byteTags, r.packet);
     }
     if (!r.tunnel)
     {

@@ -82,8 +82,13 @@ class IpsecL4Protocol : public IpL4Protocol
      * @param r what Decapsulate left (nothing happens when it dropped it)
      * @param outer the outer header the datagram arrived with
      * @param device the device it arrived on
+     * @param byteTags carries the byte tags to put on what is delivered
+     *        (IpsecStack::HoldByteTags), or null
      */
-    void Deliver(IpsecStack::DecapResult r, const IpsecIpHeader& outer, Ptr<NetDevice> device);
+    void Deliver(IpsecStack::DecapResult r,
+                 const IpsecIpHeader& outer,
+                 Ptr<NetDevice> device,
+                 Ptr<const Packet> byteTags);
 
     int GetProtocolNumber() const override;
     enum IpL4Protocol::RxStatus Receive(Ptr<Packet> p,

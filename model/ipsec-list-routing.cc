@@ -119,6 +119,23 @@ IpsecIpv4ListRouting::RouteInput(Ptr<const Packet> p,
                 }
             });
     }
+    uint8_t proto = header.GetProtocol();
+    if ((proto == 50 || proto == 51 || proto == 108) && p->GetByteTagIterator().HasNext())
+    {
+        // A flow probe would report the protected datagram's local delivery
+        // as its flow's arrival (its addresses are the plaintext's in
+        // transport mode): the byte tags wait for the decapsulated datagram.
+        Ptr<IpsecStack> ipsec = m_l3->GetIpsec();
+        LocalDeliverCallback deliver = lcb;
+        lcb = LocalDeliverCallback(
+            [ipsec, deliver](Ptr<const Packet> packet, const Ipv4Header& h, uint32_t iif)
+            {
+                ipsec->HoldByteTags(packet);
+                Ptr<Packet> bare = packet->Copy();
+                bare->RemoveAllByteTags();
+                deliver(bare, h, iif);
+            });
+    }
     return Ipv4ListRouting::RouteInput(p, header, idev, m_forward, mcb, lcb, ecb);
 }
 

@@ -284,6 +284,7 @@ IpsecStack::DoDispose()
     m_sad = nullptr;
     m_rng = nullptr;
     m_cpu = nullptr;
+    m_heldByteTags.clear();
     m_socketPolicies->Dispose(); // kept: disposed, it refers to nothing
     Object::DoDispose();
 }
@@ -300,6 +301,32 @@ IpsecStack::NotifyNewAggregate()
         m_cpu = GetObject<IpsecCpu>();
     }
     Object::NotifyNewAggregate();
+}
+
+void
+IpsecStack::HoldByteTags(Ptr<const Packet> packet)
+{
+    constexpr size_t HELD_MAX = 64;
+    if (m_heldByteTags.size() >= HELD_MAX)
+    {
+        m_heldByteTags.pop_front();
+    }
+    m_heldByteTags.push_back(packet);
+}
+
+Ptr<const Packet>
+IpsecStack::TakeHeldByteTags(uint64_t uid)
+{
+    for (auto it = m_heldByteTags.begin(); it != m_heldByteTags.end(); ++it)
+    {
+        if ((*it)->GetUid() == uid)
+        {
+            Ptr<const Packet> p = *it;
+            m_heldByteTags.erase(it);
+            return p;
+        }
+    }
+    return nullptr;
 }
 
 void

@@ -33,6 +33,7 @@
 #include "ns3/traced-callback.h"
 
 #include <array>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -440,6 +441,25 @@ class IpsecStack : public Object
     void CryptoQueueFull(Ptr<const Packet> packet, bool ipv6, bool outbound);
 
     /**
+     * Keeps the byte tags of a protected IPv4 datagram that is about to be
+     * delivered to this node's ESP, AH or IPComp input, until
+     * TakeHeldByteTags: the caller then delivers it without them, so that
+     * a flow probe (FlowMonitor's Ipv4FlowProbe, which reports a tagged
+     * datagram's arrival where IP delivers it locally) reports the
+     * plaintext's delivery after decapsulation instead, with the
+     * plaintext's size and after the node's processing delay.  At most 64
+     * datagrams are held; the oldest is forgotten first.
+     * @param packet the datagram, with its byte tags
+     */
+    void HoldByteTags(Ptr<const Packet> packet);
+    /**
+     * The byte tags HoldByteTags kept for a datagram, forgotten here.
+     * @param uid the datagram's packet uid
+     * @return a packet carrying them, or null
+     */
+    Ptr<const Packet> TakeHeldByteTags(uint64_t uid);
+
+    /**
      * The node's processor.
      * @return the IpsecCpu aggregated to the node, or null
      */
@@ -713,7 +733,8 @@ class IpsecStack : public Object
     IpsecStats m_stats6;              ///< ipsec6stat
     Ptr<UniformRandomVariable> m_rng; ///< IVs and random padding
     Ptr<IpsecCpu> m_cpu;              ///< the node's processor (the DataPath cost model), if any
-    std::unique_ptr<IpsecDeflate> m_deflate; ///< IPComp's zlib streams, made on first use
+    std::deque<Ptr<const Packet>> m_heldByteTags; ///< HoldByteTags, oldest first
+    std::unique_ptr<IpsecDeflate> m_deflate;      ///< IPComp's zlib streams, made on first use
     /// The transforms' scratch buffer (IpsecTransformOutput::scratch): one
     /// datagram's bytes at a time, reused so that a datagram costs no
     /// allocation of its size.

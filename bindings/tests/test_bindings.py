@@ -102,7 +102,8 @@ def test_counters_dumps_and_flows_of_a_protected_exchange():
         [("10.1.1.1", "20.1.1.1", 17), ("20.1.1.1", "10.1.1.1", 17)]
     for f in flows:
         assert (f.tx_packets, f.rx_packets, f.lost_packets, f.loss) == (7, 7, 0, 0.0)
-        assert f.tx_bytes == 7 * (200 + 8 + 20)  # FlowMonitor counts the plaintext datagram
+        # FlowMonitor counts the plaintext datagram, sent and received
+        assert f.tx_bytes == f.rx_bytes == 7 * (200 + 8 + 20)
 
 
 def test_one_way_delay_by_hand():
@@ -176,6 +177,29 @@ def test_processing_delay_by_hand():
     timed, busy_timed = rtt_ms(True)
     assert timed - plain == pytest.approx(4.0, abs=1e-6)
     assert (busy_plain, busy_timed) == (0.0, pytest.approx(0.002))
+
+
+@pytest.mark.parametrize("ipv6", [False, True])
+def test_flow_monitor_sees_the_processing_delay_of_both_ends(ipv6):
+    """FlowMonitor's one-way delay of each direction grows by the sender's
+    output and the receiver's input (1 ms each): in transport mode too, the
+    arrival is the plaintext's delivery after decapsulation."""
+    def delays(timed):
+        topo = ipsec.HostToHost(ipv6=ipv6)
+        configure_null_esp(topo)
+        for node in (topo.a, topo.b):
+            node.set_cpu(data_path=timed, ClockHz=1e9, PacketCycles=1e6)
+        monitor = ipsec.FlowMonitor(bin_width=1e-6)
+        ipsec.udp_echo(topo.a, topo.b, topo.address_b, count=2, size=200, start=2)
+        ipsec.run(until=4)
+        out = {f.source: (f.delay_mean_s, f.rx_bytes == f.tx_bytes) for f in monitor.flows()}
+        ipsec.destroy()
+        return out
+    plain, timed = delays(False), delays(True)
+    assert sorted(plain) == sorted(timed) and len(plain) == 2
+    for source in plain:
+        assert timed[source][0] - plain[source][0] == pytest.approx(0.002, abs=1e-9)
+        assert timed[source][1] and plain[source][1]
 
 
 def test_same_run_same_pcaps_other_run_other_ivs(tmp_path):
