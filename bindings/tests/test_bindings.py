@@ -242,3 +242,13 @@ def test_debian_python_imports_the_package_without_a_path(build_dir):
                          capture_output=True, text=True, env=env, cwd="/")
     assert out.returncode == 0, out.stderr
     assert os.path.realpath(out.stdout.strip()).startswith(os.path.realpath(build_dir))
+
+
+def test_tutorial_program_in_python_prints_what_the_cpp_one_prints(source_dir, build_dir):
+    """doc/ipsec-tutorial-first.py and build/doc/ipsec-tutorial-first."""
+    cpp = subprocess.run([os.path.join(build_dir, "doc", "ipsec-tutorial-first")],
+                         capture_output=True, text=True, check=True).stdout
+    py = subprocess.run([sys.executable, os.path.join(source_dir, "doc", "ipsec-tutorial-first.py")],
+                        capture_output=True, text=True, check=True).stdout
+    assert "3 outbound packets processed successfully" in cpp
+    assert py == cpp
