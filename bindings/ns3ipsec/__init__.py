@@ -39,8 +39,9 @@ __all__ = [
     "Ping", "Sink",
     "run", "now", "destroy", "schedule", "set_seed", "set_run", "seed", "run_number",
     "set_default", "config_set", "set_global", "assign_streams", "cpu_profiles",
-    "create_nodes", "install_stack", "point_to_point", "csma", "populate_routing_tables",
-    "udp_echo", "udp", "bulk_tcp", "ping", "install_racoon",
+    "create_nodes", "install_stack", "point_to_point", "csma", "wifi",
+    "populate_routing_tables", "udp_echo", "udp", "bulk_tcp", "ping", "install_racoon", "Ike",
+    "enable_key_log",
 ]
 
 
@@ -286,6 +287,12 @@ class Node:
         ``crypto_drops`` and ``crypto_queue``."""
         return dict(self._n.cpu())
 
+    def on_pfkey(self, callback: Callable[[str, int, int, int, int, bool], None]) -> None:
+        """Calls ``callback(type, satype, errno, seq, pid, from_userland)`` for
+        every PF_KEY message crossing the node's key engine (``type`` as
+        setkey names it, e.g. "add", "acquire", "getspi")."""
+        self._n.connect_pfkey(callback)
+
     def on_drop(self, callback: Callable[[str, bool, str, int], None]) -> None:
         """Calls ``callback(reason, ipv6, text, size)`` for every datagram the
         node's IPsec drops: the typed reason (e.g. "IN_POLICY_VIOLATION"), the
@@ -340,6 +347,14 @@ def csma(nodes: Sequence[Node], rate: str = "100Mbps", delay: str = "0.1ms",
          mtu: int = 0, loss: float = 0.0) -> Link:
     """A CSMA (Ethernet) segment joining ``nodes``."""
     return Link(_core.csma([n._n for n in nodes], rate, delay, mtu, loss))
+
+
+def wifi(nodes: Sequence[Node], mode: str = "OfdmRate54Mbps", spacing: float = 5.0,
+         mtu: int = 0) -> Link:
+    """An ad hoc 802.11a network of ``nodes`` at the fixed rate ``mode``
+    (ns-3's WifiMode names: "OfdmRate6Mbps" ... "OfdmRate54Mbps"), standing
+    on a line ``spacing`` metres apart, on ns-3's default channel."""
+    return Link(_core.wifi([n._n for n in nodes], mode, spacing, mtu))
 
 
 def populate_routing_tables() -> None:
@@ -510,12 +525,50 @@ def ping(client: Node, address: str, count: int = 5, interval: float = 1.0,
     return _core.ping(client._n, address, count, interval, start)
 
 
-def install_racoon(node: Node, conf: str, psk: str = "") -> None:
-    """Runs the simulated racoon (IKEv1) on ``node`` with ``conf``
-    (racoon.conf) and ``psk`` (psk.txt); raises :class:`RacoonError`."""
-    error = _core.install_racoon(node._n, conf, psk)
+class Ike:
+    """A node's simulated racoon (see :func:`install_racoon`)."""
+
+    def __init__(self, core_ike):
+        self._d = core_ike
+
+    def stats(self) -> Dict[str, int]:
+        """racoon's counters: ``acquires``, ``phase1_established``,
+        ``phase2_established``, ``sas_installed``, ``messages_sent``,
+        ``messages_received``, ``bytes_sent``, ``bytes_received``,
+        ``retransmissions``, ``dropped``, ``error_acquires``."""
+        return dict(self._d.stats())
+
+    def on_negotiation(self, callback: Callable[[int, bool, str, str, float], None]) -> None:
+        """Calls ``callback(phase, ok, failure, peer, duration_s)`` when a phase 1
+        or 2 ends (``failure``: why it failed, in racoon's words; "" on success)."""
+        self._d.on_negotiation(callback)
+
+    def on_log(self, callback: Callable[[int, str], None]) -> None:
+        """Calls ``callback(level, line)`` for racoon's log lines (1 ERROR ...
+        5 DEBUG)."""
+        self._d.on_log(callback)
+
+
+def install_racoon(node: Node, conf: str, psk: str = "") -> Ike:
+    """Runs the simulated racoon (IKEv1) on ``node`` with the files ``conf``
+    (racoon.conf) and ``psk`` (psk.txt, "" for the configuration's); raises
+    :class:`RacoonError` naming the file, line and token of an error."""
+    daemon, error = _core.install_racoon(node._n, conf, psk)
     if error:
         raise RacoonError(error)
+    return Ike(daemon)
+
+
+def enable_key_log(nodes: Sequence[Node], directory: str) -> str:
+    """Writes Wireshark's ``esp_sa`` (every ESP SA the nodes hold or install
+    from now on) and ``ikev1_decryption_table`` (racoon's ISAKMP SAs) into
+    ``directory``, beside the pcaps; returns the ``esp_sa`` path.  Open a pcap
+    decrypted with ``WIRESHARK_CONFIG_DIR=DIR tshark -r PCAP -o
+    esp.enable_encryption_decode:TRUE``."""
+    import os
+    os.makedirs(directory, exist_ok=True)
+    _core.enable_key_log([n._n for n in nodes], directory)
+    return os.path.join(directory, "esp_sa")
 
 
 @dataclass

@@ -199,6 +199,17 @@ ConnectDrop(const PyNode& n, py::function cb)
         "Drop", Callback<void, Ptr<const Packet>, bool, IpsecDropReason, const std::string&>(f));
 }
 
+void
+ConnectPfKey(const PyNode& n, py::function cb)
+{
+    Ptr<IpsecKeyEngine> engine = IpsecHelper::GetStack(n.node)->GetKeyEngine();
+    std::function<void(const PfKeyMessage&, bool)> f = [cb](const PfKeyMessage& msg, bool in)
+    {
+        cb(PfKeyTypeName(msg.type), int(msg.satype), int(msg.errnum), msg.seq, msg.pid, in);
+    };
+    engine->TraceConnectWithoutContext("Message", Callback<void, const PfKeyMessage&, bool>(f));
+}
+
 std::vector<std::string>
 Addresses(const PyNode& n)
 {
@@ -360,6 +371,7 @@ PYBIND11_MODULE(_core, m)
         .def("set_attribute", &SetObjectAttribute)
         .def("get_attribute", &GetObjectAttribute)
         .def("connect_drop", &ConnectDrop)
+        .def("connect_pfkey", &ConnectPfKey)
         .def("cpu", &Cpu)
         .def("__eq__",
              [](const PyNode& a, const PyNode& b)

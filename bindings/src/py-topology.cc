@@ -9,8 +9,10 @@
 #include "ns3/csma-module.h"
 #include "ns3/internet-module.h"
 #include "ns3/ipsec-module.h"
+#include "ns3/mobility-module.h"
 #include "ns3/network-module.h"
 #include "ns3/point-to-point-module.h"
+#include "ns3/wifi-module.h"
 #include "py-module.h"
 
 namespace py = pybind11;
@@ -112,6 +114,43 @@ Csma(const std::vector<PyNode>& nodes,
     return l;
 }
 
+PyLink
+Wifi(const std::vector<PyNode>& nodes, const std::string& mode, double spacing, uint32_t mtu)
+{
+    // An ad hoc 802.11a network at a fixed rate: the nodes stand on a line,
+    // spacing metres apart (the default channel: log-distance loss).
+    WifiHelper wifi;
+    wifi.SetStandard(WIFI_STANDARD_80211a);
+    wifi.SetRemoteStationManager("ns3::ConstantRateWifiManager",
+                                 "DataMode",
+                                 StringValue(mode),
+                                 "ControlMode",
+                                 StringValue(mode));
+    YansWifiChannelHelper channel = YansWifiChannelHelper::Default();
+    YansWifiPhyHelper phy;
+    phy.SetChannel(channel.Create());
+    WifiMacHelper mac;
+    mac.SetType("ns3::AdhocWifiMac");
+    NodeContainer c = Unwrap(nodes);
+    MobilityHelper mobility;
+    mobility.SetPositionAllocator("ns3::GridPositionAllocator",
+                                  "DeltaX",
+                                  DoubleValue(spacing),
+                                  "GridWidth",
+                                  UintegerValue(c.GetN()));
+    mobility.SetMobilityModel("ns3::ConstantPositionMobilityModel");
+    mobility.Install(c);
+    PyLink l{wifi.Install(phy, mac, c), "wifi"};
+    if (mtu)
+    {
+        for (uint32_t i = 0; i < l.devices.GetN(); ++i)
+        {
+            l.devices.Get(i)->SetMtu(mtu);
+        }
+    }
+    return l;
+}
+
 std::vector<std::string>
 AssignIpv4(const PyLink& l, const std::string& network, const std::string& mask)
 {
@@ -161,6 +200,12 @@ EnablePcap(const PyLink& l, const std::string& prefix)
     {
         PointToPointHelper().EnablePcap(prefix, l.devices, false);
     }
+    else if (l.kind == "wifi")
+    {
+        YansWifiPhyHelper phy;
+        phy.SetPcapDataLinkType(WifiPhyHelper::DLT_IEEE802_11);
+        phy.EnablePcap(prefix, l.devices, false);
+    }
     else
     {
         CsmaHelper().EnablePcap(prefix, l.devices, false);
@@ -197,6 +242,7 @@ RegisterTopology(py::module_& m)
         .def("assign_ipv6", &AssignIpv6);
     m.def("point_to_point", &PointToPoint);
     m.def("csma", &Csma);
+    m.def("wifi", &Wifi);
     m.def("populate_routing_tables",
           []()
           {

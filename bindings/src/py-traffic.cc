@@ -161,6 +161,12 @@ Ping(const PyNode& client, const std::string& addr, uint32_t count, double inter
     return ping;
 }
 
+/// A node's racoon.
+struct PyIke
+{
+    Ptr<IkeDaemon> daemon; ///< the daemon
+};
+
 /// ns-3's flow monitor over every node.
 struct PyFlowMonitor
 {
@@ -373,18 +379,76 @@ RegisterTraffic(py::module_& m)
             }))
         .def("stats", &FlowStats);
 
+    // racoon: the daemon, its counters and events.
+    py::class_<PyIke>(m, "Ike")
+        .def("stats",
+             [](const PyIke& d)
+             {
+                 const IkeDaemonStats& st = d.daemon->GetStats();
+                 py::dict r;
+                 r["acquires"] = st.acquires;
+                 r["phase1_established"] = st.ph1Established;
+                 r["phase2_established"] = st.ph2Established;
+                 r["sas_installed"] = st.saInstalled;
+                 r["messages_sent"] = st.messagesSent;
+                 r["messages_received"] = st.messagesReceived;
+                 r["bytes_sent"] = st.bytesSent;
+                 r["bytes_received"] = st.bytesReceived;
+                 r["retransmissions"] = st.retransmissions;
+                 r["dropped"] = st.dropped;
+                 r["error_acquires"] = st.errorAcquires;
+                 return r;
+             })
+        .def("on_negotiation",
+             [](const PyIke& d, py::function cb)
+             {
+                 std::function<void(uint8_t, bool, IkeFailure, const IpsecAddress&, Time)> f =
+                     [cb](uint8_t phase, bool ok, IkeFailure why, const IpsecAddress& peer, Time t)
+                 {
+                     cb(phase,
+                        ok,
+                        ok ? std::string() : IkeFailureName(why),
+                        peer.ToString(),
+                        t.GetSeconds());
+                 };
+                 d.daemon->TraceConnectWithoutContext(
+                     "Negotiation",
+                     Callback<void, uint8_t, bool, IkeFailure, const IpsecAddress&, Time>(f));
+             })
+        .def("on_log",
+             [](const PyIke& d, py::function cb)
+             {
+                 std::function<void(int, const std::string&)> f
+                     = [cb](int level, const std::string& text)
+                 {
+                     cb(level, text);
+                 };
+                 d.daemon->TraceConnectWithoutContext("Log",
+                                                      Callback<void, int, const std::string&>(f));
+             });
     m.def("install_racoon",
           [](const PyNode& n, const std::string& conf, const std::string& psk)
           {
               try
               {
-                  IpsecIkeHelper().Install(n.node, conf, psk);
-                  return std::string();
+                  return py::make_tuple(PyIke{IpsecIkeHelper().Install(n.node, conf, psk)},
+                                        std::string());
               }
               catch (const std::exception& e)
               {
-                  return std::string(e.what());
+                  return py::make_tuple(py::none(), std::string(e.what()));
               }
+          });
+    m.def("enable_key_log",
+          [](const std::vector<PyNode>& nodes, const std::string& dir)
+          {
+              NodeContainer c;
+              for (const PyNode& n : nodes)
+              {
+                  c.Add(n.node);
+              }
+              IpsecKeyLogHelper().EnableKeyLog(c, dir);
+              IpsecIkeHelper().EnableKeyLog(c, dir);
           });
 }
 

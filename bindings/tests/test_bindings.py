@@ -252,3 +252,53 @@ def test_tutorial_program_in_python_prints_what_the_cpp_one_prints(source_dir, b
                         capture_output=True, text=True, check=True).stdout
     assert "3 outbound packets processed successfully" in cpp
     assert py == cpp
+
+
+def test_racoon_negotiates_with_events_and_key_log(source_dir, tmp_path):
+    """The FAQ's IKE example from Python: racoon on both hosts, A's traffic
+    triggers an ACQUIRE, phases 1 and 2 complete on both sides, PF_KEY shows
+    the life cycle (acquire, getspi, update), the key log holds the two ESP
+    SAs, and the ping after negotiation gets through."""
+    d = os.path.join(source_dir, "examples", "ike")
+    topo = ipsec.HostToHost()
+    topo.a.setkey_file(os.path.join(d, "A.conf"))
+    topo.b.setkey_file(os.path.join(d, "B.conf"))
+    ike = {name: ipsec.install_racoon(node, os.path.join(d, "racoon.conf"),
+                                      os.path.join(d, "psk.txt"))
+           for name, node in (("A", topo.a), ("B", topo.b))}
+    ended = []
+    for name, daemon in ike.items():
+        daemon.on_negotiation(lambda phase, ok, why, peer, t, name=name:
+                              ended.append((name, phase, ok, why)))
+    pfkey = []
+    topo.a.on_pfkey(lambda kind, satype, errno, seq, pid, up: pfkey.append((kind, up)))
+    key_log = ipsec.enable_key_log([topo.a, topo.b], str(tmp_path / "keys"))
+    ping = ipsec.ping(topo.a, topo.address_b, count=5, interval=1.0, start=1.0)
+    ipsec.run(until=8)
+    assert sorted(ended) == [("A", 1, True, ""), ("A", 2, True, ""),
+                             ("B", 1, True, ""), ("B", 2, True, "")]
+    assert ike["A"].stats()["phase2_established"] == 1
+    assert ike["A"].stats()["sas_installed"] == 2
+    kinds = [k for k, _ in pfkey]
+    assert kinds.index("acquire") < kinds.index("getspi") < kinds.index("update")
+    with open(key_log) as f:
+        lines = [line for line in f if line.strip()]
+    assert len(lines) == 2 and all('"IPv4","' in line for line in lines)
+    # The first ping starts the negotiation (KAME drops it); the others pass.
+    assert ping.sent == 5 and len(ping.rtts) >= 3
+    assert topo.a.counters()["ipsec"]["out_success"] >= 3
+
+
+def test_wifi_link_carries_esp():
+    a, b = ipsec.create_nodes(2)
+    ipsec.install_stack([a, b])
+    link = ipsec.wifi([a, b], mode="OfdmRate24Mbps", spacing=10)
+    addr_a, addr_b = link.assign_ipv4("10.7.0.0")
+    for node, me, peer in ((a, addr_a, addr_b), (b, addr_b, addr_a)):
+        node.setkey(A_TO_B_ESP.format(a=addr_a, b=addr_b, me=me, peer=peer))
+    monitor = ipsec.FlowMonitor()
+    ipsec.udp_echo(a, b, addr_b, count=4, size=300, start=1)
+    ipsec.run(until=6)
+    assert a.counters()["ipsec"]["out_success"] == 4
+    assert b.counters()["ipsec"]["in_success"] == 4
+    assert sorted((f.tx_packets, f.rx_packets) for f in monitor.flows()) == [(4, 4), (4, 4)]
