@@ -39,19 +39,6 @@ BaseOf(const std::string& path)
     return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-std::string
-Hex(const std::vector<uint8_t>& b)
-{
-    static const char* digits = "0123456789abcdef";
-    std::string s;
-    for (uint8_t x : b)
-    {
-        s += digits[x >> 4];
-        s += digits[x & 15];
-    }
-    return s;
-}
-
 /// The ISAKMP key file of one directory, each line written once.
 struct KeyLog
 {
@@ -138,7 +125,8 @@ IpsecIkeHelper::EnableKeyLog(const NodeContainer& nodes, const std::string& dir)
                                                   // Both fields are UAT byte buffers: bare hex, no
                                                   // quotes (a quoted field is a string, read byte
                                                   // for byte).
-                                                  log->Write(Hex(k.icookie) + "," + Hex(k.encKey));
+                                                  log->Write(IpsecKeyLogHelper::Hex(k.icookie) + ","
+                                                             + IpsecKeyLogHelper::Hex(k.encKey));
                                               }));
         }
     }

@@ -97,20 +97,20 @@ WriteSad(const Ptr<IpsecSad>& sad, EspSaFile& file)
     }
 }
 
+} // namespace
+
 std::string
-Hex(const std::vector<uint8_t>& b)
+IpsecKeyLogHelper::Hex(const std::vector<uint8_t>& bytes)
 {
     static const char* digits = "0123456789abcdef";
     std::string s;
-    for (uint8_t x : b)
+    for (uint8_t x : bytes)
     {
         s += digits[x >> 4];
         s += digits[x & 15];
     }
     return s;
 }
-
-} // namespace
 
 std::string
 IpsecKeyLogHelper::WiresharkEncryption(const IpsecEncAlgorithm& alg, size_t keyBits)

@@ -63,6 +63,13 @@ class IpsecKeyLogHelper
      *         decrypt the SA or it is not ESP
      */
     static std::string EspSaLine(const IpsecSa& sa);
+    /**
+     * Bytes as Wireshark's key tables write them: lower-case hexadecimal,
+     * two digits a byte, nothing between (without the "0x").
+     * @param bytes the bytes
+     * @return the digits
+     */
+    static std::string Hex(const std::vector<uint8_t>& bytes);
 
     /**
      * Wireshark 4.0's name (esp_sa UAT) of an encryption algorithm.
