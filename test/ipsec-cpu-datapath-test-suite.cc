@@ -464,6 +464,65 @@ class DataPathQueueTestCase : public TestCase
 };
 
 /**
+ * Forged datagrams cost the receiver its time before they fail: A holds
+ * another authentication key than B for A's SA, so each of A's 20 ESP
+ * datagrams fails B's ICV check (in_espauthfail), and B's crypto processor
+ * has still spent a transform on each (20 jobs of at least 1 ms), the
+ * budget an attacker's flood takes from real traffic.
+ */
+class DataPathForgedCostTestCase : public TestCase
+{
+  public:
+    DataPathForgedCostTestCase()
+        : TestCase("datagrams that fail authentication cost the receiver's processor their time")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        IpsecHostToHostHelper topo;
+        topo.Build();
+        Ptr<Node> a = topo.GetHostA();
+        Ptr<Node> b = topo.GetHostB();
+        IpsecHelper ipsec;
+        const std::string policy
+            = "spdadd 10.1.1.1 20.1.1.1 udp -P out ipsec esp/transport//require;\n";
+        ipsec.RunSetkeyString(a,
+                              "add 10.1.1.1 20.1.1.1 esp 1000 -E null -A hmac-md5 "
+                              "0x00000000000000000000000000000001;\n"
+                                  + policy);
+        ipsec.RunSetkeyString(b,
+                              "add 10.1.1.1 20.1.1.1 esp 1000 -E null -A hmac-md5 "
+                              "0x00000000000000000000000000000002;\n");
+        Ptr<IpsecCpu> cpu = IpsecCpu::Of(b);
+        cpu->SetAttribute("DataPath", BooleanValue(true));
+        cpu->SetAttribute("ClockHz", DoubleValue(1e9));
+        cpu->SetAttribute("PacketCycles", DoubleValue(1e6));
+        Ptr<Socket> client = Socket::CreateSocket(a, UdpSocketFactory::GetTypeId());
+        client->Bind();
+        Address to = InetSocketAddress(topo.GetAddressB().ToIpv4(), 9);
+        for (int i = 0; i < 20; ++i)
+        {
+            Simulator::Schedule(Seconds(1 + 0.1 * i),
+                                [client, to]()
+                                {
+                                    client->SendTo(Create<Packet>(100), 0, to);
+                                });
+        }
+        Simulator::Stop(Seconds(5));
+        Simulator::Run();
+        const IpsecStats& st = b->GetObject<IpsecStack>()->GetStats(false);
+        NS_TEST_EXPECT_MSG_EQ(st.in_espauthfail, 20u, "every datagram failed its ICV");
+        NS_TEST_EXPECT_MSG_EQ(st.in_success, 0u, "none was accepted");
+        NS_TEST_EXPECT_MSG_EQ(cpu->GetCryptoJobs(), 20u, "each was a job");
+        NS_TEST_EXPECT_MSG_GT_OR_EQ(
+            cpu->GetCryptoBusyTime(), MilliSeconds(20), "each cost at least its fixed 1 ms");
+        Simulator::Destroy();
+    }
+};
+
+/**
  * A gateway that tunnels forwarded traffic charges its transforms too: the
  * FAQ's VPN with gateway 1 timed at 1 ms per transform delays a host-to-host
  * echo by 2 ms (the request's encapsulation, the reply's decapsulation).
@@ -576,6 +635,7 @@ class IpsecCpuDataPathTestSuite : public TestSuite
     {
         AddTestCase(new CryptoQueueTestCase, TestCase::QUICK);
         AddTestCase(new TransformCostTestCase, TestCase::QUICK);
+        AddTestCase(new DataPathForgedCostTestCase, TestCase::QUICK);
         for (bool v6 : {false, true})
         {
             AddTestCase(new DataPathDelayTestCase(v6), TestCase::QUICK);
