@@ -386,4 +386,5 @@ PYBIND11_MODULE(_core, m)
 
     RegisterTopology(m);
     RegisterTraffic(m);
+    RegisterExamples(m);
 }

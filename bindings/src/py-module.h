@@ -27,6 +27,8 @@ struct PyNode
 void RegisterTopology(pybind11::module_& m);
 /// Registers the traffic, the flow monitor and the IKE daemon.
 void RegisterTraffic(pybind11::module_& m);
+/// Registers the C++ examples' scaffolding (examples/common) for the Python examples.
+void RegisterExamples(pybind11::module_& m);
 
 } // namespace ns3ipsec
 
