@@ -238,6 +238,16 @@ def test_debian_python_imports_the_package_without_a_path(build_dir):
     if os.path.realpath(build_dir) != os.path.realpath(
             os.path.join(os.path.dirname(__file__), "..", "..", "build")):
         pytest.skip("a build directory other than the checkout's build/")
+    site = subprocess.run(["/usr/bin/python3", "-c",
+                           "import sys; print('/usr/local/lib/python%d.%d/dist-packages'"
+                           " % sys.version_info[:2])"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    pth = os.path.join(site, "ns3ipsec.pth")
+    assert os.path.exists(pth), "scripts/setup.sh has not written " + pth
+    with open(pth) as f:
+        named = f.read().strip()
+    if os.path.realpath(named) != os.path.realpath(os.path.join(build_dir, "bindings")):
+        pytest.skip(f"setup.sh was last run in another checkout ({named})")
     out = subprocess.run(["/usr/bin/python3", "-c", "import ns3ipsec; print(ns3ipsec.__file__)"],
                          capture_output=True, text=True, env=env, cwd="/")
     assert out.returncode == 0, out.stderr
