@@ -36,7 +36,7 @@ from . import _core
 __all__ = [
     "Ns3IpsecError", "SetkeyError", "SysctlError", "RacoonError",
     "Node", "Link", "HostToHost", "Vpn", "LeafNode", "FaqTraffic", "FlowMonitor", "Flow",
-    "Ping", "Sink",
+    "Ping", "Sink", "Socket",
     "run", "now", "destroy", "schedule", "set_seed", "set_run", "seed", "run_number",
     "set_default", "config_set", "set_global", "assign_streams", "cpu_profiles",
     "create_nodes", "install_stack", "point_to_point", "csma", "wifi",
@@ -241,6 +241,27 @@ class Node:
         """``setkey -DP``: the SPD in KAME's layout."""
         return self._n.spd_text()
 
+    def sas(self) -> List[Dict]:
+        """The SAD as values: per SA ``src``, ``dst``, ``proto``, ``spi``,
+        ``mode``, ``reqid``, ``state`` ("larval", "mature", "dying", "dead"),
+        ``encryption``, ``authentication``, ``compression`` (setkey's names or
+        None), ``replay_window``, ``bytes``, ``allocations``, ``created_s``,
+        ``last_used_s``, ``hard_lifetime_s``, ``soft_lifetime_s``, ``sequence``."""
+        return [dict(d) for d in _core.sas(self._n)]
+
+    def policies(self) -> List[Dict]:
+        """The SPD as values, inbound then outbound, each in the order of
+        record: ``direction``, ``selector`` and ``policy`` (setkey's text),
+        ``src``, ``dst`` (with prefix), ``sport``, ``dport``, ``protocol``
+        (255: any), ``id``, ``setkey_line`` and the ``requests`` (``proto``,
+        ``mode``, ``tunnel_src``, ``tunnel_dst``, ``reqid``)."""
+        return [dict(d) for d in _core.policies(self._n)]
+
+    def udp_socket(self, port: int = 0, ipv6: bool = False) -> "Socket":
+        """A UDP socket on this node bound to ``port`` (0: any), for a script
+        that sends and receives itself and sets per-socket policies."""
+        return Socket(_core.udp_socket(self._n, ipv6, port))
+
     def netstat(self, omit_zero: bool = False) -> str:
         """``netstat -s -p ipsec`` (and ipsec6, pfkey) as NetBSD prints it."""
         return self._n.netstat(omit_zero)
@@ -300,6 +321,40 @@ class Node:
         self._n.connect_drop(callback)
 
 
+class Socket:
+    """A UDP socket of a node (see :meth:`Node.udp_socket`)."""
+
+    def __init__(self, core_socket):
+        self._s = core_socket
+
+    def set_policy(self, policy: str, privileged: bool = True) -> None:
+        """The per-socket policy of one direction, ipsec_set_policy(3)'s text
+        (setsockopt IP_IPSEC_POLICY), e.g. "out ipsec esp/transport//require",
+        "in bypass" (root only: ``privileged``), "out entrust".  Raises
+        ValueError with the errno and the reason when refused."""
+        error = self._s.set_policy(policy, privileged)
+        if error:
+            raise ValueError(error.strip())
+
+    def get_policy(self, inbound: bool) -> str:
+        """ipsec_get_policy(3): the policy of one direction ("in entrust" or
+        "out entrust" when none was set)."""
+        return self._s.get_policy(inbound)
+
+    def send_to(self, data: bytes, address: str, port: int) -> int:
+        """Sends one datagram; returns the bytes accepted, or -1."""
+        return self._s.send_to(data, address, port)
+
+    def on_receive(self, callback: Callable[[bytes, str, int], None]) -> None:
+        """Calls ``callback(data, source_address, source_port)`` for each
+        datagram received."""
+        self._s.on_receive(callback)
+
+    def close(self) -> None:
+        """Closes the socket."""
+        self._s.close()
+
+
 def _nodes(core_nodes) -> List[Node]:
     return [Node(n) for n in core_nodes]
 
@@ -350,11 +405,13 @@ def csma(nodes: Sequence[Node], rate: str = "100Mbps", delay: str = "0.1ms",
 
 
 def wifi(nodes: Sequence[Node], mode: str = "OfdmRate54Mbps", spacing: float = 5.0,
-         mtu: int = 0) -> Link:
+         mtu: int = 0, loss: float = 0.0) -> Link:
     """An ad hoc 802.11a network of ``nodes`` at the fixed rate ``mode``
     (ns-3's WifiMode names: "OfdmRate6Mbps" ... "OfdmRate54Mbps"), standing
-    on a line ``spacing`` metres apart, on ns-3's default channel."""
-    return Link(_core.wifi([n._n for n in nodes], mode, spacing, mtu))
+    on a line ``spacing`` metres apart, on ns-3's default channel; ``loss``
+    drops that fraction of the frames each node receives (after the PHY:
+    the MAC retries unicast frames)."""
+    return Link(_core.wifi([n._n for n in nodes], mode, spacing, mtu, loss))
 
 
 def populate_routing_tables() -> None:

@@ -36,10 +36,9 @@
 #include "ns3/point-to-point-helper.h"
 #include "py-module.h"
 
-#include <pybind11/iostream.h>
-
 #include <iostream>
 #include <memory>
+#include <pybind11/iostream.h>
 #include <sstream>
 
 namespace py = pybind11;
@@ -113,8 +112,7 @@ class CoutToPython
     void Enter()
     {
         m_redirect = std::make_unique<py::scoped_ostream_redirect>(
-            std::cout,
-            py::module_::import("sys").attr("stdout"));
+            std::cout, py::module_::import("sys").attr("stdout"));
         m_unitbuf = std::cout.flags() & std::ios_base::unitbuf;
         std::cout << std::unitbuf;
     }
@@ -299,8 +297,9 @@ FaqResult(const IpsecIkeFaqHelper::Result& r)
     py::dict d;
     d["pings_sent"] = r.pingsSent;
     d["replies_received"] = r.repliesReceived;
-    d["first_reply_s"] = r.firstReply.IsNegative() ? py::object(py::none())
-                                                   : py::object(py::float_(r.firstReply.GetSeconds()));
+    d["first_reply_s"] = r.firstReply.IsNegative()
+                           ? py::object(py::none())
+                           : py::object(py::float_(r.firstReply.GetSeconds()));
     d["first_reply_seq"] = r.firstReplySeq;
     d["out_nosa_a"] = r.outNosaA;
     d["a"] = IkeStats(r.a);
@@ -519,8 +518,8 @@ RegisterNetwork(py::module_& m)
           {
               if (i >= n.node->GetNDevices())
               {
-                  throw py::index_error("node " + std::to_string(n.node->GetId()) + " has no device "
-                                        + std::to_string(i));
+                  throw py::index_error("node " + std::to_string(n.node->GetId())
+                                        + " has no device " + std::to_string(i));
               }
               return PyDevice{n.node->GetDevice(i)};
           });
@@ -618,8 +617,7 @@ RegisterNetwork(py::module_& m)
           [](const PyNode& n, uint32_t iface, const std::string& addr, const std::string& mask)
           {
               n.node->GetObject<Ipv4>()->AddAddress(
-                  iface,
-                  Ipv4InterfaceAddress(Ipv4Address(addr.c_str()), Ipv4Mask(mask.c_str())));
+                  iface, Ipv4InterfaceAddress(Ipv4Address(addr.c_str()), Ipv4Mask(mask.c_str())));
           });
     m.def("ipv4_static_routes",
           [](const PyNode& n)
@@ -683,8 +681,7 @@ RegisterNetwork(py::module_& m)
     m.def("leaf_node_router_addresses",
           [](const IpsecLeafNodeHelper& h)
           {
-              return std::make_pair(Str(h.GetRouterLeafAddress()),
-                                    Str(h.GetRouterServerAddress()));
+              return std::make_pair(Str(h.GetRouterLeafAddress()), Str(h.GetRouterServerAddress()));
           });
     m.def("leaf_node_assign_streams",
           [](const IpsecLeafNodeHelper& h, int64_t stream)
@@ -916,12 +913,13 @@ RegisterPfKey(py::module_& m)
              {
                  msg.dst = PfKeyAddr(a);
              })
-        .def("set_keys",
-             [](PfKeyMessage& msg, const std::vector<uint8_t>& enc, const std::vector<uint8_t>& auth)
-             {
-                 msg.encKey = PfKeyKey{static_cast<uint16_t>(enc.size() * 8), enc};
-                 msg.authKey = PfKeyKey{static_cast<uint16_t>(auth.size() * 8), auth};
-             })
+        .def(
+            "set_keys",
+            [](PfKeyMessage& msg, const std::vector<uint8_t>& enc, const std::vector<uint8_t>& auth)
+            {
+                msg.encKey = PfKeyKey{static_cast<uint16_t>(enc.size() * 8), enc};
+                msg.authKey = PfKeyKey{static_cast<uint16_t>(auth.size() * 8), auth};
+            })
         .def("__str__", &PfKeyMessage::ToString);
     m.attr("SA_FLAG_CYCSEQ") = IpsecSaFlags::CYCSEQ;
 
@@ -1266,14 +1264,9 @@ RegisterAdversary(py::module_& m)
              {
                  IpsecAddress a = Addr(server);
                  Address to = a.IsV6() ? Address(Inet6SocketAddress(a.ToIpv6(), port))
-                                         : Address(InetSocketAddress(a.ToIpv4(), port));
-                 Simulator::Schedule(Seconds(at),
-                                     &IpsecAttackTally::SendRequest,
-                                     &t.tally,
-                                     s.socket,
-                                     to,
-                                     n,
-                                     size);
+                                       : Address(InetSocketAddress(a.ToIpv4(), port));
+                 Simulator::Schedule(
+                     Seconds(at), &IpsecAttackTally::SendRequest, &t.tally, s.socket, to, n, size);
              })
         .def("watch",
              [](PyAttackTally& t, const PyAdversary& a, const PyNode& victim, bool v6)

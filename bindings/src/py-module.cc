@@ -387,4 +387,5 @@ PYBIND11_MODULE(_core, m)
     RegisterTopology(m);
     RegisterTraffic(m);
     RegisterExamples(m);
+    RegisterState(m);
 }

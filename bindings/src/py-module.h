@@ -29,6 +29,8 @@ void RegisterTopology(pybind11::module_& m);
 void RegisterTraffic(pybind11::module_& m);
 /// Registers the C++ examples' scaffolding (examples/common) for the Python examples.
 void RegisterExamples(pybind11::module_& m);
+/// Registers the structured SAD/SPD views and the UDP sockets with per-socket policies.
+void RegisterState(pybind11::module_& m);
 
 } // namespace ns3ipsec
 

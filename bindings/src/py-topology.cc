@@ -115,7 +115,11 @@ Csma(const std::vector<PyNode>& nodes,
 }
 
 PyLink
-Wifi(const std::vector<PyNode>& nodes, const std::string& mode, double spacing, uint32_t mtu)
+Wifi(const std::vector<PyNode>& nodes,
+     const std::string& mode,
+     double spacing,
+     uint32_t mtu,
+     double loss)
 {
     // An ad hoc 802.11a network at a fixed rate: the nodes stand on a line,
     // spacing metres apart (the default channel: log-distance loss).
@@ -141,6 +145,18 @@ Wifi(const std::vector<PyNode>& nodes, const std::string& mode, double spacing, 
     mobility.SetMobilityModel("ns3::ConstantPositionMobilityModel");
     mobility.Install(c);
     PyLink l{wifi.Install(phy, mac, c), "wifi"};
+    if (loss > 0)
+    {
+        // Frames lost after reception, whatever the channel: the MAC then
+        // retries unicast frames as it would after any loss.
+        for (uint32_t i = 0; i < l.devices.GetN(); ++i)
+        {
+            Ptr<RateErrorModel> em = CreateObject<RateErrorModel>();
+            em->SetAttribute("ErrorUnit", StringValue("ERROR_UNIT_PACKET"));
+            em->SetAttribute("ErrorRate", DoubleValue(loss));
+            DynamicCast<WifiNetDevice>(l.devices.Get(i))->GetPhy()->SetPostReceptionErrorModel(em);
+        }
+    }
     if (mtu)
     {
         for (uint32_t i = 0; i < l.devices.GetN(); ++i)

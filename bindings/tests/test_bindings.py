@@ -312,3 +312,79 @@ def test_wifi_link_carries_esp():
     assert a.counters()["ipsec"]["out_success"] == 4
     assert b.counters()["ipsec"]["in_success"] == 4
     assert sorted((f.tx_packets, f.rx_packets) for f in monitor.flows()) == [(4, 4), (4, 4)]
+
+
+def test_structured_sad_and_spd():
+    topo = ipsec.HostToHost()
+    topo.a.setkey('add 10.1.1.1 20.1.1.1 esp 0x100 -m tunnel -lh 600 -ls 480 '
+                  '-E rijndael-cbc 0x00112233445566778899aabbccddeeff -A hmac-sha1 '
+                  '0x0011223344556677889900112233445566778899;\n'
+                  'spdadd 10.1.1.0/24 20.1.1.0/24 udp -P out ipsec '
+                  'esp/tunnel/10.1.1.1-20.1.1.1/require;\n'
+                  'spdadd 20.1.1.0/24[53] 10.1.1.0/24 any -P in none;\n')
+    (sa,) = topo.a.sas()
+    assert {k: sa[k] for k in ("src", "dst", "proto", "spi", "mode", "state", "encryption",
+                               "authentication", "compression", "hard_lifetime_s",
+                               "soft_lifetime_s", "bytes")} == {
+        "src": "10.1.1.1", "dst": "20.1.1.1", "proto": "esp", "spi": 256, "mode": "tunnel",
+        "state": "mature", "encryption": "rijndael-cbc", "authentication": "hmac-sha1",
+        "compression": None, "hard_lifetime_s": 600, "soft_lifetime_s": 480, "bytes": 0}
+    pin, pout = topo.a.policies()
+    assert (pin["direction"], pin["src"], pin["sport"], pin["protocol"], pin["requests"]) == \
+        ("in", "20.1.1.0/24", 53, 255, [])
+    assert (pout["direction"], pout["dst"], pout["protocol"], pout["setkey_line"]) == \
+        ("out", "20.1.1.0/24", 17, 2)
+    assert pout["requests"] == [{"proto": "esp", "mode": "tunnel", "tunnel_src": "10.1.1.1",
+                                 "tunnel_dst": "20.1.1.1", "reqid": 0}]
+
+
+def test_socket_policy_from_python():
+    """A per-socket policy (setsockopt IP_IPSEC_POLICY) on a Python-driven
+    socket: only that socket's datagrams are protected."""
+    topo = ipsec.HostToHost()
+    key = "0x00112233445566778899aabbccddeeff"
+    for node in (topo.a, topo.b):
+        node.setkey(f"add 10.1.1.1 20.1.1.1 esp 0x100 -E rijndael-cbc {key};\n")
+    got = []
+    server = topo.b.udp_socket(port=7)
+    server.on_receive(lambda data, src, port: got.append((data, src)))
+    protected = topo.a.udp_socket()
+    protected.set_policy("out ipsec esp/transport//require")
+    assert protected.get_policy(inbound=False) == "out ipsec esp/transport//require"
+    assert protected.get_policy(inbound=True) == "in entrust"
+    plain = topo.a.udp_socket()
+    with pytest.raises(ValueError, match="bypass"):
+        plain.set_policy("out bypass", privileged=False)
+    ipsec.schedule(1.0, lambda: protected.send_to(b"secret", topo.address_b, 7))
+    ipsec.schedule(1.5, lambda: plain.send_to(b"hello", topo.address_b, 7))
+    ipsec.run(until=3)
+    assert got == [(b"secret", "10.1.1.1"), (b"hello", "10.1.1.1")]
+    assert topo.a.counters()["ipsec"]["out_success"] == 1
+    assert topo.b.counters()["ipsec"]["in_success"] == 1
+
+
+def test_wifi_loss():
+    """A lossy Wi-Fi link: without loss all 50 datagrams arrive; with the
+    receivers dropping 60 % of the frames after the PHY (data and ACKs
+    alike), 802.11's retries do not recover them all; every datagram that
+    arrives was protected and decapsulated."""
+    def received(loss):
+        a, b = ipsec.create_nodes(2)
+        ipsec.install_stack([a, b])
+        link = ipsec.wifi([a, b], mode="OfdmRate24Mbps", spacing=10, loss=loss)
+        addr_a, addr_b = link.assign_ipv4("10.7.0.0")
+        for node, me, peer in ((a, addr_a, addr_b), (b, addr_b, addr_a)):
+            node.setkey(A_TO_B_ESP.format(a=addr_a, b=addr_b, me=me, peer=peer))
+        got = []
+        server = b.udp_socket(port=7)
+        server.on_receive(lambda data, src, port: got.append(data))
+        client = a.udp_socket()
+        for i in range(50):
+            ipsec.schedule(1 + 0.01 * i, lambda i=i: client.send_to(b"%d" % i, addr_b, 7))
+        ipsec.run(until=3)
+        assert b.counters()["ipsec"]["in_success"] == len(got)
+        assert a.counters()["ipsec"]["out_success"] == 50
+        ipsec.destroy()
+        return len(got)
+    assert received(0.0) == 50
+    assert 0 < received(0.6) < 50
