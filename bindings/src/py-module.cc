@@ -374,4 +374,5 @@ PYBIND11_MODULE(_core, m)
 
     RegisterTopology(m);
     RegisterTraffic(m);
+    RegisterStudy(m);
 }

@@ -27,6 +27,8 @@ struct PyNode
 void RegisterTopology(pybind11::module_& m);
 /// Registers the traffic, the flow monitor and the IKE daemon.
 void RegisterTraffic(pybind11::module_& m);
+/// Registers what studies need (py-study.cc): payload traffic measured at the sockets.
+void RegisterStudy(pybind11::module_& m);
 
 } // namespace ns3ipsec
 
