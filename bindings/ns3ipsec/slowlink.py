@@ -3,8 +3,9 @@
 
 ipsec(4): "IPComp tries to increase communication performance by
 compressing IP payload ... This will help nodes on slow links but with
-enough computing power".  One case (:func:`run_case`) is the FAQ's VPN
-(:class:`ns3ipsec.Vpn`): host 1 sends constant-rate UDP with chosen content
+enough computing power".  One case (:func:`run_case`) is the FAQ's VPN with
+one host per LAN and its addresses (point-to-point LANs: ns-3's CSMA would
+cap them below the gateways): host 1 sends constant-rate UDP with chosen content
 (:mod:`ns3ipsec.payload`) to host 2 through gateways 1 and 2, which protect
 the traffic between their LANs with one configuration of :data:`CONFIGS`
 (setkey tunnel scripts written here, :func:`setkey_scripts`) over a WAN of
@@ -22,7 +23,8 @@ How a case runs:
 2. **Run.**  The sender offers ``overload`` times that capacity (default
    2), so the bottleneck's queue fills (the WAN device's 100 packets, or
    the crypto queue's 256) and stays full; the receiver skips ``warmup``
-   datagrams (default 300: the queue has filled), then measures
+   datagrams (default 600: at twice its capacity a queue of Q fills by the
+   2Q-th arrival, the crypto queue's by the 512th), then measures
    ``measure`` datagrams at its socket and stops the simulation.
 
 What a case gives (:data:`COLUMNS`): goodput (UDP payload bits per second
@@ -31,7 +33,10 @@ median, 95th percentile: mostly the full queue), loss among the measured
 sequence numbers (at twice the capacity about half), bytes per datagram on
 the WAN, and the share of the measured span each gateway's crypto
 processor was busy.  Everything is simulated time: the same case gives the
-same numbers in any process, on any machine.
+same numbers in any process, on any machine.  A case whose datagrams stop
+arriving (AH through a gateway whose crypto queue holds datagrams: the
+model's ICV failure that doc/ipsec.rst, "The slow-link study", describes)
+is a row too, ``complete`` false.
 """
 from __future__ import annotations
 
