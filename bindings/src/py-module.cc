@@ -388,4 +388,5 @@ PYBIND11_MODULE(_core, m)
     RegisterTraffic(m);
     RegisterExamples(m);
     RegisterState(m);
+    RegisterStudy(m);
 }

@@ -31,6 +31,8 @@ void RegisterTraffic(pybind11::module_& m);
 void RegisterExamples(pybind11::module_& m);
 /// Registers the structured SAD/SPD views and the UDP sockets with per-socket policies.
 void RegisterState(pybind11::module_& m);
+/// Registers what studies need (py-study.cc): payload traffic measured at the sockets.
+void RegisterStudy(pybind11::module_& m);
 
 } // namespace ns3ipsec
 
