@@ -249,11 +249,11 @@ IpsecIpv4L3Protocol::SendProtectedChecked(const IpsecStack::OutputResult& r,
     Ipv4Address dst = h.dst.ToIpv4();
     SendStatus status = SendStatus::SENT;
     ++m_depth;
-    if (!r.tunnelled && !forwarded)
+    if (!r.tunnelled && !forwarded && !h.haveId)
     {
         Ipv4L3Protocol::Send(p, src, dst, h.protocol, route);
     }
-    else if (r.tunnelled && !h.df)
+    else if (r.tunnelled && !h.df && !h.haveId)
     {
         // The outer header of a tunnel: TTL 64 and the TOS the ECN rules
         // gave; ns-3 routes it to the outer destination and fragments it.
@@ -270,8 +270,10 @@ IpsecIpv4L3Protocol::SendProtectedChecked(const IpsecStack::OutputResult& r,
     else
     {
         // The header is written here: a DF outer header (ns-3's Send never
-        // sets DF, and never refuses to fragment), or a forwarded datagram
-        // protected in transport mode, which keeps its own fields.
+        // sets DF, and never refuses to fragment), a forwarded datagram
+        // protected in transport mode, which keeps its own fields, or one
+        // whose identification AH's ICV already covers (decided before it
+        // waited on the crypto processor).
         IpsecIpHeader out = h;
         if (!out.haveId)
         {

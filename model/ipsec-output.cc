@@ -357,11 +357,16 @@ IpsecStack::ApplyTransforms(Ptr<Packet> packet,
             {
                 // AH covers the identification: the final header's is the
                 // one the stack will assign, an inner one is decided now.
+                // With the node's DataPath on, the datagram waits on the
+                // crypto processor while others may leave: the final one is
+                // decided now too, in the order the datagrams are queued
+                // (KAME's ip_output fixes ip_id before ipsec4_output).
                 IpsecIpHeader probe = cur;
                 probe.protocol = finalProto;
                 bool final = lastTunnel == steps.size() || i >= lastTunnel;
-                cur.id = final ? ctx.peekId(probe) : ctx.allocateId(cur);
-                cur.haveId = !final;
+                bool decideNow = !final || IsCryptoTimed();
+                cur.id = decideNow ? ctx.allocateId(final ? probe : cur) : ctx.peekId(probe);
+                cur.haveId = decideNow;
             }
             bool clearTos = m_ahClearTos;
             uint16_t mask = m_ahOffsetMask;

@@ -464,6 +464,70 @@ class DataPathQueueTestCase : public TestCase
 };
 
 /**
+ * AH covers the IPv4 identification: datagrams that wait on a timed
+ * sender's crypto processor must leave with the identification their ICV
+ * was computed over.  A burst of 10 AH datagrams (transport mode, then a
+ * tunnel) through A's single core, 1 ms each: B authenticates all of them.
+ */
+class DataPathAhIdentificationTestCase : public TestCase
+{
+  public:
+    DataPathAhIdentificationTestCase(bool tunnel)
+        : TestCase(std::string("AH datagrams queued on a timed sender keep the identification "
+                               "their ICV covers (")
+                   + (tunnel ? "tunnel" : "transport") + " mode)")
+        , m_tunnel(tunnel)
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        IpsecHostToHostHelper topo;
+        topo.Build();
+        Ptr<Node> a = topo.GetHostA();
+        Ptr<Node> b = topo.GetHostB();
+        std::string mode = m_tunnel ? "tunnel/10.1.1.1-20.1.1.1" : "transport/";
+        std::string sa = std::string("add 10.1.1.1 20.1.1.1 ah 1000 ")
+                       + (m_tunnel ? "-m tunnel " : "")
+                       + "-A hmac-sha1 0x0011223344556677889900112233445566778899;\n";
+        IpsecHelper ipsec;
+        ipsec.RunSetkeyString(
+            a, sa + "spdadd 10.1.1.1 20.1.1.1 udp -P out ipsec ah/" + mode + "/require;\n");
+        ipsec.RunSetkeyString(b, sa);
+        Ptr<IpsecCpu> cpu = IpsecCpu::Of(a);
+        cpu->SetAttribute("DataPath", BooleanValue(true));
+        cpu->SetAttribute("ClockHz", DoubleValue(1e9));
+        cpu->SetAttribute("PacketCycles", DoubleValue(1e6));
+        Ptr<Socket> client = Socket::CreateSocket(a, UdpSocketFactory::GetTypeId());
+        client->Bind();
+        Address to = InetSocketAddress(topo.GetAddressB().ToIpv4(), 9);
+        // One datagram resolves the addresses; the burst follows.
+        Simulator::Schedule(Seconds(1),
+                            [client, to]()
+                            {
+                                client->SendTo(Create<Packet>(100), 0, to);
+                            });
+        Simulator::Schedule(Seconds(2),
+                            [client, to]()
+                            {
+                                for (int i = 0; i < 10; ++i)
+                                {
+                                    client->SendTo(Create<Packet>(100), 0, to);
+                                }
+                            });
+        Simulator::Stop(Seconds(4));
+        Simulator::Run();
+        const IpsecStats& st = b->GetObject<IpsecStack>()->GetStats(false);
+        NS_TEST_EXPECT_MSG_EQ(st.in_ahauthfail, 0u, "no ICV failed");
+        NS_TEST_EXPECT_MSG_EQ(st.in_success, 11u, "B authenticated all 11");
+        Simulator::Destroy();
+    }
+
+    bool m_tunnel;
+};
+
+/**
  * Forged datagrams cost the receiver its time before they fail: A holds
  * another authentication key than B for A's SA, so each of A's 20 ESP
  * datagrams fails B's ICV check (in_espauthfail), and B's crypto processor
@@ -636,6 +700,8 @@ class IpsecCpuDataPathTestSuite : public TestSuite
         AddTestCase(new CryptoQueueTestCase, TestCase::QUICK);
         AddTestCase(new TransformCostTestCase, TestCase::QUICK);
         AddTestCase(new DataPathForgedCostTestCase, TestCase::QUICK);
+        AddTestCase(new DataPathAhIdentificationTestCase(false), TestCase::QUICK);
+        AddTestCase(new DataPathAhIdentificationTestCase(true), TestCase::QUICK);
         for (bool v6 : {false, true})
         {
             AddTestCase(new DataPathDelayTestCase(v6), TestCase::QUICK);

@@ -34,9 +34,8 @@ sequence numbers (at twice the capacity about half), bytes per datagram on
 the WAN, and the share of the measured span each gateway's crypto
 processor was busy.  Everything is simulated time: the same case gives the
 same numbers in any process, on any machine.  A case whose datagrams stop
-arriving (AH through a gateway whose crypto queue holds datagrams: the
-model's ICV failure that doc/ipsec.rst, "The slow-link study", describes)
-is a row too, ``complete`` false.
+arriving (say, a receiving gateway failing their ICVs) is a row too,
+``complete`` false, with ``gw2_auth_failures``.
 """
 from __future__ import annotations
 
@@ -230,9 +229,7 @@ def run_case(config: str, rate: str, content: str, profile: str, size: int = 100
     ipsec.run(until=_START + 10 + 4 * (warmup + measure) / capacity)
     r = flow.results()
     # A case whose datagrams stop arriving is a row too (complete false),
-    # with the receiving gateway's ICV failures: AH through a gateway whose
-    # crypto queue holds several datagrams is one (README, "The slow-link
-    # study").
+    # with the receiving gateway's ICV failures.
     fails = net.gw2.counters()["ipsec"]
     busy_share = r.cpu_busy if r.complete else [math.nan, math.nan]
     row = dict(config=config, configuration=cfg.configuration, algorithm=cfg.algorithm,
