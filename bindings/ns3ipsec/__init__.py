@@ -589,10 +589,10 @@ class Ike:
         self._d = core_ike
 
     def stats(self) -> Dict[str, int]:
-        """racoon's counters: ``acquires``, ``phase1_established``,
-        ``phase2_established``, ``sas_installed``, ``messages_sent``,
+        """racoon's counters: ``acquires``, ``ph1_established``,
+        ``ph2_established``, ``sa_installed``, ``messages_sent``,
         ``messages_received``, ``bytes_sent``, ``bytes_received``,
-        ``retransmissions``, ``dropped``, ``error_acquires``."""
+        ``retransmissions``, ``dropped``, ``error_acquires``, ``failures``."""
         return dict(self._d.stats())
 
     def on_negotiation(self, callback: Callable[[int, bool, str, str, float], None]) -> None:

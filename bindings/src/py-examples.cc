@@ -176,17 +176,6 @@ Nodes(const std::vector<PyNode>& nodes)
     return c;
 }
 
-std::vector<PyNode>
-WrapNodes(const NodeContainer& c)
-{
-    std::vector<PyNode> out;
-    for (uint32_t i = 0; i < c.GetN(); ++i)
-    {
-        out.push_back(PyNode{c.Get(i)});
-    }
-    return out;
-}
-
 NetDeviceContainer
 Devices(const std::vector<PyDevice>& devices)
 {
@@ -236,28 +225,6 @@ Flows(const std::vector<IpsecFlowResult>& results)
     return out;
 }
 
-py::dict
-Metrics(const IpsecFlowResult& f)
-{
-    IpsecFlowMetrics x = IpsecComputeFlowMetrics(f);
-    py::dict d;
-    d["throughput_bps"] = x.throughputBps;
-    d["active_s"] = x.activeSeconds;
-    d["delay_kind"] = x.delayKind;
-    d["delay_samples"] = x.delaySamples;
-    d["delay_mean_ms"] = x.delayMeanMs;
-    d["delay_median_ms"] = x.delayMedianMs;
-    d["delay_p95_ms"] = x.delayP95Ms;
-    d["loss"] = x.lossFraction;
-    if (x.tcp)
-    {
-        d["data_segments"] = x.dataSegments;
-        d["retransmissions"] = x.retransmissions;
-        d["retransmission_fraction"] = x.retransmissionFraction;
-    }
-    return d;
-}
-
 /// What @p f prints, formatted as std::cout is now: the C++ examples print
 /// their reports on std::cout, whose format a run may have changed.
 template <typename F>
@@ -268,26 +235,6 @@ Text(F f)
     os.copyfmt(std::cout);
     f(os);
     return os.str();
-}
-
-py::dict
-IkeStats(const IkeDaemonStats& s)
-{
-    py::dict d;
-    d["acquires"] = s.acquires;
-    d["ph1_established"] = s.ph1Established;
-    d["ph2_established"] = s.ph2Established;
-    d["sa_installed"] = s.saInstalled;
-    d["messages_sent"] = s.messagesSent;
-    d["messages_received"] = s.messagesReceived;
-    d["retransmissions"] = s.retransmissions;
-    uint64_t failures = 0;
-    for (uint64_t f : s.failures)
-    {
-        failures += f;
-    }
-    d["failures"] = failures;
-    return d;
 }
 
 /// An IpsecIkeFaqHelper::Result as a dict (times in seconds; first_reply_s None without one).
@@ -302,8 +249,8 @@ FaqResult(const IpsecIkeFaqHelper::Result& r)
                            : py::object(py::float_(r.firstReply.GetSeconds()));
     d["first_reply_seq"] = r.firstReplySeq;
     d["out_nosa_a"] = r.outNosaA;
-    d["a"] = IkeStats(r.a);
-    d["b"] = IkeStats(r.b);
+    d["a"] = IkeStatsDict(r.a);
+    d["b"] = IkeStatsDict(r.b);
     d["cpu_busy_a_s"] = r.cpuBusyA.GetSeconds();
     d["cpu_busy_b_s"] = r.cpuBusyB.GetSeconds();
     return d;
@@ -399,7 +346,8 @@ RegisterReport(py::module_& m)
             py::arg("source"),
             py::arg("destination"),
             "The examples' `flow NAME FROM -> TO: ...` line and its metrics line.")
-        .def("metrics", &Metrics, "The flow's metrics (IpsecComputeFlowMetrics) as a dict.");
+        .def(
+            "metrics", &FlowMetricsDict, "The flow's metrics (IpsecComputeFlowMetrics) as a dict.");
 
     m.def("traffic_flows",
           [](const IpsecTrafficHelper& t)
@@ -763,7 +711,7 @@ RegisterIke(py::module_& m)
         .def("stats",
              [](const PyIkeDaemon& d)
              {
-                 return IkeStats(d.daemon->GetStats());
+                 return IkeStatsDict(d.daemon->GetStats());
              })
         .def("line",
              [](const PyIkeDaemon& d, const std::string& label)

@@ -7,12 +7,19 @@
 #ifndef NS3IPSEC_PY_MODULE_H
 #define NS3IPSEC_PY_MODULE_H
 
+#include "ns3/node-container.h"
 #include "ns3/node.h"
 #include "ns3/ptr.h"
 
 #include <pybind11/functional.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
+
+namespace ns3
+{
+struct IpsecFlowResult;
+struct IkeDaemonStats;
+} // namespace ns3
 
 namespace ns3ipsec
 {
@@ -22,6 +29,15 @@ struct PyNode
 {
     ns3::Ptr<ns3::Node> node; ///< the node
 };
+
+/// The nodes of a container, as Python holds them.
+std::vector<PyNode> WrapNodes(const ns3::NodeContainer& c);
+/// A container of the nodes Python holds.
+ns3::NodeContainer UnwrapNodes(const std::vector<PyNode>& nodes);
+/// A flow's metrics (IpsecComputeFlowMetrics) as a dict.
+pybind11::dict FlowMetricsDict(const ns3::IpsecFlowResult& f);
+/// racoon's counters as a dict (ph1_established, sa_installed, ...).
+pybind11::dict IkeStatsDict(const ns3::IkeDaemonStats& s);
 
 /// Registers the topologies (FAQ helpers and one's own links).
 void RegisterTopology(pybind11::module_& m);

@@ -89,33 +89,30 @@ std::string
 StudyText(size_t bytes)
 {
     static const char* const kWords[] = {
-        "the",      "of",        "and",       "to",        "a",         "in",
-        "is",       "that",      "it",        "for",       "as",        "with",
-        "was",      "on",        "be",        "by",        "at",        "this",
-        "from",     "or",        "which",     "an",        "are",       "not",
-        "but",      "have",      "all",       "were",      "they",      "one",
-        "their",    "there",     "been",      "has",       "when",      "more",
-        "would",    "who",       "will",      "its",       "into",      "some",
-        "than",     "other",     "time",      "could",     "only",      "then",
-        "first",    "over",      "after",     "these",     "two",       "may",
-        "any",      "most",      "where",     "through",   "before",    "between",
-        "while",    "each",      "every",     "under",     "long",      "never",
-        "packet",   "network",   "message",   "gateway",   "link",      "host",
-        "key",      "policy",    "tunnel",    "header",    "datagram",  "route",
-        "machine",  "road",      "river",     "house",     "window",    "letter",
-        "morning",  "evening",   "country",   "village",   "garden",    "water",
-        "little",   "great",     "small",     "old",       "new",       "good",
-        "slow",     "quiet",     "careful",   "early",     "late",      "certain",
-        "said",     "made",      "found",     "came",      "went",      "saw",
-        "knew",     "thought",   "took",      "left",      "kept",      "brought",
-        "sent",     "received",  "answered",  "followed",  "carried",   "waited",
-        "people",   "work",      "day",       "year",      "way",       "hand",
-        "place",    "number",    "part",      "world",     "question",  "answer",
-        "reason",   "moment",    "evidence",  "engineer",  "station",   "office",
-        "although", "because",   "however",   "perhaps",   "therefore", "indeed",
-        "quickly",  "slowly",    "again",     "always",    "often",     "almost",
-        "telegraph", "operator", "schedule",  "distance",  "signal",    "weather",
-        "afternoon", "committee", "procedure", "different", "important", "necessary",
+        "the",       "of",       "and",       "to",        "a",         "in",        "is",
+        "that",      "it",       "for",       "as",        "with",      "was",       "on",
+        "be",        "by",       "at",        "this",      "from",      "or",        "which",
+        "an",        "are",      "not",       "but",       "have",      "all",       "were",
+        "they",      "one",      "their",     "there",     "been",      "has",       "when",
+        "more",      "would",    "who",       "will",      "its",       "into",      "some",
+        "than",      "other",    "time",      "could",     "only",      "then",      "first",
+        "over",      "after",    "these",     "two",       "may",       "any",       "most",
+        "where",     "through",  "before",    "between",   "while",     "each",      "every",
+        "under",     "long",     "never",     "packet",    "network",   "message",   "gateway",
+        "link",      "host",     "key",       "policy",    "tunnel",    "header",    "datagram",
+        "route",     "machine",  "road",      "river",     "house",     "window",    "letter",
+        "morning",   "evening",  "country",   "village",   "garden",    "water",     "little",
+        "great",     "small",    "old",       "new",       "good",      "slow",      "quiet",
+        "careful",   "early",    "late",      "certain",   "said",      "made",      "found",
+        "came",      "went",     "saw",       "knew",      "thought",   "took",      "left",
+        "kept",      "brought",  "sent",      "received",  "answered",  "followed",  "carried",
+        "waited",    "people",   "work",      "day",       "year",      "way",       "hand",
+        "place",     "number",   "part",      "world",     "question",  "answer",    "reason",
+        "moment",    "evidence", "engineer",  "station",   "office",    "although",  "because",
+        "however",   "perhaps",  "therefore", "indeed",    "quickly",   "slowly",    "again",
+        "always",    "often",    "almost",    "telegraph", "operator",  "schedule",  "distance",
+        "signal",    "weather",  "afternoon", "committee", "procedure", "different", "important",
+        "necessary",
     };
     constexpr size_t kCount = sizeof(kWords) / sizeof(kWords[0]);
     // Cumulative Zipf-Mandelbrot weights 1/(k+2).
@@ -147,8 +144,8 @@ StudyText(size_t bytes)
         for (uint32_t w = 0; w < words; ++w)
         {
             double u = uniform() * sum;
-            size_t k = std::lower_bound(cumulative.begin(), cumulative.end(), u) -
-                       cumulative.begin();
+            size_t k
+                = std::lower_bound(cumulative.begin(), cumulative.end(), u) - cumulative.begin();
             std::string word = kWords[std::min(k, kCount - 1)];
             if (w == 0)
             {
@@ -228,9 +225,8 @@ class PayloadSender : public Application
   public:
     static TypeId GetTypeId()
     {
-        static TypeId tid = TypeId("ns3ipsec::PayloadSender")
-                                .SetParent<Application>()
-                                .SetGroupName("Ipsec");
+        static TypeId tid
+            = TypeId("ns3ipsec::PayloadSender").SetParent<Application>().SetGroupName("Ipsec");
         return tid;
     }
 
@@ -355,7 +351,7 @@ struct ReceiverState
     std::vector<double> delays;
     std::vector<uint32_t> seqs;     ///< their sequence numbers
     std::vector<double> arrivals;   ///< their arrival times
-    uint64_t measuredBytes{0};     ///< their UDP payload bytes
+    uint64_t measuredBytes{0};      ///< their UDP payload bytes
     uint64_t firstMeasuredBytes{0}; ///< the first one's
     uint32_t firstSeq{0};
     uint32_t lastMeasuredSeq{0};
@@ -381,9 +377,8 @@ class PayloadReceiver : public Application
   public:
     static TypeId GetTypeId()
     {
-        static TypeId tid = TypeId("ns3ipsec::PayloadReceiver")
-                                .SetParent<Application>()
-                                .SetGroupName("Ipsec");
+        static TypeId tid
+            = TypeId("ns3ipsec::PayloadReceiver").SetParent<Application>().SetGroupName("Ipsec");
         return tid;
     }
 
@@ -517,8 +512,8 @@ InstallPayloadFlow(const PyNode& client,
 {
     if (size < kHeaderBytes)
     {
-        throw py::value_error("payload datagrams carry a " + std::to_string(kHeaderBytes) +
-                              "-byte header: size must be at least that");
+        throw py::value_error("payload datagrams carry a " + std::to_string(kHeaderBytes)
+                              + "-byte header: size must be at least that");
     }
     if (measure < 2)
     {
@@ -535,8 +530,8 @@ InstallPayloadFlow(const PyNode& client,
     }
     Ptr<PayloadReceiver> rx = CreateObject<PayloadReceiver>();
     Address local = addr.find(':') != std::string::npos
-                        ? Address(Inet6SocketAddress(Ipv6Address::GetAny(), port))
-                        : Address(InetSocketAddress(Ipv4Address::GetAny(), port));
+                      ? Address(Inet6SocketAddress(Ipv6Address::GetAny(), port))
+                      : Address(InetSocketAddress(Ipv4Address::GetAny(), port));
     rx->Configure(local, f.state);
     server.node->AddApplication(rx);
     rx->SetStartTime(Seconds(0));
@@ -571,10 +566,9 @@ PayloadResults(const PyPayloadFlow& f)
     // Goodput: the bytes that arrived after the first measured datagram,
     // over the time from its arrival to the last one's.
     double span = s.lastArrival - s.firstArrival;
-    d["goodput_bps"] =
-        s.delays.size() >= 2 && span > 0
-            ? static_cast<double>(s.measuredBytes - s.firstMeasuredBytes) * 8 / span
-            : 0.0;
+    d["goodput_bps"] = s.delays.size() >= 2 && span > 0
+                         ? static_cast<double>(s.measuredBytes - s.firstMeasuredBytes) * 8 / span
+                         : 0.0;
     d["first_arrival_s"] = s.firstArrival;
     d["last_arrival_s"] = s.lastArrival;
     // Loss among the sequence numbers the measured datagrams span.
@@ -593,8 +587,8 @@ PayloadResults(const PyPayloadFlow& f)
 /// link header included).
 struct TxCounter
 {
-    std::shared_ptr<std::pair<uint64_t, uint64_t>> counts =
-        std::make_shared<std::pair<uint64_t, uint64_t>>(0, 0);
+    std::shared_ptr<std::pair<uint64_t, uint64_t>> counts
+        = std::make_shared<std::pair<uint64_t, uint64_t>>(0, 0);
 };
 
 Ptr<NetDevice>
@@ -707,8 +701,8 @@ FifoQueues(const std::vector<PyNode>& nodes, uint32_t packets)
             PointerValue queue;
             if (!d->GetAttributeFailSafe("TxQueue", queue) || !queue.Get<QueueBase>())
             {
-                throw py::value_error("a device of node " + std::to_string(n.node->GetId()) +
-                                      " has no TxQueue");
+                throw py::value_error("a device of node " + std::to_string(n.node->GetId())
+                                      + " has no TxQueue");
             }
             queue.Get<QueueBase>()->SetMaxSize(QueueSize(QueueSizeUnit::PACKETS, packets));
         }
@@ -729,8 +723,8 @@ RegisterStudy(py::module_& m)
                  py::list out;
                  for (size_t i = 0; i < f.state->delays.size(); ++i)
                  {
-                     out.append(
-                         py::make_tuple(f.state->seqs[i], f.state->arrivals[i], f.state->delays[i]));
+                     out.append(py::make_tuple(
+                         f.state->seqs[i], f.state->arrivals[i], f.state->delays[i]));
                  }
                  return out;
              })

@@ -37,28 +37,6 @@ Wrap(Ptr<Node> n)
     return PyNode{n};
 }
 
-std::vector<PyNode>
-WrapAll(const NodeContainer& c)
-{
-    std::vector<PyNode> out;
-    for (auto it = c.Begin(); it != c.End(); ++it)
-    {
-        out.push_back(Wrap(*it));
-    }
-    return out;
-}
-
-NodeContainer
-Unwrap(const std::vector<PyNode>& nodes)
-{
-    NodeContainer c;
-    for (const PyNode& n : nodes)
-    {
-        c.Add(n.node);
-    }
-    return c;
-}
-
 void
 SetLoss(const NetDeviceContainer& devices, double rate)
 {
@@ -109,7 +87,7 @@ Csma(const std::vector<PyNode>& nodes,
     {
         csma.SetDeviceAttribute("Mtu", UintegerValue(mtu));
     }
-    PyLink l{csma.Install(Unwrap(nodes)), "csma"};
+    PyLink l{csma.Install(UnwrapNodes(nodes)), "csma"};
     SetLoss(l.devices, loss);
     return l;
 }
@@ -135,7 +113,7 @@ Wifi(const std::vector<PyNode>& nodes,
     phy.SetChannel(channel.Create());
     WifiMacHelper mac;
     mac.SetType("ns3::AdhocWifiMac");
-    NodeContainer c = Unwrap(nodes);
+    NodeContainer c = UnwrapNodes(nodes);
     MobilityHelper mobility;
     mobility.SetPositionAllocator("ns3::GridPositionAllocator",
                                   "DeltaX",
@@ -206,7 +184,7 @@ InstallStack(const std::vector<PyNode>& nodes, bool ipv4, bool ipv6)
     IpsecStackHelper stack;
     stack.SetIpv4StackInstall(ipv4);
     stack.SetIpv6StackInstall(ipv6);
-    stack.Install(Unwrap(nodes));
+    stack.Install(UnwrapNodes(nodes));
 }
 
 void
@@ -244,7 +222,7 @@ RegisterTopology(py::module_& m)
           {
               NodeContainer c;
               c.Create(n);
-              return WrapAll(c);
+              return WrapNodes(c);
           });
     m.def("install_stack", &InstallStack);
     py::class_<PyLink>(m, "Link")
@@ -331,7 +309,7 @@ RegisterTopology(py::module_& m)
         .def("hosts",
              [](const IpsecVpnHelper& h, uint32_t s)
              {
-                 return WrapAll(h.GetHosts(s));
+                 return WrapNodes(h.GetHosts(s));
              })
         .def("host_address",
              [](const IpsecVpnHelper& h, uint32_t s, uint32_t i)

@@ -335,20 +335,7 @@ RegisterTraffic(py::module_& m)
                      d["unit"] = f.unit;
                      d["sent"] = f.sent;
                      d["received"] = f.received;
-                     IpsecFlowMetrics x = IpsecComputeFlowMetrics(f);
-                     d["throughput_bps"] = x.throughputBps;
-                     d["active_s"] = x.activeSeconds;
-                     d["delay_kind"] = x.delayKind;
-                     d["delay_samples"] = x.delaySamples;
-                     d["delay_mean_ms"] = x.delayMeanMs;
-                     d["delay_median_ms"] = x.delayMedianMs;
-                     d["delay_p95_ms"] = x.delayP95Ms;
-                     d["loss"] = x.lossFraction;
-                     if (x.tcp)
-                     {
-                         d["data_segments"] = x.dataSegments;
-                         d["retransmissions"] = x.retransmissions;
-                     }
+                     d.attr("update")(FlowMetricsDict(f));
                      out.append(d);
                  }
                  return out;
@@ -384,20 +371,7 @@ RegisterTraffic(py::module_& m)
         .def("stats",
              [](const PyIke& d)
              {
-                 const IkeDaemonStats& st = d.daemon->GetStats();
-                 py::dict r;
-                 r["acquires"] = st.acquires;
-                 r["phase1_established"] = st.ph1Established;
-                 r["phase2_established"] = st.ph2Established;
-                 r["sas_installed"] = st.saInstalled;
-                 r["messages_sent"] = st.messagesSent;
-                 r["messages_received"] = st.messagesReceived;
-                 r["bytes_sent"] = st.bytesSent;
-                 r["bytes_received"] = st.bytesReceived;
-                 r["retransmissions"] = st.retransmissions;
-                 r["dropped"] = st.dropped;
-                 r["error_acquires"] = st.errorAcquires;
-                 return r;
+                 return IkeStatsDict(d.daemon->GetStats());
              })
         .def("on_negotiation",
              [](const PyIke& d, py::function cb)
@@ -442,11 +416,7 @@ RegisterTraffic(py::module_& m)
     m.def("enable_key_log",
           [](const std::vector<PyNode>& nodes, const std::string& dir)
           {
-              NodeContainer c;
-              for (const PyNode& n : nodes)
-              {
-                  c.Add(n.node);
-              }
+              NodeContainer c = UnwrapNodes(nodes);
               IpsecKeyLogHelper().EnableKeyLog(c, dir);
               IpsecIkeHelper().EnableKeyLog(c, dir);
           });

@@ -287,8 +287,8 @@ def test_racoon_negotiates_with_events_and_key_log(source_dir, tmp_path):
     ipsec.run(until=8)
     assert sorted(ended) == [("A", 1, True, ""), ("A", 2, True, ""),
                              ("B", 1, True, ""), ("B", 2, True, "")]
-    assert ike["A"].stats()["phase2_established"] == 1
-    assert ike["A"].stats()["sas_installed"] == 2
+    assert ike["A"].stats()["ph2_established"] == 1
+    assert ike["A"].stats()["sa_installed"] == 2
     kinds = [k for k, _ in pfkey]
     assert kinds.index("acquire") < kinds.index("getspi") < kinds.index("update")
     with open(key_log) as f:
