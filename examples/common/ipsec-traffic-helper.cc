@@ -469,11 +469,17 @@ IpsecTrafficHelper::Install(Ptr<Node> client,
         ApplicationContainer sinkApp = sinkHelper.Install(server);
         sinkApp.Start(Seconds(0));
         c->sink = DynamicCast<PacketSink>(sinkApp.Get(0));
+        // The counters hold the sink: its callback holds them weakly (a
+        // strong hold would be a cycle, never freed).
+        std::weak_ptr<Counters> weak = c;
         c->sink->TraceConnectWithoutContext("Rx",
                                             Callback<void, Ptr<const Packet>, const Address&>(
-                                                [c](Ptr<const Packet> p, const Address&)
+                                                [weak](Ptr<const Packet> p, const Address&)
                                                 {
-                                                    c->tcp.samples.Delivered(p->GetSize());
+                                                    if (auto c = weak.lock())
+                                                    {
+                                                        c->tcp.samples.Delivered(p->GetSize());
+                                                    }
                                                 }));
         Address dstAddr = v6 ? Address(Inet6SocketAddress(serverAddr.ToIpv6(), 5001))
                              : Address(InetSocketAddress(serverAddr.ToIpv4(), 5001));
@@ -491,11 +497,11 @@ IpsecTrafficHelper::Install(Ptr<Node> client,
         Ptr<BulkSendApplication> sender = DynamicCast<BulkSendApplication>(bulkApp.Get(0));
         Simulator::Schedule(
             tcpStart,
-            [c, sender]()
+            [c, sender, weak]()
             {
                 c->tcp.samples.Sent(); // the SYN
                 Simulator::ScheduleNow(
-                    [c, sender]()
+                    [weak, sender]()
                     {
                         Ptr<Socket> s = sender->GetSocket();
                         NS_ABORT_MSG_UNLESS(s, "BulkSend has no socket after its start");
@@ -504,22 +510,29 @@ IpsecTrafficHelper::Install(Ptr<Node> client,
                                                                Ptr<const Packet>,
                                                                const TcpHeader&,
                                                                Ptr<const TcpSocketBase>>(
-                                                          [c](Ptr<const Packet> p,
-                                                              const TcpHeader& h,
-                                                              Ptr<const TcpSocketBase>)
+                                                          [weak](Ptr<const Packet> p,
+                                                                 const TcpHeader& h,
+                                                                 Ptr<const TcpSocketBase>)
                                                           {
-                                                              c->tcpSampler.Tx(p, h);
+                                                              if (auto c = weak.lock())
+                                                              {
+                                                                  c->tcpSampler.Tx(p, h);
+                                                              }
                                                           }));
-                        s->TraceConnectWithoutContext(
-                            "Rx",
-                            Callback<void,
-                                     Ptr<const Packet>,
-                                     const TcpHeader&,
-                                     Ptr<const TcpSocketBase>>(
-                                [c](Ptr<const Packet>, const TcpHeader& h, Ptr<const TcpSocketBase>)
-                                {
-                                    c->tcpSampler.Rx(h);
-                                }));
+                        s->TraceConnectWithoutContext("Rx",
+                                                      Callback<void,
+                                                               Ptr<const Packet>,
+                                                               const TcpHeader&,
+                                                               Ptr<const TcpSocketBase>>(
+                                                          [weak](Ptr<const Packet>,
+                                                                 const TcpHeader& h,
+                                                                 Ptr<const TcpSocketBase>)
+                                                          {
+                                                              if (auto c = weak.lock())
+                                                              {
+                                                                  c->tcpSampler.Rx(h);
+                                                              }
+                                                          }));
                     });
             });
     }
