@@ -165,17 +165,6 @@ Str(Ipv4Address a)
     return os.str();
 }
 
-NodeContainer
-Nodes(const std::vector<PyNode>& nodes)
-{
-    NodeContainer c;
-    for (const PyNode& n : nodes)
-    {
-        c.Add(n.node);
-    }
-    return c;
-}
-
 NetDeviceContainer
 Devices(const std::vector<PyDevice>& devices)
 {
@@ -477,7 +466,7 @@ RegisterNetwork(py::module_& m)
               CsmaHelper csma;
               csma.SetChannelAttribute("DataRate", StringValue(rate));
               csma.SetChannelAttribute("Delay", StringValue(delay));
-              NetDeviceContainer c = csma.Install(Nodes(nodes));
+              NetDeviceContainer c = csma.Install(UnwrapNodes(nodes));
               std::vector<PyDevice> out;
               for (uint32_t i = 0; i < c.GetN(); ++i)
               {
@@ -613,8 +602,8 @@ RegisterNetwork(py::module_& m)
     m.def("enable_key_log",
           [](const std::vector<PyNode>& nodes, const std::string& dir, bool all)
           {
-              IpsecKeyLogHelper().EnableKeyLog(all ? NodeContainer::GetGlobal() : Nodes(nodes),
-                                               dir);
+              IpsecKeyLogHelper().EnableKeyLog(
+                  all ? NodeContainer::GetGlobal() : UnwrapNodes(nodes), dir);
           });
     m.def("vpn_nodes",
           [](const IpsecVpnHelper& h)
@@ -735,12 +724,12 @@ RegisterIke(py::module_& m)
     m.def("ike_assign_streams",
           [](const std::vector<PyNode>& nodes, int64_t stream)
           {
-              return IpsecIkeHelper().AssignStreams(Nodes(nodes), stream);
+              return IpsecIkeHelper().AssignStreams(UnwrapNodes(nodes), stream);
           });
     m.def("enable_ike_key_log",
           [](const std::vector<PyNode>& nodes, const std::string& dir)
           {
-              IpsecIkeHelper().EnableKeyLog(Nodes(nodes), dir);
+              IpsecIkeHelper().EnableKeyLog(UnwrapNodes(nodes), dir);
           });
 
     py::class_<IpsecIkeFaqHelper>(m, "IkeFaqHelper")
