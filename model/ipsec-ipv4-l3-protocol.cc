@@ -340,9 +340,9 @@ IpsecIpv4L3Protocol::ForwardWithIpsec(Ptr<Ipv4Route> route,
     }
     Ptr<IpsecIpv4L3Protocol> self = this;
     ipsec->AfterOutputCrypto(r,
-                             [self, r, route, original, header]()
+                             [self, route, original, header](const IpsecStack::OutputResult& result)
                              {
-                                 self->ForwardProtected(r, route, original, header);
+                                 self->ForwardProtected(result, route, original, header);
                              });
 }
 

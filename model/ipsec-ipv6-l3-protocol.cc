@@ -385,9 +385,9 @@ IpsecIpv6L3Protocol::ForwardWithIpsec(Ptr<const NetDevice> idev,
     }
     Ptr<IpsecIpv6L3Protocol> self = this;
     ipsec->AfterOutputCrypto(r,
-                             [self, r, route, original, header]()
+                             [self, route, original, header](const IpsecStack::OutputResult& result)
                              {
-                                 self->ForwardProtected(r, route, original, header);
+                                 self->ForwardProtected(result, route, original, header);
                              });
 }
 

@@ -116,10 +116,10 @@ IpsecProtectAndSend(
     IpsecCopyByteTags(packet, r.packet);
     Ptr<L3> self = &l3;
     ipsec.AfterOutputCrypto(r,
-                            [self, &depth, r, route]()
+                            [self, &depth, route](const IpsecStack::OutputResult& result)
                             {
                                 ++depth;
-                                self->SendProtected(r, route);
+                                self->SendProtected(result, route);
                                 --depth;
                             });
 }

@@ -404,19 +404,20 @@ class IpsecStack : public Object
     }
 
     /**
-     * The last step of output for a protected datagram: runs @p tail (which
-     * sends r.packet) now, or, with the node's DataPath on, once the crypto
-     * processor has spent r.cpuCost on it.  A full crypto queue drops the
+     * The last step of output for a protected datagram: calls @p tail with
+     * @p r (tail sends r.packet) now, or, with the node's DataPath on, with
+     * a copy of @p r once the crypto processor has spent r.cpuCost on it.
+     * Only the timed path copies the result.  A full crypto queue drops the
      * datagram (out_nomem, the Drop trace).
      * @param r the protected datagram
-     * @param tail sends it
+     * @param tail sends it: callable with a const OutputResult&
      */
     template <typename Tail>
     void AfterOutputCrypto(const OutputResult& r, Tail&& tail)
     {
         if (!IsCryptoTimed())
         {
-            tail();
+            tail(r);
             return;
         }
         Time cost = r.cpuCost;
@@ -425,7 +426,10 @@ class IpsecStack : public Object
                 {
                     return cost;
                 },
-                std::function<void()>(std::forward<Tail>(tail))))
+                [tail = std::forward<Tail>(tail), r]()
+                {
+                    tail(r);
+                }))
         {
             CryptoQueueFull(r.packet, r.header.IsV6(), true);
         }
