@@ -60,6 +60,32 @@ struct IpsecSaParams
     uint64_t softUseTime{0};     ///< soft use-time lifetime, as hardUseTime
     uint32_t hardAllocations{0}; ///< hard allocation lifetime, as hardUseTime
     uint32_t softAllocations{0}; ///< soft allocation lifetime, as hardUseTime
+
+    // NAT traversal (RFC 3948; NetBSD's SADB_X_EXT_NAT_T_* extensions,
+    // ipsec-tools' setkey "esp-udp" and "addr[port]").
+    /// UDP_ENCAP_ESPINUDP (2) when ESP travels in UDP (RFC 3948), else 0.
+    uint16_t nattType{0};
+    uint16_t nattSport{0}; ///< SADB_X_EXT_NAT_T_SPORT: the UDP source port of the SA's datagrams
+    uint16_t nattDport{0}; ///< SADB_X_EXT_NAT_T_DPORT: their UDP destination port
+    /// SADB_X_EXT_NAT_T_OAI: the initiator's original address (NAT-OA,
+    /// RFC 3947 section 5.2), for the transport-mode checksum fix-up; unset: none.
+    IpsecAddress nattOai;
+    IpsecAddress nattOar; ///< SADB_X_EXT_NAT_T_OAR: the responder's original address
+    uint16_t nattFrag{0}; ///< SADB_X_EXT_NAT_T_FRAG: ESP fragmentation size (0: none)
+
+    /**
+     * Whether the SA's ESP travels in UDP.
+     * @return true for UDP_ENCAP_ESPINUDP
+     */
+    bool IsUdpEncapsulated() const
+    {
+        return nattType == UDP_ENCAP_ESPINUDP;
+    }
+
+    /// The encapsulation type of RFC 3948 ESP in UDP (as NetBSD's udp.h).
+    static constexpr uint16_t UDP_ENCAP_ESPINUDP = 2;
+    /// The NAT-T port (RFC 3947 section 4).
+    static constexpr uint16_t NATT_PORT = 4500;
 };
 
 /**

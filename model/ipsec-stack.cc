@@ -314,6 +314,25 @@ IpsecStack::HoldByteTags(Ptr<const Packet> packet)
     m_heldByteTags.push_back(packet);
 }
 
+void
+IpsecStack::SetUdpEncapPort(uint16_t port, bool on)
+{
+    if (on)
+    {
+        m_udpEncapPorts.insert(port);
+    }
+    else
+    {
+        m_udpEncapPorts.erase(port);
+    }
+}
+
+bool
+IpsecStack::IsUdpEncapPort(uint16_t port) const
+{
+    return !m_udpEncapPorts.empty() && m_udpEncapPorts.count(port) != 0;
+}
+
 Ptr<const Packet>
 IpsecStack::TakeHeldByteTags(uint64_t uid)
 {

@@ -38,6 +38,7 @@
 #include <map>
 #include <memory>
 #include <ostream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -445,6 +446,25 @@ class IpsecStack : public Object
     void CryptoQueueFull(Ptr<const Packet> packet, bool ipv6, bool outbound);
 
     /**
+     * setsockopt(UDP_ENCAP, UDP_ENCAP_ESPINUDP) on a UDP socket bound to a
+     * local port (racoon does it on its NAT-T socket, port 4500): UDP
+     * datagrams to that port are then RFC 3948 datagrams.  A keepalive (the
+     * one byte 0xFF) is consumed; one starting with the non-ESP marker (four
+     * zero bytes) goes to the socket with the marker, for the IKE daemon to
+     * strip; anything else is ESP, decapsulated as if it had arrived as IP
+     * protocol 50 (NetBSD's udp4_espinudp).
+     * @param port the local UDP port
+     * @param on whether the port decapsulates (false undoes it)
+     */
+    void SetUdpEncapPort(uint16_t port, bool on);
+    /**
+     * Whether a local UDP port decapsulates ESP in UDP (SetUdpEncapPort).
+     * @param port the local UDP port
+     * @return true when it does
+     */
+    bool IsUdpEncapPort(uint16_t port) const;
+
+    /**
      * Keeps the byte tags of a protected IPv4 datagram that is about to be
      * delivered to this node's ESP, AH or IPComp input, until
      * TakeHeldByteTags: the caller then delivers it without them, so that
@@ -738,6 +758,7 @@ class IpsecStack : public Object
     Ptr<UniformRandomVariable> m_rng; ///< IVs and random padding
     Ptr<IpsecCpu> m_cpu;              ///< the node's processor (the DataPath cost model), if any
     std::deque<Ptr<const Packet>> m_heldByteTags; ///< HoldByteTags, oldest first
+    std::set<uint16_t> m_udpEncapPorts;           ///< SetUdpEncapPort
     std::unique_ptr<IpsecDeflate> m_deflate;      ///< IPComp's zlib streams, made on first use
     /// The transforms' scratch buffer (IpsecTransformOutput::scratch): one
     /// datagram's bytes at a time, reused so that a datagram costs no
