@@ -14,6 +14,7 @@
 #include "ipsec-packet-util.h"
 #include "ipsec-stack.h"
 #include "ipsec-transform.h"
+#include "ipsec-udp-encap.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
 #include "ns3/simulator.h"
@@ -30,7 +31,8 @@ IpsecStack::InputTransform(Ptr<Packet> packet,
                            const IpsecIpHeader& outer,
                            IpsecProto proto,
                            Ptr<IpsecSa>* sa,
-                           IpsecTransformInput* in)
+                           IpsecTransformInput* in,
+                           bool udpEncap)
 {
     // One transform of the input loop (xfrm_input): the header's length
     // and SPI, the SA (key_allocsa), the replay check, the transform.
@@ -50,6 +52,29 @@ IpsecStack::InputTransform(Ptr<Packet> packet,
                        in_nosa,
                        "no " + IpsecProtoName(proto) + " SA for SPI " + std::to_string(spi) + " to "
                            + outer.dst.ToString());
+    }
+    if (v.Ok() && *sa && udpEncap)
+    {
+        // ESP in UDP (RFC 3948): NetBSD's key_allocsa matches a NAT-T SA
+        // only with its ports, and ESP in UDP only a NAT-T SA.
+        const IpsecSaParams& p = (*sa)->params;
+        if (!p.IsUdpEncapsulated())
+        {
+            v = IPSEC_FAIL(st,
+                           in_nosa,
+                           "ESP in UDP for SPI " + std::to_string(spi) + " to "
+                               + outer.dst.ToString() + ", whose SA is not UDP-encapsulated");
+        }
+        else if (p.nattSport != outer.encapSport || p.nattDport != outer.encapDport)
+        {
+            v = IPSEC_FAIL(st,
+                           in_nosa,
+                           "ESP in UDP for SPI " + std::to_string(spi) + " from port "
+                               + std::to_string(outer.encapSport) + " to "
+                               + std::to_string(outer.encapDport) + ", the SA's ports are "
+                               + std::to_string(p.nattSport) + " and "
+                               + std::to_string(p.nattDport));
+        }
     }
     if (v.Ok() && *sa && !(*sa)->IsUsable())
     {
@@ -254,7 +279,7 @@ IpsecStack::Decapsulate(Ptr<Packet> packet, const IpsecIpHeader& outer)
         }
         uint32_t wireBytes = packet->GetSize();
         IpsecTransformInput in;
-        bool ok = InputTransform(packet, outer, proto, &sa, &in);
+        bool ok = InputTransform(packet, outer, proto, &sa, &in, outer.udpEncap && !transformed);
         if (IsCryptoTimed())
         {
             // A datagram that fails its transform has cost the work up to the
@@ -350,6 +375,32 @@ IpsecStack::Decapsulate(Ptr<Packet> packet, const IpsecIpHeader& outer)
         }
         r.tunnel = true;
         r.innerV6 = innerV6;
+    }
+    else if (outer.udpEncap && sa && (current == 6 || current == 17))
+    {
+        // A transport-mode ESP-in-UDP datagram: the TCP/UDP checksum covers
+        // the addresses the sender used, not those a NAT left.
+        const IpsecSaParams& p = sa->params;
+        bool haveOa = p.nattOai.GetFamily() != IpsecAddress::NONE
+                   || p.nattOar.GetFamily() != IpsecAddress::NONE;
+        if (m_natOaChecksum && haveOa)
+        {
+            // RFC 3948 section 3.1.2: the incremental update from the
+            // addresses the sender used (the SA's NAT-OA) to the received ones.
+            IpsecFixTransportChecksum(
+                packet,
+                current,
+                p.nattOai.GetFamily() != IpsecAddress::NONE ? p.nattOai : outer.src,
+                p.nattOar.GetFamily() != IpsecAddress::NONE ? p.nattOar : outer.dst,
+                outer.src,
+                outer.dst);
+        }
+        else
+        {
+            // NetBSD's ipsec4_fixup_checksum: computed again over the
+            // received addresses (ESP has authenticated the bytes).
+            IpsecRecomputeTransportChecksum(packet, current, outer.src, outer.dst);
+        }
     }
     else if (v6)
     {

@@ -21,7 +21,7 @@ struct Row
 };
 
 /// One row per reason, in the enum's order.
-constexpr std::array<Row, 37> ROWS{{
+constexpr std::array<Row, 38> ROWS{{
     {IpsecDropReason::IN_POLICY_VIOLATION, "IN_POLICY_VIOLATION", "in_polvio"},
     {IpsecDropReason::IN_NO_SA, "IN_NO_SA", "in_nosa"},
     {IpsecDropReason::IN_INVALID, "IN_INVALID", "in_inval"},
@@ -48,6 +48,7 @@ constexpr std::array<Row, 37> ROWS{{
     {IpsecDropReason::IP6_TOO_MANY_HEADERS, "IP6_TOO_MANY_HEADERS", "(ip6s_toomanyhdr)"},
     {IpsecDropReason::UDP_TOO_SHORT, "UDP_TOO_SHORT", "(udps_hdrops)"},
     {IpsecDropReason::UDP_BAD_LENGTH, "UDP_BAD_LENGTH", "(udps_badlen)"},
+    {IpsecDropReason::UDP_BAD_CHECKSUM, "UDP_BAD_CHECKSUM", "(udps_badsum)"},
     {IpsecDropReason::TCP_TOO_SHORT, "TCP_TOO_SHORT", "(tcps_rcvshort)"},
     {IpsecDropReason::TCP_BAD_OFFSET, "TCP_BAD_OFFSET", "(tcps_rcvbadoff)"},
     {IpsecDropReason::ICMP_TOO_SHORT, "ICMP_TOO_SHORT", "(icps_tooshort)"},

@@ -52,6 +52,8 @@ enum class IpsecDropReason : uint8_t
                           ///< longer than ns-3's IPv6 input can walk (255 bytes)
     UDP_TOO_SHORT,        ///< udps_hdrops: a UDP datagram shorter than its header
     UDP_BAD_LENGTH,       ///< udps_badlen: a UDP length field beyond the datagram or below 8
+    UDP_BAD_CHECKSUM,     ///< udps_badsum: an ESP-in-UDP datagram (RFC 3948) whose non-zero
+                          ///< UDP checksum is wrong
     TCP_TOO_SHORT,        ///< tcps_rcvshort: a TCP segment shorter than its header
     TCP_BAD_OFFSET,       ///< tcps_rcvbadoff: a TCP data offset below 20 or beyond the segment
     ICMP_TOO_SHORT,       ///< icps_tooshort: an ICMP message shorter than ICMP_MINLEN (8)

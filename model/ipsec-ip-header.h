@@ -51,6 +51,11 @@ struct IpsecIpHeader
     std::vector<uint8_t> ext;
     uint8_t extFirst{0};           ///< protocol of the first header in ext
     uint32_t extLastNextHeader{0}; ///< offset in ext of the last next-header byte
+    /// Input: the IPsec header arrived behind an RFC 3948 UDP header (ESP in
+    /// UDP, removed by then), with these ports.
+    bool udpEncap{false};
+    uint16_t encapSport{0}; ///< that UDP header's source port
+    uint16_t encapDport{0}; ///< that UDP header's destination port
 
     /**
      * The family.

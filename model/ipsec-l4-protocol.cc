@@ -74,6 +74,23 @@ IpsecL4Protocol::Receive(Ptr<Packet> p,
     return IpL4Protocol::RX_OK; // delivered, or dropped and counted
 }
 
+void
+IpsecL4Protocol::ReceiveUdpEncap(Ptr<Packet> p,
+                                 const Ipv4Header& header,
+                                 Ptr<Ipv4Interface> incomingInterface,
+                                 uint16_t sport,
+                                 uint16_t dport)
+{
+    NS_LOG_FUNCTION(this << p << header << sport << dport);
+    IpsecIpHeader outer = IpsecIpHeader::FromIpv4(header);
+    outer.protocol = m_protocol;
+    outer.fragField &= 0x4000;
+    outer.udpEncap = true;
+    outer.encapSport = sport;
+    outer.encapDport = dport;
+    Input(p, outer, incomingInterface->GetDevice());
+}
+
 enum IpL4Protocol::RxStatus
 IpsecL4Protocol::Receive(Ptr<Packet> p,
                          const Ipv6Header& header,

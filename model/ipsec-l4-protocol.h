@@ -90,6 +90,22 @@ class IpsecL4Protocol : public IpL4Protocol
                  Ptr<NetDevice> device,
                  Ptr<const Packet> byteTags);
 
+    /**
+     * ESP that arrived in UDP (RFC 3948) on a UDP_ENCAP_ESPINUDP port, its
+     * UDP header removed: as Receive, with the ports kept for the SA
+     * lookup (NetBSD's udp4_espinudp hands it to esp4_input).
+     * @param p the bytes from the ESP header on
+     * @param header the IPv4 header it arrived with (protocol 17)
+     * @param incomingInterface the interface it arrived on
+     * @param sport the UDP source port
+     * @param dport the UDP destination port
+     */
+    void ReceiveUdpEncap(Ptr<Packet> p,
+                         const Ipv4Header& header,
+                         Ptr<Ipv4Interface> incomingInterface,
+                         uint16_t sport,
+                         uint16_t dport);
+
     int GetProtocolNumber() const override;
     enum IpL4Protocol::RxStatus Receive(Ptr<Packet> p,
                                         const Ipv4Header& header,

@@ -7,6 +7,7 @@
 #include "ipsec-ipv6-l3-protocol.h"
 #include "ipsec-policed-l4.h"
 #include "ipsec-stack.h"
+#include "ipsec-udp-encap.h"
 #include "ns3/ipv4-route.h"
 #include "ns3/ipv6-route.h"
 #include "ns3/log.h"
@@ -120,7 +121,8 @@ IpsecIpv4ListRouting::RouteInput(Ptr<const Packet> p,
             });
     }
     uint8_t proto = header.GetProtocol();
-    if ((proto == 50 || proto == 51 || proto == 108) && p->GetByteTagIterator().HasNext())
+    if (p->GetByteTagIterator().HasNext()
+        && (proto == 50 || proto == 51 || proto == 108 || (proto == 17 && IsUdpEncapEsp(p))))
     {
         // A flow probe would report the protected datagram's local delivery
         // as its flow's arrival (its addresses are the plaintext's in
@@ -137,6 +139,16 @@ IpsecIpv4ListRouting::RouteInput(Ptr<const Packet> p,
             });
     }
     return Ipv4ListRouting::RouteInput(p, header, idev, m_forward, mcb, lcb, ecb);
+}
+
+bool
+IpsecIpv4ListRouting::IsUdpEncapEsp(Ptr<const Packet> p) const
+{
+    uint16_t sport = 0;
+    uint16_t dport = 0;
+    Ptr<IpsecStack> ipsec = m_l3 ? m_l3->GetIpsec() : nullptr;
+    return ipsec && IpsecPeekPorts(p, &sport, &dport) && ipsec->IsUdpEncapPort(dport)
+        && IpsecClassifyUdpEncap(p) == IpsecUdpEncapKind::ESP;
 }
 
 TypeId

@@ -54,6 +54,15 @@ class IpsecIpv4ListRouting : public Ipv4ListRouting
 
   private:
     Ptr<Ipv4> m_ipv4;
+    /**
+     * Whether a UDP datagram to this node is ESP in UDP (RFC 3948): to a
+     * UDP_ENCAP_ESPINUDP port, neither a keepalive nor behind the non-ESP
+     * marker.
+     * @param p the datagram's payload (from the UDP header on)
+     * @return true for ESP in UDP
+     */
+    bool IsUdpEncapEsp(Ptr<const Packet> p) const;
+
     IpsecIpv4L3Protocol* m_l3{nullptr}; ///< m_ipv4 as the module's L3 (nullptr: plain ns-3)
     /// The forward callback handed to the routing protocols, made for the
     /// unicast forward callback @c m_ucb the L3 passed (the same one for

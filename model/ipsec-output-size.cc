@@ -52,6 +52,10 @@ IpsecStack::PolicyOverhead(Ptr<IpsecPolicy> policy, const IpsecSelector& sel)
         }
         Ptr<IpsecSa> sa = m_sad->SelectOutbound(src, dst, req.proto, req.mode, req.reqid);
         size += IpsecTransform::Get(req.proto).HeaderOverhead(PeekPointer(sa), src.IsV6());
+        if (sa && sa->params.IsUdpEncapsulated())
+        {
+            size += 8; // the UDP header of RFC 3948
+        }
     }
     return size;
 }

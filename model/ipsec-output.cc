@@ -13,6 +13,7 @@
 #include "ipsec-packet-util.h"
 #include "ipsec-stack.h"
 #include "ipsec-transform.h"
+#include "ipsec-udp-encap.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
 #include "ns3/simulator.h"
@@ -409,6 +410,14 @@ IpsecStack::ApplyTransforms(Ptr<Packet> packet,
         cur.protocol = static_cast<uint8_t>(sa.params.proto);
         sa.RecordUse(out.lifetimeBytes, Simulator::Now());
         m_outputTrace(packet, cur.protocol, sa.params.spi);
+        if (sa.params.IsUdpEncapsulated() && sa.params.proto == IpsecProto::ESP)
+        {
+            // RFC 3948 section 2.1: the ESP header behind a UDP header with
+            // the SA's NAT-T ports and a zero checksum (NetBSD's
+            // ipsec_process_done for an SA with natt_type).
+            IpsecPrependUdpEncap(packet, sa.params.nattSport, sa.params.nattDport);
+            cur.protocol = 17;
+        }
     }
     if (!changed)
     {

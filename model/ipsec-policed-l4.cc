@@ -6,7 +6,10 @@
 #include "ipsec-header-walk.h"
 #include "ipsec-history-tag.h"
 #include "ipsec-input-checks.h"
+#include "ipsec-l4-protocol.h"
 #include "ipsec-stack.h"
+#include "ipsec-udp-encap.h"
+#include "ns3/ipv4-l3-protocol.h"
 #include "ns3/ipv4-route.h"
 #include "ns3/ipv6-route.h"
 #include "ns3/node.h"
@@ -81,6 +84,52 @@ IpsecAdmitSegment(IpsecStack* ipsec, uint8_t protocol, Ptr<Packet> packet, bool 
     }
     IpsecStripHistory(packet);
     return false;
+}
+
+bool
+IpsecUdpEncapInput(IpsecStack* ipsec,
+                   Ptr<Packet> packet,
+                   const Ipv4Header& header,
+                   Ptr<Ipv4Interface> iface)
+{
+    uint16_t sport = 0;
+    uint16_t dport = 0;
+    if (!ipsec || !IpsecPeekPorts(packet, &sport, &dport) || !ipsec->IsUdpEncapPort(dport))
+    {
+        return false;
+    }
+    switch (IpsecClassifyUdpEncap(packet))
+    {
+        case IpsecUdpEncapKind::IKE:
+            return false; // the socket gets it, marker and all
+        case IpsecUdpEncapKind::KEEPALIVE:
+            ipsec->NotifyUdpEncapKeepalive(packet, header.GetSource(), sport);
+            IpsecStripHistory(packet);
+            return true;
+        case IpsecUdpEncapKind::ESP:
+            break;
+    }
+    if (Node::ChecksumEnabled()
+        && !IpsecUdpChecksumOk(packet, header.GetSource(), header.GetDestination()))
+    {
+        ipsec->NotifyDrop(packet,
+                          false,
+                          IpsecDropReason::UDP_BAD_CHECKSUM,
+                          "ESP in UDP from " + IpsecAddress(header.GetSource()).ToString()
+                              + " port " + std::to_string(sport) + ": bad UDP checksum");
+        IpsecStripHistory(packet);
+        return true;
+    }
+    Ptr<Ipv4L3Protocol> l3 = ipsec->GetObject<Ipv4L3Protocol>();
+    Ptr<IpL4Protocol> l4 = l3 ? l3->GetProtocol(50) : nullptr;
+    auto* esp = dynamic_cast<IpsecL4Protocol*>(PeekPointer(l4));
+    if (!esp)
+    {
+        return false; // no ESP input on this node: plain UDP
+    }
+    packet->RemoveAtStart(8);
+    esp->ReceiveUdpEncap(packet, header, iface, sport, dport);
+    return true;
 }
 
 void

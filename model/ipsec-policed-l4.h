@@ -148,6 +148,26 @@ bool IpsecPeekPorts(Ptr<const Packet> segment, uint16_t* sport, uint16_t* dport)
 
 /**
  * @ingroup ipsec-glue
+ * NetBSD's udp4_espinudp, for a UDP datagram that passed the length checks:
+ * on a port with UDP_ENCAP_ESPINUDP (IpsecStack::SetUdpEncapPort), a NAT
+ * keepalive is consumed (counted, traced), ESP (RFC 3948) loses its UDP
+ * header and goes to the node's ESP input, and anything behind the non-ESP
+ * marker goes on to the socket.  A wrong non-zero UDP checksum on ESP is
+ * dropped (udps_badsum).
+ * @param ipsec the receiving node's IpsecStack, or nullptr
+ * @param packet the UDP datagram from its header on
+ * @param header the IPv4 header it arrived with
+ * @param iface the interface it arrived on
+ * @return true when the datagram was consumed here (keepalive, ESP, or a
+ *         drop); false when UDP goes on with it
+ */
+bool IpsecUdpEncapInput(IpsecStack* ipsec,
+                        Ptr<Packet> packet,
+                        const Ipv4Header& header,
+                        Ptr<Ipv4Interface> iface);
+
+/**
+ * @ingroup ipsec-glue
  * An ns-3 upper-layer protocol (Base) whose input first passes the inbound
  * policy check.  UDP and TCP check only segments for which a socket exists,
  * as KAME's udp4_input/tcp_input do (the others get their port unreachable
@@ -260,6 +280,13 @@ class IpsecPolicedL4 : public Base
                 ipsec, this->GetProtocolNumber(), p, std::is_same_v<Header, Ipv6Header>))
         {
             return IpL4Protocol::RX_OK; // dropped, traced
+        }
+        if constexpr (std::is_same_v<Base, UdpL4Protocol> && std::is_same_v<Header, Ipv4Header>)
+        {
+            if (IpsecUdpEncapInput(ipsec, p, header, iface))
+            {
+                return IpL4Protocol::RX_OK; // a keepalive, or ESP in UDP
+            }
         }
         const void* socket = nullptr;
         if constexpr (std::is_same_v<Base, UdpL4Protocol> || std::is_same_v<Base, TcpL4Protocol>)

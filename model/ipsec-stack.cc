@@ -142,6 +142,16 @@ IpsecStack::GetTypeId()
                             BooleanValue(false),
                             MakeBooleanAccessor(&IpsecStack::m_kameDecapHistory),
                             MakeBooleanChecker())
+              .AddAttribute("NatOaChecksum",
+                            "Variant: how a transport-mode ESP-in-UDP datagram's TCP/UDP "
+                            "checksum is fixed after a NAT (RFC 3948 section 3.1.2).  false "
+                            "(default, NetBSD's ipsec4_fixup_checksum): computed again over the "
+                            "received addresses.  true: RFC 3948's incremental update from the "
+                            "SA's original addresses (NAT-OA: NatOai the sender's, NatOar the "
+                            "one it sent to); an SA without NAT-OA is computed again.",
+                            BooleanValue(false),
+                            MakeBooleanAccessor(&IpsecStack::m_natOaChecksum),
+                            MakeBooleanChecker())
               .AddAttribute("Ip6HeaderNestLimit",
                             "ip6_hdrnestlimit (net.inet6.ip6.hdrnestlimit): the most headers, "
                             "the upper layer included, in an IPv6 datagram the input loop "
@@ -243,6 +253,11 @@ IpsecStack::GetTypeId()
                               "A transform removed on input: resulting packet, protocol, SPI.",
                               MakeTraceSourceAccessor(&IpsecStack::m_inputTrace),
                               "ns3::IpsecStack::TransformTracedCallback")
+              .AddTraceSource("UdpEncapKeepalive",
+                              "A NAT keepalive (RFC 3948 section 2.3, the byte 0xFF) consumed "
+                              "by a UDP_ENCAP_ESPINUDP port: datagram, source address, port.",
+                              MakeTraceSourceAccessor(&IpsecStack::m_keepaliveTrace),
+                              "ns3::IpsecStack::KeepaliveTracedCallback")
               .AddTraceSource("PolicyMatch",
                               "Which policy a packet matched: direction, packet selector, policy "
                               "(nullptr when the system default policy applied).",
@@ -331,6 +346,14 @@ bool
 IpsecStack::IsUdpEncapPort(uint16_t port) const
 {
     return !m_udpEncapPorts.empty() && m_udpEncapPorts.count(port) != 0;
+}
+
+void
+IpsecStack::NotifyUdpEncapKeepalive(Ptr<const Packet> packet, Ipv4Address src, uint16_t sport)
+{
+    NS_LOG_LOGIC("NAT keepalive from " << src << " port " << sport);
+    m_udpEncapKeepalives++;
+    m_keepaliveTrace(packet, src, sport);
 }
 
 Ptr<const Packet>

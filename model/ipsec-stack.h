@@ -463,6 +463,22 @@ class IpsecStack : public Object
      * @return true when it does
      */
     bool IsUdpEncapPort(uint16_t port) const;
+    /**
+     * Counts and traces a NAT keepalive (RFC 3948 section 2.3) that a
+     * UDP_ENCAP_ESPINUDP port consumed.
+     * @param packet the UDP datagram (header and the byte 0xFF)
+     * @param src where it came from
+     * @param sport its source port
+     */
+    void NotifyUdpEncapKeepalive(Ptr<const Packet> packet, Ipv4Address src, uint16_t sport);
+    /**
+     * The NAT keepalives the node's UDP_ENCAP_ESPINUDP ports consumed.
+     * @return the count
+     */
+    uint64_t GetUdpEncapKeepalives() const
+    {
+        return m_udpEncapKeepalives;
+    }
 
     /**
      * Keeps the byte tags of a protected IPv4 datagram that is about to be
@@ -574,6 +590,15 @@ class IpsecStack : public Object
     typedef void (*TransformTracedCallback)(Ptr<const Packet>, uint8_t, uint32_t);
     /// Signature of the PolicyMatch trace: direction, selector text, policy (nullptr = default).
     typedef void (*PolicyTracedCallback)(IpsecDirection, const std::string&, Ptr<IpsecPolicy>);
+    /**
+     * TracedCallback signature of UdpEncapKeepalive.
+     * @param packet the UDP datagram
+     * @param src its source address
+     * @param sport its source port
+     */
+    typedef void (*KeepaliveTracedCallback)(Ptr<const Packet> packet,
+                                            Ipv4Address src,
+                                            uint16_t sport);
 
   protected:
     void DoDispose() override;
@@ -607,13 +632,16 @@ class IpsecStack : public Object
      * @param proto the transform's protocol
      * @param sa set to the SA found (nullptr for a well-known IPComp CPI)
      * @param in set to the transform's result
+     * @param udpEncap the transform's header arrived behind outer's RFC 3948
+     *        UDP header (the first transform of an ESP-in-UDP datagram)
      * @return true when the transform was removed
      */
     bool InputTransform(Ptr<Packet> packet,
                         const IpsecIpHeader& outer,
                         IpsecProto proto,
                         Ptr<IpsecSa>* sa,
-                        IpsecTransformInput* in);
+                        IpsecTransformInput* in,
+                        bool udpEncap);
     /// One request of an outbound policy and the SA chosen for it.
     struct OutputStep
     {
@@ -759,7 +787,11 @@ class IpsecStack : public Object
     Ptr<IpsecCpu> m_cpu;              ///< the node's processor (the DataPath cost model), if any
     std::deque<Ptr<const Packet>> m_heldByteTags; ///< HoldByteTags, oldest first
     std::set<uint16_t> m_udpEncapPorts;           ///< SetUdpEncapPort
-    std::unique_ptr<IpsecDeflate> m_deflate;      ///< IPComp's zlib streams, made on first use
+    uint64_t m_udpEncapKeepalives{0};             ///< GetUdpEncapKeepalives
+    bool m_natOaChecksum{false};                  ///< NatOaChecksum
+    /// The UdpEncapKeepalive trace.
+    TracedCallback<Ptr<const Packet>, Ipv4Address, uint16_t> m_keepaliveTrace;
+    std::unique_ptr<IpsecDeflate> m_deflate; ///< IPComp's zlib streams, made on first use
     /// The transforms' scratch buffer (IpsecTransformOutput::scratch): one
     /// datagram's bytes at a time, reused so that a datagram costs no
     /// allocation of its size.

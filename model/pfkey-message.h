@@ -342,12 +342,12 @@ class PfKeyMessage
     std::optional<PfKeySa2> sa2;                           ///< SADB_X_EXT_SA2
     // NetBSD's NAT-T extensions (sys/net/pfkeyv2.h): 20 TYPE, 21 SPORT,
     // 22 DPORT, 23 OAI (OA), 24 OAR, 25 FRAG.
-    std::optional<uint8_t> nattType;      ///< SADB_X_EXT_NAT_T_TYPE (sadb_x_nat_t_type_type)
-    std::optional<uint16_t> nattSport;    ///< SADB_X_EXT_NAT_T_SPORT (host order here)
-    std::optional<uint16_t> nattDport;    ///< SADB_X_EXT_NAT_T_DPORT (host order here)
-    std::optional<PfKeyAddress> nattOai;  ///< SADB_X_EXT_NAT_T_OAI
-    std::optional<PfKeyAddress> nattOar;  ///< SADB_X_EXT_NAT_T_OAR
-    std::optional<uint16_t> nattFrag;     ///< SADB_X_EXT_NAT_T_FRAG (sadb_x_nat_t_frag_fraglen)
+    std::optional<uint8_t> nattType;     ///< SADB_X_EXT_NAT_T_TYPE (sadb_x_nat_t_type_type)
+    std::optional<uint16_t> nattSport;   ///< SADB_X_EXT_NAT_T_SPORT (host order here)
+    std::optional<uint16_t> nattDport;   ///< SADB_X_EXT_NAT_T_DPORT (host order here)
+    std::optional<PfKeyAddress> nattOai; ///< SADB_X_EXT_NAT_T_OAI
+    std::optional<PfKeyAddress> nattOar; ///< SADB_X_EXT_NAT_T_OAR
+    std::optional<uint16_t> nattFrag;    ///< SADB_X_EXT_NAT_T_FRAG (sadb_x_nat_t_frag_fraglen)
     /// Extensions KAME accepts and ignores (proxy, identities, sensitivity,
     /// kmprivate, tag), kept as their bodies so a message survives a round trip.
     std::map<uint16_t, std::vector<uint8_t>> opaque;
