@@ -439,6 +439,24 @@ IpsecKeyEngine::SaMessage(PfKeyType type, const IpsecSa& sa, bool keys) const
     }
     m.src = FullAddress(p.src);
     m.dst = FullAddress(p.dst);
+    if (type == PfKeyType::GET || type == PfKeyType::DUMP)
+    {
+        // key_setdumpsa: NAT_T_TYPE always (0 for an ordinary SA); for a
+        // NAT-T SA the ports, in the extensions and in the addresses (the SA
+        // index carries them); FRAG only when set; never OAI or OAR.
+        m.nattType = static_cast<uint8_t>(p.nattType);
+        if (p.nattType != 0)
+        {
+            m.src->port = p.nattSport;
+            m.dst->port = p.nattDport;
+            m.nattSport = p.nattSport;
+            m.nattDport = p.nattDport;
+            if (p.nattFrag != 0 && p.nattFrag != 0xffff)
+            {
+                m.nattFrag = p.nattFrag;
+            }
+        }
+    }
     if (keys)
     {
         if (p.auth)
@@ -546,6 +564,35 @@ IpsecKeyEngine::ToSaParams(const PfKeyMessage& m, IpsecSaParams* p, std::string*
     if (!m_byteLifetimes && (p->hardBytes != 0 || p->softBytes != 0))
     {
         return fail("we no longer support byte lifetime");
+    }
+    // key_handle_natt_info: NAT-T only when TYPE, SPORT and DPORT are all
+    // present (otherwise the extensions are ignored, as NetBSD does).
+    if (m.nattType && m.nattSport && m.nattDport && *m.nattType != 0)
+    {
+        if (p->proto != IpsecProto::ESP)
+        {
+            return fail("NAT-T: only ESP can be UDP-encapsulated");
+        }
+        if (*m.nattType != IpsecSaParams::UDP_ENCAP_ESPINUDP)
+        {
+            // 1 is UDP_ENCAP_ESPINUDP_NON_IKE (the pre-RFC 3948 drafts'
+            // non-IKE marker), which the model's data path does not implement.
+            return fail("NAT-T: encapsulation type " + std::to_string(*m.nattType)
+                        + " not supported (only UDP_ENCAP_ESPINUDP, 2)");
+        }
+        p->nattType = IpsecSaParams::UDP_ENCAP_ESPINUDP;
+        p->nattSport = *m.nattSport;
+        p->nattDport = *m.nattDport;
+        if (m.nattOai)
+        {
+            p->nattOai = m.nattOai->addr;
+        }
+        if (m.nattOar)
+        {
+            p->nattOar = m.nattOar->addr;
+        }
+        // No FRAG extension: NetBSD's esp_frag = IP_MAXPACKET, "none" (0) here.
+        p->nattFrag = m.nattFrag.value_or(0);
     }
     return 0;
 }
@@ -860,10 +907,6 @@ IpsecKeyEngine::HandlePChange(IpsecPfKeySocket* /* so */, const PfKeyMessage& /*
 int
 IpsecKeyEngine::HandleSpdAdd(IpsecPfKeySocket* so, const PfKeyMessage& m)
 {
-    if (m.opaque.count(PfKeyExt::X_TAG))
-    {
-        return Fail(EOPNOTSUPP, "tagged policies need pf, which the model lacks");
-    }
     Ptr<IpsecPolicy> policy;
     std::string why;
     int rc = ToPolicy(m, &policy, &why);

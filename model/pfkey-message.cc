@@ -48,9 +48,38 @@ MinExtensionSize(uint16_t type)
         8,  // X_KMPRIVATE
         16, // X_POLICY
         16, // X_SA2
-        8,  // X_TAG
+        8,  // X_NAT_T_TYPE (exactly 8: FixedExtensionSize)
+        8,  // X_NAT_T_SPORT
+        8,  // X_NAT_T_DPORT
+        8,  // X_NAT_T_OAI
+        8,  // X_NAT_T_OAR
+        8,  // X_NAT_T_FRAG
     };
     return type <= PfKeyExt::MAX ? kMin[type] : 0;
+}
+
+/// key_align's maxsize for the extensions of one fixed size; 0 = variable.
+size_t
+FixedExtensionSize(uint16_t type)
+{
+    switch (type)
+    {
+        case PfKeyExt::X_NAT_T_TYPE:  // struct sadb_x_nat_t_type
+        case PfKeyExt::X_NAT_T_SPORT: // struct sadb_x_nat_t_port
+        case PfKeyExt::X_NAT_T_DPORT:
+        case PfKeyExt::X_NAT_T_FRAG: // struct sadb_x_nat_t_frag
+            return 8;
+        default:
+            return 0;
+    }
+}
+
+/// Is @p type one of the sadb_address extensions (checked by key_validate_ext)?
+bool
+IsAddressExtension(uint16_t type)
+{
+    return type == PfKeyExt::ADDRESS_SRC || type == PfKeyExt::ADDRESS_DST
+        || type == PfKeyExt::X_NAT_T_OAI || type == PfKeyExt::X_NAT_T_OAR;
 }
 
 size_t
@@ -564,6 +593,29 @@ ReadExtension(Reader& r, uint16_t type, size_t extLen, PfKeyMessage* m)
             m->sa2 = s;
             return true;
         }
+        case PfKeyExt::X_NAT_T_TYPE:
+            m->nattType = r.U8(); // then 3 reserved bytes
+            return true;
+        case PfKeyExt::X_NAT_T_SPORT:
+            m->nattSport = r.N16(); // then 2 reserved bytes
+            return true;
+        case PfKeyExt::X_NAT_T_DPORT:
+            m->nattDport = r.N16();
+            return true;
+        case PfKeyExt::X_NAT_T_OAI:
+        case PfKeyExt::X_NAT_T_OAR:
+        {
+            PfKeyAddress a;
+            if (!ReadAddress(r, extLen, &a))
+            {
+                return false;
+            }
+            (type == PfKeyExt::X_NAT_T_OAI ? m->nattOai : m->nattOar) = a;
+            return true;
+        }
+        case PfKeyExt::X_NAT_T_FRAG:
+            m->nattFrag = r.L16(); // host order, as NetBSD's esp_frag
+            return true;
         default:
             m->opaque[type].assign(r.Here(), r.Here() + (extLen - 4));
             return true;
@@ -751,6 +803,39 @@ PfKeyMessage::Serialize() const
         w.L32(sa2->reqid);
         w.End(at);
     }
+    if (nattType)
+    {
+        size_t at = w.Begin(PfKeyExt::X_NAT_T_TYPE);
+        w.U8(*nattType);
+        w.Zero(3);
+        w.End(at);
+    }
+    for (const auto& [extType, port] :
+         {std::pair{PfKeyExt::X_NAT_T_SPORT, nattSport}, {PfKeyExt::X_NAT_T_DPORT, nattDport}})
+    {
+        if (port)
+        {
+            size_t at = w.Begin(extType);
+            w.N16(*port);
+            w.L16(0);
+            w.End(at);
+        }
+    }
+    if (nattOai)
+    {
+        WriteAddress(w, PfKeyExt::X_NAT_T_OAI, *nattOai);
+    }
+    if (nattOar)
+    {
+        WriteAddress(w, PfKeyExt::X_NAT_T_OAR, *nattOar);
+    }
+    if (nattFrag)
+    {
+        size_t at = w.Begin(PfKeyExt::X_NAT_T_FRAG);
+        w.L16(*nattFrag);
+        w.L16(0);
+        w.End(at);
+    }
     for (const auto& [extType, body] : opaque)
     {
         size_t at = w.Begin(extType);
@@ -827,14 +912,18 @@ PfKeyMessage::Parse(const uint8_t* data, size_t len, PfKeyMessage* msg, PfKeyPar
         {
             return fail(EINVAL, PfKeyParseError::INVALID_LENGTH);
         }
+        size_t fixed = FixedExtensionSize(extType);
+        if (fixed != 0 && extLen != fixed)
+        {
+            return fail(EINVAL, PfKeyParseError::INVALID_LENGTH);
+        }
         Reader body(data + start + 4, extLen - 4);
         bool ok = ReadExtension(body, extType, extLen, &m);
         if (!ok)
         {
-            bool address = extType == PfKeyExt::ADDRESS_SRC || extType == PfKeyExt::ADDRESS_DST;
             return fail(EINVAL,
-                        address ? PfKeyParseError::INVALID_ADDRESS
-                                : PfKeyParseError::INVALID_LENGTH);
+                        IsAddressExtension(extType) ? PfKeyParseError::INVALID_ADDRESS
+                                                    : PfKeyParseError::INVALID_LENGTH);
         }
         r.Skip(extLen - 4);
     }
@@ -884,6 +973,11 @@ PfKeyMessage::ToString() const
     if (sa2)
     {
         os << " mode=" << unsigned(sa2->mode) << " reqid=" << sa2->reqid;
+    }
+    if (nattType)
+    {
+        os << " natt(type=" << unsigned(*nattType) << " sport=" << nattSport.value_or(0)
+           << " dport=" << nattDport.value_or(0) << ")";
     }
     if (policy)
     {

@@ -138,8 +138,15 @@ constexpr uint16_t SPIRANGE = 16;          ///< SADB_EXT_SPIRANGE (section 2.3.9
 constexpr uint16_t X_KMPRIVATE = 17;       ///< SADB_X_EXT_KMPRIVATE: kept opaque
 constexpr uint16_t X_POLICY = 18;          ///< SADB_X_EXT_POLICY: PfKeyPolicy
 constexpr uint16_t X_SA2 = 19;             ///< SADB_X_EXT_SA2: PfKeySa2
-constexpr uint16_t X_TAG = 20;             ///< SADB_X_EXT_TAG: kept opaque (pf tags)
-constexpr uint16_t MAX = 20;               ///< SADB_EXT_MAX: the highest type known
+// NetBSD (>= 5) numbers 20..25 for NAT-T (sys/net/pfkeyv2.h); KAME-2003's
+// SADB_X_EXT_TAG (also 20) does not exist there, see "PF_KEY" in doc/ipsec.rst.
+constexpr uint16_t X_NAT_T_TYPE = 20;  ///< SADB_X_EXT_NAT_T_TYPE: struct sadb_x_nat_t_type
+constexpr uint16_t X_NAT_T_SPORT = 21; ///< SADB_X_EXT_NAT_T_SPORT: struct sadb_x_nat_t_port
+constexpr uint16_t X_NAT_T_DPORT = 22; ///< SADB_X_EXT_NAT_T_DPORT: struct sadb_x_nat_t_port
+constexpr uint16_t X_NAT_T_OAI = 23;   ///< SADB_X_EXT_NAT_T_OAI (alias NAT_T_OA): sadb_address
+constexpr uint16_t X_NAT_T_OAR = 24;   ///< SADB_X_EXT_NAT_T_OAR: sadb_address
+constexpr uint16_t X_NAT_T_FRAG = 25;  ///< SADB_X_EXT_NAT_T_FRAG: struct sadb_x_nat_t_frag
+constexpr uint16_t MAX = 25;           ///< SADB_EXT_MAX: the highest type known
 } // namespace PfKeyExt
 
 /**
@@ -341,7 +348,9 @@ class PfKeyMessage
     std::optional<PfKeyPolicy> policy;                     ///< SADB_X_EXT_POLICY
     std::optional<PfKeySa2> sa2;                           ///< SADB_X_EXT_SA2
     // NetBSD's NAT-T extensions (sys/net/pfkeyv2.h): 20 TYPE, 21 SPORT,
-    // 22 DPORT, 23 OAI (OA), 24 OAR, 25 FRAG.
+    // 22 DPORT, 23 OAI (OA), 24 OAR, 25 FRAG.  TYPE, SPORT, DPORT and FRAG
+    // are exactly 8 bytes on the wire (key_align's maxsize: out_invlen
+    // otherwise); OAI and OAR are checked as the address extensions.
     std::optional<uint8_t> nattType;     ///< SADB_X_EXT_NAT_T_TYPE (sadb_x_nat_t_type_type)
     std::optional<uint16_t> nattSport;   ///< SADB_X_EXT_NAT_T_SPORT (host order here)
     std::optional<uint16_t> nattDport;   ///< SADB_X_EXT_NAT_T_DPORT (host order here)
@@ -349,7 +358,7 @@ class PfKeyMessage
     std::optional<PfKeyAddress> nattOar; ///< SADB_X_EXT_NAT_T_OAR
     std::optional<uint16_t> nattFrag;    ///< SADB_X_EXT_NAT_T_FRAG (sadb_x_nat_t_frag_fraglen)
     /// Extensions KAME accepts and ignores (proxy, identities, sensitivity,
-    /// kmprivate, tag), kept as their bodies so a message survives a round trip.
+    /// kmprivate), kept as their bodies so a message survives a round trip.
     std::map<uint16_t, std::vector<uint8_t>> opaque;
 
     PfKeyMessage() = default;

@@ -229,10 +229,36 @@ SetkeyDump::PrintSa(std::ostream& os,
                     const SetkeyDumpOptions& opts)
 {
     const IpsecSaParams& p = sa.params;
-    // L1, L2
-    os << p.src << " " << p.dst << " \n";
-    os << "\t" << IpsecProtoName(p.proto) << " mode=" << IpsecModeName(p.mode)
-       << " spi=" << DecHex(p.spi) << " reqid=" << DecHex(p.reqid) << "\n";
+    // L1, L2.  A NAT-T SA (ipsec-tools' pfkey_sadump1 with
+    // SADB_X_EXT_NAT_T_TYPE non-zero): "[port]" after each address, the
+    // protocol printed as "esp-udp" ("natt+" before any other protocol), and
+    // "NAT OA=" after L2 when the dump carries the original address.
+    bool natt = p.nattType != 0;
+    os << p.src;
+    if (natt)
+    {
+        os << "[" << p.nattSport << "]";
+    }
+    os << " " << p.dst;
+    if (natt)
+    {
+        os << "[" << p.nattDport << "]";
+    }
+    os << " \n\t";
+    if (natt && p.proto == IpsecProto::ESP)
+    {
+        os << "esp-udp";
+    }
+    else
+    {
+        os << (natt ? "natt+" : "") << IpsecProtoName(p.proto);
+    }
+    os << " mode=" << IpsecModeName(p.mode) << " spi=" << DecHex(p.spi)
+       << " reqid=" << DecHex(p.reqid) << "\n";
+    if (natt && opts.natOa && p.nattOai.GetFamily() != IpsecAddress::NONE)
+    {
+        os << "\tNAT OA=" << p.nattOai << "\n";
+    }
     // L3 / L3' and L4
     if (p.proto == IpsecProto::IPCOMP)
     {

@@ -72,6 +72,11 @@ struct SetkeyDumpOptions
     std::optional<IpsecProto> proto;
     /// The node's own addresses (see the file comment on refcnt); may be empty.
     std::set<IpsecAddress> localAddresses;
+    /// Print the "NAT OA=" line of a NAT-T SA that has an initiator's original
+    /// address.  libipsec prints it when the kernel's dump carries
+    /// SADB_X_EXT_NAT_T_OA; NetBSD's key_setdumpsa never sends it, so the
+    /// default (false) is what setkey -D shows on NetBSD.
+    bool natOa{false};
 };
 
 /**

@@ -34,11 +34,11 @@ bool
 IsKeyword(const std::string& w)
 {
     static const char* const kKeywords[] = {
-        "add",      "delete",       "deleteall", "get",       "getspi",    "flush",      "dump",
-        "exit",     "quit",         "bye",       "spdadd",    "spdupdate", "spddelete",  "spddump",
-        "spdflush", "tagged",       "ah",        "esp",       "ah-old",    "esp-old",    "ipcomp",
-        "oui",      "deflate",      "lzs",       "transport", "tunnel",    "random-pad", "seq-pad",
-        "zero-pad", "nocyclic-seq", "any",
+        "add",      "delete",   "deleteall",    "get",    "getspi",    "flush",     "dump",
+        "exit",     "quit",     "bye",          "spdadd", "spdupdate", "spddelete", "spddump",
+        "spdflush", "tagged",   "ah",           "esp",    "ah-old",    "esp-old",   "ipcomp",
+        "esp-udp",  "oui",      "deflate",      "lzs",    "transport", "tunnel",    "random-pad",
+        "seq-pad",  "zero-pad", "nocyclic-seq", "any",
     };
     for (const char* k : kKeywords)
     {
@@ -553,7 +553,7 @@ SetkeyParser::ParseFlushDumpCommand(SetkeyStatement* st)
     {
         return false;
     }
-    return ParseEndOfStatement(st, "';' or a protocol (esp, esp-old, ah, ah-old, ipcomp)");
+    return ParseEndOfStatement(st, "';' or a protocol (esp, esp-old, ah, ah-old, ipcomp, esp-udp)");
 }
 
 // spdadd|spdupdate ::= CMD aiopts range range upper [misc] [ctx] policy ";"
@@ -963,12 +963,35 @@ SetkeyParser::ParsePolicySpec(SetkeySpdSpec* spd)
 // ---------------------------------------------------------------------------
 
 // proto ::= /*NOTHING*/ | esp | esp-old | ah | ah-old | ipcomp
+//         | [IT] esp-udp [ addr ]      (RFC 3948 ESP in UDP; addr: the NAT-OA)
 bool
 SetkeyParser::ParseProtocolSpec(SetkeySaSpec* sa)
 {
     const SetkeyToken& t = Peek();
     if (t.kind != SetkeyTokenKind::WORD)
     {
+        return true;
+    }
+    if (t.text == "esp-udp")
+    {
+        // parse.y: satype ESP, SADB_X_EXT_OLD cleared, NAT-T type
+        // UDP_ENCAP_ESPINUDP; an address right after it is the NAT-OA.
+        Take();
+        sa->proto = IpsecProto::ESP;
+        sa->hasProto = true;
+        sa->old = false;
+        sa->flags &= ~IpsecSaFlags::OLD;
+        sa->espUdp = true;
+        const SetkeyToken& next = Peek();
+        if (next.kind == SetkeyTokenKind::WORD && !IsKeyword(next.text))
+        {
+            SetkeyToken oa = Take();
+            std::string error;
+            if (!ResolveHost(oa.text, SetkeyAddressOptions(), &sa->natOa, &error))
+            {
+                return Fail(oa, error, "a numeric NAT-OA address after esp-udp, or an SPI");
+            }
+        }
         return true;
     }
     if (t.text == "esp" || t.text == "esp-old")

@@ -91,9 +91,14 @@ struct SetkeySaSpec
     bool hasProto{false};              ///< false: no protocol given, satype UNSPEC
     IpsecProto proto{IpsecProto::ESP}; ///< the protocol
     bool old{false};                   ///< esp-old / ah-old (sets SADB_X_EXT_OLD in flags)
-    uint32_t spi{0};                   ///< the SPI
-    IpsecMode mode{IpsecMode::ANY};    ///< -m
-    uint32_t reqid{0};                 ///< -u
+    /// [IT] "esp-udp": ESP in UDP (RFC 3948); add and getspi send the NAT-T
+    /// extensions (type UDP_ENCAP_ESPINUDP, ports from srcPort/dstPort or 4500).
+    bool espUdp{false};
+    /// [IT] "esp-udp ADDRESS": the NAT-OA, sent as SADB_X_EXT_NAT_T_OA (none: family NONE).
+    IpsecAddress natOa;
+    uint32_t spi{0};                      ///< the SPI
+    IpsecMode mode{IpsecMode::ANY};       ///< -m
+    uint32_t reqid{0};                    ///< -u
     uint32_t flags{IpsecSaFlags::CYCSEQ}; ///< sadb_sa_flags as setkey sends them
     uint32_t replay{0};                   ///< -r as written; the kernel field keeps the low 8 bits
     uint64_t hardAddTime{0};              ///< -lh

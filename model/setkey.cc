@@ -186,6 +186,25 @@ SaIndex(const SetkeySaSpec& sa, bool withSa, PfKeyMessage* m)
     m->dst = SaAddress(sa.dst, sa.dstPort);
 }
 
+/// setkeymsg_add()'s NAT-T extensions for "esp-udp" (ipsec-tools with
+/// SADB_X_EXT_NAT_T_TYPE): the type, the NAT-OA when one was written, and the
+/// two ports, each the address's "[port]" or 4500 when none (get_port()).
+void
+NattExtensions(const SetkeySaSpec& sa, PfKeyMessage* m)
+{
+    if (!sa.espUdp)
+    {
+        return;
+    }
+    m->nattType = static_cast<uint8_t>(IpsecSaParams::UDP_ENCAP_ESPINUDP);
+    if (!(sa.natOa.GetFamily() == IpsecAddress::NONE))
+    {
+        m->nattOai = SaAddress(sa.natOa, 0);
+    }
+    m->nattSport = sa.srcPort != 0 ? sa.srcPort : IpsecSaParams::NATT_PORT;
+    m->nattDport = sa.dstPort != 0 ? sa.dstPort : IpsecSaParams::NATT_PORT;
+}
+
 PfKeyLifetime
 AddLifetime(uint64_t addtime, uint64_t bytes)
 {
@@ -231,6 +250,7 @@ Setkey::ToMessage(const SetkeyStatement& st, PfKeyMessage* m)
             {
                 m->soft = AddLifetime(sa.softAddTime, sa.softBytes);
             }
+            NattExtensions(sa, m);
             return true;
         }
         case SetkeyCommand::GET:
@@ -252,6 +272,7 @@ Setkey::ToMessage(const SetkeyStatement& st, PfKeyMessage* m)
                 // ipsec-tools: SPIRANGE min = max = spi when an SPI is given.
                 m->spirange = PfKeySpiRange{sa.spi, sa.spi};
             }
+            NattExtensions(sa, m);
             return true;
         case SetkeyCommand::FLUSH:
             *m = PfKeyMessage(PfKeyType::FLUSH, satype);
@@ -272,10 +293,11 @@ Setkey::ToMessage(const SetkeyStatement& st, PfKeyMessage* m)
             m->reserved = 0;
             if (st.spd.tagged)
             {
-                // sadb_x_tag: the tag name, NUL-padded to the 64-bit boundary.
-                std::vector<uint8_t>& body = m->opaque[PfKeyExt::X_TAG];
-                body.assign(st.spd.tag.begin(), st.spd.tag.end());
-                body.resize(((4 + body.size() + 1 + 7) & ~size_t(7)) - 4);
+                // setkeymsg_spdaddr_tag() without SADB_X_EXT_TAG, which
+                // NetBSD's pfkeyv2.h lacks (its number is NAT-T's there):
+                // the policy alone, no addresses, so the kernel says EINVAL.
+                m->src.reset();
+                m->dst.reset();
             }
             return true;
         }

@@ -246,7 +246,10 @@ class Node:
         ``mode``, ``reqid``, ``state`` ("larval", "mature", "dying", "dead"),
         ``encryption``, ``authentication``, ``compression`` (setkey's names or
         None), ``replay_window``, ``bytes``, ``allocations``, ``created_s``,
-        ``last_used_s``, ``hard_lifetime_s``, ``soft_lifetime_s``, ``sequence``."""
+        ``last_used_s``, ``hard_lifetime_s``, ``soft_lifetime_s``, ``sequence``,
+        and NAT-T's (RFC 3948) ``natt_type`` (2 for ESP in UDP, else 0),
+        ``natt_sport``, ``natt_dport`` (None unless ESP in UDP), ``natt_oai``,
+        ``natt_oar`` (original addresses or None)."""
         return [dict(d) for d in _core.sas(self._n)]
 
     def policies(self) -> List[Dict]:

@@ -51,6 +51,17 @@ Sas(const PyNode& n)
                 d["hard_lifetime_s"] = p.hardAddTime;
                 d["soft_lifetime_s"] = p.softAddTime;
                 d["sequence"] = sa->seqCounter;
+                // NAT-T (RFC 3948): None for an SA whose ESP is not in UDP.
+                bool natt = p.nattType != 0;
+                d["natt_type"] = p.nattType;
+                d["natt_sport"] = natt ? py::object(py::int_(p.nattSport)) : py::none();
+                d["natt_dport"] = natt ? py::object(py::int_(p.nattDport)) : py::none();
+                d["natt_oai"] = p.nattOai.GetFamily() != IpsecAddress::NONE
+                                  ? py::object(py::str(p.nattOai.ToString()))
+                                  : py::none();
+                d["natt_oar"] = p.nattOar.GetFamily() != IpsecAddress::NONE
+                                  ? py::object(py::str(p.nattOar.ToString()))
+                                  : py::none();
                 out.append(d);
             }
         }

@@ -314,6 +314,15 @@ def test_wifi_link_carries_esp():
     assert sorted((f.tx_packets, f.rx_packets) for f in monitor.flows()) == [(4, 4), (4, 4)]
 
 
+def test_structured_sad_natt():
+    topo = ipsec.HostToHost()
+    topo.a.setkey('add 10.1.1.1[4500] 20.1.1.1[1025] esp-udp 192.168.0.7 0x1001 -m tunnel '
+                  '-E rijndael-cbc 0x00112233445566778899aabbccddeeff;\n')
+    (sa,) = topo.a.sas()
+    assert (sa["proto"], sa["natt_type"], sa["natt_sport"], sa["natt_dport"], sa["natt_oai"],
+            sa["natt_oar"]) == ("esp", 2, 4500, 1025, "192.168.0.7", None)
+
+
 def test_structured_sad_and_spd():
     topo = ipsec.HostToHost()
     topo.a.setkey('add 10.1.1.1 20.1.1.1 esp 0x100 -m tunnel -lh 600 -ls 480 '
@@ -329,6 +338,8 @@ def test_structured_sad_and_spd():
         "src": "10.1.1.1", "dst": "20.1.1.1", "proto": "esp", "spi": 256, "mode": "tunnel",
         "state": "mature", "encryption": "rijndael-cbc", "authentication": "hmac-sha1",
         "compression": None, "hard_lifetime_s": 600, "soft_lifetime_s": 480, "bytes": 0}
+    assert (sa["natt_type"], sa["natt_sport"], sa["natt_dport"], sa["natt_oai"]) == \
+        (0, None, None, None)
     pin, pout = topo.a.policies()
     assert (pin["direction"], pin["src"], pin["sport"], pin["protocol"], pin["requests"]) == \
         ("in", "20.1.1.0/24", 53, 255, [])
