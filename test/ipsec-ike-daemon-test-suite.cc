@@ -608,7 +608,7 @@ class IkeNattTestCase : public TestCase
                 // initiator natoa_src is NAT-OAi (A), on the responder NAT-OAr (B).
                 const IpsecAddress& oai = onA == inbound ? addrA : addrB;
                 NS_TEST_EXPECT_MSG_EQ(m.nattOai->addr, oai, what << ": OAI");
-                NS_TEST_EXPECT_MSG_EQ(m.nattOar->addr, onA == inbound ? addrB : addrA, what);
+                NS_TEST_EXPECT_MSG_EQ(m.nattOar->addr, (onA == inbound ? addrB : addrA), what);
                 NS_TEST_EXPECT_MSG_EQ(m.nattFrag.value_or(0), 65535, what << ": esp_frag");
             }
         }
