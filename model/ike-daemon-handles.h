@@ -39,6 +39,16 @@ struct IkeDaemon::Ph1
     const RacoonRemote* rm{nullptr};       ///< the remote block in use
     std::array<uint8_t, 8> icookie{};      ///< the initiator's cookie
     std::array<uint8_t, 8> rcookie{};      ///< the responder's cookie
+    uint16_t localPort{500};               ///< our UDP port (4500 once floated)
+    uint16_t peerPort{500};                ///< the peer's UDP port, as we see it
+
+    IkeNattOptions natt;         ///< the NAT-T version in use (NONE: not announced)
+    bool natDetectedMe{false};   ///< NAT_DETECTED_ME: our address is translated
+    bool natDetectedPeer{false}; ///< NAT_DETECTED_PEER: the peer's is
+    bool portsChanged{false};    ///< NAT_PORTS_CHANGED: no further port floating
+    bool marker{false};          ///< NAT_ADD_NON_ESP_MARKER
+    bool kaQueued{false};        ///< NAT_KA_QUEUED: in the keepalive list
+    bool natDecided{false};      ///< the NAT-D payloads were checked
 
     IkePh1Transform chosen;              ///< the transform agreed on
     const IkeHashAlg* hash{nullptr};     ///< its hash
@@ -105,34 +115,36 @@ struct IkeDaemon::Ph2
     IpsecAddress local;     ///< SA endpoints: ours
     IpsecAddress peer;      ///< the peer's (phase-1 peer)
     IpsecSelector selector; ///< the outbound policy's selector (IDci / IDcr)
-    std::vector<IpsecRequest> requests;  ///< the policy's requests
-    const RacoonSainfo* sainfo{nullptr}; ///< the sainfo block in use
-    uint32_t ph1{0};                     ///< phase-1 handle id (0 while none)
-    uint32_t messageId{0};               ///< the quick mode's M-ID
-    std::vector<IkePh2Proposal> offered; ///< initiator: what QM1 offered
-    IkePh2Proposal chosen;               ///< the agreed proposal (the offerer's SPIs)
-    std::vector<uint32_t> mySpis;        ///< our inbound SPIs, one per SA (GETSPI)
-    uint32_t spisPending{0};             ///< GETSPI replies still awaited
-    std::vector<uint8_t> idci;           ///< the initiator's client ID payload body
-    std::vector<uint8_t> idcr;           ///< the responder's client ID payload body
-    IkeBytes ni;                         ///< the initiator's nonce
-    IkeBytes nr;                         ///< the responder's nonce
-    std::unique_ptr<IkeDh> dh;           ///< PFS
-    IkeBytes gxyQm;                      ///< the PFS shared secret
-    IkeBytes peerKe;                     ///< the peer's PFS public value
-    IkeBytes iv;                         ///< the exchange's running CBC IV
-    Retry retry;                         ///< the retransmission of our last message
-    std::vector<uint8_t> lastReceived;   ///< the last message accepted
-    std::vector<uint8_t> lastReply;      ///< our reply to it
-    uint32_t lastReplyNumber{0};         ///< the number of that reply in the exchange
-    EventId deadline;                    ///< phase2 timer (quick_timeover)
-    EventId poll;                        ///< once a second while waiting for phase 1
-    EventId expire;                      ///< the end of the SAs' lifetime (isakmp_ph2expire)
-    uint32_t polls{0};                   ///< the polls made so far
-    uint32_t updatesPending{0};          ///< UPDATE/ADD replies still awaited
-    int updateError{0};                  ///< the first errno of a refused UPDATE/ADD
-    Time started;                        ///< when the negotiation started
-    bool rekey{false};                   ///< a rekeying of SAs about to expire
+    std::vector<IpsecRequest> requests;   ///< the policy's requests
+    const RacoonSainfo* sainfo{nullptr};  ///< the sainfo block in use
+    uint32_t ph1{0};                      ///< phase-1 handle id (0 while none)
+    uint32_t messageId{0};                ///< the quick mode's M-ID
+    std::vector<IkePh2Proposal> offered;  ///< initiator: what QM1 offered
+    IkePh2Proposal chosen;                ///< the agreed proposal (the offerer's SPIs)
+    std::vector<uint32_t> mySpis;         ///< our inbound SPIs, one per SA (GETSPI)
+    uint32_t spisPending{0};              ///< GETSPI replies still awaited
+    std::vector<uint8_t> idci;            ///< the initiator's client ID payload body
+    std::vector<uint8_t> idcr;            ///< the responder's client ID payload body
+    IkeBytes ni;                          ///< the initiator's nonce
+    IkeBytes nr;                          ///< the responder's nonce
+    std::unique_ptr<IkeDh> dh;            ///< PFS
+    IkeBytes gxyQm;                       ///< the PFS shared secret
+    IkeBytes peerKe;                      ///< the peer's PFS public value
+    IkeBytes iv;                          ///< the exchange's running CBC IV
+    Retry retry;                          ///< the retransmission of our last message
+    std::vector<uint8_t> lastReceived;    ///< the last message accepted
+    std::vector<uint8_t> lastReply;       ///< our reply to it
+    uint32_t lastReplyNumber{0};          ///< the number of that reply in the exchange
+    EventId deadline;                     ///< phase2 timer (quick_timeover)
+    EventId poll;                         ///< once a second while waiting for phase 1
+    EventId expire;                       ///< the end of the SAs' lifetime (isakmp_ph2expire)
+    uint32_t polls{0};                    ///< the polls made so far
+    uint32_t updatesPending{0};           ///< UPDATE/ADD replies still awaited
+    int updateError{0};                   ///< the first errno of a refused UPDATE/ADD
+    Time started;                         ///< when the negotiation started
+    bool rekey{false};                    ///< a rekeying of SAs about to expire
+    std::optional<IpsecAddress> natoaSrc; ///< racoon's natoa_src (from a NAT-OA payload)
+    std::optional<IpsecAddress> natoaDst; ///< racoon's natoa_dst
 
     /**
      * The handle, as racoon logs it.

@@ -149,6 +149,8 @@ IkeDropName(IkeDrop d)
             return "duplicate";
         case IkeDrop::UNAUTHENTICATED:
             return "unauthenticated";
+        case IkeDrop::BAD_MARKER:
+            return "bad-marker";
         case IkeDrop::COUNT:
             break;
     }
@@ -172,6 +174,13 @@ IkeDaemon::GetTypeId()
                             "The UDP port IKE listens on and sends to (isakmp, 500).",
                             UintegerValue(500),
                             MakeUintegerAccessor(&IkeDaemon::m_port),
+                            MakeUintegerChecker<uint16_t>(1))
+              .AddAttribute("NattPort",
+                            "The UDP port of NAT traversal (racoon's port_isakmp_natt, "
+                            "ipsec-nat-t, 4500), where phase 1 floats once a NAT is detected "
+                            "(RFC 3947 section 4); listen { isakmp_natt } overrides it.",
+                            UintegerValue(4500),
+                            MakeUintegerAccessor(&IkeDaemon::m_nattPort),
                             MakeUintegerChecker<uint16_t>(1))
               .AddAttribute("DhExponentBits",
                             "Length of the Diffie-Hellman private exponents: 0 = the modulus "
@@ -238,6 +247,12 @@ IkeDaemon::GetTypeId()
                               "The keys of an SA the daemon installed (Wireshark's ESP SA table).",
                               MakeTraceSourceAccessor(&IkeDaemon::m_saKeysTrace),
                               "ns3::IkeDaemon::SaKeysTracedCallback")
+              .AddTraceSource("PfKeySent",
+                              "A PF_KEY message the daemon sends its kernel (GETSPI, UPDATE, "
+                              "ADD, ...), as racoon's pfkey_send_* builds it: with the NAT-T "
+                              "extensions of a UDP-encapsulated SA.",
+                              MakeTraceSourceAccessor(&IkeDaemon::m_pfkeySentTrace),
+                              "ns3::IkeDaemon::PfKeySentTracedCallback")
               .AddTraceSource("Drop",
                               "A received ISAKMP datagram dropped: the reason (IkeDrop), the "
                               "sender's address, the datagram.  Every drop is counted in "
@@ -279,6 +294,9 @@ IkeDaemon::DoDispose()
     m_pfkey = nullptr;
     m_socket4 = nullptr;
     m_socket6 = nullptr;
+    m_nattSocket4 = nullptr;
+    m_nattSocket6 = nullptr;
+    Simulator::Cancel(m_keepalive);
     m_ipsec = nullptr;
     m_cpu = nullptr;
     m_rng = nullptr;
@@ -356,12 +374,12 @@ IkeDaemon::StartApplication()
 
     // isakmp: UDP 500 on each family the node has, bypassing IPsec both ways
     // (racoon's setsockopt(IP_IPSEC_POLICY, "in bypass" / "out bypass")).
-    auto open = [this, node](bool v6)
+    auto open = [this, node](bool v6, uint16_t port)
     {
         Ptr<Socket> s = Socket::CreateSocket(node, UdpSocketFactory::GetTypeId());
-        int rc = v6 ? s->Bind(Inet6SocketAddress(Ipv6Address::GetAny(), m_port))
-                    : s->Bind(InetSocketAddress(Ipv4Address::GetAny(), m_port));
-        NS_ABORT_MSG_IF(rc != 0, "IkeDaemon: cannot bind UDP port " << m_port);
+        int rc = v6 ? s->Bind(Inet6SocketAddress(Ipv6Address::GetAny(), port))
+                    : s->Bind(InetSocketAddress(Ipv4Address::GetAny(), port));
+        NS_ABORT_MSG_IF(rc != 0, "IkeDaemon: cannot bind UDP port " << port);
         for (const char* p : {"in bypass", "out bypass"})
         {
             std::string why;
@@ -373,11 +391,50 @@ IkeDaemon::StartApplication()
     };
     if (node->GetObject<Ipv4>())
     {
-        m_socket4 = open(false);
+        m_socket4 = open(false, m_port);
     }
     if (node->GetObject<Ipv6>())
     {
-        m_socket6 = open(true);
+        m_socket6 = open(true, m_port);
+    }
+    // NAT-T (grabmyaddr.c, isakmp_open): listen { isakmp_natt } opens the
+    // NAT-T port; without a listen section racoon opens it on every address
+    // when a remote has nat_traversal on (natt_enabled_in_rmconf).  The
+    // socket is UDP_ENCAP_ESPINUDP: the kernel takes ESP and keepalives out
+    // of it and passes the marked ISAKMP messages on.
+    bool nattWanted = false;
+    if (!m_conf.listenNatt.empty())
+    {
+        m_nattPort = m_conf.listenNatt.front().second;
+        nattWanted = true;
+    }
+    else if (m_conf.listen.empty())
+    {
+        nattWanted = std::any_of(m_conf.remotes.begin(),
+                                 m_conf.remotes.end(),
+                                 [](const RacoonRemote& r)
+                                 {
+                                     return r.natTraversal != RacoonNatTraversal::OFF;
+                                 });
+    }
+    if (nattWanted && m_nattPort != m_port)
+    {
+        if (node->GetObject<Ipv4>())
+        {
+            m_nattSocket4 = open(false, m_nattPort);
+        }
+        if (node->GetObject<Ipv6>())
+        {
+            m_nattSocket6 = open(true, m_nattPort);
+        }
+        m_ipsec->SetUdpEncapPort(m_nattPort, true);
+        Log(4, "0.0.0.0[" + std::to_string(m_nattPort) + "] used for NAT-T");
+        // natt_keepalive_init: the keepalive timer (0 disables it).
+        if (m_conf.timer.nattKeepalive.IsStrictlyPositive())
+        {
+            m_keepalive
+                = Simulator::Schedule(m_conf.timer.nattKeepalive, &IkeDaemon::SendKeepalives, this);
+        }
     }
     Log(4, "racoon started (simulated) on node " + std::to_string(node->GetId()));
 }
@@ -399,7 +456,8 @@ IkeDaemon::StopApplication()
         Simulator::Cancel(ph2->expire);
     }
     Simulator::Cancel(m_sweep);
-    for (Ptr<Socket> s : {m_socket4, m_socket6})
+    Simulator::Cancel(m_keepalive);
+    for (Ptr<Socket> s : {m_socket4, m_socket6, m_nattSocket4, m_nattSocket6})
     {
         if (s)
         {
@@ -650,6 +708,7 @@ void
 IkeDaemon::SendPfKey(Work& w, PfKeyMessage m)
 {
     m.pid = m_pid;
+    m_pfkeySentTrace(m);
     Ptr<IpsecPfKeySocket> so = m_pfkey;
     w.outputs.push_back(
         [so, m]()
@@ -685,15 +744,16 @@ void
 IkeDaemon::OnIsakmp(Ptr<Socket> socket)
 {
     Address from;
+    bool natt = socket == m_nattSocket4 || socket == m_nattSocket6;
     while (Ptr<Packet> p = socket->RecvFrom(from))
     {
         std::vector<uint8_t> bytes(p->GetSize());
         p->CopyData(bytes.data(), bytes.size());
         Run("isakmp input",
-            [this, bytes, from](Work& w)
+            [this, bytes, from, natt](Work& w)
             {
                 w.ChargeMessage();
-                HandleIsakmp(w, bytes, from);
+                HandleIsakmp(w, bytes, from, natt);
             });
     }
 }
@@ -704,18 +764,31 @@ IkeDaemon::SendIsakmp(Work& w,
                       const std::vector<uint8_t>& bytes,
                       uint8_t exchange,
                       uint32_t messageNumber,
-                      bool retransmission)
+                      bool retransmission,
+                      Path path)
 {
     if (bytes.empty())
     {
         return; // a message that could not be built (failed encryption, logged)
     }
-    Ptr<Socket> s = peer.IsV6() ? m_socket6 : m_socket4;
-    uint16_t port = m_port;
+    uint16_t local = path.localPort ? path.localPort : m_port;
+    bool natt = local == m_nattPort && local != m_port;
+    Ptr<Socket> s = natt ? (peer.IsV6() ? m_nattSocket6 : m_nattSocket4)
+                         : (peer.IsV6() ? m_socket6 : m_socket4);
+    uint16_t port = path.peerPort ? path.peerPort : m_port;
+    // isakmp_send: the non-ESP marker in front on the NAT-T port.
+    std::vector<uint8_t> wire;
+    if (path.marker)
+    {
+        Log(5, "Adding NON-ESP marker");
+        wire.assign(4, 0);
+    }
+    wire.insert(wire.end(), bytes.begin(), bytes.end());
     Ptr<IkeDaemon> self = this;
     w.outputs.push_back(
-        [self, s, peer, bytes, port, exchange, messageNumber, retransmission]()
+        [self, s, peer, wire, port, exchange, messageNumber, retransmission]()
         {
+            const std::vector<uint8_t>& bytes = wire;
             if (!s || !self->m_running)
             {
                 return;
@@ -742,7 +815,8 @@ IkeDaemon::AddRecvd(const std::vector<uint8_t>& received,
                     const IpsecAddress& peer,
                     const std::vector<uint8_t>& reply,
                     uint8_t exchange,
-                    uint32_t replyNumber)
+                    uint32_t replyNumber,
+                    Path path)
 {
     // add_recvdpkt: nothing to keep when racoon would not retransmit at all.
     if (m_conf.timer.counter == 0 || received.empty())
@@ -755,6 +829,7 @@ IkeDaemon::AddRecvd(const std::vector<uint8_t>& received,
     r.reply = reply;
     r.exchange = exchange;
     r.replyNumber = replyNumber;
+    r.path = path;
     r.retries = m_conf.timer.counter;
     r.sent = Simulator::Now();
     m_recvd.push_back(std::move(r));
@@ -778,7 +853,9 @@ IkeDaemon::CheckRecvd(Work& w, const std::vector<uint8_t>& bytes, const IpsecAdd
     {
         return false;
     }
-    if (it->peer != peer)
+    if (it->peer != peer
+        || (it->path.peerPort ? it->path.peerPort : m_port)
+               != (m_rxPath.peerPort ? m_rxPath.peerPort : m_port))
     {
         // check_recvdpkt's 2: processed before, from another address; not answered.
         Drop(IkeDrop::DUPLICATE, 3, "the packet is retransmitted by " + peer.ToString() + " (2).");
@@ -795,7 +872,7 @@ IkeDaemon::CheckRecvd(Work& w, const std::vector<uint8_t>& bytes, const IpsecAdd
                    it->replyNumber - 1,
                    static_cast<uint32_t>(bytes.size()),
                    true);
-    SendIsakmp(w, peer, it->reply, it->exchange, it->replyNumber, true);
+    SendIsakmp(w, peer, it->reply, it->exchange, it->replyNumber, true, it->path);
     Log(3, "the packet is retransmitted by " + peer.ToString() + " (1).");
     if (--it->retries == 0)
     {
@@ -850,7 +927,7 @@ IkeDaemon::SendWithRetry(Work& w,
     r->peer = peer;
     r->exchange = exchange;
     r->messageNumber = messageNumber;
-    SendIsakmp(w, peer, bytes, exchange, messageNumber);
+    SendIsakmp(w, peer, bytes, exchange, messageNumber, false, PathOfHandle(id, phase1));
     uint64_t generation = r->generation;
     Ptr<IkeDaemon> self = this;
     w.outputs.push_back(
@@ -920,7 +997,8 @@ IkeDaemon::Resend(uint32_t id, bool phase1, uint64_t generation)
             Log(5,
                 "resend phase" + std::string(phase1 ? "1 packet " : "2 packet ")
                     + (ph1 ? ph1->Describe() : ph2->Describe()));
-            SendIsakmp(w, r->peer, r->last, r->exchange, r->messageNumber, true);
+            SendIsakmp(
+                w, r->peer, r->last, r->exchange, r->messageNumber, true, PathOfHandle(id, phase1));
             Ptr<IkeDaemon> self = this;
             w.outputs.push_back(
                 [self, id, phase1, generation]()
@@ -928,6 +1006,24 @@ IkeDaemon::Resend(uint32_t id, bool phase1, uint64_t generation)
                     self->ArmResend(id, phase1, generation);
                 });
         });
+}
+
+IkeDaemon::Path
+IkeDaemon::PathOf(const Ph1& ph1) const
+{
+    return Path{ph1.localPort, ph1.peerPort, ph1.marker};
+}
+
+IkeDaemon::Path
+IkeDaemon::PathOfHandle(uint32_t id, bool phase1)
+{
+    Ph1* ph1 = phase1 ? FindPh1Id(id) : nullptr;
+    if (!phase1)
+    {
+        Ph2* ph2 = FindPh2(id);
+        ph1 = ph2 ? FindPh1Id(ph2->ph1) : nullptr;
+    }
+    return ph1 ? PathOf(*ph1) : Path{};
 }
 
 Time

@@ -35,6 +35,7 @@
 #define IKE_DAEMON_H
 
 #include "ike-crypto.h"
+#include "ike-natt.h"
 #include "ike-proposal.h"
 #include "ipsec-address.h"
 #include "ipsec-policy.h"
@@ -177,7 +178,11 @@ enum class IkeDrop : uint8_t
     NO_CONFIG,           ///< no remote, sainfo or policy for it
     DUPLICATE,           ///< a copy of a message already processed, not answered
     UNAUTHENTICATED,     ///< an unencrypted informational exchange: at most logged
-    COUNT,               ///< the number of reasons
+    /// On the NAT-T port: no non-ESP marker (ESP or a keepalive the kernel
+    /// should have consumed), or the marker followed by something that is
+    /// not an ISAKMP message (RFC 3948 section 2.2).
+    BAD_MARKER,
+    COUNT, ///< the number of reasons
 };
 
 /**
@@ -223,6 +228,12 @@ struct IkeDaemonStats
     uint64_t encryptFailures{0};
     /// Failed negotiations, by reason (IkeFailure).
     std::array<uint64_t, static_cast<size_t>(IkeFailure::COUNT)> failures{};
+    uint64_t nattDetected{0};       ///< phase 1s that detected a NAT (or forced NAT-T)
+    uint64_t nattFloated{0};        ///< phase 1s that floated to the NAT-T port as initiator
+    uint64_t nattPortChanges{0};    ///< "NAT-T: ports changed to: ..." (the peer moved)
+    uint64_t keepalivesSent{0};     ///< NAT-T keepalives (one byte 0xFF) sent
+    uint64_t keepalivesReceived{0}; ///< keepalives that reached the daemon's NAT-T socket
+    uint64_t nattBadMarker{0};      ///< datagrams on the NAT-T port dropped: IkeDrop::BAD_MARKER
 
     /**
      * The failures of a reason.
@@ -366,6 +377,8 @@ class IkeDaemon : public Application
     typedef void (*Phase1KeysTracedCallback)(const Phase1Keys&);
     /// Signature of the SaKeys trace: the keys of an SA just installed.
     typedef void (*SaKeysTracedCallback)(const SaKeys&);
+    /// Signature of the PfKeySent trace: a PF_KEY message the daemon sends its kernel.
+    typedef void (*PfKeySentTracedCallback)(const PfKeyMessage&);
 
   protected:
     void DoDispose() override;
@@ -375,6 +388,16 @@ class IkeDaemon : public Application
     struct Ph1;
     struct Ph2;
     struct Work;
+
+    /// The UDP ports a datagram leaves from and goes to, and whether it
+    /// carries the non-ESP marker (RFC 3948 section 2.2): a phase 1's, or
+    /// the received datagram's.  0 stands for the daemon's isakmp port.
+    struct Path
+    {
+        uint16_t localPort{0}; ///< our port
+        uint16_t peerPort{0};  ///< the peer's port
+        bool marker{false};    ///< four zero bytes before the ISAKMP message
+    };
 
     void StartApplication() override;
     void StopApplication() override;
@@ -399,7 +422,10 @@ class IkeDaemon : public Application
 
     // ---- ISAKMP datagrams ----------------------------------------------------
     void OnIsakmp(Ptr<Socket> socket);
-    void HandleIsakmp(Work& w, const std::vector<uint8_t>& bytes, const Address& from);
+    void HandleIsakmp(Work& w,
+                      const std::vector<uint8_t>& bytes,
+                      const Address& from,
+                      bool nattSocket);
     /// isakmp_handler's and isakmp_main's checks, then the exchange's handler.
     void Dispatch(Work& w, const std::vector<uint8_t>& bytes, const IpsecAddress& peer);
     /// Sends @p bytes to @p peer when the job ends (the Message trace says
@@ -409,7 +435,42 @@ class IkeDaemon : public Application
                     const std::vector<uint8_t>& bytes,
                     uint8_t exchange,
                     uint32_t messageNumber,
-                    bool retransmission = false);
+                    bool retransmission,
+                    Path path);
+    /// The ports of @p ph1's messages.
+    Path PathOf(const Ph1& ph1) const;
+    /// The ports of handle @p id's messages (a phase 2's are its phase 1's).
+    Path PathOfHandle(uint32_t id, bool phase1);
+
+    // ---- NAT traversal (RFC 3947, racoon's nattraversal.c) -------------------
+    /// The NAT-T vendor IDs racoon sends in its first message.
+    void AddNattVids(IsakmpMessage& m) const;
+    /// The peer's vendor IDs: the NAT-T version (natt_handle_vendorid).
+    void HandleVids(Ph1& ph1, const IsakmpMessage& m);
+    /// The NAT-D payloads: the peer's address and port, then ours.
+    void AddNatD(Work& w, IsakmpMessage& m, const Ph1& ph1);
+    /// The peer's NAT-D payloads checked: NAT detected on which side.
+    void RecvNatD(Work& w, Ph1& ph1, const IsakmpMessage& m, bool detectFirst);
+    /// The NAT-D payload type of @p ph1's version (0 without NAT-T).
+    uint8_t NatDType(const Ph1& ph1) const;
+    /// natt_float_ports: to the NAT-T port once NAT is detected.
+    void FloatPorts(Ph1& ph1);
+    /// natt_keepalive_add_ph1.
+    void AddKeepalive(Ph1& ph1);
+    /// natt_keepalive_send: one byte 0xFF to every peer of the list.
+    void SendKeepalives();
+    /// Whether NAT-T is in use on @p ph1 with a NAT (or forced).
+    bool NatDetected(const Ph1& ph1) const;
+    /// The NAT-OA payload type of @p ph1's version (0 without NAT-T).
+    uint8_t NatOaType(const Ph1& ph1) const;
+    /// NAT-OAi and NAT-OAr, with a transport-mode SA and NAT detected.
+    void AddNatOa(std::vector<IsakmpPayload>& payloads,
+                  const Ph1& ph1,
+                  const Ph2& p,
+                  const IpsecAddress& oai,
+                  const IpsecAddress& oar);
+    /// The peer's NAT-OA addresses in order (at most two); false when dropped.
+    bool ReadNatOa(const IsakmpMessage& m, const Ph1& ph1, std::optional<IpsecAddress> out[2]);
 
     // ---- phase 1 --------------------------------------------------------------
     Ph1* StartPh1(Work& w, const IpsecAddress& peer, const RacoonRemote& rm);
@@ -557,7 +618,8 @@ class IkeDaemon : public Application
                   const IpsecAddress& peer,
                   const std::vector<uint8_t>& reply,
                   uint8_t exchange,
-                  uint32_t replyNumber);
+                  uint32_t replyNumber,
+                  Path path);
     /// True when @p bytes was answered before: answered again (or, from elsewhere, dropped).
     bool CheckRecvd(Work& w, const std::vector<uint8_t>& bytes, const IpsecAddress& peer);
     void SweepRecvd();
@@ -601,6 +663,10 @@ class IkeDaemon : public Application
     Ptr<IpsecPfKeySocket> m_pfkey;
     Ptr<Socket> m_socket4;
     Ptr<Socket> m_socket6;
+    Ptr<Socket> m_nattSocket4; ///< the NAT-T port (UDP_ENCAP_ESPINUDP), IPv4
+    Ptr<Socket> m_nattSocket6; ///< the NAT-T port, IPv6
+    uint16_t m_nattPort{4500}; ///< racoon's port_isakmp_natt
+    EventId m_keepalive;       ///< racoon's sc_natt: the keepalive timer
     Ptr<UniformRandomVariable> m_rng;
     uint32_t m_failEncryptions{0}; ///< FailNextEncryptions' faults still to inject
     uint32_t m_pid;
@@ -629,6 +695,7 @@ class IkeDaemon : public Application
         std::vector<uint8_t> reply;
         uint8_t exchange{0};
         uint32_t replyNumber{0};
+        Path path;           ///< the ports it came from and went to
         uint32_t retries{0}; ///< answers left
         Time sent;           ///< the last time the reply left
     };
@@ -638,6 +705,7 @@ class IkeDaemon : public Application
     /// The datagram HandleIsakmp handles (for Drop).
     const std::vector<uint8_t>* m_rxBytes{nullptr};
     IpsecAddress m_rxPeer;
+    Path m_rxPath; ///< the ports of the datagram HandleIsakmp handles
 
     IkeDaemonStats m_stats;
     TracedCallback<Direction, const IpsecAddress&, uint8_t, uint32_t, uint32_t, bool>
@@ -648,6 +716,7 @@ class IkeDaemon : public Application
     TracedCallback<int, const std::string&> m_logTrace;
     TracedCallback<const Phase1Keys&> m_phase1KeysTrace;
     TracedCallback<const SaKeys&> m_saKeysTrace;
+    TracedCallback<const PfKeyMessage&> m_pfkeySentTrace;
     TracedCallback<IkeDrop, const IpsecAddress&, const std::vector<uint8_t>&> m_dropTrace;
 };
 

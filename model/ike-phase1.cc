@@ -33,6 +33,7 @@
 #include "ns3/ipv6.h"
 #include "ns3/log.h"
 #include "ns3/node.h"
+#include "ns3/packet.h"
 #include "ns3/simulator.h"
 
 #include <algorithm>
@@ -178,7 +179,8 @@ IkeDaemon::Ph1::Cookies() const
 std::string
 IkeDaemon::Ph1::Describe() const
 {
-    return local.ToString() + "[500]-" + peer.ToString() + "[500] spi:" + Cookies();
+    return local.ToString() + "[" + std::to_string(localPort) + "]-" + peer.ToString() + "["
+         + std::to_string(peerPort) + "] spi:" + Cookies();
 }
 
 // ---- lookups --------------------------------------------------------------------
@@ -245,21 +247,68 @@ IkeDaemon::FindPh1ByPeer(const IpsecAddress& peer, bool established)
 // ---- dispatch ---------------------------------------------------------------------
 
 void
-IkeDaemon::HandleIsakmp(Work& w, const std::vector<uint8_t>& bytes, const Address& from)
+IkeDaemon::HandleIsakmp(Work& w,
+                        const std::vector<uint8_t>& bytes,
+                        const Address& from,
+                        bool nattSocket)
 {
     IpsecAddress peer;
+    uint16_t port = 0;
     if (InetSocketAddress::IsMatchingType(from))
     {
         peer = IpsecAddress(InetSocketAddress::ConvertFrom(from).GetIpv4());
+        port = InetSocketAddress::ConvertFrom(from).GetPort();
     }
     else if (Inet6SocketAddress::IsMatchingType(from))
     {
         peer = IpsecAddress(Inet6SocketAddress::ConvertFrom(from).GetIpv6());
+        port = Inet6SocketAddress::ConvertFrom(from).GetPort();
+    }
+    m_rxBytes = &bytes;
+    m_rxPeer = peer;
+    m_rxPath = Path{nattSocket ? m_nattPort : m_port, port, nattSocket};
+    if (nattSocket)
+    {
+        // isakmp_handler: a keepalive is pulled and ignored.
+        if (bytes.size() == 1 && bytes[0] == 0xff)
+        {
+            m_stats.keepalivesReceived++;
+            m_rxBytes = nullptr;
+            return;
+        }
+        // On the NAT-T port only the non-ESP marker's datagrams are ISAKMP
+        // (RFC 3948 section 2.2); what follows it must be an ISAKMP message.
+        bool marked
+            = bytes.size() >= 4 && bytes[0] == 0 && bytes[1] == 0 && bytes[2] == 0 && bytes[3] == 0;
+        uint32_t length = 0;
+        if (bytes.size() >= 4 + IsakmpHeader::SIZE)
+        {
+            length = (uint32_t(bytes[28]) << 24) | (uint32_t(bytes[29]) << 16)
+                   | (uint32_t(bytes[30]) << 8) | bytes[31];
+        }
+        if (!marked || length != bytes.size() - 4)
+        {
+            m_stats.nattBadMarker++;
+            Drop(IkeDrop::BAD_MARKER,
+                 1,
+                 marked ? "packet shorter than isakmp header size (" + std::to_string(bytes.size())
+                              + ", " + std::to_string(length) + ", "
+                              + std::to_string(IsakmpHeader::SIZE) + ") after the non-ESP marker"
+                        : "non-ESP marker missing on the NAT-T port from " + peer.ToString() + "["
+                              + std::to_string(port) + "]");
+            m_rxBytes = nullptr;
+            return;
+        }
+        std::vector<uint8_t> inner(bytes.begin() + 4, bytes.end());
+        m_stats.messagesReceived++;
+        m_stats.bytesReceived += inner.size();
+        m_rxBytes = &inner;
+        Dispatch(w, inner, peer);
+        m_rxBytes = nullptr;
+        return;
     }
     m_stats.messagesReceived++;
     m_stats.bytesReceived += bytes.size();
-    m_rxBytes = &bytes;
-    m_rxPeer = peer;
     Dispatch(w, bytes, peer);
     m_rxBytes = nullptr;
 }
@@ -348,12 +397,29 @@ IkeDaemon::Dispatch(Work& w, const std::vector<uint8_t>& bytes, const IpsecAddre
                  "malformed cookie received or the initiator's cookies collide.");
             return;
         }
-        if (ph1->peer != peer)
+        // isakmp_main: NAT-T's port floating, once per phase 1.
+        if (ph1->natt.version != IkeNattVersion::NONE && !ph1->portsChanged
+            && (ph1->peer != peer || ph1->peerPort != m_rxPath.peerPort
+                || ph1->localPort != m_rxPath.localPort))
+        {
+            ph1->peer = peer;
+            ph1->peerPort = m_rxPath.peerPort;
+            ph1->localPort = m_rxPath.localPort;
+            ph1->portsChanged = true;
+            ph1->marker = true;
+            m_stats.nattPortChanges++;
+            Log(4,
+                "NAT-T: ports changed to: " + peer.ToString() + "[" + std::to_string(ph1->peerPort)
+                    + "]<->" + ph1->local.ToString() + "[" + std::to_string(ph1->localPort) + "]");
+            AddKeepalive(*ph1);
+        }
+        if (ph1->peer != peer || ph1->peerPort != m_rxPath.peerPort)
         {
             // racoon goes on: the handle's address is where its answers go.
             Log(2,
-                "remote address mismatched. db=" + ph1->peer.ToString()
-                    + "[500], act=" + peer.ToString() + "[500]");
+                "remote address mismatched. db=" + ph1->peer.ToString() + "["
+                    + std::to_string(ph1->peerPort) + "], act=" + peer.ToString() + "["
+                    + std::to_string(m_rxPath.peerPort) + "]");
         }
     }
     std::string index = Hex(h.icookie.data(), 8) + ":" + Hex(h.rcookie.data(), 8);
@@ -423,7 +489,9 @@ IkeDaemon::Dispatch(Work& w, const std::vector<uint8_t>& bytes, const IpsecAddre
                 }
                 if (ph1->peer != peer)
                 {
-                    Log(2, "remote address mismatched. db=" + ph1->peer.ToString() + "[500]");
+                    Log(2,
+                        "remote address mismatched. db=" + ph1->peer.ToString() + "["
+                            + std::to_string(ph1->peerPort) + "]");
                 }
             }
             HandleInfo(w, ph1, IsakmpMessage{h, {}}, bytes);
@@ -462,7 +530,7 @@ IkeDaemon::Dispatch(Work& w, const std::vector<uint8_t>& bytes, const IpsecAddre
             Drop(IkeDrop::BAD_EXCHANGE,
                  1,
                  "Invalid exchange type " + std::to_string(h.exchange) + " from " + peer.ToString()
-                     + "[500].");
+                     + "[" + std::to_string(m_rxPath.peerPort) + "].");
             return;
     }
 }
@@ -485,13 +553,16 @@ IkeDaemon::StartPh1(Work& w, const IpsecAddress& peer, const RacoonRemote& rm)
     IkeBytes c = Random(8);
     std::copy(c.begin(), c.end(), p.icookie.begin());
     p.local = SourceTowards(GetNode(), peer);
+    p.localPort = m_port;
+    p.peerPort = rm.port;
     m_stats.ph1Started++;
     Ph1* raw = ph1.get();
     m_ph1[p.id] = std::move(ph1);
     SetPh1State(p, IkePh1State::START);
     Log(4,
-        std::string("initiate new phase 1 negotiation: ") + p.local.ToString() + "[500]<=>"
-            + peer.ToString() + "[500]");
+        std::string("initiate new phase 1 negotiation: ") + p.local.ToString() + "["
+            + std::to_string(p.localPort) + "]<=>" + peer.ToString() + "["
+            + std::to_string(p.peerPort) + "]");
     Log(4,
         std::string("begin ")
             + (p.exchange == isakmp::EXCH_IDENT ? "Identity Protection" : "Aggressive") + " mode.");
@@ -511,6 +582,11 @@ IkeDaemon::StartPh1(Work& w, const IpsecAddress& peer, const RacoonRemote& rm)
         m.Add(isakmp::PL_KE, p.gxi);
         m.Add(isakmp::PL_NONCE, p.ni);
         m.Add(isakmp::PL_ID, p.idiiBody);
+    }
+    // ident_i1send / agg_i1send: the NAT-T vendor IDs when the remote allows NAT-T.
+    if (rm.natTraversal != RacoonNatTraversal::OFF)
+    {
+        AddNattVids(m);
     }
     w.ChargeMessage();
     SendWithRetry(w, p.id, true, peer, m.Serialize(), p.exchange, number);
@@ -617,6 +693,15 @@ IkeDaemon::RespondPh1(Work& w,
     p.Choose(chosen);
     // Our address is the one the peer sent to: the source towards it.
     p.local = SourceTowards(GetNode(), peer);
+    p.localPort = m_rxPath.localPort;
+    p.peerPort = m_rxPath.peerPort;
+    // isakmp_ph1begin_r: "RFC3947 says that we MUST accept new phases1 on
+    // NAT-T floated port"; copy_ph1addresses adds the marker there.
+    if (p.localPort == m_nattPort && p.localPort != m_port)
+    {
+        p.portsChanged = true;
+        p.marker = true;
+    }
     m_stats.ph1Responded++;
     Ph1* ph = ph1.get();
     m_ph1[p.id] = std::move(ph1);
@@ -624,9 +709,11 @@ IkeDaemon::RespondPh1(Work& w,
     p.lastReply.clear(); // the reply to it, if any, is set when sent
     SetPh1State(p, IkePh1State::START);
     Log(4,
-        std::string("respond new phase 1 negotiation: ") + p.local.ToString() + "[500]<=>"
-            + peer.ToString() + "[500]");
+        std::string("respond new phase 1 negotiation: ") + p.local.ToString() + "["
+            + std::to_string(p.localPort) + "]<=>" + peer.ToString() + "["
+            + std::to_string(p.peerPort) + "]");
     SetPh1State(p, IkePh1State::MSG1RECEIVED);
+    HandleVids(p, m);
 
     // The chosen transform, as offered.
     IsakmpSa reply;
@@ -675,6 +762,16 @@ IkeDaemon::RespondPh1(Work& w,
         out.Add(isakmp::PL_NONCE, p.nr);
         out.Add(isakmp::PL_ID, p.idirBody);
         out.Add(isakmp::PL_HASH, hashR);
+    }
+    // ident_r1send / agg_r1send: the one NAT-T vendor ID chosen, and in
+    // aggressive mode the NAT-D payloads.
+    if (p.natt.version != IkeNattVersion::NONE)
+    {
+        out.Add(isakmp::PL_VID, IkeVendorIdHash(IkeNattVersionName(p.natt.version)));
+        if (p.exchange == isakmp::EXCH_AGGRESSIVE)
+        {
+            AddNatD(w, out, p);
+        }
     }
     SendPh1Reply(w, p, raw, out.Serialize(), 2, true);
     SetPh1State(p, IkePh1State::MSG1SENT);
@@ -782,6 +879,11 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
                 AcceptPh1Message(p, h, 2, raw);
                 p.rcookie = h.rcookie;
                 p.Choose(got);
+                HandleVids(p, m);
+                if (p.natt.version != IkeNattVersion::NONE)
+                {
+                    Log(4, "Selected NAT-T version: " + IkeNattVersionName(p.natt.version));
+                }
                 SetPh1State(p, IkePh1State::MSG2RECEIVED);
                 // MM3: our key pair first.
                 SendMainKeyExchange(w, p, raw, 3);
@@ -793,6 +895,11 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
                     || !ComputeKeys(w, p))
                 {
                     return;
+                }
+                // ident_i3recv: floating once NAT is detected; MM5 goes to the NAT-T port.
+                if (NatDetected(p))
+                {
+                    FloatPorts(p);
                 }
                 if (!SendMainIdHash(w, p, raw, 5))
                 {
@@ -871,7 +978,8 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
                               isakmp::PL_CERT,
                               isakmp::PL_SIG,
                               isakmp::PL_VID,
-                              isakmp::PL_NOTIFY},
+                              isakmp::PL_NOTIFY,
+                              NatDType(p)},
                              1))
         {
             return;
@@ -919,6 +1027,17 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
         };
         p.rcookie = h.rcookie;
         p.Choose(got);
+        HandleVids(p, m);
+        if (p.natt.version != IkeNattVersion::NONE)
+        {
+            // agg_i2recv: both NAT bits set first, the NAT-D payloads clear them.
+            Log(4, "Selected NAT-T version: " + IkeNattVersionName(p.natt.version));
+            RecvNatD(w, p, m, true);
+            if (NatDetected(p))
+            {
+                FloatPorts(p);
+            }
+        }
         p.gxr = ke->body;
         p.nr = nonce->body;
         p.idirBody = id->body;
@@ -945,6 +1064,11 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
         IkeBytes hashI = Ph1Hash(w, p, true, p.idiiBody);
         IsakmpMessage out;
         out.Add(isakmp::PL_HASH, hashI);
+        if (p.natt.version != IkeNattVersion::NONE)
+        {
+            // agg_i2send: NAT-D, from the NAT-T port once floated.
+            AddNatD(w, out, p);
+        }
         SendPh1Reply(w, p, raw, Ph1Message(w, p, out, false), 3, false);
         SetPh1State(p, IkePh1State::MSG2SENT);
         Ph1Established(w, p);
@@ -959,7 +1083,8 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
                            isakmp::PL_VID,
                            isakmp::PL_CERT,
                            isakmp::PL_SIG,
-                           isakmp::PL_NOTIFY}))
+                           isakmp::PL_NOTIFY,
+                           NatDType(p)}))
         {
             return;
         }
@@ -982,6 +1107,10 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
         if (encrypted)
         {
             p.iv = nextIv;
+        }
+        if (p.natt.version != IkeNattVersion::NONE)
+        {
+            RecvNatD(w, p, m, false);
         }
         AcceptPh1Message(p, h, 3, raw);
         SetPh1State(p, IkePh1State::MSG2RECEIVED);
@@ -1201,14 +1330,14 @@ IkeDaemon::SendPh1Reply(Work& w,
 {
     p.lastReply = bytes;
     p.lastReplyNumber = number;
-    AddRecvd(answered, p.peer, bytes, p.exchange, number);
+    AddRecvd(answered, p.peer, bytes, p.exchange, number, PathOf(p));
     if (resend)
     {
         SendWithRetry(w, p.id, true, p.peer, bytes, p.exchange, number);
     }
     else
     {
-        SendIsakmp(w, p.peer, bytes, p.exchange, number);
+        SendIsakmp(w, p.peer, bytes, p.exchange, number, false, PathOf(p));
     }
 }
 
@@ -1232,6 +1361,11 @@ IkeDaemon::SendMainKeyExchange(Work& w,
     IsakmpMessage out;
     out.Add(isakmp::PL_KE, p.initiator ? p.gxi : p.gxr);
     out.Add(isakmp::PL_NONCE, p.initiator ? p.ni : p.nr);
+    if (p.natt.version != IkeNattVersion::NONE)
+    {
+        // ident_ir2mx_send: NAT-D in MM3 and MM4.
+        AddNatD(w, out, p);
+    }
     SendPh1Reply(w, p, answered, Ph1Message(w, p, out, false), number, true);
     SetPh1State(p, IkePh1State::MSG2SENT);
 }
@@ -1265,7 +1399,8 @@ IkeDaemon::RecvMainKeyExchange(Work& w,
                                uint32_t number,
                                IkePh1State next)
 {
-    if (!OnlyPayloads(m, {isakmp::PL_KE, isakmp::PL_NONCE, isakmp::PL_VID, isakmp::PL_CR}))
+    if (!OnlyPayloads(
+            m, {isakmp::PL_KE, isakmp::PL_NONCE, isakmp::PL_VID, isakmp::PL_CR, NatDType(p)}))
     {
         return false;
     }
@@ -1279,6 +1414,10 @@ IkeDaemon::RecvMainKeyExchange(Work& w,
     AcceptPh1Message(p, m.header, number, raw);
     (p.initiator ? p.gxr : p.gxi) = ke->body;
     (p.initiator ? p.nr : p.ni) = nonce->body;
+    if (p.natt.version != IkeNattVersion::NONE)
+    {
+        RecvNatD(w, p, m, false);
+    }
     SetPh1State(p, next);
     std::optional<IkeBytes> psk = LookupPsk(w, p);
     if (!psk)
@@ -1425,6 +1564,203 @@ IkeDaemon::Ph1Failed(Work& w, Ph1& p, IkeFailure why, const std::string& text)
     SetPh1State(p, IkePh1State::EXPIRED);
     // The phase 2s waiting for it go on polling until their phase1 wait is over.
     m_ph1.erase(p.id);
+}
+
+// ---- NAT traversal -------------------------------------------------------------------------
+
+void
+IkeDaemon::AddNattVids(IsakmpMessage& m) const
+{
+    // isakmp_plist_append_natt_vids: every version this build knows.
+    for (const IkeNattVendorId& v : IkeNattVendorIds())
+    {
+        if (v.enabled)
+        {
+            m.Add(isakmp::PL_VID, IkeVendorIdHash(v.text));
+        }
+    }
+}
+
+void
+IkeDaemon::HandleVids(Ph1& p, const IsakmpMessage& m)
+{
+    for (const IsakmpPayload* vid : m.FindAll(isakmp::PL_VID))
+    {
+        IkeNattVersion v = IkeNattVersionOf(vid->body);
+        if (v == IkeNattVersion::NONE)
+        {
+            Log(5, "received unknown Vendor ID");
+            continue;
+        }
+        Log(4, "received Vendor ID: " + IkeNattVersionName(v));
+        // natt_handle_vendorid: only when the remote allows NAT-T; the
+        // highest version announced wins.
+        if (!p.rm || p.rm->natTraversal == RacoonNatTraversal::OFF)
+        {
+            continue;
+        }
+        if (static_cast<uint8_t>(p.natt.version) < static_cast<uint8_t>(v))
+        {
+            p.natt = IkeNattOptionsFor(v);
+        }
+    }
+}
+
+uint8_t
+IkeDaemon::NatDType(const Ph1& p) const
+{
+    return p.natt.version == IkeNattVersion::NONE ? isakmp::PL_NONE : p.natt.payloadNatD;
+}
+
+void
+IkeDaemon::AddNatD(Work& w, IsakmpMessage& m, const Ph1& p)
+{
+    // natt_hash_addr: the peer's address and port first, then ours, each
+    // as this side sees them; zeros for the address with "force".
+    bool force = p.rm && p.rm->natTraversal == RacoonNatTraversal::FORCE;
+    for (int i = 0; i < 2; ++i)
+    {
+        const IpsecAddress& a = i == 0 ? p.peer : p.local;
+        uint16_t port = i == 0 ? p.peerPort : p.localPort;
+        Log(4,
+            "Hashing " + a.ToString() + "[" + std::to_string(port) + "] with algo #"
+                + std::to_string(p.chosen.hash) + (force ? " (NAT-T forced)" : " "));
+        m.Add(p.natt.payloadNatD, IkeNatDHash(*p.hash, p.icookie, p.rcookie, a, port, force));
+        w.ChargeHash(*p.hash, 16 + a.Size() + 2);
+    }
+}
+
+void
+IkeDaemon::RecvNatD(Work& w, Ph1& p, const IsakmpMessage& m, bool detectFirst)
+{
+    // The exchanges' *_recv: the first NAT-D sets both NAT bits, each one
+    // that verifies clears its own (natt_compare_addr_hash: the first is
+    // our address as the peer sees it, the others the peer's).
+    bool force = p.rm && p.rm->natTraversal == RacoonNatTraversal::FORCE;
+    if (detectFirst)
+    {
+        p.natDetectedMe = p.natDetectedPeer = true;
+    }
+    int seq = 0;
+    for (const IsakmpPayload* natd : m.FindAll(p.natt.payloadNatD))
+    {
+        if (seq == 0)
+        {
+            p.natDetectedMe = p.natDetectedPeer = true;
+        }
+        bool verified = false;
+        if (!force)
+        {
+            const IpsecAddress& a = seq == 0 ? p.local : p.peer;
+            uint16_t port = seq == 0 ? p.localPort : p.peerPort;
+            IkeBytes expect = IkeNatDHash(*p.hash, p.icookie, p.rcookie, a, port);
+            w.ChargeHash(*p.hash, 16 + a.Size() + 2);
+            verified = expect == natd->body;
+            if (verified)
+            {
+                (seq == 0 ? p.natDetectedMe : p.natDetectedPeer) = false;
+            }
+        }
+        Log(4,
+            "NAT-D payload #" + std::to_string(seq) + (verified ? " verified" : " doesn't match"));
+        ++seq;
+    }
+    bool detected = p.natDetectedMe || p.natDetectedPeer;
+    Log(4,
+        std::string("NAT ") + (detected ? "detected: " : "not detected ")
+            + (p.natDetectedMe ? "ME " : "") + (p.natDetectedPeer ? "PEER" : ""));
+    if (detected && !p.natDecided)
+    {
+        m_stats.nattDetected++;
+    }
+    p.natDecided = true;
+}
+
+bool
+IkeDaemon::NatDetected(const Ph1& p) const
+{
+    return p.natt.version != IkeNattVersion::NONE && (p.natDetectedMe || p.natDetectedPeer);
+}
+
+void
+IkeDaemon::FloatPorts(Ph1& p)
+{
+    // natt_float_ports.
+    if (!p.natt.floatPort)
+    {
+        AddKeepalive(p);
+        return;
+    }
+    if (!(p.peer.IsV6() ? m_nattSocket6 : m_nattSocket4))
+    {
+        Log(1,
+            "NAT-T: no socket on port " + std::to_string(m_nattPort)
+                + " (listen { isakmp_natt }): not floating " + p.Describe());
+        return;
+    }
+    if (p.localPort != m_nattPort || p.peerPort != m_nattPort)
+    {
+        m_stats.nattFloated++;
+    }
+    p.localPort = m_nattPort;
+    p.peerPort = m_nattPort;
+    p.portsChanged = true;
+    p.marker = true;
+    AddKeepalive(p);
+}
+
+void
+IkeDaemon::AddKeepalive(Ph1& p)
+{
+    // natt_keepalive_add_ph1: racoon queues every phase 1 with a NAT on
+    // either side (the NAT_DETECTED_ME-only variant is a comment in it).
+    if (NatDetected(p) && !p.kaQueued)
+    {
+        p.kaQueued = true;
+        Log(4,
+            "KA list add: " + p.local.ToString() + "[" + std::to_string(p.localPort) + "]->"
+                + p.peer.ToString() + "[" + std::to_string(p.peerPort) + "]");
+    }
+}
+
+void
+IkeDaemon::SendKeepalives()
+{
+    if (!m_running)
+    {
+        return;
+    }
+    // natt_keepalive_send: one datagram per (source, destination) pair of
+    // the list, whatever the number of phase 1s sharing it.
+    std::set<std::tuple<IpsecAddress, uint16_t, IpsecAddress, uint16_t>> sent;
+    for (auto& [id, ph1] : m_ph1)
+    {
+        Ph1& p = *ph1;
+        if (!p.kaQueued || p.state == IkePh1State::EXPIRED)
+        {
+            continue;
+        }
+        if (!sent.insert({p.local, p.localPort, p.peer, p.peerPort}).second)
+        {
+            continue;
+        }
+        bool natt = p.localPort == m_nattPort && p.localPort != m_port;
+        Ptr<Socket> s = natt ? (p.peer.IsV6() ? m_nattSocket6 : m_nattSocket4)
+                             : (p.peer.IsV6() ? m_socket6 : m_socket4);
+        if (!s)
+        {
+            continue;
+        }
+        Log(5,
+            "KA: " + p.local.ToString() + "[" + std::to_string(p.localPort) + "]->"
+                + p.peer.ToString() + "[" + std::to_string(p.peerPort) + "]");
+        uint8_t ka = 0xff;
+        Address to = p.peer.IsV6() ? Address(Inet6SocketAddress(p.peer.ToIpv6(), p.peerPort))
+                                   : Address(InetSocketAddress(p.peer.ToIpv4(), p.peerPort));
+        s->SendTo(Create<Packet>(&ka, 1), 0, to);
+        m_stats.keepalivesSent++;
+    }
+    m_keepalive = Simulator::Schedule(m_conf.timer.nattKeepalive, &IkeDaemon::SendKeepalives, this);
 }
 
 } // namespace ns3

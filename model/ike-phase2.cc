@@ -17,6 +17,7 @@
 #include "ike-daemon-handles.h"
 #include "ipsec-cpu.h"
 #include "ipsec-pfkey-socket.h"
+#include "ipsec-sa.h"
 #include "ipsec-stack.h"
 #include "ns3/log.h"
 #include "ns3/simulator.h"
@@ -396,6 +397,16 @@ IkeDaemon::StartPh2(Work& w, Ph2& p)
         sa2.mode = static_cast<uint8_t>(mode == IpsecMode::TUNNEL ? IpsecMode::TUNNEL
                                                                   : IpsecMode::TRANSPORT);
         m.sa2 = sa2;
+        // pk_sendgetspi (pfkey_send_getspi_nat): the NAT-T type and ports of
+        // a UDP-encapsulated SA.
+        Ph1* ph1 = FindPh1Id(p.ph1);
+        bool udp = p.initiator ? (ph1 && NatDetected(*ph1)) : p.chosen.sas[i].udpEncap;
+        if (udp && ph1)
+        {
+            m.nattType = IpsecSaParams::UDP_ENCAP_ESPINUDP;
+            m.nattSport = ph1->peerPort;
+            m.nattDport = ph1->localPort;
+        }
         if (proto == IpsecProto::IPCOMP)
         {
             PfKeySpiRange r;
@@ -627,7 +638,8 @@ IkeDaemon::SendPh2Delete(Work& w, const Ph2& p, std::optional<uint32_t> spi)
         d.spiSize = p.chosen.sas[i].proto == IpsecProto::IPCOMP ? 2 : 4;
         d.spis.push_back(SpiBytes(p.chosen.sas[i].proto, p.mySpis[i]));
         IsakmpPayload pl{isakmp::PL_DELETE, d.Encode()};
-        SendIsakmp(w, p.peer, EncryptedInfo(w, *ph1, pl), isakmp::EXCH_INFO, 0);
+        SendIsakmp(
+            w, p.peer, EncryptedInfo(w, *ph1, pl), isakmp::EXCH_INFO, 0, false, PathOf(*ph1));
         m_stats.deletesSent++;
         Log(4, "sendto Information delete: " + p.Describe());
     }
@@ -808,9 +820,25 @@ IkeDaemon::SendQuick1(Work& w, Ph2& p)
         Ph2Failed(w, p, IkeFailure::NO_SAINFO, "failed to create saprop: " + p.Describe());
         return;
     }
+    if (NatDetected(*ph1))
+    {
+        // ipsecdoi_setph2proposal: tunnel -> UDP-tunnel, transport -> UDP-transport.
+        for (IkePh2Proposal& alt : p.offered)
+        {
+            for (IkePh2Sa& sa : alt.sas)
+            {
+                uint16_t mode = sa.mode == IpsecMode::TUNNEL ? isakmp::IPSEC_ENC_MODE_TUNNEL
+                                                             : isakmp::IPSEC_ENC_MODE_TRANSPORT;
+                Log(4,
+                    "NAT detected -> UDP encapsulation (ENC_MODE " + std::to_string(mode) + "->"
+                        + std::to_string(mode + ph1->natt.ModeDiff()) + ").");
+                sa.udpEncap = true;
+            }
+        }
+    }
     p.ni = Random(ph1->rm ? ph1->rm->nonceSize : 16);
     std::vector<IsakmpPayload> payloads;
-    payloads.push_back({isakmp::PL_SA, IkeEncodePhase2(p.offered).Encode()});
+    payloads.push_back({isakmp::PL_SA, IkeEncodePhase2(p.offered, ph1->natt.ModeDiff()).Encode()});
     payloads.push_back({isakmp::PL_NONCE, p.ni});
     if (uint16_t g = p.offered[0].pfsGroup)
     {
@@ -825,6 +853,9 @@ IkeDaemon::SendQuick1(Work& w, Ph2& p)
                  .Encode();
     payloads.push_back({isakmp::PL_ID, p.idci});
     payloads.push_back({isakmp::PL_ID, p.idcr});
+    // quick_i1send: NAT-OAi (our address) and NAT-OAr (the peer's as we see
+    // it) with UDP-Encapsulated-Transport (RFC 3947 section 5.2).
+    AddNatOa(payloads, *ph1, p, p.local, p.peer);
     IsakmpMessage rest;
     rest.payloads = payloads;
     IkeBytes restBytes = rest.SerializePayloads();
@@ -914,11 +945,15 @@ IkeDaemon::HandlePh2(Work& w, Ph1& ph1, const IsakmpMessage& hm, const std::vect
     };
     if (p.initiator)
     {
-        // QM2: HASH(2), SA, Nr [, KE], IDci, IDcr.
-        if (!OnlyPayloads(
-                m,
-                {isakmp::PL_SA, isakmp::PL_NONCE, isakmp::PL_KE, isakmp::PL_ID, isakmp::PL_NOTIFY},
-                1))
+        // QM2: HASH(2), SA, Nr [, KE], IDci, IDcr [, NAT-OAi, NAT-OAr].
+        if (!OnlyPayloads(m,
+                          {isakmp::PL_SA,
+                           isakmp::PL_NONCE,
+                           isakmp::PL_KE,
+                           isakmp::PL_ID,
+                           isakmp::PL_NOTIFY,
+                           NatOaType(ph1)},
+                          1))
         {
             return;
         }
@@ -956,6 +991,14 @@ IkeDaemon::HandlePh2(Work& w, Ph1& ph1, const IsakmpMessage& hm, const std::vect
                       "the responder chose a proposal we did not offer");
             return;
         }
+        // quick_i2recv: the first NAT-OA is natoa_src, the second natoa_dst.
+        std::optional<IpsecAddress> oa[2];
+        if (!ReadNatOa(m, ph1, oa))
+        {
+            return;
+        }
+        p.natoaSrc = oa[0];
+        p.natoaDst = oa[1];
         m_messageTrace(Direction::RECEIVED, p.peer, isakmp::EXCH_QUICK, 2, raw.size(), false);
         StopRetry(p.id, false);
         p.iv = iv;
@@ -985,8 +1028,8 @@ IkeDaemon::HandlePh2(Work& w, Ph1& ph1, const IsakmpMessage& hm, const std::vect
         }
         p.lastReply = bytes;
         p.lastReplyNumber = 3;
-        AddRecvd(raw, p.peer, bytes, isakmp::EXCH_QUICK, 3);
-        SendIsakmp(w, p.peer, bytes, isakmp::EXCH_QUICK, 3);
+        AddRecvd(raw, p.peer, bytes, isakmp::EXCH_QUICK, 3, PathOf(ph1));
+        SendIsakmp(w, p.peer, bytes, isakmp::EXCH_QUICK, 3, false, PathOf(ph1));
         InstallSas(w, p);
         return;
     }
@@ -1051,10 +1094,22 @@ IkeDaemon::RespondPh2(Work& w, Ph1& ph1, const IsakmpMessage& hm, const std::vec
     {
         return;
     }
-    if (!OnlyPayloads(
-            m,
-            {isakmp::PL_SA, isakmp::PL_NONCE, isakmp::PL_KE, isakmp::PL_ID, isakmp::PL_NOTIFY},
-            1))
+    if (!OnlyPayloads(m,
+                      {isakmp::PL_SA,
+                       isakmp::PL_NONCE,
+                       isakmp::PL_KE,
+                       isakmp::PL_ID,
+                       isakmp::PL_NOTIFY,
+                       NatOaType(ph1)},
+                      1))
+    {
+        notify(isakmp::N_PAYLOAD_MALFORMED);
+        return;
+    }
+    // quick_r1recv: the first NAT-OA is natoa_dst (the initiator's), the
+    // second natoa_src; a third is malformed.
+    std::optional<IpsecAddress> natoa[2];
+    if (!ReadNatOa(m, ph1, natoa))
     {
         notify(isakmp::N_PAYLOAD_MALFORMED);
         return;
@@ -1159,6 +1214,20 @@ IkeDaemon::RespondPh2(Work& w, Ph1& ph1, const IsakmpMessage& hm, const std::vec
     }
     std::vector<IkePh2Proposal> mine
         = IkePhase2Proposals(in->requests, *si, std::vector<uint32_t>(in->requests.size(), 0));
+    if (NatDetected(ph1))
+    {
+        // cmpsaprop_alloc: with NAT detected the peer's UDP-encapsulated
+        // modes count as their plain ones (its plain ones still match).
+        std::vector<IkePh2Proposal> udp = mine;
+        for (IkePh2Proposal& alt : udp)
+        {
+            for (IkePh2Sa& sa : alt.sas)
+            {
+                sa.udpEncap = true;
+            }
+        }
+        mine.insert(mine.begin(), udp.begin(), udp.end());
+    }
     IkePh2Proposal chosen;
     if (!IkeSelectPhase2(offered, mine, ph1.rm ? ph1.rm->proposalCheck : "strict", &chosen, &why))
     {
@@ -1195,6 +1264,8 @@ IkeDaemon::RespondPh2(Work& w, Ph1& ph1, const IsakmpMessage& hm, const std::vec
     p.ph1 = ph1.id;
     p.messageId = hm.header.messageId;
     p.chosen = chosen;
+    p.natoaDst = natoa[0];
+    p.natoaSrc = natoa[1];
     p.ni = nonce->body;
     p.iv = iv;
     p.lastReceived = raw;
@@ -1234,7 +1305,7 @@ IkeDaemon::SendQuick2(Work& w, Ph2& p)
         reply.sas[i].spi = p.mySpis[i];
     }
     std::vector<IsakmpPayload> payloads;
-    payloads.push_back({isakmp::PL_SA, IkeEncodePhase2({reply}).Encode()});
+    payloads.push_back({isakmp::PL_SA, IkeEncodePhase2({reply}, ph1->natt.ModeDiff()).Encode()});
     payloads.push_back({isakmp::PL_NONCE, p.nr});
     if (p.chosen.pfsGroup)
     {
@@ -1254,6 +1325,9 @@ IkeDaemon::SendQuick2(Work& w, Ph2& p)
         payloads.push_back({isakmp::PL_ID, p.idci});
         payloads.push_back({isakmp::PL_ID, p.idcr});
     }
+    // quick_r2send: NAT-OAi (the initiator's address as we see it) and
+    // NAT-OAr (ours).
+    AddNatOa(payloads, *ph1, p, p.peer, p.local);
     IsakmpMessage rest;
     rest.payloads = payloads;
     IkeBytes restBytes = rest.SerializePayloads();
@@ -1268,7 +1342,7 @@ IkeDaemon::SendQuick2(Work& w, Ph2& p)
     }
     p.lastReply = bytes;
     p.lastReplyNumber = 2;
-    AddRecvd(p.lastReceived, p.peer, bytes, isakmp::EXCH_QUICK, 2);
+    AddRecvd(p.lastReceived, p.peer, bytes, isakmp::EXCH_QUICK, 2, PathOf(*ph1));
     SendWithRetry(w, p.id, false, p.peer, bytes, isakmp::EXCH_QUICK, 2);
     SetPh2State(p, IkePh2State::MSG1SENT);
 }
@@ -1320,6 +1394,31 @@ IkeDaemon::InstallSas(Work& w, Ph2& p)
             const IpsecAddress& to = inbound ? p.local : p.peer;
             m.src = PfKeyAddress{IPSEC_ULPROTO_ANY, from.GetBits(), from, 0};
             m.dst = PfKeyAddress{IPSEC_ULPROTO_ANY, to.GetBits(), to, 0};
+            if (s.udpEncap)
+            {
+                // pk_sendupdate / pk_sendadd (pfkey_send_update2 / add2 with
+                // the natt fields): the ports of the phase 1 as the SA's
+                // source and destination; racoon's one original address
+                // (SADB_X_EXT_NAT_T_OA, NetBSD's OAI) is natoa_src inbound
+                // and natoa_dst outbound; OAR carries the other.
+                m.nattType = IpsecSaParams::UDP_ENCAP_ESPINUDP;
+                m.nattSport = inbound ? ph1->peerPort : ph1->localPort;
+                m.nattDport = inbound ? ph1->localPort : ph1->peerPort;
+                const std::optional<IpsecAddress>& oai = inbound ? p.natoaSrc : p.natoaDst;
+                const std::optional<IpsecAddress>& oar = inbound ? p.natoaDst : p.natoaSrc;
+                if (oai)
+                {
+                    m.nattOai = PfKeyAddress{IPSEC_ULPROTO_ANY, oai->GetBits(), *oai, 0};
+                }
+                if (oar)
+                {
+                    m.nattOar = PfKeyAddress{IPSEC_ULPROTO_ANY, oar->GetBits(), *oar, 0};
+                }
+                if (ph1->rm)
+                {
+                    m.nattFrag = ph1->rm->espFrag;
+                }
+            }
             if (keyLen > 0)
             {
                 IkeBytes keymat = IkeKeymat(*ph1->hash,
@@ -1506,7 +1605,7 @@ IkeDaemon::SendNotify(
         bytes = m.Serialize();
     }
     Log(4, "sendto Information " + isakmp::NotifyName(type) + " to " + peer.ToString() + ".");
-    SendIsakmp(w, peer, bytes, isakmp::EXCH_INFO, 0);
+    SendIsakmp(w, peer, bytes, isakmp::EXCH_INFO, 0, false, ph1 ? PathOf(*ph1) : m_rxPath);
 }
 
 void
@@ -1619,6 +1718,71 @@ IkeDaemon::HandleInfo(Work& w, Ph1* ph1, const IsakmpMessage& hm, const std::vec
         // Phase-1 notifications are not authenticated: logged, nothing else.
         Drop(IkeDrop::UNAUTHENTICATED, 0, "");
     }
+}
+
+// ---- NAT-OA (RFC 3947 section 5.2) ----------------------------------------------------------
+
+uint8_t
+IkeDaemon::NatOaType(const Ph1& ph1) const
+{
+    return ph1.natt.version == IkeNattVersion::NONE ? isakmp::PL_NONE : ph1.natt.payloadNatOa;
+}
+
+void
+IkeDaemon::AddNatOa(std::vector<IsakmpPayload>& payloads,
+                    const Ph1& ph1,
+                    const Ph2& p,
+                    const IpsecAddress& oai,
+                    const IpsecAddress& oar)
+{
+    // Only with a transport mode SA and NAT detected (ipsecdoi_transportmode).
+    bool transport = !p.requests.empty() && p.requests[0].mode == IpsecMode::TRANSPORT;
+    if (!p.initiator)
+    {
+        transport = !p.chosen.sas.empty() && p.chosen.sas[0].mode == IpsecMode::TRANSPORT;
+    }
+    if (!transport || !NatDetected(ph1))
+    {
+        return;
+    }
+    // ipsecdoi_sockaddr2id(addr, host prefix, IPSEC_ULPROTO_ANY): an ID
+    // payload body, protocol and port zero.
+    payloads.push_back({ph1.natt.payloadNatOa, IsakmpId::Address(oai).Encode()});
+    payloads.push_back({ph1.natt.payloadNatOa, IsakmpId::Address(oar).Encode()});
+}
+
+bool
+IkeDaemon::ReadNatOa(const IsakmpMessage& m, const Ph1& ph1, std::optional<IpsecAddress> out[2])
+{
+    uint8_t type = NatOaType(ph1);
+    if (type == isakmp::PL_NONE)
+    {
+        return true;
+    }
+    size_t n = 0;
+    for (const IsakmpPayload* pl : m.FindAll(type))
+    {
+        IsakmpId id;
+        std::string why;
+        if (!IsakmpId::Decode(pl->body, &id, &why)
+            || (id.type != isakmp::ID_IPV4_ADDR && id.type != isakmp::ID_IPV6_ADDR)
+            || id.data.size() != (id.type == isakmp::ID_IPV4_ADDR ? 4u : 16u))
+        {
+            // ipsecdoi_id2sockaddr refuses it.
+            Drop(IkeDrop::BAD_PAYLOAD, 1, "invalid NAT-OA payload: " + why);
+            return false;
+        }
+        if (n == 2)
+        {
+            Drop(IkeDrop::BAD_PAYLOAD, 1, "received too many NAT-OA payloads.");
+            return false;
+        }
+        IpsecAddress a = id.type == isakmp::ID_IPV4_ADDR
+                           ? IpsecAddress(Ipv4Address::Deserialize(id.data.data()))
+                           : IpsecAddress(Ipv6Address(id.data.data()));
+        out[n++] = a;
+    }
+    return true;
 }
 
 } // namespace ns3

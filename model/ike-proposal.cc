@@ -221,7 +221,17 @@ bool
 SameTransform(const IkePh2Sa& a, const IkePh2Sa& b)
 {
     return a.proto == b.proto && a.mode == b.mode && a.transformId == b.transformId
-        && a.authAlg == b.authAlg && a.keyBits == b.keyBits;
+        && a.authAlg == b.authAlg && a.keyBits == b.keyBits && a.udpEncap == b.udpEncap;
+}
+
+/// The encapsulation modes racoon's check_attr_ipsec accepts (with NAT-T
+/// built in: RFC 3947's and the drafts' UDP-encapsulated modes too).
+bool
+KnownEncMode(uint64_t v)
+{
+    return v == IPSEC_ENC_MODE_TUNNEL || v == IPSEC_ENC_MODE_TRANSPORT
+        || v == IPSEC_ENC_MODE_UDP_TUNNEL || v == IPSEC_ENC_MODE_UDP_TRANSPORT
+        || v == IPSEC_ENC_MODE_UDP_TUNNEL_DRAFT || v == IPSEC_ENC_MODE_UDP_TRANSPORT_DRAFT;
 }
 
 } // namespace
@@ -408,7 +418,7 @@ IkePh2Proposal::ToString() const
     for (size_t i = 0; i < sas.size(); ++i)
     {
         const IkePh2Sa& s = sas[i];
-        os << (i ? " " : "") << IpsecProtoName(s.proto) << "/"
+        os << (i ? " " : "") << IpsecProtoName(s.proto) << "/" << (s.udpEncap ? "udp-" : "")
            << (s.mode == IpsecMode::TUNNEL ? "tunnel" : "transport");
         if (s.proto == IpsecProto::ESP)
         {
@@ -466,7 +476,7 @@ IkePhase2Proposals(const std::vector<IpsecRequest>& requests,
 }
 
 IsakmpSa
-IkeEncodePhase2(const std::vector<IkePh2Proposal>& proposals)
+IkeEncodePhase2(const std::vector<IkePh2Proposal>& proposals, uint16_t udpModeDiff)
 {
     IsakmpSa sa;
     if (proposals.empty())
@@ -504,9 +514,10 @@ IkeEncodePhase2(const std::vector<IkePh2Proposal>& proposals)
             {
                 t.attributes.push_back(IsakmpAttribute::Make(IPSEC_GROUP_DESC, alt.pfsGroup));
             }
+            uint16_t mode
+                = s.mode == IpsecMode::TUNNEL ? IPSEC_ENC_MODE_TUNNEL : IPSEC_ENC_MODE_TRANSPORT;
             t.attributes.push_back(IsakmpAttribute::Make(
-                IPSEC_ENC_MODE,
-                s.mode == IpsecMode::TUNNEL ? IPSEC_ENC_MODE_TUNNEL : IPSEC_ENC_MODE_TRANSPORT));
+                IPSEC_ENC_MODE, s.udpEncap ? static_cast<uint16_t>(mode + udpModeDiff) : mode));
             if (s.authAlg)
             {
                 t.attributes.push_back(IsakmpAttribute::Make(IPSEC_AUTH_ALG, s.authAlg));
@@ -572,16 +583,14 @@ IkeDecodePhase2(const IsakmpSa& sa, std::vector<IkePh2Proposal>* out, std::strin
                 // racoon's check_attr_ipsec: a transform with an attribute it
                 // does not know, or an encapsulation mode it does not know, is
                 // not a candidate (get_transform skips it).
-                auto bad = std::find_if(t.attributes.begin(),
-                                        t.attributes.end(),
-                                        [](const IsakmpAttribute& a)
-                                        {
-                                            return a.type < IPSEC_LIFE_TYPE
-                                                || a.type > IPSEC_KEY_LENGTH
-                                                || (a.type == IPSEC_ENC_MODE
-                                                    && a.Number() != IPSEC_ENC_MODE_TUNNEL
-                                                    && a.Number() != IPSEC_ENC_MODE_TRANSPORT);
-                                        });
+                auto bad = std::find_if(
+                    t.attributes.begin(),
+                    t.attributes.end(),
+                    [](const IsakmpAttribute& a)
+                    {
+                        return a.type < IPSEC_LIFE_TYPE || a.type > IPSEC_KEY_LENGTH
+                            || (a.type == IPSEC_ENC_MODE && !KnownEncMode(a.Number()));
+                    });
                 if (bad != t.attributes.end())
                 {
                     skipped = bad->type == IPSEC_ENC_MODE
@@ -615,8 +624,12 @@ IkeDecodePhase2(const IsakmpSa& sa, std::vector<IkePh2Proposal>* out, std::strin
                             group = static_cast<uint16_t>(v);
                             break;
                         case IPSEC_ENC_MODE:
-                            s.mode = v == IPSEC_ENC_MODE_TUNNEL ? IpsecMode::TUNNEL
-                                                                : IpsecMode::TRANSPORT;
+                            s.mode = v == IPSEC_ENC_MODE_TUNNEL || v == IPSEC_ENC_MODE_UDP_TUNNEL
+                                          || v == IPSEC_ENC_MODE_UDP_TUNNEL_DRAFT
+                                       ? IpsecMode::TUNNEL
+                                       : IpsecMode::TRANSPORT;
+                            s.udpEncap
+                                = v != IPSEC_ENC_MODE_TUNNEL && v != IPSEC_ENC_MODE_TRANSPORT;
                             break;
                         case IPSEC_AUTH_ALG:
                             s.authAlg = static_cast<uint16_t>(v);

@@ -103,6 +103,9 @@ struct IkePh2Sa
     uint16_t authAlg{0};    ///< IPsec DOI authentication algorithm (0 none)
     uint16_t keyBits{0};    ///< cipher key length attribute (0: none)
     uint32_t spi{0};        ///< the SPI (or CPI) the receiving side of the offer chose
+    /// UDP-encapsulated (RFC 3947 section 5.1): mode is then the mode inside
+    /// (racoon's udp_encap with its encmode adjusted back).
+    bool udpEncap{false};
 };
 
 /**
@@ -138,15 +141,21 @@ std::vector<IkePh2Proposal> IkePhase2Proposals(const std::vector<IpsecRequest>& 
 /**
  * @ingroup ipsec-ike
  * Encodes phase-2 proposals (proposal numbers from 1, transforms in order).
+ * A UDP-encapsulated SA's mode is its mode plus @p udpModeDiff (racoon's
+ * mode_udp_diff: 2 with RFC 3947, tunnel 1 becoming 3 and transport 2
+ * becoming 4; 61442 with the drafts, 61443 and 61444).
  * @param proposals the proposals
+ * @param udpModeDiff what UDP encapsulation adds to the mode
  * @return the SA payload offering them
  */
-IsakmpSa IkeEncodePhase2(const std::vector<IkePh2Proposal>& proposals);
+IsakmpSa IkeEncodePhase2(const std::vector<IkePh2Proposal>& proposals, uint16_t udpModeDiff = 2);
 /**
  * @ingroup ipsec-ike
  * Decodes a phase-2 SA payload into its alternatives (one per proposal
  * number; a proposal number with several protocols is a bundle, one
- * alternative per combination of their transforms).
+ * alternative per combination of their transforms).  The UDP-encapsulated
+ * modes (RFC 3947's 3 and 4, the drafts' 61443 and 61444) decode into
+ * tunnel or transport with IkePh2Sa::udpEncap set.
  * @param sa the SA payload
  * @param out the alternatives
  * @param why set when the payload is not acceptable

@@ -387,6 +387,17 @@ PayloadName(uint8_t payload)
     {
         return kNames[payload];
     }
+    switch (payload)
+    {
+        case PL_NATD:
+        case PL_NATD_DRAFT:
+            return "NAT-D";
+        case PL_NATOA:
+        case PL_NATOA_DRAFT:
+            return "NAT-OA";
+        default:
+            break;
+    }
     return Str(payload);
 }
 

@@ -72,6 +72,18 @@ constexpr uint8_t PL_VID = 13;      ///< Vendor ID
 ///@}
 
 /**
+ * @name NAT traversal payload types
+ * NAT traversal payload types: RFC 3947 section 3.2 and 5.2, and the
+ * private-use numbers of its drafts (draft-ietf-ipsec-nat-t-ike-02/03).
+ */
+///@{
+constexpr uint8_t PL_NATD = 20;         ///< NAT-D (RFC 3947)
+constexpr uint8_t PL_NATOA = 21;        ///< NAT-OA (RFC 3947)
+constexpr uint8_t PL_NATD_DRAFT = 130;  ///< NAT-D (drafts 02 and 03)
+constexpr uint8_t PL_NATOA_DRAFT = 131; ///< NAT-OA (drafts 02 and 03)
+///@}
+
+/**
  * @name Header flags
  * Header flags.
  */
@@ -159,6 +171,14 @@ constexpr uint16_t IPSEC_AUTH_ALG = 5;           ///< authentication algorithm
 constexpr uint16_t IPSEC_KEY_LENGTH = 6;         ///< key length
 constexpr uint16_t IPSEC_ENC_MODE_TUNNEL = 1;    ///< encapsulation mode: tunnel
 constexpr uint16_t IPSEC_ENC_MODE_TRANSPORT = 2; ///< encapsulation mode: transport
+/// encapsulation mode: UDP-Encapsulated-Tunnel (RFC 3947 section 5.1)
+constexpr uint16_t IPSEC_ENC_MODE_UDP_TUNNEL = 3;
+/// encapsulation mode: UDP-Encapsulated-Transport (RFC 3947 section 5.1)
+constexpr uint16_t IPSEC_ENC_MODE_UDP_TRANSPORT = 4;
+/// encapsulation mode: UDP-Encapsulated-Tunnel of the drafts (private use)
+constexpr uint16_t IPSEC_ENC_MODE_UDP_TUNNEL_DRAFT = 61443;
+/// encapsulation mode: UDP-Encapsulated-Transport of the drafts (private use)
+constexpr uint16_t IPSEC_ENC_MODE_UDP_TRANSPORT_DRAFT = 61444;
 constexpr uint16_t IPSEC_AUTH_HMAC_MD5 = 1;      ///< authentication: HMAC-MD5
 constexpr uint16_t IPSEC_AUTH_HMAC_SHA1 = 2;     ///< authentication: HMAC-SHA1
 constexpr uint16_t IPSEC_AUTH_HMAC_SHA2_256 = 5; ///< authentication: HMAC-SHA2-256

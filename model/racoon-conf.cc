@@ -588,37 +588,24 @@ const std::vector<std::string> kRemoteKeywords = {
     "passive",
     "proposal_check",
     "generate_policy",
+    "nat_traversal",
+    "esp_frag",
     "proposal",
 };
 const std::vector<std::string> kRemoteOther = {
-    "remote_address",
-    "doi",
-    "situation",
-    "certificate_type",
-    "ca_type",
-    "peers_certfile",
-    "verify_cert",
-    "send_cert",
-    "send_cr",
-    "match_empty_cr",
-    "xauth_login",
-    "dh_group",
-    "ike_frag",
-    "esp_frag",
-    "script",
-    "mode_cfg",
-    "weak_phase1_check",
-    "support_proxy",
-    "nat_traversal",
-    "dpd",
-    "dpd_delay",
-    "dpd_retry",
-    "dpd_maxfail",
-    "rekey",
-    "ph1id",
-    "encryption_algorithm",
-    "hash_algorithm",
-    "authentication_method",
+    "remote_address", "doi",
+    "situation",      "certificate_type",
+    "ca_type",        "peers_certfile",
+    "verify_cert",    "send_cert",
+    "send_cr",        "match_empty_cr",
+    "xauth_login",    "dh_group",
+    "ike_frag",       "script",
+    "mode_cfg",       "weak_phase1_check",
+    "support_proxy",  "dpd",
+    "dpd_delay",      "dpd_retry",
+    "dpd_maxfail",    "rekey",
+    "ph1id",          "encryption_algorithm",
+    "hash_algorithm", "authentication_method",
 };
 const std::vector<std::string> kProposalKeywords = {
     "encryption_algorithm",
@@ -642,8 +629,8 @@ const std::vector<std::string> kTimerKeywords = {
     "phase2",
     "natt_keepalive",
 };
-const std::vector<std::string> kListenKeywords = {"isakmp"};
-const std::vector<std::string> kListenOther = {"isakmp_natt", "adminsock", "strict_address"};
+const std::vector<std::string> kListenKeywords = {"isakmp", "isakmp_natt"};
+const std::vector<std::string> kListenOther = {"adminsock", "strict_address"};
 const std::vector<std::string> kPaddingKeywords = {
     "randomize",
     "randomize_length",
@@ -664,7 +651,6 @@ const std::vector<std::string> kTimeUnits = {
     "hours",
 };
 
-const char* const kReasonNatt = "NAT traversal is not modelled";
 const char* const kReasonCert
     = "certificates are not modelled (authentication_method pre_shared_key is)";
 const char* const kReasonXauth = "XAUTH and ISAKMP mode config are not modelled";
@@ -1342,7 +1328,19 @@ class FileParser
             }
             else if (s.text == "isakmp_natt")
             {
-                Refuse(s, s.text, kReasonNatt);
+                IpsecAddress a = Address("an address");
+                Token at = Peek();
+                uint16_t port = Port(0, false);
+                if (port == 0)
+                {
+                    // racoon's ike_port would give it the isakmp port, 500.
+                    Refuse(at,
+                           "isakmp_natt without a port",
+                           "the NAT-T socket needs its own port (racoon would use 500, the "
+                           "isakmp port); write e.g. [4500]");
+                }
+                ExpectSemi(s);
+                m_sh.conf->listenNatt.emplace_back(a, port);
             }
             else if (s.text == "adminsock")
             {
@@ -1608,14 +1606,14 @@ class FileParser
         }
         else
         {
-            OtherRemoteStatement(s);
+            OtherRemoteStatement(r, s);
             return;
         }
         ExpectSemi(s);
     }
 
     /// racoon's remote statements this model accepts and ignores, or refuses.
-    void OtherRemoteStatement(const Token& s)
+    void OtherRemoteStatement(RacoonRemote& r, const Token& s)
     {
         const std::string& k = s.text;
         if (k == "doi")
@@ -1664,7 +1662,15 @@ class FileParser
         }
         else if (k == "nat_traversal")
         {
-            DefaultOnly(s, "off", kReasonNatt, true);
+            Token v = Take();
+            if (v.kind != Tok::WORD || (v.text != "on" && v.text != "off" && v.text != "force"))
+            {
+                Unexpected(v, "'on', 'off' or 'force'");
+            }
+            r.natTraversal = v.text == "on"    ? RacoonNatTraversal::ON
+                           : v.text == "force" ? RacoonNatTraversal::FORCE
+                                               : RacoonNatTraversal::OFF;
+            ExpectSemi(s);
         }
         else if (k == "ike_frag")
         {
@@ -1703,14 +1709,16 @@ class FileParser
             ExpectSemi(s);
             Ignore(s.line, k + " 0", "racoon's default");
         }
-        else if (k == "dpd_retry" || k == "dpd_maxfail" || k == "esp_frag")
+        else if (k == "esp_frag")
+        {
+            r.espFrag = static_cast<uint16_t>(Number("a number", 65535));
+            ExpectSemi(s);
+        }
+        else if (k == "dpd_retry" || k == "dpd_maxfail")
         {
             uint64_t n = Number("a number", 0xffffffffu);
             ExpectSemi(s);
-            Ignore(s.line,
-                   k + " " + std::to_string(n),
-                   k == "esp_frag" ? "used with NAT traversal only, which is not modelled"
-                                   : "used with dpd_delay only, which is 0");
+            Ignore(s.line, k + " " + std::to_string(n), "used with dpd_delay only, which is 0");
         }
         else if (k == "script")
         {

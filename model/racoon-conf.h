@@ -132,6 +132,17 @@ struct RacoonProposal
 
 /**
  * @ingroup ipsec-ike
+ * A remote block's nat_traversal (RFC 3947 NAT traversal).
+ */
+enum class RacoonNatTraversal : uint8_t
+{
+    OFF,   ///< "off" (racoon's default): no NAT-T vendor IDs, no NAT-D
+    ON,    ///< "on": NAT-T announced, UDP encapsulation when a NAT is detected
+    FORCE, ///< "force": UDP encapsulation whether or not there is a NAT
+};
+
+/**
+ * @ingroup ipsec-ike
  * A remote block.
  */
 struct RacoonRemote
@@ -149,13 +160,17 @@ struct RacoonRemote
     std::optional<RacoonIdentifier> peersIdentifier; ///< the first peers_identifier
     /// Every peers_identifier, in order (racoon accepts any of them).
     std::vector<RacoonIdentifier> peersIdentifiers;
-    bool verifyIdentifier{false};          ///< verify_identifier
-    Time lifetime{Seconds(28800)};         ///< lifetime time (phase 1)
-    uint32_t nonceSize{16};                ///< nonce_size
-    bool initialContact{true};             ///< initial_contact
-    bool passive{false};                   ///< passive
-    std::string proposalCheck{"strict"};   ///< obey, strict, claim, exact
-    bool generatePolicy{false};            ///< "on" and "require" (racoon: the same thing)
+    bool verifyIdentifier{false};        ///< verify_identifier
+    Time lifetime{Seconds(28800)};       ///< lifetime time (phase 1)
+    uint32_t nonceSize{16};              ///< nonce_size
+    bool initialContact{true};           ///< initial_contact
+    bool passive{false};                 ///< passive
+    std::string proposalCheck{"strict"}; ///< obey, strict, claim, exact
+    bool generatePolicy{false};          ///< "on" and "require" (racoon: the same thing)
+    RacoonNatTraversal natTraversal{RacoonNatTraversal::OFF}; ///< nat_traversal
+    /// esp_frag: the size above which the peer may fragment ESP-in-UDP
+    /// (PF_KEY's NAT_T_FRAG of UDP-encapsulated SAs); racoon's default IP_MAXPACKET.
+    uint16_t espFrag{65535};
     std::vector<RacoonProposal> proposals; ///< in the order written (at least one)
     std::string file;                      ///< where the block starts
     uint32_t line{0};                      ///< the line it starts on
@@ -209,7 +224,8 @@ struct RacoonTimer
     Time phase2{Seconds(30)};   ///< how long phase 2 may take
     bool phase1Set{false};      ///< phase1 written in the file (IkeDaemon::TimerDefaults leaves it)
     bool phase2Set{false};      ///< phase2 written in the file
-    Time nattKeepalive{Seconds(20)}; ///< natt_keepalive (NAT-T itself is not modelled)
+    /// natt_keepalive: the interval of NAT-T keepalives (0: none)
+    Time nattKeepalive{Seconds(20)};
 };
 
 /**
@@ -220,9 +236,11 @@ struct RacoonConf
 {
     std::string pskPath;                                   ///< path pre_shared_key, as written
     std::vector<std::pair<IpsecAddress, uint16_t>> listen; ///< listen { isakmp ...; }
-    RacoonTimer timer;                                     ///< timer { ... }
-    std::vector<RacoonRemote> remotes;                     ///< in the order written
-    std::vector<RacoonSainfo> sainfos;                     ///< in the order written
+    /// listen { isakmp_natt ADDRESS [PORT]; }: the NAT-T sockets (UDP_ENCAP_ESPINUDP)
+    std::vector<std::pair<IpsecAddress, uint16_t>> listenNatt;
+    RacoonTimer timer;                 ///< timer { ... }
+    std::vector<RacoonRemote> remotes; ///< in the order written
+    std::vector<RacoonSainfo> sainfos; ///< in the order written
     /// Statements accepted but without effect in this model, one note each
     /// ("racoon.conf:19: log debug: ignored (the simulated daemon keeps no log)").
     std::vector<std::string> ignored;

@@ -56,6 +56,8 @@ struct IkeScenario
     uint32_t failPh1Encryption{0}; ///< A's first n encryptions fail (from the start)
     uint32_t failPh2Encryption{0}; ///< A's first n after its ISAKMP SA is up fail
     uint32_t run{1};
+    RacoonNatTraversal nattA{RacoonNatTraversal::OFF}; ///< A's remotes' nat_traversal
+    RacoonNatTraversal nattB{RacoonNatTraversal::OFF}; ///< B's remotes' nat_traversal
 };
 
 /// An ISAKMP message a daemon sent or received, from its Message trace.
@@ -146,6 +148,8 @@ struct IkeOutcome
     std::vector<IkeMessageSeen> receivedB; ///< what B's daemon received
     /// A's failed and established negotiations: (phase, success, time).
     std::vector<std::tuple<uint8_t, bool, Time>> negotiationsA;
+    std::vector<PfKeyMessage> pfkeyA; ///< the UPDATEs and ADDs A's daemon sent
+    std::vector<PfKeyMessage> pfkeyB; ///< and B's
 };
 
 std::map<std::string, std::pair<std::vector<uint8_t>, std::vector<uint8_t>>>
@@ -202,6 +206,7 @@ RunIke(const IkeScenario& s)
             for (RacoonRemote& rm : conf.remotes)
             {
                 rm.initialContact = s.initialContact;
+                rm.natTraversal = host == 'A' ? s.nattA : s.nattB;
             }
             if (s.sainfoLifetime != 0)
             {
@@ -388,8 +393,21 @@ RunIke(const IkeScenario& s)
                 }
                 out.negotiationsA.emplace_back(phase, ok, Simulator::Now());
             }));
+    auto pfkeyTo = [](std::vector<PfKeyMessage>* seen)
+    {
+        return Callback<void, const PfKeyMessage&>(
+            [seen](const PfKeyMessage& m)
+            {
+                if (m.GetType() == PfKeyType::UPDATE || m.GetType() == PfKeyType::ADD)
+                {
+                    seen->push_back(m);
+                }
+            });
+    };
+    faq.GetDaemon('A')->TraceConnectWithoutContext("PfKeySent", pfkeyTo(&out.pfkeyA));
     if (s.daemonOnB)
     {
+        faq.GetDaemon('B')->TraceConnectWithoutContext("PfKeySent", pfkeyTo(&out.pfkeyB));
         faq.GetDaemon('B')->TraceConnectWithoutContext("Log", logTo(&out.logB));
         faq.GetDaemon('B')->TraceConnectWithoutContext(
             "Message", messagesTo(&out.receivedB, IkeDaemon::Direction::RECEIVED));
@@ -474,6 +492,129 @@ class IkeFaqExampleTestCase : public TestCase
 
     bool m_ipv6;
     std::string m_mode;
+};
+
+/**
+ * NAT traversal without a NAT (RFC 3947): with "nat_traversal force" on
+ * one side both see a NAT (racoon hashes zeros for the address), the
+ * initiator floats to port 4500 for MM5, and the SAs are UDP-encapsulated:
+ * their UPDATE and ADD carry NAT_T_TYPE 2, the ports 4500 and the NAT-OA
+ * addresses (transport mode).  With "on" on both and no NAT: the vendor
+ * IDs and NAT-D are exchanged, nothing floats, plain ESP.  With "off" on
+ * one side: no NAT-T at all.
+ */
+class IkeNattTestCase : public TestCase
+{
+  public:
+    /// The scenarios.
+    enum Kind
+    {
+        FORCE,            ///< A force, B on (main mode)
+        FORCE_AGGRESSIVE, ///< A force, B on (aggressive mode)
+        ON_NO_NAT,        ///< both on
+        OFF_ONE_SIDE,     ///< A on, B off
+    };
+
+    explicit IkeNattTestCase(Kind k)
+        : TestCase(k == FORCE              ? "NAT-T forced: float to 4500, UDP-encapsulated SAs"
+                   : k == FORCE_AGGRESSIVE ? "NAT-T forced, aggressive mode: float, UDP SAs"
+                   : k == ON_NO_NAT        ? "NAT-T on without a NAT: no float, plain ESP"
+                                           : "NAT-T off on one side: no NAT-T")
+        , m_kind(k)
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
+        IkeScenario s;
+        bool forced = m_kind == FORCE || m_kind == FORCE_AGGRESSIVE;
+        s.mode = m_kind == FORCE_AGGRESSIVE ? "aggressive" : "";
+        s.nattA = forced ? RacoonNatTraversal::FORCE : RacoonNatTraversal::ON;
+        s.nattB = m_kind == OFF_ONE_SIDE ? RacoonNatTraversal::OFF : RacoonNatTraversal::ON;
+        IkeOutcome o = RunIke(s);
+        NS_TEST_ASSERT_MSG_EQ(o.a.ph1Established, 1, "A: one ISAKMP SA");
+        NS_TEST_ASSERT_MSG_EQ(o.b.ph1Established, 1, "B: one ISAKMP SA");
+        NS_TEST_ASSERT_MSG_EQ(o.a.ph2Established, 1, "A: one quick mode");
+        NS_TEST_ASSERT_MSG_EQ(o.b.ph2Established, 1, "B: one quick mode");
+        NS_TEST_ASSERT_MSG_EQ(o.a.nattBadMarker + o.b.nattBadMarker, 0, "no bad marker");
+        NS_TEST_ASSERT_MSG_EQ(o.a.dropped + o.b.dropped, 0, "nothing dropped");
+        NS_TEST_ASSERT_MSG_EQ(o.pfkeyA.size(), 2, "A: an UPDATE and an ADD");
+        NS_TEST_ASSERT_MSG_EQ(o.pfkeyB.size(), 2, "B: an UPDATE and an ADD");
+        if (m_kind == OFF_ONE_SIDE)
+        {
+            NS_TEST_EXPECT_MSG_EQ(
+                LogHas(o.logB, "received Vendor ID: RFC 3947"), true, "B sees A's vendor ID");
+            NS_TEST_EXPECT_MSG_EQ(LogHas(o.logA, "received Vendor ID"), false, "B sends none");
+            NS_TEST_EXPECT_MSG_EQ(LogHas(o.logA, "NAT-D"), false, "no NAT-D");
+            NS_TEST_EXPECT_MSG_EQ(LogHas(o.logB, "NAT-D"), false, "no NAT-D");
+        }
+        else
+        {
+            NS_TEST_EXPECT_MSG_EQ(LogHas(o.logA, "Selected NAT-T version: RFC 3947"),
+                                  true,
+                                  "racoon prefers RFC 3947");
+        }
+        if (m_kind == ON_NO_NAT)
+        {
+            NS_TEST_EXPECT_MSG_EQ(LogHas(o.logA, "NAT-D payload #0 verified"), true, "A: #0");
+            NS_TEST_EXPECT_MSG_EQ(LogHas(o.logA, "NAT-D payload #1 verified"), true, "A: #1");
+            NS_TEST_EXPECT_MSG_EQ(LogHas(o.logB, "NAT-D payload #0 verified"), true, "B: #0");
+            NS_TEST_EXPECT_MSG_EQ(LogHas(o.logB, "NAT not detected"), true, "B: no NAT");
+            NS_TEST_EXPECT_MSG_EQ(LogHas(o.logA, "NAT not detected"), true, "A: no NAT");
+        }
+        if (!forced)
+        {
+            NS_TEST_EXPECT_MSG_EQ(o.a.nattDetected + o.b.nattDetected, 0, "no NAT");
+            NS_TEST_EXPECT_MSG_EQ(o.a.nattFloated, 0, "no float");
+            for (const auto& m : o.pfkeyA)
+            {
+                NS_TEST_EXPECT_MSG_EQ(m.nattType.has_value(), false, "plain ESP SA");
+            }
+            // Transport-mode ESP in IP: pings answered as without NAT-T.
+            NS_TEST_EXPECT_MSG_EQ(o.repliesReceived + o.outNosaA, o.pingsSent, "pings");
+            return;
+        }
+        NS_TEST_EXPECT_MSG_EQ(o.a.nattDetected, 1, "A: NAT detected (forced)");
+        NS_TEST_EXPECT_MSG_EQ(o.b.nattDetected, 1, "B: NAT detected (zeros hashed)");
+        NS_TEST_EXPECT_MSG_EQ(LogHas(o.logA, "NAT detected: ME PEER"), true, "A's line");
+        NS_TEST_EXPECT_MSG_EQ(LogHas(o.logB, "NAT detected: ME PEER"), true, "B's line");
+        NS_TEST_EXPECT_MSG_EQ(LogHas(o.logA, "(NAT-T forced)"), true, "A hashes zeros");
+        NS_TEST_EXPECT_MSG_EQ(o.a.nattFloated, 1, "A floated to 4500");
+        NS_TEST_EXPECT_MSG_EQ(o.b.nattPortChanges, 1, "B followed A to 4500");
+        NS_TEST_EXPECT_MSG_EQ(
+            LogHas(o.logB, "NAT-T: ports changed to: 10.1.1.1[4500]"), true, "racoon's line");
+        NS_TEST_EXPECT_MSG_EQ(LogHas(o.logA, "NAT detected -> UDP encapsulation (ENC_MODE 2->4)."),
+                              true,
+                              "transport becomes UDP-Encapsulated-Transport");
+        const IpsecAddress addrA(Ipv4Address("10.1.1.1"));
+        const IpsecAddress addrB(Ipv4Address("20.1.1.1"));
+        for (const std::vector<PfKeyMessage>* msgs : {&o.pfkeyA, &o.pfkeyB})
+        {
+            bool onA = msgs == &o.pfkeyA;
+            for (const PfKeyMessage& m : *msgs)
+            {
+                std::string what = std::string(onA ? "A " : "B ") + PfKeyTypeName(m.type);
+                NS_TEST_ASSERT_MSG_EQ(m.nattType.has_value(), true, what);
+                NS_TEST_EXPECT_MSG_EQ(unsigned(*m.nattType), 2u, what << ": UDP_ENCAP_ESPINUDP");
+                NS_TEST_EXPECT_MSG_EQ(m.nattSport.value_or(0), 4500, what << ": sport");
+                NS_TEST_EXPECT_MSG_EQ(m.nattDport.value_or(0), 4500, what << ": dport");
+                NS_TEST_ASSERT_MSG_EQ(m.nattOai.has_value(), true, what << ": NAT-OA");
+                NS_TEST_ASSERT_MSG_EQ(m.nattOar.has_value(), true, what << ": NAT-OA");
+                // Without a NAT the original addresses are the hosts'.
+                bool inbound = m.GetType() == PfKeyType::UPDATE;
+                // racoon: inbound OA = natoa_src, outbound natoa_dst; on the
+                // initiator natoa_src is NAT-OAi (A), on the responder NAT-OAr (B).
+                const IpsecAddress& oai = onA == inbound ? addrA : addrB;
+                NS_TEST_EXPECT_MSG_EQ(m.nattOai->addr, oai, what << ": OAI");
+                NS_TEST_EXPECT_MSG_EQ(m.nattOar->addr, (onA == inbound ? addrB : addrA), what);
+                NS_TEST_EXPECT_MSG_EQ(m.nattFrag.value_or(0), 65535, what << ": esp_frag");
+            }
+        }
+    }
+
+    Kind m_kind;
 };
 
 /// Same seed and run: the same SPIs and keys; another run: other keys.
@@ -1034,6 +1175,10 @@ class IpsecIkeDaemonTestSuite : public TestSuite
         AddTestCase(new IkeSetkeyDeleteTestCase(), TestCase::QUICK);
         AddTestCase(new IkeInitialContactTestCase(true), TestCase::QUICK);
         AddTestCase(new IkeInitialContactTestCase(false), TestCase::QUICK);
+        AddTestCase(new IkeNattTestCase(IkeNattTestCase::FORCE), TestCase::QUICK);
+        AddTestCase(new IkeNattTestCase(IkeNattTestCase::FORCE_AGGRESSIVE), TestCase::QUICK);
+        AddTestCase(new IkeNattTestCase(IkeNattTestCase::ON_NO_NAT), TestCase::QUICK);
+        AddTestCase(new IkeNattTestCase(IkeNattTestCase::OFF_ONE_SIDE), TestCase::QUICK);
     }
 };
 

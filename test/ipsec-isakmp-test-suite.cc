@@ -1618,6 +1618,115 @@ class IsakmpTsharkTestCase : public TestCase
     }
 };
 
+/// NAT-T (RFC 3947): vendor IDs, NAT-D, the UDP-encapsulated modes, against
+/// values computed apart (python's hashlib: md5/sha1 of the bytes spelled out).
+class IsakmpNattTestCase : public TestCase
+{
+  public:
+    IsakmpNattTestCase()
+        : TestCase("NAT-T: vendor IDs, NAT-D hashes, UDP-encapsulated modes, NAT-OA")
+    {
+    }
+
+  private:
+    static std::vector<uint8_t> Hex(const std::string& h)
+    {
+        std::vector<uint8_t> out;
+        for (size_t i = 0; i + 1 < h.size(); i += 2)
+        {
+            out.push_back(static_cast<uint8_t>(std::stoul(h.substr(i, 2), nullptr, 16)));
+        }
+        return out;
+    }
+
+    void DoRun() override
+    {
+        // md5("RFC 3947"), md5("draft-ietf-ipsec-nat-t-ike-02"), and with "\n".
+        NS_TEST_EXPECT_MSG_EQ(
+            (IkeVendorIdHash("RFC 3947") == Hex("4a131c81070358455c5728f20e95452f")),
+            true,
+            "RFC 3947 VID");
+        NS_TEST_EXPECT_MSG_EQ(
+            (IkeNattVersionOf(Hex("4a131c81070358455c5728f20e95452f")) == IkeNattVersion::RFC),
+            true,
+            "recognised");
+        NS_TEST_EXPECT_MSG_EQ(
+            (IkeNattVersionOf(Hex("cd60464335df21f87cfdb2fc68b6a448")) == IkeNattVersion::DRAFT_02),
+            true,
+            "draft 02");
+        NS_TEST_EXPECT_MSG_EQ((IkeNattVersionOf(Hex("90cb80913ebb696e086381b5ec427b1f"))
+                               == IkeNattVersion::DRAFT_02_N),
+                              true,
+                              "draft 02 with its newline");
+        NS_TEST_EXPECT_MSG_EQ((IkeNattVersionOf(IkeVendorIdHash("draft-ietf-ipsec-nat-t-ike-03"))
+                               == IkeNattVersion::NONE),
+                              true,
+                              "draft 03 is not in racoon's default build");
+        // The versions' wire numbers (racoon's natt_fill_options).
+        IkeNattOptions rfc = IkeNattOptionsFor(IkeNattVersion::RFC);
+        NS_TEST_EXPECT_MSG_EQ(unsigned(rfc.payloadNatD), 20u, "NAT-D");
+        NS_TEST_EXPECT_MSG_EQ(unsigned(rfc.payloadNatOa), 21u, "NAT-OA");
+        NS_TEST_EXPECT_MSG_EQ(rfc.modeUdpTunnel, 3, "UDP-Encapsulated-Tunnel");
+        NS_TEST_EXPECT_MSG_EQ(rfc.modeUdpTransport, 4, "UDP-Encapsulated-Transport");
+        IkeNattOptions d2 = IkeNattOptionsFor(IkeNattVersion::DRAFT_02);
+        NS_TEST_EXPECT_MSG_EQ(unsigned(d2.payloadNatD), 130u, "draft NAT-D");
+        NS_TEST_EXPECT_MSG_EQ(unsigned(d2.payloadNatOa), 131u, "draft NAT-OA");
+        NS_TEST_EXPECT_MSG_EQ(d2.modeUdpTunnel, 61443, "draft UDP tunnel");
+        NS_TEST_EXPECT_MSG_EQ(d2.modeUdpTransport, 61444, "draft UDP transport");
+
+        // NAT-D = HASH(CKY-I | CKY-R | IP | Port), RFC 3947 section 3.2.
+        std::array<uint8_t, 8> ic{1, 2, 3, 4, 5, 6, 7, 8};
+        std::array<uint8_t, 8> rc{0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18};
+        const IkeHashAlg& sha1 = *IkeHashAlg::ByName("sha1");
+        const IkeHashAlg& md5 = *IkeHashAlg::ByName("md5");
+        NS_TEST_EXPECT_MSG_EQ((IkeNatDHash(sha1, ic, rc, IpsecAddress(Ipv4Address("10.1.1.1")), 500)
+                               == Hex("7366c627f8f2707e8c9e2d6ff0cb950d74110b3f")),
+                              true,
+                              "sha1 of 10.1.1.1:500");
+        NS_TEST_EXPECT_MSG_EQ((IkeNatDHash(md5, ic, rc, IpsecAddress(Ipv4Address("20.1.1.1")), 4500)
+                               == Hex("c92be5235b95f97d5549e25afed1ba09")),
+                              true,
+                              "md5 of 20.1.1.1:4500");
+        NS_TEST_EXPECT_MSG_EQ(
+            (IkeNatDHash(sha1, ic, rc, IpsecAddress(Ipv4Address("10.1.1.1")), 4500, true)
+             == Hex("5b7e4bbcb83506579153b3d88ff06711e3208111")),
+            true,
+            "force: zeros for the address");
+
+        // A UDP-encapsulated proposal: transport 2 + 2 = 4 (RFC), + 61442 = 61444 (draft).
+        IkePh2Proposal p;
+        IkePh2Sa sa;
+        sa.proto = IpsecProto::ESP;
+        sa.mode = IpsecMode::TRANSPORT;
+        sa.transformId = isakmp::ESP_3DES;
+        sa.authAlg = isakmp::IPSEC_AUTH_HMAC_SHA1;
+        sa.spi = 0x01020304;
+        sa.udpEncap = true;
+        p.sas.push_back(sa);
+        p.lifeSeconds = 3600;
+        for (uint16_t diff : {uint16_t(2), uint16_t(61442)})
+        {
+            IsakmpSa enc = IkeEncodePhase2({p}, diff);
+            const IsakmpAttribute* mode
+                = enc.proposals[0].transforms[0].Find(isakmp::IPSEC_ENC_MODE);
+            NS_TEST_ASSERT_MSG_NE(mode, nullptr, "mode attribute");
+            NS_TEST_EXPECT_MSG_EQ(mode->Number(), 2u + diff, "encoded mode");
+            std::vector<IkePh2Proposal> back;
+            std::string why;
+            NS_TEST_ASSERT_MSG_EQ(IkeDecodePhase2(enc, &back, &why), true, why);
+            NS_TEST_EXPECT_MSG_EQ(back[0].sas[0].udpEncap, true, "decoded as UDP");
+            NS_TEST_EXPECT_MSG_EQ((back[0].sas[0].mode == IpsecMode::TRANSPORT), true, "mode");
+        }
+        // NAT-OA's body is an ID payload's: type 1, two reserved fields, the address.
+        NS_TEST_EXPECT_MSG_EQ((IsakmpId::Address(IpsecAddress(Ipv4Address("10.1.1.1"))).Encode()
+                               == std::vector<uint8_t>{1, 0, 0, 0, 10, 1, 1, 1}),
+                              true,
+                              "NAT-OA body");
+        NS_TEST_EXPECT_MSG_EQ(isakmp::PayloadName(isakmp::PL_NATD), "NAT-D", "name");
+        NS_TEST_EXPECT_MSG_EQ(isakmp::PayloadName(isakmp::PL_NATOA_DRAFT), "NAT-OA", "name");
+    }
+};
+
 class IsakmpTestSuite : public TestSuite
 {
   public:
@@ -1630,6 +1739,7 @@ class IsakmpTestSuite : public TestSuite
         AddTestCase(new IsakmpMalformedTestCase, TestCase::QUICK);
         AddTestCase(new IsakmpMutationTestCase, TestCase::QUICK);
         AddTestCase(new IsakmpTsharkTestCase, TestCase::QUICK);
+        AddTestCase(new IsakmpNattTestCase, TestCase::QUICK);
     }
 };
 

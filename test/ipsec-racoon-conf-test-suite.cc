@@ -1047,7 +1047,6 @@ class RacoonIgnoredTestCase : public TestCase
             "racoon.conf:6: pfkey_buffer 1024: ignored",
             "racoon.conf:9: doi ipsec_doi: ignored",
             "racoon.conf:9: situation identity_only: ignored",
-            "racoon.conf:10: nat_traversal off: ignored",
             "racoon.conf:10: dpd_delay 0: ignored",
             "racoon.conf:10: dpd_retry 5: ignored",
             "racoon.conf:11: verify_cert on: ignored",
@@ -1063,8 +1062,6 @@ class RacoonIgnoredTestCase : public TestCase
 
         const std::pair<std::string, std::string> refused[] = {
             {RemoteWith("certificate_type x509 \"c\" \"k\";"), "certificate_type"},
-            {RemoteWith("nat_traversal on;"), "on"},
-            {RemoteWith("nat_traversal force;"), "force"},
             {RemoteWith("dpd_delay 30;"), "30"},
             {RemoteWith("my_identifier asn1dn;"), "asn1dn"},
             {RemoteWith("generate_policy unique;"), "unique"},
@@ -1075,7 +1072,7 @@ class RacoonIgnoredTestCase : public TestCase
             {RemoteWith("ph1id 3;"), "3"},
             {RemoteWith("situation secrecy;"), "secrecy"},
             {"remote 10.0.0.1 inherit anonymous { }", "inherit"},
-            {"listen { isakmp_natt 10.0.0.1 [4500]; }", "isakmp_natt"},
+            {"listen { isakmp_natt 10.0.0.1; }", ";"},
             {"complex_bundle on;", "complex_bundle"},
             {"mode_cfg { }", "mode_cfg"},
             {"remote anonymous { exchange_mode main; proposal { authentication_method rsasig; } }",
@@ -1094,6 +1091,61 @@ class RacoonIgnoredTestCase : public TestCase
             NS_TEST_EXPECT_MSG_EQ(e->GetToken(), r.second, e->what());
             NS_TEST_EXPECT_MSG_EQ(Contains(e->what(), "is not supported"), true, e->what());
         }
+    }
+};
+
+/// NAT traversal: nat_traversal, esp_frag, isakmp_natt, natt_keepalive.
+class RacoonNattTestCase : public TestCase
+{
+  public:
+    RacoonNattTestCase()
+        : TestCase("NAT-T settings: nat_traversal on/off/force, esp_frag, isakmp_natt, "
+                   "natt_keepalive")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        RacoonConf d = ParseRacoonConf(RemoteWith(""), "racoon.conf");
+        NS_TEST_ASSERT_MSG_EQ(d.remotes.size(), 1, "one remote");
+        NS_TEST_EXPECT_MSG_EQ(static_cast<int>(d.remotes[0].natTraversal),
+                              static_cast<int>(RacoonNatTraversal::OFF),
+                              "racoon's default is off");
+        NS_TEST_EXPECT_MSG_EQ(d.remotes[0].espFrag, 65535, "esp_frag defaults to IP_MAXPACKET");
+        NS_TEST_EXPECT_MSG_EQ(d.timer.nattKeepalive, Seconds(20), "natt_keepalive 20 s");
+        NS_TEST_EXPECT_MSG_EQ(d.listenNatt.empty(), true, "no NAT-T socket written");
+
+        const std::pair<std::string, RacoonNatTraversal> modes[] = {
+            {"on", RacoonNatTraversal::ON},
+            {"off", RacoonNatTraversal::OFF},
+            {"force", RacoonNatTraversal::FORCE},
+        };
+        for (const auto& [word, mode] : modes)
+        {
+            RacoonConf c = ParseRacoonConf(RemoteWith("nat_traversal " + word + "; esp_frag 552;"),
+                                           "r.conf");
+            NS_TEST_EXPECT_MSG_EQ(
+                static_cast<int>(c.remotes[0].natTraversal), static_cast<int>(mode), word);
+            NS_TEST_EXPECT_MSG_EQ(c.remotes[0].espFrag, 552, "esp_frag as written");
+            NS_TEST_EXPECT_MSG_EQ(c.ignored.empty(), true, "nothing ignored: " + word);
+        }
+
+        RacoonConf l = ParseRacoonConf("listen { isakmp 10.0.0.1 [500]; isakmp_natt 10.0.0.1 "
+                                       "[4500]; }\ntimer { natt_keepalive 15 sec; }\n",
+                                       "racoon.conf");
+        NS_TEST_ASSERT_MSG_EQ(l.listenNatt.size(), 1, "one NAT-T socket");
+        NS_TEST_EXPECT_MSG_EQ(l.listenNatt[0].first, IpsecAddress(Ipv4Address("10.0.0.1")), "addr");
+        NS_TEST_EXPECT_MSG_EQ(l.listenNatt[0].second, 4500, "its port");
+        NS_TEST_EXPECT_MSG_EQ(l.listen.size(), 1, "the isakmp socket stays apart");
+        NS_TEST_EXPECT_MSG_EQ(l.timer.nattKeepalive, Seconds(15), "natt_keepalive as written");
+        RacoonConf z = ParseRacoonConf("timer { natt_keepalive 0 sec; }\n", "racoon.conf");
+        NS_TEST_EXPECT_MSG_EQ(z.timer.nattKeepalive, Seconds(0), "0 disables the keepalives");
+
+        auto bad = ParseError(RemoteWith("nat_traversal yes;"));
+        NS_TEST_ASSERT_MSG_EQ(bad.has_value(), true, "racoon's SWITCH is on/off only");
+        NS_TEST_EXPECT_MSG_EQ(bad->GetToken(), "yes", bad->what());
+        NS_TEST_EXPECT_MSG_EQ(Contains(bad->GetExpected(), "force"), true, bad->what());
     }
 };
 
@@ -1235,6 +1287,7 @@ class IpsecRacoonConfTestSuite : public TestSuite
         AddTestCase(new RacoonFindSainfoTestCase(), TestCase::QUICK);
         AddTestCase(new RacoonErrorsTestCase(), TestCase::QUICK);
         AddTestCase(new RacoonIgnoredTestCase(), TestCase::QUICK);
+        AddTestCase(new RacoonNattTestCase(), TestCase::QUICK);
         AddTestCase(new RacoonPskTestCase(), TestCase::QUICK);
     }
 };
