@@ -326,6 +326,13 @@ IpsecTrafficHelper::SetTcpBytes(uint64_t bytes)
 }
 
 void
+IpsecTrafficHelper::SetPorts(uint16_t udpEchoPort, uint16_t tcpPort)
+{
+    m_echoPort = udpEchoPort;
+    m_tcpPort = tcpPort;
+}
+
+void
 IpsecTrafficHelper::SetStart(Time start)
 {
     m_start = start;
@@ -454,17 +461,23 @@ IpsecTrafficHelper::Install(Ptr<Node> client,
     // UDP echo on port 7 (none when the count is 0).
     if (m_udpEchoes > 0)
     {
-        UdpEchoServerHelper echoServer(7);
+        UdpEchoServerHelper echoServer(m_echoPort);
         echoServer.Install(server).Start(Seconds(0));
-        IpsecInstallUdpEchoClient(
-            client, serverAddr, 7, m_udpEchoes, 512, t + MilliSeconds(500), Seconds(1), c->udp);
+        IpsecInstallUdpEchoClient(client,
+                                  serverAddr,
+                                  m_echoPort,
+                                  m_udpEchoes,
+                                  512,
+                                  t + MilliSeconds(500),
+                                  Seconds(1),
+                                  c->udp);
     }
 
     // TCP bulk transfer to port 5001 (none for 0 bytes: BulkSend would not stop).
     if (m_tcpBytes > 0)
     {
-        Address sinkAddr = v6 ? Address(Inet6SocketAddress(Ipv6Address::GetAny(), 5001))
-                              : Address(InetSocketAddress(Ipv4Address::GetAny(), 5001));
+        Address sinkAddr = v6 ? Address(Inet6SocketAddress(Ipv6Address::GetAny(), m_tcpPort))
+                              : Address(InetSocketAddress(Ipv4Address::GetAny(), m_tcpPort));
         PacketSinkHelper sinkHelper("ns3::TcpSocketFactory", sinkAddr);
         ApplicationContainer sinkApp = sinkHelper.Install(server);
         sinkApp.Start(Seconds(0));
@@ -481,8 +494,8 @@ IpsecTrafficHelper::Install(Ptr<Node> client,
                                                         c->tcp.samples.Delivered(p->GetSize());
                                                     }
                                                 }));
-        Address dstAddr = v6 ? Address(Inet6SocketAddress(serverAddr.ToIpv6(), 5001))
-                             : Address(InetSocketAddress(serverAddr.ToIpv4(), 5001));
+        Address dstAddr = v6 ? Address(Inet6SocketAddress(serverAddr.ToIpv6(), m_tcpPort))
+                             : Address(InetSocketAddress(serverAddr.ToIpv4(), m_tcpPort));
         BulkSendHelper bulk("ns3::TcpSocketFactory", dstAddr);
         bulk.SetAttribute("MaxBytes", UintegerValue(m_tcpBytes));
         ApplicationContainer bulkApp = bulk.Install(client);

@@ -93,6 +93,9 @@ class IpsecTrafficHelper
     void SetUdpEchoCount(uint32_t n); ///< default 5 datagrams of 512 bytes
     void SetTcpBytes(uint64_t bytes); ///< default 1 MB (1000000 bytes)
     void SetStart(Time start);        ///< default 1 s
+    /// The UDP echo and TCP ports (default 7 and 5001): helpers whose
+    /// traffic goes to the same server need ports of their own.
+    void SetPorts(uint16_t udpEchoPort, uint16_t tcpPort);
     /// Called with the sequence number (from 1) of every echo reply the client gets.
     void SetPingReplyCallback(std::function<void(uint16_t)> cb);
 
@@ -114,6 +117,8 @@ class IpsecTrafficHelper
     uint32_t m_udpEchoes;
     uint64_t m_tcpBytes;
     Time m_start;
+    uint16_t m_echoPort{7};
+    uint16_t m_tcpPort{5001};
     std::shared_ptr<Counters> m_counters;
 };
 
