@@ -447,6 +447,9 @@ class IkeDaemon : public Application
     void AddNattVids(IsakmpMessage& m) const;
     /// The peer's vendor IDs: the NAT-T version (natt_handle_vendorid).
     void HandleVids(Ph1& ph1, const IsakmpMessage& m);
+    /// The NAT-D payload type a message may carry given its own vendor IDs
+    /// (AM2 announces the version and carries NAT-D at once), or PL_NONE.
+    uint8_t NatDTypeAnnounced(const Ph1& ph1, const IsakmpMessage& m) const;
     /// The NAT-D payloads: the peer's address and port, then ours.
     void AddNatD(Work& w, IsakmpMessage& m, const Ph1& ph1);
     /// The peer's NAT-D payloads checked: NAT detected on which side.

@@ -979,7 +979,7 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
                               isakmp::PL_SIG,
                               isakmp::PL_VID,
                               isakmp::PL_NOTIFY,
-                              NatDType(p)},
+                              NatDTypeAnnounced(p, m)},
                              1))
         {
             return;
@@ -1604,6 +1604,24 @@ IkeDaemon::HandleVids(Ph1& p, const IsakmpMessage& m)
             p.natt = IkeNattOptionsFor(v);
         }
     }
+}
+
+uint8_t
+IkeDaemon::NatDTypeAnnounced(const Ph1& p, const IsakmpMessage& m) const
+{
+    IkeNattOptions natt = p.natt;
+    if (p.rm && p.rm->natTraversal != RacoonNatTraversal::OFF)
+    {
+        for (const IsakmpPayload* vid : m.FindAll(isakmp::PL_VID))
+        {
+            IkeNattVersion v = IkeNattVersionOf(vid->body);
+            if (static_cast<uint8_t>(natt.version) < static_cast<uint8_t>(v))
+            {
+                natt = IkeNattOptionsFor(v);
+            }
+        }
+    }
+    return natt.version == IkeNattVersion::NONE ? isakmp::PL_NONE : natt.payloadNatD;
 }
 
 uint8_t

@@ -1099,7 +1099,7 @@ class RacoonNattTestCase : public TestCase
 {
   public:
     RacoonNattTestCase()
-        : TestCase("NAT-T settings: nat_traversal on/off/force, esp_frag, isakmp_natt, "
+        : TestCase("NAT-T settings: nat_traversal on, off and force, esp_frag, isakmp_natt, "
                    "natt_keepalive")
     {
     }
