@@ -135,6 +135,33 @@ AdjustIcmpChecksum(std::vector<uint8_t>& b, const std::vector<uint8_t>& old)
     }
 }
 
+/**
+ * Recompute an unfragmented ICMP message's checksum from all its bytes (the
+ * rewritten leading ones and the rest of the packet).  The incremental
+ * update gives 0x0000 where the sum of the other words is zero and the
+ * checksum must be 0xffff (RFC 1624 section 3), which happens for an echo
+ * with identifier and sequence number 0 and a zero payload.
+ */
+void
+IcmpChecksumWhole(std::vector<uint8_t>& b, Ptr<const Packet> p)
+{
+    std::vector<uint8_t> all(p->GetSize());
+    p->CopyData(all.data(), all.size());
+    std::copy(b.begin(), b.end(), all.begin());
+    all[2] = 0;
+    all[3] = 0;
+    uint32_t sum = 0;
+    for (size_t i = 0; i < all.size(); i += 2)
+    {
+        sum += uint32_t(all[i] << 8) | (i + 1 < all.size() ? all[i + 1] : 0);
+    }
+    while (sum >> 16)
+    {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    Put16(b, 2, static_cast<uint16_t>(~sum & 0xffff));
+}
+
 /// The L4 checksum field of a protocol's header at offset l (SIZE_MAX: none).
 CsumField
 L4Csum(uint8_t proto, size_t l)
@@ -393,17 +420,19 @@ Ipv4Nat::Ipv4Nat()
     NS_LOG_FUNCTION(this);
 }
 
-Ipv4Nat::~Ipv4Nat() = default;
+Ipv4Nat::~Ipv4Nat()
+{
+    // The expiry events hold this object's address: none may outlive it
+    // (a NAT made without a node is destroyed without DoDispose).
+    CancelTimers();
+}
 
 void
-Ipv4Nat::DoDispose()
+Ipv4Nat::CancelTimers()
 {
-    for (auto* table : {&m_byInside})
+    for (auto& kv : m_byInside)
     {
-        for (auto& kv : *table)
-        {
-            kv.second->timer.Cancel();
-        }
+        kv.second->timer.Cancel();
     }
     for (auto& kv : m_other)
     {
@@ -413,6 +442,12 @@ Ipv4Nat::DoDispose()
     {
         kv.second->timer.Cancel();
     }
+}
+
+void
+Ipv4Nat::DoDispose()
+{
+    CancelTimers();
     m_byInside.clear();
     m_byOutside.clear();
     m_other.clear();
@@ -1188,6 +1223,10 @@ Ipv4Nat::InboundNapt(Ptr<const Packet>& packet, Ipv4Header& header)
             return Drop(packet, header, FILTERED);
         }
         Set16(b, 4, m->insidePort, {{2, false}});
+        if (header.IsLastFragment())
+        {
+            IcmpChecksumWhole(b, packet);
+        }
         header.SetDestination(m->insideAddress);
         ++m->packetsIn;
         Refresh(m, proto, m_inboundRefresh);
@@ -1258,6 +1297,10 @@ Ipv4Nat::OutboundNapt(Ptr<const Packet>& packet, Ipv4Header& header)
         ++m->packetsOut;
         Refresh(m, proto, true);
         Set16(b, 4, m->outsidePort, {{2, false}});
+        if (header.IsLastFragment())
+        {
+            IcmpChecksumWhole(b, packet);
+        }
         header.SetSource(m->outsideAddress);
         packet = Rebuild(packet, b);
         return Translated(packet, header, OUTBOUND);
@@ -1410,6 +1453,10 @@ Ipv4Nat::TranslateIcmpError(Ptr<const Packet>& packet,
         ++m_stats.icmpErrorsOut;
     }
     AdjustIcmpChecksum(b, old);
+    if (header.IsLastFragment())
+    {
+        IcmpChecksumWhole(b, packet);
+    }
     packet = Rebuild(packet, b);
     return Translated(packet, header, d);
 }

@@ -343,6 +343,8 @@ class Ipv4Nat : public Object
         Time expires;               ///< when the entry is forgotten
     };
 
+    /// Cancel every mapping's expiry event.
+    void CancelTimers();
     /// The timeout of a mapping in its state.
     Time TimeoutOf(const Ipv4NatMapping& m, uint8_t protocol) const;
     /// Refresh a mapping: move its deadline (later only if extend) and make
@@ -393,10 +395,11 @@ class Ipv4Nat : public Object
     /// TCP state tracking of a segment's flags.
     void TrackTcp(Ipv4NatMapping& m, uint8_t flags, Direction d);
 
-    Ptr<Ipv4> m_ipv4;                ///< the router's IPv4
-    uint32_t m_outside{UINT32_MAX};  ///< the outside interface
-    std::set<uint32_t> m_inside;     ///< the inside interfaces
-    Ipv4Address m_outsideAddress;    ///< the NAPT outside address (any: the interface's)
+    Ptr<Ipv4> m_ipv4;               ///< the router's IPv4
+    uint32_t m_outside{UINT32_MAX}; ///< the outside interface
+    std::set<uint32_t> m_inside;    ///< the inside interfaces
+    Ipv4Address m_outsideAddress{
+        Ipv4Address::GetAny()};      ///< the NAPT outside address (any: the interface's)
     std::vector<Ipv4Address> m_pool; ///< the address-only pool
 
     Mode m_mode{NAPT};                                 ///< Mode attribute
