@@ -194,11 +194,13 @@ class Ipv4Nat : public Object
      */
     void AddInsideInterface(uint32_t interface);
     /**
+     * Whether an interface is the outside one.
      * @param interface an IPv4 interface index
      * @return whether it is the outside interface
      */
     bool IsOutsideInterface(uint32_t interface) const;
     /**
+     * Whether an interface is an inside one.
      * @param interface an IPv4 interface index
      * @return whether it is an inside interface
      */
@@ -294,6 +296,7 @@ class Ipv4Nat : public Object
      */
     int64_t AssignStreams(int64_t stream);
     /**
+     * The name of a drop reason.
      * @param reason a drop reason
      * @return its name (e.g. "NO_MAPPING")
      */
