@@ -580,9 +580,16 @@ class NatFilteringTest : public TestCase
 class NatExpiryTest : public TestCase
 {
   public:
-    NatExpiryTest()
-        : TestCase("UDP mapping expiry: not before the timeout, refreshed by outbound only "
-                   "(default), unsolicited inbound then dropped as NO_MAPPING")
+    /**
+     * @param inboundRefresh the InboundRefresh attribute
+     */
+    explicit NatExpiryTest(bool inboundRefresh)
+        : TestCase(inboundRefresh ? "UDP mapping expiry with InboundRefresh: the server's "
+                                    "datagram keeps a's mapping alive"
+                                  : "UDP mapping expiry: not before the timeout, refreshed by "
+                                    "outbound only (default), unsolicited inbound then dropped "
+                                    "as NO_MAPPING")
+        , m_inboundRefresh(inboundRefresh)
     {
     }
 
@@ -591,6 +598,7 @@ class NatExpiryTest : public TestCase
     {
         Ipv4NatHelper helper;
         helper.SetAttribute("UdpTimeout", TimeValue(Seconds(30)));
+        helper.SetAttribute("InboundRefresh", BooleanValue(m_inboundRefresh));
         auto net = BuildNet(helper);
         auto echo = EchoServer(net->s);
         int aGot = 0;
@@ -634,24 +642,43 @@ class NatExpiryTest : public TestCase
                                     echo->sock->SendTo(Create<Packet>(5), 0, echo->seen[0]);
                                 }
                             });
-        Simulator::Stop(Seconds(60));
+        Simulator::Stop(Seconds(70));
         Simulator::Run();
         NAT_REQUIRE_SIZE(expired, 2, "both expired");
-        NS_TEST_ASSERT_MSG_EQ(expired[0].second.insideAddress, net->aAddr, "a's first");
-        // a's mapping: made at 1 s plus the link delay; expires 30 s later.
-        NS_TEST_ASSERT_MSG_GT(expired[0].first, Seconds(31), "not before the timeout");
-        NS_TEST_ASSERT_MSG_LT(
-            expired[0].first, Seconds(31.01), "at the timeout (inbound did not refresh)");
-        NS_TEST_ASSERT_MSG_EQ(expired[1].second.insideAddress, net->bAddr, "b's");
-        NS_TEST_ASSERT_MSG_GT(expired[1].first, Seconds(50), "refreshed at 20 s");
-        NS_TEST_ASSERT_MSG_LT(expired[1].first, Seconds(50.01), "expired 30 s after");
-        NS_TEST_ASSERT_MSG_EQ(aGot, 4, "echoes and the push at 25 s arrived");
-        NAT_REQUIRE_SIZE(net->drops, 1, "the push at 32 s dropped");
-        NS_TEST_ASSERT_MSG_EQ(net->drops[0], Ipv4Nat::NO_MAPPING, "NO_MAPPING");
+        if (m_inboundRefresh)
+        {
+            // b's at 50 s (its echo at 20 s refreshed it too), then a's, kept
+            // alive by the server's datagrams at 25 s and 32 s: 62 s.
+            NS_TEST_ASSERT_MSG_EQ(expired[0].second.insideAddress, net->bAddr, "b's first");
+            NS_TEST_ASSERT_MSG_GT(expired[0].first, Seconds(50), "b at 50 s");
+            NS_TEST_ASSERT_MSG_LT(expired[0].first, Seconds(50.01), "b at 50 s");
+            NS_TEST_ASSERT_MSG_EQ(expired[1].second.insideAddress, net->aAddr, "a's");
+            NS_TEST_ASSERT_MSG_GT(
+                expired[1].first, Seconds(62), "refreshed by the inbound datagrams");
+            NS_TEST_ASSERT_MSG_LT(expired[1].first, Seconds(62.01), "30 s after the last");
+            NS_TEST_ASSERT_MSG_EQ(aGot, 5, "the datagram at 32 s arrived too");
+            NS_TEST_ASSERT_MSG_EQ(net->drops.size(), 0, "nothing dropped");
+        }
+        else
+        {
+            NS_TEST_ASSERT_MSG_EQ(expired[0].second.insideAddress, net->aAddr, "a's first");
+            // a's mapping: made at 1 s plus the link delay; expires 30 s later.
+            NS_TEST_ASSERT_MSG_GT(expired[0].first, Seconds(31), "not before the timeout");
+            NS_TEST_ASSERT_MSG_LT(
+                expired[0].first, Seconds(31.01), "at the timeout (inbound did not refresh)");
+            NS_TEST_ASSERT_MSG_EQ(expired[1].second.insideAddress, net->bAddr, "b's");
+            NS_TEST_ASSERT_MSG_GT(expired[1].first, Seconds(50), "refreshed at 20 s");
+            NS_TEST_ASSERT_MSG_LT(expired[1].first, Seconds(50.01), "expired 30 s after");
+            NS_TEST_ASSERT_MSG_EQ(aGot, 4, "echoes and the datagram at 25 s arrived");
+            NAT_REQUIRE_SIZE(net->drops, 1, "the datagram at 32 s dropped");
+            NS_TEST_ASSERT_MSG_EQ(net->drops[0], Ipv4Nat::NO_MAPPING, "NO_MAPPING");
+        }
         NS_TEST_ASSERT_MSG_EQ(net->nat->GetMappingCount(), 0, "table empty");
         NS_TEST_ASSERT_MSG_EQ(net->nat->GetStats().mappingsExpired, 2, "counted");
         Simulator::Destroy();
     }
+
+    bool m_inboundRefresh; ///< the InboundRefresh attribute
 };
 
 class NatIcmpErrorTest : public TestCase
@@ -1274,7 +1301,8 @@ class Ipv4NatTestSuite : public TestSuite
         AddTestCase(new NatFilteringTest(Ipv4Nat::ADDRESS_DEPENDENT, true, false), TestCase::QUICK);
         AddTestCase(new NatFilteringTest(Ipv4Nat::ADDRESS_AND_PORT_DEPENDENT, false, false),
                     TestCase::QUICK);
-        AddTestCase(new NatExpiryTest(), TestCase::QUICK);
+        AddTestCase(new NatExpiryTest(false), TestCase::QUICK);
+        AddTestCase(new NatExpiryTest(true), TestCase::QUICK);
         AddTestCase(new NatIcmpErrorTest(), TestCase::QUICK);
         AddTestCase(new NatFragmentTest(), TestCase::QUICK);
         AddTestCase(new NatAddressOnlyTest(), TestCase::QUICK);
