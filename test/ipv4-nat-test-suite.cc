@@ -758,6 +758,67 @@ class NatIcmpErrorTest : public TestCase
     }
 };
 
+class NatIcmpErrorOutTest : public TestCase
+{
+  public:
+    NatIcmpErrorOutTest()
+        : TestCase("an inside host's ICMP port unreachable about a forwarded datagram reaches the "
+                   "server translated (outer source and quoted destination)")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        Ipv4NatHelper helper;
+        auto net = BuildNet(helper);
+        // 192.0.2.1:5000 -> b:7777, where nothing listens.
+        NS_TEST_ASSERT_MSG_EQ(
+            Ipv4NatHelper::AddStaticPortForward(net->r, 17, 5000, net->bAddr, 7777),
+            true,
+            "forward");
+        Ptr<Socket> ss = Udp(net->s, 4000, nullptr);
+        int icmps = 0;
+        ss->SetAttribute(
+            "IcmpCallback",
+            CallbackValue(Callback<void, Ipv4Address, uint8_t, uint8_t, uint8_t, uint32_t>(
+                [&](Ipv4Address src, uint8_t, uint8_t t, uint8_t c, uint32_t)
+                {
+                    icmps += src == Ipv4Address("192.0.2.1") && t == 3 && c == 3;
+                })));
+        Simulator::Schedule(Seconds(1), &SendTo, ss, 30, net->rOut, 5000);
+        Simulator::Stop(Seconds(3));
+        Simulator::Run();
+        NS_TEST_ASSERT_MSG_EQ(icmps, 1, "the server's socket got b's error, from the NAT");
+        NS_TEST_ASSERT_MSG_EQ(net->nat->GetStats().icmpErrorsOut, 1, "counted");
+        const Bytes* err = nullptr;
+        for (const Bytes& d : net->sRx)
+        {
+            if (d[9] == 1)
+            {
+                err = &d;
+            }
+        }
+        NS_TEST_ASSERT_MSG_NE(err, nullptr, "the server got an ICMP message");
+        if (!err || err->size() < 56)
+        {
+            Simulator::Destroy();
+            return;
+        }
+        const Bytes& e = *err;
+        std::string why;
+        NS_TEST_ASSERT_MSG_EQ(ChecksumsOk(e, &why), true, why);
+        size_t q = 28;
+        NS_TEST_ASSERT_MSG_EQ(G32(e, 12), 0xc0000201u, "from the outside address");
+        NS_TEST_ASSERT_MSG_EQ(G32(e, q + 12), 0xc0000202u, "quoted source: the server");
+        NS_TEST_ASSERT_MSG_EQ(G32(e, q + 16), 0xc0000201u, "quoted destination: the NAT");
+        NS_TEST_ASSERT_MSG_EQ(G16(e, q + 20), 4000, "quoted source port");
+        NS_TEST_ASSERT_MSG_EQ(G16(e, q + 22), 5000, "quoted destination port: the forward's");
+        NS_TEST_ASSERT_MSG_EQ(Fold(Sum(e, q, 20)), 0xffff, "quoted header checksum");
+        Simulator::Destroy();
+    }
+};
+
 class NatFragmentTest : public TestCase
 {
   public:
@@ -1304,6 +1365,7 @@ class Ipv4NatTestSuite : public TestSuite
         AddTestCase(new NatExpiryTest(false), TestCase::QUICK);
         AddTestCase(new NatExpiryTest(true), TestCase::QUICK);
         AddTestCase(new NatIcmpErrorTest(), TestCase::QUICK);
+        AddTestCase(new NatIcmpErrorOutTest(), TestCase::QUICK);
         AddTestCase(new NatFragmentTest(), TestCase::QUICK);
         AddTestCase(new NatAddressOnlyTest(), TestCase::QUICK);
         AddTestCase(new NatOtherProtocolTest(), TestCase::QUICK);
