@@ -396,6 +396,9 @@ IkeDaemon::StartPh2(Work& w, Ph2& p)
         PfKeySa2 sa2;
         sa2.mode = static_cast<uint8_t>(mode == IpsecMode::TUNNEL ? IpsecMode::TUNNEL
                                                                   : IpsecMode::TRANSPORT);
+        // pk_sendgetspi: the policy's reqid (pr->reqid_in), as UPDATE sends
+        // it; otherwise the larval SA's head is not the one UPDATE looks for.
+        sa2.reqid = i < p.requests.size() ? p.requests[i].reqid : 0;
         m.sa2 = sa2;
         // pk_sendgetspi (pfkey_send_getspi_nat): the NAT-T type and ports of
         // a UDP-encapsulated SA.
@@ -744,6 +747,17 @@ IkeDaemon::RecvInitialContact(Work& w, Ph1& ph1)
         if (p.peer != ph1.peer || p.state != IkePh2State::ESTABLISHED)
         {
             continue;
+        }
+        if (NatDetected(ph1))
+        {
+            // With a NAT detected racoon compares the SAs' addresses with
+            // their ports (CMPSADDR): hosts behind one NAT share its
+            // address, and one's INITIAL-CONTACT must not purge another's.
+            const Ph1* mine = FindPh1Id(p.ph1);
+            if (!mine || mine->peerPort != ph1.peerPort)
+            {
+                continue;
+            }
         }
         for (size_t i = 0; i < p.chosen.sas.size() && i < p.mySpis.size(); ++i)
         {
