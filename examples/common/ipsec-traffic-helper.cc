@@ -326,6 +326,12 @@ IpsecTrafficHelper::SetTcpBytes(uint64_t bytes)
 }
 
 void
+IpsecTrafficHelper::SetPingIdentifier(uint16_t id)
+{
+    m_pingId = id;
+}
+
+void
 IpsecTrafficHelper::SetPorts(uint16_t udpEchoPort, uint16_t tcpPort)
 {
     m_echoPort = udpEchoPort;
@@ -349,7 +355,7 @@ namespace
 
 /// ICMP echo request (type 8 / 128) with 56 data bytes, as ping(8) sends.
 void
-SendPing(Ptr<Socket> socket, bool v6, IpsecAddress src, IpsecAddress dst, uint16_t seq)
+SendPing(Ptr<Socket> socket, bool v6, IpsecAddress src, IpsecAddress dst, uint16_t seq, uint16_t id)
 {
     uint8_t data[PING_DATA];
     for (uint32_t i = 0; i < sizeof(data); ++i)
@@ -360,7 +366,7 @@ SendPing(Ptr<Socket> socket, bool v6, IpsecAddress src, IpsecAddress dst, uint16
     if (v6)
     {
         Icmpv6Echo echo(true);
-        echo.SetId(0x1234);
+        echo.SetId(id);
         echo.SetSeq(seq);
         if (Node::ChecksumEnabled())
         {
@@ -373,7 +379,7 @@ SendPing(Ptr<Socket> socket, bool v6, IpsecAddress src, IpsecAddress dst, uint16
     else
     {
         Icmpv4Echo echo;
-        echo.SetIdentifier(0x1234);
+        echo.SetIdentifier(id);
         echo.SetSequenceNumber(seq);
         echo.SetData(Create<Packet>(data, sizeof(data)));
         Icmpv4Header h;
@@ -409,7 +415,7 @@ IpsecTrafficHelper::Install(Ptr<Node> client,
     // (The node's IP layer keeps the socket; holding it here too would make
     // a cycle with the receive callback, which holds these counters.)
     ping->SetRecvCallback(
-        [c, v6, serverAddr](Ptr<Socket> s)
+        [c, v6, serverAddr, id = m_pingId](Ptr<Socket> s)
         {
             Address from;
             while (Ptr<Packet> p = s->RecvFrom(from))
@@ -425,7 +431,10 @@ IpsecTrafficHelper::Install(Ptr<Node> client,
                     {
                         Icmpv6Echo echo(false);
                         p->PeekHeader(echo);
-                        c->PingReply(echo.GetSeq());
+                        if (echo.GetId() == id)
+                        {
+                            c->PingReply(echo.GetSeq());
+                        }
                     }
                 }
                 else
@@ -439,7 +448,10 @@ IpsecTrafficHelper::Install(Ptr<Node> client,
                     {
                         Icmpv4Echo echo;
                         p->PeekHeader(echo);
-                        c->PingReply(echo.GetSequenceNumber());
+                        if (echo.GetIdentifier() == id)
+                        {
+                            c->PingReply(echo.GetSequenceNumber());
+                        }
                     }
                 }
             }
@@ -447,13 +459,13 @@ IpsecTrafficHelper::Install(Ptr<Node> client,
     for (uint32_t i = 0; i < m_pings; ++i)
     {
         Simulator::Schedule(t + Seconds(i),
-                            [c, ping, v6, clientAddr, serverAddr, i]()
+                            [c, ping, v6, clientAddr, serverAddr, i, id = m_pingId]()
                             {
                                 auto seq = static_cast<uint16_t>(i + 1);
                                 c->ping.sent++;
                                 c->ping.samples.Sent();
                                 c->pingSentAt[seq] = Simulator::Now().GetSeconds();
-                                SendPing(ping, v6, clientAddr, serverAddr, seq);
+                                SendPing(ping, v6, clientAddr, serverAddr, seq, id);
                             });
     }
     c->ping.samples.delayKind = "rtt";

@@ -96,6 +96,9 @@ class IpsecTrafficHelper
     /// The UDP echo and TCP ports (default 7 and 5001): helpers whose
     /// traffic goes to the same server need ports of their own.
     void SetPorts(uint16_t udpEchoPort, uint16_t tcpPort);
+    /// The echo requests' identifier (default 0x1234): helpers that ping
+    /// from one node need identifiers of their own (replies are matched by it).
+    void SetPingIdentifier(uint16_t id);
     /// Called with the sequence number (from 1) of every echo reply the client gets.
     void SetPingReplyCallback(std::function<void(uint16_t)> cb);
 
@@ -119,6 +122,7 @@ class IpsecTrafficHelper
     Time m_start;
     uint16_t m_echoPort{7};
     uint16_t m_tcpPort{5001};
+    uint16_t m_pingId{0x1234};
     std::shared_ptr<Counters> m_counters;
 };
 
