@@ -20,7 +20,8 @@ makes its kernel send an ACQUIRE) or as responder while `swanctl --initiate`
 makes charon start.  The cases: main mode with either side initiating,
 aggressive mode with either side initiating, ESP transport mode with AES-128
 and HMAC-SHA1; racoon's sample proposal (3DES, SHA1, MODP-1024) with ESP
-3DES/HMAC-MD5 and PFS; one ESP tunnel-mode case.  Then it checks that
+3DES/HMAC-MD5 and PFS; one ESP tunnel-mode case; and the NAT-T cases
+below.  Then it checks that
 
   * the program says phase 1 and phase 2 were established (its RESULT line);
   * both ends have the same ISAKMP SA: the initiator cookie and the phase-1
@@ -35,22 +36,57 @@ and HMAC-SHA1; racoon's sample proposal (3DES, SHA1, MODP-1024) with ESP
   * the ESP packets the simulated node sends (it sends a UDP datagram a
     second, as responder once the SAs are up) are decrypted by tshark with
     charon's keys for its inbound SA, with a good ICV (where tshark exists);
-  * all IKE traffic stayed on UDP port 500: the daemon sends no NAT-T vendor
-    ID, so charon neither floats to 4500 nor UDP-encapsulates ESP.
+  * (not NAT-T) all IKE traffic stayed on UDP port 500: the daemon sends no
+    NAT-T vendor ID, so charon neither floats to 4500 nor UDP-encapsulates
+    ESP.
+
+The NAT-T cases (natt-*: RFC 3947 in IKE, RFC 3948 ESP in UDP) need no NAT:
+one side forces NAT-T, either the daemon (racoon.conf `nat_traversal
+force`: it hashes zeros for the addresses in its NAT-D payloads, so charon
+sees a NAT on both sides) or charon (swanctl.conf `encap = yes`: it sends a
+NAT-D that cannot match, so the daemon, `nat_traversal on`, sees a NAT at
+the peer).  Main mode with either side initiating and either way of
+forcing, aggressive mode both ways, ESP tunnel mode, and one transport-mode
+case.  Instead of the port-500 check they check that
+
+  * both sides detected the NAT (the daemon's "NAT detected", charon's
+    "remote host is behind NAT" or "faking NAT situation ...") and charon's
+    IKE went 4 (aggressive: 2) packets on UDP 500, then all on 4500;
+  * on the wire (the node's capture, tshark) the first 4 (2) ISAKMP
+    messages are on UDP 500, the others, from MM5 (AM3) on, on 4500 with
+    the non-ESP marker; every ESP packet, both ways, is in UDP 4500 and
+    tshark decrypts it with charon's keys (ICV good); the node sends
+    NAT-keepalives (racoon.conf `timer { natt_keepalive 2 sec; }`; none as
+    aggressive-mode responder, as racoon);
+  * the daemon's SAs are esp-udp between ports 4500 (`setkey -D`), charon's
+    CHILD_SA is INSTALLED with encap=yes (`swanctl --list-sas`);
+  * in tunnel mode traffic flows both ways through libipsec: a ping from
+    charon's namespace (ICMP echo on a raw socket) is answered by the node,
+    and the node's datagrams, echoed by a small UDP echo in charon's
+    namespace, come back to the node (the program's --receive).  charon's
+    namespace routes its packets to the node into kernel-libipsec's TUN
+    device (kernel-netlink fwmark = !0x4223) while charon's own sockets
+    carry the mark (socket-default fwmark = 0x4223) and go out directly.
 
 The machine's kernel may have no ESP (XFRM without esp4), so charon uses its
 userspace IPsec, kernel-libipsec.  strongSwan 5.9's libipsec only creates
-tunnel-mode SAs with UDP encapsulation, and charon fails a quick mode whose
-SAs it cannot install (as initiator it answers QM2 with NO-PROPOSAL-CHOSEN
-instead of QM3; as responder it deletes the SAs after QM3).  A small shim
-(SHIM_C below), compiled here and preloaded into charon, hands each SA to
-libipsec as tunnel mode with UDP encapsulation; charon's IKE, SPIs,
-algorithms and keys are untouched.  --no-shim runs without it: then only the
-cases where the daemon initiates are run, charon derives the keys (which are
-checked) but installs nothing.  ESP goes one way only, and only to the
-wire: charon's kernel has no ESP (it answers protocol unreachable) and
-libipsec 5.9.8 sends and receives ESP only UDP-encapsulated, which the
-daemon does not negotiate (no NAT-T), so charon never decrypts nor sends any.
+tunnel-mode SAs with UDP encapsulation ("IPsec SA: unsupported mode"
+otherwise), and charon fails a quick mode whose SAs it cannot install (as
+initiator it answers QM2 with NO-PROPOSAL-CHOSEN instead of QM3; as
+responder it deletes the SAs after QM3).  The tunnel-mode NAT-T cases
+negotiate exactly what libipsec takes and run without any help.  For the
+others (no NAT-T, or transport mode) a small shim (SHIM_C below), compiled
+here and preloaded into charon, hands each SA to libipsec as tunnel mode
+with UDP encapsulation; charon's IKE, SPIs, algorithms and keys are
+untouched, and the shim prints the SAs as charon handed them over (the
+transport NAT-T case checks charon asked for transport mode with UDP
+encapsulation).  --no-shim runs without it: then the cases where charon
+initiates and the shim is needed are not run; in the others charon derives
+the keys (which are checked) but installs nothing, except in the
+tunnel-mode NAT-T cases, which are unchanged.  Without NAT-T, ESP goes one
+way only, and only to the wire: charon's kernel has no ESP (it answers
+protocol unreachable) and libipsec sends and receives ESP only
+UDP-encapsulated, so charon never decrypts nor sends any.
 
 Always removes its namespaces, processes and temporary files, also on
 failure or SIGTERM/SIGINT; namespaces and files a killed run left behind are
@@ -883,9 +919,11 @@ def check_natt(case, out, text, facts, raw, esp, both_ways, installs, shim):
 # ---- one case -------------------------------------------------------------------------
 
 def run_case(program, workdir, case, index, shim):
-    note("=== %s: %s mode, %s initiates, ESP %s, IKE %s, ESP %s" % (
+    note("=== %s: %s mode, %s initiates, ESP %s, IKE %s, ESP %s%s" % (
         case.name, case.exchange, "the simulated daemon" if case.initiator == "ns3" else "charon",
-        case.mode, case.ike, case.esp))
+        case.mode, case.ike, case.esp,
+        {None: "", "force": ", NAT-T forced by the daemon (nat_traversal force)",
+         "encap": ", NAT-T forced by charon (encap = yes)"}[case.natt]))
     out = os.path.join(workdir, case.name)
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
