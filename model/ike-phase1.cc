@@ -967,16 +967,7 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
 
     if (p.exchange == isakmp::EXCH_AGGRESSIVE && p.initiator && p.state == IkePh1State::MSG1SENT)
     {
-        // AM2: HDR, SA, KE, Nr, IDir, HASH_R.  agg_i2recv handles each
-        // vendor ID as it meets it, so the NAT-D type the responder's NAT-T
-        // vendor ID selects is known when its NAT-D payloads follow (as
-        // strongSwan's charon sends them, after HASH_R is computed: VIDs,
-        // NAT-D, HASH_R); racoon keeps that choice when it then ignores the
-        // message.
-        if (!m.payloads.empty() && m.payloads[0].type == isakmp::PL_SA)
-        {
-            HandleVids(p, m);
-        }
+        // AM2: HDR, SA, KE, Nr, IDir, HASH_R.
         if (!saFirst()
             || !OnlyPayloads(m,
                              {isakmp::PL_KE,
@@ -1036,6 +1027,7 @@ IkeDaemon::HandlePh1(Work& w, Ph1& p, const IsakmpMessage& hm, const std::vector
         };
         p.rcookie = h.rcookie;
         p.Choose(got);
+        HandleVids(p, m);
         if (p.natt.version != IkeNattVersion::NONE)
         {
             // agg_i2recv: both NAT bits set first, the NAT-D payloads clear them.
