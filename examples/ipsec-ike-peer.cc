@@ -22,6 +22,10 @@
  * and the daemon negotiates (main or aggressive mode, as racoon.conf's
  * exchange_mode says).  Without it the daemon waits as responder, and the
  * datagrams start once phase 2 is established (--traffic=false: none).
+ * With --receive the node also reports what comes back on that socket (an
+ * echo of the peer's, through the SAs): a line "received UDP datagram ..."
+ * per datagram and "UDP datagrams received N" before `setkey -D`; without
+ * it the output is as before.
  *
  * It prints racoon's log and the IKE messages as they go, "ready" once the
  * simulation runs, `setkey -D` at the end and one result line:
@@ -101,6 +105,7 @@ struct Options
     bool initiate = false;
     bool traffic = true;
     uint16_t port = 9;
+    bool receive = false;
     bool verbose = true;
     Ipv4Address localIp; ///< --local's address
     int prefix{24};      ///< --local's prefix length
@@ -137,6 +142,9 @@ ParseOptions(int argc, char* argv[], Options& o)
     cmd.AddValue(
         "traffic", "as responder, send those datagrams once phase 2 is established", o.traffic);
     cmd.AddValue("port", "UDP port of those datagrams", o.port);
+    cmd.AddValue("receive",
+                 "report the datagrams received on that socket (e.g. the peer's echo)",
+                 o.receive);
     cmd.AddValue("verbose", "print racoon's log and every IKE message", o.verbose);
     cmd.Parse(argc, argv);
 
@@ -214,9 +222,19 @@ CreatePeerNode(int fd,
     return node;
 }
 
-/// The daemon's counters, `setkey -D` and the RESULT line; true when it passed.
+/**
+ * The daemon's counters, `setkey -D` and the RESULT line; true when it
+ * passed.  @p received is the number of datagrams received on @p udp, printed
+ * when @p receive.
+ */
 bool
-PrintResult(Ptr<Node> node, Ptr<IkeDaemon> racoon, bool initiate, Ptr<Socket> udp, uint64_t sent)
+PrintResult(Ptr<Node> node,
+            Ptr<IkeDaemon> racoon,
+            bool initiate,
+            Ptr<Socket> udp,
+            uint64_t sent,
+            bool receive,
+            uint64_t received)
 {
     const IkeDaemonStats& s = racoon->GetStats();
     std::cout << "racoon: phase 1 established " << s.ph1Established << ", phase 2 established "
@@ -227,6 +245,10 @@ PrintResult(Ptr<Node> node, Ptr<IkeDaemon> racoon, bool initiate, Ptr<Socket> ud
     {
         std::cout << "UDP datagrams sent " << sent << ", out_nosa "
                   << node->GetObject<IpsecStack>()->GetStats(false).out_nosa << "\n";
+        if (receive)
+        {
+            std::cout << "UDP datagrams received " << received << "\n";
+        }
     }
     std::cout << "\n# setkey -D\n";
     SetkeyDump::PrintSad(std::cout, node->GetObject<IpsecStack>()->GetSad());
@@ -314,6 +336,22 @@ main(int argc, char* argv[])
         udp->Bind();
         udp->Connect(InetSocketAddress(o.peerIp, o.port));
     }
+    uint64_t received = 0;
+    if (udp && o.receive)
+    {
+        udp->SetRecvCallback(Callback<void, Ptr<Socket>>(
+            [&received](Ptr<Socket> s)
+            {
+                Address from;
+                while (Ptr<Packet> p = s->RecvFrom(from))
+                {
+                    ++received;
+                    InetSocketAddress in = InetSocketAddress::ConvertFrom(from);
+                    std::cout << IpsecLogTime() << "received UDP datagram of " << p->GetSize()
+                              << " bytes from " << in.GetIpv4() << ":" << in.GetPort() << std::endl;
+                }
+            }));
+    }
     std::function<void()> tick = [&]()
     {
         Ptr<Packet> p = Create<Packet>(64);
@@ -357,7 +395,7 @@ main(int argc, char* argv[])
     Simulator::Stop(Seconds(o.duration));
     Simulator::Run();
 
-    bool pass = PrintResult(node, racoon, o.initiate, udp, sent);
+    bool pass = PrintResult(node, racoon, o.initiate, udp, sent, o.receive, received);
     Simulator::Destroy();
     return pass ? 0 : 1;
 }
