@@ -12,7 +12,10 @@ own (WIRESHARK_CONFIG_DIR) -- never with keys read from the scripts:
   * ipsec-vpn (blowfish-cbc tunnel SAs), IPv4 and IPv6;
   * ipsec-leaf-node, IPv4 and IPv6;
   * ipsec-bootstrap with --rekeyAt, whose new SAs are added during the run
-    and carry the traffic once the boot-time ones expire.
+    and carry the traffic once the boot-time ones expire;
+  * ipsec-natt, whose SAs the IKE daemons negotiate: ESP in UDP (RFC 3948)
+    on both sides of the NAT, every ESP packet inside UDP (tshark's
+    UDP-encapsulation dissector), every ICV good.
 
 Every ESP packet of every pcap must be decrypted (something dissected after
 the ESP header), no ICV may be bad, and each run must have ESP.  A negative
@@ -51,7 +54,11 @@ CASES = [
     ("ipsec-leaf-node", [], False),
     ("ipsec-leaf-node", ["--ipv6=true"], False),
     ("ipsec-bootstrap", ["--duration=75", "--rekeyAt=30", "--dumpAt=1"], True),
+    ("ipsec-natt", [], True),
 ]
+
+# Programs whose ESP travels in UDP (RFC 3948): every ESP frame must be so.
+UDP_ENCAPSULATED = {"ipsec-natt"}
 
 
 def run(cmd, env=None):
@@ -75,7 +82,7 @@ def profile(conf, key_file):
 
 
 def dissect(pcap, conf):
-    """(ESP frames, decrypted ones, good ICVs, bad ICVs) of pcap."""
+    """(ESP frames, decrypted ones, good ICVs, bad ICVs, ESP frames in UDP) of pcap."""
     env = dict(os.environ)
     env["WIRESHARK_CONFIG_DIR"] = conf
     p = run([TSHARK, "-n", "-r", pcap, "-Y", "esp", "-T", "fields", "-E", "separator=\t",
@@ -83,7 +90,7 @@ def dissect(pcap, conf):
     for line in p.stderr.splitlines():
         if "rror" in line or "nvalid" in line:
             fail("%s: tshark: %s" % (pcap, line))
-    esp = decrypted = good = bad = 0
+    esp = decrypted = good = bad = in_udp = 0
     for line in p.stdout.splitlines():
         if not line.strip():
             continue
@@ -93,9 +100,10 @@ def dissect(pcap, conf):
         # Decrypted: the ESP layer is followed by what it carried.
         if "esp" in layers and layers.index("esp") + 1 < len(layers):
             decrypted += 1
+        in_udp += "udp" in layers and layers.index("udp") < layers.index("esp")
         good += fields[1] in ("1", "True")
         bad += fields[2] in ("1", "True")
-    return esp, decrypted, good, bad
+    return esp, decrypted, good, bad, in_udp
 
 
 def main():
@@ -130,7 +138,9 @@ def main():
             if not name.endswith(".pcap"):
                 continue
             pcap = os.path.join(outdir, name)
-            esp, decrypted, good, bad = dissect(pcap, conf)
+            esp, decrypted, good, bad, in_udp = dissect(pcap, conf)
+            if program in UDP_ENCAPSULATED and in_udp != esp:
+                fail("%s: %s: %d of %d ESP packets in UDP" % (where, name, in_udp, esp))
             total += esp
             if decrypted != esp:
                 fail("%s: %s: %d of %d ESP packets decrypted" % (where, name, decrypted, esp))
@@ -146,7 +156,7 @@ def main():
 
     # Negative control: without the key file nothing is decrypted.
     if control:
-        esp, decrypted, _, _ = dissect(control, profile(os.path.join(work, "nokeys"), None))
+        esp, decrypted, _, _, _ = dissect(control, profile(os.path.join(work, "nokeys"), None))
         if esp == 0 or decrypted != 0:
             fail("control: without keys %d of %d ESP packets of %s decrypted" % (
                 decrypted, esp, control))
