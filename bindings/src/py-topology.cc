@@ -132,6 +132,9 @@ Wifi(const std::vector<PyNode>& nodes,
             Ptr<RateErrorModel> em = CreateObject<RateErrorModel>();
             em->SetAttribute("ErrorUnit", StringValue("ERROR_UNIT_PACKET"));
             em->SetAttribute("ErrorRate", DoubleValue(loss));
+            // Streams of its own: which frames are lost does not depend on
+            // what ran before in the process.
+            em->AssignStreams(500 + 2 * i);
             DynamicCast<WifiNetDevice>(l.devices.Get(i))->GetPhy()->SetPostReceptionErrorModel(em);
         }
     }

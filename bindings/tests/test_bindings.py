@@ -378,7 +378,9 @@ def test_wifi_loss():
     """A lossy Wi-Fi link: without loss all 50 datagrams arrive; with the
     receivers dropping 60 % of the frames after the PHY (data and ACKs
     alike), 802.11's retries do not recover them all; every datagram that
-    arrives was protected and decapsulated."""
+    arrives was protected and decapsulated.  (The link's loss draws come
+    from streams of its own, so the outcome does not depend on what the
+    process ran before.)"""
     def received(loss):
         a, b = ipsec.create_nodes(2)
         ipsec.install_stack([a, b])
