@@ -534,7 +534,6 @@ class IkeNattTestCase : public TestCase
         s.nattA = forced ? RacoonNatTraversal::FORCE : RacoonNatTraversal::ON;
         s.nattB = m_kind == OFF_ONE_SIDE ? RacoonNatTraversal::OFF : RacoonNatTraversal::ON;
         IkeOutcome o = RunIke(s);
-        if (getenv("DBGLOG")) { for (auto& l : o.logA) std::cerr << "A " << l << "\n"; for (auto& l : o.logB) std::cerr << "B " << l << "\n"; }
         NS_TEST_ASSERT_MSG_EQ(o.a.ph1Established, 1, "A: one ISAKMP SA");
         NS_TEST_ASSERT_MSG_EQ(o.b.ph1Established, 1, "B: one ISAKMP SA");
         NS_TEST_ASSERT_MSG_EQ(o.a.ph2Established, 1, "A: one quick mode");
