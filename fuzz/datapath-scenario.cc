@@ -333,6 +333,14 @@ VictimSockets()
 }
 
 std::string
+NattSaLine()
+{
+    return "add 10.0.0.1[4500] 10.0.0.2[4500] esp-udp " + std::to_string(NATT_SPI)
+         + " -m transport -E aes-cbc " + Key(128, NATT_SPI, 1) + " -A hmac-sha1 "
+         + Key(160, NATT_SPI, 2) + ";\n";
+}
+
+std::string
 VictimScript()
 {
     std::string s = "flush;\nspdflush;\n";
@@ -340,6 +348,7 @@ VictimScript()
     {
         s += r.AddLine();
     }
+    s += NattSaLine();
     // Inbound policies: nothing reaches V's sockets (see VictimSockets), or
     // H's network, in clear.  The SPD is searched in order: the tunnels'
     // addresses first, then the transport policies by port.
@@ -592,6 +601,8 @@ Scenario::Scenario(const Knobs& knobs, const std::string& peerScript)
     }
 
     m_ipsec = m_v->GetObject<IpsecStack>();
+    // ESP in UDP (RFC 3948) on port 4500, as racoon's NAT-T socket sets it.
+    m_ipsec->SetUdpEncapPort(4500, true);
     m_ipsec->TraceConnectWithoutContext(
         "Drop",
         Callback<void, Ptr<const Packet>, bool, IpsecDropReason, const std::string&>(

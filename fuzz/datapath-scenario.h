@@ -101,6 +101,13 @@ std::vector<const SaRow*> SaRows(uint8_t proto, bool v6);
 /// The victim's setkey script: every SA of the table and the inbound policies.
 std::string VictimScript();
 
+/// The UDP-encapsulated ESP SA from P to V (RFC 3948, port 4500 both ways,
+/// IPv4), as setkey's "add" line; V decapsulates ESP in UDP on port 4500.
+std::string NattSaLine();
+
+/// The SPI of NattSaLine's SA.
+constexpr uint32_t NATT_SPI = 0x5001;
+
 /// A socket of V (bound to one address and port) and what V's policy
 /// requires of the datagrams it may receive.
 struct SocketRule

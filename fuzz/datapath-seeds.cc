@@ -17,7 +17,7 @@
  *       ESP+AH and IPComp+ESP bundles, IPComp tunnel inside ESP,
  *       mixed-family tunnels, nested tunnels, a tunnel to H through V,
  *       TCP (handshake and data), fragmented ESP and fragments inside a
- *       tunnel, plaintext to a protected port and to a closed one, ICMP
+ *       tunnel, ESP in UDP (RFC 3948) to port 4500, plaintext to a protected port and to a closed one, ICMP
  *       echo, IPv6 extension headers in front of ESP.
  *
  * Every exchange that a real SA protects must be accepted by V (the SA
@@ -217,6 +217,12 @@ Exchanges()
         }
         add("esp-fragments", {0x100e}, "esp/transport//require", 7000, Exchange::DELIVERED)->size
             = 3000;
+        if (!v6)
+        {
+            // ESP in UDP (RFC 3948) to V's port 4500.
+            Exchange* e = add("esp-udp", {}, "esp/transport//require", 7000, Exchange::DELIVERED);
+            e->script = NattSaLine() + e->script;
+        }
         add("plaintext", {}, "", 7000, Exchange::REFUSED);
         add("plaintext-closed-port", {}, "", 7099, Exchange::REFUSED);
         add("ah-bad-port", {0x2001}, "ah/transport//require", 7000, Exchange::DECAPSULATED);

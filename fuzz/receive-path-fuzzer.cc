@@ -5,7 +5,8 @@
  * (IPv4 or IPv6 by their version nibble: extension headers, fragments,
  * tunnels in tunnels, anything) delivered to a device of the victim of
  * datapath-scenario.h (SAs for every algorithm, policies that require them,
- * UDP and TCP sockets listening, a host behind it), one after the other in
+ * UDP and TCP sockets listening, ESP in UDP on port 4500 with a NAT-T SA,
+ * a host behind it), one after the other in
  * simulated time, then the simulation runs to completion.
  *
  * The input:
