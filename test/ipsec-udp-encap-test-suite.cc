@@ -10,11 +10,17 @@
  */
 #include "common/ipsec-traffic-helper.h"
 #include "ns3/boolean.h"
+#include "ns3/config.h"
 #include "ns3/global-value.h"
 #include "ns3/inet-socket-address.h"
+#include "ns3/internet-stack-helper.h"
 #include "ns3/ipsec-module.h"
+#include "ns3/ipv4-address-helper.h"
+#include "ns3/ipv4-static-routing-helper.h"
+#include "ns3/point-to-point-helper.h"
 #include "ns3/simulator.h"
 #include "ns3/socket.h"
+#include "ns3/string.h"
 #include "ns3/test.h"
 #include "ns3/udp-socket-factory.h"
 #include "ns3/uinteger.h"
@@ -518,7 +524,8 @@ class BadInputTestCase : public TestCase
         NS_TEST_EXPECT_MSG_EQ(keepalives, 1u, "and traced with its source");
         NS_TEST_ASSERT_MSG_EQ(received.size(), 1u, "only the marked datagram reached the socket");
         std::vector<uint8_t> marked{0, 0, 0, 0, 0xaa, 0xbb};
-        NS_TEST_EXPECT_MSG_EQ((!received.empty() && received[0] == marked), true, "with its marker");
+        NS_TEST_EXPECT_MSG_EQ(
+            (!received.empty() && received[0] == marked), true, "with its marker");
         NS_TEST_EXPECT_MSG_EQ(b.in_inval, 1u, "0xFF 0xFF: too short for ESP");
         NS_TEST_EXPECT_MSG_EQ(b.in_nosa, 2u, "wrong port, SA without NAT-T");
         NS_TEST_EXPECT_MSG_EQ(b.in_espauthfail, 1u, "the right port reaches the ICV check");
@@ -591,6 +598,114 @@ class BadChecksumTestCase : public TestCase
     }
 };
 
+/**
+ * Transport-mode ESP in UDP through a real NAT (Ipv4Nat), set up by hand:
+ * the road warrior rw (192.168.1.10) and the gateway gw (198.51.100.2),
+ * the NAT's outside address 198.51.100.1 (port 4500 kept).  The gateway's
+ * inbound SA names the NAT's address and, with @p natOa, the road
+ * warrior's own address as its NAT-OA (setkey's "esp-udp OA").  TCP, UDP
+ * echo and ping both ways arrive whole: the TCP and UDP checksums that rw
+ * computed over its private address (and gw over the NAT's) are fixed
+ * after decapsulation -- by NetBSD's recomputation, or with NatOaChecksum
+ * by RFC 3948's incremental update from the NAT-OA (rw's inbound SA has
+ * none and is recomputed).  Without any fix-up TCP would deliver nothing:
+ * ns-3's TCP and UDP verify their checksums here.
+ */
+class TransportThroughNatTestCase : public TestCase
+{
+  public:
+    explicit TransportThroughNatTestCase(bool natOa)
+        : TestCase(std::string("transport mode through a NAT, checksums ")
+                   + (natOa ? "updated from the NAT-OA" : "recomputed (NetBSD)"))
+        , m_natOa(natOa)
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
+        Config::SetDefault("ns3::IpsecStack::NatOaChecksum", BooleanValue(m_natOa));
+        Ptr<Node> rw = CreateObject<Node>();
+        Ptr<Node> nat = CreateObject<Node>();
+        Ptr<Node> gw = CreateObject<Node>();
+        IpsecStackHelper().Install(NodeContainer(rw, gw));
+        InternetStackHelper().Install(nat);
+        IpsecStackHelper().AssignStreams(NodeContainer(rw, gw), 5);
+        PointToPointHelper p2p;
+        p2p.SetDeviceAttribute("DataRate", StringValue("10Mbps"));
+        p2p.SetChannelAttribute("Delay", StringValue("2ms"));
+        NetDeviceContainer lan = p2p.Install(rw, nat);
+        NetDeviceContainer wan = p2p.Install(nat, gw);
+        Ipv4AddressHelper addr;
+        addr.SetBase("192.168.1.0", "255.255.255.0", "0.0.0.10");
+        addr.Assign(lan.Get(0));
+        addr.SetBase("192.168.1.0", "255.255.255.0", "0.0.0.1");
+        addr.Assign(lan.Get(1));
+        addr.SetBase("198.51.100.0", "255.255.255.0");
+        addr.Assign(wan);
+        Ipv4StaticRoutingHelper srh;
+        srh.GetStaticRouting(rw->GetObject<Ipv4>())->SetDefaultRoute("192.168.1.1", 1);
+        Ipv4NatHelper().Install(nat, lan.Get(1), wan.Get(0));
+
+        std::string keys = KEYS;
+        std::string rwScript
+            = "add 192.168.1.10[4500] 198.51.100.2[4500] esp-udp 0x1001 -m transport " + keys
+            + ";\nadd 198.51.100.2[4500] 192.168.1.10[4500] esp-udp 0x1002 -m transport " + keys
+            + ";\nspdadd 192.168.1.10 198.51.100.2 any -P out ipsec esp/transport//require;\n"
+              "spdadd 198.51.100.2 192.168.1.10 any -P in ipsec esp/transport//require;\n";
+        std::string gwScript
+            = "add 198.51.100.1[4500] 198.51.100.2[4500] esp-udp 192.168.1.10 0x1001 -m transport "
+            + keys + ";\nadd 198.51.100.2[4500] 198.51.100.1[4500] esp-udp 0x1002 -m transport "
+            + keys
+            + ";\nspdadd 198.51.100.2 198.51.100.1 any -P out ipsec esp/transport//require;\n"
+              "spdadd 198.51.100.1 198.51.100.2 any -P in ipsec esp/transport//require;\n";
+        IpsecHelper ipsec;
+        ipsec.RunSetkeyString(rw, rwScript, "rw");
+        ipsec.RunSetkeyString(gw, gwScript, "gw");
+        rw->GetObject<IpsecStack>()->SetUdpEncapPort(4500, true);
+        gw->GetObject<IpsecStack>()->SetUdpEncapPort(4500, true);
+
+        IpsecTrafficHelper out;
+        out.SetTcpBytes(100000);
+        Time t = out.Install(rw,
+                             IpsecAddress(Ipv4Address("192.168.1.10")),
+                             gw,
+                             IpsecAddress(Ipv4Address("198.51.100.2")));
+        // Back to the road warrior, through the NAT's mapping (its UDP
+        // timeout is longer than the run).
+        IpsecTrafficHelper back;
+        back.SetStart(t);
+        back.SetPorts(8007, 6001);
+        back.SetPingIdentifier(0x2222);
+        back.SetTcpBytes(100000);
+        // The gateway knows the road warrior as the NAT's address.
+        Time end = back.Install(gw,
+                                IpsecAddress(Ipv4Address("198.51.100.2")),
+                                rw,
+                                IpsecAddress(Ipv4Address("198.51.100.1")));
+        Simulator::Stop(end);
+        Simulator::Run();
+        for (const auto* h : {&out, &back})
+        {
+            for (const IpsecFlowResult& f : h->GetResults())
+            {
+                NS_TEST_EXPECT_MSG_GT(f.sent, 0u, f.name + " sent");
+                NS_TEST_EXPECT_MSG_EQ(f.received, f.sent, f.name + " delivered whole");
+            }
+        }
+        const IpsecStats& g = gw->GetObject<IpsecStack>()->GetStats(false);
+        const IpsecStats& r = rw->GetObject<IpsecStack>()->GetStats(false);
+        NS_TEST_EXPECT_MSG_GT(g.in_success, 50u, "the gateway decapsulated rw's traffic");
+        NS_TEST_EXPECT_MSG_EQ(g.in_success, r.out_success, "all of it");
+        NS_TEST_EXPECT_MSG_EQ(r.in_success, g.out_success, "and rw all of the gateway's");
+        Simulator::Destroy();
+        Config::Reset();
+    }
+
+    bool m_natOa;
+};
+
 /// The suite.
 class IpsecUdpEncapTestSuite : public TestSuite
 {
@@ -604,6 +719,8 @@ class IpsecUdpEncapTestSuite : public TestSuite
         AddTestCase(new EndToEndTestCase(true), TestCase::QUICK);
         AddTestCase(new BadInputTestCase, TestCase::QUICK);
         AddTestCase(new BadChecksumTestCase, TestCase::QUICK);
+        AddTestCase(new TransportThroughNatTestCase(false), TestCase::QUICK);
+        AddTestCase(new TransportThroughNatTestCase(true), TestCase::QUICK);
     }
 };
 
