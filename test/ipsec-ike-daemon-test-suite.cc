@@ -58,6 +58,8 @@ struct IkeScenario
     uint32_t run{1};
     RacoonNatTraversal nattA{RacoonNatTraversal::OFF}; ///< A's remotes' nat_traversal
     RacoonNatTraversal nattB{RacoonNatTraversal::OFF}; ///< B's remotes' nat_traversal
+    /// Datagrams a plain UDP socket of A (port 4600) sends to B's NAT-T port 4500, and when.
+    std::vector<std::pair<Time, std::vector<uint8_t>>> toBNatt;
 };
 
 /// An ISAKMP message a daemon sent or received, from its Message trace.
@@ -132,6 +134,8 @@ struct IkeOutcome
     uint64_t repliesReceived{0};
     Time firstReply{Seconds(-1)};
     uint64_t outNosaA{0};
+    std::vector<IkeDrop> dropsB;     ///< B's Drop trace, in order
+    uint64_t keepalivesConsumedB{0}; ///< NAT keepalives B's data path consumed
     /// Mature ESP SAs per node: (src, dst, spi) -> (encKey, authKey).
     std::map<std::string, std::pair<std::vector<uint8_t>, std::vector<uint8_t>>> sasA;
     std::map<std::string, std::pair<std::vector<uint8_t>, std::vector<uint8_t>>> sasB;
@@ -412,7 +416,37 @@ RunIke(const IkeScenario& s)
         faq.GetDaemon('B')->TraceConnectWithoutContext(
             "Message", messagesTo(&out.receivedB, IkeDaemon::Direction::RECEIVED));
     }
+    if (s.daemonOnB)
+    {
+        faq.GetDaemon('B')->TraceConnectWithoutContext(
+            "Drop",
+            Callback<void, IkeDrop, const IpsecAddress&, const std::vector<uint8_t>&>(
+                [&out](IkeDrop d, const IpsecAddress&, const std::vector<uint8_t>&)
+                {
+                    out.dropsB.push_back(d);
+                }));
+    }
+    if (!s.toBNatt.empty())
+    {
+        Ptr<Socket> raw = Socket::CreateSocket(a, UdpSocketFactory::GetTypeId());
+        raw->Bind(InetSocketAddress(Ipv4Address::GetAny(), 4600));
+        // An attacker's socket: its datagrams leave in clear (A's policy
+        // would hold them for an SA, and ACQUIRE one).
+        IpsecHelper().SetSocketPolicy(raw, "out bypass");
+        for (const auto& [at, bytes] : s.toBNatt)
+        {
+            std::vector<uint8_t> d = bytes;
+            Simulator::Schedule(at,
+                                [raw, d]()
+                                {
+                                    raw->SendTo(Create<Packet>(d.data(), d.size()),
+                                                0,
+                                                InetSocketAddress(Ipv4Address("20.1.1.1"), 4500));
+                                });
+        }
+    }
     IpsecIkeFaqHelper::Result r = faq.Run();
+    out.keepalivesConsumedB = b->GetObject<IpsecStack>()->GetUdpEncapKeepalives();
     out.pingsSent = r.pingsSent;
     out.repliesReceived = r.repliesReceived;
     out.firstReply = r.firstReply;
@@ -492,6 +526,55 @@ class IkeFaqExampleTestCase : public TestCase
 
     bool m_ipv6;
     std::string m_mode;
+};
+
+/**
+ * Bad input on the NAT-T port (RFC 3948 section 2.2): B listens on 4500
+ * (nat_traversal on); a plain socket of A sends it, before and during the
+ * negotiation, the non-ESP marker followed by 10 bytes (no ISAKMP header),
+ * the marker and a 28-byte ISAKMP header whose length says 100, and a
+ * keepalive.  The first two reach the daemon and are dropped as
+ * BAD_MARKER (racoon: "packet shorter than isakmp header size"), the
+ * keepalive never reaches it (the data path consumes it, counted there);
+ * the negotiation is untouched: phase 1 and 2 up, every ping but the
+ * first answered.
+ */
+class IkeNattBadInputTestCase : public TestCase
+{
+  public:
+    IkeNattBadInputTestCase()
+        : TestCase("NAT-T port: marker with garbage, a lying length, a keepalive")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
+        IkeScenario s;
+        s.nattA = RacoonNatTraversal::ON;
+        s.nattB = RacoonNatTraversal::ON;
+        std::vector<uint8_t> garbage{0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+        std::vector<uint8_t> lying(4 + 28, 0x11);
+        lying[0] = lying[1] = lying[2] = lying[3] = 0;
+        lying[4 + 24] = 0; // the ISAKMP length field (RFC 2408 3.1): 100
+        lying[4 + 25] = 0;
+        lying[4 + 26] = 0;
+        lying[4 + 27] = 100;
+        s.toBNatt = {{MilliSeconds(500), garbage},
+                     {MilliSeconds(600), lying},
+                     {MilliSeconds(700), {0xff}},
+                     {MilliSeconds(1010), garbage}};
+        IkeOutcome o = RunIke(s);
+        std::vector<IkeDrop> expect{IkeDrop::BAD_MARKER, IkeDrop::BAD_MARKER, IkeDrop::BAD_MARKER};
+        NS_TEST_EXPECT_MSG_EQ((o.dropsB == expect), true, "three BAD_MARKER drops, nothing else");
+        NS_TEST_EXPECT_MSG_EQ(o.b.nattBadMarker, 3, "counted");
+        NS_TEST_EXPECT_MSG_EQ(o.keepalivesConsumedB, 1, "the keepalive: the data path's");
+        NS_TEST_EXPECT_MSG_EQ(o.b.keepalivesReceived, 0, "never the daemon's");
+        NS_TEST_EXPECT_MSG_EQ(o.a.ph1Established, 1, "phase 1 up");
+        NS_TEST_EXPECT_MSG_EQ(o.b.ph2Established, 1, "phase 2 up");
+        NS_TEST_EXPECT_MSG_EQ(o.repliesReceived + o.outNosaA, o.pingsSent, "every other ping");
+    }
 };
 
 /**
@@ -1177,6 +1260,7 @@ class IpsecIkeDaemonTestSuite : public TestSuite
         AddTestCase(new IkeInitialContactTestCase(false), TestCase::QUICK);
         AddTestCase(new IkeNattTestCase(IkeNattTestCase::FORCE), TestCase::QUICK);
         AddTestCase(new IkeNattTestCase(IkeNattTestCase::FORCE_AGGRESSIVE), TestCase::QUICK);
+        AddTestCase(new IkeNattBadInputTestCase, TestCase::QUICK);
         AddTestCase(new IkeNattTestCase(IkeNattTestCase::ON_NO_NAT), TestCase::QUICK);
         AddTestCase(new IkeNattTestCase(IkeNattTestCase::OFF_ONE_SIDE), TestCase::QUICK);
     }
