@@ -47,6 +47,9 @@ CASES = [
                                          ("--config=ah", "--config=ah")]),
     ("ipsec-adversary", "adversary.py", [("--family=6", "--family=6"),
                                          ("--mode=tunnel", "--mode=tunnel")]),
+    ("ipsec-natt", "natt.py", []),
+    ("ipsec-natt", "natt.py", [("--keepalive=0", "--keepalive=0")]),
+    ("ipsec-natt", "natt.py", [("--roadWarriors=1", "--road-warriors=1")]),
 ]
 
 
