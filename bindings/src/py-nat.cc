@@ -181,7 +181,28 @@ InstallNat(const PyNode& n,
         {
             throw py::value_error("nat: ns3::Ipv4Nat has no attribute " + name);
         }
-        if (!info.checker->CreateValidValue(StringValue(value)))
+        // ns-3 aborts on an ill-formed number: check those first.
+        std::string type = info.checker->GetValueTypeName();
+        bool numeric = type == "ns3::UintegerValue" || type == "ns3::IntegerValue"
+                    || type == "ns3::DoubleValue";
+        size_t used = 0;
+        bool wellFormed = !value.empty();
+        try
+        {
+            if (numeric && wellFormed)
+            {
+                (void) std::stod(value, &used);
+                wellFormed = used == value.size()
+                          && (type == "ns3::DoubleValue"
+                              || value.find_first_of(".eE") == std::string::npos)
+                          && (type != "ns3::UintegerValue" || value[0] != '-');
+            }
+        }
+        catch (const std::exception&)
+        {
+            wellFormed = false;
+        }
+        if ((numeric && !wellFormed) || !info.checker->CreateValidValue(StringValue(value)))
         {
             throw py::value_error("nat: attribute " + name + " refuses " + value);
         }

@@ -5,7 +5,7 @@ mapping's expiry after the UDP timeout and the drop that follows, the
 filtering behaviours, port forwards, the option errors, and a NAT keepalive
 consumed by a UDP_ENCAP_ESPINUDP port.
 
-The network of every test: host H 192.168.1.2 -- NAT router 192.168.1.1 |
+The network of every test: host H 192.168.1.1 -- NAT router 192.168.1.2 |
 198.51.100.1 -- server S 198.51.100.2, point-to-point links of 2 ms at 10
 Mbps; S has no route to 192.168.1.0/24, so whatever reaches H from S went
 through the NAT.  The expected addresses, ports and times are worked out
@@ -15,7 +15,7 @@ import pytest
 import ns3ipsec as ipsec
 from ns3ipsec import examples as ex
 
-H_ADDR, NAT_IN, NAT_OUT, S_ADDR = "192.168.1.2", "192.168.1.1", "198.51.100.1", "198.51.100.2"
+H_ADDR, NAT_IN, NAT_OUT, S_ADDR = "192.168.1.1", "192.168.1.2", "198.51.100.1", "198.51.100.2"
 
 
 def network(**nat_options):
@@ -76,7 +76,7 @@ def test_udp_through_the_nat_and_its_mapping():
     text = box.table()
     assert text.startswith(f"MAP udp {H_ADDR} 5555 <- -> {NAT_OUT} 5555 [{S_ADDR} 7777]")
     assert text.count("\n") == 1
-    assert box.get_attribute("UdpTimeout") in ("+60s", "+60000000000ns", "+60000ms", "1min")
+    assert box.get_attribute("UdpTimeout") == "+6e+10ns"  # ns-3 3.37 writes Times in ns
 
 
 def test_mapping_expires_after_the_udp_timeout_then_inbound_is_dropped():
