@@ -6,7 +6,8 @@ simulation needs end to end: the simulator, nodes with the IPsec stack, the
 NetBSD IPsec FAQ's topologies (host-to-host, VPN, leaf node) and links of
 one's own, setkey scripts, sysctls by name, the node's processor (CPU
 profiles and the data path's processing delay), racoon, traffic, and the
-results (flows, KAME's counters, ``setkey -D``/``-DP``, drops)::
+results (flows, KAME's counters, ``setkey -D``/``-DP``, drops), and NAT
+traversal (the NAT box :func:`nat`, ESP in UDP, racoon's NAT-T)::
 
     import ns3ipsec as ipsec
 
@@ -41,7 +42,7 @@ __all__ = [
     "set_default", "config_set", "set_global", "assign_streams", "cpu_profiles",
     "create_nodes", "install_stack", "point_to_point", "csma", "wifi",
     "populate_routing_tables", "udp_echo", "udp", "bulk_tcp", "ping", "install_racoon", "Ike",
-    "enable_key_log",
+    "enable_key_log", "nat", "Nat", "NatMapping", "NAT_T_PORT",
 ]
 
 
@@ -323,6 +324,33 @@ class Node:
         family, the explanation and the datagram's size."""
         self._n.connect_drop(callback)
 
+    def set_udp_encap_port(self, port: int = 4500, on: bool = True) -> None:
+        """setsockopt UDP_ENCAP_ESPINUDP on the local UDP ``port`` (RFC 3948;
+        racoon does it for 4500 when NAT-T is on): ESP arriving in UDP on it
+        is decapsulated, one-byte 0xFF keepalives are consumed, and IKE
+        behind the 4-byte zero non-ESP marker reaches the socket.  ``on=False``
+        undoes it."""
+        _core.set_udp_encap_port(self._n, port, on)
+
+    def is_udp_encap_port(self, port: int) -> bool:
+        """Whether the local UDP ``port`` decapsulates ESP in UDP."""
+        return _core.is_udp_encap_port(self._n, port)
+
+    def udp_encap_keepalives(self) -> int:
+        """The NAT keepalives (RFC 3948 section 2.3) the node's
+        UDP_ENCAP_ESPINUDP ports consumed."""
+        return _core.udp_encap_keepalives(self._n)
+
+    def on_udp_encap_keepalive(self, callback: Callable[[str, int], None]) -> None:
+        """Calls ``callback(source_address, source_port)`` for each NAT
+        keepalive a UDP_ENCAP_ESPINUDP port of the node consumes."""
+        _core.on_udp_encap_keepalive(self._n, callback)
+
+    def nat(self) -> Optional["Nat"]:
+        """The node's NAT box (see :func:`nat`), or None."""
+        core = _core.node_nat(self._n)
+        return Nat(core) if core is not None else None
+
 
 class Socket:
     """A UDP socket of a node (see :meth:`Node.udp_socket`)."""
@@ -369,9 +397,12 @@ def create_nodes(n: int) -> List[Node]:
     return _nodes(_core.create_nodes(n))
 
 
-def install_stack(nodes: Sequence[Node], ipv4: bool = True, ipv6: bool = False) -> None:
-    """Installs the Internet stack with IPsec (IpsecStackHelper) on ``nodes``."""
-    _core.install_stack([n._n for n in nodes], ipv4, ipv6)
+def install_stack(nodes: Sequence[Node], ipv4: bool = True, ipv6: bool = False,
+                  ipsec: bool = True) -> None:
+    """Installs the Internet stack with IPsec (IpsecStackHelper) on ``nodes``;
+    with ``ipsec=False`` ns-3's plain InternetStackHelper (e.g. a NAT box or a
+    server that only routes and answers)."""
+    _core.install_stack([n._n for n in nodes], ipv4, ipv6, ipsec)
 
 
 class Link:
@@ -525,12 +556,21 @@ class FaqTraffic:
     transfer (each configurable), from 1 s on."""
 
     def __init__(self, pings: int = 5, udp_echoes: int = 5, tcp_bytes: int = 1000000,
-                 start: float = 1.0):
+                 start: float = 1.0, udp_echo_port: Optional[int] = None,
+                 tcp_port: Optional[int] = None, ping_identifier: Optional[int] = None):
+        """``udp_echo_port`` and ``tcp_port`` (default 7 and 5001) and the
+        pings' ICMP ``ping_identifier`` let several batches between the same
+        hosts run at once (and keep apart in a NAT's table)."""
         self._t = _core.FaqTraffic()
         self._t.set_ping_count(pings)
         self._t.set_udp_echo_count(udp_echoes)
         self._t.set_tcp_bytes(tcp_bytes)
         self._t.set_start(start)
+        if udp_echo_port is not None or tcp_port is not None:
+            self._t.set_ports(7 if udp_echo_port is None else udp_echo_port,
+                              5001 if tcp_port is None else tcp_port)
+        if ping_identifier is not None:
+            self._t.set_ping_identifier(ping_identifier)
 
     def install(self, client: Node, client_address: str, server: Node,
                 server_address: str) -> float:
@@ -595,7 +635,12 @@ class Ike:
         """racoon's counters: ``acquires``, ``ph1_established``,
         ``ph2_established``, ``sa_installed``, ``messages_sent``,
         ``messages_received``, ``bytes_sent``, ``bytes_received``,
-        ``retransmissions``, ``dropped``, ``error_acquires``, ``failures``."""
+        ``retransmissions``, ``dropped``, ``error_acquires``, ``failures``,
+        and NAT-T's (RFC 3947): ``natt_detected`` (phase 1s that saw a NAT or
+        forced NAT-T), ``natt_floated`` (phase 1s that floated to port 4500
+        as initiator), ``natt_port_changes`` (the peer's NAT-T ports moved),
+        ``keepalives_sent``, ``keepalives_received`` and ``natt_bad_marker``
+        (datagrams on port 4500 without the non-ESP marker, dropped)."""
         return dict(self._d.stats())
 
     def on_negotiation(self, callback: Callable[[int, bool, str, str, float], None]) -> None:
@@ -679,3 +724,223 @@ class FlowMonitor:
                 delay_mean_s=d["delay_sum_s"] / d["rx_packets"] if d["rx_packets"] else 0.0,
                 delay_median_s=d["delay_median_s"], delay_p95_s=d["delay_p95_s"]))
         return out
+
+
+# ---- the NAT box -----------------------------------------------------------
+
+#: The NAT-T port (RFC 3948): IKE after floating, and ESP in UDP.
+NAT_T_PORT: int = 4500
+
+_FILTERING = {
+    "endpoint-independent": "ENDPOINT_INDEPENDENT",
+    "address": "ADDRESS_DEPENDENT",
+    "address-dependent": "ADDRESS_DEPENDENT",
+    "address-and-port": "ADDRESS_AND_PORT_DEPENDENT",
+    "address-and-port-dependent": "ADDRESS_AND_PORT_DEPENDENT",
+}
+_MODES = {"napt": "NAPT", "address-only": "ADDRESS_ONLY"}
+_PORT_ALLOCATION = {"sequential": "SEQUENTIAL", "random": "RANDOM"}
+_PROTOCOLS = {"tcp": 6, "udp": 17}
+
+
+@dataclass
+class NatMapping:
+    """One entry of a NAT's table (ipnat -l's MAP/RDR/BIMAP lines as values)."""
+
+    protocol: int  #: IP protocol (0: an address-only mapping)
+    protocol_name: str  #: "udp", "tcp", "icmp", "esp", "ah", "address" or the number
+    inside_address: str
+    inside_port: int  #: the port, or the ICMP identifier
+    outside_address: str
+    outside_port: int
+    remote_address: str  #: the remote of an other-protocol mapping, else the last seen
+    remote_port: int  #: the last remote port seen (UDP/TCP)
+    static: bool  #: a port forward or static address mapping: never expires
+    created_s: float  #: when it was made (simulated seconds)
+    expires_s: Optional[float]  #: when it expires unless refreshed (None: static)
+    packets_out: int  #: datagrams translated outbound
+    packets_in: int  #: datagrams translated inbound
+
+
+def _mapping(d) -> NatMapping:
+    return NatMapping(**dict(d))
+
+
+class Nat:
+    """A router's NAT box (``ns3::Ipv4Nat``, IPv4): made by :func:`nat`."""
+
+    def __init__(self, core_nat):
+        self._x = core_nat
+
+    def __repr__(self) -> str:
+        return f"Nat({self.outside_address}, {len(self)} mappings)"
+
+    def __len__(self) -> int:
+        return self._x.mapping_count()
+
+    @property
+    def outside_address(self) -> str:
+        """The NAPT outside address (0.0.0.0: the outside interface's)."""
+        return self._x.outside_address()
+
+    def stats(self) -> Dict[str, int]:
+        """The NAT's counters: ``translated_out``, ``translated_in`` (of
+        which ``icmp_errors_out``/``_in``, ``fragments_out``/``_in``),
+        ``mappings_created``, ``mappings_expired``, ``takeovers``,
+        ``fragment_evictions``, ``dropped`` and, of it, per reason
+        ``dropped_no_mapping``, ``dropped_filtered``,
+        ``dropped_ports_exhausted``, ``dropped_addresses_exhausted``,
+        ``dropped_table_full``, ``dropped_fragment_unknown``,
+        ``dropped_malformed``, ``dropped_unsupported``."""
+        return dict(self._x.stats())
+
+    def mappings(self) -> List[NatMapping]:
+        """The mappings now in the table, as :class:`NatMapping` values."""
+        return [_mapping(d) for d in self._x.mappings()]
+
+    def table(self) -> str:
+        """The table as text, one mapping a line (``MAP udp 192.168.1.10 4500
+        <- -> 198.51.100.1 4500 [198.51.100.2 4500] 27s``), as the C++
+        ``Ipv4Nat::Print`` writes it."""
+        return self._x.table()
+
+    def print(self, file=None) -> None:
+        """Writes :meth:`table` to ``file`` (default: ``sys.stdout``)."""
+        import sys
+        (file or sys.stdout).write(self.table())
+
+    def add_port_forward(self, protocol, outside_port: int, inside_address: str,
+                         inside_port: Optional[int] = None) -> None:
+        """A static port forward (RFC 4787's static mapping, ipnat's ``rdr``):
+        datagrams to the outside address's ``outside_port`` go to
+        ``inside_address``:``inside_port`` (default: the same port).
+        ``protocol``: "udp", "tcp", 17 or 6.  Raises ValueError when refused
+        (the port is taken or out of range, or another protocol)."""
+        number = _PROTOCOLS.get(protocol, protocol) if isinstance(protocol, str) else protocol
+        if number not in (6, 17):
+            raise ValueError(f"port forwards are for udp or tcp, not {protocol!r}")
+        port = outside_port if inside_port is None else inside_port
+        if not self._x.add_port_forward(number, outside_port, inside_address, port):
+            raise ValueError(f"the NAT refused the port forward {protocol} {outside_port} -> "
+                             f"{inside_address} {port}")
+
+    def add_pool_address(self, address: str) -> None:
+        """An outside address for address-only mode's pool (``mode="address-only"``)."""
+        self._x.add_pool_address(address)
+
+    def add_static_address(self, inside: str, outside: str) -> None:
+        """A static address mapping (address-only mode, ipnat's ``bimap``);
+        ValueError when refused."""
+        if not self._x.add_static_address(inside, outside):
+            raise ValueError(f"the NAT refused the static mapping {inside} <-> {outside}")
+
+    def get_attribute(self, name: str) -> str:
+        """An ``ns3::Ipv4Nat`` attribute's value as text, e.g. "UdpTimeout"."""
+        return self._x.get_attribute(name)
+
+    def assign_streams(self, stream: int) -> int:
+        """A fixed random stream (random port allocation) from ``stream``;
+        returns the number used."""
+        return self._x.assign_streams(stream)
+
+    def on_mapping_created(self, callback: Callable[[NatMapping], None]) -> None:
+        """Calls ``callback(mapping)`` when a mapping is made (port forwards
+        too; an other-protocol mapping taken over: expired, then created)."""
+        self._x.on_mapping(True, lambda d: callback(_mapping(d)))
+
+    def on_mapping_expired(self, callback: Callable[[NatMapping], None]) -> None:
+        """Calls ``callback(mapping)`` when a mapping expires (or is taken over)."""
+        self._x.on_mapping(False, lambda d: callback(_mapping(d)))
+
+    def on_drop(self, callback: Callable[[str, str, str, int, int], None]) -> None:
+        """Calls ``callback(reason, source, destination, protocol, size)`` for
+        every datagram the NAT drops: the reason ("NO_MAPPING", "FILTERED",
+        "PORTS_EXHAUSTED", "ADDRESSES_EXHAUSTED", "TABLE_FULL",
+        "FRAGMENT_UNKNOWN", "MALFORMED", "UNSUPPORTED"), the datagram's
+        addresses and protocol as it arrived, its payload's size."""
+        self._x.on_drop(callback)
+
+    def on_translated(self, callback: Callable[[bool, str, str, int, int], None]) -> None:
+        """Calls ``callback(outbound, source, destination, protocol, size)``
+        for every datagram translated (addresses after translation)."""
+        self._x.on_translated(callback)
+
+
+def _device_index(router: Node, where) -> int:
+    if isinstance(where, Link):
+        return where._l.device_index(router._n)
+    if isinstance(where, int):
+        return where
+    node, index = getattr(where, "node", None), getattr(where, "index", None)
+    if node is None or index is None:
+        raise TypeError(f"a Link, a device or a device index, not {where!r}")
+    if node != router._n:
+        raise ValueError(f"device {index} belongs to node {node.id}, not to {router}")
+    return index
+
+
+def _seconds(value: float) -> str:
+    return f"{float(value)!r}s"
+
+
+def nat(router: Node, inside, outside, udp_timeout: Optional[float] = None,
+        filtering: Optional[str] = None, mode: Optional[str] = None,
+        port_preservation: Optional[bool] = None, port_allocation: Optional[str] = None,
+        port_range: Optional[Sequence[int]] = None,
+        tcp_established_timeout: Optional[float] = None,
+        tcp_transitory_timeout: Optional[float] = None,
+        icmp_timeout: Optional[float] = None, other_timeout: Optional[float] = None,
+        inbound_refresh: Optional[bool] = None, max_mappings: Optional[int] = None,
+        outside_address: Optional[str] = None, **attributes) -> Nat:
+    """Makes ``router`` a NAT box (Ipv4NatHelper): a NAPT (or address-only
+    NAT) from its ``inside`` network(s) to its ``outside`` one.  Each network
+    is a :class:`Link` the router is on, a device of the router
+    (``ns3ipsec.examples.device``) or a device index; ``inside`` may be a
+    list.  The router needs its IPv4 stack and addresses first.
+
+    The knobs (default: Ipv4Nat's): ``udp_timeout`` and the other timeouts
+    in seconds; ``filtering`` "endpoint-independent", "address" or
+    "address-and-port" (RFC 4787 section 5); ``mode`` "napt" or
+    "address-only"; ``port_preservation``; ``port_allocation``
+    "sequential" or "random"; ``port_range`` (lowest, highest);
+    ``inbound_refresh``; ``max_mappings``; ``outside_address``; any other
+    Ipv4Nat attribute by name (``MaxFragmentEntries=16``).  Raises
+    ValueError for a bad network or value."""
+    settings: Dict[str, str] = {}
+
+    def choose(name, value, table):
+        if value is None:
+            return
+        try:
+            settings[name] = table[value.lower()]
+        except (KeyError, AttributeError):
+            raise ValueError(f"{name}: {value!r} is not one of " + ", ".join(table)) from None
+
+    choose("Filtering", filtering, _FILTERING)
+    choose("Mode", mode, _MODES)
+    choose("PortAllocation", port_allocation, _PORT_ALLOCATION)
+    for name, value in (("UdpTimeout", udp_timeout),
+                        ("TcpEstablishedTimeout", tcp_established_timeout),
+                        ("TcpTransitoryTimeout", tcp_transitory_timeout),
+                        ("IcmpTimeout", icmp_timeout), ("OtherTimeout", other_timeout)):
+        if value is not None:
+            if value < 0:
+                raise ValueError(f"{name}: a timeout cannot be negative")
+            settings[name] = _seconds(value)
+    for name, value in (("PortPreservation", port_preservation),
+                        ("InboundRefresh", inbound_refresh), ("MaxMappings", max_mappings)):
+        if value is not None:
+            settings[name] = _text(value)
+    if port_range is not None:
+        low, high = port_range
+        if not 0 < low <= high <= 65535:
+            raise ValueError(f"port_range: {port_range!r} is not (lowest, highest) in 1..65535")
+        settings["PortMin"], settings["PortMax"] = str(low), str(high)
+    for name, value in attributes.items():
+        settings[name] = _text(value)
+    insides = inside if isinstance(inside, (list, tuple)) else [inside]
+    box = Nat(_core.install_nat(router._n, [_device_index(router, i) for i in insides],
+                                _device_index(router, outside), list(settings.items())))
+    if outside_address is not None:
+        box._x.set_outside_address(outside_address)
+    return box

@@ -208,9 +208,10 @@ def csma_devices(nodes: Sequence[Node], rate: str = "100Mbps",
 
 
 def assign_ipv4(devices: Sequence[Device], network: str,
-                mask: str = "255.255.255.0") -> List[str]:
-    """Numbers ``devices`` from ``network`` on (ns-3's Ipv4AddressHelper)."""
-    return list(_core.assign_ipv4_devices(list(devices), network, mask))
+                mask: str = "255.255.255.0", base: str = "0.0.0.1") -> List[str]:
+    """Numbers ``devices`` from ``network`` on (ns-3's Ipv4AddressHelper),
+    host part from ``base`` on (e.g. "0.0.0.10")."""
+    return list(_core.assign_ipv4_devices(list(devices), network, mask, base))
 
 
 def assign_ipv6(dev: Device, address: str, forwarding: bool) -> int:
@@ -350,11 +351,14 @@ def udp_echo_flow(client: Node, server: str, port: int, count: int, size: int,
 # ---- IKE ---------------------------------------------------------------------
 
 @_converted
-def racoon(node: Node, conf: str, psk: str = "", psk_mode: int = 0o600) -> IkeDaemon:
+def racoon(node: Node, conf: str, psk: str = "", psk_mode: int = 0o600,
+           natt_keepalive: Optional[float] = None) -> IkeDaemon:
     """Installs the simulated racoon on ``node`` (IpsecIkeHelper) and returns
     its daemon (``stats()``, ``line(label)``, ``print_traces(who, received)``);
-    :class:`RacoonError` on a bad racoon.conf or psk.txt."""
-    return _core.racoon_daemon(node._n, conf, psk, psk_mode)
+    ``natt_keepalive`` (seconds, 0: none) overrides racoon.conf's ``timer {
+    natt_keepalive }``; :class:`RacoonError` on a bad racoon.conf or psk.txt."""
+    return _core.racoon_daemon(node._n, conf, psk, psk_mode,
+                               -1.0 if natt_keepalive is None else float(natt_keepalive))
 
 
 def ike_assign_streams(nodes: Sequence[Node], stream: int) -> int:

@@ -80,6 +80,12 @@ IkeStatsDict(const IkeDaemonStats& s)
         failures += f;
     }
     d["failures"] = failures;
+    d["natt_detected"] = s.nattDetected;
+    d["natt_floated"] = s.nattFloated;
+    d["natt_port_changes"] = s.nattPortChanges;
+    d["keepalives_sent"] = s.keepalivesSent;
+    d["keepalives_received"] = s.keepalivesReceived;
+    d["natt_bad_marker"] = s.nattBadMarker;
     return d;
 }
 

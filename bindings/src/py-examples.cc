@@ -36,6 +36,7 @@
 #include "ns3/point-to-point-helper.h"
 #include "py-module.h"
 
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <pybind11/iostream.h>
@@ -474,20 +475,27 @@ RegisterNetwork(py::module_& m)
               }
               return out;
           });
-    m.def("assign_ipv4_devices",
-          [](const std::vector<PyDevice>& devices,
-             const std::string& network,
-             const std::string& mask)
-          {
-              Ipv4InterfaceContainer c
-                  = Ipv4AddressHelper(network.c_str(), mask.c_str()).Assign(Devices(devices));
-              std::vector<std::string> out;
-              for (uint32_t i = 0; i < c.GetN(); ++i)
-              {
-                  out.push_back(Str(c.GetAddress(i)));
-              }
-              return out;
-          });
+    m.def(
+        "assign_ipv4_devices",
+        [](const std::vector<PyDevice>& devices,
+           const std::string& network,
+           const std::string& mask,
+           const std::string& base)
+        {
+            Ipv4InterfaceContainer c
+                = Ipv4AddressHelper(network.c_str(), mask.c_str(), base.c_str())
+                      .Assign(Devices(devices));
+            std::vector<std::string> out;
+            for (uint32_t i = 0; i < c.GetN(); ++i)
+            {
+                out.push_back(Str(c.GetAddress(i)));
+            }
+            return out;
+        },
+        py::arg("devices"),
+        py::arg("network"),
+        py::arg("mask"),
+        py::arg("base") = "0.0.0.1");
     m.def("assign_ipv6_device",
           [](const PyDevice& d, const std::string& address, bool forwarding)
           {
@@ -716,11 +724,42 @@ RegisterIke(py::module_& m)
              {
                  IpsecPrintRacoonTraces(d.daemon, who, received);
              });
-    m.def("racoon_daemon",
-          [](const PyNode& n, const std::string& conf, const std::string& psk, uint32_t mode)
-          {
-              return PyIkeDaemon{IpsecIkeHelper().Install(n.node, conf, psk, mode)};
-          });
+    m.def(
+        "racoon_daemon",
+        [](const PyNode& n,
+           const std::string& conf,
+           const std::string& psk,
+           uint32_t mode,
+           double nattKeepalive)
+        {
+            if (nattKeepalive < 0)
+            {
+                return PyIkeDaemon{IpsecIkeHelper().Install(n.node, conf, psk, mode)};
+            }
+            // racoon.conf's timer { natt_keepalive } overridden, as
+            // ipsec-natt's --keepalive does it; the keys as Install finds them.
+            RacoonConf c = ReadRacoonConf(conf);
+            c.timer.nattKeepalive = Seconds(nattKeepalive);
+            std::string keys = psk;
+            if (keys.empty() && !c.pskPath.empty())
+            {
+                std::filesystem::path p(c.pskPath);
+                keys = std::filesystem::exists(p)
+                         ? c.pskPath
+                         : (std::filesystem::path(conf).parent_path() / p.filename()).string();
+            }
+            std::optional<RacoonPskFile> file;
+            if (!keys.empty())
+            {
+                file = RacoonPskFile::Read(keys, mode);
+            }
+            return PyIkeDaemon{IpsecIkeHelper().Install(n.node, c, file)};
+        },
+        py::arg("node"),
+        py::arg("conf"),
+        py::arg("psk"),
+        py::arg("mode"),
+        py::arg("natt_keepalive") = -1.0);
     m.def("ike_assign_streams",
           [](const std::vector<PyNode>& nodes, int64_t stream)
           {

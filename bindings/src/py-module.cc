@@ -389,4 +389,5 @@ PYBIND11_MODULE(_core, m)
     RegisterExamples(m);
     RegisterState(m);
     RegisterStudy(m);
+    RegisterNat(m);
 }

@@ -49,6 +49,8 @@ void RegisterExamples(pybind11::module_& m);
 void RegisterState(pybind11::module_& m);
 /// Registers what studies need (py-study.cc): payload traffic measured at the sockets.
 void RegisterStudy(pybind11::module_& m);
+/// Registers the NAT box (py-nat.cc) and the node's UDP_ENCAP_ESPINUDP ports.
+void RegisterNat(pybind11::module_& m);
 
 } // namespace ns3ipsec
 

@@ -182,8 +182,16 @@ AssignIpv6(const PyLink& l, const std::string& prefix)
 }
 
 void
-InstallStack(const std::vector<PyNode>& nodes, bool ipv4, bool ipv6)
+InstallStack(const std::vector<PyNode>& nodes, bool ipv4, bool ipv6, bool ipsec)
 {
+    if (!ipsec)
+    {
+        InternetStackHelper internet;
+        internet.SetIpv4StackInstall(ipv4);
+        internet.SetIpv6StackInstall(ipv6);
+        internet.Install(UnwrapNodes(nodes));
+        return;
+    }
     IpsecStackHelper stack;
     stack.SetIpv4StackInstall(ipv4);
     stack.SetIpv6StackInstall(ipv6);
@@ -227,13 +235,31 @@ RegisterTopology(py::module_& m)
               c.Create(n);
               return WrapNodes(c);
           });
-    m.def("install_stack", &InstallStack);
+    m.def("install_stack",
+          &InstallStack,
+          py::arg("nodes"),
+          py::arg("ipv4"),
+          py::arg("ipv6"),
+          py::arg("ipsec") = true);
     py::class_<PyLink>(m, "Link")
         .def_property_readonly("size",
                                [](const PyLink& l)
                                {
                                    return l.devices.GetN();
                                })
+        .def("device_index",
+             [](const PyLink& l, const PyNode& n)
+             {
+                 for (uint32_t i = 0; i < l.devices.GetN(); ++i)
+                 {
+                     if (l.devices.Get(i)->GetNode() == n.node)
+                     {
+                         return l.devices.Get(i)->GetIfIndex();
+                     }
+                 }
+                 throw py::value_error("node " + std::to_string(n.node->GetId())
+                                       + " is not on this link");
+             })
         .def("enable_pcap", &EnablePcap)
         .def("assign_ipv4", &AssignIpv4)
         .def("assign_ipv6", &AssignIpv6);

@@ -305,6 +305,8 @@ RegisterTraffic(py::module_& m)
         .def("set_ping_count", &IpsecTrafficHelper::SetPingCount)
         .def("set_udp_echo_count", &IpsecTrafficHelper::SetUdpEchoCount)
         .def("set_tcp_bytes", &IpsecTrafficHelper::SetTcpBytes)
+        .def("set_ports", &IpsecTrafficHelper::SetPorts)
+        .def("set_ping_identifier", &IpsecTrafficHelper::SetPingIdentifier)
         .def("set_start",
              [](IpsecTrafficHelper& t, double s)
              {
