@@ -133,6 +133,7 @@ main(int argc, char* argv[])
     lan.SetChannelAttribute("DataRate", StringValue("100Mbps"));
     lan.SetChannelAttribute("Delay", StringValue("1ms"));
     NetDeviceContainer lanDevs = lan.Install(NodeContainer(NodeContainer(nat), rws));
+    lan.AssignStreams(lanDevs, 400); // the CSMA backoff draws
     PointToPointHelper wan;
     wan.SetDeviceAttribute("DataRate", StringValue(wanRate));
     wan.SetChannelAttribute("Delay", StringValue(wanDelay));

@@ -202,9 +202,11 @@ def device_node(dev: Device) -> Node:
 
 
 def csma_devices(nodes: Sequence[Node], rate: str = "100Mbps",
-                 delay: str = "0.1ms") -> List[Device]:
-    """A CSMA segment joining ``nodes`` (with or without an IP stack): its devices."""
-    return list(_core.csma_devices(_n(nodes), rate, delay))
+                 delay: str = "0.1ms", stream: int = -1) -> List[Device]:
+    """A CSMA segment joining ``nodes`` (with or without an IP stack): its
+    devices; ``stream`` >= 0 gives their backoff draws fixed random streams
+    from that number on (CsmaHelper::AssignStreams)."""
+    return list(_core.csma_devices(_n(nodes), rate, delay, stream))
 
 
 def assign_ipv4(devices: Sequence[Device], network: str,

@@ -462,12 +462,19 @@ RegisterNetwork(py::module_& m)
               return PyDevice{n.node->GetDevice(i)};
           });
     m.def("csma_devices",
-          [](const std::vector<PyNode>& nodes, const std::string& rate, const std::string& delay)
+          [](const std::vector<PyNode>& nodes,
+             const std::string& rate,
+             const std::string& delay,
+             int64_t stream)
           {
               CsmaHelper csma;
               csma.SetChannelAttribute("DataRate", StringValue(rate));
               csma.SetChannelAttribute("Delay", StringValue(delay));
               NetDeviceContainer c = csma.Install(UnwrapNodes(nodes));
+              if (stream >= 0)
+              {
+                  csma.AssignStreams(c, stream); // the backoff draws
+              }
               std::vector<PyDevice> out;
               for (uint32_t i = 0; i < c.GetN(); ++i)
               {

@@ -18,6 +18,14 @@ from ns3ipsec import examples as ex
 H_ADDR, NAT_IN, NAT_OUT, S_ADDR = "192.168.1.1", "192.168.1.2", "198.51.100.1", "198.51.100.2"
 
 
+@pytest.fixture(autouse=True)
+def checksums_off_afterwards():
+    """These tests turn ns-3's checksums on (a global of the process): the
+    tests that run after them in this process expect ns-3's default."""
+    yield
+    ipsec.set_global("ChecksumEnabled", False)
+
+
 def network(**nat_options):
     ipsec.set_global("ChecksumEnabled", True)
     h, router, s = ipsec.create_nodes(3)

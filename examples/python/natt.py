@@ -57,7 +57,7 @@ def main(argv=None):
     ipsec.install_stack([nat_node, server], ipsec=False)
     ipsec.assign_streams(ipsec_nodes, 100)
 
-    lan = ex.csma_devices([nat_node] + rws, rate="100Mbps", delay="1ms")
+    lan = ex.csma_devices([nat_node] + rws, rate="100Mbps", delay="1ms", stream=400)
     wan = ipsec.point_to_point(nat_node, gw, rate=args.wan_rate, delay=args.wan_delay)
     office = ipsec.point_to_point(gw, server, rate="100Mbps", delay="1ms")
     ex.assign_ipv4(lan[:1], "192.168.1.0")  # the NAT .1
