@@ -115,7 +115,11 @@ struct IkeDaemon::Ph2
     IpsecAddress local;     ///< SA endpoints: ours
     IpsecAddress peer;      ///< the peer's (phase-1 peer)
     IpsecSelector selector; ///< the outbound policy's selector (IDci / IDcr)
-    std::vector<IpsecRequest> requests;   ///< the policy's requests
+    std::vector<IpsecRequest> requests; ///< the policy's requests
+    /// Per request, the reqid of the inbound SA (racoon's pr->reqid_in: the
+    /// inbound policy's request) and of the outbound one (pr->reqid_out).
+    std::vector<uint32_t> reqidIn;
+    std::vector<uint32_t> reqidOut;       ///< see reqidIn
     const RacoonSainfo* sainfo{nullptr};  ///< the sainfo block in use
     uint32_t ph1{0};                      ///< phase-1 handle id (0 while none)
     uint32_t messageId{0};                ///< the quick mode's M-ID

@@ -285,6 +285,21 @@ IkeDaemon::HandleAcquire(Work& w, const PfKeyMessage& m)
     p.peer = peer;
     p.selector = sp->selector;
     p.requests = sp->requests;
+    {
+        // getsp_r's inbound twin of the outbound policy: its reqids for the
+        // inbound SAs (pr->reqid_in), the outbound policy's for the outbound.
+        IpsecSelector rev = sp->selector;
+        std::swap(rev.src, rev.dst);
+        std::swap(rev.prefs, rev.prefd);
+        std::swap(rev.sport, rev.dport);
+        const IpsecPolicy* twin = FindPolicyBySelector(IpsecDirection::INBOUND, rev);
+        for (size_t i = 0; i < sp->requests.size(); ++i)
+        {
+            p.reqidOut.push_back(sp->requests[i].reqid);
+            p.reqidIn.push_back(twin && i < twin->requests.size() ? twin->requests[i].reqid
+                                                                  : sp->requests[i].reqid);
+        }
+    }
     p.started = Simulator::Now();
     RacoonSainfoId local;
     local.anonymous = false;
@@ -396,9 +411,9 @@ IkeDaemon::StartPh2(Work& w, Ph2& p)
         PfKeySa2 sa2;
         sa2.mode = static_cast<uint8_t>(mode == IpsecMode::TUNNEL ? IpsecMode::TUNNEL
                                                                   : IpsecMode::TRANSPORT);
-        // pk_sendgetspi: the policy's reqid (pr->reqid_in), as UPDATE sends
-        // it; otherwise the larval SA's head is not the one UPDATE looks for.
-        sa2.reqid = i < p.requests.size() ? p.requests[i].reqid : 0;
+        // pk_sendgetspi: the inbound policy's reqid (pr->reqid_in), as UPDATE
+        // sends it; otherwise the larval SA's head is not the one UPDATE looks for.
+        sa2.reqid = i < p.reqidIn.size() ? p.reqidIn[i] : 0;
         m.sa2 = sa2;
         // pk_sendgetspi (pfkey_send_getspi_nat): the NAT-T type and ports of
         // a UDP-encapsulated SA.
@@ -1274,6 +1289,12 @@ IkeDaemon::RespondPh2(Work& w, Ph1& ph1, const IsakmpMessage& hm, const std::vec
     p.spid = out->id;
     p.selector = rev;
     p.requests = in->requests;
+    for (size_t i = 0; i < in->requests.size(); ++i)
+    {
+        p.reqidIn.push_back(in->requests[i].reqid);
+        p.reqidOut.push_back(i < out->requests.size() ? out->requests[i].reqid
+                                                      : in->requests[i].reqid);
+    }
     p.sainfo = si;
     p.ph1 = ph1.id;
     p.messageId = hm.header.messageId;
@@ -1385,7 +1406,8 @@ IkeDaemon::InstallSas(Work& w, Ph2& p)
             Ph2Failed(w, p, IkeFailure::PH2_NO_PROPOSAL, why);
             return;
         }
-        uint32_t reqid = i < p.requests.size() ? p.requests[i].reqid : 0;
+        uint32_t reqidIn = i < p.reqidIn.size() ? p.reqidIn[i] : 0;
+        uint32_t reqidOut = i < p.reqidOut.size() ? p.reqidOut[i] : 0;
         uint32_t keyLen = alg.encKeyBytes + alg.authKeyBytes;
         // Inbound (our SPI, UPDATE of the larval SA) and outbound (theirs, ADD).
         for (bool inbound : {true, false})
@@ -1402,7 +1424,7 @@ IkeDaemon::InstallSas(Work& w, Ph2& p)
             m.sa = sa;
             PfKeySa2 sa2;
             sa2.mode = static_cast<uint8_t>(s.mode);
-            sa2.reqid = reqid;
+            sa2.reqid = inbound ? reqidIn : reqidOut; // pk_sendupdate / pk_sendadd
             m.sa2 = sa2;
             const IpsecAddress& from = inbound ? p.peer : p.local;
             const IpsecAddress& to = inbound ? p.local : p.peer;
