@@ -8,6 +8,7 @@
  * replies (key_setdumpsa), ipsec-tools' setkey grammar ("esp-udp [OA]",
  * "addr[port]") and its `setkey -D` layout (pfkey_sadump1 with NAT-T).
  */
+#include "ipsec-test-bytes.h"
 #include "ns3/ipsec-module.h"
 #include "ns3/simulator.h"
 #include "ns3/test.h"
@@ -21,50 +22,11 @@ using namespace ns3;
 namespace
 {
 
-/// Little-endian host fields and network-order ports, as a C program
-/// filling struct sadb_* on a little-endian NetBSD host would.
-struct Bytes
+/// The suite's PF_KEY writer: the fields (PfKeyFieldWriter, as a C program
+/// on a little-endian NetBSD host fills struct sadb_*) and the extensions
+/// this suite writes.
+struct Bytes : ipsectest::PfKeyFieldWriter<Bytes>
 {
-    std::vector<uint8_t> b;
-
-    Bytes& U8(uint8_t v)
-    {
-        b.push_back(v);
-        return *this;
-    }
-
-    Bytes& U16(uint16_t v)
-    {
-        return U8(v & 0xff).U8(v >> 8);
-    }
-
-    Bytes& U32(uint32_t v)
-    {
-        return U16(v & 0xffff).U16(v >> 16);
-    }
-
-    Bytes& N16(uint16_t v)
-    {
-        return U8(v >> 8).U8(v & 0xff);
-    }
-
-    Bytes& N32(uint32_t v)
-    {
-        return N16(v >> 16).N16(v & 0xffff);
-    }
-
-    Bytes& Zero(size_t n)
-    {
-        b.insert(b.end(), n, 0);
-        return *this;
-    }
-
-    /// struct sadb_msg.
-    Bytes& Header(uint8_t type, uint8_t satype, uint16_t words, uint32_t seq, uint32_t pid)
-    {
-        return U8(2).U8(type).U8(0).U8(satype).U16(words).U16(0).U32(seq).U32(pid);
-    }
-
     /// struct sadb_sa.
     Bytes& Sa(uint32_t spi, uint8_t auth, uint8_t enc)
     {

@@ -40,6 +40,64 @@ void PutBe32(uint8_t* p, uint32_t v);
 uint16_t GetBe16(const uint8_t* p);
 uint32_t GetBe32(const uint8_t* p);
 
+/**
+ * A PF_KEY message written field by field, as a C program filling struct
+ * sadb_* on a little-endian host would: host-order fields little-endian,
+ * network-order ones (ports, SPIs) big-endian.  A suite derives its writer
+ * from it (CRTP, so that the chained calls keep the writer's type) and adds
+ * the extensions it needs.
+ * @tparam Writer the deriving writer
+ */
+template <typename Writer>
+struct PfKeyFieldWriter
+{
+    std::vector<uint8_t> b; ///< the bytes so far
+
+    /// One byte.
+    Writer& U8(uint8_t v)
+    {
+        b.push_back(v);
+        return static_cast<Writer&>(*this);
+    }
+
+    /// A host-order (little-endian) 16-bit field.
+    Writer& U16(uint16_t v)
+    {
+        return U8(v & 0xff).U8(v >> 8);
+    }
+
+    /// A host-order (little-endian) 32-bit field.
+    Writer& U32(uint32_t v)
+    {
+        return U16(v & 0xffff).U16(v >> 16);
+    }
+
+    /// A network-order 16-bit field.
+    Writer& N16(uint16_t v)
+    {
+        return U8(v >> 8).U8(v & 0xff);
+    }
+
+    /// A network-order 32-bit field.
+    Writer& N32(uint32_t v)
+    {
+        return N16(v >> 16).N16(v & 0xffff);
+    }
+
+    /// @p n zero bytes.
+    Writer& Zero(size_t n)
+    {
+        b.insert(b.end(), n, 0);
+        return static_cast<Writer&>(*this);
+    }
+
+    /// struct sadb_msg (PF_KEY_V2).
+    Writer& Header(uint8_t type, uint8_t satype, uint16_t words, uint32_t seq, uint32_t pid)
+    {
+        return U8(2).U8(type).U8(0).U8(satype).U16(words).U16(0).U32(seq).U32(pid);
+    }
+};
+
 } // namespace ipsectest
 } // namespace ns3
 
