@@ -8,6 +8,7 @@
  */
 #include "ipsec-adversary.h"
 
+#include "ipsec-checksum.h"
 #include "ns3/boolean.h"
 #include "ns3/double.h"
 #include "ns3/enum.h"
@@ -121,55 +122,13 @@ AppendBytes(std::vector<uint8_t>& v, const std::vector<uint8_t>& w)
     v.insert(v.end(), w.begin(), w.end());
 }
 
-/// The one's complement sum of RFC 1071, not yet folded.
-uint32_t
-OnesSum(const uint8_t* p, std::size_t n, uint32_t sum = 0)
-{
-    for (std::size_t i = 0; i + 1 < n; i += 2)
-    {
-        sum += static_cast<uint32_t>((p[i] << 8) | p[i + 1]);
-    }
-    if (n % 2)
-    {
-        sum += static_cast<uint32_t>(p[n - 1] << 8);
-    }
-    return sum;
-}
-
-uint16_t
-Fold(uint32_t sum)
-{
-    while (sum >> 16)
-    {
-        sum = (sum & 0xffff) + (sum >> 16);
-    }
-    return static_cast<uint16_t>(~sum & 0xffff);
-}
-
-/// The checksum of an upper-layer message @p msg with the pseudo-header of
-/// RFC 768 (IPv4) or RFC 8200 section 8.1 (IPv6).
-uint16_t
-UpperChecksum(const IpsecAddress& src,
-              const IpsecAddress& dst,
-              uint8_t protocol,
-              const std::vector<uint8_t>& msg)
-{
-    uint32_t sum = OnesSum(src.Bytes(), src.Size());
-    sum = OnesSum(dst.Bytes(), dst.Size(), sum);
-    uint32_t len = static_cast<uint32_t>(msg.size());
-    sum += (len >> 16) + (len & 0xffff);
-    sum += protocol;
-    sum = OnesSum(msg.data(), msg.size(), sum);
-    return Fold(sum);
-}
-
 /// RFC 791: the header checksum of the IPv4 header at the front of @p ip.
 void
 SetIpv4Checksum(std::vector<uint8_t>& ip)
 {
     uint32_t hlen = (ip[0] & 0x0f) * 4u;
     Put16(ip, 10, 0);
-    Put16(ip, 10, Fold(OnesSum(ip.data(), hlen)));
+    Put16(ip, 10, IpsecFoldChecksum(IpsecOnesSum(ip.data(), hlen)));
 }
 
 /// Raw deflate (RFC 1951: no zlib header or checksum, as RFC 2394 section 2 requires).
@@ -926,7 +885,7 @@ IpsecAdversary::UdpPayload(const IpsecAddress& src, const IpsecAddress& dst)
     Append16(udp, static_cast<uint16_t>(8 + text.size()));
     Append16(udp, 0);
     AppendBytes(udp, text);
-    uint16_t sum = UpperChecksum(src, dst, PROTO_UDP, udp);
+    uint16_t sum = IpsecUpperChecksum(src, dst, PROTO_UDP, udp);
     Put16(udp, 6, sum == 0 ? 0xffff : sum);
     return udp;
 }
@@ -948,12 +907,12 @@ IpsecAdversary::PlainPayload(const IpsecAddress& src, const IpsecAddress& dst, u
     if (dst.IsV6())
     {
         *protocol = PROTO_ICMPV6;
-        Put16(icmp, 2, UpperChecksum(src, dst, PROTO_ICMPV6, icmp));
+        Put16(icmp, 2, IpsecUpperChecksum(src, dst, PROTO_ICMPV6, icmp));
     }
     else
     {
         *protocol = PROTO_ICMP;
-        Put16(icmp, 2, Fold(OnesSum(icmp.data(), icmp.size())));
+        Put16(icmp, 2, IpsecFoldChecksum(IpsecOnesSum(icmp.data(), icmp.size())));
     }
     return icmp;
 }

@@ -5,6 +5,7 @@
  */
 #include "ipsec-udp-encap.h"
 
+#include "ipsec-checksum.h"
 #include "ns3/udp-header.h"
 
 #include <array>
@@ -48,45 +49,11 @@ IpsecPrependUdpEncap(Ptr<Packet> packet, uint16_t sport, uint16_t dport)
 namespace
 {
 
-/// One's-complement sum of big-endian 16-bit words.
+/// Where the checksum of a TCP (6) or UDP (17) header is; 0 for another protocol.
 uint32_t
-Sum16(const uint8_t* p, size_t len, uint32_t sum)
+TransportChecksumOffset(uint8_t protocol)
 {
-    for (size_t i = 0; i + 1 < len; i += 2)
-    {
-        sum += (static_cast<uint32_t>(p[i]) << 8) | p[i + 1];
-    }
-    if (len % 2)
-    {
-        sum += static_cast<uint32_t>(p[len - 1]) << 8;
-    }
-    return sum;
-}
-
-uint16_t
-Fold(uint32_t sum)
-{
-    while (sum >> 16)
-    {
-        sum = (sum & 0xffff) + (sum >> 16);
-    }
-    return static_cast<uint16_t>(sum);
-}
-
-/// The address's bytes (4 or 16).
-std::vector<uint8_t>
-AddressBytes(const IpsecAddress& a)
-{
-    std::vector<uint8_t> b(a.IsV6() ? 16 : 4);
-    if (a.IsV6())
-    {
-        a.ToIpv6().Serialize(b.data());
-    }
-    else
-    {
-        a.ToIpv4().Serialize(b.data());
-    }
-    return b;
+    return protocol == 6 ? 16 : protocol == 17 ? 6 : 0;
 }
 
 /// The packet's bytes replaced (its packet tags stay).
@@ -106,20 +73,8 @@ IpsecUdpChecksumOk(Ptr<const Packet> segment, Ipv4Address src, Ipv4Address dst)
     uint32_t len = segment->GetSize();
     std::vector<uint8_t> b(len);
     segment->CopyData(b.data(), len);
-    if (len < 8 || (b[6] == 0 && b[7] == 0))
-    {
-        return true;
-    }
-    uint8_t pseudo[12];
-    src.Serialize(pseudo);
-    dst.Serialize(pseudo + 4);
-    pseudo[8] = 0;
-    pseudo[9] = 17;
-    pseudo[10] = static_cast<uint8_t>(len >> 8);
-    pseudo[11] = static_cast<uint8_t>(len);
-    uint32_t sum = Sum16(pseudo, sizeof(pseudo), 0);
-    sum = Sum16(b.data(), b.size(), sum);
-    return Fold(sum) == 0xffff;
+    return len < 8 || (b[6] == 0 && b[7] == 0)
+        || IpsecUpperChecksum(IpsecAddress(src), IpsecAddress(dst), 17, b) == 0;
 }
 
 bool
@@ -130,7 +85,7 @@ IpsecFixTransportChecksum(Ptr<Packet> payload,
                           const IpsecAddress& src,
                           const IpsecAddress& dst)
 {
-    uint32_t at = protocol == 6 ? 16 : protocol == 17 ? 6 : 0;
+    uint32_t at = TransportChecksumOffset(protocol);
     if (at == 0 || payload->GetSize() < at + 2)
     {
         return protocol != 6 && protocol != 17;
@@ -142,28 +97,23 @@ IpsecFixTransportChecksum(Ptr<Packet> payload,
     {
         return true; // no checksum
     }
-    // RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), for every 16-bit word of
-    // the pseudo-header that changed (the addresses).
-    uint32_t sum = static_cast<uint16_t>(~old);
-    auto adjust = [&sum](const IpsecAddress& from, const IpsecAddress& to)
+    // RFC 1624: every 16-bit word of the pseudo-header that changed (the addresses).
+    uint16_t sumNew = old;
+    auto adjust = [&sumNew](const IpsecAddress& from, const IpsecAddress& to)
     {
-        std::vector<uint8_t> f = AddressBytes(from);
-        std::vector<uint8_t> t = AddressBytes(to);
-        for (size_t i = 0; i + 1 < f.size() && i + 1 < t.size(); i += 2)
+        if (from.GetFamily() != to.GetFamily())
         {
-            sum += static_cast<uint16_t>(~((f[i] << 8) | f[i + 1]));
-            sum += static_cast<uint32_t>((t[i] << 8) | t[i + 1]);
+            return;
+        }
+        const uint8_t* f = from.Bytes();
+        const uint8_t* t = to.Bytes();
+        for (uint8_t i = 0; i + 1 < from.Size(); i += 2)
+        {
+            sumNew = IpsecChecksumAdjust(sumNew, (f[i] << 8) | f[i + 1], (t[i] << 8) | t[i + 1]);
         }
     };
-    if (origSrc.GetFamily() == src.GetFamily())
-    {
-        adjust(origSrc, src);
-    }
-    if (origDst.GetFamily() == dst.GetFamily())
-    {
-        adjust(origDst, dst);
-    }
-    uint16_t sumNew = static_cast<uint16_t>(~Fold(sum));
+    adjust(origSrc, src);
+    adjust(origDst, dst);
     if (protocol == 17 && sumNew == 0)
     {
         sumNew = 0xffff; // RFC 768: a computed zero is sent as all ones
@@ -184,7 +134,7 @@ IpsecRecomputeTransportChecksum(Ptr<Packet> payload,
                                 const IpsecAddress& src,
                                 const IpsecAddress& dst)
 {
-    uint32_t at = protocol == 6 ? 16 : protocol == 17 ? 6 : 0;
+    uint32_t at = TransportChecksumOffset(protocol);
     uint32_t len = payload->GetSize();
     if (at == 0 || len < at + 2)
     {
@@ -194,29 +144,7 @@ IpsecRecomputeTransportChecksum(Ptr<Packet> payload,
     payload->CopyData(b.data(), len);
     b[at] = 0;
     b[at + 1] = 0;
-    std::vector<uint8_t> pseudo = AddressBytes(src);
-    std::vector<uint8_t> d = AddressBytes(dst);
-    pseudo.insert(pseudo.end(), d.begin(), d.end());
-    if (src.IsV6())
-    {
-        uint8_t tail[8] = {static_cast<uint8_t>(len >> 24),
-                           static_cast<uint8_t>(len >> 16),
-                           static_cast<uint8_t>(len >> 8),
-                           static_cast<uint8_t>(len),
-                           0,
-                           0,
-                           0,
-                           protocol};
-        pseudo.insert(pseudo.end(), tail, tail + 8);
-    }
-    else
-    {
-        uint8_t tail[4] = {0, protocol, static_cast<uint8_t>(len >> 8), static_cast<uint8_t>(len)};
-        pseudo.insert(pseudo.end(), tail, tail + 4);
-    }
-    uint32_t sum = Sum16(pseudo.data(), pseudo.size(), 0);
-    sum = Sum16(b.data(), len, sum);
-    uint16_t c = static_cast<uint16_t>(~Fold(sum));
+    uint16_t c = IpsecUpperChecksum(src, dst, protocol, b);
     if (protocol == 17 && c == 0)
     {
         c = 0xffff;

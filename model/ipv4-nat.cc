@@ -9,6 +9,7 @@
  */
 #include "ipv4-nat.h"
 
+#include "ipsec-checksum.h"
 #include "ipsec-packet-util.h"
 #include "ns3/boolean.h"
 #include "ns3/enum.h"
@@ -56,16 +57,6 @@ GetAddr(const std::vector<uint8_t>& b, size_t off)
                        | (uint32_t(b[off + 2]) << 8) | uint32_t(b[off + 3]));
 }
 
-/// RFC 1624 equation 3: HC' = ~(~HC + ~m + m').
-uint16_t
-CsumAdjust(uint16_t csum, uint16_t oldWord, uint16_t newWord)
-{
-    uint32_t sum = (~csum & 0xffffu) + (~oldWord & 0xffffu) + newWord;
-    sum = (sum & 0xffffu) + (sum >> 16);
-    sum = (sum & 0xffffu) + (sum >> 16);
-    return static_cast<uint16_t>(~sum & 0xffffu);
-}
-
 /// A checksum field of the rewritten bytes to keep right.
 struct CsumField
 {
@@ -86,7 +77,7 @@ AdjustField(std::vector<uint8_t>& b, CsumField f, uint16_t o, uint16_t n)
     {
         return; // RFC 768: no checksum, and none is made
     }
-    c = CsumAdjust(c, o, n);
+    c = IpsecChecksumAdjust(c, o, n);
     if (f.udp && c == 0)
     {
         c = 0xffff;
@@ -150,16 +141,7 @@ IcmpChecksumWhole(std::vector<uint8_t>& b, Ptr<const Packet> p)
     std::copy(b.begin(), b.end(), all.begin());
     all[2] = 0;
     all[3] = 0;
-    uint32_t sum = 0;
-    for (size_t i = 0; i < all.size(); i += 2)
-    {
-        sum += uint32_t(all[i] << 8) | (i + 1 < all.size() ? all[i + 1] : 0);
-    }
-    while (sum >> 16)
-    {
-        sum = (sum & 0xffff) + (sum >> 16);
-    }
-    Put16(b, 2, static_cast<uint16_t>(~sum & 0xffff));
+    Put16(b, 2, IpsecFoldChecksum(IpsecOnesSum(all.data(), all.size())));
 }
 
 /// The L4 checksum field of a protocol's header at offset l (SIZE_MAX: none).
