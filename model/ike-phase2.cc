@@ -182,6 +182,17 @@ IdToSide(const IsakmpId& id, IpsecAddress* a, uint8_t* prefix, uint8_t* proto, u
     }
 }
 
+/// The selector of the other direction: source and destination swapped
+/// (racoon's getsp_r looks up a policy's twin with it).
+IpsecSelector
+Reversed(IpsecSelector s)
+{
+    std::swap(s.src, s.dst);
+    std::swap(s.prefs, s.prefd);
+    std::swap(s.sport, s.dport);
+    return s;
+}
+
 } // namespace
 
 std::string
@@ -288,11 +299,8 @@ IkeDaemon::HandleAcquire(Work& w, const PfKeyMessage& m)
     {
         // getsp_r's inbound twin of the outbound policy: its reqids for the
         // inbound SAs (pr->reqid_in), the outbound policy's for the outbound.
-        IpsecSelector rev = sp->selector;
-        std::swap(rev.src, rev.dst);
-        std::swap(rev.prefs, rev.prefd);
-        std::swap(rev.sport, rev.dport);
-        const IpsecPolicy* twin = FindPolicyBySelector(IpsecDirection::INBOUND, rev);
+        const IpsecPolicy* twin
+            = FindPolicyBySelector(IpsecDirection::INBOUND, Reversed(sp->selector));
         for (size_t i = 0; i < sp->requests.size(); ++i)
         {
             p.reqidOut.push_back(sp->requests[i].reqid);
@@ -1212,10 +1220,7 @@ IkeDaemon::RespondPh2(Work& w, Ph1& ph1, const IsakmpMessage& hm, const std::vec
     }
     // racoon's getsp_r: our inbound policy for these selectors, and the outbound twin.
     const IpsecPolicy* in = FindPolicyBySelector(IpsecDirection::INBOUND, sel);
-    IpsecSelector rev = sel;
-    std::swap(rev.src, rev.dst);
-    std::swap(rev.prefs, rev.prefd);
-    std::swap(rev.sport, rev.dport);
+    IpsecSelector rev = Reversed(sel);
     const IpsecPolicy* out = FindPolicyBySelector(IpsecDirection::OUTBOUND, rev);
     if (!in || !out)
     {
