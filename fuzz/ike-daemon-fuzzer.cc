@@ -6,12 +6,18 @@
  * it.  Each input builds the NetBSD FAQ's IKE example (IpsecIkeFaqHelper: A
  * -- router -- B, racoon's sample racoon.conf, the FAQ's keys, pings from A
  * to B), lets it negotiate, and has the router send the input's datagrams
- * to A's or B's UDP port 500 straight onto the link, then runs the
+ * to A's or B's UDP port 500 (or 4500) straight onto the link, then runs the
  * simulation until every retransmission and timer the datagrams may have
  * started is over (a bounded simulated time).
  *
  * The input:
- *   byte 0         variant: bit 0 IPv6, bit 1 aggressive mode
+ *   byte 0         variant: bit 0 IPv6, bit 1 aggressive mode,
+ *                  bit 2 NAT-T (racoon.conf's nat_traversal force on both
+ *                  sides: vendor IDs, NAT-D, the float to UDP 4500 after
+ *                  main mode 4 / aggressive mode 2, NAT-OA in quick mode,
+ *                  keepalives), bit 3 the records go to port 4500 (from
+ *                  4500): modes 1-3 behind the non-ESP marker, mode 0 as
+ *                  it is (a marker, a keepalive, ESP in UDP or garbage)
  *   then records   [op] [length, 2 bytes big-endian] [length bytes]
  *                  (at most 16; a short last record takes what is left)
  *   op bits 0-3    when: 0-7 as soon as the router sees the exchange's
@@ -82,11 +88,12 @@ struct Record
     Bytes data;
 };
 
-/// Records an ISAKMP datagram a router's device receives (UDP 500 -> 500).
+/// Records an ISAKMP datagram a router's device receives (UDP 500 -> 500,
+/// or 4500 -> 4500 behind the non-ESP marker).
 class TapErrorModel : public ErrorModel
 {
   public:
-    std::function<void(const Bytes&)> onIsakmp;
+    std::function<void(const Bytes&, uint16_t port)> onIsakmp;
 
   private:
     bool DoCorrupt(Ptr<Packet> p) override
@@ -112,15 +119,27 @@ class TapErrorModel : public ErrorModel
         {
             return false;
         }
+        uint16_t sport = (f[udp] << 8) | f[udp + 1];
+        uint16_t dport = (f[udp + 2] << 8) | f[udp + 3];
         uint16_t len = (f[udp + 4] << 8) | f[udp + 5];
-        if (((f[udp] << 8) | f[udp + 1]) != 500 || ((f[udp + 2] << 8) | f[udp + 3]) != 500
-            || len < 8 || udp + len > f.size())
+        if (sport != dport || (sport != 500 && sport != 4500) || len < 8 || udp + len > f.size())
         {
             return false;
         }
+        size_t isakmp = udp + 8;
+        if (sport == 4500)
+        {
+            // RFC 3948 section 2.2: IKE behind four zero bytes; ESP and keepalives ignored
+            if (len < 12 || f[isakmp] != 0 || f[isakmp + 1] != 0 || f[isakmp + 2] != 0
+                || f[isakmp + 3] != 0)
+            {
+                return false;
+            }
+            isakmp += 4;
+        }
         if (onIsakmp)
         {
-            onIsakmp(Bytes(f.begin() + udp + 8, f.begin() + udp + len));
+            onIsakmp(Bytes(f.begin() + isakmp, f.begin() + udp + len), sport);
         }
         return false;
     }
@@ -134,6 +153,8 @@ class Run
   public:
     Run(uint8_t variant, std::vector<Record> records)
         : m_v6(variant & 1)
+        , m_natt(variant & 4)
+        , m_port(variant & 8 ? 4500 : 500)
         , m_records(std::move(records))
         , m_faq(IPSEC_FUZZ_EXAMPLES "/ike")
     {
@@ -146,6 +167,17 @@ class Run
                                : "10.1.1.1 spamspamspam\n20.1.1.1 spamspamspam\n";
         m_faq.SetPsk('A', RacoonPskFile(psk, "psk.txt", 0600));
         m_faq.SetPsk('B', RacoonPskFile(psk, "psk.txt", 0600));
+        if (m_natt)
+        {
+            m_faq.SetConfigHook(
+                [](char, RacoonConf& conf)
+                {
+                    for (RacoonRemote& rm : conf.remotes)
+                    {
+                        rm.natTraversal = RacoonNatTraversal::FORCE;
+                    }
+                });
+        }
         m_faq.Build();
         m_peer[0] = m_faq.GetHostA();
         m_peer[1] = m_faq.GetHostB();
@@ -169,9 +201,9 @@ class Run
                 }
             }
             Ptr<TapErrorModel> tap = CreateObject<TapErrorModel>();
-            tap->onIsakmp = [this](const Bytes& b)
+            tap->onIsakmp = [this](const Bytes& b, uint16_t port)
             {
-                Seen(b);
+                Seen(b, port);
             };
             d->SetReceiveErrorModel(tap);
         }
@@ -242,9 +274,10 @@ class Run
     }
 
   private:
-    void Seen(const Bytes& b)
+    void Seen(const Bytes& b, uint16_t port)
     {
         m_seenBytes.push_back(b);
+        m_seenPorts.push_back(port);
         if (b.size() >= 16)
         {
             m_lastCookies.assign(b.begin(), b.begin() + 16);
@@ -279,10 +312,14 @@ class Run
         }
         IpsecAddress src = Address(1 - to, third);
         IpsecAddress dst = Address(to, false);
+        if (m_port == 4500 && (r.op >> 6) != 0)
+        {
+            bytes.insert(bytes.begin(), 4, 0); // the non-ESP marker
+        }
         Ptr<Packet> p = Create<Packet>(bytes.data(), bytes.size());
         UdpHeader udp;
-        udp.SetSourcePort(500);
-        udp.SetDestinationPort(500);
+        udp.SetSourcePort(m_port);
+        udp.SetDestinationPort(m_port);
         uint16_t protocol;
         if (m_v6)
         {
@@ -412,6 +449,8 @@ class Run
     }
 
     bool m_v6;
+    bool m_natt;
+    uint16_t m_port;
     std::vector<Record> m_records;
     IpsecIkeFaqHelper m_faq;
     Ptr<Node> m_peer[2];
@@ -424,12 +463,19 @@ class Run
     Bytes m_lastCookies;
     Time m_end;
     std::vector<Bytes> m_seenBytes;
+    std::vector<uint16_t> m_seenPorts;
 
   public:
     /// What the router saw.
     const std::vector<Bytes>& GetSeen() const
     {
         return m_seenBytes;
+    }
+
+    /// The port (500 or 4500) each datagram the router saw went to.
+    const std::vector<uint16_t>& GetSeenPorts() const
+    {
+        return m_seenPorts;
     }
 
     /// B's ISAKMP SA keys (empty before phase 1).
@@ -488,6 +534,7 @@ WriteSeed(const std::string& dir, const std::string& name, const Bytes& b)
 struct Recording
 {
     std::vector<Bytes> seen;
+    std::vector<uint16_t> ports;
     IkeDaemon::Phase1Keys keys;
 };
 
@@ -499,6 +546,7 @@ Recorded(uint8_t variant)
         Run run(variant, {});
         run.Go();
         rec.seen = run.GetSeen();
+        rec.ports = run.GetSeenPorts();
         rec.keys = run.GetKeysB();
     }
     Simulator::Destroy();
@@ -508,28 +556,52 @@ Recorded(uint8_t variant)
 void
 WriteSeeds(const std::string& dir)
 {
-    for (uint8_t variant : {0, 1, 2})
+    for (uint8_t variant : {0, 1, 2, 4, 6})
     {
         Recording rec = Recorded(variant);
-        std::string v = variant == 0 ? "v4-main" : variant == 1 ? "v6-main" : "v4-aggressive";
+        std::string v = variant == 0   ? "v4-main"
+                        : variant == 1 ? "v6-main"
+                        : variant == 2 ? "v4-aggressive"
+                        : variant == 4 ? "v4-main-natt"
+                                       : "v4-aggressive-natt";
         for (size_t n = 0; n < rec.seen.size() && n < 8; ++n)
         {
+            // Messages that went to port 4500 go there again, behind the
+            // marker (mode 1: the cookies are the exchange's own anyway).
+            bool floated = rec.ports[n] == 4500;
+            uint8_t var = floated ? variant | 8 : variant;
+            uint8_t mode = floated ? 0x40 : 0;
             // Replay message n to its receiver (even numbers go A -> B) after the negotiation.
             bool toA = n % 2 == 1;
-            Bytes b{variant};
-            Put(b, static_cast<uint8_t>(8 | (toA ? 0x10 : 0)), rec.seen[n]);
+            Bytes b{var};
+            Put(b, static_cast<uint8_t>(mode | 8 | (toA ? 0x10 : 0)), rec.seen[n]);
             WriteSeed(dir, v + "-replay-" + std::to_string(n), b);
             // The same, as soon as it went by, from a third party.
-            Bytes c{variant};
-            Put(c, static_cast<uint8_t>(n | (toA ? 0x10 : 0) | 0x20), rec.seen[n]);
+            Bytes c{var};
+            Put(c, static_cast<uint8_t>(mode | n | (toA ? 0x10 : 0) | 0x20), rec.seen[n]);
             WriteSeed(dir, v + "-echo-" + std::to_string(n), c);
             // The same ahead of the real one: as soon as the message before it went by.
             if (n > 0)
             {
-                Bytes a{variant};
-                Put(a, static_cast<uint8_t>((n - 1) | (toA ? 0x10 : 0)), rec.seen[n]);
+                Bytes a{var};
+                Put(a, static_cast<uint8_t>(mode | (n - 1) | (toA ? 0x10 : 0)), rec.seen[n]);
                 WriteSeed(dir, v + "-race-" + std::to_string(n), a);
             }
+        }
+        if (variant == 4)
+        {
+            // Port 4500 as it is: a keepalive (RFC 3948 section 2.3), a bare
+            // marker, a marker before a cut ISAKMP header, ESP in UDP for no
+            // SA, a keepalive of two bytes; during and after the negotiation.
+            Bytes k{static_cast<uint8_t>(variant | 8)};
+            Put(k, 0x10 | 5, Bytes{0xff});
+            Put(k, 5, Bytes(4, 0));
+            Bytes cut(4, 0);
+            cut.insert(cut.end(), rec.seen[0].begin(), rec.seen[0].begin() + 20);
+            Put(k, 8, cut);
+            Put(k, 0x10 | 9, Bytes{0x12, 0x34, 0x56, 0x78, 0, 0, 0, 1, 0xaa, 0xbb, 0xcc, 0xdd});
+            Put(k, 10, Bytes{0xff, 0xff});
+            WriteSeed(dir, v + "-port-4500", k);
         }
         if (variant != 0 || rec.seen.size() < 8)
         {

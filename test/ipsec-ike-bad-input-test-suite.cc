@@ -69,6 +69,8 @@ constexpr uint8_t NP_HASH = 8;
 constexpr uint8_t NP_NONCE = 10;
 constexpr uint8_t NP_N = 11;
 constexpr uint8_t NP_VID = 13;
+constexpr uint8_t NP_NATD = 20;  // RFC 3947 section 3.2
+constexpr uint8_t NP_NATOA = 21; // RFC 3947 section 5.2
 constexpr uint8_t ET_BASE = 1;
 constexpr uint8_t ET_IDENT = 2;
 constexpr uint8_t ET_AUTH = 3;
@@ -569,7 +571,10 @@ LogHas(const std::vector<std::string>& log, const std::string& text)
 class AttackRun
 {
   public:
-    AttackRun(bool v6, const std::string& mode, uint32_t pings)
+    AttackRun(bool v6,
+              const std::string& mode,
+              uint32_t pings,
+              RacoonNatTraversal natt = RacoonNatTraversal::OFF)
         : m_v6(v6)
         , m_faq(std::string(NS3_IPSEC_SOURCE_DIR) + "/examples/ike")
     {
@@ -578,6 +583,17 @@ class AttackRun
         m_faq.SetIpv6(v6);
         m_faq.SetExchangeMode(mode);
         m_faq.SetPings(pings);
+        if (natt != RacoonNatTraversal::OFF)
+        {
+            m_faq.SetConfigHook(
+                [natt](char, RacoonConf& conf)
+                {
+                    for (RacoonRemote& rm : conf.remotes)
+                    {
+                        rm.natTraversal = natt;
+                    }
+                });
+        }
         std::string psk = v6 ? "fd00:10:1::1 spamspamspam\nfd00:20:1::1 spamspamspam\n"
                              : "10.1.1.1 spamspamspam\n20.1.1.1 spamspamspam\n";
         m_faq.SetPsk('A', RacoonPskFile(psk, "psk.txt", 0600));
@@ -925,6 +941,8 @@ class IkeBadInputCase : public TestCase
     std::map<IkeDrop, uint64_t> m_otherDropsA;
     std::map<IkeDrop, uint64_t> m_otherDropsB;
     bool m_checkSads{true};
+    /// racoon.conf's nat_traversal on both sides.
+    RacoonNatTraversal m_natt{RacoonNatTraversal::OFF};
 
     void ExpectDrop(char host, const std::string& what, const Bytes& bytes, IkeDrop reason)
     {
@@ -956,7 +974,7 @@ class IkeBadInputCase : public TestCase
     {
         GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
         Prepare();
-        AttackRun run(m_v6, m_mode, m_pings);
+        AttackRun run(m_v6, m_mode, m_pings, m_natt);
         run.At(Seconds(4.5),
                [](AttackRun& r)
                {
@@ -2251,6 +2269,210 @@ class FloodCase : public IkeBadInputCase
 namespace
 {
 
+// ---- NAT-T: the NAT-D payloads of main mode 3 ---------------------------------------
+
+/**
+ * NAT-T on both sides (racoon.conf's nat_traversal on, no NAT on the path).
+ * The router swallows A's first main mode 3 (KE, Nonce, NAT-D, NAT-D: RFC
+ * 3947 section 3.2) and sends B a copy with its NAT-D payloads damaged:
+ *  - SHORT_HASH: the NAT-D bodies cut to 8 bytes.  racoon's
+ *    natt_compare_addr_hash compares lengths first: no hash matches, B sees
+ *    a NAT on both sides ("NAT detected: ME PEER"), the exchange completes
+ *    (the NAT-D payloads are not in HASH_I), nothing is dropped;
+ *  - BAD_HEADER: the first NAT-D's generic header says 3 bytes (less than
+ *    the header, RFC 2408 section 3.2): B drops the message as malformed.
+ *    10 s later B resends main mode 2 and A's timer resends main mode 3 at
+ *    the same time; A answers B's copy with main mode 3 again
+ *    (check_recvdpkt), so B gets two, and every later message goes twice:
+ *    the exchange completes with no NAT detected and A, established, drops
+ *    the second main mode 6 as unexpected.
+ */
+class NattMainMode3Case : public IkeBadInputCase
+{
+  public:
+    enum Kind
+    {
+        SHORT_HASH,
+        BAD_HEADER,
+    };
+
+    NattMainMode3Case(Kind kind, bool v6)
+        : IkeBadInputCase(kind == SHORT_HASH ? "NAT-T: main mode 3 with NAT-D payloads of 8 bytes"
+                                             : "NAT-T: main mode 3 with a NAT-D length of 3",
+                          v6),
+          m_kind(kind)
+    {
+        m_natt = RacoonNatTraversal::ON;
+    }
+
+  private:
+    void Attack(AttackRun& run) override
+    {
+        AttackRun* r = &run;
+        run.Sink(
+            [this, r](const Seen& s)
+            {
+                Isakmp m;
+                if (m_done || !s.fromA || !ReadIsakmp(s.bytes, &m) || m.exchange != ET_IDENT
+                    || ++m_fromA != 2)
+                {
+                    return false;
+                }
+                m_done = true;
+                std::vector<Pl> pls = Walk(m.next, m.body);
+                size_t natd = 0;
+                size_t offset = 28;
+                for (Pl& p : pls)
+                {
+                    if (p.type == NP_NATD)
+                    {
+                        natd++;
+                        p.body.resize(std::min<size_t>(p.body.size(), 8));
+                    }
+                    else if (natd == 0)
+                    {
+                        offset += 4 + p.body.size();
+                    }
+                }
+                m_natdSeen = natd;
+                Bytes copy;
+                if (m_kind == SHORT_HASH)
+                {
+                    copy = Message(m.icky, m.rcky, ET_IDENT, pls);
+                }
+                else
+                {
+                    copy = s.bytes;
+                    copy[offset + 2] = 0;
+                    copy[offset + 3] = 3;
+                    ExpectDrop('B', "a NAT-D length of 3", copy, IkeDrop::BAD_PAYLOAD);
+                    m_otherDropsA[IkeDrop::UNEXPECTED] = 1;
+                }
+                Simulator::ScheduleNow(
+                    [r, copy]()
+                    {
+                        r->Send("B", r->Addr("A"), copy);
+                    });
+                return true;
+            });
+    }
+
+    void AfterRun(AttackRun& run) override
+    {
+        if (m_kind == BAD_HEADER)
+        {
+            // established at 11 s, after the snapshot at 4.5 s
+            run.m_sadBefore.clear();
+        }
+    }
+
+    void Check(AttackRun& run) override
+    {
+        NS_TEST_EXPECT_MSG_EQ(m_natdSeen, 2, "A's main mode 3 carried two NAT-D payloads");
+        const IkeDaemonStats& a = run.m_result.a;
+        const IkeDaemonStats& b = run.m_result.b;
+        NS_TEST_EXPECT_MSG_EQ(a.nattDetected, 0, "A: no NAT (B's NAT-D payloads match)");
+        NS_TEST_EXPECT_MSG_EQ(a.nattFloated + b.nattPortChanges, 0, "nobody floats");
+        if (m_kind == SHORT_HASH)
+        {
+            NS_TEST_EXPECT_MSG_EQ(b.nattDetected, 1, "B: a NAT (no NAT-D payload matches)");
+            NS_TEST_EXPECT_MSG_EQ(
+                LogHas(run.m_logB, "NAT-D payload #0 doesn't match"), true, "racoon's line");
+            NS_TEST_EXPECT_MSG_EQ(
+                LogHas(run.m_logB, "NAT detected: ME PEER"), true, "racoon's line");
+        }
+        else
+        {
+            NS_TEST_EXPECT_MSG_EQ(b.nattDetected, 0, "B: no NAT (from A's retransmission)");
+            NS_TEST_EXPECT_MSG_EQ(
+                LogHas(run.m_logB, "NAT-D payload #0 verified"), true, "racoon's line");
+        }
+    }
+
+    Kind m_kind;
+    bool m_done{false};
+    uint32_t m_fromA{0};
+    size_t m_natdSeen{0};
+};
+
+// ---- NAT-T: the NAT-OA payloads of quick mode 1 --------------------------------------
+
+/**
+ * NAT-T on both sides; quick mode 1 written here with a right HASH(1) and
+ * damaged NAT-OA payloads (RFC 3947 section 5.2: an ID payload body).  racoon's
+ * quick_r1recv refuses each (ipsecdoi_id2sockaddr, or a third NAT-OA) with
+ * PAYLOAD-MALFORMED and starts no quick mode.
+ */
+class NattQuickModeCase : public IkeBadInputCase
+{
+  public:
+    explicit NattQuickModeCase(bool v6)
+        : IkeBadInputCase("NAT-T: quick mode 1 with bad NAT-OA payloads", v6)
+    {
+        m_natt = RacoonNatTraversal::ON;
+    }
+
+  private:
+    void Attack(AttackRun& run) override
+    {
+        run.At(
+            Seconds(5),
+            [this](AttackRun& r)
+            {
+                const IkeDaemon::Phase1Keys& k = r.m_keysB;
+                Bytes mm6 = r.MainMode(6);
+                Bytes last(mm6.end() - 8, mm6.end());
+                IpsecAddress a = r.Addr("A");
+                IpsecAddress b = r.Addr("B");
+                uint32_t msgid = 0x61000000;
+                std::vector<Pl> good{{NP_SA, EspSa(0x2000)},
+                                     {NP_NONCE, Pattern(16, 21)},
+                                     {NP_KE, Pattern(128, 22)},
+                                     {NP_ID, IdBody(a)},
+                                     {NP_ID, IdBody(b)}};
+                auto send = [&](const std::string& what, std::vector<Pl> natoa)
+                {
+                    ++msgid;
+                    std::vector<Pl> rest = good;
+                    rest.insert(rest.end(), natoa.begin(), natoa.end());
+                    Bytes hash = HmacSha1(k.skeyidA, Cat(Be32(msgid), Chain(rest)));
+                    rest.insert(rest.begin(), Pl{NP_HASH, hash});
+                    Bytes bytes = Encrypted(k.icookie,
+                                            k.rcookie,
+                                            ET_QUICK,
+                                            msgid,
+                                            rest,
+                                            k.encKey,
+                                            Phase2Iv(last, msgid));
+                    ExpectDrop('B', what, bytes, IkeDrop::BAD_PAYLOAD);
+                    r.Send("B", a, bytes);
+                };
+                Bytes addrA = IdBody(a);
+                Bytes cut(addrA.begin(), addrA.end() - 1);
+                Bytes fqdn{2, 0, 0, 0, 'a', '.', 'e', 'x'};
+                send("a NAT-OA of 2 bytes", {{NP_NATOA, {1, 0}}});
+                send("a NAT-OA address one byte short", {{NP_NATOA, cut}, {NP_NATOA, IdBody(b)}});
+                send("a NAT-OA naming an FQDN", {{NP_NATOA, fqdn}});
+                send("three NAT-OA payloads",
+                     {{NP_NATOA, addrA}, {NP_NATOA, IdBody(b)}, {NP_NATOA, addrA}});
+            });
+    }
+
+    void Check(AttackRun& run) override
+    {
+        NS_TEST_EXPECT_MSG_EQ(
+            LogHas(run.m_logB, "invalid NAT-OA payload"), true, "racoon's line");
+        NS_TEST_EXPECT_MSG_EQ(
+            LogHas(run.m_logB, "received too many NAT-OA payloads."), true, "racoon's line");
+        NS_TEST_EXPECT_MSG_EQ(run.m_result.b.ph2Responded, 1, "B: no quick mode started");
+        NS_TEST_EXPECT_MSG_EQ(
+            LogHas(run.m_logA,
+                   "notification PAYLOAD-MALFORMED received in informational exchange."),
+            true,
+            "A reads B's PAYLOAD-MALFORMED");
+    }
+};
+
 class IpsecIkeBadInputTestSuite : public TestSuite
 {
   public:
@@ -2275,6 +2497,9 @@ class IpsecIkeBadInputTestSuite : public TestSuite
         AddTestCase(new ForgedMainMode5Case(true), TestCase::QUICK);
         AddTestCase(new ForgedAggressive2Case(), TestCase::QUICK);
         AddTestCase(new FloodCase(), TestCase::QUICK);
+        AddTestCase(new NattMainMode3Case(NattMainMode3Case::SHORT_HASH, false), TestCase::QUICK);
+        AddTestCase(new NattMainMode3Case(NattMainMode3Case::BAD_HEADER, false), TestCase::QUICK);
+        AddTestCase(new NattQuickModeCase(false), TestCase::QUICK);
         // IPv6 and aggressive mode
         AddTestCase(new BaselineCase(true, ""), TestCase::QUICK);
         AddTestCase(new BaselineCase(false, "aggressive"), TestCase::QUICK);
@@ -2284,6 +2509,8 @@ class IpsecIkeBadInputTestSuite : public TestSuite
         AddTestCase(new ReplayCase("QM1", "A", 5, true), TestCase::QUICK);
         AddTestCase(new QuickModeCase(true), TestCase::QUICK);
         AddTestCase(new InformationalCase(true), TestCase::QUICK);
+        AddTestCase(new NattMainMode3Case(NattMainMode3Case::SHORT_HASH, true), TestCase::QUICK);
+        AddTestCase(new NattQuickModeCase(true), TestCase::QUICK);
     }
 };
 
