@@ -40,6 +40,18 @@
  * rw2 stays cut off until its SAs are negotiated again.  --roadWarriors=1
  * leaves rw2 out.
  *
+ * --ph1Lifetime (the road warriors' remote; the gateway takes the
+ * initiator's) and --ph2Lifetime (every sainfo) shorten racoon's lifetimes.
+ * With --keepalive=0 --ph1Lifetime=150 --ph2Lifetime=150 rw2 recovers: at
+ * the SAs' soft lifetime (123 s) the road warriors renegotiate over their
+ * ISAKMP SAs, but racoon moves an ISAKMP SA to new ports only once
+ * (isakmp_main's NAT_PORTS_CHANGED: the float to 4500), so the gateway
+ * answers rw2's quick mode at the old port ("remote address mismatched"),
+ * the NAT drops it, and rw2 gives up at 153 s; its ISAKMP SA and old SAs
+ * have expired by then (151.6 s), and its ping at 155 s starts a new phase
+ * 1 through the NAT's current mapping: the gateway's new SAs name the new
+ * port, and rw2's later pings and the server's later probes arrive.
+ *
  * The output: every flow, each daemon's NAT-T line, the NAT's mappings and
  * counters, the gateway's IPsec counters and every host's setkey -D (esp-udp
  * SAs with their ports).  --pcapDir writes a pcap of every device and the
@@ -89,6 +101,8 @@ main(int argc, char* argv[])
     uint32_t roadWarriors = 2;
     uint32_t keepalive = 20;
     double natUdpTimeout = 30;
+    uint32_t ph1Lifetime = 0;
+    uint32_t ph2Lifetime = 0;
     std::string wanRate = "10Mbps";
     std::string wanDelay = "10ms";
     std::string pcapDir;
@@ -100,6 +114,13 @@ main(int argc, char* argv[])
                  "racoon's timer { natt_keepalive } on every host (s; 0: no keepalives)",
                  keepalive);
     cmd.AddValue("natUdpTimeout", "the NAT's UDP mapping timeout (s)", natUdpTimeout);
+    cmd.AddValue("ph1Lifetime",
+                 "the road warriors' phase-1 lifetime (s; 0: racoon.conf's 8 hours; the "
+                 "gateway takes the initiator's)",
+                 ph1Lifetime);
+    cmd.AddValue("ph2Lifetime",
+                 "the sainfo lifetime on every host (s; 0: racoon.conf's 1 hour)",
+                 ph2Lifetime);
     cmd.AddValue("wanRate", "rate of the WAN link", wanRate);
     cmd.AddValue("wanDelay", "delay of the WAN link", wanDelay);
     cmd.AddValue(
@@ -190,6 +211,20 @@ main(int argc, char* argv[])
             RacoonConf conf
                 = ReadRacoonConf(ExampleFile(isGw ? "racoon-gw.conf" : "racoon-rw.conf"));
             conf.timer.nattKeepalive = Seconds(keepalive);
+            for (RacoonRemote& rm : conf.remotes)
+            {
+                if (ph1Lifetime != 0 && !isGw)
+                {
+                    rm.lifetime = Seconds(ph1Lifetime);
+                }
+            }
+            if (ph2Lifetime != 0)
+            {
+                for (RacoonSainfo& si : conf.sainfos)
+                {
+                    si.lifetime = Seconds(ph2Lifetime);
+                }
+            }
             daemons.push_back(ike.Install(isGw ? gw : rws.Get(i), conf, psk));
         }
     }

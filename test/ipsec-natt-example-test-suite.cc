@@ -64,7 +64,8 @@ Number(const std::string& out, const std::string& label)
  * SA still matches: 30 of rw1's probes (150-179 s) are answered.  rw2's new
  * mapping gets another port than the one its SAs name (sequential
  * allocation goes on past it), so the gateway refuses all 5 of its pings
- * (in_nosa) and none of the probes to it arrive.
+ * (in_nosa) and none of the probes to it arrive; with racoon's lifetimes
+ * at 150 s it comes back once a new phase 1 is negotiated (below).
  */
 class NattExampleTestCase : public ExampleTestCase
 {
@@ -133,6 +134,38 @@ class NattExampleTestCase : public ExampleTestCase
         NS_TEST_EXPECT_MSG_GT(
             Number(q.out, "dropped for want of a mapping "), 0, "the probes died at the NAT");
         NS_TEST_EXPECT_MSG_EQ(Number(q.out, "NAT keepalives received "), 0, "none sent");
+
+        // No keepalives, racoon's lifetimes 150 s: rw2's rekey over its old
+        // ISAKMP SA at the soft lifetime (123 s) fails (the gateway answers
+        // at the old port: racoon floats an ISAKMP SA's ports only once), so
+        // its quick mode 1 is resent at 133 and 143 s and given up at 153 s
+        // (phase2 wait 30 s); its ISAKMP SA and old SAs are gone at 151.6 s,
+        // and its ping at 155 s (lost: it makes the kernel ACQUIRE) starts a
+        // new phase 1 through the NAT's current mapping.  The other 4 pings
+        // and the server's probes from 155.5 s (25 of 60) are answered.
+        RunResult l;
+        if (!RunExample({binary, "--keepalive=0", "--ph1Lifetime=150", "--ph2Lifetime=150"},
+                        tmp,
+                        l))
+        {
+            return;
+        }
+        auto late = Flow(l.out, "ping rw2 -> server", 2);
+        NS_TEST_EXPECT_MSG_EQ(late.first, 4, "rw2 back: 4 of its 5 pings at 155 s");
+        NS_TEST_EXPECT_MSG_EQ(late.second, 5, "rw2 sent 5");
+        NS_TEST_EXPECT_MSG_EQ(
+            Flow(l.out, "ping server -> rw2", 1).first, 25, "the probes from 155.5 s");
+        NS_TEST_EXPECT_MSG_NE(
+            l.out.find("rw2 racoon: phase 1 established 2, phase 2 established 2,"),
+            std::string::npos,
+            "rw2: a second phase 1 and a second phase 2");
+        NS_TEST_EXPECT_MSG_EQ(
+            std::regex_search(l.out, std::regex("rw2 racoon: [^\n]*retransmissions 2,")),
+            true,
+            "rw2's failed quick mode 1 resent twice");
+        NS_TEST_EXPECT_MSG_NE(l.out.find("gw racoon: phase 1 established 3,"),
+                              std::string::npos,
+                              "the gateway: rw1's, rw2's and rw2's new ISAKMP SA");
 
         // One road warrior: the same recovery.
         RunResult one;

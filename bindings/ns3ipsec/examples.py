@@ -354,13 +354,20 @@ def udp_echo_flow(client: Node, server: str, port: int, count: int, size: int,
 
 @_converted
 def racoon(node: Node, conf: str, psk: str = "", psk_mode: int = 0o600,
-           natt_keepalive: Optional[float] = None) -> IkeDaemon:
+           natt_keepalive: Optional[float] = None, ph1_lifetime: Optional[float] = None,
+           ph2_lifetime: Optional[float] = None) -> IkeDaemon:
     """Installs the simulated racoon on ``node`` (IpsecIkeHelper) and returns
     its daemon (``stats()``, ``line(label)``, ``print_traces(who, received)``);
     ``natt_keepalive`` (seconds, 0: none) overrides racoon.conf's ``timer {
-    natt_keepalive }``; :class:`RacoonError` on a bad racoon.conf or psk.txt."""
+    natt_keepalive }``, ``ph1_lifetime`` every remote's and ``ph2_lifetime``
+    every sainfo's ``lifetime time`` (seconds); :class:`RacoonError` on a bad
+    racoon.conf or psk.txt."""
+    for name, value in (("ph1_lifetime", ph1_lifetime), ("ph2_lifetime", ph2_lifetime)):
+        if value is not None and value <= 0:
+            raise ValueError(f"{name} must be positive, not {value}")
     return _core.racoon_daemon(node._n, conf, psk, psk_mode,
-                               -1.0 if natt_keepalive is None else float(natt_keepalive))
+                               -1.0 if natt_keepalive is None else float(natt_keepalive),
+                               float(ph1_lifetime or 0), float(ph2_lifetime or 0))
 
 
 def ike_assign_streams(nodes: Sequence[Node], stream: int) -> int:

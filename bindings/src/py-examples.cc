@@ -737,16 +737,30 @@ RegisterIke(py::module_& m)
            const std::string& conf,
            const std::string& psk,
            uint32_t mode,
-           double nattKeepalive)
+           double nattKeepalive,
+           double ph1Lifetime,
+           double ph2Lifetime)
         {
-            if (nattKeepalive < 0)
+            if (nattKeepalive < 0 && ph1Lifetime <= 0 && ph2Lifetime <= 0)
             {
                 return PyIkeDaemon{IpsecIkeHelper().Install(n.node, conf, psk, mode)};
             }
-            // racoon.conf's timer { natt_keepalive } overridden, as
-            // ipsec-natt's --keepalive does it; the keys as Install finds them.
+            // racoon.conf's timer { natt_keepalive }, the remotes' and the
+            // sainfos' lifetime time overridden, as ipsec-natt's --keepalive,
+            // --ph1Lifetime and --ph2Lifetime do it; the keys as Install finds them.
             RacoonConf c = ReadRacoonConf(conf);
-            c.timer.nattKeepalive = Seconds(nattKeepalive);
+            if (nattKeepalive >= 0)
+            {
+                c.timer.nattKeepalive = Seconds(nattKeepalive);
+            }
+            for (RacoonRemote& rm : c.remotes)
+            {
+                rm.lifetime = ph1Lifetime > 0 ? Seconds(ph1Lifetime) : rm.lifetime;
+            }
+            for (RacoonSainfo& si : c.sainfos)
+            {
+                si.lifetime = ph2Lifetime > 0 ? Seconds(ph2Lifetime) : si.lifetime;
+            }
             std::string keys = psk;
             if (keys.empty() && !c.pskPath.empty())
             {
@@ -766,7 +780,9 @@ RegisterIke(py::module_& m)
         py::arg("conf"),
         py::arg("psk"),
         py::arg("mode"),
-        py::arg("natt_keepalive") = -1.0);
+        py::arg("natt_keepalive") = -1.0,
+        py::arg("ph1_lifetime") = 0.0,
+        py::arg("ph2_lifetime") = 0.0);
     m.def("ike_assign_streams",
           [](const std::vector<PyNode>& nodes, int64_t stream)
           {

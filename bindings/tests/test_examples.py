@@ -53,6 +53,9 @@ NATT_CASES = [
     ("ipsec-natt", "natt.py", []),
     ("ipsec-natt", "natt.py", [("--keepalive=0", "--keepalive=0")]),
     ("ipsec-natt", "natt.py", [("--roadWarriors=1", "--road-warriors=1")]),
+    ("ipsec-natt", "natt.py", [("--keepalive=0", "--keepalive=0"),
+                               ("--ph1Lifetime=150", "--ph1-lifetime=150"),
+                               ("--ph2Lifetime=150", "--ph2-lifetime=150")]),
 ]
 
 

@@ -6,8 +6,8 @@ through the VPN gateway (racoon with NAT-T, RFC 3947; ESP in UDP 4500, RFC
 build/examples/ipsec-natt, with the same numbers for the same options.
 
     python3 examples/python/natt.py [--road-warriors=2] [--keepalive=20]
-        [--nat-udp-timeout=30] [--wan-rate=10Mbps] [--wan-delay=10ms]
-        [--pcap-dir=DIR] [--verbose]
+        [--nat-udp-timeout=30] [--ph1-lifetime=0] [--ph2-lifetime=0]
+        [--wan-rate=10Mbps] [--wan-delay=10ms] [--pcap-dir=DIR] [--verbose]
 
   rw1 192.168.1.10 --+
                      +-- LAN -- NAT 192.168.1.1 | 198.51.100.1 -- WAN --
@@ -16,7 +16,9 @@ build/examples/ipsec-natt, with the same numbers for the same options.
 With the default keepalives (racoon's natt_keepalive, 20 s) the NAT's
 mappings outlive the road warriors' silence; with --keepalive=0 they expire
 after the NAT's UDP timeout, and rw2 comes back on another outside port than
-its SAs name (see examples/ipsec-natt.cc and doc/ipsec.rst).
+its SAs name; with --ph1-lifetime=150 --ph2-lifetime=150 as well it recovers
+once its ISAKMP SA and SAs are negotiated anew (see examples/ipsec-natt.cc
+and doc/ipsec.rst).
 """
 import argparse
 import os
@@ -36,6 +38,11 @@ def main(argv=None):
                    help="racoon's timer { natt_keepalive } on every host (s; 0: no keepalives)")
     p.add_argument("--nat-udp-timeout", type=float, default=30.0,
                    help="the NAT's UDP mapping timeout (s)")
+    p.add_argument("--ph1-lifetime", type=int, default=0,
+                   help="the road warriors' phase-1 lifetime (s; 0: racoon.conf's 8 hours; "
+                        "the gateway takes the initiator's)")
+    p.add_argument("--ph2-lifetime", type=int, default=0,
+                   help="the sainfo lifetime on every host (s; 0: racoon.conf's 1 hour)")
     p.add_argument("--wan-rate", default="10Mbps", help="rate of the WAN link")
     p.add_argument("--wan-delay", default="10ms", help="delay of the WAN link")
     p.add_argument("--pcap-dir", help="write a pcap of every device and the keys into this directory")
@@ -83,7 +90,9 @@ def main(argv=None):
         ex.run_setkey_file(gw, os.path.join(NATT, "gw.conf"))
         for host, conf in [(rw, "racoon-rw.conf") for rw in rws] + [(gw, "racoon-gw.conf")]:
             daemons.append(ex.racoon(host, os.path.join(NATT, conf), os.path.join(NATT, "psk.txt"),
-                                     natt_keepalive=args.keepalive))
+                                     natt_keepalive=args.keepalive,
+                                     ph1_lifetime=None if host is gw else args.ph1_lifetime or None,
+                                     ph2_lifetime=args.ph2_lifetime or None))
     except ipsec.SetkeyError as e:
         print(str(e).rstrip("\n"), file=sys.stderr)
         return 1
