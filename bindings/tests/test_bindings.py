@@ -299,6 +299,28 @@ def test_racoon_negotiates_with_events_and_key_log(source_dir, tmp_path):
     assert topo.a.counters()["ipsec"]["out_success"] >= 3
 
 
+def test_example_racoon_overrides_lifetimes(source_dir):
+    """ns3ipsec.examples.racoon's ph1_lifetime and ph2_lifetime replace
+    racoon.conf's lifetime time (the sample's: 12 hours for the SAs): the SAs
+    racoon installs carry the sainfo lifetime given; zero is refused."""
+    from ns3ipsec import examples as ex
+    d = os.path.join(source_dir, "examples", "ike")
+    topo = ipsec.HostToHost()
+    topo.a.setkey_file(os.path.join(d, "A.conf"))
+    topo.b.setkey_file(os.path.join(d, "B.conf"))
+    for node in (topo.a, topo.b):
+        ex.racoon(node, os.path.join(d, "racoon.conf"), os.path.join(d, "psk.txt"),
+                  ph1_lifetime=600, ph2_lifetime=100)
+    ipsec.ping(topo.a, topo.address_b, count=3, interval=1.0, start=1.0)
+    ipsec.run(until=5)
+    sas = topo.a.sas()
+    assert len(sas) == 2
+    assert [sa["hard_lifetime_s"] for sa in sas] == [100, 100]
+    with pytest.raises(ValueError, match="ph2_lifetime"):
+        ex.racoon(topo.a, os.path.join(d, "racoon.conf"), os.path.join(d, "psk.txt"),
+                  ph2_lifetime=0)
+
+
 def test_wifi_link_carries_esp():
     a, b = ipsec.create_nodes(2)
     ipsec.install_stack([a, b])
