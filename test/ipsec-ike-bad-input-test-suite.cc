@@ -841,6 +841,34 @@ class AttackRun
         return {};
     }
 
+    /**
+     * Quick mode 1 as A would send it to B (RFC 2409 section 5.5): HASH(1)
+     * -- prf(SKEYID_a, M-ID | @p rest), or a pattern unless @p rightHash --
+     * then @p rest, encrypted under B's ISAKMP SA with the phase-2 IV of
+     * appendix B.
+     */
+    Bytes QuickMode1ToB(uint32_t msgid, std::vector<Pl> rest, bool rightHash) const
+    {
+        const IkeDaemon::Phase1Keys& k = m_keysB;
+        Bytes mm6 = MainMode(6);
+        Bytes last(mm6.end() - 8, mm6.end());
+        Bytes hash = rightHash ? HmacSha1(k.skeyidA, Cat(Be32(msgid), Chain(rest)))
+                               : Pattern(20, static_cast<uint8_t>(msgid));
+        rest.insert(rest.begin(), Pl{NP_HASH, hash});
+        return Encrypted(
+            k.icookie, k.rcookie, ET_QUICK, msgid, rest, k.encKey, Phase2Iv(last, msgid));
+    }
+
+    /// A well-formed quick mode 1 chain after HASH(1): SA (ESP, @p spi), Nonce, KE, IDci, IDcr.
+    std::vector<Pl> QuickMode1Payloads(uint32_t spi, uint8_t seed) const
+    {
+        return {{NP_SA, EspSa(spi)},
+                {NP_NONCE, Pattern(16, seed)},
+                {NP_KE, Pattern(128, static_cast<uint8_t>(seed + 1))},
+                {NP_ID, IdBody(Addr("A"))},
+                {NP_ID, IdBody(Addr("B"))}};
+    }
+
     void Go()
     {
         m_sadBefore.clear();
@@ -1621,28 +1649,13 @@ class QuickModeCase : public IkeBadInputCase
                 const IkeDaemon::Phase1Keys& k = r.m_keysB;
                 Bytes mm6 = r.MainMode(6);
                 Bytes last(mm6.end() - 8, mm6.end());
-                IpsecAddress a = r.Addr("A");
                 IpsecAddress b = r.Addr("B");
                 uint32_t msgid = 0x51000000;
                 auto qm1 = [&](std::vector<Pl> rest, bool rightHash)
                 {
-                    ++msgid;
-                    Bytes hash = rightHash ? HmacSha1(k.skeyidA, Cat(Be32(msgid), Chain(rest)))
-                                           : Pattern(20, static_cast<uint8_t>(msgid));
-                    rest.insert(rest.begin(), Pl{NP_HASH, hash});
-                    return Encrypted(k.icookie,
-                                     k.rcookie,
-                                     ET_QUICK,
-                                     msgid,
-                                     rest,
-                                     k.encKey,
-                                     Phase2Iv(last, msgid));
+                    return r.QuickMode1ToB(++msgid, std::move(rest), rightHash);
                 };
-                std::vector<Pl> good{{NP_SA, EspSa(0x1000)},
-                                     {NP_NONCE, Pattern(16, 9)},
-                                     {NP_KE, Pattern(128, 10)},
-                                     {NP_ID, IdBody(a)},
-                                     {NP_ID, IdBody(b)}};
+                std::vector<Pl> good = r.QuickMode1Payloads(0x1000, 9);
                 auto send = [&](const std::string& what,
                                 const Bytes& bytes,
                                 IkeDrop why,
@@ -2419,31 +2432,14 @@ class NattQuickModeCase : public IkeBadInputCase
             Seconds(5),
             [this](AttackRun& r)
             {
-                const IkeDaemon::Phase1Keys& k = r.m_keysB;
-                Bytes mm6 = r.MainMode(6);
-                Bytes last(mm6.end() - 8, mm6.end());
                 IpsecAddress a = r.Addr("A");
                 IpsecAddress b = r.Addr("B");
                 uint32_t msgid = 0x61000000;
-                std::vector<Pl> good{{NP_SA, EspSa(0x2000)},
-                                     {NP_NONCE, Pattern(16, 21)},
-                                     {NP_KE, Pattern(128, 22)},
-                                     {NP_ID, IdBody(a)},
-                                     {NP_ID, IdBody(b)}};
                 auto send = [&](const std::string& what, std::vector<Pl> natoa)
                 {
-                    ++msgid;
-                    std::vector<Pl> rest = good;
+                    std::vector<Pl> rest = r.QuickMode1Payloads(0x2000, 21);
                     rest.insert(rest.end(), natoa.begin(), natoa.end());
-                    Bytes hash = HmacSha1(k.skeyidA, Cat(Be32(msgid), Chain(rest)));
-                    rest.insert(rest.begin(), Pl{NP_HASH, hash});
-                    Bytes bytes = Encrypted(k.icookie,
-                                            k.rcookie,
-                                            ET_QUICK,
-                                            msgid,
-                                            rest,
-                                            k.encKey,
-                                            Phase2Iv(last, msgid));
+                    Bytes bytes = r.QuickMode1ToB(++msgid, rest, true);
                     ExpectDrop('B', what, bytes, IkeDrop::BAD_PAYLOAD);
                     r.Send("B", a, bytes);
                 };
