@@ -726,6 +726,32 @@ Ipv4Nat::TimerFired(std::weak_ptr<Ipv4NatMapping> w)
     m_mappingExpired(*m);
 }
 
+Ipv4Nat::MappingPtr
+Ipv4Nat::NewMapping(uint8_t protocol,
+                    Ipv4Address inside,
+                    uint16_t insidePort,
+                    Ipv4Address outside,
+                    uint16_t outsidePort,
+                    bool isStatic,
+                    Ipv4Address remote)
+{
+    auto m = std::make_shared<Ipv4NatMapping>();
+    m->protocol = protocol;
+    m->insideAddress = inside;
+    m->insidePort = insidePort;
+    m->outsideAddress = outside;
+    m->outsidePort = outsidePort;
+    m->remoteAddress = remote;
+    m->isStatic = isStatic;
+    m->created = Simulator::Now();
+    if (!isStatic)
+    {
+        m->deadline = Simulator::Now();
+    }
+    Link(m);
+    return m;
+}
+
 void
 Ipv4Nat::Link(const MappingPtr& m)
 {
@@ -840,16 +866,7 @@ Ipv4Nat::OutboundMapping(
         *failed = true;
         return nullptr;
     }
-    auto m = std::make_shared<Ipv4NatMapping>();
-    m->protocol = protocol;
-    m->insideAddress = inside;
-    m->insidePort = port;
-    m->outsideAddress = GetOutsideAddress();
-    m->outsidePort = outPort;
-    m->created = Simulator::Now();
-    m->deadline = Simulator::Now();
-    Link(m);
-    return m;
+    return NewMapping(protocol, inside, port, GetOutsideAddress(), outPort, false);
 }
 
 Ipv4Nat::MappingPtr
@@ -870,13 +887,7 @@ Ipv4Nat::AddressMapping(Ipv4Address inside, DropReason* reason, bool* failed)
     {
         if (m_addrByOutside.count(a.Get()) == 0)
         {
-            auto m = std::make_shared<Ipv4NatMapping>();
-            m->insideAddress = inside;
-            m->outsideAddress = a;
-            m->created = Simulator::Now();
-            m->deadline = Simulator::Now();
-            Link(m);
-            return m;
+            return NewMapping(0, inside, 0, a, 0, false);
         }
     }
     *reason = ADDRESSES_EXHAUSTED;
@@ -898,15 +909,7 @@ Ipv4Nat::AddStaticPortMapping(uint8_t protocol,
     {
         return false;
     }
-    auto m = std::make_shared<Ipv4NatMapping>();
-    m->protocol = protocol;
-    m->insideAddress = insideAddress;
-    m->insidePort = insidePort;
-    m->outsideAddress = out;
-    m->outsidePort = outsidePort;
-    m->isStatic = true;
-    m->created = Simulator::Now();
-    Link(m);
+    NewMapping(protocol, insideAddress, insidePort, out, outsidePort, true);
     return true;
 }
 
@@ -918,12 +921,7 @@ Ipv4Nat::AddStaticAddressMapping(Ipv4Address insideAddress, Ipv4Address outsideA
     {
         return false;
     }
-    auto m = std::make_shared<Ipv4NatMapping>();
-    m->insideAddress = insideAddress;
-    m->outsideAddress = outsideAddress;
-    m->isStatic = true;
-    m->created = Simulator::Now();
-    Link(m);
+    NewMapping(0, insideAddress, 0, outsideAddress, 0, true);
     return true;
 }
 
@@ -1133,14 +1131,8 @@ Ipv4Nat::Outbound(Ptr<const Packet>& packet, Ipv4Header& header)
             {
                 return Drop(packet, header, TABLE_FULL);
             }
-            m = std::make_shared<Ipv4NatMapping>();
-            m->protocol = proto;
-            m->insideAddress = header.GetSource();
-            m->outsideAddress = GetOutsideAddress();
-            m->remoteAddress = remote;
-            m->created = Simulator::Now();
-            m->deadline = Simulator::Now();
-            Link(m);
+            m = NewMapping(
+                proto, header.GetSource(), 0, GetOutsideAddress(), 0, false, remote);
         }
         ++m->packetsOut;
         Refresh(m, proto, true);

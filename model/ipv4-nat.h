@@ -359,6 +359,15 @@ class Ipv4Nat : public Object
     void Unlink(const MappingPtr& m);
     /// Add a mapping to the table and fire MappingCreated.
     void Link(const MappingPtr& m);
+    /// A mapping made now and linked; a dynamic one is due for its first
+    /// refresh now, a static one never expires.
+    MappingPtr NewMapping(uint8_t protocol,
+                          Ipv4Address inside,
+                          uint16_t insidePort,
+                          Ipv4Address outside,
+                          uint16_t outsidePort,
+                          bool isStatic,
+                          Ipv4Address remote = Ipv4Address());
     /// Count and trace a drop; returns DROPPED.
     Verdict Drop(Ptr<const Packet> p, const Ipv4Header& h, DropReason reason);
     /// Choose an outside port for a new NAPT mapping (0: none free).
