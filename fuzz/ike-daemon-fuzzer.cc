@@ -21,7 +21,8 @@
  *   then records   [op] [length, 2 bytes big-endian] [length bytes]
  *                  (at most 16; a short last record takes what is left)
  *   op bits 0-3    when: 0-7 as soon as the router sees the exchange's
- *                  datagram number 0-7 go by (main mode 1 ... quick mode 2),
+ *                  datagram number 0-7 go by (main mode 1 ... 6, then
+ *                  the two INITIAL-CONTACT informational exchanges),
  *                  8-15 at 2 s + 3 s x (n - 8) (after the negotiation)
  *   op bit 4       to A (else to B)
  *   op bit 5       from a third party's address (else from the peer's)
@@ -201,9 +202,10 @@ class Run
                 }
             }
             Ptr<TapErrorModel> tap = CreateObject<TapErrorModel>();
-            tap->onIsakmp = [this](const Bytes& b, uint16_t port)
+            bool fromA = m_dev[0] == d; // what this device receives comes from A
+            tap->onIsakmp = [this, fromA](const Bytes& b, uint16_t port)
             {
-                Seen(b, port);
+                Seen(b, port, fromA);
             };
             d->SetReceiveErrorModel(tap);
         }
@@ -274,10 +276,11 @@ class Run
     }
 
   private:
-    void Seen(const Bytes& b, uint16_t port)
+    void Seen(const Bytes& b, uint16_t port, bool fromA)
     {
         m_seenBytes.push_back(b);
         m_seenPorts.push_back(port);
+        m_seenFromA.push_back(fromA);
         if (b.size() >= 16)
         {
             m_lastCookies.assign(b.begin(), b.begin() + 16);
@@ -464,6 +467,7 @@ class Run
     Time m_end;
     std::vector<Bytes> m_seenBytes;
     std::vector<uint16_t> m_seenPorts;
+    std::vector<bool> m_seenFromA;
 
   public:
     /// What the router saw.
@@ -476,6 +480,12 @@ class Run
     const std::vector<uint16_t>& GetSeenPorts() const
     {
         return m_seenPorts;
+    }
+
+    /// Whether each datagram the router saw came from A.
+    const std::vector<bool>& GetSeenFromA() const
+    {
+        return m_seenFromA;
     }
 
     /// B's ISAKMP SA keys (empty before phase 1).
@@ -535,6 +545,7 @@ struct Recording
 {
     std::vector<Bytes> seen;
     std::vector<uint16_t> ports;
+    std::vector<bool> fromA;
     IkeDaemon::Phase1Keys keys;
 };
 
@@ -547,6 +558,7 @@ Recorded(uint8_t variant)
         run.Go();
         rec.seen = run.GetSeen();
         rec.ports = run.GetSeenPorts();
+        rec.fromA = run.GetSeenFromA();
         rec.keys = run.GetKeysB();
     }
     Simulator::Destroy();
@@ -559,23 +571,30 @@ WriteSeeds(const std::string& dir)
     for (uint8_t variant : {0, 1, 2, 4, 6})
     {
         Recording rec = Recorded(variant);
-        std::string v = variant == 0   ? "v4-main"
-                        : variant == 1 ? "v6-main"
-                        : variant == 2 ? "v4-aggressive"
-                        : variant == 4 ? "v4-main-natt"
-                                       : "v4-aggressive-natt";
-        for (size_t n = 0; n < rec.seen.size() && n < 8; ++n)
+        std::string v = variant == 0 ? "v4-main"
+                      : variant == 1 ? "v6-main"
+                      : variant == 2 ? "v4-aggressive"
+                      : variant == 4 ? "v4-main-natt"
+                                     : "v4-aggressive-natt";
+        // Phase 1, both INITIAL-CONTACTs and quick mode: replayed after
+        // the negotiation; the first eight (ops 0-7 name them) also echoed
+        // and raced.
+        for (size_t n = 0; n < rec.seen.size() && n < 11; ++n)
         {
             // Messages that went to port 4500 go there again, behind the
             // marker (mode 1: the cookies are the exchange's own anyway).
             bool floated = rec.ports[n] == 4500;
             uint8_t var = floated ? variant | 8 : variant;
             uint8_t mode = floated ? 0x40 : 0;
-            // Replay message n to its receiver (even numbers go A -> B) after the negotiation.
-            bool toA = n % 2 == 1;
+            // Replay message n to its receiver after the negotiation.
+            bool toA = !rec.fromA[n];
             Bytes b{var};
             Put(b, static_cast<uint8_t>(mode | 8 | (toA ? 0x10 : 0)), rec.seen[n]);
             WriteSeed(dir, v + "-replay-" + std::to_string(n), b);
+            if (n >= 8)
+            {
+                continue;
+            }
             // The same, as soon as it went by, from a third party.
             Bytes c{var};
             Put(c, static_cast<uint8_t>(mode | n | (toA ? 0x10 : 0) | 0x20), rec.seen[n]);
@@ -603,12 +622,21 @@ WriteSeeds(const std::string& dir)
             Put(k, 10, Bytes{0xff, 0xff});
             WriteSeed(dir, v + "-port-4500", k);
         }
-        if (variant != 0 || rec.seen.size() < 8)
+        if (variant != 0)
         {
             continue;
         }
         // Quick mode 1 decrypted, re-encrypted and re-hashed by the harness.
-        const Bytes& qm1 = rec.seen[6];
+        size_t q1 = 0;
+        while (q1 < rec.seen.size() && (rec.seen[q1].size() < 28 || rec.seen[q1][18] != ET_QUICK))
+        {
+            ++q1;
+        }
+        if (q1 == rec.seen.size())
+        {
+            Die("no quick mode in the recorded run");
+        }
+        const Bytes& qm1 = rec.seen[q1];
         const IkeHashAlg* hash = IkeHashAlg::ByName(rec.keys.hash);
         const IkeCipherAlg* cipher = IkeCipherAlg::ByName(rec.keys.cipher);
         uint32_t msgid = (uint32_t(qm1[20]) << 24) | (qm1[21] << 16) | (qm1[22] << 8) | qm1[23];
