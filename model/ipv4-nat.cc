@@ -1131,8 +1131,7 @@ Ipv4Nat::Outbound(Ptr<const Packet>& packet, Ipv4Header& header)
             {
                 return Drop(packet, header, TABLE_FULL);
             }
-            m = NewMapping(
-                proto, header.GetSource(), 0, GetOutsideAddress(), 0, false, remote);
+            m = NewMapping(proto, header.GetSource(), 0, GetOutsideAddress(), 0, false, remote);
         }
         ++m->packetsOut;
         Refresh(m, proto, true);

@@ -2312,8 +2312,8 @@ class NattMainMode3Case : public IkeBadInputCase
     NattMainMode3Case(Kind kind, bool v6)
         : IkeBadInputCase(kind == SHORT_HASH ? "NAT-T: main mode 3 with NAT-D payloads of 8 bytes"
                                              : "NAT-T: main mode 3 with a NAT-D length of 3",
-                          v6),
-          m_kind(kind)
+                          v6)
+        , m_kind(kind)
     {
         m_natt = RacoonNatTraversal::ON;
     }
@@ -2456,8 +2456,7 @@ class NattQuickModeCase : public IkeBadInputCase
 
     void Check(AttackRun& run) override
     {
-        NS_TEST_EXPECT_MSG_EQ(
-            LogHas(run.m_logB, "invalid NAT-OA payload"), true, "racoon's line");
+        NS_TEST_EXPECT_MSG_EQ(LogHas(run.m_logB, "invalid NAT-OA payload"), true, "racoon's line");
         NS_TEST_EXPECT_MSG_EQ(
             LogHas(run.m_logB, "received too many NAT-OA payloads."), true, "racoon's line");
         NS_TEST_EXPECT_MSG_EQ(run.m_result.b.ph2Responded, 1, "B: no quick mode started");

@@ -144,9 +144,8 @@ class NattExampleTestCase : public ExampleTestCase
         // new phase 1 through the NAT's current mapping.  The other 4 pings
         // and the server's probes from 155.5 s (25 of 60) are answered.
         RunResult l;
-        if (!RunExample({binary, "--keepalive=0", "--ph1Lifetime=150", "--ph2Lifetime=150"},
-                        tmp,
-                        l))
+        if (!RunExample(
+                {binary, "--keepalive=0", "--ph1Lifetime=150", "--ph2Lifetime=150"}, tmp, l))
         {
             return;
         }
