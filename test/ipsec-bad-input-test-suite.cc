@@ -40,6 +40,7 @@
  * points of KAME's behaviour last, because ns-3 stops a suite at its first failing
  * test case.
  */
+#include "ipsec-test-base.h"
 #include "ipsec-test-encoder.h"
 #include "ns3/boolean.h"
 #include "ns3/inet-socket-address.h"
@@ -1510,11 +1511,11 @@ BuildSpdCache(TC& t)
 /**
  * The suite: every group on IPv4 and on IPv6.
  */
-class IpsecBadInputTestSuite : public TestSuite
+class IpsecBadInputTestSuite : public ns3::ipsectest::IpsecTestSuite
 {
   public:
     IpsecBadInputTestSuite()
-        : TestSuite("ipsec-bad-input", UNIT)
+        : ns3::ipsectest::IpsecTestSuite("ipsec-bad-input", UNIT)
     {
         const std::pair<const char*, TC::Builder> groups[] = {
             {"malformed ESP (auth SA)", BuildEspMalformed},

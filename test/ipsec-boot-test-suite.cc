@@ -5,6 +5,7 @@
  * before any network activity) and scripts run at a given simulated time.
  */
 #include "common/ipsec-traffic-helper.h"
+#include "ipsec-test-base.h"
 #include "ns3/ipsec-module.h"
 #include "ns3/simulator.h"
 #include "ns3/test.h"
@@ -94,11 +95,11 @@ class BootConfigTestCase : public TestCase
     }
 };
 
-class IpsecBootTestSuite : public TestSuite
+class IpsecBootTestSuite : public ns3::ipsectest::IpsecTestSuite
 {
   public:
     IpsecBootTestSuite()
-        : TestSuite("ipsec-boot", SYSTEM)
+        : ns3::ipsectest::IpsecTestSuite("ipsec-boot", SYSTEM)
     {
         AddTestCase(new BootConfigTestCase, TestCase::QUICK);
     }

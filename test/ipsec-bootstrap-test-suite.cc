@@ -26,6 +26,7 @@
  * program's text output.  Inside an ns-3 source tree the cases skip.
  */
 
+#include "ipsec-test-base.h"
 #include "ipsec-test-util.h"
 #include "ns3/test.h"
 
@@ -675,11 +676,11 @@ class BootLifetimeTestCase : public BootExampleTestCase
     bool m_rekey;
 };
 
-class IpsecBootstrapTestSuite : public TestSuite
+class IpsecBootstrapTestSuite : public ns3::ipsectest::IpsecTestSuite
 {
   public:
     IpsecBootstrapTestSuite()
-        : TestSuite("ipsec-bootstrap", SYSTEM)
+        : ns3::ipsectest::IpsecTestSuite("ipsec-bootstrap", SYSTEM)
     {
         AddTestCase(new BootAtBootTestCase, TestCase::QUICK);
         AddTestCase(new BootLateTestCase, TestCase::QUICK);

@@ -8,6 +8,7 @@
  * timed node adds to real traffic, over IPv4 and IPv6, in transport mode on
  * hosts and in tunnel mode on forwarding gateways.
  */
+#include "ipsec-test-base.h"
 #include "ns3/boolean.h"
 #include "ns3/double.h"
 #include "ns3/inet-socket-address.h"
@@ -696,11 +697,11 @@ class DataPathGatewayTestCase : public TestCase
 };
 
 /// The processing-delay model's suite.
-class IpsecCpuDataPathTestSuite : public TestSuite
+class IpsecCpuDataPathTestSuite : public ns3::ipsectest::IpsecTestSuite
 {
   public:
     IpsecCpuDataPathTestSuite()
-        : TestSuite("ipsec-cpu-datapath", UNIT)
+        : ns3::ipsectest::IpsecTestSuite("ipsec-cpu-datapath", UNIT)
     {
         AddTestCase(new CryptoQueueTestCase, TestCase::QUICK);
         AddTestCase(new TransformCostTestCase, TestCase::QUICK);

@@ -19,6 +19,7 @@
  *    Blowfish, SHA-256 = SHA-1 x 4.14/2.5, SHA-384/512 = SHA-256 x 1.8 on
  *    the old machines; the Cortex-M0 has the R3000's cycle counts at 48 MHz).
  */
+#include "ipsec-test-base.h"
 #include "ns3/config.h"
 #include "ns3/double.h"
 #include "ns3/ipsec-cpu.h"
@@ -827,11 +828,11 @@ class CpuPerNodeTestCase : public TestCase
     }
 };
 
-class IpsecCpuTestSuite : public TestSuite
+class IpsecCpuTestSuite : public ns3::ipsectest::IpsecTestSuite
 {
   public:
     IpsecCpuTestSuite()
-        : TestSuite("ipsec-cpu", UNIT)
+        : ns3::ipsectest::IpsecTestSuite("ipsec-cpu", UNIT)
     {
         AddTestCase(new CpuProfilesTestCase, TestCase::QUICK);
         AddTestCase(new CpuModexpTestCase, TestCase::QUICK);

@@ -26,6 +26,7 @@
  *  - keyed-md5 / keyed-sha1: against MD5/SHA-1 of the byte string KAME's
  *    ah_keyed_*() hash, written out here byte by byte.
  */
+#include "ipsec-test-base.h"
 #include "ipsec-test-util.h"
 #include "ipsec-test-vectors.h"
 #include "ns3/ipsec-algorithms.h"
@@ -1179,11 +1180,11 @@ class IpsecKeyedHashTestCase : public IpsecCryptoTestCase
 } // namespace
 
 /// The suite: known-answer tests of the algorithm tables and their OpenSSL contexts.
-class IpsecCryptoKatTestSuite : public TestSuite
+class IpsecCryptoKatTestSuite : public ns3::ipsectest::IpsecTestSuite
 {
   public:
     IpsecCryptoKatTestSuite()
-        : TestSuite("ipsec-crypto-kat", UNIT)
+        : ns3::ipsectest::IpsecTestSuite("ipsec-crypto-kat", UNIT)
     {
         AddTestCase(new IpsecAlgorithmTableTestCase, TestCase::QUICK);
         AddTestCase(new IpsecKeyCheckTestCase, TestCase::QUICK);

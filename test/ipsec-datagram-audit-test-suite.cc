@@ -22,6 +22,7 @@
  *  3. IPv4 datagrams dropped by a full queue disc: DROPPED, with the queue
  *     disc's drop event, never silently lost.
  */
+#include "ipsec-test-base.h"
 #include "ns3/error-model.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/inet6-socket-address.h"
@@ -341,11 +342,11 @@ class AuditQueueDropTestCase : public TestCase
     }
 };
 
-class IpsecDatagramAuditTestSuite : public TestSuite
+class IpsecDatagramAuditTestSuite : public ns3::ipsectest::IpsecTestSuite
 {
   public:
     IpsecDatagramAuditTestSuite()
-        : TestSuite("ipsec-datagram-audit", UNIT)
+        : ns3::ipsectest::IpsecTestSuite("ipsec-datagram-audit", UNIT)
     {
         AddTestCase(new AuditPayloadTestCase(), TestCase::QUICK);
         AddTestCase(new AuditVerdictTestCase(), TestCase::QUICK);

@@ -14,6 +14,7 @@
  * the local time zone) so that simulated time 0 is the moment the script
  * ran, and the pids are 1240 (-D) and 1241 (-DP).
  */
+#include "ipsec-test-base.h"
 #include "ns3/ipsec-sad.h"
 #include "ns3/ipsec-spd.h"
 #include "ns3/setkey-dump.h"
@@ -666,11 +667,11 @@ class DumpManyTestCase : public TestCase
 } // namespace
 
 /// The setkey -D / -DP suite.
-class IpsecDumpTestSuite : public TestSuite
+class IpsecDumpTestSuite : public ns3::ipsectest::IpsecTestSuite
 {
   public:
     IpsecDumpTestSuite()
-        : TestSuite("ipsec-dump", UNIT)
+        : ns3::ipsectest::IpsecTestSuite("ipsec-dump", UNIT)
     {
         AddTestCase(new DumpExampleTestCase, TestCase::QUICK);
         AddTestCase(new DumpStatementTestCase, TestCase::QUICK);

@@ -26,6 +26,7 @@
  */
 #include "common/ipsec-example-report.h"
 #include "common/ipsec-traffic-helper.h"
+#include "ipsec-test-base.h"
 #include "ns3/error-model.h"
 #include "ns3/ipsec-module.h"
 #include "ns3/point-to-point-net-device.h"
@@ -366,11 +367,11 @@ class MetricsTcpTestCase : public TestCase
     bool m_lose;
 };
 
-class IpsecExampleMetricsTestSuite : public TestSuite
+class IpsecExampleMetricsTestSuite : public ns3::ipsectest::IpsecTestSuite
 {
   public:
     IpsecExampleMetricsTestSuite()
-        : TestSuite("ipsec-example-metrics", UNIT)
+        : ns3::ipsectest::IpsecTestSuite("ipsec-example-metrics", UNIT)
     {
         AddTestCase(new MetricsStatisticsTestCase, TestCase::QUICK);
         for (bool v6 : {false, true})

@@ -46,6 +46,7 @@
  * (NS3_IPSEC_BINARY_DIR/examples/...); inside an ns-3 source tree they skip.
  */
 
+#include "ipsec-test-base.h"
 #include "ipsec-test-util.h"
 #include "ns3/test.h"
 
@@ -2259,11 +2260,11 @@ class IpsecExamplesPopBootstrapTestCase : public IpsecExamplesTestCase
     }
 };
 
-class IpsecExamplesTestSuite : public TestSuite
+class IpsecExamplesTestSuite : public ns3::ipsectest::IpsecTestSuite
 {
   public:
     IpsecExamplesTestSuite()
-        : TestSuite("ipsec-examples", SYSTEM)
+        : ns3::ipsectest::IpsecTestSuite("ipsec-examples", SYSTEM)
     {
         for (const VpnFamily* fam : {&kVpn4, &kVpn6})
         {

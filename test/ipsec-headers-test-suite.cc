@@ -46,6 +46,7 @@
  * ns-3 stops a suite at its first failing test case: the cases go from the
  * unit tests of the walks to the system tests.
  */
+#include "ipsec-test-base.h"
 #include "ipsec-test-bytes.h"
 #include "ipsec-test-encoder.h"
 #include "ns3/boolean.h"
@@ -665,7 +666,7 @@ class WalkTestCase : public TestCase
             NS_TEST_EXPECT_MSG_EQ(sel.dport, c.dport, c.name << ": destination port");
             NS_TEST_EXPECT_MSG_EQ(sel.src, src, c.name << ": source address");
             NS_TEST_EXPECT_MSG_EQ(sel.dst, dst, c.name << ": destination address");
-            NS_TEST_EXPECT_MSG_EQ(unsigned(sel.prefs), c.v6 ? 128u : 32u, c.name << ": prefix");
+            NS_TEST_EXPECT_MSG_EQ(unsigned(sel.prefs), (c.v6 ? 128u : 32u), c.name << ": prefix");
             IpsecUpperLayer ul = c.v6 ? IpsecWalkIpv6(c.protocol, p, c.rules)
                                       : IpsecWalkIpv4(c.protocol, p, c.rules);
             NS_TEST_EXPECT_MSG_EQ(unsigned(ul.protocol), unsigned(c.ulproto), c.name << ": walk");
@@ -3010,11 +3011,11 @@ class TcpOptionsTestCase : public TestCase
     }
 };
 
-class IpsecHeadersTestSuite : public TestSuite
+class IpsecHeadersTestSuite : public ns3::ipsectest::IpsecTestSuite
 {
   public:
     IpsecHeadersTestSuite()
-        : TestSuite("ipsec-headers", SYSTEM)
+        : ns3::ipsectest::IpsecTestSuite("ipsec-headers", SYSTEM)
     {
         AddTestCase(new WalkTestCase("walk: IPv4, KAME ipsec4_get_ulp", Ipv4KameCases()),
                     TestCase::QUICK);

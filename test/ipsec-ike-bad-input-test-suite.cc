@@ -30,6 +30,7 @@
  * wall clock.
  */
 #include "common/ipsec-ike-faq-helper.h"
+#include "ipsec-test-base.h"
 #include "ns3/boolean.h"
 #include "ns3/core-module.h"
 #include "ns3/error-model.h"
@@ -2468,11 +2469,11 @@ class NattQuickModeCase : public IkeBadInputCase
     }
 };
 
-class IpsecIkeBadInputTestSuite : public TestSuite
+class IpsecIkeBadInputTestSuite : public ns3::ipsectest::IpsecTestSuite
 {
   public:
     IpsecIkeBadInputTestSuite()
-        : TestSuite("ipsec-ike-bad-input", UNIT)
+        : ns3::ipsectest::IpsecTestSuite("ipsec-ike-bad-input", UNIT)
     {
         AddTestCase(new BaselineCase(false, ""), TestCase::QUICK);
         AddTestCase(new SizesCase(false), TestCase::QUICK);

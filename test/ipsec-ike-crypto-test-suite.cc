@@ -28,6 +28,7 @@
  *    ipsec-crypto-kat (test/ipsec-test-vectors.cc), and round trips for
  *    every key length.
  */
+#include "ipsec-test-base.h"
 #include "ipsec-test-util.h"
 #include "ipsec-test-vectors.h"
 #include "ns3/abort.h"
@@ -1120,11 +1121,11 @@ class IkeCbcTestCase : public TestCase
 
 // ---------------------------------------------------------------------------
 
-class IkeCryptoTestSuite : public TestSuite
+class IkeCryptoTestSuite : public ns3::ipsectest::IpsecTestSuite
 {
   public:
     IkeCryptoTestSuite()
-        : TestSuite("ipsec-ike-crypto", UNIT)
+        : ns3::ipsectest::IpsecTestSuite("ipsec-ike-crypto", UNIT)
     {
         AddTestCase(new IkeTablesTestCase, TestCase::QUICK);
         AddTestCase(new IkePrimesTestCase(false), TestCase::QUICK);

@@ -11,6 +11,7 @@
  */
 
 #include "common/ipsec-ike-faq-helper.h"
+#include "ipsec-test-base.h"
 #include "ns3/core-module.h"
 #include "ns3/internet-module.h"
 #include "ns3/ipsec-module.h"
@@ -495,9 +496,9 @@ class IkeFaqExampleTestCase : public TestCase
         // mode: 2 of 3), quick mode's 2 of 3; and each side, once the ISAKMP
         // SA is up, one INITIAL-CONTACT notification (RFC 2407 4.6.3.3,
         // racoon.conf's initial_contact on by default).
-        NS_TEST_ASSERT_MSG_EQ(o.a.messagesSent, aggressive ? 5 : 6, "A's messages");
-        NS_TEST_ASSERT_MSG_EQ(o.a.messagesReceived, aggressive ? 3 : 5, "A's messages in");
-        NS_TEST_ASSERT_MSG_EQ(o.b.messagesSent, aggressive ? 3 : 5, "B's messages");
+        NS_TEST_ASSERT_MSG_EQ(o.a.messagesSent, (aggressive ? 5 : 6), "A's messages");
+        NS_TEST_ASSERT_MSG_EQ(o.a.messagesReceived, (aggressive ? 3 : 5), "A's messages in");
+        NS_TEST_ASSERT_MSG_EQ(o.b.messagesSent, (aggressive ? 3 : 5), "B's messages");
         NS_TEST_ASSERT_MSG_EQ(o.a.initialContactsSent + o.b.initialContactsSent, 2, "one each");
         NS_TEST_ASSERT_MSG_EQ(
             o.a.initialContactsReceived + o.b.initialContactsReceived, 2, "heard");
@@ -1196,8 +1197,8 @@ class IkeInitialContactTestCase : public TestCase
         }
         NS_TEST_ASSERT_MSG_EQ(o.rebooted.ph1Started, 1, "B's new racoon starts phase 1");
         NS_TEST_ASSERT_MSG_EQ(o.rebooted.ph1Established, 1, "and gets an ISAKMP SA");
-        NS_TEST_ASSERT_MSG_EQ(o.rebooted.initialContactsSent, m_on ? 1 : 0, "INITIAL-CONTACT");
-        NS_TEST_ASSERT_MSG_EQ(o.a.initialContactsReceived, m_on ? 2 : 0, "A heard it twice");
+        NS_TEST_ASSERT_MSG_EQ(o.rebooted.initialContactsSent, (m_on ? 1 : 0), "INITIAL-CONTACT");
+        NS_TEST_ASSERT_MSG_EQ(o.a.initialContactsReceived, (m_on ? 2 : 0), "A heard it twice");
         NS_TEST_ASSERT_MSG_EQ(LogHas(o.logA, "purging spi="), m_on, "A: racoon's purge line");
         if (m_on)
         {
@@ -1228,11 +1229,11 @@ class IkeInitialContactTestCase : public TestCase
     bool m_on;
 };
 
-class IpsecIkeDaemonTestSuite : public TestSuite
+class IpsecIkeDaemonTestSuite : public ns3::ipsectest::IpsecTestSuite
 {
   public:
     IpsecIkeDaemonTestSuite()
-        : TestSuite("ipsec-ike-daemon", UNIT)
+        : ns3::ipsectest::IpsecTestSuite("ipsec-ike-daemon", UNIT)
     {
         AddTestCase(new IkeFaqExampleTestCase(false, ""), TestCase::QUICK);
         AddTestCase(new IkeFaqExampleTestCase(true, ""), TestCase::QUICK);

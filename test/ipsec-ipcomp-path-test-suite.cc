@@ -44,6 +44,7 @@
  * model.
  */
 #include "common/ipsec-traffic-helper.h"
+#include "ipsec-test-base.h"
 #include "ipsec-test-util.h"
 #include "ns3/boolean.h"
 #include "ns3/inet-socket-address.h"
@@ -1260,7 +1261,7 @@ class IpcompVpnTestCase : public TestCase
         if (lost == 0)
         {
             NS_TEST_EXPECT_MSG_EQ(with.gw2.out_comphist[SADB_X_CALG_DEFLATE],
-                                  m_v6 ? 10u : 5u,
+                                  (m_v6 ? 10u : 5u),
                                   "gw2's compressions: echo replies (and IPv6 ping replies)");
         }
         NS_TEST_EXPECT_MSG_GT(with.gw1.out_comphist[SADB_X_CALG_DEFLATE],
@@ -1661,7 +1662,7 @@ class IpcompBadInputTestCase : public TestCase
                 NS_TEST_EXPECT_MSG_EQ(m_drops[0], s.drop, s.name << ": Drop trace counter");
             }
         }
-        NS_TEST_EXPECT_MSG_EQ(m_received.size(), s.delivered ? 1u : 0u, s.name << ": delivery");
+        NS_TEST_EXPECT_MSG_EQ(m_received.size(), (s.delivered ? 1u : 0u), s.name << ": delivery");
         if (s.delivered && !m_received.empty())
         {
             NS_TEST_EXPECT_MSG_EQ((m_received[0] == s.payload), true, s.name << ": payload");
@@ -1757,11 +1758,11 @@ class IpcompBadInputTestCase : public TestCase
 
 } // namespace
 
-class IpsecIpcompPathTestSuite : public TestSuite
+class IpsecIpcompPathTestSuite : public ns3::ipsectest::IpsecTestSuite
 {
   public:
     IpsecIpcompPathTestSuite()
-        : TestSuite("ipsec-ipcomp-path", SYSTEM)
+        : ns3::ipsectest::IpsecTestSuite("ipsec-ipcomp-path", SYSTEM)
     {
         for (bool v6 : {false, true})
         {

@@ -10,6 +10,7 @@
  * made with zlib's deflate called directly (RawDeflate) or written out by
  * hand from RFC 1951 (stored and fixed-Huffman blocks).
  */
+#include "ipsec-test-base.h"
 #include "ns3/ipsec-address.h"
 #include "ns3/ipsec-algorithms.h"
 #include "ns3/ipsec-deflate.h"
@@ -830,11 +831,11 @@ class IpcompTagTestCase : public TestCase
     }
 };
 
-class IpsecIpcompTestSuite : public TestSuite
+class IpsecIpcompTestSuite : public ns3::ipsectest::IpsecTestSuite
 {
   public:
     IpsecIpcompTestSuite()
-        : TestSuite("ipsec-ipcomp", UNIT)
+        : ns3::ipsectest::IpsecTestSuite("ipsec-ipcomp", UNIT)
     {
         AddTestCase(new IpcompRoundTripTestCase, TestCase::QUICK);
         AddTestCase(new IpcompWindowTestCase, TestCase::QUICK);

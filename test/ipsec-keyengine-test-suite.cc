@@ -9,6 +9,7 @@
  * sockets -- in simulated time, with real traffic where the kernel side
  * reacts to packets.
  */
+#include "ipsec-test-base.h"
 #include "ipsec-test-bytes.h"
 #include "ns3/boolean.h"
 #include "ns3/callback.h"
@@ -871,7 +872,7 @@ class PfKeyLifeCycleTestCase : public TestCase
         Simulator::Stop(Seconds(10));
         Simulator::Run();
 
-        NS_TEST_ASSERT_MSG_EQ(spis.size(), m_preferOld ? 3u : 2u, "protected datagrams");
+        NS_TEST_ASSERT_MSG_EQ(spis.size(), (m_preferOld ? 3u : 2u), "protected datagrams");
         if (m_preferOld)
         {
             NS_TEST_EXPECT_MSG_EQ(spis[1], 0x100u, "oldest SA preferred at 3 s");
@@ -905,7 +906,7 @@ class PfKeyLifeCycleTestCase : public TestCase
         // Dead SAs still count in the SAD until their reference goes:
         // preferred_oldsa=1 keeps 0x200; =0 had 0x100 and 0x200 dead.
         NS_TEST_EXPECT_MSG_EQ(nBefore, 2u, "before the packet");
-        NS_TEST_EXPECT_MSG_EQ(nAfter, m_preferOld ? 1u : 0u, "dead ones released");
+        NS_TEST_EXPECT_MSG_EQ(nAfter, (m_preferOld ? 1u : 0u), "dead ones released");
         Simulator::Destroy();
     }
 
@@ -1062,11 +1063,11 @@ class PfKeySpdMessagesTestCase : public TestCase
     }
 };
 
-class IpsecKeyEngineTestSuite : public TestSuite
+class IpsecKeyEngineTestSuite : public ns3::ipsectest::IpsecTestSuite
 {
   public:
     IpsecKeyEngineTestSuite()
-        : TestSuite("ipsec-keyengine", UNIT)
+        : ns3::ipsectest::IpsecTestSuite("ipsec-keyengine", UNIT)
     {
         AddTestCase(new PfKeyWireLayoutTestCase, TestCase::QUICK);
         AddTestCase(new PfKeyMalformedTestCase, TestCase::QUICK);

@@ -43,6 +43,7 @@
  * ipsec(4) knob table in doc/ipsec.rst) and the scenario, never from the
  * model's output.
  */
+#include "ipsec-test-base.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/inet6-socket-address.h"
 #include "ns3/ipsec-module.h"
@@ -985,11 +986,11 @@ Debug(KnobTestCase& tc)
 
 } // namespace
 
-class IpsecKnobsTestSuite : public TestSuite
+class IpsecKnobsTestSuite : public ns3::ipsectest::IpsecTestSuite
 {
   public:
     IpsecKnobsTestSuite()
-        : TestSuite("ipsec-knobs", SYSTEM)
+        : ns3::ipsectest::IpsecTestSuite("ipsec-knobs", SYSTEM)
     {
         auto add = [this](const std::string& name, KnobTestCase::Body body)
         {

@@ -9,6 +9,7 @@
  * with soft >= hard the SA stays mature until the soft time and dies one tick
  * later.  Dying SAs are preferred on output.
  */
+#include "ipsec-test-base.h"
 #include "ns3/ipsec-module.h"
 #include "ns3/simulator.h"
 #include "ns3/test.h"
@@ -165,11 +166,11 @@ class LarvalLifetimeTestCase : public TestCase
     }
 };
 
-class IpsecLifetimeTestSuite : public TestSuite
+class IpsecLifetimeTestSuite : public ns3::ipsectest::IpsecTestSuite
 {
   public:
     IpsecLifetimeTestSuite()
-        : TestSuite("ipsec-lifetime", UNIT)
+        : ns3::ipsectest::IpsecTestSuite("ipsec-lifetime", UNIT)
     {
         AddTestCase(new LifetimeTestCase, TestCase::QUICK);
         AddTestCase(new LarvalLifetimeTestCase, TestCase::QUICK);

@@ -4,6 +4,7 @@
  * Tests of the SPD linter (IpsecPolicyLint) and of the ipsec-setkey
  * command-line tool that runs setkey scripts, dumps and the linter.
  */
+#include "ipsec-test-base.h"
 #include "ipsec-test-util.h"
 #include "ns3/ipsec-policy-lint.h"
 #include "ns3/ipsec-sad.h"
@@ -435,11 +436,11 @@ class LintToolTestCase : public TestCase
 } // namespace
 
 /// The SPD linter suite.
-class IpsecLintTestSuite : public TestSuite
+class IpsecLintTestSuite : public ns3::ipsectest::IpsecTestSuite
 {
   public:
     IpsecLintTestSuite()
-        : TestSuite("ipsec-lint", UNIT)
+        : ns3::ipsectest::IpsecTestSuite("ipsec-lint", UNIT)
     {
         AddTestCase(new LintFaqTestCase, TestCase::QUICK);
         AddTestCase(new LintRulesTestCase, TestCase::QUICK);

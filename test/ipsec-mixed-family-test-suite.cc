@@ -8,6 +8,7 @@
  * outer family once the traffic starts, and everything arrives.
  */
 #include "common/ipsec-traffic-helper.h"
+#include "ipsec-test-base.h"
 #include "ns3/internet-module.h"
 #include "ns3/ipsec-module.h"
 #include "ns3/point-to-point-helper.h"
@@ -177,11 +178,11 @@ class MixedFamilyTestCase : public TestCase
     bool m_innerV6;
 };
 
-class IpsecMixedFamilyTestSuite : public TestSuite
+class IpsecMixedFamilyTestSuite : public ns3::ipsectest::IpsecTestSuite
 {
   public:
     IpsecMixedFamilyTestSuite()
-        : TestSuite("ipsec-mixed-family", SYSTEM)
+        : ns3::ipsectest::IpsecTestSuite("ipsec-mixed-family", SYSTEM)
     {
         AddTestCase(new MixedFamilyTestCase(true), TestCase::QUICK);
         AddTestCase(new MixedFamilyTestCase(false), TestCase::QUICK);

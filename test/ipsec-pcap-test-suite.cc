@@ -28,6 +28,7 @@
  * message (CI installs it).
  */
 
+#include "ipsec-test-base.h"
 #include "ipsec-test-util.h"
 #include "ns3/attribute.h"
 #include "ns3/test.h"
@@ -1119,11 +1120,11 @@ class IpsecPcapBadScriptTestCase : public IpsecPcapTestCase
     }
 };
 
-class IpsecPcapTestSuite : public TestSuite
+class IpsecPcapTestSuite : public ns3::ipsectest::IpsecTestSuite
 {
   public:
     IpsecPcapTestSuite()
-        : TestSuite("ipsec-pcap", SYSTEM)
+        : ns3::ipsectest::IpsecTestSuite("ipsec-pcap", SYSTEM)
     {
         AddTestCase(new IpsecPcapTsharkTestCase, TestCase::QUICK);
         AddTestCase(new IpsecPcapDeterminismTestCase, TestCase::QUICK);

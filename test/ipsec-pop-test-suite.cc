@@ -30,6 +30,7 @@
  * they skip.
  */
 
+#include "ipsec-test-base.h"
 #include "ipsec-test-util.h"
 #include "ns3/ipsec-policy-lint.h"
 #include "ns3/ipsec-sad.h"
@@ -417,9 +418,13 @@ class PopExampleTestCase : public ExampleTestCase
         NS_TEST_EXPECT_MSG_EQ(Flag(b, "completed"), true, ctx << ": B's session completed");
         NS_TEST_EXPECT_MSG_EQ(Field(b, "mailBytes"), kMailBytes, ctx << ": B got the message");
         const Json* a = JsonCounters(doc, "A", "ipsec");
-        NS_TEST_EXPECT_MSG_EQ(Field(a, "out_success"), t.ahAtoB, ctx << ": A's out_success");
-        NS_TEST_EXPECT_MSG_EQ(Field(a, "in_success"), t.ahBtoA, ctx << ": A's in_success");
-        NS_TEST_EXPECT_MSG_EQ(Field(a, "in_ahauthsucc"), t.ahBtoA, ctx << ": A's in_ahauthsucc");
+        NS_TEST_EXPECT_MSG_EQ(
+            Field(a, "out_success"), static_cast<long long>(t.ahAtoB), ctx << ": A's out_success");
+        NS_TEST_EXPECT_MSG_EQ(
+            Field(a, "in_success"), static_cast<long long>(t.ahBtoA), ctx << ": A's in_success");
+        NS_TEST_EXPECT_MSG_EQ(Field(a, "in_ahauthsucc"),
+                              static_cast<long long>(t.ahBtoA),
+                              ctx << ": A's in_ahauthsucc");
         NS_TEST_EXPECT_MSG_EQ(Field(a, "out_nosa"), 0, ctx << ": A's out_nosa");
     }
 
@@ -503,7 +508,8 @@ class PopFaqOrderTestCase : public PopExampleTestCase
         NS_TEST_ASSERT_MSG_NE(c, nullptr, "C's session in the JSON");
         NS_TEST_EXPECT_MSG_EQ(Flag(c, "connected"), false, "C never connects");
         NS_TEST_EXPECT_MSG_GT(Field(c, "synSent"), 1, "C retransmits its SYN");
-        NS_TEST_EXPECT_MSG_EQ(t.clearFromC, Field(c, "synSent"), "C's SYNs on the LAN");
+        NS_TEST_EXPECT_MSG_EQ(
+            static_cast<long long>(t.clearFromC), Field(c, "synSent"), "C's SYNs on the LAN");
         NS_TEST_EXPECT_MSG_EQ(t.toC, 0u, "A never answers C");
         NS_TEST_EXPECT_MSG_EQ(Field(JsonCounters(doc, "A", "ipsec"), "in_polvio"),
                               Field(c, "synSent"),
@@ -676,11 +682,11 @@ class PopIkeTestCase : public PopExampleTestCase
     }
 };
 
-class IpsecPopTestSuite : public TestSuite
+class IpsecPopTestSuite : public ns3::ipsectest::IpsecTestSuite
 {
   public:
     IpsecPopTestSuite()
-        : TestSuite("ipsec-pop", SYSTEM)
+        : ns3::ipsectest::IpsecTestSuite("ipsec-pop", SYSTEM)
     {
         AddTestCase(new PopLintTestCase, TestCase::QUICK);
         AddTestCase(new PopFaqOrderTestCase, TestCase::QUICK);

@@ -7,6 +7,7 @@
  * ignored or refused, errors with their file, line and token) and psk.txt
  * (racoon's getpsk() reading and safefile()'s permission rule).
  */
+#include "ipsec-test-base.h"
 #include "ipsec-test-util.h"
 #include "ns3/racoon-conf.h"
 #include "ns3/test.h"
@@ -1271,11 +1272,11 @@ class RacoonPskTestCase : public TestCase
 };
 
 /// The ipsec-racoon-conf test suite.
-class IpsecRacoonConfTestSuite : public TestSuite
+class IpsecRacoonConfTestSuite : public ns3::ipsectest::IpsecTestSuite
 {
   public:
     IpsecRacoonConfTestSuite()
-        : TestSuite("ipsec-racoon-conf", UNIT)
+        : ns3::ipsectest::IpsecTestSuite("ipsec-racoon-conf", UNIT)
     {
         AddTestCase(new RacoonSampleTestCase(), TestCase::QUICK);
         AddTestCase(new RacoonStatementsTestCase(), TestCase::QUICK);

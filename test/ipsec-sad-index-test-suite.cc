@@ -11,6 +11,7 @@
  * compared with a linear walk of the heads written here, in the order
  * setkey -D dumps them (IpsecSad::GetHeads, newest first).
  */
+#include "ipsec-test-base.h"
 #include "ns3/ipsec-algorithms.h"
 #include "ns3/ipsec-sad.h"
 #include "ns3/simulator.h"
@@ -212,7 +213,7 @@ SadIndexEquivalenceTestCase::Step()
                 }
             }
             int rc = m_sad->Add(p, &why);
-            NS_TEST_ASSERT_MSG_EQ(rc, dup ? EEXIST : 0, "add: " << why);
+            NS_TEST_ASSERT_MSG_EQ(rc, (dup ? EEXIST : 0), "add: " << why);
             m_added += rc == 0;
             break;
         }
@@ -223,7 +224,7 @@ SadIndexEquivalenceTestCase::Step()
             bool taken = !RefBySpi(*m_sad, p.dst, p.proto, p.spi).empty();
             uint32_t spi = 0;
             int rc = m_sad->GetSpi(p.src, p.dst, p.proto, p.mode, p.reqid, p.spi, p.spi, &spi);
-            NS_TEST_ASSERT_MSG_EQ(rc, taken ? EEXIST : 0, "getspi " << p.spi);
+            NS_TEST_ASSERT_MSG_EQ(rc, (taken ? EEXIST : 0), "getspi " << p.spi);
             m_getSpiTaken += taken;
             if (rc == 0)
             {
@@ -263,7 +264,7 @@ SadIndexEquivalenceTestCase::Step()
         {
             Ptr<IpsecSa> victim = RefGet(*m_sad, p.src, p.dst, p.proto, p.spi);
             int rc = m_sad->Delete(p.src, p.dst, p.proto, p.spi);
-            NS_TEST_ASSERT_MSG_EQ(rc, victim ? 0 : ENOENT, "delete");
+            NS_TEST_ASSERT_MSG_EQ(rc, (victim ? 0 : ENOENT), "delete");
             if (victim)
             {
                 NS_TEST_ASSERT_MSG_EQ(
@@ -401,11 +402,11 @@ SadIndexEquivalenceTestCase::DoRun()
 }
 
 /// The suite.
-class IpsecSadIndexTestSuite : public TestSuite
+class IpsecSadIndexTestSuite : public ns3::ipsectest::IpsecTestSuite
 {
   public:
     IpsecSadIndexTestSuite()
-        : TestSuite("ipsec-sad-index", UNIT)
+        : ns3::ipsectest::IpsecTestSuite("ipsec-sad-index", UNIT)
     {
         AddTestCase(new SadIndexEquivalenceTestCase, TestCase::QUICK);
     }

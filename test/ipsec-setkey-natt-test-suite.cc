@@ -8,6 +8,7 @@
  * replies (key_setdumpsa), ipsec-tools' setkey grammar ("esp-udp [OA]",
  * "addr[port]") and its `setkey -D` layout (pfkey_sadump1 with NAT-T).
  */
+#include "ipsec-test-base.h"
 #include "ipsec-test-bytes.h"
 #include "ns3/ipsec-module.h"
 #include "ns3/simulator.h"
@@ -470,11 +471,11 @@ class NattSetkeyTestCase : public TestCase
     }
 };
 
-class IpsecSetkeyNattTestSuite : public TestSuite
+class IpsecSetkeyNattTestSuite : public ns3::ipsectest::IpsecTestSuite
 {
   public:
     IpsecSetkeyNattTestSuite()
-        : TestSuite("ipsec-setkey-natt", UNIT)
+        : ns3::ipsectest::IpsecTestSuite("ipsec-setkey-natt", UNIT)
     {
         AddTestCase(new NattWireTestCase, TestCase::QUICK);
         AddTestCase(new NattKeyEngineTestCase, TestCase::QUICK);

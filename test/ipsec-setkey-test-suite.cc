@@ -5,6 +5,7 @@
  * and parser, and Setkey::Run's KAME semantics.  Effects are checked through
  * the IpsecSad/IpsecSpd objects, not through the parser's own output.
  */
+#include "ipsec-test-base.h"
 #include "ns3/ipsec-policy-parser.h"
 #include "ns3/ipsec-sad.h"
 #include "ns3/ipsec-spd.h"
@@ -1366,11 +1367,11 @@ class SetkeyIpsecToolsDialectTestCase : public TestCase
 };
 
 /// The ipsec-setkey test suite.
-class IpsecSetkeyTestSuite : public TestSuite
+class IpsecSetkeyTestSuite : public ns3::ipsectest::IpsecTestSuite
 {
   public:
     IpsecSetkeyTestSuite()
-        : TestSuite("ipsec-setkey", UNIT)
+        : ns3::ipsectest::IpsecTestSuite("ipsec-setkey", UNIT)
     {
         AddTestCase(new SetkeyFaqTestCase(), TestCase::QUICK);
         AddTestCase(new SetkeyFaqKeyLengthTestCase(), TestCase::QUICK);

@@ -70,6 +70,7 @@
  * ns-3 stops a suite at its first failing test case; the cases run
  * transport first, then tunnels, IPv4 before IPv6 before mixed families.
  */
+#include "ipsec-test-base.h"
 #include "ns3/boolean.h"
 #include "ns3/global-value.h"
 #include "ns3/inet-socket-address.h"
@@ -1010,11 +1011,11 @@ class LeafTunnelSizesTestCase : public TestCase
     bool m_fragmentBeforeTunnel;
 };
 
-class IpsecSizesTestSuite : public TestSuite
+class IpsecSizesTestSuite : public ns3::ipsectest::IpsecTestSuite
 {
   public:
     IpsecSizesTestSuite()
-        : TestSuite("ipsec-sizes", SYSTEM)
+        : ns3::ipsectest::IpsecTestSuite("ipsec-sizes", SYSTEM)
     {
         const Xform xforms[]
             = {Xform::ESP_CBC, Xform::ESP_GCM, Xform::AH, Xform::IPCOMP_ESP, Xform::ESP_AH};

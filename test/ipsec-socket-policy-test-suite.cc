@@ -9,6 +9,7 @@
  * and ICMP types) of the datagrams each host puts on its link, read from the PPP frames; what each
  * socket receives; and KAME's counters.
  */
+#include "ipsec-test-base.h"
 #include "ns3/boolean.h"
 #include "ns3/icmpv4.h"
 #include "ns3/icmpv6-header.h"
@@ -1254,11 +1255,11 @@ class CacheTestCase : public TestCase
     bool m_v6;
 };
 
-class IpsecSocketPolicyTestSuite : public TestSuite
+class IpsecSocketPolicyTestSuite : public ns3::ipsectest::IpsecTestSuite
 {
   public:
     IpsecSocketPolicyTestSuite()
-        : TestSuite("ipsec-socket-policy", SYSTEM)
+        : ns3::ipsectest::IpsecTestSuite("ipsec-socket-policy", SYSTEM)
     {
         AddTestCase(new SetsockoptTestCase(), TestCase::QUICK);
         for (bool v6 : {false, true})

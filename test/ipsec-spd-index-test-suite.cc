@@ -14,6 +14,7 @@
  * interleaved with the lookups, with the lookup cache off, tiny and at its
  * default size.  Counters assert that the sets exercised what they claim.
  */
+#include "ipsec-test-base.h"
 #include "ns3/boolean.h"
 #include "ns3/ipsec-policy.h"
 #include "ns3/ipsec-spd.h"
@@ -851,7 +852,7 @@ class SpdTunnelIndexTestCase : public TestCase
             {
                 Ptr<IpsecPolicy> p = RandomPolicy(d, d.Chance(0.9), true);
                 bool dup = ref.Has(p);
-                NS_TEST_ASSERT_MSG_EQ(spd->Add(p), dup ? EEXIST : 0, "spdadd " << Describe(p));
+                NS_TEST_ASSERT_MSG_EQ(spd->Add(p), (dup ? EEXIST : 0), "spdadd " << Describe(p));
                 if (!dup)
                 {
                     ref.List(p->direction).push_back(p);
@@ -988,11 +989,11 @@ class SpdTunnelIndexTestCase : public TestCase
 };
 
 /// The SPD index's suite.
-class IpsecSpdIndexTestSuite : public TestSuite
+class IpsecSpdIndexTestSuite : public ns3::ipsectest::IpsecTestSuite
 {
   public:
     IpsecSpdIndexTestSuite()
-        : TestSuite("ipsec-spd-index", UNIT)
+        : ns3::ipsectest::IpsecTestSuite("ipsec-spd-index", UNIT)
     {
         AddTestCase(new SpdIndexDirectedTestCase, TestCase::QUICK);
         AddTestCase(new SpdIndexEquivalenceTestCase, TestCase::QUICK);

@@ -7,6 +7,7 @@
  * never read from the code under test; the message formats are those
  * documented in ipsec-sysctl.h (NetBSD sysctl(8)).
  */
+#include "ipsec-test-base.h"
 #include "ns3/boolean.h"
 #include "ns3/integer.h"
 #include "ns3/ipsec-algorithms.h"
@@ -1045,11 +1046,11 @@ class SysctlListTestCase : public TestCase
     }
 };
 
-class IpsecSysctlTestSuite : public TestSuite
+class IpsecSysctlTestSuite : public ns3::ipsectest::IpsecTestSuite
 {
   public:
     IpsecSysctlTestSuite()
-        : TestSuite("ipsec-sysctl", UNIT)
+        : ns3::ipsectest::IpsecTestSuite("ipsec-sysctl", UNIT)
     {
         AddTestCase(new SysctlDefaultsTestCase, TestCase::QUICK);
         AddTestCase(new SysctlWriteTestCase, TestCase::QUICK);

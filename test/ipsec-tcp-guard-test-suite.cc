@@ -30,6 +30,7 @@
  * null dereference in TcpSocketBase::PersistTimeout, found by the
  * ipcomp-input fuzzer): the suite then dies instead of failing.
  */
+#include "ipsec-test-base.h"
 #include "ipsec-test-encoder.h"
 #include "ns3/inet-socket-address.h"
 #include "ns3/inet6-socket-address.h"
@@ -593,11 +594,11 @@ class PersistCase : public TcpGuardCase
 };
 
 /// The suite.
-class IpsecTcpGuardTestSuite : public TestSuite
+class IpsecTcpGuardTestSuite : public ns3::ipsectest::IpsecTestSuite
 {
   public:
     IpsecTcpGuardTestSuite()
-        : TestSuite("ipsec-tcp-guard", UNIT)
+        : ns3::ipsectest::IpsecTestSuite("ipsec-tcp-guard", UNIT)
     {
         for (bool v6 : {false, true})
         {

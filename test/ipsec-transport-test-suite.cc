@@ -7,6 +7,7 @@
  * PPP frames) and FlowMonitor's view of the flows.
  */
 #include "common/ipsec-traffic-helper.h"
+#include "ipsec-test-base.h"
 #include "ns3/config.h"
 #include "ns3/flow-monitor-helper.h"
 #include "ns3/ipsec-module.h"
@@ -218,11 +219,11 @@ class TcpSegmentSizeTestCase : public TestCase
     bool m_v6;
 };
 
-class IpsecTransportTestSuite : public TestSuite
+class IpsecTransportTestSuite : public ns3::ipsectest::IpsecTestSuite
 {
   public:
     IpsecTransportTestSuite()
-        : TestSuite("ipsec-transport", SYSTEM)
+        : ns3::ipsectest::IpsecTestSuite("ipsec-transport", SYSTEM)
     {
         for (bool v6 : {false, true})
         {

@@ -31,6 +31,7 @@
  * endpoints, "fragmentation needed" decided by the outer DF) come last.
  */
 #include "common/ipsec-traffic-helper.h"
+#include "ipsec-test-base.h"
 #include "ipsec-test-util.h"
 #include "ns3/boolean.h"
 #include "ns3/csma-net-device.h"
@@ -2004,11 +2005,11 @@ KnobCases(bool v6)
 
 } // namespace
 
-class IpsecTunnelTestSuite : public TestSuite
+class IpsecTunnelTestSuite : public ns3::ipsectest::IpsecTestSuite
 {
   public:
     IpsecTunnelTestSuite()
-        : TestSuite("ipsec-tunnel", SYSTEM)
+        : ns3::ipsectest::IpsecTestSuite("ipsec-tunnel", SYSTEM)
     {
         for (bool v6 : {false, true})
         {

@@ -9,6 +9,7 @@
  * without NAT-T, a bad UDP checksum, a keepalive of the wrong size.
  */
 #include "common/ipsec-traffic-helper.h"
+#include "ipsec-test-base.h"
 #include "ns3/boolean.h"
 #include "ns3/config.h"
 #include "ns3/global-value.h"
@@ -707,11 +708,11 @@ class TransportThroughNatTestCase : public TestCase
 };
 
 /// The suite.
-class IpsecUdpEncapTestSuite : public TestSuite
+class IpsecUdpEncapTestSuite : public ns3::ipsectest::IpsecTestSuite
 {
   public:
     IpsecUdpEncapTestSuite()
-        : TestSuite("ipsec-udp-encap", UNIT)
+        : ns3::ipsectest::IpsecTestSuite("ipsec-udp-encap", UNIT)
     {
         AddTestCase(new ClassifyTestCase, TestCase::QUICK);
         AddTestCase(new ChecksumFixupTestCase, TestCase::QUICK);

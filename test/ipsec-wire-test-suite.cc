@@ -30,6 +30,7 @@
  * A missing tshark skips only the tshark half (ipsectest::ReportSkip).
  */
 
+#include "ipsec-test-base.h"
 #include "ipsec-test-encoder.h"
 #include "ipsec-test-util.h"
 #include "ns3/enum.h"
@@ -578,7 +579,7 @@ WireOutboundTestCase::CheckInner(
     if (m_tunnel)
     {
         // RFC 4301 section 5.1.2: the whole inner datagram, A to B
-        NS_TEST_EXPECT_MSG_EQ(unsigned(next), m_v6 ? 41u : 4u, what << ": next header");
+        NS_TEST_EXPECT_MSG_EQ(unsigned(next), (m_v6 ? 41u : 4u), what << ": next header");
         size_t hl = m_v6 ? 40 : 20;
         if (inner.size() < hl)
         {
@@ -696,7 +697,7 @@ WireOutboundTestCase::CheckWithDecoder(const std::vector<CapturedIp>& frames)
         size_t k = it->second;
         const SaCase& c = m_cases[k];
         std::string what = "frame " + std::to_string(f.frame) + " (" + c.label + ")";
-        NS_TEST_EXPECT_MSG_EQ(unsigned(proto), c.ah ? 51u : 50u, what << ": protocol");
+        NS_TEST_EXPECT_MSG_EQ(unsigned(proto), (c.ah ? 51u : 50u), what << ": protocol");
         size_t i = seen[k]++;
         if (i >= PACKETS_PER_SA)
         {
@@ -1848,14 +1849,14 @@ WireEncoderTestCase::DoRun()
 } // namespace
 
 /// The suite.
-class IpsecWireTestSuite : public TestSuite
+class IpsecWireTestSuite : public ns3::ipsectest::IpsecTestSuite
 {
   public:
     IpsecWireTestSuite();
 };
 
 IpsecWireTestSuite::IpsecWireTestSuite()
-    : TestSuite("ipsec-wire", UNIT)
+    : ns3::ipsectest::IpsecTestSuite("ipsec-wire", UNIT)
 {
     AddTestCase(new WireEncoderTestCase(), TestCase::QUICK);
     AddTestCase(new WireRfc3602TestCase(), TestCase::QUICK);

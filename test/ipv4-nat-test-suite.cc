@@ -7,6 +7,7 @@
  * UDP/TCP checksums with the pseudo-header, ICMP checksums, the datagram an
  * ICMP error quotes), independent of the NAT's incremental updates.
  */
+#include "ipsec-test-base.h"
 #include "ns3/applications-module.h"
 #include "ns3/core-module.h"
 #include "ns3/csma-module.h"
@@ -563,8 +564,8 @@ class NatFilteringTest : public TestCase
         size_t expect = 1 + m_port + m_addr;
         NS_TEST_ASSERT_MSG_EQ(got.size(), expect, "datagrams let in");
         NS_TEST_ASSERT_MSG_EQ(
-            net->nat->GetStats().droppedFiltered, 2 - m_port - m_addr, "filtered");
-        NS_TEST_ASSERT_MSG_EQ(net->drops.size(), 2 - m_port - m_addr, "drop traces");
+            net->nat->GetStats().droppedFiltered, uint64_t(2 - m_port - m_addr), "filtered");
+        NS_TEST_ASSERT_MSG_EQ(net->drops.size(), size_t(2 - m_port - m_addr), "drop traces");
         for (auto r : net->drops)
         {
             NS_TEST_ASSERT_MSG_EQ(r, Ipv4Nat::FILTERED, "reason");
@@ -1348,11 +1349,11 @@ class NatTableFullTest : public TestCase
  * @ingroup ipsec-tests
  * The NAT box's suite.
  */
-class Ipv4NatTestSuite : public TestSuite
+class Ipv4NatTestSuite : public ns3::ipsectest::IpsecTestSuite
 {
   public:
     Ipv4NatTestSuite()
-        : TestSuite("ipv4-nat", UNIT)
+        : ns3::ipsectest::IpsecTestSuite("ipv4-nat", UNIT)
     {
         AddTestCase(new NatUdpTest(), TestCase::QUICK);
         AddTestCase(new NatPingTest(), TestCase::QUICK);
