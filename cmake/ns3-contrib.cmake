@@ -1,10 +1,12 @@
 # Build as an ns-3 contrib module (contrib/ipsec inside an ns-3 source tree).
 find_package(OpenSSL 3 REQUIRED)
 find_package(ZLIB REQUIRED)
-file(GLOB _ipsec_sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/model/*.cc
-     ${CMAKE_CURRENT_SOURCE_DIR}/helper/*.cc)
-file(GLOB _ipsec_headers CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/model/*.h
-     ${CMAKE_CURRENT_SOURCE_DIR}/helper/*.h)
+# build_lib takes the module's files relative to its directory (it mirrors
+# each header as build/include/ns3/NAME.h, an #include of that path).
+file(GLOB _ipsec_sources CONFIGURE_DEPENDS RELATIVE ${CMAKE_CURRENT_SOURCE_DIR}
+     ${CMAKE_CURRENT_SOURCE_DIR}/model/*.cc ${CMAKE_CURRENT_SOURCE_DIR}/helper/*.cc)
+file(GLOB _ipsec_headers CONFIGURE_DEPENDS RELATIVE ${CMAKE_CURRENT_SOURCE_DIR}
+     ${CMAKE_CURRENT_SOURCE_DIR}/model/*.h ${CMAKE_CURRENT_SOURCE_DIR}/helper/*.h)
 # The suites and the runner's other sources (test/ipsec-test-*.cc: the
 # shared utilities and the tests' own ESP/AH encoder), as test/CMakeLists.txt
 # has them; ns-3's test.py brings its own runner.
@@ -16,7 +18,20 @@ list(REMOVE_ITEM _ipsec_tests ${CMAKE_CURRENT_SOURCE_DIR}/test/ipsec-test-runner
 # headers as "common/NAME.h".
 file(GLOB _ipsec_example_common CONFIGURE_DEPENDS
      ${CMAKE_CURRENT_SOURCE_DIR}/examples/common/*.cc)
-include_directories(${CMAKE_CURRENT_SOURCE_DIR}/examples)
+# What the standalone build's test/ and examples/ CMakeLists define: where the
+# suites and examples find the example configurations (NS3_IPSEC_BINARY_DIR,
+# the standalone example programs, stays undefined: the suites that run them
+# skip those cases).
+add_compile_definitions(NS3_IPSEC_SOURCE_DIR="${CMAKE_CURRENT_SOURCE_DIR}"
+                        NS3_IPSEC_EXAMPLES_DIR="${CMAKE_CURRENT_SOURCE_DIR}/examples")
+# The optional ns-3 modules, as the standalone build finds them
+# (cmake/Ns3IpsecDependencies.cmake).  ns-3 defines lib<module> for every
+# module it scanned, enabled or not: ns3-all-enabled-modules says which are built.
+set(_ipsec_optional_libs)
+if(wifi IN_LIST ns3-all-enabled-modules AND mobility IN_LIST ns3-all-enabled-modules)
+  add_compile_definitions(NS3_IPSEC_HAVE_WIFI)
+  set(_ipsec_optional_libs ${libwifi} ${libmobility})
+endif()
 # ipsec-pcap and ipsec-examples drive the standalone build's example binaries.
 list(FILTER _ipsec_tests EXCLUDE REGEX "ipsec-pcap-test-suite|ipsec-examples-test-suite")
 build_lib(
@@ -25,21 +40,32 @@ build_lib(
   HEADER_FILES ${_ipsec_headers}
   LIBRARIES_TO_LINK ${libinternet} ${libapplications} ${libinternet-apps}
                     ${libpoint-to-point} ${libcsma} ${libflow-monitor}
-                    ${libwifi} ${libmobility}
+                    ${_ipsec_optional_libs}
                     OpenSSL::Crypto ZLIB::ZLIB
   TEST_SOURCES ${_ipsec_tests} ${_ipsec_example_common}
 )
+# The examples' scaffolding is included as "common/NAME.h" by the suites and
+# the examples only (a directory-wide include path would reach the module's
+# exported interface, which ns-3 refuses for a path inside the source tree).
+if(TARGET ${testipsec})
+  target_include_directories(${testipsec} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/examples)
+endif()
 if(ENABLE_EXAMPLES)
   file(GLOB _ipsec_examples ${CMAKE_CURRENT_SOURCE_DIR}/examples/*.cc)
   foreach(ex ${_ipsec_examples})
     get_filename_component(name ${ex} NAME_WE)
-    # ipsec-ike-peer needs the fd-net-device module (real interfaces).
+    # ipsec-ike-peer needs the fd-net-device module (real interfaces),
+    # ipsec-distributed the mpi module for --mpi.
     set(_extra)
     if(name STREQUAL "ipsec-ike-peer")
-      if(NOT DEFINED libfd-net-device)
+      if(NOT fd-net-device IN_LIST ns3-all-enabled-modules)
         continue()
       endif()
       set(_extra ${libfd-net-device})
+    endif()
+    if(name STREQUAL "ipsec-distributed" AND mpi IN_LIST ns3-all-enabled-modules)
+      set(_extra ${libmpi} MPI::MPI_CXX)
+      set_source_files_properties(${ex} PROPERTIES COMPILE_DEFINITIONS NS3_IPSEC_HAVE_MPI)
     endif()
     build_lib_example(
       NAME ${name}
@@ -47,5 +73,8 @@ if(ENABLE_EXAMPLES)
       LIBRARIES_TO_LINK ${libipsec} ${libpoint-to-point} ${libapplications}
                         ${libinternet-apps} ${libflow-monitor} ${_extra}
     )
+    if(TARGET ${name})
+      target_include_directories(${name} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/examples)
+    endif()
   endforeach()
 endif()

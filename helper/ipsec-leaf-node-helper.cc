@@ -11,16 +11,18 @@
 #include "ns3/ipv6-static-routing-helper.h"
 #include "ns3/ipv6.h"
 #include "ns3/log.h"
-#include "ns3/mobility-helper.h"
 #include "ns3/point-to-point-helper.h"
 #include "ns3/point-to-point-net-device.h"
 #include "ns3/string.h"
 #include "ns3/traffic-control-helper.h"
 #include "ns3/traffic-control-layer.h"
+#ifdef NS3_IPSEC_HAVE_WIFI // an ns-3 built with only the modules the model needs has no wifi
+#include "ns3/mobility-helper.h"
 #include "ns3/wifi-helper.h"
 #include "ns3/wifi-mac-helper.h"
 #include "ns3/wifi-net-device.h"
 #include "ns3/yans-wifi-helper.h"
+#endif
 
 namespace ns3
 {
@@ -106,6 +108,11 @@ IpsecLeafNodeHelper::Build()
     NS_ABORT_MSG_UNLESS(m_leafType == "p2p" || m_leafType == "wifi",
                         "IpsecLeafNodeHelper: leaf link type must be p2p or wifi, not "
                             << m_leafType);
+#ifndef NS3_IPSEC_HAVE_WIFI
+    NS_ABORT_MSG_IF(m_leafType == "wifi",
+                    "IpsecLeafNodeHelper: a Wi-Fi leaf link needs ns-3's wifi module, which the "
+                    "ns-3 this module was built against lacks");
+#endif
     m_nodes.Create(3);
     Ptr<Node> leaf = m_nodes.Get(0);
     Ptr<Node> router = m_nodes.Get(1);
@@ -113,6 +120,7 @@ IpsecLeafNodeHelper::Build()
     IpsecStackHelper stack;
     stack.Install(m_nodes);
 
+#ifdef NS3_IPSEC_HAVE_WIFI
     if (m_leafType == "wifi")
     {
         WifiHelper wifi;
@@ -138,6 +146,7 @@ IpsecLeafNodeHelper::Build()
         mobility.Install(NodeContainer(leaf, router));
     }
     else
+#endif
     {
         PointToPointHelper p2p;
         p2p.SetDeviceAttribute("DataRate", StringValue(m_leafRate));
@@ -262,8 +271,10 @@ IpsecLeafNodeHelper::EnablePcap(const std::string& prefix) const
 {
     NetDeviceContainer all(m_leafDevices, m_serverDevices);
     PointToPointHelper p2p;
+#ifdef NS3_IPSEC_HAVE_WIFI
     YansWifiPhyHelper phy;
     phy.SetPcapDataLinkType(WifiPhyHelper::DLT_IEEE802_11_RADIO);
+#endif
     for (uint32_t i = 0; i < all.GetN(); ++i)
     {
         Ptr<NetDevice> d = all.Get(i);
@@ -271,22 +282,27 @@ IpsecLeafNodeHelper::EnablePcap(const std::string& prefix) const
         {
             p2p.EnablePcap(prefix, d, false, false);
         }
+#ifdef NS3_IPSEC_HAVE_WIFI
         else if (DynamicCast<WifiNetDevice>(d))
         {
             phy.EnablePcap(prefix, d, false, false);
         }
+#endif
     }
 }
 
 int64_t
 IpsecLeafNodeHelper::AssignStreams(int64_t stream) const
 {
-    if (m_leafType != "wifi")
+#ifdef NS3_IPSEC_HAVE_WIFI
+    if (m_leafType == "wifi")
     {
-        return 0;
+        WifiHelper wifi;
+        return wifi.AssignStreams(m_leafDevices, stream);
     }
-    WifiHelper wifi;
-    return wifi.AssignStreams(m_leafDevices, stream);
+#endif
+    (void) stream;
+    return 0;
 }
 
 } // namespace ns3
