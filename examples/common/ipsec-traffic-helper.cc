@@ -404,6 +404,49 @@ IpsecTrafficHelper::Install(Ptr<Node> client,
                             Ptr<Node> server,
                             const IpsecAddress& serverAddr)
 {
+    InstallServer(server, serverAddr.IsV6());
+    return InstallClient(client, clientAddr, serverAddr);
+}
+
+void
+IpsecTrafficHelper::InstallServer(Ptr<Node> server, bool v6)
+{
+    // The UDP echo server (none when the count is 0).
+    if (m_udpEchoes > 0)
+    {
+        UdpEchoServerHelper echoServer(m_echoPort);
+        echoServer.Install(server).Start(Seconds(0));
+    }
+    // The TCP sink (none for 0 bytes), counting what arrives.
+    if (m_tcpBytes > 0)
+    {
+        auto c = m_counters;
+        Address sinkAddr = v6 ? Address(Inet6SocketAddress(Ipv6Address::GetAny(), m_tcpPort))
+                              : Address(InetSocketAddress(Ipv4Address::GetAny(), m_tcpPort));
+        PacketSinkHelper sinkHelper("ns3::TcpSocketFactory", sinkAddr);
+        ApplicationContainer sinkApp = sinkHelper.Install(server);
+        sinkApp.Start(Seconds(0));
+        c->sink = DynamicCast<PacketSink>(sinkApp.Get(0));
+        // The counters hold the sink: its callback holds them weakly (a
+        // strong hold would be a cycle, never freed).
+        std::weak_ptr<Counters> weak = c;
+        c->sink->TraceConnectWithoutContext("Rx",
+                                            Callback<void, Ptr<const Packet>, const Address&>(
+                                                [weak](Ptr<const Packet> p, const Address&)
+                                                {
+                                                    if (auto c = weak.lock())
+                                                    {
+                                                        c->tcp.samples.Delivered(p->GetSize());
+                                                    }
+                                                }));
+    }
+}
+
+Time
+IpsecTrafficHelper::InstallClient(Ptr<Node> client,
+                                  const IpsecAddress& clientAddr,
+                                  const IpsecAddress& serverAddr)
+{
     bool v6 = serverAddr.IsV6();
     auto c = m_counters;
     Time t = m_start;
@@ -470,11 +513,9 @@ IpsecTrafficHelper::Install(Ptr<Node> client,
     }
     c->ping.samples.delayKind = "rtt";
 
-    // UDP echo on port 7 (none when the count is 0).
+    // UDP echo to port 7 (none when the count is 0).
     if (m_udpEchoes > 0)
     {
-        UdpEchoServerHelper echoServer(m_echoPort);
-        echoServer.Install(server).Start(Seconds(0));
         IpsecInstallUdpEchoClient(client,
                                   serverAddr,
                                   m_echoPort,
@@ -488,24 +529,7 @@ IpsecTrafficHelper::Install(Ptr<Node> client,
     // TCP bulk transfer to port 5001 (none for 0 bytes: BulkSend would not stop).
     if (m_tcpBytes > 0)
     {
-        Address sinkAddr = v6 ? Address(Inet6SocketAddress(Ipv6Address::GetAny(), m_tcpPort))
-                              : Address(InetSocketAddress(Ipv4Address::GetAny(), m_tcpPort));
-        PacketSinkHelper sinkHelper("ns3::TcpSocketFactory", sinkAddr);
-        ApplicationContainer sinkApp = sinkHelper.Install(server);
-        sinkApp.Start(Seconds(0));
-        c->sink = DynamicCast<PacketSink>(sinkApp.Get(0));
-        // The counters hold the sink: its callback holds them weakly (a
-        // strong hold would be a cycle, never freed).
         std::weak_ptr<Counters> weak = c;
-        c->sink->TraceConnectWithoutContext("Rx",
-                                            Callback<void, Ptr<const Packet>, const Address&>(
-                                                [weak](Ptr<const Packet> p, const Address&)
-                                                {
-                                                    if (auto c = weak.lock())
-                                                    {
-                                                        c->tcp.samples.Delivered(p->GetSize());
-                                                    }
-                                                }));
         Address dstAddr = v6 ? Address(Inet6SocketAddress(serverAddr.ToIpv6(), m_tcpPort))
                              : Address(InetSocketAddress(serverAddr.ToIpv4(), m_tcpPort));
         BulkSendHelper bulk("ns3::TcpSocketFactory", dstAddr);

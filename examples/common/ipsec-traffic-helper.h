@@ -111,6 +111,24 @@ class IpsecTrafficHelper
                  Ptr<Node> server,
                  const IpsecAddress& serverAddr);
 
+    /**
+     * Install's server half: the UDP echo server and the TCP sink on
+     * @p server.  Under ns-3's distributed simulator each rank installs
+     * applications on its own nodes only: the server's rank calls this, the
+     * client's InstallClient (the ping and UDP echo results are the client's;
+     * the TCP bytes delivered are counted where the server runs).
+     */
+    void InstallServer(Ptr<Node> server, bool v6);
+
+    /**
+     * Install's client half: the ping, the UDP echo client and the TCP sender
+     * on @p client (at @p clientAddr), to @p serverAddr.  Returns the time by
+     * which it should be done.
+     */
+    Time InstallClient(Ptr<Node> client,
+                       const IpsecAddress& clientAddr,
+                       const IpsecAddress& serverAddr);
+
     /// Results, valid after Simulator::Run().
     std::vector<IpsecFlowResult> GetResults() const;
 
