@@ -1,7 +1,23 @@
 #!/usr/bin/env bash
 # Installs everything ns3-ipsec needs from Debian bookworm's packages.
 # Idempotent: when every package is already present it returns at once.
+#
+#   scripts/setup.sh [--mpi]
+#
+# --mpi also builds and installs an MPI-enabled ns-3 3.37 from Debian's
+# source package (scripts/setup-ns3-mpi.sh: /opt/ns3-3.37-mpi, about 20
+# minutes on two cores the first time, at once afterwards), for the
+# distributed example and the ipsec-mpi and ipsec-contrib tests.
 set -euo pipefail
+
+mpi=false
+for arg in "$@"; do
+  case "$arg" in
+    --mpi) mpi=true ;;
+    *) echo "usage: scripts/setup.sh [--mpi]" >&2; exit 2 ;;
+  esac
+done
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 PACKAGES=(
   build-essential cmake pkg-config
@@ -54,6 +70,7 @@ for p in "${PACKAGES[@]}"; do
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
+  if $mpi; then exec bash "$here/setup-ns3-mpi.sh"; fi
   exit 0
 fi
 
@@ -71,3 +88,4 @@ if [ ! -e "$policy" ]; then
   trap '$SUDO rm -f "$policy"' EXIT
 fi
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if $mpi; then bash "$here/setup-ns3-mpi.sh"; fi

@@ -11,10 +11,12 @@
  * ipsec.c format strings), from doc/ipsec.rst and from the RFC 4303 / RFC
  * 4302 layouts, never from the code under test.
  */
+#include "ipsec-test-base.h"
 #include "ipsec-test-util.h"
 #include "ns3/boolean.h"
 #include "ns3/enum.h"
 #include "ns3/ipsec-ah.h"
+#include "ns3/ipsec-datagram-audit.h"
 #include "ns3/ipsec-esp.h"
 #include "ns3/ipsec-history-tag.h"
 #include "ns3/ipsec-sad.h"
@@ -937,16 +939,89 @@ class DropReasonTestCase : public TestCase
     }
 };
 
-class IpsecCoreTestSuite : public TestSuite
+/**
+ * The model's tags survive what ns-3's distributed simulator does to a
+ * packet that crosses from one rank to another: Packet::Serialize on the
+ * sending rank, the packet rebuilt from those bytes on the receiving one
+ * (MpiInterface::SendPacket, MpiInterface::ReceiveMessages).  A history tag
+ * (what a decapsulating node removed) and a datagram audit tag, as packet
+ * tags, come out with every field they went in with.
+ */
+class TagsAcrossRanksTestCase : public TestCase
+{
+  public:
+    TagsAcrossRanksTestCase()
+        : TestCase("tags survive Packet::Serialize, as between MPI ranks")
+    {
+    }
+
+  private:
+    void DoRun() override
+    {
+        std::vector<uint8_t> payload(100);
+        for (size_t k = 0; k < payload.size(); ++k)
+        {
+            payload[k] = static_cast<uint8_t>(k * 7);
+        }
+        Ptr<Packet> p = Create<Packet>(payload.data(), payload.size());
+        IpsecHistoryEntry esp{IpsecProto::ESP,
+                              0x1234,
+                              IpsecMode::TUNNEL,
+                              IpsecAddress(Ipv4Address("172.16.0.6")),
+                              IpsecAddress(Ipv4Address("172.16.0.5"))};
+        IpsecHistoryEntry ipcomp{IpsecProto::IPCOMP,
+                                 0x4321,
+                                 IpsecMode::TRANSPORT,
+                                 IpsecAddress(Ipv6Address("fd00::1")),
+                                 IpsecAddress(Ipv6Address("fd00::2"))};
+        p->AddPacketTag(IpsecHistoryTag(
+            7, IpsecHistoryTag::DECRYPTED | IpsecHistoryTag::AUTH_DGRAM, {esp, ipcomp}));
+        p->AddPacketTag(IpsecDatagramAuditTag(0xabcdef0123456789ULL, 42));
+
+        std::vector<uint8_t> wire(p->GetSerializedSize());
+        NS_TEST_ASSERT_MSG_EQ(p->Serialize(wire.data(), wire.size()), 1, "serialized");
+        Ptr<Packet> q = Create<Packet>(wire.data(), wire.size(), true);
+
+        std::vector<uint8_t> got(q->GetSize());
+        q->CopyData(got.data(), got.size());
+        NS_TEST_EXPECT_MSG_EQ((got == payload), true, "the payload");
+        IpsecHistoryTag h;
+        NS_TEST_ASSERT_MSG_EQ(q->PeekPacketTag(h), true, "the history tag arrived");
+        NS_TEST_EXPECT_MSG_EQ(h.GetNodeId(), 7, "its node");
+        NS_TEST_EXPECT_MSG_EQ(unsigned(h.GetMarks()), 3u, "M_DECRYPTED | M_AUTHIPDGM");
+        NS_TEST_ASSERT_MSG_EQ(h.GetHistory().size(), 2, "both transforms");
+        const IpsecHistoryEntry& e = h.GetHistory()[0];
+        NS_TEST_EXPECT_MSG_EQ(
+            (e.proto == IpsecProto::ESP && e.spi == 0x1234 && e.mode == IpsecMode::TUNNEL),
+            true,
+            "ESP, its SPI and mode");
+        NS_TEST_EXPECT_MSG_EQ(e.outerSrc.ToString(), "172.16.0.6", "ESP's outer source");
+        NS_TEST_EXPECT_MSG_EQ(e.outerDst.ToString(), "172.16.0.5", "ESP's outer destination");
+        const IpsecHistoryEntry& c = h.GetHistory()[1];
+        NS_TEST_EXPECT_MSG_EQ(
+            (c.proto == IpsecProto::IPCOMP && c.spi == 0x4321 && c.mode == IpsecMode::TRANSPORT),
+            true,
+            "IPComp, its CPI and mode");
+        NS_TEST_EXPECT_MSG_EQ(c.outerSrc.ToString(), "fd00::1", "an IPv6 outer source");
+        NS_TEST_EXPECT_MSG_EQ(c.outerDst.ToString(), "fd00::2", "an IPv6 outer destination");
+        IpsecDatagramAuditTag a;
+        NS_TEST_ASSERT_MSG_EQ(q->PeekPacketTag(a), true, "the audit tag arrived");
+        NS_TEST_EXPECT_MSG_EQ(a.GetAudit(), 0xabcdef0123456789ULL, "its audit");
+        NS_TEST_EXPECT_MSG_EQ(a.GetId(), 42, "its datagram");
+    }
+};
+
+class IpsecCoreTestSuite : public ns3::ipsectest::IpsecTestSuite
 {
   public:
     IpsecCoreTestSuite()
-        : TestSuite("ipsec-core", UNIT)
+        : ns3::ipsectest::IpsecTestSuite("ipsec-core", UNIT)
     {
         AddTestCase(new SpdOrderTestCase, TestCase::QUICK);
         AddTestCase(new SadTestCase, TestCase::QUICK);
         AddTestCase(new ReplayTestCase, TestCase::QUICK);
         AddTestCase(new LayoutTestCase, TestCase::QUICK);
+        AddTestCase(new TagsAcrossRanksTestCase, TestCase::QUICK);
         AddTestCase(new PolicyDecisionTestCase, TestCase::QUICK);
         AddTestCase(new NetstatTestCase, TestCase::QUICK);
         AddTestCase(new FailClosedTestCase, TestCase::QUICK);
