@@ -27,9 +27,11 @@
  *
  * --mpi runs it under ns-3's distributed simulator (mpirun -np N; the
  * granted-time-window algorithm, --nullmsg for the null-message one): the
- * hub and the server are on rank 0, site i with its gateway and hosts on
- * rank i % N, so the WAN links are the only links between ranks and their
- * delay is the lookahead.  Every rank builds the whole topology in the same
+ * hub and the server are on rank 0, alone (the hub encrypts and decrypts as
+ * much as all gateways together), the sites with their gateways and hosts
+ * spread over ranks 1 to N-1 (site i on rank 1 + (i-1) mod (N-1)), so the
+ * WAN links are the only links between ranks and their delay is the
+ * lookahead.  Every rank builds the whole topology in the same
  * order (the same node ids and random streams), installs applications only
  * on its own nodes, and reports them: with --outDir, rank r writes
  * DIR/ipsec-distributed-rank<r>.txt (without --mpi, rank 0 writes all), one
@@ -171,7 +173,7 @@ main(int argc, char* argv[])
     auto wallStart = std::chrono::steady_clock::now();
 
     // The nodes, in one order on every rank: the hub and the server (rank
-    // 0), then each site's gateway and hosts (rank i % ranks).
+    // 0), then each site's gateway and hosts (ranks 1 to N-1).
     Ptr<Node> hub = CreateObject<Node>(0);
     Ptr<Node> server = CreateObject<Node>(0);
     std::vector<std::string> names{"hub", "server"};
@@ -179,7 +181,9 @@ main(int argc, char* argv[])
     std::vector<NodeContainer> lans;
     for (uint32_t i = 1; i <= sites; ++i)
     {
-        uint32_t r = i % ranks;
+        // The hub encrypts and decrypts as much as all gateways together:
+        // with more than one rank it keeps rank 0 to itself.
+        uint32_t r = ranks == 1 ? 0 : 1 + (i - 1) % (ranks - 1);
         gws.push_back(CreateObject<Node>(r));
         names.push_back("gw" + std::to_string(i));
         NodeContainer hosts;
@@ -291,7 +295,7 @@ main(int argc, char* argv[])
             Ptr<Node> n = lans[i - 1].Get(j - 1);
             auto t = std::make_shared<IpsecTrafficHelper>();
             uint32_t k = (i - 1) * hostsPerSite + (j - 1);
-            t->SetPorts(static_cast<uint16_t>(7000 + k), 5001);
+            t->SetPorts(7, 5001); // one echo server for all
             t->SetPingIdentifier(static_cast<uint16_t>(k));
             // Host k of H pings at 1 s + k/(2H) s (+ n s) and echoes half a
             // second later: no two hosts send at the same instant.
@@ -301,8 +305,9 @@ main(int argc, char* argv[])
             t->SetUdpEchoCount(echoes);
             t->SetTcpBytes(0);
             // Applications only on this rank's nodes (every rank would
-            // otherwise run every node's application events).
-            if (local(server))
+            // otherwise run every node's application events): the server's
+            // one echo server on its rank, each host's client side on its.
+            if (k == 0 && local(server))
             {
                 t->InstallServer(server, false);
             }
