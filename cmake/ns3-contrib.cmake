@@ -50,31 +50,5 @@ build_lib(
 if(TARGET ${testipsec})
   target_include_directories(${testipsec} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/examples)
 endif()
-if(ENABLE_EXAMPLES)
-  file(GLOB _ipsec_examples ${CMAKE_CURRENT_SOURCE_DIR}/examples/*.cc)
-  foreach(ex ${_ipsec_examples})
-    get_filename_component(name ${ex} NAME_WE)
-    # ipsec-ike-peer needs the fd-net-device module (real interfaces),
-    # ipsec-distributed the mpi module for --mpi.
-    set(_extra)
-    if(name STREQUAL "ipsec-ike-peer")
-      if(NOT fd-net-device IN_LIST ns3-all-enabled-modules)
-        continue()
-      endif()
-      set(_extra ${libfd-net-device})
-    endif()
-    if(name STREQUAL "ipsec-distributed" AND mpi IN_LIST ns3-all-enabled-modules)
-      set(_extra ${libmpi} MPI::MPI_CXX)
-      set_source_files_properties(${ex} PROPERTIES COMPILE_DEFINITIONS NS3_IPSEC_HAVE_MPI)
-    endif()
-    build_lib_example(
-      NAME ${name}
-      SOURCE_FILES ${ex} ${_ipsec_example_common}
-      LIBRARIES_TO_LINK ${libipsec} ${libpoint-to-point} ${libapplications}
-                        ${libinternet-apps} ${libflow-monitor} ${_extra}
-    )
-    if(TARGET ${name})
-      target_include_directories(${name} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/examples)
-    endif()
-  endforeach()
-endif()
+# The examples: build_lib adds examples/ when ns-3's examples are on (see
+# examples/CMakeLists.txt, its contrib branch).

@@ -4,12 +4,13 @@
 # suites run by ns-3's own test.py.  It uses the ns-3 3.37 source tree and
 # build directory scripts/setup-ns3-mpi.sh keeps (ROOT/source/ns-3.37,
 # ROOT/build): contrib/ipsec is linked to SOURCE_DIR, the build directory
-# configured again with ipsec among its modules and built (ns-3 itself is
-# already built there: only the module, its test library and ns-3's test
-# runner are made), then test.py --no-build runs every suite of the module
-# (not ipsec-pcap and ipsec-examples, which drive the standalone build's
-# example programs and are not built in contrib mode).  Afterwards the link
-# is removed and the build directory configured as it was.
+# configured again with ipsec among its modules, its examples on and ns-3's
+# examples and tests filtered to the module's (NS3_FILTER_MODULE_EXAMPLES_AND_TESTS),
+# and built (ns-3 itself is already built there: only the module, its
+# examples, its test library and ns-3's test runner are made), then test.py
+# --no-build runs every suite of the module (not ipsec-pcap and
+# ipsec-examples, which drive the standalone build's example programs).
+# Afterwards the link is removed and the build directory configured as it was.
 #
 #   run-contrib-check.sh ROOT SOURCE_DIR
 #
@@ -42,7 +43,8 @@ remove_stubs() {
 restore() {
   rm -f "$ns3/contrib/ipsec"
   remove_stubs
-  cmake -S "$ns3" -B "$build" -DNS3_ENABLED_MODULES="$base_modules" >/dev/null 2>&1 || true
+  cmake -S "$ns3" -B "$build" -DNS3_ENABLED_MODULES="$base_modules" -DNS3_EXAMPLES=OFF \
+    -DNS3_FILTER_MODULE_EXAMPLES_AND_TESTS="" >/dev/null 2>&1 || true
 }
 trap restore EXIT
 
@@ -50,7 +52,10 @@ rm -f "$ns3/contrib/ipsec"
 remove_stubs
 ln -s "$(cd "$src" && pwd)" "$ns3/contrib/ipsec"
 log="$build/ipsec-contrib"
-if ! cmake -S "$ns3" -B "$build" -DNS3_ENABLED_MODULES="$base_modules;ipsec" >"$log-configure.log" 2>&1; then
+# The module's examples too, and only the module's examples and tests (ns-3's
+# own were built, without examples, by the set-up).
+if ! cmake -S "$ns3" -B "$build" -DNS3_ENABLED_MODULES="$base_modules;ipsec" -DNS3_EXAMPLES=ON \
+    -DNS3_FILTER_MODULE_EXAMPLES_AND_TESTS=ipsec >"$log-configure.log" 2>&1; then
   cat "$log-configure.log"
   echo "ipsec-contrib: ns-3's CMake refused contrib/ipsec"
   exit 1
