@@ -164,10 +164,23 @@ main(int argc, char* argv[])
         return 1;
 #endif
     }
+    // Ends MPI (when on) before main returns.
+    auto finish = [mpi](int status)
+    {
+#ifdef NS3_IPSEC_HAVE_MPI
+        if (mpi)
+        {
+            MpiInterface::Disable();
+        }
+#else
+        (void) mpi;
+#endif
+        return status;
+    };
     if (!IpsecPrepareOutputs("ipsec-distributed",
                              {{"outDir", outDir, true}, {"pcapDir", pcapDir, true}}))
     {
-        return 1;
+        return finish(1);
     }
     GlobalValue::Bind("ChecksumEnabled", BooleanValue(true));
     auto wallStart = std::chrono::steady_clock::now();
@@ -176,7 +189,6 @@ main(int argc, char* argv[])
     // 0), then each site's gateway and hosts (ranks 1 to N-1).
     Ptr<Node> hub = CreateObject<Node>(0);
     Ptr<Node> server = CreateObject<Node>(0);
-    std::vector<std::string> names{"hub", "server"};
     std::vector<Ptr<Node>> gws;
     std::vector<NodeContainer> lans;
     for (uint32_t i = 1; i <= sites; ++i)
@@ -185,13 +197,8 @@ main(int argc, char* argv[])
         // with more than one rank it keeps rank 0 to itself.
         uint32_t r = ranks == 1 ? 0 : 1 + (i - 1) % (ranks - 1);
         gws.push_back(CreateObject<Node>(r));
-        names.push_back("gw" + std::to_string(i));
         NodeContainer hosts;
         hosts.Create(hostsPerSite, r);
-        for (uint32_t j = 1; j <= hostsPerSite; ++j)
-        {
-            names.push_back("h" + std::to_string(i) + "." + std::to_string(j));
-        }
         lans.push_back(hosts);
     }
     NodeContainer ipsecNodes(hub);
@@ -395,21 +402,16 @@ main(int argc, char* argv[])
         if (!f)
         {
             std::cerr << "ipsec-distributed: cannot write " << file << "\n";
-            return 1;
+            Simulator::Destroy();
+            return finish(1);
         }
     }
     if (rank == 0)
     {
         std::cerr << "ipsec-distributed: " << sites << " sites, " << sites * hostsPerSite
-                  << " hosts, " << ranks << " rank(s), " << names.size() << " nodes; wall time "
-                  << std::fixed << std::setprecision(2) << wall << " s\n";
+                  << " hosts, " << ranks << " rank(s), " << NodeList::GetNNodes()
+                  << " nodes; wall time " << std::fixed << std::setprecision(2) << wall << " s\n";
     }
     Simulator::Destroy();
-#ifdef NS3_IPSEC_HAVE_MPI
-    if (mpi)
-    {
-        MpiInterface::Disable();
-    }
-#endif
-    return 0;
+    return finish(0);
 }

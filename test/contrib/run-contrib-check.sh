@@ -50,6 +50,13 @@ trap restore EXIT
 
 rm -f "$ns3/contrib/ipsec"
 remove_stubs
+# make goes by timestamps: objects compiled from another checkout (the link
+# pointed there) may look newer than this one's sources.  They go.
+me=$(cd "$src" && pwd)
+if [ "$(cat "$build/ipsec-contrib-source" 2>/dev/null)" != "$me" ]; then
+  rm -rf "$build/contrib/ipsec"
+  echo "$me" >"$build/ipsec-contrib-source"
+fi
 ln -s "$(cd "$src" && pwd)" "$ns3/contrib/ipsec"
 log="$build/ipsec-contrib"
 # The module's examples too, and only the module's examples and tests (ns-3's
