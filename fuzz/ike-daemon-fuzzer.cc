@@ -170,14 +170,7 @@ class Run
         m_faq.SetPsk('B', RacoonPskFile(psk, "psk.txt", 0600));
         if (m_natt)
         {
-            m_faq.SetConfigHook(
-                [](char, RacoonConf& conf)
-                {
-                    for (RacoonRemote& rm : conf.remotes)
-                    {
-                        rm.natTraversal = RacoonNatTraversal::FORCE;
-                    }
-                });
+            m_faq.SetNatTraversal(RacoonNatTraversal::FORCE);
         }
         m_faq.Build();
         m_peer[0] = m_faq.GetHostA();

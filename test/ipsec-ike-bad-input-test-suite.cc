@@ -584,17 +584,7 @@ class AttackRun
         m_faq.SetIpv6(v6);
         m_faq.SetExchangeMode(mode);
         m_faq.SetPings(pings);
-        if (natt != RacoonNatTraversal::OFF)
-        {
-            m_faq.SetConfigHook(
-                [natt](char, RacoonConf& conf)
-                {
-                    for (RacoonRemote& rm : conf.remotes)
-                    {
-                        rm.natTraversal = natt;
-                    }
-                });
-        }
+        m_faq.SetNatTraversal(natt);
         std::string psk = v6 ? "fd00:10:1::1 spamspamspam\nfd00:20:1::1 spamspamspam\n"
                              : "10.1.1.1 spamspamspam\n20.1.1.1 spamspamspam\n";
         m_faq.SetPsk('A', RacoonPskFile(psk, "psk.txt", 0600));

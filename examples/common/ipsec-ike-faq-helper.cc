@@ -69,6 +69,12 @@ IpsecIkeFaqHelper::SetExchangeMode(const std::string& mode)
 }
 
 void
+IpsecIkeFaqHelper::SetNatTraversal(RacoonNatTraversal natt)
+{
+    m_natt = natt;
+}
+
+void
 IpsecIkeFaqHelper::SetLarvalLifetime(uint32_t seconds)
 {
     m_larvalLifetime = seconds;
@@ -179,6 +185,7 @@ IpsecIkeFaqHelper::Build()
             {
                 rm.exchangeModes = {m_mode};
             }
+            rm.natTraversal = m_natt.value_or(rm.natTraversal);
             for (RacoonProposal& p : rm.proposals)
             {
                 p.dhGroup = m_dhGroup ? m_dhGroup : p.dhGroup;

@@ -44,6 +44,8 @@ class IpsecIkeFaqHelper
     void SetCpuProfile(const std::string& profile);
     void SetDhGroup(uint16_t group);               ///< phase 1 and PFS; 0 = racoon.conf's
     void SetExchangeMode(const std::string& mode); ///< "main", "aggressive"; "" = racoon.conf's
+    /// nat_traversal of every remote on both hosts (default: racoon.conf's, off).
+    void SetNatTraversal(RacoonNatTraversal natt);
     void SetLarvalLifetime(uint32_t seconds);
     void SetPhase2Wait(uint32_t seconds); ///< racoon's timer { phase2 }; 0 = racoon.conf's
     void SetRacoonConf(const std::string& pathA, const std::string& pathB);
@@ -99,6 +101,7 @@ class IpsecIkeFaqHelper
     std::string m_cpu{"Reference2020s"};
     uint16_t m_dhGroup{0};
     std::string m_mode;
+    std::optional<RacoonNatTraversal> m_natt;
     uint32_t m_larvalLifetime{30};
     uint32_t m_phase2Wait{0};
     std::string m_confA;
