@@ -231,8 +231,7 @@ main(int argc, char* argv[])
     addr.SetBase("10.0.0.0", "255.255.255.0");
     addr.Assign(officeDevs); // hub .1, server .2
     srh.GetStaticRouting(server->GetObject<Ipv4>())->SetDefaultRoute(Ipv4Address("10.0.0.1"), 1);
-    std::vector<NetDeviceContainer> wanDevs;
-    std::vector<NetDeviceContainer> lanDevs;
+    std::vector<NetDeviceContainer> links{officeDevs}; // every link, for the pcaps
     std::ostringstream hubSetkey;
     for (uint32_t i = 1; i <= sites; ++i)
     {
@@ -243,7 +242,7 @@ main(int argc, char* argv[])
         addr.Assign(w); // hub .1, gateway .2
         std::string prefix = SitePrefix(i);
         uint32_t siteBase = Ipv4Address((prefix + ".0").c_str()).Get();
-        wanDevs.push_back(w);
+        links.push_back(w);
         for (uint32_t j = 0; j < hostsPerSite; ++j)
         {
             // Host j's port: the /30 at 4 j of the site's /24 (gateway +1, host +2).
@@ -251,7 +250,7 @@ main(int argc, char* argv[])
             NetDeviceContainer l = lan.Install(gw, host);
             addr.SetBase(Ipv4Address(siteBase + 4 * j), "255.255.255.252");
             addr.Assign(l);
-            lanDevs.push_back(l);
+            links.push_back(l);
             srh.GetStaticRouting(host->GetObject<Ipv4>())
                 ->SetDefaultRoute(Ipv4Address(siteBase + 4 * j + 1), 1);
         }
@@ -261,12 +260,8 @@ main(int argc, char* argv[])
 
         // The tunnel: KAME's setkey on both ends, the SAs' keys the site's own.
         std::ostringstream sas;
-        std::ostringstream hs;
-        std::ostringstream gs;
-        hs << hubWan;
-        gs << gwWan;
-        std::string h = hs.str();
-        std::string g = gs.str();
+        std::string h = IpsecAddress(hubWan).ToString();
+        std::string g = IpsecAddress(gwWan).ToString();
         sas << "add " << g << " " << h << " esp " << 0x10000 + 2 * i
             << " -m tunnel -E rijndael-cbc " << Key(2 * i, 16) << " -A hmac-sha1 "
             << Key(2 * i + 50000, 20) << ";\n"
@@ -295,6 +290,7 @@ main(int argc, char* argv[])
     // The traffic: each host to the server, at its own times.
     std::vector<Host> hosts;
     IpsecAddress serverAddr(Ipv4Address("10.0.0.2"));
+    uint64_t hostCount = uint64_t(sites) * hostsPerSite;
     for (uint32_t i = 1; i <= sites; ++i)
     {
         for (uint32_t j = 1; j <= hostsPerSite; ++j)
@@ -306,7 +302,6 @@ main(int argc, char* argv[])
             t->SetPingIdentifier(static_cast<uint16_t>(k));
             // Host k of H pings at 1 s + k/(2H) s (+ n s) and echoes half a
             // second later: no two hosts send at the same instant.
-            uint64_t hostCount = uint64_t(sites) * hostsPerSite;
             t->SetStart(Seconds(1) + NanoSeconds(int64_t(k * 500000000ULL / hostCount)));
             t->SetPingCount(pings);
             t->SetUdpEchoCount(echoes);
@@ -330,23 +325,13 @@ main(int argc, char* argv[])
     if (!pcapDir.empty())
     {
         std::string prefix = pcapDir + "/ipsec-distributed";
-        for (uint32_t d = 0; d < officeDevs.GetN(); ++d)
+        for (const NetDeviceContainer& link : links)
         {
-            if (local(officeDevs.Get(d)->GetNode()))
+            for (uint32_t d = 0; d < link.GetN(); ++d)
             {
-                office.EnablePcap(prefix, officeDevs.Get(d), false);
-            }
-        }
-        for (const std::vector<NetDeviceContainer>* links : {&wanDevs, &lanDevs})
-        {
-            for (const NetDeviceContainer& link : *links)
-            {
-                for (uint32_t d = 0; d < link.GetN(); ++d)
+                if (local(link.Get(d)->GetNode()))
                 {
-                    if (local(link.Get(d)->GetNode()))
-                    {
-                        wan.EnablePcap(prefix, link.Get(d), false);
-                    }
+                    wan.EnablePcap(prefix, link.Get(d), false); // any point-to-point helper
                 }
             }
         }
